@@ -1,0 +1,50 @@
+/**
+ * The in-process pipeline for one raw message: size check, MIME parse of the message and every
+ * message attached inside it, attachment facts, indicator extraction. It has no time limit of its
+ * own; the server runs it through parse-pool.ts, which does.
+ */
+import { itemError } from '../../errors';
+import { fail, ok, type Parsed } from '../types';
+import { describeAttachment } from './attachments';
+import { extractIndicators, type HtmlSource } from './extract';
+import { auditMime } from './mime-audit';
+import { parseMessageTree } from './parse-message';
+import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type ParsedEmail } from './types';
+
+/** HTML attachments up to this size are scanned for links like an HTML body. */
+const MAX_HTML_ATTACHMENT = 5 * 1024 * 1024;
+
+export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {}): Promise<Parsed<ParsedEmail>> {
+  const { maxBytes, maxDepth, maxIndicators } = { ...DEFAULT_EMAIL_LIMITS, ...limits };
+  if (raw.length > maxBytes) {
+    return fail(itemError('EMAIL_TOO_LARGE', `the message is ${raw.length} bytes; the maximum is ${maxBytes}`, { size: String(raw.length), max: String(maxBytes) }));
+  }
+  if (raw.length === 0 || raw.subarray(0, 4096).toString('latin1').trim() === '') {
+    return fail(itemError('INVALID_EMAIL_MESSAGE', 'the message is empty'));
+  }
+  const tree = await parseMessageTree(raw, maxDepth);
+  if (!tree.ok) return tree;
+  const { messages, extras, warnings, depthLimitHits } = tree.value;
+  const attachments = tree.value.attachments.map(describeAttachment);
+  const htmlAttachments: HtmlSource[] = [];
+  tree.value.attachments.forEach((attachment, index) => {
+    if (attachments[index]?.html && attachment.content.length <= MAX_HTML_ATTACHMENT) {
+      htmlAttachments.push({ messageIndex: attachment.messageIndex, html: attachment.content.toString('utf8'), origin: 'attachment' });
+    }
+  });
+  const extraction = extractIndicators(messages, extras, htmlAttachments, maxIndicators);
+  const top = messages[0];
+  return ok({
+    messages,
+    indicators: extraction.indicators,
+    attachments,
+    warnings: [...(await auditMime(raw)), ...warnings, ...extraction.warnings],
+    facts: {
+      htmlOnly: top !== undefined && top.htmlBody !== '' && top.textBody.trim() === '',
+      linkMismatches: extraction.linkMismatches,
+      hiddenText: extraction.hiddenText,
+      forms: extraction.forms,
+      depthLimitHits,
+    },
+  });
+}

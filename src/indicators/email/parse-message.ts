@@ -1,0 +1,181 @@
+/**
+ * Turns raw RFC 5322 bytes into one ParsedMessage per message: the top-level one and every
+ * `message/rfc822` part inside it (forwarded-as-attachment chains), depth-first, down to a depth
+ * limit. mailparser's `simpleParser` does the MIME work; `ignoreEmbedded` makes it hand every
+ * embedded message back as an attachment so each message is parsed, and attributed, on its own.
+ * Headers mailparser rewrites (an unparseable Date becomes "now") are read from the raw lines.
+ */
+import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import { itemError } from '../../errors';
+import { fail, ok, type Parsed } from '../types';
+import { parseAuthenticationResults } from './auth-results';
+import { ipLiteral } from './ip-literal';
+import { parseReceived } from './received';
+import type { EmailAddress, ParsedMessage } from './types';
+
+/** An attachment still holding its bytes, for attachments.ts to sniff and hash. */
+export interface RawAttachment {
+  messageIndex: number;
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+/** Header values extraction reads that ParsedMessage does not carry. */
+export interface MessageExtras {
+  sender: EmailAddress[];
+  originatingIps: string[];
+}
+
+export interface MessageTree {
+  messages: ParsedMessage[];
+  extras: MessageExtras[];
+  attachments: RawAttachment[];
+  warnings: string[];
+  depthLimitHits: number;
+}
+
+/** Most messages (top-level plus embedded) parsed out of one raw message. */
+const MAX_MESSAGES = 100;
+
+const PARSER_OPTIONS = {
+  ignoreEmbedded: true,
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  skipImageLinks: true,
+  keepCidLinks: true,
+  checksumAlgo: false,
+} as const;
+
+/** Header names of which at least one must be present for bytes to count as a message. */
+const MESSAGE_HEADERS = new Set([
+  'from', 'to', 'cc', 'subject', 'date', 'message-id', 'received', 'return-path', 'mime-version',
+  'content-type', 'reply-to', 'sender', 'delivered-to', 'x-mailer', 'dkim-signature', 'authentication-results',
+]);
+
+function mailboxes(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+  const out: EmailAddress[] = [];
+  const visit = (entry: { name: string; address?: string; group?: unknown[] }): void => {
+    if (entry.group) for (const member of entry.group) visit(member as typeof entry);
+    else out.push({ name: entry.name ?? '', address: entry.address ?? '' });
+  };
+  for (const object of value === undefined ? [] : Array.isArray(value) ? value : [value]) {
+    for (const entry of object.value) visit(entry);
+  }
+  return out;
+}
+
+/** Raw value of every header line named `key`, without the name and with folding removed. */
+function rawValues(mail: ParsedMail, key: string): string[] {
+  const values: string[] = [];
+  for (const line of mail.headerLines ?? []) {
+    if (line.key !== key) continue;
+    const colon = line.line.indexOf(':');
+    values.push(line.line.slice(colon + 1).replace(/\r?\n[ \t]*/g, ' ').trim());
+  }
+  return values;
+}
+
+function headerDate(mail: ParsedMail): Date | undefined {
+  const raw = rawValues(mail, 'date')[0];
+  if (raw === undefined || raw.length > 200) return undefined;
+  const date = new Date(raw.replace(/\([^()]*\)/g, '').trim());
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function looksLikeMessage(mail: ParsedMail): boolean {
+  return (mail.headerLines ?? []).some((line) => MESSAGE_HEADERS.has(line.key));
+}
+
+function toParsedMessage(mail: ParsedMail, depth: number): ParsedMessage {
+  const returnPath = mail.headers.get('return-path') as AddressObject | AddressObject[] | undefined;
+  return {
+    depth,
+    from: mailboxes(mail.from)[0],
+    to: mailboxes(mail.to),
+    cc: mailboxes(mail.cc),
+    replyTo: mailboxes(mail.replyTo),
+    returnPath: mailboxes(returnPath)[0]?.address ?? '',
+    subject: mail.subject ?? '',
+    date: headerDate(mail),
+    messageId: (mail.messageId ?? '').replace(/^<|>$/g, ''),
+    received: rawValues(mail, 'received').map(parseReceived),
+    authenticationResults: rawValues(mail, 'authentication-results').flatMap(parseAuthenticationResults),
+    textBody: mail.text ?? '',
+    htmlBody: mail.html || '',
+  };
+}
+
+function extrasOf(mail: ParsedMail): MessageExtras {
+  const originatingIps: string[] = [];
+  for (const key of ['x-originating-ip', 'x-sender-ip']) {
+    for (const value of rawValues(mail, key)) {
+      const ip = ipLiteral(value);
+      if (ip) originatingIps.push(ip);
+    }
+  }
+  return { sender: mailboxes(mail.headers.get('sender') as AddressObject | undefined), originatingIps };
+}
+
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.length > 160 ? `${message.slice(0, 160)}...` : message;
+}
+
+/** Parses `raw` and every message attached inside it, depth-first, at most `maxDepth` levels down. */
+export async function parseMessageTree(raw: Buffer, maxDepth: number): Promise<Parsed<MessageTree>> {
+  const tree: MessageTree = { messages: [], extras: [], attachments: [], warnings: [], depthLimitHits: 0 };
+  let top: ParsedMail;
+  try {
+    top = await simpleParser(raw, PARSER_OPTIONS);
+  } catch (err) {
+    return fail(itemError('INVALID_EMAIL_MESSAGE', `the message could not be parsed: ${describe(err)}`));
+  }
+  if (!looksLikeMessage(top)) {
+    return fail(itemError('INVALID_EMAIL_MESSAGE', 'the bytes do not start with an RFC 5322 header section'));
+  }
+  await visit(top, 0, tree, maxDepth);
+  return ok(tree);
+}
+
+async function visit(mail: ParsedMail, depth: number, tree: MessageTree, maxDepth: number): Promise<void> {
+  const index = tree.messages.length;
+  tree.messages.push(toParsedMessage(mail, depth));
+  tree.extras.push(extrasOf(mail));
+  for (const attachment of mail.attachments) {
+    if (attachment.contentType === 'message/rfc822' && (await visitEmbedded(attachment, index, depth + 1, tree, maxDepth))) continue;
+    tree.attachments.push({
+      messageIndex: index,
+      filename: attachment.filename ?? '',
+      contentType: attachment.contentType,
+      content: attachment.content,
+    });
+  }
+}
+
+/** Parses an attached message as its own message; false keeps it as a plain attachment instead. */
+async function visitEmbedded(attachment: Attachment, parent: number, depth: number, tree: MessageTree, maxDepth: number): Promise<boolean> {
+  if (depth > maxDepth) {
+    tree.depthLimitHits++;
+    tree.warnings.push(`message ${parent}: attached message not parsed, nesting deeper than ${maxDepth}`);
+    return false;
+  }
+  if (tree.messages.length >= MAX_MESSAGES) {
+    tree.warnings.push(`message ${parent}: attached message not parsed, more than ${MAX_MESSAGES} messages`);
+    return false;
+  }
+  let mail: ParsedMail;
+  try {
+    mail = await simpleParser(attachment.content, PARSER_OPTIONS);
+  } catch (err) {
+    tree.warnings.push(`message ${parent}: attached message could not be parsed: ${describe(err)}`);
+    return false;
+  }
+  if (!looksLikeMessage(mail)) {
+    tree.warnings.push(`message ${parent}: attachment declared message/rfc822 has no message header`);
+    return false;
+  }
+  await visit(mail, depth, tree, maxDepth);
+  return true;
+}
