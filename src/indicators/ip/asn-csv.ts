@@ -79,7 +79,8 @@ export function parseAsnCsv(text: string, fileName: string): AsnTable {
     const key = `${asn}\u0000${organization}`;
     let record = records.get(key);
     if (!record) {
-      record = { asn, organization };
+      // A slice would keep the whole multi-megabyte file text alive (V8 sliced strings): copy it out.
+      record = { asn, organization: Buffer.from(organization, 'utf8').toString('utf8') };
       records.set(key, record);
     }
     try {
