@@ -1,0 +1,198 @@
+"""Step 2 of every training pipeline: train, evaluate and export one model version.
+
+Reads what the TypeScript exporter wrote (features.f32, rows.tsv, spec.json, optional assets.json),
+trains a gradient-boosted tree ensemble on the `train` split, picks verdict thresholds on `val`,
+reports metrics on `test` (splits are by site/network, never by row), and writes
+models/<name>/<version>/{model.onnx, metadata.json, golden.json[, assets.json]}.
+
+    python models/training/train.py --export models/training/.work/domain --out models/domain/1
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import onnx
+import skl2onnx
+import sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import roc_auc_score
+from skl2onnx import to_onnx
+
+SEED = 20261127
+
+
+def load_export(export: Path):
+    spec = json.loads((export / "spec.json").read_text())
+    names = spec["feature_names"]
+    X = np.fromfile(export / "features.f32", dtype=np.float32).reshape(-1, len(names))
+    with open(export / "rows.tsv", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    if len(rows) != X.shape[0]:
+        sys.exit(f"rows.tsv has {len(rows)} rows but features.f32 has {X.shape[0]}")
+    return spec, names, X, rows
+
+
+def make_model(params: dict) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, class_weight="balanced", **params)
+
+
+def threshold_at_fpr(scores_benign: np.ndarray, fpr: float) -> float:
+    """Smallest threshold whose false positive rate on these benign scores is at most `fpr`."""
+    if len(scores_benign) == 0:
+        return 0.5
+    s = np.sort(scores_benign)
+    k = int(np.floor(len(s) * (1 - fpr)))
+    t = float(s[min(k, len(s) - 1)])
+    return float(np.nextafter(np.float32(t), np.float32(1)))
+
+
+def rate(mask: np.ndarray) -> float:
+    return float(mask.mean()) if len(mask) else float("nan")
+
+
+def auc(y: np.ndarray, p: np.ndarray) -> float:
+    return float(roc_auc_score(y, p)) if len(set(y.tolist())) == 2 else float("nan")
+
+
+def evaluate(model, X, y, rows, idx_test, thresholds, prefix=""):
+    p = model.predict_proba(X[idx_test])[:, 1]
+    yt = y[idx_test]
+    m = {f"{prefix}roc_auc": auc(yt, p)}
+    for name, t in thresholds.items():
+        pred = p >= t
+        tp = float((pred & (yt == 1)).sum())
+        m[f"{prefix}precision_at_{name}"] = tp / max(float(pred.sum()), 1.0)
+        m[f"{prefix}recall_at_{name}"] = tp / max(float((yt == 1).sum()), 1.0)
+        m[f"{prefix}fpr_at_{name}"] = rate(pred[yt == 0])
+    src = np.array([rows[i]["source"] for i in idx_test])
+    benign = yt == 0
+    for s in sorted(set(src.tolist())):
+        sel = src == s
+        if yt[sel].mean() > 0.5:  # a malicious source: AUC against all benign test rows
+            m[f"{prefix}roc_auc_{s}"] = auc(np.r_[np.ones(sel.sum()), np.zeros(benign.sum())], np.r_[p[sel], p[benign]])
+            m[f"{prefix}recall_at_malicious_{s}"] = rate(p[sel] >= thresholds["malicious"])
+        else:
+            m[f"{prefix}fpr_at_malicious_{s}"] = rate(p[sel] >= thresholds["malicious"])
+    ranks = np.array([int(rows[i]["rank"] or 0) for i in idx_test])
+    top = benign & (ranks > 0) & (ranks <= 10000)
+    tail = benign & (ranks > 10000)
+    if top.any():
+        m[f"{prefix}fpr_top10k_at_malicious"] = rate(p[top] >= thresholds["malicious"])
+        m[f"{prefix}fpr_top10k_at_suspicious"] = rate(p[top] >= thresholds["suspicious"])
+        m[f"{prefix}benign_top10k_rows"] = float(top.sum())
+    if tail.any():
+        m[f"{prefix}fpr_tail_at_malicious"] = rate(p[tail] >= thresholds["malicious"])
+        m[f"{prefix}fpr_tail_at_suspicious"] = rate(p[tail] >= thresholds["suspicious"])
+        m[f"{prefix}benign_tail_rows"] = float(tail.sum())
+    return m, p
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--export", required=True, type=Path)
+    ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--max-iter", type=int, default=200)
+    ap.add_argument("--max-depth", type=int, default=8)
+    ap.add_argument("--learning-rate", type=float, default=0.1)
+    ap.add_argument("--malicious-fpr", type=float, default=0.005, help="benign FPR on val that sets the malicious threshold")
+    ap.add_argument("--suspicious-fpr", type=float, default=0.02, help="benign FPR on val that sets the suspicious threshold")
+    ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
+    args = ap.parse_args()
+
+    t0 = time.time()
+    spec, names, X, rows = load_export(args.export)
+    y = np.array([int(r["label"]) for r in rows], dtype=np.int64)
+    split = np.array([r["split"] for r in rows])
+    idx = {s: np.flatnonzero(split == s) for s in ("train", "val", "test")}
+    params = {"max_iter": args.max_iter, "max_depth": args.max_depth, "learning_rate": args.learning_rate}
+
+    model = make_model(params).fit(X[idx["train"]], y[idx["train"]])
+    p_val = model.predict_proba(X[idx["val"]])[:, 1]
+    thresholds = {
+        "suspicious": threshold_at_fpr(p_val[y[idx["val"]] == 0], args.suspicious_fpr),
+        "malicious": threshold_at_fpr(p_val[y[idx["val"]] == 0], args.malicious_fpr),
+    }
+    metrics, p_test = evaluate(model, X, y, rows, idx["test"], thresholds)
+
+    groups = np.array([r["group"] for r in rows])
+    if args.leave_group_out:
+        benign_test = idx["test"][y[idx["test"]] == 0]
+        per_group = {}
+        for g in sorted(set(groups.tolist()) - {""}):
+            tr = idx["train"][groups[idx["train"]] != g]
+            held = np.flatnonzero(groups == g)  # every row of the family: none of it was trained on
+            mg = make_model(params).fit(X[tr], y[tr])
+            pb = mg.predict_proba(X[benign_test])[:, 1]
+            ph = mg.predict_proba(X[held])[:, 1]
+            per_group[g] = auc(np.r_[np.ones(len(held)), np.zeros(len(benign_test))], np.r_[ph, pb])
+            metrics[f"unseen_group_roc_auc_{g}"] = per_group[g]
+        if per_group:
+            metrics["unseen_group_roc_auc_min"] = min(per_group.values())
+            metrics["unseen_group_roc_auc_mean"] = float(np.mean(list(per_group.values())))
+
+    onx = to_onnx(model, X[:1], options={"zipmap": False}, target_opset={"": 17, "ai.onnx.ml": 3})
+    onx.graph.input[0].name  # noqa: B018 (documented: the input is named by skl2onnx)
+    args.out.mkdir(parents=True, exist_ok=True)
+    model_bytes = onx.SerializeToString()
+    (args.out / "model.onnx").write_bytes(model_bytes)
+    if (args.export / "assets.json").exists():
+        shutil.copyfile(args.export / "assets.json", args.out / "assets.json")
+
+    # Golden outputs: a fixed, stratified sample of test rows with scikit-learn's probabilities, which the
+    # Node parity test and the reload canary check reproduce from the indicator strings.
+    rng = np.random.default_rng(SEED)
+    test = idx["test"]
+    pick = np.r_[rng.choice(test[y[test] == 1], size=min(32, int((y[test] == 1).sum())), replace=False),
+                 rng.choice(test[y[test] == 0], size=min(32, int((y[test] == 0).sum())), replace=False)]
+    golden = [
+        {"indicator": rows[i]["indicator"], "features": [float(v) for v in X[i]],
+         "probability": float(model.predict_proba(X[i:i + 1])[0, 1])}
+        for i in sorted(pick.tolist())
+    ]
+    (args.out / "golden.json").write_text(json.dumps({"features_version": spec["features_version"], "rows": golden}, indent=1) + "\n")
+
+    counts = defaultdict(int)
+    for r in rows:
+        counts[r["source"]] += 1
+    trained_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))))
+    metadata = {
+        "name": spec["model"],
+        "version": int(args.out.name),
+        "features_version": spec["features_version"],
+        "feature_names": names,
+        "input": {"name": onx.graph.input[0].name, "shape": [None, len(names)], "dtype": "float32"},
+        "output": {"name": "probabilities", "positive_class_index": 1},
+        "algorithm": "HistGradientBoostingClassifier",
+        "params": {**params, "class_weight": "balanced", "random_state": SEED},
+        "thresholds": thresholds,
+        "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split",
+        "split": "hash of site key: 70% train, 10% validation (thresholds), 20% test (metrics); no site on two sides",
+        "rows": {s: int(len(v)) for s, v in idx.items()},
+        "training_data": [
+            {"name": s["name"], "license": s["license"], "label": s["label"], "rows": counts.get(s["name"], 0), "origin": s["origin"]}
+            for s in spec["sources"]
+        ],
+        "metrics": {k: (round(v, 6) if v == v else None) for k, v in metrics.items()},
+        "sha256": hashlib.sha256(model_bytes).hexdigest(),
+        "trained_at": trained_at,
+        "sample_cap": spec.get("sample_cap"),
+        "libraries": {"scikit-learn": sklearn.__version__, "skl2onnx": skl2onnx.__version__, "onnx": onnx.__version__,
+                      "numpy": np.__version__},
+    }
+    (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
+    print(json.dumps({"thresholds": thresholds, "metrics": metadata["metrics"], "seconds": round(time.time() - t0, 1)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

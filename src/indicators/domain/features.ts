@@ -1,0 +1,202 @@
+/**
+ * Domain features: the one definition used both to serve and to train (the training exporter calls
+ * this same function). Changing what a feature means, or their order, requires a new
+ * DOMAIN_FEATURES_VERSION and a retrained model; the server refuses a model whose version differs.
+ */
+import { embeddedBrand, nearestBrand, tokenBrand } from './lookalike';
+import { KEYWORDS } from './lexicon';
+import { type NgramModel, scoreNgrams } from './ngram';
+import type { DomainName } from './parse';
+
+export const DOMAIN_FEATURES_VERSION = 'domain/1';
+
+export const DOMAIN_FEATURE_NAMES = [
+  'name_length',
+  'label_count',
+  'subdomain_depth',
+  'subdomain_length',
+  'sld_length',
+  'suffix_length',
+  'sld_digit_ratio',
+  'sld_digit_count',
+  'sld_hyphen_count',
+  'name_hyphen_count',
+  'sld_vowel_ratio',
+  'sld_max_consonant_run',
+  'sld_max_digit_run',
+  'sld_entropy',
+  'sld_unique_ratio',
+  'sld_ngram_mean_logp',
+  'sld_ngram_min_logp',
+  'sld_ngram_unseen_ratio',
+  'sub_ngram_mean_logp',
+  'sub_max_label_length',
+  'tld_log_odds',
+  'icann_suffix',
+  'private_suffix',
+  'shared_platform',
+  'has_idn',
+  'mixed_script',
+  'brand_distance',
+  'brand_exact_sld',
+  'brand_embedded_in_sld',
+  'brand_in_subdomain',
+  'keyword_count',
+  'keyword_in_sld',
+  'www_prefix',
+  'hex_like_sld',
+  'sld_max_repeat_ratio',
+  'has_underscore',
+  'sld_class_switches',
+] as const;
+
+export const DOMAIN_FEATURE_COUNT = DOMAIN_FEATURE_NAMES.length;
+export type DomainFeatureName = (typeof DOMAIN_FEATURE_NAMES)[number];
+
+/** Statistics learned from the training split and shipped with the model version. */
+export interface DomainFeatureAssets {
+  ngram: NgramModel;
+  /** Smoothed log-odds of malicious per public suffix's last label (TLD), from the training split. */
+  tldLogOdds: ReadonlyMap<string, number>;
+  /** Used for TLDs not seen in training. */
+  defaultTldLogOdds: number;
+}
+
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+const LATIN = /[a-z]/;
+// Non-ASCII letters that are not Latin: a label mixing them with Latin letters is a homograph warning sign.
+const NON_LATIN_LETTER = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0530-\u058f]/;
+
+/** The registrable label without its suffix (`example` in `example.co.uk`); the first label when the name is itself a suffix. */
+export function secondLevelLabel(d: DomainName): string {
+  if (d.registrableDomain === '') return d.labels[0] ?? '';
+  return d.registrableDomain.slice(0, d.registrableDomain.length - d.publicSuffix.length - 1);
+}
+
+function charStats(s: string) {
+  let digits = 0;
+  let letters = 0;
+  let vowels = 0;
+  let hyphens = 0;
+  let maxConsRun = 0;
+  let consRun = 0;
+  let maxDigitRun = 0;
+  let digitRun = 0;
+  let switches = 0;
+  let prevClass = -1;
+  let hex = s.length >= 8;
+  const freq = new Map<string, number>();
+  for (const ch of s) {
+    freq.set(ch, (freq.get(ch) ?? 0) + 1);
+    const isDigit = ch >= '0' && ch <= '9';
+    const isLetter = ch >= 'a' && ch <= 'z';
+    if (!(isDigit || (ch >= 'a' && ch <= 'f'))) hex = false;
+    if (ch === '-') hyphens++;
+    if (isDigit) {
+      digits++;
+      digitRun++;
+      if (digitRun > maxDigitRun) maxDigitRun = digitRun;
+    } else digitRun = 0;
+    if (isLetter) {
+      letters++;
+      if (VOWELS.has(ch)) {
+        vowels++;
+        consRun = 0;
+      } else {
+        consRun++;
+        if (consRun > maxConsRun) maxConsRun = consRun;
+      }
+    } else consRun = 0;
+    const cls = isDigit ? 1 : isLetter ? 0 : 2;
+    if (prevClass !== -1 && cls !== prevClass && cls !== 2 && prevClass !== 2) switches++;
+    prevClass = cls;
+  }
+  let entropy = 0;
+  let maxRepeat = 0;
+  for (const n of freq.values()) {
+    const p = n / s.length;
+    entropy -= p * Math.log2(p);
+    if (n > maxRepeat) maxRepeat = n;
+  }
+  const len = s.length || 1;
+  return {
+    digitRatio: digits / len,
+    digits,
+    hyphens,
+    vowelRatio: letters === 0 ? 0 : vowels / letters,
+    maxConsRun,
+    maxDigitRun,
+    entropy,
+    uniqueRatio: freq.size / len,
+    maxRepeatRatio: maxRepeat / len,
+    hex,
+    switches,
+  };
+}
+
+function countKeywords(s: string): number {
+  let n = 0;
+  for (const k of KEYWORDS) if (s.includes(k)) n++;
+  return n;
+}
+
+/** Writes the features of `d` into `out[offset .. offset + DOMAIN_FEATURE_COUNT)`. */
+export function domainFeatures(d: DomainName, assets: DomainFeatureAssets, out: Float32Array, offset: number): void {
+  const sld = secondLevelLabel(d);
+  const sub = d.subdomain;
+  const s = charStats(sld);
+  const ng = scoreNgrams(assets.ngram, sld);
+  const subLabels = sub === '' ? [] : sub.split('.');
+  let subMaxLabel = 0;
+  for (const l of subLabels) if (l.length > subMaxLabel) subMaxLabel = l.length;
+  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub.replace(/\./g, '-')).meanLogProb;
+  const tld = d.labels[d.labels.length - 1] as string;
+  const tldLogOdds = assets.tldLogOdds.get(tld) ?? assets.defaultTldLogOdds;
+
+  // Homographs are judged on the Unicode form of the registrable label.
+  const sldUnicode = d.hasIdn ? (d.unicode.split('.')[d.labels.length - d.publicSuffix.split('.').length - 1] ?? sld) : sld;
+  const mixed = d.hasIdn && LATIN.test(sldUnicode) && NON_LATIN_LETTER.test(sldUnicode);
+  const near = nearestBrand(sldUnicode);
+  const brandExact = near !== undefined && near.distance === 0;
+  const embedded = brandExact ? undefined : embeddedBrand(sld);
+  const subBrand = sub === '' ? undefined : (embeddedBrand(sub) ?? tokenBrand(sub));
+
+  let i = offset;
+  out[i++] = d.ascii.length;
+  out[i++] = d.labels.length;
+  out[i++] = d.subdomainDepth;
+  out[i++] = sub.length;
+  out[i++] = sld.length;
+  out[i++] = d.publicSuffix.length;
+  out[i++] = s.digitRatio;
+  out[i++] = s.digits;
+  out[i++] = s.hyphens;
+  out[i++] = d.ascii.split('-').length - 1;
+  out[i++] = s.vowelRatio;
+  out[i++] = s.maxConsRun;
+  out[i++] = s.maxDigitRun;
+  out[i++] = s.entropy;
+  out[i++] = s.uniqueRatio;
+  out[i++] = ng.meanLogProb;
+  out[i++] = ng.minLogProb;
+  out[i++] = ng.unseenRatio;
+  out[i++] = subNg;
+  out[i++] = subMaxLabel;
+  out[i++] = tldLogOdds;
+  out[i++] = d.icannSuffix ? 1 : 0;
+  out[i++] = d.privateSuffix ? 1 : 0;
+  out[i++] = d.sharedHostingPlatform ? 1 : 0;
+  out[i++] = d.hasIdn ? 1 : 0;
+  out[i++] = mixed ? 1 : 0;
+  out[i++] = near === undefined ? 3 : near.distance;
+  out[i++] = brandExact ? 1 : 0;
+  out[i++] = embedded === undefined ? 0 : 1;
+  out[i++] = subBrand !== undefined && subBrand !== sld ? 1 : 0;
+  out[i++] = countKeywords(d.ascii);
+  out[i++] = countKeywords(sld) > 0 ? 1 : 0;
+  out[i++] = d.labels[0] === 'www' ? 1 : 0;
+  out[i++] = s.hex ? 1 : 0;
+  out[i++] = s.maxRepeatRatio;
+  out[i++] = d.ascii.includes('_') ? 1 : 0;
+  out[i++] = s.switches;
+}

@@ -1,0 +1,123 @@
+/**
+ * Brand lookalikes: homoglyph skeletons (Unicode confusables and digit swaps folded to Latin letters)
+ * compared with brand names by a bounded Damerau-Levenshtein distance, plus brand names embedded in
+ * other words or in subdomains of someone else's registrable domain.
+ */
+import { BRANDS } from './lexicon';
+
+// Visually confusable characters folded to the Latin letter they imitate (Unicode TR39 confusables,
+// the subset seen in IDN phishing: Cyrillic, Greek, Latin variants), and the digit swaps of ASCII spoofs.
+const CONFUSABLES: Record<string, string> = {
+  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w',
+  ɡ: 'g', ո: 'n', ս: 'u', ν: 'v', ο: 'o', α: 'a', ρ: 'p', τ: 't', κ: 'k', ι: 'i', ε: 'e', в: 'b', м: 'm', н: 'h',
+  т: 't', к: 'k', ӏ: 'l', ı: 'i', ł: 'l', ø: 'o', ö: 'o', ó: 'o', ò: 'o', ô: 'o', õ: 'o', á: 'a', à: 'a', â: 'a',
+  ä: 'a', ã: 'a', å: 'a', é: 'e', è: 'e', ê: 'e', ë: 'e', í: 'i', ì: 'i', î: 'i', ï: 'i', ú: 'u', ù: 'u', û: 'u',
+  ü: 'u', ç: 'c', ñ: 'n', ý: 'y', ÿ: 'y', ß: 'b', '0': 'o', '1': 'l', '3': 'e', '5': 's', '@': 'a',
+};
+
+/** The Latin skeleton of a label: confusables folded, `rn` read as `m`, `vv` as `w`, hyphens dropped. */
+export function skeleton(label: string): string {
+  let out = '';
+  for (const ch of label) {
+    if (ch === '-') continue;
+    out += CONFUSABLES[ch] ?? ch;
+  }
+  return out.replace(/rn/g, 'm').replace(/vv/g, 'w');
+}
+
+// Scratch rows for the distance, reused across calls (labels are at most 63 characters).
+const ROW_A = new Int32Array(72);
+const ROW_B = new Int32Array(72);
+const ROW_C = new Int32Array(72);
+
+/** Damerau-Levenshtein (optimal string alignment) distance, giving up early above `max`. */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a.length >= ROW_A.length || b.length >= ROW_A.length) return max + 1;
+  const n = b.length;
+  let prev2 = ROW_A;
+  let prev = ROW_B;
+  let cur = ROW_C;
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let v = prev[j - 1]! + (ai === bj ? 0 : 1);
+      const del = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      if (del < v) v = del;
+      if (ins < v) v = ins;
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj && prev2[j - 2]! + 1 < v) v = prev2[j - 2]! + 1;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[n]!;
+}
+
+export interface BrandMatch {
+  brand: string;
+  distance: number;
+}
+
+const MAX_DISTANCE = 2;
+
+/** Bit set of the characters in `s` (letters and digits folded into 32 bits). */
+function charMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+const BRAND_MASKS = BRANDS.map(charMask);
+
+/**
+ * The closest brand to `label` by skeleton distance (at most 2, and at most 1 for brands under 6
+ * letters, where 2 edits reach too many ordinary words). An exact, homoglyph-free match has distance 0.
+ */
+export function nearestBrand(label: string): BrandMatch | undefined {
+  const sk = skeleton(label);
+  const mask = charMask(sk);
+  let best: BrandMatch | undefined;
+  for (let b = 0; b < BRANDS.length; b++) {
+    const brand = BRANDS[b]!;
+    const limit = brand.length < 6 ? 1 : MAX_DISTANCE;
+    if (Math.abs(brand.length - sk.length) > limit) continue;
+    if (brand.length < 4 && sk !== brand) continue;
+    // Each edit adds or removes at most one distinct character: a cheap lower bound on the distance.
+    const bm = BRAND_MASKS[b]!;
+    if (popcount(mask & ~bm) > limit || popcount(bm & ~mask) > limit) continue;
+    const d = sk === brand ? (label === brand ? 0 : 1) : boundedDistance(sk, brand, limit);
+    if (d <= limit && (best === undefined || d < best.distance)) best = { brand, distance: d };
+  }
+  return best;
+}
+
+/** A brand of 5+ letters inside `text` (e.g. `paypal` in `paypal-secure-login`), or undefined. */
+export function embeddedBrand(text: string): string | undefined {
+  for (const brand of BRANDS) {
+    if (brand.length >= 5 && text.includes(brand)) return brand;
+  }
+  return undefined;
+}
+
+/** A brand that is a whole hyphen/dot-separated token of `text` (catches short ones like `ups`, `dhl`). */
+export function tokenBrand(text: string): string | undefined {
+  const tokens = text.split(/[.\-_]/);
+  for (const brand of BRANDS) if (tokens.includes(brand)) return brand;
+  return undefined;
+}

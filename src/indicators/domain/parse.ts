@@ -1,0 +1,128 @@
+/**
+ * Domain name normalisation: lower-case ASCII (punycode) form, Unicode form, and the Public Suffix
+ * List split (registrable domain, suffix, subdomain). Label and length rules follow RFC 1035 and
+ * RFC 5890-5891 as resolvers apply them in practice: underscores are accepted (`_dmarc`, SRV names).
+ */
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { parse as parseTld } from 'tldts';
+import { itemError } from '../../errors';
+import { fail, ok, type Parsed } from '../types';
+import { findPlatform, siteKeyOf } from './platforms';
+
+export interface DomainName {
+  /** Lower-case ASCII form without a trailing dot, e.g. `xn--pypal-4ve.com`. */
+  ascii: string;
+  /** Unicode form, e.g. `pаypal.com`; equal to `ascii` when no label is IDN. */
+  unicode: string;
+  labels: readonly string[];
+  /** eTLD+1, e.g. `example.co.uk`; for private-section suffixes `foo.github.io`. */
+  registrableDomain: string;
+  publicSuffix: string;
+  subdomain: string;
+  subdomainDepth: number;
+  /** The suffix is from the PSL private section (github.io, blogspot.com, ...). */
+  privateSuffix: boolean;
+  /** The suffix is an ICANN one (false for private and for unknown TLDs). */
+  icannSuffix: boolean;
+  /** The registrable domain gives subdomains to anyone (weebly.com, webflow.io, ...). */
+  sharedHostingPlatform: boolean;
+  /**
+   * The unit of reputation: the registrable domain, or `customer.platform` on a shared hosting
+   * platform, so that one customer's site never borrows the platform's reputation.
+   */
+  siteKey: string;
+  hasIdn: boolean;
+}
+
+/** Longest raw value we look at; DNS names are at most 253 octets, so anything longer is not one. */
+export const MAX_DOMAIN_INPUT = 1024;
+
+const TLD_OPTIONS = {
+  allowPrivateDomains: true,
+  extractHostname: false,
+  validateHostname: false,
+  detectIp: false,
+  mixedInputs: false,
+} as const;
+
+// Characters allowed in an ASCII label: letters, digits, hyphen, underscore.
+function isLdhu(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45 || code === 95
+  );
+}
+
+function needsIdnaMapping(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || (c >= 65 && c <= 90)) return true;
+  }
+  return s.includes('xn--');
+}
+
+function invalid(message: string, value: string) {
+  return fail<DomainName>(itemError('INVALID_DOMAIN', message, { value: value.slice(0, 256) }));
+}
+
+export function parseDomain(raw: string): Parsed<DomainName> {
+  if (raw.length > MAX_DOMAIN_INPUT) {
+    return fail(
+      itemError('INDICATOR_TOO_LONG', `domain is ${raw.length} characters; at most 253 are possible`, {
+        length: String(raw.length),
+      }),
+    );
+  }
+  let name = raw.trim();
+  if (name.length === 0) return fail(itemError('INDICATOR_EMPTY', 'domain is empty'));
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  if (name.length === 0 || name.startsWith('.')) return invalid('domain has an empty label', raw);
+
+  let ascii = name;
+  if (needsIdnaMapping(name)) {
+    // UTS #46 mapping (the WHATWG URL host rules): lower-cases, maps full-width dots, encodes IDN labels
+    // and rejects punycode that does not decode. Underscore survives it.
+    ascii = domainToASCII(name);
+    if (ascii === '') return invalid(`"${name.slice(0, 64)}" is not a valid internationalised domain name`, raw);
+  }
+  if (ascii.length > 253) return invalid(`domain is ${ascii.length} octets; the limit is 253`, raw);
+
+  const labels = ascii.split('.');
+  if (labels.length < 2) return invalid('single-label name: a domain needs at least two labels', raw);
+  for (const label of labels) {
+    if (label.length === 0) return invalid('domain has an empty label (two dots in a row)', raw);
+    if (label.length > 63) return invalid(`label "${label.slice(0, 20)}..." is ${label.length} octets; the limit is 63`, raw);
+    for (let i = 0; i < label.length; i++) {
+      const c = label.charCodeAt(i);
+      if (!isLdhu(c)) {
+        const shown = c < 32 || c === 127 ? `\\x${c.toString(16).padStart(2, '0')}` : label[i];
+        return invalid(`character "${shown}" is not allowed in a domain name`, raw);
+      }
+    }
+    if (label.startsWith('-') || label.endsWith('-')) return invalid(`label "${label}" starts or ends with a hyphen`, raw);
+  }
+  const tld = labels[labels.length - 1] as string;
+  if (/^[0-9]+$/.test(tld)) return invalid('the last label is numeric: this looks like an IP address, not a domain', raw);
+
+  const p = parseTld(ascii, TLD_OPTIONS);
+  const publicSuffix = p.publicSuffix ?? tld;
+  const registrableDomain = p.domain ?? '';
+  const subdomain = p.subdomain ?? '';
+  const hasIdn = ascii.includes('xn--');
+  const platform = findPlatform(ascii, registrableDomain, publicSuffix);
+  const subLabels = subdomain === '' ? [] : subdomain.split('.');
+  return ok({
+    ascii,
+    unicode: hasIdn ? domainToUnicode(ascii) : ascii,
+    labels,
+    registrableDomain,
+    publicSuffix,
+    subdomain,
+    subdomainDepth: subLabels.length,
+    privateSuffix: p.isPrivate === true,
+    icannSuffix: p.isIcann === true,
+    // A private PSL suffix (github.io) is a platform too: its customers are the registrable domains.
+    sharedHostingPlatform: platform !== undefined,
+    siteKey: siteKeyOf(ascii, registrableDomain, platform),
+    hasIdn,
+  });
+}

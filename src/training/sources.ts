@@ -1,0 +1,84 @@
+/**
+ * Reading labelled training sources described by a JSON file (see models/training/*-sources.json):
+ * plain lists, ranked lists, CSV/TSV with a named column, gzip by extension. Sampling is seeded so
+ * that the same sources always give the same rows.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export interface SourceSpec {
+  name: string;
+  path: string;
+  format: 'lines' | 'lines-ranked' | 'csv' | 'tsv';
+  column?: string;
+  group_column?: string;
+  label: 'benign' | 'malicious';
+  max_rows?: number;
+  license: string;
+  origin: string;
+}
+
+export interface SourceRow {
+  value: string;
+  source: string;
+  malicious: boolean;
+  /** Family or other grouping column (DGA family), '' when none. */
+  group: string;
+  /** 1-based rank in a ranked list, 0 when unranked. */
+  rank: number;
+}
+
+export function readSourcesFile(path: string): SourceSpec[] {
+  return (JSON.parse(readFileSync(path, 'utf8')) as { sources: SourceSpec[] }).sources;
+}
+
+/** A stable number in [0, 1) from a string: seeded sampling and hash splits that never change between runs. */
+export function stableUnit(key: string): number {
+  return createHash('sha1').update(key).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+function splitCsvLine(line: string, sep: string): string[] {
+  // The sources hold host names and simple fields; none needs quoting rules beyond stripping quotes.
+  return line.split(sep).map((f) => f.replace(/^"|"$/g, ''));
+}
+
+export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number): SourceRow[] {
+  const buf = readFileSync(join(dataDir, spec.path));
+  const text = (spec.path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const malicious = spec.label === 'malicious';
+  let rows: SourceRow[] = [];
+  if (spec.format === 'lines' || spec.format === 'lines-ranked') {
+    let rank = 0;
+    for (const l of lines) {
+      const v = l.trim();
+      if (v === '' || v.startsWith('#')) continue;
+      rank++;
+      rows.push({ value: v, source: spec.name, malicious, group: '', rank: spec.format === 'lines-ranked' ? rank : 0 });
+    }
+  } else {
+    const sep = spec.format === 'csv' ? ',' : '\t';
+    const header = splitCsvLine(lines[0] ?? '', sep);
+    const col = header.indexOf(spec.column ?? '');
+    if (col < 0) throw new Error(`${spec.name}: column "${spec.column}" not in header ${header.join(',')}`);
+    const gcol = spec.group_column === undefined ? -1 : header.indexOf(spec.group_column);
+    for (const l of lines.slice(1)) {
+      if (l === '') continue;
+      const f = splitCsvLine(l, sep);
+      const v = (f[col] ?? '').trim();
+      if (v !== '') rows.push({ value: v, source: spec.name, malicious, group: gcol >= 0 ? (f[gcol] ?? '') : '', rank: 0 });
+    }
+  }
+  const cap = Math.min(spec.max_rows ?? Number.POSITIVE_INFINITY, sampleCap ?? Number.POSITIVE_INFINITY);
+  if (rows.length > cap) {
+    // Seeded sample: keep the rows whose hash is smallest (order-independent, reproducible).
+    rows = rows
+      .map((r) => ({ r, k: stableUnit(`${spec.name}:${r.value}`) }))
+      .sort((a, b) => a.k - b.k)
+      .slice(0, cap)
+      .map((x) => x.r);
+  }
+  return rows;
+}
