@@ -52,6 +52,9 @@ export const DEFAULT_MAX_URL_LENGTH = 8192;
 
 const DEFAULT_PORT: Readonly<Record<string, number>> = { http: 80, https: 443, ftp: 21 };
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
+// Anything that may need cleaning: octets <= 0x20 or >= 0x7F, `#`, `%`, `\`, the openers of
+// defanged forms `[ ( {`, and `hxxp` in any case. (No /i flag: with it, `ſ` would match `s`.)
+const NOT_PLAIN = /[^\x21\x22\x24\x26\x27\x29-\x5a\x5d-\x7a\x7c-\x7e]|[hH][xX][xX][pP]/;
 const PORT_AFTER_COLON = /^[0-9]+(?:[/?\\]|$)/;
 
 function invalid(message: string, raw: string): Parsed<CanonicalUrl> {
@@ -125,12 +128,24 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
       }),
     );
   }
-  const refanged = refang(raw);
-  let s = cleanWhitespace(refanged);
-  if (s === '') return fail(itemError('INDICATOR_EMPTY', 'URL is empty'));
-  const hash = s.indexOf('#');
-  if (hash >= 0) s = s.slice(0, hash);
-  s = unescapeFully(toByteString(s));
+  // Most URLs are printable ASCII with nothing to strip, decode, refang or escape: one scan decides.
+  const plain = !NOT_PLAIN.test(raw);
+  let s = raw;
+  let defanged = false;
+  if (!plain) {
+    s = cleanWhitespace(raw);
+    if (s === '') return fail(itemError('INDICATOR_EMPTY', 'URL is empty'));
+    const hash = s.indexOf('#');
+    if (hash >= 0) s = s.slice(0, hash);
+    s = unescapeFully(toByteString(s));
+    // Refang after decoding, not before: `%2ehxxp` decodes to `.hxxp`, and refanging it on a second
+    // pass would make canonicalisation of a canonical URL change it again.
+    const decoded = s;
+    s = refang(s);
+    defanged = s !== decoded;
+  } else if (s === '') {
+    return fail(itemError('INDICATOR_EMPTY', 'URL is empty'));
+  }
 
   const split = splitScheme(s);
   if ('error' in split) return invalid(split.error, raw);
@@ -169,22 +184,24 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
 
   const tail = rest.slice(end);
   const q = tail.indexOf('?');
-  const path = escapeBytes(canonicalPath(q >= 0 ? tail.slice(0, q) : tail));
-  const query = q >= 0 ? escapeBytes(tail.slice(q + 1)) : '';
+  const path = canonicalPath(q >= 0 ? tail.slice(0, q) : tail);
+  const query = q >= 0 ? tail.slice(q + 1) : '';
+  const escapedPath = plain ? path : escapeBytes(path);
+  const escapedQuery = plain ? query : escapeBytes(query);
 
   const { host: h, hostKind, domain } = host.value;
   const portPart = port.port === DEFAULT_PORT[scheme] || portRaw === '' ? '' : `:${port.port}`;
-  const url = `${scheme}://${h}${portPart}${path}${q >= 0 ? `?${query}` : ''}`;
+  const url = `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
   return ok({
     url,
     scheme,
     host: h,
     hostKind,
     port: port.port,
-    path,
-    query,
+    path: escapedPath,
+    query: escapedQuery,
     hadUserinfo: at >= 0,
-    defanged: refanged !== raw,
+    defanged,
     domain,
   });
 }

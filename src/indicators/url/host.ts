@@ -4,6 +4,7 @@
  * IDN to punycode), then validation: names go through the domain parser so that a URL's host and
  * the same name sent as a domain are judged alike.
  */
+import { domainToASCII } from 'node:url';
 import { parseDomain, type DomainName } from '../domain/parse';
 import { parseIpv4Host } from './ipv4';
 import { showByte } from './percent';
@@ -20,7 +21,7 @@ export interface CanonicalHost {
 export type HostResult = { ok: true; value: CanonicalHost } | { ok: false; message: string };
 
 const ODD_OCTET = /[\x00-\x20\x7f]/;
-const NON_ASCII = /[\x80-\xff]/;
+const NON_ASCII = /[^\x00-\x7f]/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function bad(message: string): HostResult {
@@ -76,23 +77,28 @@ export function canonicalHost(raw: string): HostResult {
     if (c === 32) return bad('host contains a space');
     return bad(`host contains control character ${showByte(c)}`);
   }
-  const nonAscii = NON_ASCII.test(raw);
-  // Only ASCII letters are lower-cased: octets >= 0x80 are UTF-8 pieces, and latin1 case-mapping them
-  // would corrupt the name. IDN case folding is left to the UTS #46 mapping in the domain parser.
-  let host = tidyDots(nonAscii ? raw.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : raw.toLowerCase());
+  let host: string;
+  if (NON_ASCII.test(raw)) {
+    // IDN: UTS #46 mapping first (full-width dots and digits, case folding, punycode), so that the
+    // dot, IPv4 and label rules below see the name a browser would look up.
+    let unicode: string;
+    try {
+      unicode = utf8.decode(Buffer.from(raw, 'latin1'));
+    } catch {
+      return bad('host is not valid UTF-8 after percent-decoding');
+    }
+    host = domainToASCII(unicode);
+    if (host === '') return bad(`host "${unicode.slice(0, 64)}" is not a valid internationalised domain name`);
+  } else {
+    host = raw.toLowerCase();
+  }
+  host = tidyDots(host);
   if (host === '') return bad('host is empty (only dots)');
 
   const ip = parseIpv4Host(host);
   if (ip.kind === 'ipv4') return { ok: true, value: { host: ip.address, hostKind: 'ipv4', domain: undefined } };
   if (ip.kind === 'invalid') return bad(ip.message);
 
-  if (nonAscii) {
-    try {
-      host = utf8.decode(Buffer.from(host, 'latin1'));
-    } catch {
-      return bad('host is not valid UTF-8 after percent-decoding');
-    }
-  }
   if (!host.includes('.')) return singleLabelHost(host);
   const parsed = parseDomain(host);
   if (!parsed.ok) return bad(`host "${host.slice(0, 64)}": ${parsed.error.message}`);

@@ -73,6 +73,8 @@ const GOOD: ReadonlyArray<readonly [input: string, url: string]> = [
   ['http://a.com/a\\..\\b', 'http://a.com/b'],
   ['http://a.com/x/..', 'http://a.com/'],
   ['http://a.com/%E2%82%AC/\u20ac?q=\u00e9 x', 'http://a.com/%E2%82%AC/%E2%82%AC?q=%C3%A9%20x'],
+  // U+017F (long s) case-folds to `S`: it must not slip through the plain-ASCII fast path unescaped.
+  ['http://a.com/\u017f', 'http://a.com/%C5%BF'],
   // Ports: default dropped, others kept; empty port is no port.
   ['http://www.gotaport.com:1234/', 'http://www.gotaport.com:1234/'],
   ['https://example.com:443/', 'https://example.com/'],
@@ -139,6 +141,16 @@ describe('canonicalizeUrl: canonical URL', () => {
     it(`${JSON.stringify(input).slice(0, 90)} -> ${expected.slice(0, 60)}`, () => {
       const r = canonicalizeUrl(input);
       assert.ok(r.ok, r.ok ? '' : `${r.error.reason}: ${r.error.message}`);
+      assert.equal(r.value.url, expected);
+    });
+  }
+});
+
+describe('canonicalizeUrl: a canonical URL is its own canonical form', () => {
+  for (const [, expected] of GOOD) {
+    it(expected.slice(0, 90), () => {
+      const r = canonicalizeUrl(expected);
+      assert.ok(r.ok, r.ok ? '' : r.error.message);
       assert.equal(r.value.url, expected);
     });
   }
