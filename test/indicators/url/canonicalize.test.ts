@@ -72,6 +72,8 @@ const GOOD: ReadonlyArray<readonly [input: string, url: string]> = [
   ['http://a.com/%2e%2e/%2E/b', 'http://a.com/b'],
   ['http://a.com/a\\..\\b', 'http://a.com/b'],
   ['http://a.com/x/..', 'http://a.com/'],
+  ['http://a.com/a/b/..', 'http://a.com/a/'],
+  ['http://a.com/a/b/.', 'http://a.com/a/b/'],
   ['http://a.com/%E2%82%AC/\u20ac?q=\u00e9 x', 'http://a.com/%E2%82%AC/%E2%82%AC?q=%C3%A9%20x'],
   // U+017F (long s) case-folds to `S`: it must not slip through the plain-ASCII fast path unescaped.
   ['http://a.com/\u017f', 'http://a.com/%C5%BF'],
