@@ -9,15 +9,90 @@ import type { EmailAttachment } from './types';
 import { zipEntryNames } from './zip-directory';
 
 const EXECUTABLE_EXTENSIONS = new Set([
-  'exe', 'scr', 'com', 'pif', 'cpl', 'dll', 'msi', 'msp', 'msc', 'bat', 'cmd', 'vbs', 'vbe', 'js', 'jse', 'wsf',
-  'wsh', 'hta', 'ps1', 'psm1', 'lnk', 'jar', 'reg', 'sct', 'scf', 'appx', 'msix', 'appinstaller', 'application',
-  'gadget', 'chm', 'sh', 'app', 'apk', 'elf', 'vb', 'inf', 'url', 'xll', 'iqy', 'slk', 'library-ms', 'settingcontent-ms',
+  'exe',
+  'scr',
+  'com',
+  'pif',
+  'cpl',
+  'dll',
+  'msi',
+  'msp',
+  'msc',
+  'bat',
+  'cmd',
+  'vbs',
+  'vbe',
+  'js',
+  'jse',
+  'wsf',
+  'wsh',
+  'hta',
+  'ps1',
+  'psm1',
+  'lnk',
+  'jar',
+  'reg',
+  'sct',
+  'scf',
+  'appx',
+  'msix',
+  'appinstaller',
+  'application',
+  'gadget',
+  'chm',
+  'sh',
+  'app',
+  'apk',
+  'elf',
+  'vb',
+  'inf',
+  'url',
+  'xll',
+  'iqy',
+  'slk',
+  'library-ms',
+  'settingcontent-ms',
 ]);
 const MACRO_EXTENSIONS = new Set(['docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'pptm', 'potm', 'ppam', 'ppsm', 'sldm']);
-const ARCHIVE_EXTENSIONS = new Set(['zip', 'rar', '7z', 'gz', 'tgz', 'tar', 'bz2', 'xz', 'iso', 'img', 'vhd', 'vhdx', 'cab', 'arj', 'lz', 'lzh', 'ace', 'z', 'zst']);
+const ARCHIVE_EXTENSIONS = new Set([
+  'zip',
+  'rar',
+  '7z',
+  'gz',
+  'tgz',
+  'tar',
+  'bz2',
+  'xz',
+  'iso',
+  'img',
+  'vhd',
+  'vhdx',
+  'cab',
+  'arj',
+  'lz',
+  'lzh',
+  'ace',
+  'z',
+  'zst',
+]);
 const HTML_EXTENSIONS = new Set(['htm', 'html', 'shtml', 'xhtml', 'mht', 'mhtml']);
-const ARCHIVE_TYPES = new Set(['application/zip', 'application/vnd.rar', 'application/x-7z-compressed', 'application/gzip', 'application/x-iso9660-image', 'application/vnd.ms-cab-compressed', 'application/x-bzip2', 'application/x-xz']);
-const EXECUTABLE_TYPES = new Set(['application/vnd.microsoft.portable-executable', 'application/x-elf', 'application/x-mach-binary', 'application/x-ms-shortcut', 'application/java-archive']);
+const ARCHIVE_TYPES = new Set([
+  'application/zip',
+  'application/vnd.rar',
+  'application/x-7z-compressed',
+  'application/gzip',
+  'application/x-iso9660-image',
+  'application/vnd.ms-cab-compressed',
+  'application/x-bzip2',
+  'application/x-xz',
+]);
+const EXECUTABLE_TYPES = new Set([
+  'application/vnd.microsoft.portable-executable',
+  'application/x-elf',
+  'application/x-mach-binary',
+  'application/x-ms-shortcut',
+  'application/java-archive',
+]);
 const HTML_START = ['<!doctype html', '<html', '<head', '<body', '<script', '<meta', '<iframe', '<form', '<svg'];
 const OLE2 = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const VBA_PROJECT_UTF16 = Buffer.from('_VBA_PROJECT', 'utf16le');
@@ -30,15 +105,25 @@ function startsWith(content: Buffer, hex: string, offset = 0): boolean {
 
 function extensions(filename: string): string[] {
   const base = filename.slice(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
-  return base.split('.').slice(1).map((part) => part.trim().toLowerCase());
+  return base
+    .split('.')
+    .slice(1)
+    .map((part) => part.trim().toLowerCase());
 }
 
 function ooxmlType(names: string[]): string | undefined {
   if (!names.includes('[Content_Types].xml')) return undefined;
   const macro = names.some((name) => name.toLowerCase().endsWith('vbaproject.bin'));
-  if (names.some((name) => name.startsWith('word/'))) return macro ? 'application/vnd.ms-word.document.macroEnabled.12' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-  if (names.some((name) => name.startsWith('xl/'))) return macro ? 'application/vnd.ms-excel.sheet.macroEnabled.12' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-  if (names.some((name) => name.startsWith('ppt/'))) return macro ? 'application/vnd.ms-powerpoint.presentation.macroEnabled.12' : 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
+  if (names.some((name) => name.startsWith('word/')))
+    return macro
+      ? 'application/vnd.ms-word.document.macroEnabled.12'
+      : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+  if (names.some((name) => name.startsWith('xl/')))
+    return macro ? 'application/vnd.ms-excel.sheet.macroEnabled.12' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  if (names.some((name) => name.startsWith('ppt/')))
+    return macro
+      ? 'application/vnd.ms-powerpoint.presentation.macroEnabled.12'
+      : 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
   return 'application/zip';
 }
 
@@ -67,7 +152,12 @@ export function sniffContentType(content: Buffer, zipNames: string[] = []): stri
   if (startsWith(content, 'ffd8ff')) return 'image/jpeg';
   if (startsWith(content, '474946383761') || startsWith(content, '474946383961')) return 'image/gif';
   if (startsWith(content, '7b5c727466')) return 'application/rtf';
-  const head = content.subarray(0, 1024).toString('latin1').replace(/^\ufeff|^\u00ef\u00bb\u00bf/, '').trimStart().toLowerCase();
+  const head = content
+    .subarray(0, 1024)
+    .toString('latin1')
+    .replace(/^\ufeff|^\u00ef\u00bb\u00bf/, '')
+    .trimStart()
+    .toLowerCase();
   if (HTML_START.some((tag) => head.startsWith(tag))) return 'text/html';
   return '';
 }
@@ -98,7 +188,9 @@ export function describeAttachment(raw: RawAttachment): EmailAttachment {
     executable,
     macroEnabled: MACRO_EXTENSIONS.has(last) || sniffed.includes('macroEnabled') || oleMacros,
     archive: !ooxml && sniffed !== 'application/java-archive' && (ARCHIVE_TYPES.has(sniffed) || ARCHIVE_EXTENSIONS.has(last)),
-    doubleExtension: filename.includes(RTLO) || (exts.length >= 2 && EXECUTABLE_EXTENSIONS.has(last) && /^[a-z0-9]{2,5}$/.test(exts[exts.length - 2] ?? '')),
+    doubleExtension:
+      filename.includes(RTLO) ||
+      (exts.length >= 2 && EXECUTABLE_EXTENSIONS.has(last) && /^[a-z0-9]{2,5}$/.test(exts[exts.length - 2] ?? '')),
     html: declared === 'text/html' || HTML_EXTENSIONS.has(last) || sniffed === 'text/html',
     archiveEntries: ooxml ? [] : zipNames.slice(0, 200),
     archiveHasExecutable: !ooxml && entryHasExecutable,

@@ -113,7 +113,12 @@ function mismatches(walk: HtmlWalk, messageIndex: number): LinkMismatch[] {
 }
 
 /** Every indicator and HTML fact of the given messages (parallel arrays `messages`/`extras`). */
-export function extractIndicators(messages: ParsedMessage[], extras: MessageExtras[], htmlAttachments: HtmlSource[], maxIndicators: number): Extraction {
+export function extractIndicators(
+  messages: ParsedMessage[],
+  extras: MessageExtras[],
+  htmlAttachments: HtmlSource[],
+  maxIndicators: number,
+): Extraction {
   const collector = new Collector(maxIndicators);
   const extraction: Extraction = { indicators: [], linkMismatches: [], hiddenText: [], forms: 0, warnings: [] };
   const sources: HtmlSource[] = [];
@@ -125,7 +130,9 @@ export function extractIndicators(messages: ParsedMessage[], extras: MessageExtr
   for (const source of [...sources, ...htmlAttachments]) {
     let html = source.html;
     if (html.length > MAX_HTML_CHARS) {
-      extraction.warnings.push(`message ${source.messageIndex}: HTML ${source.origin} longer than ${MAX_HTML_CHARS} characters; analysed in part`);
+      extraction.warnings.push(
+        `message ${source.messageIndex}: HTML ${source.origin} longer than ${MAX_HTML_CHARS} characters; analysed in part`,
+      );
       html = html.slice(0, MAX_HTML_CHARS);
     }
     const walk = walkHtml(html);
@@ -135,7 +142,8 @@ export function extractIndicators(messages: ParsedMessage[], extras: MessageExtr
     collector.addHits(scanText(walk.visibleText), attachment ? 'attachment:html' : 'html:text');
     collector.addHits(scanText(walk.hiddenText), attachment ? 'attachment:html' : 'html:hidden-text');
     extraction.linkMismatches.push(...mismatches(walk, source.messageIndex));
-    for (const [reason, characters] of walk.hiddenCharacters) extraction.hiddenText.push({ messageIndex: source.messageIndex, reason, characters });
+    for (const [reason, characters] of walk.hiddenCharacters)
+      extraction.hiddenText.push({ messageIndex: source.messageIndex, reason, characters });
     extraction.forms += walk.forms;
   }
   if (collector.dropped > 0) extraction.warnings.push(`more than ${maxIndicators} indicators; ${collector.dropped} not reported`);

@@ -28,7 +28,11 @@ function declarations(style: string | undefined): Map<string, string> {
   for (const declaration of style.slice(0, 4096).split(';')) {
     const colon = declaration.indexOf(':');
     if (colon <= 0) continue;
-    const value = declaration.slice(colon + 1).replace('!important', '').trim().toLowerCase();
+    const value = declaration
+      .slice(colon + 1)
+      .replace('!important', '')
+      .trim()
+      .toLowerCase();
     out.set(declaration.slice(0, colon).trim().toLowerCase(), value);
   }
   return out;
@@ -43,7 +47,11 @@ export function normaliseColor(raw: string | undefined): string | undefined {
   if (/^#[0-9a-f]{6}$/.test(value)) return value;
   if (/^#[0-9a-f]{3}$/.test(value)) return `#${value[1]}${value[1]}${value[2]}${value[2]}${value[3]}${value[3]}`;
   const rgb = /^rgba?\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*(?:,\s*[\d.]{1,8}\s*)?\)$/.exec(value);
-  if (rgb) return `#${rgb.slice(1, 4).map((n) => Math.min(255, Number(n)).toString(16).padStart(2, '0')).join('')}`;
+  if (rgb)
+    return `#${rgb
+      .slice(1, 4)
+      .map((n) => Math.min(255, Number(n)).toString(16).padStart(2, '0'))
+      .join('')}`;
   return undefined;
 }
 

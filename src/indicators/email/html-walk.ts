@@ -37,7 +37,31 @@ export interface HtmlWalk {
 const MAX_DEPTH = 512;
 const MAX_ANCHOR_TEXT = 1000;
 const SKIPPED_CONTENT = new Set(['script', 'style', 'template', 'noscript', 'head']);
-const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'em', 'font', 'i', 'kbd', 'mark', 'q', 's', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'u', 'wbr']);
+const INLINE = new Set([
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'big',
+  'cite',
+  'code',
+  'em',
+  'font',
+  'i',
+  'kbd',
+  'mark',
+  'q',
+  's',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'u',
+  'wbr',
+]);
 const SRC_ELEMENTS = new Set(['img', 'iframe', 'frame', 'script', 'embed', 'source', 'video', 'audio', 'input', 'track']);
 
 interface Frame {
@@ -52,12 +76,23 @@ class DepthExceeded extends Error {}
 function metaRefreshUrl(content: string): string | undefined {
   const at = content.toLowerCase().indexOf('url=');
   if (at < 0) return undefined;
-  const url = content.slice(at + 4).trim().replace(/^['"]|['"]$/g, '');
+  const url = content
+    .slice(at + 4)
+    .trim()
+    .replace(/^['"]|['"]$/g, '');
   return url === '' ? undefined : url;
 }
 
 export function walkHtml(html: string): HtmlWalk {
-  const walk: HtmlWalk = { links: [], visibleText: '', hiddenText: '', hiddenCharacters: new Map(), anchors: [], forms: 0, truncated: undefined };
+  const walk: HtmlWalk = {
+    links: [],
+    visibleText: '',
+    hiddenText: '',
+    hiddenCharacters: new Map(),
+    anchors: [],
+    forms: 0,
+    truncated: undefined,
+  };
   const visible: string[] = [];
   const hidden: string[] = [];
   const stack: Frame[] = [{ name: '#root', hidden: undefined, color: undefined, background: undefined }];
@@ -80,7 +115,8 @@ export function walkHtml(html: string): HtmlWalk {
           color: colors.color ?? parent.color,
           background: colors.background === undefined || colors.background === 'transparent' ? parent.background : colors.background,
         };
-        const invisibleColor = colors.color === 'transparent' || (colors.color !== undefined && colors.color === (frame.background ?? '#ffffff'));
+        const invisibleColor =
+          colors.color === 'transparent' || (colors.color !== undefined && colors.color === (frame.background ?? '#ffffff'));
         if (!frame.hidden && invisibleColor) frame.hidden = 'same-color-as-background';
         stack.push(frame);
         if (stack.length > MAX_DEPTH) throw new DepthExceeded();
@@ -94,7 +130,8 @@ export function walkHtml(html: string): HtmlWalk {
           link('html:form-action', attribs.action);
         }
         if (attribs.formaction) link('html:form-action', attribs.formaction);
-        if (name === 'meta' && attribs['http-equiv']?.toLowerCase() === 'refresh') link('html:meta-refresh', metaRefreshUrl(attribs.content ?? ''));
+        if (name === 'meta' && attribs['http-equiv']?.toLowerCase() === 'refresh')
+          link('html:meta-refresh', metaRefreshUrl(attribs.content ?? ''));
         if (name === 'a' && attribs.href) anchor = { href: attribs.href.trim(), text: '' };
       },
       ontext(text) {

@@ -51,10 +51,17 @@ export function auditMime(raw: Buffer): Promise<string[]> {
     };
     splitter.on('data', (chunk) => {
       if (chunk.type === 'node') {
-        const partNr = chunk.partNr ? chunk.partNr.join('.') : '';
-        const label = `part ${partNr || (chunk.root ? 'root' : '?')}`;
+        // mailsplit numbers parts IMAP style; its TEXT markers are not part numbers.
+        const partNr = (chunk.partNr || []).filter((n) => typeof n === 'number').join('.');
+        const label = partNr ? `part ${partNr}` : 'message root';
         const encoding = (chunk.encoding || '').toLowerCase();
-        current = { label, boundary: chunk._boundary ? chunk._boundary.toString('latin1') : undefined, closed: false, base64: encoding === 'base64', badBytes: 0 };
+        current = {
+          label,
+          boundary: chunk._boundary ? chunk._boundary.toString('latin1') : undefined,
+          closed: false,
+          base64: encoding === 'base64',
+          badBytes: 0,
+        };
         states.push(current);
         if (!KNOWN_ENCODINGS.has(encoding)) warn(`${label}: unknown transfer encoding '${clean(encoding)}', body taken as is`);
         const contentType = chunk.contentType || 'text/plain';

@@ -17,7 +17,12 @@ const MAX_HTML_ATTACHMENT = 5 * 1024 * 1024;
 export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {}): Promise<Parsed<ParsedEmail>> {
   const { maxBytes, maxDepth, maxIndicators } = { ...DEFAULT_EMAIL_LIMITS, ...limits };
   if (raw.length > maxBytes) {
-    return fail(itemError('EMAIL_TOO_LARGE', `the message is ${raw.length} bytes; the maximum is ${maxBytes}`, { size: String(raw.length), max: String(maxBytes) }));
+    return fail(
+      itemError('EMAIL_TOO_LARGE', `the message is ${raw.length} bytes; the maximum is ${maxBytes}`, {
+        size: String(raw.length),
+        max: String(maxBytes),
+      }),
+    );
   }
   if (raw.length === 0 || raw.subarray(0, 4096).toString('latin1').trim() === '') {
     return fail(itemError('INVALID_EMAIL_MESSAGE', 'the message is empty'));

@@ -50,8 +50,22 @@ const PARSER_OPTIONS = {
 
 /** Header names of which at least one must be present for bytes to count as a message. */
 const MESSAGE_HEADERS = new Set([
-  'from', 'to', 'cc', 'subject', 'date', 'message-id', 'received', 'return-path', 'mime-version',
-  'content-type', 'reply-to', 'sender', 'delivered-to', 'x-mailer', 'dkim-signature', 'authentication-results',
+  'from',
+  'to',
+  'cc',
+  'subject',
+  'date',
+  'message-id',
+  'received',
+  'return-path',
+  'mime-version',
+  'content-type',
+  'reply-to',
+  'sender',
+  'delivered-to',
+  'x-mailer',
+  'dkim-signature',
+  'authentication-results',
 ]);
 
 function mailboxes(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
@@ -72,7 +86,12 @@ function rawValues(mail: ParsedMail, key: string): string[] {
   for (const line of mail.headerLines ?? []) {
     if (line.key !== key) continue;
     const colon = line.line.indexOf(':');
-    values.push(line.line.slice(colon + 1).replace(/\r?\n[ \t]*/g, ' ').trim());
+    values.push(
+      line.line
+        .slice(colon + 1)
+        .replace(/\r?\n[ \t]*/g, ' ')
+        .trim(),
+    );
   }
   return values;
 }
@@ -118,6 +137,13 @@ function extrasOf(mail: ParsedMail): MessageExtras {
   return { sender: mailboxes(mail.headers.get('sender') as AddressObject | undefined), originatingIps };
 }
 
+/** The Content-Type the part declared; mailparser's contentType swaps octet-stream for a guess from the file name. */
+function declaredType(attachment: Attachment): string {
+  const header = attachment.headers.get('content-type');
+  const value = header && typeof header === 'object' && 'value' in header ? header.value : undefined;
+  return typeof value === 'string' && value !== '' ? value.toLowerCase() : attachment.contentType;
+}
+
 function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.length > 160 ? `${message.slice(0, 160)}...` : message;
@@ -148,7 +174,7 @@ async function visit(mail: ParsedMail, depth: number, tree: MessageTree, maxDept
     tree.attachments.push({
       messageIndex: index,
       filename: attachment.filename ?? '',
-      contentType: attachment.contentType,
+      contentType: declaredType(attachment),
       content: attachment.content,
     });
   }

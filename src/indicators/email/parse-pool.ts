@@ -105,7 +105,14 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       const slot = slotOf();
       const outOfMemory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
       if (!outOfMemory) options.logger?.error({ detail: `${err.name}: ${err.message}` }, 'email parse worker crashed');
-      settle(slot, fail(outOfMemory ? itemError('INVALID_EMAIL_MESSAGE', 'parsing the message needed more memory than a worker may use') : itemError('INTERNAL', 'internal error')));
+      settle(
+        slot,
+        fail(
+          outOfMemory
+            ? itemError('INVALID_EMAIL_MESSAGE', 'parsing the message needed more memory than a worker may use')
+            : itemError('INTERNAL', 'internal error'),
+        ),
+      );
       if (!slot.ready && ++failedStarts > 3 * size) {
         closed = true;
         for (const job of queue.splice(0)) job.resolve(fail(itemError('INTERNAL', 'internal error')));
@@ -123,7 +130,14 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       const job = queue.shift() as Job;
       slot.job = job;
       slot.timer = setTimeout(() => {
-        settle(slot, fail(itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${limits.timeoutMs} ms`, { timeout_ms: String(limits.timeoutMs) })));
+        settle(
+          slot,
+          fail(
+            itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${limits.timeoutMs} ms`, {
+              timeout_ms: String(limits.timeoutMs),
+            }),
+          ),
+        );
         replace(slot);
         pump();
       }, limits.timeoutMs);
@@ -142,7 +156,14 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     parse(raw) {
       if (closed) return Promise.resolve(fail(itemError('INTERNAL', 'internal error')));
       if (raw.length > limits.maxBytes) {
-        return Promise.resolve(fail(itemError('EMAIL_TOO_LARGE', `the message is ${raw.length} bytes; the maximum is ${limits.maxBytes}`, { size: String(raw.length), max: String(limits.maxBytes) })));
+        return Promise.resolve(
+          fail(
+            itemError('EMAIL_TOO_LARGE', `the message is ${raw.length} bytes; the maximum is ${limits.maxBytes}`, {
+              size: String(raw.length),
+              max: String(limits.maxBytes),
+            }),
+          ),
+        );
       }
       return new Promise((resolve) => {
         queue.push({ id: nextId++, raw, resolve });

@@ -78,7 +78,12 @@ function parseDate(s: string): Date | undefined {
 export function parseReceived(value: string): ReceivedHop {
   const semicolon = value.lastIndexOf(';');
   const clauses = semicolon >= 0 ? value.slice(0, semicolon) : value;
-  const hop: ReceivedHop = { fromHost: '', fromIp: '', byHost: '', time: semicolon >= 0 ? parseDate(value.slice(semicolon + 1)) : undefined };
+  const hop: ReceivedHop = {
+    fromHost: '',
+    fromIp: '',
+    byHost: '',
+    time: semicolon >= 0 ? parseDate(value.slice(semicolon + 1)) : undefined,
+  };
   let clause = '';
   let hostIp: string | undefined;
   let commentIp: string | undefined;

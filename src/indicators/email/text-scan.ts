@@ -114,7 +114,7 @@ function scanUrls(word: string, hits: TextHit[]): boolean {
 }
 
 function scanEmail(word: string, hits: TextHit[]): void {
-  const address = word.toLowerCase().startsWith('mailto:') ? word.slice(7).split('?')[0] ?? '' : word;
+  const address = word.toLowerCase().startsWith('mailto:') ? (word.slice(7).split('?')[0] ?? '') : word;
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at);
   const domain = publicDomain(address.slice(at + 1)) ?? ipLiteral(address.slice(at + 1));
