@@ -17,10 +17,11 @@
 import { itemError } from '../../errors';
 import type { DomainName } from '../domain/parse';
 import { fail, ok, type Parsed } from '../types';
+import { authorityEnd, parsePort, splitAuthority } from './authority';
 import { refang } from './defang';
 import { canonicalHost, type HostKind } from './host';
 import { canonicalPath } from './path';
-import { escapeBytes, showByte, toByteString, unescapeFully } from './percent';
+import { escapeBytes, shown, toByteString, unescapeFully } from './percent';
 
 export interface CanonicalUrl {
   /** The canonical URL string, e.g. `http://195.127.0.11/blah`. */
@@ -61,11 +62,6 @@ function invalid(message: string, raw: string): Parsed<CanonicalUrl> {
   return fail(itemError('INVALID_URL', message, { value: raw.slice(0, 256) }));
 }
 
-function shown(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length && i < 32; i++) out += showByte(s.charCodeAt(i));
-  return s.length > 32 ? `${out}...` : out;
-}
 
 /** Removes tab, CR and LF anywhere, then leading/trailing spaces and control characters. */
 function cleanWhitespace(s: string): string {
@@ -95,26 +91,6 @@ function splitScheme(s: string): SchemeSplit {
   if (name.includes('.') || PORT_AFTER_COLON.test(after)) return { scheme: 'http', rest: s };
   if (DEFAULT_PORT[name] !== undefined) return { error: `"${name}:" must be followed by "//"` };
   return { error: `scheme "${shown(name)}" is not supported; only http, https and ftp are` };
-}
-
-type PortResult = { port: number } | { error: string };
-
-function parsePort(p: string): PortResult {
-  if (p === '') return { port: 0 };
-  if (!/^[0-9]+$/.test(p)) return { error: `port "${shown(p)}" is not a number` };
-  const digits = p.replace(/^0+(?=.)/, '');
-  const port = digits.length > 5 ? Number.POSITIVE_INFINITY : Number(digits);
-  if (port > 65535) return { error: `port ${shown(digits)} is out of range (0-65535)` };
-  return { port };
-}
-
-/** Index of the first `/`, `\` or `?` in `s`, or its length: where the authority ends. */
-function authorityEnd(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 47 || c === 92 || c === 63) return i;
-  }
-  return s.length;
 }
 
 /** Parses and canonicalises one URL. Bad input is a per-item error (INVALID_URL, INDICATOR_*), never a throw. */
@@ -152,34 +128,11 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
   const { scheme, rest } = split;
 
   const end = authorityEnd(rest);
-  const authority = rest.slice(0, end);
-  const at = authority.lastIndexOf('@');
-  const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
-
-  let hostRaw = hostPort;
-  let portRaw = '';
-  if (hostPort.startsWith('[')) {
-    const close = hostPort.indexOf(']');
-    if (close >= 0) {
-      hostRaw = hostPort.slice(0, close + 1);
-      const after = hostPort.slice(close + 1);
-      if (after !== '' && !after.startsWith(':')) return invalid(`unexpected "${shown(after)}" after IPv6 host`, raw);
-      portRaw = after.slice(1);
-    }
-  } else {
-    const colon = hostPort.indexOf(':');
-    if (colon >= 0) {
-      if (hostPort.indexOf(':', colon + 1) >= 0) {
-        return invalid(`host "${shown(hostPort)}" has several ":"; an IPv6 address must be in brackets`, raw);
-      }
-      hostRaw = hostPort.slice(0, colon);
-      portRaw = hostPort.slice(colon + 1);
-    }
-  }
-
-  const host = canonicalHost(hostRaw);
+  const auth = splitAuthority(rest.slice(0, end));
+  if ('error' in auth) return invalid(auth.error, raw);
+  const host = canonicalHost(auth.host);
   if (!host.ok) return invalid(host.message, raw);
-  const port = parsePort(portRaw);
+  const port = parsePort(auth.port);
   if ('error' in port) return invalid(port.error, raw);
 
   const tail = rest.slice(end);
@@ -190,7 +143,7 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
   const escapedQuery = plain ? query : escapeBytes(query);
 
   const { host: h, hostKind, domain } = host.value;
-  const portPart = port.port === DEFAULT_PORT[scheme] || portRaw === '' ? '' : `:${port.port}`;
+  const portPart = port.port === DEFAULT_PORT[scheme] || auth.port === '' ? '' : `:${port.port}`;
   const url = `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
   return ok({
     url,
@@ -200,7 +153,7 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
     port: port.port,
     path: escapedPath,
     query: escapedQuery,
-    hadUserinfo: at >= 0,
+    hadUserinfo: auth.hadUserinfo,
     defanged,
     domain,
   });

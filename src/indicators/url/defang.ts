@@ -15,6 +15,8 @@ const DEFANGED = /\bhxxp(s?)\b|[[({][ \t]{0,2}(\.|dot|:\/\/|:|@|at|\/\/|\/)[ \t]
 // Cheap pre-check so that ordinary URLs skip the replace entirely.
 const MAYBE_DEFANGED = /hxxp|[[({]/i;
 
+const MAX_PASSES = 4;
+
 const REPLACEMENT: Readonly<Record<string, string>> = {
   '.': '.',
   dot: '.',
@@ -37,6 +39,13 @@ function replaceOne(_match: string, s: string | undefined, inner: string | undef
  */
 export function refang(text: string): string {
   if (!MAYBE_DEFANGED.test(text)) return text;
-  const out = text.replace(DEFANGED, replaceOne);
-  return out === text ? text : out;
+  // Nested forms (`[[.]]`) refang to another defanged form; a few passes reach the fixed point for
+  // any real nesting, while the bound keeps the cost linear on adversarial `[[[[[.]]]]]`.
+  let out = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const next = out.replace(DEFANGED, replaceOne);
+    if (next === out) break;
+    out = next;
+  }
+  return out;
 }

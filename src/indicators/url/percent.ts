@@ -69,3 +69,10 @@ export function escapeBytes(s: string): string {
 export function showByte(c: number): string {
   return c > 0x20 && c < 0x7f ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
 }
+
+/** At most 32 octets of `s` for a message, non-printable ones as `\xNN`. */
+export function shown(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length && i < 32; i++) out += showByte(s.charCodeAt(i));
+  return s.length > 32 ? `${out}...` : out;
+}

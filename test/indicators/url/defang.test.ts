@@ -23,6 +23,8 @@ const CASES: ReadonlyArray<readonly [input: string, expected: string]> = [
   ['user[@]example.com', 'user@example.com'],
   ['user(at)example(dot)com', 'user@example.com'],
   ['evil.com[/]login[/]', 'evil.com/login/'],
+  ['evil[[.]]com', 'evil.com'],
+  ['evil[ [.] ]com', 'evil.com'],
   // Bare words are English, not defanging.
   ['see the dot com boom at noon', 'see the dot com boom at noon'],
   // Brackets that are not defanging stay: IPv6 literals, arrays, prose.
