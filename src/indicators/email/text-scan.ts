@@ -24,7 +24,7 @@ const MAX_WORD = 8192;
 const MAX_SCHEMES_PER_WORD = 5;
 const URL_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps']);
 const WORD_BREAK = /[\s\p{Cc}<>"'`\u00a0\u2000-\u200b\u2028\u2029\u3000\ufeff]+/u;
-const LEADING = /^[([{*_,;:!?]+/;
+const LEADING = /^[([{*_,;!?]+/;
 const LOCAL_PART = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$/;
 const DOMAIN_CHARS = /^[\p{L}\p{N}.-]{3,253}$/u;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
