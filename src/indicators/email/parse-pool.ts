@@ -27,7 +27,8 @@ export interface ParsePoolOptions {
 }
 
 export interface ParsePool {
-  parse(raw: Buffer): Promise<Parsed<ParsedEmail>>;
+  /** `overrides` tighten the pool's limits for one message, e.g. a time limit from the call's deadline. */
+  parse(raw: Buffer, overrides?: Partial<EmailLimits>): Promise<Parsed<ParsedEmail>>;
   /** Terminates the workers; queued and running parses resolve with INTERNAL. */
   close(): Promise<void>;
 }
@@ -35,6 +36,7 @@ export interface ParsePool {
 interface Job {
   id: number;
   raw: Buffer;
+  limits: EmailLimits;
   resolve(result: Parsed<ParsedEmail>): void;
 }
 
@@ -129,20 +131,17 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       if (slot.job || !slot.ready) continue;
       const job = queue.shift() as Job;
       slot.job = job;
+      const { timeoutMs } = job.limits;
       slot.timer = setTimeout(() => {
         settle(
           slot,
-          fail(
-            itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${limits.timeoutMs} ms`, {
-              timeout_ms: String(limits.timeoutMs),
-            }),
-          ),
+          fail(itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${timeoutMs} ms`, { timeout_ms: String(timeoutMs) })),
         );
         replace(slot);
         pump();
-      }, limits.timeoutMs);
+      }, timeoutMs);
       const raw = new Uint8Array(job.raw);
-      const request: WorkerRequest = { id: job.id, raw, limits };
+      const request: WorkerRequest = { id: job.id, raw, limits: job.limits };
       slot.worker.postMessage(request, [raw.buffer]);
     }
   };
@@ -153,20 +152,21 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   }
 
   return {
-    parse(raw) {
+    parse(raw, overrides = {}) {
       if (closed) return Promise.resolve(fail(itemError('INTERNAL', 'internal error')));
-      if (raw.length > limits.maxBytes) {
+      const jobLimits = { ...limits, ...overrides };
+      if (raw.length > jobLimits.maxBytes) {
         return Promise.resolve(
           fail(
-            itemError('EMAIL_TOO_LARGE', `the message is ${raw.length} bytes; the maximum is ${limits.maxBytes}`, {
+            itemError('EMAIL_TOO_LARGE', `the message is ${raw.length} bytes; the maximum is ${jobLimits.maxBytes}`, {
               size: String(raw.length),
-              max: String(limits.maxBytes),
+              max: String(jobLimits.maxBytes),
             }),
           ),
         );
       }
       return new Promise((resolve) => {
-        queue.push({ id: nextId++, raw, resolve });
+        queue.push({ id: nextId++, raw, limits: jobLimits, resolve });
         pump();
       });
     },
