@@ -1,0 +1,31 @@
+/**
+ * Builds the in-process application (model repository + scoring core) from a config. The server,
+ * the CLI's in-process mode, the benchmark and the tests all start from here.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createModelRepository, type ModelRepository } from './scoring/model-repository';
+import type { AnyPipeline } from './scoring/pipeline';
+import { domainPipeline } from './scoring/pipelines/domain';
+import { emailAddressPipeline } from './scoring/pipelines/email-address';
+import { createScorer, type Scorer } from './scoring/scorer';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  repository: ModelRepository;
+  scorer: Scorer;
+  close(): Promise<void>;
+}
+
+export function defaultPipelines(): AnyPipeline[] {
+  return [domainPipeline, emailAddressPipeline];
+}
+
+export async function createApp(config: Config, logger: Logger): Promise<App> {
+  const pipelines = defaultPipelines();
+  const repository = createModelRepository({ dir: config.modelsDir, pipelines, logger, intraOpThreads: config.intraOpThreads });
+  await repository.load();
+  const scorer = createScorer({ repository, pipelines });
+  return { config, logger, repository, scorer, close: () => repository.close() };
+}

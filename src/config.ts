@@ -1,0 +1,77 @@
+/**
+ * Configuration: read once from the environment and the command line, validated, frozen. Every
+ * setting has a default that works on a laptop; a bad value stops the start with a clear message.
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface Config {
+  /** host:port to listen on. */
+  readonly listen: string;
+  /** The model repository (`<dir>/<name>/<version>/`); the committed `models/` by default. */
+  readonly modelsDir: string;
+  readonly maxBatchItems: number;
+  readonly maxMessageBytes: number;
+  readonly maxEmailBytes: number;
+  readonly logLevel: string;
+  /** How long in-flight calls get to finish after SIGTERM/SIGINT before they are cancelled. */
+  readonly shutdownGraceMs: number;
+  /** onnxruntime intra-op threads per model session. */
+  readonly intraOpThreads: number;
+  /** Directory with GeoLite2-City.mmdb / GeoLite2-ASN.mmdb (geoipupdate layout); bundled data when empty. */
+  readonly geoipDir: string;
+}
+
+const REPO_ROOT = resolve(__dirname, '..');
+
+/** The settings, their environment variable and default. `--name value` on the command line wins. */
+const SETTINGS = {
+  listen: ['THREATPREDICT_LISTEN', '127.0.0.1:50051'],
+  models: ['THREATPREDICT_MODELS', join(REPO_ROOT, 'models')],
+  'max-batch-items': ['THREATPREDICT_MAX_BATCH_ITEMS', '10000'],
+  'max-message-bytes': ['THREATPREDICT_MAX_MESSAGE_BYTES', String(64 * 1024 * 1024)],
+  'max-email-bytes': ['THREATPREDICT_MAX_EMAIL_BYTES', String(25 * 1024 * 1024)],
+  'log-level': ['THREATPREDICT_LOG_LEVEL', 'info'],
+  'shutdown-grace-ms': ['THREATPREDICT_SHUTDOWN_GRACE_MS', '10000'],
+  'intra-op-threads': ['THREATPREDICT_INTRA_OP_THREADS', '1'],
+  geoip: ['THREATPREDICT_GEOIP_DIR', ''],
+} as const;
+
+export class ConfigError extends Error {}
+
+function int(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
+  const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, { type: 'string' as const }]));
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string>;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const get = (k: keyof typeof SETTINGS) => values[k] ?? env[SETTINGS[k][0]] ?? SETTINGS[k][1];
+  const listen = get('listen');
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(listen);
+  if (m === null || Number(m[2]) > 65535) throw new ConfigError(`listen must be HOST:PORT, got "${listen}"`);
+  const logLevel = get('log-level');
+  if (!LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
+  return Object.freeze({
+    listen,
+    modelsDir: resolve(get('models')),
+    maxBatchItems: int('max batch items', get('max-batch-items'), 1, 1_000_000),
+    maxMessageBytes: int('max message bytes', get('max-message-bytes'), 1024, 1024 * 1024 * 1024),
+    maxEmailBytes: int('max email bytes', get('max-email-bytes'), 1024, 512 * 1024 * 1024),
+    logLevel,
+    shutdownGraceMs: int('shutdown grace ms', get('shutdown-grace-ms'), 0, 600_000),
+    intraOpThreads: int('intra-op threads', get('intra-op-threads'), 1, 64),
+    geoipDir: get('geoip'),
+  });
+}

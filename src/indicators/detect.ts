@@ -1,0 +1,24 @@
+/**
+ * Type detection for the generic Predict RPC: which kind of indicator a plain string holds. Cheap
+ * shape tests decide; the kind's own parser then validates (and reports) the details.
+ */
+import type { IndicatorKind } from './types';
+
+const HASH = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$/i;
+const SCHEME = /^[a-z][a-z0-9+.-]*(?::\/\/|\[:\]\/\/)/i;
+const DEFANGED_SCHEME = /^h[tx]{2}ps?/i;
+const IPV4ISH = /^[0-9]{1,3}(?:\.[0-9]{1,3}){1,3}(?:\/[0-9]{1,3})?$/;
+const IPV6ISH = /^\[?[0-9a-f]{0,4}:[0-9a-f:.]*\]?(?:%[0-9a-z_.-]+)?(?:\/[0-9]{1,3})?$/i;
+
+export function detectKind(raw: string): IndicatorKind | undefined {
+  const v = raw.trim();
+  if (v === '') return undefined;
+  if (HASH.test(v)) return 'file_hash';
+  if (SCHEME.test(v) || DEFANGED_SCHEME.test(v)) return 'url';
+  if (IPV4ISH.test(v) || IPV6ISH.test(v)) return 'ip';
+  const at = v.indexOf('@');
+  const slash = v.indexOf('/');
+  if (at > 0 && slash === -1 && v.indexOf('@', at + 1) === -1) return 'email_address';
+  if (slash !== -1 || v.includes('?') || v.includes('[.]')) return 'url';
+  return 'domain';
+}

@@ -1,0 +1,48 @@
+/** Composition root: config -> logger -> models -> server, and signal handling. Nothing else wires. */
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './app';
+import { createLogger } from './logger';
+import { emailHandlers } from './server/email-handlers';
+import { SERVICE_NAMES, startServer } from './server/server';
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`threatpredict: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await createApp(config, logger);
+  const server = await startServer({ config, logger, scorer: app.scorer, repository: app.repository, emails: emailHandlers(app) });
+  const ready = app.repository.list().every((m) => m.serving !== undefined);
+  for (const s of ['', ...SERVICE_NAMES]) server.health.setStatus(s, ready ? 'SERVING' : 'NOT_SERVING');
+  logger.info({ models: app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`) }, ready ? 'serving' : 'not serving: a model is missing');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight calls');
+    server
+      .shutdown()
+      .then(() => app.close())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`threatpredict: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * One model version loaded from `models/<name>/<version>/`: the ONNX session, its metadata and feature
+ * assets, after the checks that every version must pass before it may serve (metadata, features
+ * version, checksum, input/output shape, golden outputs).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { type ModelMetadata, parseMetadata } from './metadata';
+import type { AnyPipeline } from './pipeline';
+
+export interface LoadedModel {
+  readonly name: string;
+  readonly version: number;
+  readonly dir: string;
+  readonly metadata: ModelMetadata;
+  readonly assets: unknown;
+  /** Probability of the malicious class for `rows` rows of features laid out row-major. */
+  predict(features: Float32Array, rows: number): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/** Largest difference allowed between a golden probability (scikit-learn) and onnxruntime's. */
+export const GOLDEN_TOLERANCE = 1e-5;
+
+interface GoldenFile {
+  features_version: string;
+  rows: { indicator: string; features: number[]; probability: number }[];
+}
+
+export interface LoadOptions {
+  intraOpThreads?: number;
+}
+
+export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOptions = {}): Promise<LoadedModel> {
+  const metaPath = join(dir, 'metadata.json');
+  if (!existsSync(metaPath)) throw new Error('metadata.json is missing');
+  const metadata = parseMetadata(readFileSync(metaPath, 'utf8'));
+  if (metadata.features_version !== pipeline.featuresVersion) {
+    throw new Error(
+      `features version ${metadata.features_version} does not match the server's ${pipeline.featuresVersion}`,
+    );
+  }
+  if (metadata.feature_names.join(',') !== pipeline.featureNames.join(',')) {
+    throw new Error('feature names differ from the server feature code');
+  }
+  const bytes = readFileSync(join(dir, 'model.onnx'));
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (sha !== metadata.sha256) throw new Error(`model.onnx sha256 ${sha} does not match metadata ${metadata.sha256}`);
+  const assets = pipeline.loadAssets(dir);
+
+  const session = await ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: opts.intraOpThreads ?? 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const width = metadata.feature_names.length;
+  if (!session.inputNames.includes(metadata.input.name)) {
+    throw new Error(`ONNX input "${metadata.input.name}" not found (inputs: ${session.inputNames.join(', ')})`);
+  }
+  if (!session.outputNames.includes(metadata.output.name)) {
+    throw new Error(`ONNX output "${metadata.output.name}" not found (outputs: ${session.outputNames.join(', ')})`);
+  }
+  const positive = metadata.output.positive_class_index;
+
+  const model: LoadedModel = {
+    name: metadata.name,
+    version: metadata.version,
+    dir,
+    metadata,
+    assets,
+    async predict(features, rows) {
+      if (rows === 0) return new Float32Array(0);
+      const input = new ort.Tensor('float32', features.subarray(0, rows * width), [rows, width]);
+      const out = await session.run({ [metadata.input.name]: input }, [metadata.output.name]);
+      const probs = out[metadata.output.name]?.data as Float32Array;
+      const classes = probs.length / rows;
+      const result = new Float32Array(rows);
+      for (let i = 0; i < rows; i++) result[i] = probs[i * classes + positive] as number;
+      return result;
+    },
+    release: () => session.release(),
+  };
+  await checkGolden(model, pipeline, width);
+  return model;
+}
+
+/**
+ * The canary check: the version must reproduce, from the indicator strings, the features and the
+ * probabilities that training recorded. A model trained on other feature code, a corrupted file, or
+ * a runtime that disagrees with scikit-learn fails here instead of serving.
+ */
+async function checkGolden(model: LoadedModel, pipeline: AnyPipeline, width: number): Promise<void> {
+  const path = join(model.dir, 'golden.json');
+  if (!existsSync(path)) throw new Error('golden.json is missing');
+  const golden = JSON.parse(readFileSync(path, 'utf8')) as GoldenFile;
+  if (golden.rows.length === 0) throw new Error('golden.json has no rows');
+  const features = new Float32Array(golden.rows.length * width);
+  for (const [i, row] of golden.rows.entries()) {
+    const parsed = await pipeline.parse({ id: '', value: row.indicator });
+    if (!parsed.ok) throw new Error(`golden indicator "${row.indicator}" no longer parses: ${parsed.error.message}`);
+    pipeline.features(parsed.value, model.assets, features, i * width);
+    for (let f = 0; f < width; f++) {
+      if (features[i * width + f] !== Math.fround(row.features[f] as number)) {
+        throw new Error(
+          `golden features differ for "${row.indicator}" at ${pipeline.featureNames[f]}: ` +
+            `${features[i * width + f]} != ${row.features[f]}`,
+        );
+      }
+    }
+  }
+  const probs = await model.predict(features, golden.rows.length);
+  for (const [i, row] of golden.rows.entries()) {
+    const diff = Math.abs((probs[i] as number) - row.probability);
+    if (!(diff <= GOLDEN_TOLERANCE)) {
+      throw new Error(`golden output differs for "${row.indicator}": ${probs[i]} vs ${row.probability}`);
+    }
+  }
+}

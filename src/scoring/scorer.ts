@@ -1,0 +1,147 @@
+/**
+ * The batch-first scoring core. Every RPC, unary or streaming, typed or generic, ends here with a
+ * batch: parse every item (bad ones become per-item errors), let rules answer what they can, compute
+ * features for the rest into one matrix, run the model once, and build the results in input order.
+ */
+import { itemError, toPredictError } from '../errors';
+import { detectKind } from '../indicators/detect';
+import type { IndicatorKind, Reason } from '../indicators/types';
+import type { ModelRepository } from './model-repository';
+import type { AnyPipeline, InputItem, ScoredItem } from './pipeline';
+import { verdictOf } from './verdict';
+
+export type View = 'full' | 'compact';
+
+export interface GenericItem extends InputItem {
+  /** The type the caller asserted, or undefined to detect it. */
+  kind?: IndicatorKind | undefined;
+}
+
+export interface Scorer {
+  /** Scores items that are all of one kind. Never rejects for bad items: they get `error`. */
+  scoreBatch(kind: IndicatorKind, items: readonly InputItem[], view: View): Promise<ScoredItem[]>;
+  /** Detects each item's kind (unless asserted) and scores each kind's share as one batch. */
+  scoreMixed(items: readonly GenericItem[], view: View): Promise<ScoredItem[]>;
+  pipelines(): readonly AnyPipeline[];
+}
+
+export interface ScorerOptions {
+  repository: ModelRepository;
+  pipelines: readonly AnyPipeline[];
+}
+
+/** What an invalid item's result shows as its indicator: the raw value, trimmed and bounded. */
+function echo(value: string): string {
+  const v = value.trim();
+  return v.length > 256 ? `${v.slice(0, 256)}...` : v;
+}
+
+function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unknown): ScoredItem {
+  return { id: item.id, indicator: echo(item.value), kind, reasons: [], error: toPredictError(err) };
+}
+
+export function createScorer(opts: ScorerOptions): Scorer {
+  const byKind = new Map<IndicatorKind, AnyPipeline>(opts.pipelines.map((p) => [p.kind, p]));
+  async function runPipeline(p: AnyPipeline, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
+    const out: ScoredItem[] = new Array(items.length);
+    const parsed: unknown[] = new Array(items.length);
+    const toScore: number[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as InputItem;
+      let r = p.parse(item);
+      if (r instanceof Promise) r = await r;
+      if (!r.ok) {
+        out[i] = { id: item.id, indicator: echo(item.value), kind: p.kind, reasons: [], error: r.error };
+        continue;
+      }
+      parsed[i] = r.value;
+      const res: ScoredItem = { id: item.id, indicator: p.normalised(r.value), kind: p.kind, reasons: [] };
+      if (view === 'full') res.enrichment = p.enrich(r.value);
+      out[i] = res;
+      const rule = p.decide?.(r.value);
+      if (rule !== undefined) {
+        res.verdict = rule.verdict;
+        if (view === 'full') res.reasons.push(...rule.reasons);
+        if (!rule.score) continue;
+      }
+      toScore.push(i);
+    }
+    if (toScore.length === 0) return out;
+
+    // One model version for the whole batch, even if a reload swaps it meanwhile.
+    const model = opts.repository.serving(p.modelName);
+    if (model === undefined) {
+      const err = itemError('MODEL_UNAVAILABLE', `no ready version of model "${p.modelName}"`, { model: p.modelName });
+      for (const i of toScore) if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, error: err };
+      return out;
+    }
+    const width = p.featureNames.length;
+    // A fresh matrix per batch: batches interleave at the await below, so a shared one would be overwritten.
+    const features = new Float32Array(toScore.length * width);
+    for (let j = 0; j < toScore.length; j++) p.features(parsed[toScore[j]!], model.assets, features, j * width);
+    const scores = await model.predict(features, toScore.length);
+    const ref = { name: model.name, version: model.version };
+    for (let j = 0; j < toScore.length; j++) {
+      const res = out[toScore[j]!]!;
+      const score = scores[j] as number;
+      res.score = score;
+      res.model = ref;
+      res.verdict ??= verdictOf(score, model.metadata.thresholds);
+      if (view === 'full') {
+        const row = features.subarray(j * width, (j + 1) * width);
+        const why: Reason[] = p.explain(parsed[toScore[j]!], row, score, model.metadata);
+        res.reasons.push(
+          { code: 'MODEL_SCORE', message: `model ${model.name} v${model.version} gave ${score.toFixed(4)}`, weight: 0 },
+          ...why,
+        );
+      }
+    }
+    return out;
+  }
+
+  async function scoreBatch(kind: IndicatorKind, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
+    const p = byKind.get(kind);
+    if (p === undefined) {
+      const err = itemError('INDICATOR_TYPE_UNSUPPORTED', `indicators of type ${kind} are recognised but not scored`, { type: kind });
+      return items.map((it) => ({ id: it.id, indicator: echo(it.value), kind, reasons: [], error: err }));
+    }
+    try {
+      return await runPipeline(p, items, view);
+    } catch (err) {
+      // A failure of the batch itself (not of an item): every item reports it, none is lost.
+      return items.map((it) => errorResult(it, kind, err));
+    }
+  }
+
+  async function scoreMixed(items: readonly GenericItem[], view: View): Promise<ScoredItem[]> {
+    const groups = new Map<IndicatorKind, number[]>();
+    const out: ScoredItem[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i] as GenericItem;
+      const kind = it.kind ?? detectKind(it.value);
+      if (kind === undefined) {
+        const err = it.value.trim() === ''
+          ? itemError('INDICATOR_EMPTY', 'indicator is empty')
+          : itemError('INDICATOR_TYPE_UNKNOWN', 'not a domain, URL, IP address, email address or file hash');
+        out[i] = { id: it.id, indicator: echo(it.value), kind: undefined, reasons: [], error: err };
+        continue;
+      }
+      let g = groups.get(kind);
+      if (g === undefined) groups.set(kind, (g = []));
+      g.push(i);
+    }
+    for (const [kind, idx] of groups) {
+      const results = await scoreBatch(kind, idx.map((i) => items[i] as GenericItem), view);
+      idx.forEach((i, j) => {
+        let r = results[j] as ScoredItem;
+        if (r.error?.reason !== undefined && items[i]!.kind !== undefined && r.error.reason.startsWith('INVALID_')) {
+          r = { ...r, error: itemError('INDICATOR_TYPE_MISMATCH', `${r.error.message} (asserted type ${kind})`, { type: kind }) };
+        }
+        out[i] = r;
+      });
+    }
+    return out;
+  }
+
+  return { scoreBatch, scoreMixed, pipelines: () => opts.pipelines };
+}

@@ -1,0 +1,14 @@
+/** Call-level errors as gRPC statuses, with the google.rpc.Status (and its ErrorInfo) in the trailers. */
+import { Metadata, type ServiceError, status as grpcStatus } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { Status } from '../gen/google/rpc/status';
+import { PredictError, toPredictError } from '../errors';
+import { toStatus } from './convert';
+
+export function toServiceError(err: unknown, logger: Logger): Partial<ServiceError> {
+  const pe = toPredictError(err);
+  if (!(err instanceof PredictError)) logger.error({ err }, 'internal error');
+  const metadata = new Metadata();
+  metadata.set('grpc-status-details-bin', Buffer.from(Status.encode(toStatus(pe)).finish()));
+  return { code: pe.code as grpcStatus, details: pe.message, metadata };
+}

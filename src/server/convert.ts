@@ -1,0 +1,68 @@
+/** Core results -> protobuf messages. The only place that knows both shapes. */
+import { Any } from '../gen/google/protobuf/any';
+import { ErrorInfo } from '../gen/google/rpc/error_details';
+import type { Status } from '../gen/google/rpc/status';
+import {
+  IndicatorType,
+  type Prediction,
+  Verdict as PbVerdict,
+  ResultView,
+} from '../gen/threatpredict/v1/prediction';
+import { ERROR_DOMAIN, type PredictError } from '../errors';
+import type { IndicatorKind, Verdict } from '../indicators/types';
+import type { ScoredItem } from '../scoring/pipeline';
+import type { View } from '../scoring/scorer';
+
+export const KIND_TO_TYPE: Record<IndicatorKind, IndicatorType> = {
+  domain: IndicatorType.INDICATOR_TYPE_DOMAIN,
+  url: IndicatorType.INDICATOR_TYPE_URL,
+  ip: IndicatorType.INDICATOR_TYPE_IP,
+  email_address: IndicatorType.INDICATOR_TYPE_EMAIL_ADDRESS,
+  email_message: IndicatorType.INDICATOR_TYPE_EMAIL_MESSAGE,
+  file_hash: IndicatorType.INDICATOR_TYPE_FILE_HASH,
+  crypto_wallet: IndicatorType.INDICATOR_TYPE_CRYPTO_WALLET,
+};
+
+export const TYPE_TO_KIND = new Map<IndicatorType, IndicatorKind>(
+  Object.entries(KIND_TO_TYPE).map(([k, t]) => [t, k as IndicatorKind]),
+);
+
+const VERDICTS: Record<Verdict, PbVerdict> = {
+  benign: PbVerdict.VERDICT_BENIGN,
+  suspicious: PbVerdict.VERDICT_SUSPICIOUS,
+  malicious: PbVerdict.VERDICT_MALICIOUS,
+};
+
+export function viewOf(v: ResultView): View {
+  return v === ResultView.RESULT_VIEW_COMPACT ? 'compact' : 'full';
+}
+
+/** A google.rpc.Status carrying an ErrorInfo with the catalogue reason and the values the message names. */
+export function toStatus(err: PredictError): Status {
+  const info = ErrorInfo.encode({ reason: err.reason, domain: ERROR_DOMAIN, metadata: { ...err.metadata } }).finish();
+  return {
+    code: err.code,
+    message: err.message,
+    details: [Any.fromPartial({ typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Buffer.from(info) })],
+  };
+}
+
+export function toPrediction(r: ScoredItem, view: View): Prediction {
+  const p: Prediction = {
+    id: r.id,
+    indicator: view === 'full' ? r.indicator : '',
+    type: r.kind === undefined ? IndicatorType.INDICATOR_TYPE_UNSPECIFIED : KIND_TO_TYPE[r.kind],
+    verdict: r.verdict === undefined ? PbVerdict.VERDICT_UNSPECIFIED : VERDICTS[r.verdict],
+    reasons: view === 'full' ? r.reasons : [],
+  };
+  if (r.score !== undefined) p.score = r.score;
+  if (r.model !== undefined) p.model = r.model;
+  if (r.error !== undefined) p.error = toStatus(r.error);
+  if (view === 'full' && r.enrichment !== undefined) {
+    const e = r.enrichment;
+    if (e.kind === 'domain') p.domain = e.domain;
+    else if (e.kind === 'url') p.url = e.url;
+    else p.ip = e.ip;
+  }
+  return p;
+}

@@ -1,0 +1,58 @@
+/** threatpredict.v1.ModelService: what is loaded, what serves, and what each version was trained on. */
+import type { handleUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { PredictError } from '../errors';
+import {
+  type Model,
+  type ModelServiceServer,
+  ModelVersionState,
+} from '../gen/threatpredict/v1/model_service';
+import type { ModelRepository, ModelStatus, VersionState } from '../scoring/model-repository';
+import { toServiceError } from './call-errors';
+
+const STATES: Record<VersionState, ModelVersionState> = {
+  loading: ModelVersionState.MODEL_VERSION_STATE_LOADING,
+  serving: ModelVersionState.MODEL_VERSION_STATE_SERVING,
+  ready: ModelVersionState.MODEL_VERSION_STATE_READY,
+  failed: ModelVersionState.MODEL_VERSION_STATE_FAILED,
+  retired: ModelVersionState.MODEL_VERSION_STATE_RETIRED,
+};
+
+export function toModel(s: ModelStatus): Model {
+  return {
+    name: s.name,
+    servingVersion: s.serving?.version ?? 0,
+    versions: s.versions.map((v) => {
+      const m = v.model?.metadata;
+      return {
+        version: v.version,
+        state: STATES[v.state],
+        stateReason: v.reason,
+        featuresVersion: m?.features_version ?? '',
+        thresholds: m === undefined ? undefined : m.thresholds,
+        trainingData: (m?.training_data ?? []).map((t) => ({ ...t, rows: t.rows })),
+        metrics: Object.fromEntries(
+          Object.entries(m?.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'),
+        ),
+        sha256: m?.sha256 ?? '',
+        algorithm: m?.algorithm ?? '',
+        trainedAt: m?.trained_at ?? '',
+      };
+    }),
+  };
+}
+
+export function createModelService(repository: ModelRepository, logger: Logger): ModelServiceServer {
+  const listModels: ModelServiceServer['listModels'] = (_call, callback) => {
+    callback(null, { models: repository.list().map(toModel) });
+  };
+  const getModel: handleUnaryCall<{ name: string }, { model?: Model }> = (call, callback) => {
+    const found = repository.list().find((m) => m.name === call.request.name);
+    if (found === undefined) {
+      callback(toServiceError(new PredictError('MODEL_NOT_FOUND', `no model named "${call.request.name}"`, { name: call.request.name }), logger));
+      return;
+    }
+    callback(null, { model: toModel(found) });
+  };
+  return { listModels, getModel };
+}

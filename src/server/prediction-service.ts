@@ -1,0 +1,105 @@
+/**
+ * threatpredict.v1.PredictionService over the scoring core. Each RPC only maps its request items to
+ * core items and core results back to messages; unary and streaming forms share one batch handler.
+ */
+import type { handleBidiStreamingCall, handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { PredictError } from '../errors';
+import type { IndicatorKind } from '../indicators/types';
+import type { InputItem, ScoredItem } from '../scoring/pipeline';
+import type { GenericItem, Scorer, View } from '../scoring/scorer';
+import type { ResultView } from '../gen/threatpredict/v1/prediction';
+import type { IndicatorItem } from '../gen/threatpredict/v1/items';
+import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
+import { toServiceError } from './call-errors';
+import { TYPE_TO_KIND, toPrediction, viewOf } from './convert';
+import { serveStream } from './stream';
+
+interface BatchRequest<I> {
+  items: I[];
+  view: ResultView;
+}
+
+export interface PredictionServiceDeps {
+  config: Config;
+  logger: Logger;
+  scorer: Scorer;
+}
+
+export function createPredictionService(deps: PredictionServiceDeps): Omit<
+  PredictionServiceServer,
+  'predictEmails' | 'streamPredictEmails'
+> {
+  const { config, logger, scorer } = deps;
+
+  function tooLarge(n: number): PredictError {
+    return new PredictError('BATCH_TOO_LARGE', `batch has ${n} items; the maximum is ${config.maxBatchItems}`, {
+      items: String(n),
+      max: String(config.maxBatchItems),
+    });
+  }
+
+  /** Scores one request message; oversized batches answer every item with the error (streams stay open). */
+  async function scoreRequest(score: (view: View) => Promise<ScoredItem[]>, req: BatchRequest<{ id: string }>) {
+    const view = viewOf(req.view);
+    if (req.items.length > config.maxBatchItems) {
+      const err = tooLarge(req.items.length);
+      return { results: req.items.map((it) => toPrediction({ id: it.id, indicator: '', kind: undefined, reasons: [], error: err }, view)) };
+    }
+    const results = await score(view);
+    return { results: results.map((r) => toPrediction(r, view)) };
+  }
+
+  function typed<I extends InputItem>(kind: IndicatorKind, toItem: (i: I) => InputItem = (i) => i) {
+    const run = (req: BatchRequest<I>) => scoreRequest((view) => scorer.scoreBatch(kind, req.items.map(toItem), view), req);
+    return { run };
+  }
+
+  function generic(req: BatchRequest<IndicatorItem>) {
+    const items: GenericItem[] = req.items.map((i) => ({
+      id: i.id,
+      value: i.value,
+      observedAt: i.observedAt,
+      kind: TYPE_TO_KIND.get(i.type) === undefined || i.type === 0 ? undefined : TYPE_TO_KIND.get(i.type),
+    }));
+    return scoreRequest((view) => scorer.scoreMixed(items, view), req);
+  }
+
+  function unary<Req extends BatchRequest<{ id: string }>, Res>(name: string, run: (req: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
+    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+      const started = process.hrtime.bigint();
+      if (call.request.items.length > config.maxBatchItems) {
+        callback(toServiceError(tooLarge(call.request.items.length), logger));
+        return;
+      }
+      run(call.request).then(
+        (res) => {
+          logger.debug({ rpc: name, items: call.request.items.length, us: Number(process.hrtime.bigint() - started) / 1000 }, 'call');
+          callback(null, res);
+        },
+        (err) => callback(toServiceError(err, logger)),
+      );
+    };
+  }
+
+  function stream<Req extends BatchRequest<{ id: string }>, Res>(name: string, run: (req: Req) => Promise<Res>): handleBidiStreamingCall<Req, Res> {
+    return (call) => serveStream(call, run, logger.child({ rpc: name }));
+  }
+
+  const domains = typed('domain');
+  const urls = typed('url');
+  const ips = typed('ip', (i: InputItem) => ({ id: i.id, value: i.value, observedAt: i.observedAt }));
+
+  return {
+    predictDomains: unary('PredictDomains', domains.run),
+    streamPredictDomains: stream('StreamPredictDomains', domains.run),
+    predictUrls: unary('PredictUrls', urls.run),
+    streamPredictUrls: stream('StreamPredictUrls', urls.run),
+    predictIps: unary('PredictIps', ips.run),
+    streamPredictIps: stream('StreamPredictIps', ips.run),
+    predict: unary('Predict', generic),
+    streamPredict: stream('StreamPredict', generic),
+  };
+}
+

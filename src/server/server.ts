@@ -1,0 +1,82 @@
+/**
+ * The gRPC server: prediction and model services, the standard health service (NOT_SERVING until
+ * models are loaded) and server reflection, so `grpcurl list/describe` work without the proto files.
+ */
+import { join, resolve } from 'node:path';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
+import { PredictionServiceService, type PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
+import type { ModelRepository } from '../scoring/model-repository';
+import type { Scorer } from '../scoring/scorer';
+import { createModelService } from './model-service';
+import { createPredictionService } from './prediction-service';
+
+const PROTO_DIR = resolve(__dirname, '..', '..', 'proto');
+export const SERVICE_NAMES = ['threatpredict.v1.PredictionService', 'threatpredict.v1.ModelService'] as const;
+
+export interface ServerDeps {
+  config: Config;
+  logger: Logger;
+  scorer: Scorer;
+  repository: ModelRepository;
+  /** Handlers for the email RPCs. */
+  emails: Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'>;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly health: HealthImplementation;
+  /** Stops accepting calls, lets in-flight ones finish within the grace period, then cancels the rest. */
+  shutdown(): Promise<void>;
+}
+
+function reflection(): ReflectionService {
+  const files = ['prediction_service.proto', 'model_service.proto'].map((f) => join('threatpredict', 'v1', f));
+  const pkg = loadSync(files, { includeDirs: [PROTO_DIR], keepCase: true, longs: Number, enums: String, defaults: true });
+  return new ReflectionService(pkg);
+}
+
+export async function startServer(deps: ServerDeps): Promise<RunningServer> {
+  const { config, logger } = deps;
+  const server = new Server({
+    'grpc.max_receive_message_length': config.maxMessageBytes,
+    'grpc.max_send_message_length': config.maxMessageBytes,
+  });
+  server.addService(PredictionServiceService, {
+    ...createPredictionService({ config, logger, scorer: deps.scorer }),
+    ...deps.emails,
+  });
+  server.addService(ModelServiceService, createModelService(deps.repository, logger));
+  const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'NOT_SERVING'])) });
+  health.addToServer(server);
+  reflection().addToServer(server);
+
+  const port = await new Promise<number>((res, rej) =>
+    server.bindAsync(config.listen, ServerCredentials.createInsecure(), (err, p) => (err ? rej(err) : res(p))),
+  );
+  logger.info({ listen: config.listen, port }, 'listening');
+
+  return {
+    port,
+    health,
+    async shutdown() {
+      for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, 'NOT_SERVING');
+      await new Promise<void>((res) => {
+        const timer = setTimeout(() => {
+          logger.warn({ graceMs: config.shutdownGraceMs }, 'grace period over: cancelling remaining calls');
+          server.forceShutdown();
+          res();
+        }, config.shutdownGraceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          res();
+        });
+      });
+    },
+  };
+}
