@@ -45,7 +45,6 @@ export interface IpAddress {
 export const MAX_IP_LENGTH = 80;
 
 const IPV4_SHAPE = /^\d+(?:\.\d+)*$/;
-const IPV6_CHARS = /^[0-9a-f:.]+$/i;
 const ZONE = /^[0-9a-z_.-]{1,27}$/i;
 const PREFIX = /^\d{1,3}$/;
 
@@ -107,21 +106,26 @@ function parseV4(text: string, prefix: number | undefined): Parsed<IpAddress> {
 
 function parseV6(text: string, prefix: number | undefined, zone: string | undefined): Parsed<IpAddress> {
   // ipaddr.js reads a dotted tail with parseInt, which would take `0x..` as hex: refuse any such character.
-  if (!IPV6_CHARS.test(text) || !ipaddr.IPv6.isValid(text)) {
-    const bad = text.match(/[^0-9a-f:.]/i)?.[0];
-    return bad === undefined
-      ? invalid('not a valid IPv6 address (group count, "::" use or embedded IPv4 is wrong)')
-      : invalid(`IPv6 address contains "${bad}", which is not a hex digit, ":" or "."`, { character: bad });
+  const bad = text.match(/[^0-9a-f:.]/i)?.[0];
+  if (bad !== undefined) {
+    return invalid(`IPv6 address contains "${bad}", which is not a hex digit, ":" or "."`, { character: bad });
+  }
+  let parsed: ipaddr.IPv6;
+  try {
+    parsed = ipaddr.IPv6.parse(text);
+  } catch {
+    return invalid('not a valid IPv6 address (group count, "::" use or embedded IPv4 is wrong)');
   }
   const tooShortOrLong = badPrefix(prefix, 6);
   if (tooShortOrLong) return tooShortOrLong;
-  const parsed = ipaddr.IPv6.parse(text);
   // ::ffff:0:0/96 itself would be IPv4 /0, so only longer mapped prefixes become IPv4 networks.
   if (parsed.isIPv4MappedAddress() && (prefix === undefined || prefix > 96)) {
     const v4 = Uint8Array.from(parsed.toIPv4Address().octets);
     return finish(v4, prefix === undefined ? undefined : prefix - 96, zone);
   }
-  return finish(Uint8Array.from(parsed.toByteArray()), prefix, zone);
+  // Without host bits to clear, ipaddr.js's own RFC 5952 text saves rebuilding it from the bytes.
+  const text5952 = prefix === undefined || prefix === 128 ? parsed.toRFC5952String() : undefined;
+  return finish(Uint8Array.from(parsed.toByteArray()), prefix, zone, text5952);
 }
 
 function badPrefix(prefix: number | undefined, version: 4 | 6): Parsed<IpAddress> | undefined {
@@ -133,7 +137,12 @@ function badPrefix(prefix: number | undefined, version: 4 | 6): Parsed<IpAddress
 }
 
 /** Clears host bits of a (valid) prefix, classifies, and builds the result. */
-function finish(bytes: Uint8Array, prefix: number | undefined, zone: string | undefined): Parsed<IpAddress> {
+function finish(
+  bytes: Uint8Array,
+  prefix: number | undefined,
+  zone: string | undefined,
+  text?: string,
+): Parsed<IpAddress> {
   const version = bytes.length === 4 ? 4 : 6;
   let prefixLength = 0;
   if (prefix !== undefined && prefix < bytes.length * 8) {
@@ -142,7 +151,7 @@ function finish(bytes: Uint8Array, prefix: number | undefined, zone: string | un
   }
   const { range, globallyRoutable } = classifyAddress(bytes);
   const value: IpAddress = {
-    address: version === 4 ? bytes.join('.') : ipaddr.fromByteArray(Array.from(bytes)).toString(),
+    address: text ?? (version === 4 ? bytes.join('.') : ipaddr.fromByteArray(Array.from(bytes)).toString()),
     version,
     bytes,
     prefixLength,
