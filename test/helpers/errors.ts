@@ -1,0 +1,16 @@
+/** Decoding the google.rpc.Status / ErrorInfo that the server attaches to per-item and call errors. */
+import type { ServiceError } from '@grpc/grpc-js';
+import { ErrorInfo } from '../../src/gen/google/rpc/error_details';
+import { Status } from '../../src/gen/google/rpc/status';
+
+export function errorInfoOf(status: Status | undefined): ErrorInfo | undefined {
+  const any = status?.details.find((d) => d.typeUrl === 'type.googleapis.com/google.rpc.ErrorInfo');
+  return any === undefined ? undefined : ErrorInfo.decode(any.value);
+}
+
+/** The ErrorInfo reason of a failed call, from the grpc-status-details-bin trailer. */
+export function callReason(err: ServiceError): string | undefined {
+  const bin = err.metadata.get('grpc-status-details-bin')[0];
+  if (bin === undefined) return undefined;
+  return errorInfoOf(Status.decode(bin as Buffer))?.reason;
+}

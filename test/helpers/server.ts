@@ -1,0 +1,64 @@
+/**
+ * Starts the real server in-process on an ephemeral loopback port, with a generated client, and checks
+ * on teardown that no call was left open.
+ */
+import { credentials } from '@grpc/grpc-js';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { type App, createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service';
+import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
+import { emailHandlers } from '../../src/server/email-handlers';
+import { type RunningServer, SERVICE_NAMES, startServer } from '../../src/server/server';
+
+export interface TestServer {
+  app: App;
+  server: RunningServer;
+  address: string;
+  predictions: PredictionServiceClient;
+  models: ModelServiceClient;
+  /** Parsed JSON log lines the server wrote. */
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export async function startTestServer(extraArgs: string[] = []): Promise<TestServer> {
+  const config = loadConfig(['--listen', '127.0.0.1:0', '--shutdown-grace-ms', '2000', ...extraArgs], {});
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line));
+      cb();
+    },
+  });
+  const logger = pino({ level: 'debug' }, sink);
+  const app = await createApp(config, logger);
+  const server = await startServer({ config, logger, scorer: app.scorer, repository: app.repository, emails: emailHandlers(app) });
+  for (const s of ['', ...SERVICE_NAMES]) server.health.setStatus(s, 'SERVING');
+  const address = `127.0.0.1:${server.port}`;
+  const predictions = new PredictionServiceClient(address, credentials.createInsecure());
+  const models = new ModelServiceClient(address, credentials.createInsecure());
+  return {
+    app,
+    server,
+    address,
+    predictions,
+    models,
+    logs,
+    async close() {
+      predictions.close();
+      models.close();
+      await server.shutdown();
+      await app.close();
+    },
+  };
+}
+
+/** Promise form of a unary client call. */
+export function call<Req, Res>(
+  fn: (req: Req, cb: (err: Error | null, res: Res) => void) => unknown,
+  req: Req,
+): Promise<Res> {
+  return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+}

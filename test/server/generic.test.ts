@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { IndicatorType } from '../../src/gen/threatpredict/v1/prediction';
+import type { PredictResponse } from '../../src/gen/threatpredict/v1/prediction_service';
+import { errorInfoOf } from '../helpers/errors';
+import { call, startTestServer, type TestServer } from '../helpers/server';
+
+let t: TestServer;
+before(async () => {
+  t = await startTestServer();
+});
+after(() => t.close());
+
+describe('Predict (any type)', () => {
+  it('detects each type and routes it', async () => {
+    const values = [
+      'paypal-login-secure.xyz',
+      'alice@paypa1.com',
+      'd41d8cd98f00b204e9800998ecf8427e',
+      '!!!',
+      '   ',
+      'mailto:Bob@Example.ORG',
+    ];
+    const res = await call<object, PredictResponse>((r, cb) => t.predictions.predict(r as never, cb), {
+      items: values.map((value, i) => ({ id: String(i), value, type: 0 })),
+      view: 0,
+    });
+    const [dom, addr, hash, junk, empty, mailto] = res.results;
+    assert.equal(dom?.type, IndicatorType.INDICATOR_TYPE_DOMAIN);
+    assert.equal(typeof dom?.score, 'number');
+    assert.equal(addr?.type, IndicatorType.INDICATOR_TYPE_EMAIL_ADDRESS);
+    assert.equal(addr?.indicator, 'alice@paypa1.com');
+    assert.equal(addr?.domain?.registrableDomain, 'paypa1.com');
+    assert.equal(hash?.type, IndicatorType.INDICATOR_TYPE_FILE_HASH);
+    assert.equal(errorInfoOf(hash?.error)?.reason, 'INDICATOR_TYPE_UNSUPPORTED');
+    assert.equal(hash?.error?.code, 12);
+    assert.equal(errorInfoOf(junk?.error)?.reason, 'INVALID_DOMAIN');
+    assert.equal(errorInfoOf(empty?.error)?.reason, 'INDICATOR_EMPTY');
+    assert.equal(mailto?.indicator, 'Bob@example.org');
+  });
+
+  it('honours an asserted type, and says when the value does not parse as it', async () => {
+    const res = await call<object, PredictResponse>((r, cb) => t.predictions.predict(r as never, cb), {
+      items: [
+        { id: 'a', value: 'not a domain', type: IndicatorType.INDICATOR_TYPE_DOMAIN },
+        { id: 'b', value: 'example.com', type: IndicatorType.INDICATOR_TYPE_DOMAIN },
+      ],
+      view: 0,
+    });
+    assert.equal(errorInfoOf(res.results[0]?.error)?.reason, 'INDICATOR_TYPE_MISMATCH');
+    assert.equal(res.results[1]?.error, undefined);
+  });
+});
+
+describe('standard services', () => {
+  it('answers grpc.health.v1 Check with SERVING', async () => {
+    const def = loadSync(join(__dirname, '../../node_modules/grpc-health-check/proto/health/v1/health.proto'), { enums: String });
+    const pkg = loadPackageDefinition(def) as never as { grpc: { health: { v1: { Health: new (a: string, c: unknown) => { check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void; close(): void } } } } };
+    const client = new pkg.grpc.health.v1.Health(t.address, credentials.createInsecure());
+    const res = await call<object, { status: string }>((r, cb) => client.check(r, cb), { service: 'threatpredict.v1.PredictionService' });
+    client.close();
+    assert.equal(res.status, 'SERVING');
+  });
+
+  it('lists the services through server reflection', async () => {
+    const def = loadSync('grpc/reflection/v1/reflection.proto', {
+      includeDirs: [join(__dirname, '../../node_modules/@grpc/reflection/build/proto')],
+    });
+    const pkg = loadPackageDefinition(def) as never as { grpc: { reflection: { v1: { ServerReflection: new (a: string, c: unknown) => { serverReflectionInfo(): NodeJS.ReadWriteStream & { end(): void; write(m: object): void }; close(): void } } } } };
+    const client = new pkg.grpc.reflection.v1.ServerReflection(t.address, credentials.createInsecure());
+    const stream = client.serverReflectionInfo();
+    const names = await new Promise<string[]>((resolve, reject) => {
+      stream.on('data', (m: { listServicesResponse?: { service: { name: string }[] } }) =>
+        resolve((m.listServicesResponse?.service ?? []).map((s) => s.name)),
+      );
+      stream.on('error', reject);
+      stream.write({ listServices: '' });
+    });
+    stream.end();
+    client.close();
+    assert.ok(names.includes('threatpredict.v1.PredictionService'), names.join(','));
+    assert.ok(names.includes('threatpredict.v1.ModelService'));
+  });
+});
