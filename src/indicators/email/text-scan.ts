@@ -30,24 +30,32 @@ const DOMAIN_CHARS = /^[\p{L}\p{N}.-]{3,253}$/u;
 const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
 
 const CLOSING: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
+const TRAILING_PUNCTUATION = '.,;:!?\'"*_>';
+
+function occurrences(word: string, c: string): number {
+  let n = 0;
+  for (let i = word.indexOf(c); i >= 0; i = word.indexOf(c, i + 1)) n++;
+  return n;
+}
 
 /** Cuts punctuation that ends a sentence, and closing brackets the word never opened. */
 function trimTrailing(word: string): string {
-  const count = new Map<string, number>();
-  for (const c of word) if ('()[]{}'.includes(c)) count.set(c, (count.get(c) ?? 0) + 1);
   let end = word.length;
+  // Bracket balance is counted once per bracket kind, and only when a closing bracket ends the word.
+  let surplus: Map<string, number> | undefined;
   for (;;) {
     const c = word[end - 1];
     if (c === undefined) break;
     const open = CLOSING[c];
     if (open !== undefined) {
-      const closes = count.get(c) ?? 0;
-      if (closes <= (count.get(open) ?? 0)) break;
-      count.set(c, closes - 1);
-    } else if (!'.,;:!?\'"*_>'.includes(c)) break;
+      surplus ??= new Map();
+      const extra = surplus.get(c) ?? occurrences(word, c) - occurrences(word, open);
+      if (extra <= 0) break;
+      surplus.set(c, extra - 1);
+    } else if (!TRAILING_PUNCTUATION.includes(c)) break;
     end--;
   }
-  return word.slice(0, end);
+  return end === word.length ? word : word.slice(0, end);
 }
 
 /** The ASCII (punycode) form of `name` when it is a syntactically valid DNS name, else undefined. */
@@ -124,7 +132,7 @@ function scanEmail(word: string, hits: TextHit[]): void {
 }
 
 function scanWord(rawWord: string, hits: TextHit[]): void {
-  const word = trimTrailing(rawWord.replace(LEADING, ''));
+  const word = trimTrailing(LEADING.test(rawWord) ? rawWord.replace(LEADING, '') : rawWord);
   if (word.length < 3 || word.length > MAX_WORD) return;
   if (word.includes('://') && scanUrls(word, hits)) return;
   if (word.includes('@')) {
@@ -145,6 +153,8 @@ function scanWord(rawWord: string, hits: TextHit[]): void {
     hits.push({ kind: 'crypto_wallet', value: bitcoin });
     return;
   }
+  // Most words of prose are neither an address nor a host name: skip the costlier checks.
+  if (!word.includes('.') && !word.includes(':')) return;
   const ip = ipLiteral(word) ?? ipWithPort(word);
   if (ip) {
     hits.push({ kind: 'ip', value: ip });
