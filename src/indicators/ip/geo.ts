@@ -16,8 +16,8 @@
  * watcher is persistent by default and cannot be stopped. `watch: true` here polls the files with
  * fs.watchFile (unref'd), waits for writes to settle, then calls reload().
  */
-import { stat } from 'node:fs/promises';
 import { type Stats, unwatchFile, watchFile } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import maxmind from 'maxmind';
 import type { IpEnrichment } from '../types';
 import { loadAsnCsv } from './asn-csv';
@@ -67,6 +67,10 @@ export interface ReloadResult {
 }
 
 export interface GeoLookup {
+  /**
+   * Enrichment for one address (a CIDR by its network address). Addresses that are not globally
+   * routable get their range and empty geo/ASN/hosting fields: no database is asked about them.
+   */
   lookup(ip: IpAddress): IpEnrichment;
   reload(): Promise<ReloadResult>;
   readonly sources: readonly GeoSourceInfo[];

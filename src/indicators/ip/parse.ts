@@ -47,6 +47,8 @@ export const MAX_IP_LENGTH = 80;
 const IPV4_SHAPE = /^\d+(?:\.\d+)*$/;
 const ZONE = /^[0-9a-z_.-]{1,27}$/i;
 const PREFIX = /^\d{1,3}$/;
+/** `1.2.3.4:443` or `[2001:db8::1]:443`: a socket address, which a sensor may send by mistake. */
+const WITH_PORT = /^(?:\d+(?:\.\d+){3}|\[[^\]]*\]):\d{1,5}$/;
 
 const invalid = (message: string, metadata: Record<string, string> = {}): Parsed<IpAddress> =>
   fail(itemError('INVALID_IP', message, metadata));
@@ -59,6 +61,10 @@ export function parseIp(raw: string): Parsed<IpAddress> {
       length: String(text.length),
       maximum: String(MAX_IP_LENGTH),
     });
+  }
+
+  if (WITH_PORT.test(text)) {
+    return invalid('the value has a port after the address; send the address alone');
   }
 
   let rest = text;

@@ -80,6 +80,8 @@ const REJECTED: [string, string][] = [
   ['1.2.3.4/', 'CIDR prefix length "" is not a number'],
   ['1.2.3.4/24/8', 'CIDR prefix length "24/8" is not a number'],
   ['1.2.3.4%eth0', 'a zone index (%...) is only valid on an IPv6 address'],
+  ['1.2.3.4:443', 'the value has a port after the address; send the address alone'],
+  ['[2001:db8::1]:443', 'the value has a port after the address; send the address alone'],
   ['fe80::1%', 'zone index "" is not an interface name'],
   ['fe80::1%eth 0', 'zone index "eth 0" is not an interface name'],
 ];
