@@ -13,6 +13,7 @@ import type { EmailAddress, EmailIndicatorKind, ExtractedIndicator, FoundIn, Hid
 /** HTML bodies (and HTML attachments) longer than this are analysed up to this length only. */
 const MAX_HTML_CHARS = 5 * 1024 * 1024;
 const MAX_MISMATCHES = 50;
+const MAX_LINK_CHARS = 16 * 1024;
 
 export interface HtmlSource {
   messageIndex: number;
@@ -75,6 +76,8 @@ function addHeaders(collector: Collector, message: ParsedMessage, extras: Messag
 
 /** A link attribute as indicators: URLs keep their written (re-fanged) form; mailto: gives the address. */
 function addLink(collector: Collector, value: string, foundIn: FoundIn): void {
+  // data: URIs (inline images, often megabytes) and absurdly long values carry no host to report.
+  if (value.length > MAX_LINK_CHARS || /^\s*data:/i.test(value)) return;
   const link = refang(value.replace(/[\r\n\t]+/g, ''));
   if (/^mailto:/i.test(link)) {
     collector.addHits(scanText(link.slice(0, 2048)), foundIn);
