@@ -66,3 +66,9 @@ export function toPrediction(r: ScoredItem, view: View): Prediction {
   }
   return p;
 }
+
+/** The ErrorInfo inside a Status, for clients of our own (the CLI) that print errors readably. */
+export function errorInfoOf(status: Status): ErrorInfo | undefined {
+  const any = status.details.find((d) => d.typeUrl === 'type.googleapis.com/google.rpc.ErrorInfo');
+  return any === undefined ? undefined : ErrorInfo.decode(any.value);
+}

@@ -1,0 +1,36 @@
+// Fails when the committed generated code (src/gen) is not what `buf generate` makes from proto/
+// today: someone edited a .proto without regenerating, or edited generated code by hand.
+const { execFileSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, readdirSync, statSync, rmSync } = require('node:fs');
+const { join, relative } = require('node:path');
+const { tmpdir } = require('node:os');
+
+function files(dir) {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
+const out = mkdtempSync(join(tmpdir(), 'tp-gen-'));
+try {
+  const template = readFileSync('buf.gen.yaml', 'utf8').replace('out: src/gen', `out: ${out}`);
+  execFileSync('node_modules/.bin/buf', ['generate', '--template', template], { stdio: 'inherit' });
+  const want = files(out).map((f) => relative(out, f)).sort();
+  const have = files('src/gen').map((f) => relative('src/gen', f)).sort();
+  const problems = [];
+  for (const f of new Set([...want, ...have])) {
+    if (!want.includes(f)) problems.push(`src/gen/${f} is not generated from proto/ (remove it)`);
+    else if (!have.includes(f)) problems.push(`src/gen/${f} is missing (run npm run generate)`);
+    else if (readFileSync(join(out, f), 'utf8') !== readFileSync(join('src/gen', f), 'utf8')) {
+      problems.push(`src/gen/${f} differs from what proto/ generates (run npm run generate; never edit it by hand)`);
+    }
+  }
+  if (problems.length > 0) {
+    console.error(problems.join('\n'));
+    process.exit(1);
+  }
+  console.log(`generated code is up to date (${want.length} files)`);
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
