@@ -16,13 +16,15 @@ const out = mkdtempSync(join(tmpdir(), 'tp-gen-'));
 try {
   const template = readFileSync('buf.gen.yaml', 'utf8').replace('out: src/gen', `out: ${out}`);
   execFileSync('node_modules/.bin/buf', ['generate', '--template', template], { stdio: 'inherit' });
+  // The descriptor set that server reflection serves (it carries the well-known types too).
+  execFileSync('node_modules/.bin/buf', ['build', '-o', join(out, 'threatpredict.binpb')], { stdio: 'inherit' });
   const want = files(out).map((f) => relative(out, f)).sort();
   const have = files('src/gen').map((f) => relative('src/gen', f)).sort();
   const problems = [];
   for (const f of new Set([...want, ...have])) {
     if (!want.includes(f)) problems.push(`src/gen/${f} is not generated from proto/ (remove it)`);
     else if (!have.includes(f)) problems.push(`src/gen/${f} is missing (run npm run generate)`);
-    else if (readFileSync(join(out, f), 'utf8') !== readFileSync(join('src/gen', f), 'utf8')) {
+    else if (!readFileSync(join(out, f)).equals(readFileSync(join('src/gen', f)))) {
       problems.push(`src/gen/${f} differs from what proto/ generates (run npm run generate; never edit it by hand)`);
     }
   }

@@ -2,10 +2,8 @@
  * The gRPC server: prediction and model services, the standard health service (NOT_SERVING until
  * models are loaded) and server reflection, so `grpcurl list/describe` work without the proto files.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -15,8 +13,10 @@ import type { ModelRepository } from '../scoring/model-repository';
 import type { Scorer } from '../scoring/scorer';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
+import { addReflection } from './reflection';
 
-const PROTO_DIR = resolve(__dirname, '..', '..', 'proto');
+// Written by `npm run generate` (buf build): every file of the contract with its imports.
+const DESCRIPTOR_SET = resolve(__dirname, '..', '..', 'src', 'gen', 'threatpredict.binpb');
 export const SERVICE_NAMES = ['threatpredict.v1.PredictionService', 'threatpredict.v1.ModelService'] as const;
 
 export interface ServerDeps {
@@ -35,12 +35,6 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-function reflection(): ReflectionService {
-  const files = ['prediction_service.proto', 'model_service.proto'].map((f) => join('threatpredict', 'v1', f));
-  const pkg = loadSync(files, { includeDirs: [PROTO_DIR], keepCase: true, longs: Number, enums: String, defaults: true });
-  return new ReflectionService(pkg);
-}
-
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const { config, logger } = deps;
   const server = new Server({
@@ -54,7 +48,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   server.addService(ModelServiceService, createModelService(deps.repository, logger));
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'NOT_SERVING'])) });
   health.addToServer(server);
-  reflection().addToServer(server);
+  addReflection(server, DESCRIPTOR_SET, [...SERVICE_NAMES, 'grpc.health.v1.Health']);
 
   const port = await new Promise<number>((res, rej) =>
     server.bindAsync(config.listen, ServerCredentials.createInsecure(), (err, p) => (err ? rej(err) : res(p))),
