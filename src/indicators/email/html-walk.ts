@@ -36,7 +36,7 @@ export interface HtmlWalk {
 
 const MAX_DEPTH = 512;
 const MAX_ANCHOR_TEXT = 1000;
-const SKIPPED_CONTENT = new Set(['script', 'style', 'template', 'noscript', 'head']);
+const SKIPPED_CONTENT = new Set(['script', 'style', 'template', 'head']);
 const INLINE = new Set([
   'a',
   'abbr',

@@ -56,7 +56,10 @@ const WORKER_FILE = join(__dirname, `parse-worker${extname(__filename)}`);
  */
 function startWorker(resourceLimits: { maxOldGenerationSizeMb: number }): Worker {
   if (WORKER_FILE.endsWith('.ts')) {
-    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER_FILE)});`, { eval: true, resourceLimits });
+    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_FILE)});`, {
+      eval: true,
+      resourceLimits,
+    });
   }
   return new Worker(WORKER_FILE, { resourceLimits });
 }
