@@ -37,6 +37,8 @@ export interface MessageTree {
 
 /** Most messages (top-level plus embedded) parsed out of one raw message. */
 const MAX_MESSAGES = 100;
+/** Received hops and Authentication-Results verdicts kept per message (real mail has a dozen at most). */
+const MAX_HEADER_ENTRIES = 100;
 
 const PARSER_OPTIONS = {
   ignoreEmbedded: true,
@@ -119,8 +121,11 @@ function toParsedMessage(mail: ParsedMail, depth: number): ParsedMessage {
     subject: mail.subject ?? '',
     date: headerDate(mail),
     messageId: (mail.messageId ?? '').replace(/^<|>$/g, ''),
-    received: rawValues(mail, 'received').map(parseReceived),
-    authenticationResults: rawValues(mail, 'authentication-results').flatMap(parseAuthenticationResults),
+    received: rawValues(mail, 'received').slice(0, MAX_HEADER_ENTRIES).map(parseReceived),
+    authenticationResults: rawValues(mail, 'authentication-results')
+      .slice(0, MAX_HEADER_ENTRIES)
+      .flatMap(parseAuthenticationResults)
+      .slice(0, MAX_HEADER_ENTRIES),
     textBody: mail.text ?? '',
     htmlBody: mail.html || '',
   };

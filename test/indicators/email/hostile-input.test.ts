@@ -117,3 +117,16 @@ describe('hostile input', () => {
     assert.equal(over.ok, false);
   });
 });
+
+describe('header floods', () => {
+  it('keeps the first 100 Received hops of a message with 5,000', async () => {
+    const hops = 'Received: from a.example.com (a.example.com [192.0.2.1]) by b.example.com; Mon, 1 Jul 2024 10:00:00 +0000\r\n'.repeat(
+      5_000,
+    );
+    const started = performance.now();
+    const result = await parseEmail(Buffer.from(`${hops}From: x@example.com\r\nSubject: s\r\n\r\nbody`), { maxBytes: 5 * 1024 * 1024 });
+    assert.ok(performance.now() - started < 5000);
+    assert.ok(result.ok);
+    assert.equal(result.value.messages[0]?.received.length, 100);
+  });
+});
