@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('loadConfig', () => {
+  it('has defaults that work on a laptop', () => {
+    const c = loadConfig([], {});
+    assert.equal(c.listen, '127.0.0.1:50051');
+    assert.match(c.modelsDir, /models$/);
+    assert.equal(c.maxBatchItems, 10000);
+    assert.equal(c.maxEmailBytes, 25 * 1024 * 1024);
+    assert.ok(Object.isFrozen(c));
+  });
+
+  it('takes the environment, and the command line over it', () => {
+    assert.equal(loadConfig([], { THREATPREDICT_LISTEN: '0.0.0.0:9000' }).listen, '0.0.0.0:9000');
+    assert.equal(loadConfig(['--listen', '[::1]:7000'], { THREATPREDICT_LISTEN: '0.0.0.0:9000' }).listen, '[::1]:7000');
+    assert.equal(loadConfig(['--max-batch-items', '5'], {}).maxBatchItems, 5);
+  });
+
+  const bad: [string[], Record<string, string>, RegExp][] = [
+    [['--listen', 'nope'], {}, /listen must be HOST:PORT, got "nope"/],
+    [['--listen', 'h:70000'], {}, /HOST:PORT/],
+    [[], { THREATPREDICT_MAX_BATCH_ITEMS: '0' }, /max batch items must be an integer from 1/],
+    [[], { THREATPREDICT_MAX_BATCH_ITEMS: '1.5' }, /got "1.5"/],
+    [[], { THREATPREDICT_LOG_LEVEL: 'loud' }, /log level must be one of/],
+    [['--bogus', 'x'], {}, /bogus/],
+  ];
+  for (const [argv, env, message] of bad) {
+    it(`refuses ${JSON.stringify(argv)} ${JSON.stringify(env)} with a clear message`, () => {
+      assert.throws(() => loadConfig(argv, env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+    });
+  }
+});
