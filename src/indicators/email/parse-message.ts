@@ -5,7 +5,7 @@
  * embedded message back as an attachment so each message is parsed, and attributed, on its own.
  * Headers mailparser rewrites (an unparseable Date becomes "now") are read from the raw lines.
  */
-import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import { type AddressObject, type Attachment, type EmailAddress as MailboxEntry, type ParsedMail, simpleParser } from 'mailparser';
 import { itemError } from '../../errors';
 import { fail, ok, type Parsed } from '../types';
 import { parseAuthenticationResults } from './auth-results';
@@ -72,8 +72,8 @@ const MESSAGE_HEADERS = new Set([
 
 function mailboxes(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
   const out: EmailAddress[] = [];
-  const visit = (entry: { name: string; address?: string; group?: unknown[] }): void => {
-    if (entry.group) for (const member of entry.group) visit(member as typeof entry);
+  const visit = (entry: MailboxEntry): void => {
+    if (entry.group) for (const member of entry.group) visit(member);
     else out.push({ name: entry.name ?? '', address: entry.address ?? '' });
   };
   for (const object of value === undefined ? [] : Array.isArray(value) ? value : [value]) {

@@ -221,6 +221,25 @@ describe('parseEmail on fixtures', () => {
   });
 });
 
+describe('parseEmail header edge cases', () => {
+  it('flattens address groups, empties a null Return-Path, keeps an undecodable Date absent', async () => {
+    const raw = Buffer.from(
+      'Return-Path: <>\r\nFrom: "Ops" <ops@example.com>\r\nTo: Team: a@example.com, B <b@example.com>;, c@example.com\r\n' +
+        'Date: 31 Foo 2024\r\nSubject: =?utf-8?q?caf=C3=A9?=\r\n\r\nbody\r\n',
+    );
+    const result = await parseEmail(raw);
+    assert.ok(result.ok);
+    const [message] = result.value.messages;
+    assert.deepEqual(
+      message?.to.map((a) => a.address),
+      ['a@example.com', 'b@example.com', 'c@example.com'],
+    );
+    assert.equal(message?.returnPath, '');
+    assert.equal(message?.date, undefined);
+    assert.equal(message?.subject, 'café');
+  });
+});
+
 describe('parseEmail per-item errors', () => {
   const cases: Array<[string, Buffer, string]> = [
     ['empty input', Buffer.alloc(0), 'INVALID_EMAIL_MESSAGE'],
