@@ -50,6 +50,9 @@ const PARSER_OPTIONS = {
   checksumAlgo: false,
 } as const;
 
+/** Attached messages: RFC 822 and its internationalised form (RFC 6532). */
+const EMBEDDED_TYPES = new Set(['message/rfc822', 'message/global']);
+
 /** Header names of which at least one must be present for bytes to count as a message. */
 const MESSAGE_HEADERS = new Set([
   'from',
@@ -175,7 +178,7 @@ async function visit(mail: ParsedMail, depth: number, tree: MessageTree, maxDept
   tree.messages.push(toParsedMessage(mail, depth));
   tree.extras.push(extrasOf(mail));
   for (const attachment of mail.attachments) {
-    if (attachment.contentType === 'message/rfc822' && (await visitEmbedded(attachment, index, depth + 1, tree, maxDepth))) continue;
+    if (EMBEDDED_TYPES.has(attachment.contentType) && (await visitEmbedded(attachment, index, depth + 1, tree, maxDepth))) continue;
     tree.attachments.push({
       messageIndex: index,
       filename: attachment.filename ?? '',
@@ -204,7 +207,7 @@ async function visitEmbedded(attachment: Attachment, parent: number, depth: numb
     return false;
   }
   if (!looksLikeMessage(mail)) {
-    tree.warnings.push(`message ${parent}: attachment declared message/rfc822 has no message header`);
+    tree.warnings.push(`message ${parent}: attachment declared ${attachment.contentType} has no message header`);
     return false;
   }
   await visit(mail, depth, tree, maxDepth);

@@ -240,6 +240,36 @@ describe('parseEmail header edge cases', () => {
   });
 });
 
+describe('parseEmail attached messages', () => {
+  const wrap = (type: string, inner: string): Buffer =>
+    Buffer.from(
+      `From: a@example.com\r\nSubject: outer\r\nContent-Type: multipart/mixed; boundary="W"\r\n\r\n--W\r\nContent-Type: ${type}\r\n\r\n${inner}\r\n--W--\r\n`,
+    );
+
+  it('parses message/global like message/rfc822', async () => {
+    const result = await parseEmail(wrap('message/global', 'From: b@example.net\r\nSubject: inner\r\n\r\nhi'));
+    assert.ok(result.ok);
+    assert.deepEqual(
+      result.value.messages.map((m) => [m.depth, m.subject]),
+      [
+        [0, 'outer'],
+        [1, 'inner'],
+      ],
+    );
+  });
+
+  it('keeps a message/rfc822 part without a header as an attachment, with a warning', async () => {
+    const result = await parseEmail(wrap('message/rfc822', '\r\njust text, no header'));
+    assert.ok(result.ok);
+    assert.equal(result.value.messages.length, 1);
+    assert.deepEqual(
+      result.value.attachments.map((a) => a.declaredContentType),
+      ['message/rfc822'],
+    );
+    assert.deepEqual(result.value.warnings, ['message 0: attachment declared message/rfc822 has no message header']);
+  });
+});
+
 describe('parseEmail per-item errors', () => {
   const cases: Array<[string, Buffer, string]> = [
     ['empty input', Buffer.alloc(0), 'INVALID_EMAIL_MESSAGE'],
