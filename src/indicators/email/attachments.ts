@@ -119,7 +119,9 @@ function ooxmlType(names: string[]): string | undefined {
       ? 'application/vnd.ms-word.document.macroEnabled.12'
       : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
   if (names.some((name) => name.startsWith('xl/')))
-    return macro ? 'application/vnd.ms-excel.sheet.macroEnabled.12' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    return macro
+      ? 'application/vnd.ms-excel.sheet.macroEnabled.12'
+      : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   if (names.some((name) => name.startsWith('ppt/')))
     return macro
       ? 'application/vnd.ms-powerpoint.presentation.macroEnabled.12'
@@ -131,9 +133,11 @@ function ooxmlType(names: string[]): string | undefined {
 export function sniffContentType(content: Buffer, zipNames: string[] = []): string {
   if (startsWith(content, '4d5a')) return 'application/vnd.microsoft.portable-executable';
   if (startsWith(content, '7f454c46')) return 'application/x-elf';
-  if (['feedface', 'feedfacf', 'cefaedfe', 'cffaedfe'].some((m) => startsWith(content, m))) return 'application/x-mach-binary';
+  if (['feedface', 'feedfacf', 'cefaedfe', 'cffaedfe'].some((m) => startsWith(content, m)))
+    return 'application/x-mach-binary';
   // CAFEBABE is a fat Mach-O or a Java class; Mach-O lists few architectures, Java's version is >= 45.
-  if (startsWith(content, 'cafebabe') && content.length >= 8 && content.readUInt32BE(4) < 45) return 'application/x-mach-binary';
+  if (startsWith(content, 'cafebabe') && content.length >= 8 && content.readUInt32BE(4) < 45)
+    return 'application/x-mach-binary';
   if (startsWith(content, '504b0304') || startsWith(content, '504b0506')) {
     if (zipNames.includes('META-INF/MANIFEST.MF')) return 'application/java-archive';
     return ooxmlType(zipNames) ?? 'application/zip';
@@ -187,7 +191,8 @@ export function describeAttachment(raw: RawAttachment): EmailAttachment {
     sha256: createHash('sha256').update(content).digest('hex'),
     executable,
     macroEnabled: MACRO_EXTENSIONS.has(last) || sniffed.includes('macroEnabled') || oleMacros,
-    archive: !ooxml && sniffed !== 'application/java-archive' && (ARCHIVE_TYPES.has(sniffed) || ARCHIVE_EXTENSIONS.has(last)),
+    archive:
+      !ooxml && sniffed !== 'application/java-archive' && (ARCHIVE_TYPES.has(sniffed) || ARCHIVE_EXTENSIONS.has(last)),
     doubleExtension:
       filename.includes(RTLO) ||
       (exts.length >= 2 && EXECUTABLE_EXTENSIONS.has(last) && /^[a-z0-9]{2,5}$/.test(exts[exts.length - 2] ?? '')),

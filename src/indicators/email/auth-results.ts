@@ -42,7 +42,11 @@ export function parseAuthenticationResults(value: string): AuthenticationResult[
     while (end < clause.length && clause[end] !== ' ' && clause[end] !== '(') end++;
     const result = clause.slice(eq + 1, end).toLowerCase();
     if (!METHOD.test(method) || !RESULT.test(result)) continue;
-    results.push({ method: method.replace(/\/\d+$/, ''), result, detail: clause.slice(end).trim().replace(/ {2,}/g, ' ') });
+    results.push({
+      method: method.replace(/\/\d+$/, ''),
+      result,
+      detail: clause.slice(end).trim().replace(/ {2,}/g, ' '),
+    });
   }
   return results;
 }

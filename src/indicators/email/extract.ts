@@ -8,7 +8,15 @@ import { refang } from '../url/defang';
 import { type HtmlWalk, walkHtml } from './html-walk';
 import type { MessageExtras } from './parse-message';
 import { hostHit, scanText, type TextHit, urlCandidate } from './text-scan';
-import type { EmailAddress, EmailIndicatorKind, ExtractedIndicator, FoundIn, HiddenText, LinkMismatch, ParsedMessage } from './types';
+import type {
+  EmailAddress,
+  EmailIndicatorKind,
+  ExtractedIndicator,
+  FoundIn,
+  HiddenText,
+  LinkMismatch,
+  ParsedMessage,
+} from './types';
 
 /** HTML bodies (and HTML attachments) longer than this are analysed up to this length only. */
 const MAX_HTML_CHARS = 5 * 1024 * 1024;
@@ -149,7 +157,8 @@ export function extractIndicators(
       extraction.hiddenText.push({ messageIndex: source.messageIndex, reason, characters });
     extraction.forms += walk.forms;
   }
-  if (collector.dropped > 0) extraction.warnings.push(`more than ${maxIndicators} indicators; ${collector.dropped} not reported`);
+  if (collector.dropped > 0)
+    extraction.warnings.push(`more than ${maxIndicators} indicators; ${collector.dropped} not reported`);
   extraction.indicators = collector.list();
   return extraction;
 }

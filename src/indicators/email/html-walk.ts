@@ -62,7 +62,18 @@ const INLINE = new Set([
   'u',
   'wbr',
 ]);
-const SRC_ELEMENTS = new Set(['img', 'iframe', 'frame', 'script', 'embed', 'source', 'video', 'audio', 'input', 'track']);
+const SRC_ELEMENTS = new Set([
+  'img',
+  'iframe',
+  'frame',
+  'script',
+  'embed',
+  'source',
+  'video',
+  'audio',
+  'input',
+  'track',
+]);
 
 interface Frame {
   name: string;
@@ -113,10 +124,14 @@ export function walkHtml(html: string): HtmlWalk {
           name,
           hidden: parent.hidden ?? hiddenReason(attribs),
           color: colors.color ?? parent.color,
-          background: colors.background === undefined || colors.background === 'transparent' ? parent.background : colors.background,
+          background:
+            colors.background === undefined || colors.background === 'transparent'
+              ? parent.background
+              : colors.background,
         };
         const invisibleColor =
-          colors.color === 'transparent' || (colors.color !== undefined && colors.color === (frame.background ?? '#ffffff'));
+          colors.color === 'transparent' ||
+          (colors.color !== undefined && colors.color === (frame.background ?? '#ffffff'));
         if (!frame.hidden && invisibleColor) frame.hidden = 'same-color-as-background';
         stack.push(frame);
         if (stack.length > MAX_DEPTH) throw new DepthExceeded();
@@ -140,7 +155,8 @@ export function walkHtml(html: string): HtmlWalk {
         if (frame.hidden) {
           hidden.push(text);
           const characters = text.replace(/\s+/g, '').length;
-          if (characters > 0) walk.hiddenCharacters.set(frame.hidden, (walk.hiddenCharacters.get(frame.hidden) ?? 0) + characters);
+          if (characters > 0)
+            walk.hiddenCharacters.set(frame.hidden, (walk.hiddenCharacters.get(frame.hidden) ?? 0) + characters);
           return;
         }
         visible.push(text);

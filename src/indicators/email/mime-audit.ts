@@ -14,7 +14,8 @@ const KNOWN_ENCODINGS = new Set(['', '7bit', '8bit', 'binary', 'base64', 'quoted
 
 /** 1 for bytes a base64 body may hold: the alphabet, padding and white space. */
 const BASE64_BYTE = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n') BASE64_BYTE[c.charCodeAt(0)] = 1;
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n')
+  BASE64_BYTE[c.charCodeAt(0)] = 1;
 
 interface NodeState {
   label: string;
@@ -44,8 +45,10 @@ export function auditMime(raw: Buffer): Promise<string[]> {
       if (settled) return;
       settled = true;
       for (const state of states) {
-        if (state.boundary !== undefined && !state.closed) warn(`${state.label}: closing boundary missing (truncated message?)`);
-        if (state.badBytes > 0) warn(`${state.label}: ${state.badBytes} bytes outside the base64 alphabet were skipped`);
+        if (state.boundary !== undefined && !state.closed)
+          warn(`${state.label}: closing boundary missing (truncated message?)`);
+        if (state.badBytes > 0)
+          warn(`${state.label}: ${state.badBytes} bytes outside the base64 alphabet were skipped`);
       }
       resolve([...warnings]);
     };
@@ -63,7 +66,8 @@ export function auditMime(raw: Buffer): Promise<string[]> {
           badBytes: 0,
         };
         states.push(current);
-        if (!KNOWN_ENCODINGS.has(encoding)) warn(`${label}: unknown transfer encoding '${clean(encoding)}', body taken as is`);
+        if (!KNOWN_ENCODINGS.has(encoding))
+          warn(`${label}: unknown transfer encoding '${clean(encoding)}', body taken as is`);
         const contentType = chunk.contentType || 'text/plain';
         if (chunk.charset && contentType.startsWith('text/') && !libmime.createDecodeStream(chunk.charset).supported) {
           warn(`${label}: unknown or refused charset '${clean(chunk.charset)}', decoded as UTF-8`);
@@ -71,7 +75,8 @@ export function auditMime(raw: Buffer): Promise<string[]> {
       } else if (chunk.type === 'data') {
         const text = chunk.value.toString('latin1');
         for (const state of states) {
-          if (state.boundary !== undefined && !state.closed && text.includes(`--${state.boundary}--`)) state.closed = true;
+          if (state.boundary !== undefined && !state.closed && text.includes(`--${state.boundary}--`))
+            state.closed = true;
         }
       } else if (chunk.type === 'body' && current?.base64) {
         const value = chunk.value;

@@ -34,7 +34,11 @@ export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {})
   const htmlAttachments: HtmlSource[] = [];
   tree.value.attachments.forEach((attachment, index) => {
     if (attachments[index]?.html && attachment.content.length <= MAX_HTML_ATTACHMENT) {
-      htmlAttachments.push({ messageIndex: attachment.messageIndex, html: attachment.content.toString('utf8'), origin: 'attachment' });
+      htmlAttachments.push({
+        messageIndex: attachment.messageIndex,
+        html: attachment.content.toString('utf8'),
+        origin: 'attachment',
+      });
     }
   });
   const extraction = extractIndicators(messages, extras, htmlAttachments, maxIndicators);

@@ -5,7 +5,13 @@
  * embedded message back as an attachment so each message is parsed, and attributed, on its own.
  * Headers mailparser rewrites (an unparseable Date becomes "now") are read from the raw lines.
  */
-import { type AddressObject, type Attachment, type EmailAddress as MailboxEntry, type ParsedMail, simpleParser } from 'mailparser';
+import {
+  type AddressObject,
+  type Attachment,
+  type EmailAddress as MailboxEntry,
+  type ParsedMail,
+  simpleParser,
+} from 'mailparser';
 import { itemError } from '../../errors';
 import { fail, ok, type Parsed } from '../types';
 import { parseAuthenticationResults } from './auth-results';
@@ -178,7 +184,11 @@ async function visit(mail: ParsedMail, depth: number, tree: MessageTree, maxDept
   tree.messages.push(toParsedMessage(mail, depth));
   tree.extras.push(extrasOf(mail));
   for (const attachment of mail.attachments) {
-    if (EMBEDDED_TYPES.has(attachment.contentType) && (await visitEmbedded(attachment, index, depth + 1, tree, maxDepth))) continue;
+    if (
+      EMBEDDED_TYPES.has(attachment.contentType) &&
+      (await visitEmbedded(attachment, index, depth + 1, tree, maxDepth))
+    )
+      continue;
     tree.attachments.push({
       messageIndex: index,
       filename: attachment.filename ?? '',
@@ -189,7 +199,13 @@ async function visit(mail: ParsedMail, depth: number, tree: MessageTree, maxDept
 }
 
 /** Parses an attached message as its own message; false keeps it as a plain attachment instead. */
-async function visitEmbedded(attachment: Attachment, parent: number, depth: number, tree: MessageTree, maxDepth: number): Promise<boolean> {
+async function visitEmbedded(
+  attachment: Attachment,
+  parent: number,
+  depth: number,
+  tree: MessageTree,
+  maxDepth: number,
+): Promise<boolean> {
   if (depth > maxDepth) {
     tree.depthLimitHits++;
     tree.warnings.push(`message ${parent}: attached message not parsed, nesting deeper than ${maxDepth}`);

@@ -56,10 +56,13 @@ const WORKER_FILE = join(__dirname, `parse-worker${extname(__filename)}`);
  */
 function startWorker(resourceLimits: { maxOldGenerationSizeMb: number }): Worker {
   if (WORKER_FILE.endsWith('.ts')) {
-    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_FILE)});`, {
-      eval: true,
-      resourceLimits,
-    });
+    return new Worker(
+      `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_FILE)});`,
+      {
+        eval: true,
+        resourceLimits,
+      },
+    );
   }
   return new Worker(WORKER_FILE, { resourceLimits });
 }
@@ -138,7 +141,11 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       slot.timer = setTimeout(() => {
         settle(
           slot,
-          fail(itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${timeoutMs} ms`, { timeout_ms: String(timeoutMs) })),
+          fail(
+            itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${timeoutMs} ms`, {
+              timeout_ms: String(timeoutMs),
+            }),
+          ),
         );
         replace(slot);
         pump();

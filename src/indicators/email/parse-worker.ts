@@ -4,9 +4,9 @@
  * metadata) and is rebuilt as a PredictError on the other side.
  */
 import { parentPort } from 'node:worker_threads';
+import type { ErrorReason } from '../../errors';
 import { parseEmail } from './parse-email';
 import type { EmailLimits, ParsedEmail } from './types';
-import type { ErrorReason } from '../../errors';
 
 export interface WorkerRequest {
   id: number;
@@ -27,13 +27,29 @@ if (port) {
   port.on('message', async (request: WorkerRequest) => {
     let response: WorkerResponse;
     try {
-      const result = await parseEmail(Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength), request.limits);
+      const result = await parseEmail(
+        Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength),
+        request.limits,
+      );
       response = result.ok
         ? { id: request.id, ok: true, value: result.value }
-        : { id: request.id, ok: false, reason: result.error.reason, message: result.error.message, metadata: { ...result.error.metadata } };
+        : {
+            id: request.id,
+            ok: false,
+            reason: result.error.reason,
+            message: result.error.message,
+            metadata: { ...result.error.metadata },
+          };
     } catch (err) {
       const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
-      response = { id: request.id, ok: false, reason: 'INTERNAL', message: 'internal error', metadata: {}, detail: detail.slice(0, 4000) };
+      response = {
+        id: request.id,
+        ok: false,
+        reason: 'INTERNAL',
+        message: 'internal error',
+        metadata: {},
+        detail: detail.slice(0, 4000),
+      };
     }
     port.postMessage(response);
   });

@@ -126,7 +126,8 @@ function scanEmail(word: string, hits: TextHit[]): void {
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at);
   const domain = publicDomain(address.slice(at + 1)) ?? ipLiteral(address.slice(at + 1));
-  if (at <= 0 || !LOCAL_PART.test(local) || local.startsWith('.') || local.endsWith('.') || domain === undefined) return;
+  if (at <= 0 || !LOCAL_PART.test(local) || local.startsWith('.') || local.endsWith('.') || domain === undefined)
+    return;
   hits.push({ kind: 'email_address', value: `${local}@${domain}` });
   if (!ipLiteral(domain)) hits.push({ kind: 'domain', value: domain });
 }

@@ -91,7 +91,12 @@ export interface LinkMismatch {
   hrefDomain: string;
 }
 
-export type HiddenTextReason = 'display-none' | 'visibility-hidden' | 'font-size-zero' | 'opacity-zero' | 'same-color-as-background';
+export type HiddenTextReason =
+  | 'display-none'
+  | 'visibility-hidden'
+  | 'font-size-zero'
+  | 'opacity-zero'
+  | 'same-color-as-background';
 
 /** Text present in the HTML but styled so a reader does not see it. */
 export interface HiddenText {

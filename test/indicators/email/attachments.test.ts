@@ -32,7 +32,9 @@ describe('sniffContentType', () => {
     ['empty', Buffer.alloc(0), ''],
   ];
   for (const [name, content, expected] of cases) {
-    it(name, () => assert.equal(sniffContentType(content, name.startsWith('ZIP') ? zipEntryNames(content) : []), expected));
+    it(name, () =>
+      assert.equal(sniffContentType(content, name.startsWith('ZIP') ? zipEntryNames(content) : []), expected),
+    );
   }
 });
 
@@ -56,7 +58,9 @@ describe('describeAttachment flags', () => {
   for (const [filename, contentType, content, expected] of cases) {
     it(filename, () => {
       const facts = describeAttachment({ messageIndex: 0, filename, contentType, content });
-      const flags = (['executable', 'macroEnabled', 'archive', 'doubleExtension', 'html'] as const).filter((f) => facts[f]);
+      const flags = (['executable', 'macroEnabled', 'archive', 'doubleExtension', 'html'] as const).filter(
+        (f) => facts[f],
+      );
       assert.deepEqual(flags, expected);
     });
   }

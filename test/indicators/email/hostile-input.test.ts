@@ -69,7 +69,10 @@ async function assertWellFormed(raw: Buffer, label: string): Promise<void> {
   const elapsed = performance.now() - started;
   assert.ok(elapsed < 3000, `${label}: took ${elapsed.toFixed(0)} ms`);
   if (!result.ok) {
-    assert.ok(['INVALID_EMAIL_MESSAGE', 'EMAIL_TOO_LARGE'].includes(result.error.reason), `${label}: ${result.error.reason}`);
+    assert.ok(
+      ['INVALID_EMAIL_MESSAGE', 'EMAIL_TOO_LARGE'].includes(result.error.reason),
+      `${label}: ${result.error.reason}`,
+    );
     return;
   }
   const email = result.value;
@@ -120,11 +123,14 @@ describe('hostile input', () => {
 
 describe('header floods', () => {
   it('keeps the first 100 Received hops of a message with 5,000', async () => {
-    const hops = 'Received: from a.example.com (a.example.com [192.0.2.1]) by b.example.com; Mon, 1 Jul 2024 10:00:00 +0000\r\n'.repeat(
-      5_000,
-    );
+    const hops =
+      'Received: from a.example.com (a.example.com [192.0.2.1]) by b.example.com; Mon, 1 Jul 2024 10:00:00 +0000\r\n'.repeat(
+        5_000,
+      );
     const started = performance.now();
-    const result = await parseEmail(Buffer.from(`${hops}From: x@example.com\r\nSubject: s\r\n\r\nbody`), { maxBytes: 5 * 1024 * 1024 });
+    const result = await parseEmail(Buffer.from(`${hops}From: x@example.com\r\nSubject: s\r\n\r\nbody`), {
+      maxBytes: 5 * 1024 * 1024,
+    });
     assert.ok(performance.now() - started < 5000);
     assert.ok(result.ok);
     assert.equal(result.value.messages[0]?.received.length, 100);

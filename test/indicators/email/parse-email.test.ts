@@ -35,8 +35,18 @@ describe('parseEmail on fixtures', () => {
     assert.equal(message.messageId, 'inv-1@sender.example.net');
     assert.equal(message.date?.toISOString(), '2024-07-01T10:00:00.000Z');
     assert.deepEqual(message.received, [
-      { fromHost: 'mail.sender.example.net', fromIp: '203.0.113.25', byHost: 'mx.example.org', time: new Date('2024-07-01T10:00:05Z') },
-      { fromHost: '192.168.1.7', fromIp: '198.51.100.77', byHost: 'mail.sender.example.net', time: new Date('2024-07-01T10:00:01Z') },
+      {
+        fromHost: 'mail.sender.example.net',
+        fromIp: '203.0.113.25',
+        byHost: 'mx.example.org',
+        time: new Date('2024-07-01T10:00:05Z'),
+      },
+      {
+        fromHost: '192.168.1.7',
+        fromIp: '198.51.100.77',
+        byHost: 'mail.sender.example.net',
+        time: new Date('2024-07-01T10:00:01Z'),
+      },
     ]);
     assert.deepEqual(
       message.authenticationResults.map((r) => `${r.method}=${r.result}`),
@@ -82,7 +92,10 @@ describe('parseEmail on fixtures', () => {
     assert.equal(message.subject, 'Café crème € 10');
     assert.equal(message.messageId, 'alt-1@example.de');
     assert.equal(message.date?.toISOString(), '2024-07-02T07:30:00.000Z');
-    assert.equal(message.textBody, 'Café crème: voir https://menu.example.fr/carte?x=1 et le site boulangerie.example.fr');
+    assert.equal(
+      message.textBody,
+      'Café crème: voir https://menu.example.fr/carte?x=1 et le site boulangerie.example.fr',
+    );
     assert.equal(
       message.htmlBody,
       '<html><body><p>Café <a href="https://menu.example.fr/carte">la carte</a></p><img src="https://cdn.example.net/logo.png"></body></html>',
@@ -107,10 +120,17 @@ describe('parseEmail on fixtures', () => {
       filename: a.filename,
       declared: a.declaredContentType,
       sniffed: a.sniffedContentType,
-      flags: (['executable', 'macroEnabled', 'archive', 'doubleExtension', 'html', 'archiveHasExecutable'] as const).filter((f) => a[f]),
+      flags: (
+        ['executable', 'macroEnabled', 'archive', 'doubleExtension', 'html', 'archiveHasExecutable'] as const
+      ).filter((f) => a[f]),
     }));
     assert.deepEqual(summary, [
-      { filename: 'payload.zip', declared: 'application/zip', sniffed: 'application/zip', flags: ['archive', 'archiveHasExecutable'] },
+      {
+        filename: 'payload.zip',
+        declared: 'application/zip',
+        sniffed: 'application/zip',
+        flags: ['archive', 'archiveHasExecutable'],
+      },
       {
         filename: 'report.docm',
         declared: 'application/octet-stream',
@@ -274,7 +294,11 @@ describe('parseEmail per-item errors', () => {
   const cases: Array<[string, Buffer, string]> = [
     ['empty input', Buffer.alloc(0), 'INVALID_EMAIL_MESSAGE'],
     ['white space only', Buffer.from(' \r\n\r\n '), 'INVALID_EMAIL_MESSAGE'],
-    ['binary, not a message', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), 'INVALID_EMAIL_MESSAGE'],
+    [
+      'binary, not a message',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+      'INVALID_EMAIL_MESSAGE',
+    ],
     ['prose without a header', Buffer.from('just some words\nand more words\n'), 'INVALID_EMAIL_MESSAGE'],
   ];
   for (const [name, raw, reason] of cases) {

@@ -9,7 +9,9 @@ const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'email');
 
 /** About 20 MB of text with a URL every line: takes the worker well over a few milliseconds. */
 function bigMessage(): Buffer {
-  return Buffer.from(`From: a@example.com\r\nSubject: big\r\n\r\n${'see https://x.example.com/a and b.example.org\r\n'.repeat(400_000)}`);
+  return Buffer.from(
+    `From: a@example.com\r\nSubject: big\r\n\r\n${'see https://x.example.com/a and b.example.org\r\n'.repeat(400_000)}`,
+  );
 }
 
 describe('createParsePool', () => {
@@ -37,7 +39,8 @@ describe('createParsePool', () => {
   it('refuses an oversized message before it reaches a worker', async () => {
     const result = await pool.parse(Buffer.alloc(100), { maxBytes: 10 });
     assert.equal(result.ok, false);
-    if (!result.ok) assert.deepEqual([result.error.reason, result.error.metadata], ['EMAIL_TOO_LARGE', { size: '100', max: '10' }]);
+    if (!result.ok)
+      assert.deepEqual([result.error.reason, result.error.metadata], ['EMAIL_TOO_LARGE', { size: '100', max: '10' }]);
   });
 
   it('times out a slow parse, replaces the worker, and keeps serving', async () => {

@@ -17,8 +17,16 @@ describe('scanText', () => {
       '(see https://a.example.com/wiki/A_(b))',
       ['url https://a.example.com/wiki/A_(b)', 'domain a.example.com'],
     ],
-    ['defanged hxxps and [.]', 'hxxps://evil[.]example[.]com/login', ['url https://evil.example.com/login', 'domain evil.example.com']],
-    ['defanged (dot) and [:]//', 'hxxp[:]//bad(dot)example(dot)net/p', ['url http://bad.example.net/p', 'domain bad.example.net']],
+    [
+      'defanged hxxps and [.]',
+      'hxxps://evil[.]example[.]com/login',
+      ['url https://evil.example.com/login', 'domain evil.example.com'],
+    ],
+    [
+      'defanged (dot) and [:]//',
+      'hxxp[:]//bad(dot)example(dot)net/p',
+      ['url http://bad.example.net/p', 'domain bad.example.net'],
+    ],
     [
       'user-info and port kept',
       'http://u:p@host.example.org:8443/a',
@@ -29,7 +37,12 @@ describe('scanText', () => {
     [
       'URL with a URL in its query gives both',
       'https://r.example.com/?u=https://t.example.net/',
-      ['url https://r.example.com/?u=https://t.example.net/', 'domain r.example.com', 'url https://t.example.net/', 'domain t.example.net'],
+      [
+        'url https://r.example.com/?u=https://t.example.net/',
+        'domain r.example.com',
+        'url https://t.example.net/',
+        'domain t.example.net',
+      ],
     ],
     ['scheme glued to a word', 'link:https://a.example.com', ['url https://a.example.com', 'domain a.example.com']],
     ['unknown schemes give nothing', 'javascript://x.example.com file:///etc/passwd', []],
@@ -41,7 +54,12 @@ describe('scanText', () => {
     [
       'mailto and plain address',
       'mailto:Bob@Example.COM?subject=x, carol@sub.example.co.uk.',
-      ['email_address Bob@example.com', 'domain example.com', 'email_address carol@sub.example.co.uk', 'domain sub.example.co.uk'],
+      [
+        'email_address Bob@example.com',
+        'domain example.com',
+        'email_address carol@sub.example.co.uk',
+        'domain sub.example.co.uk',
+      ],
     ],
     ['address with a non-public suffix is dropped', 'root@localhost admin@corp.internal', []],
     [
