@@ -96,6 +96,12 @@ const EXECUTABLE_TYPES = new Set([
 const HTML_START = ['<!doctype html', '<html', '<head', '<body', '<script', '<meta', '<iframe', '<form', '<svg'];
 const OLE2 = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const VBA_PROJECT_UTF16 = Buffer.from('_VBA_PROJECT', 'utf16le');
+/** OLE2 directory entries name their streams in UTF-16LE; the main stream tells the application. */
+const OLE_STREAMS: ReadonlyArray<[Buffer, string]> = [
+  [Buffer.from('WordDocument', 'utf16le'), 'application/msword'],
+  [Buffer.from('Workbook', 'utf16le'), 'application/vnd.ms-excel'],
+  [Buffer.from('PowerPoint Document', 'utf16le'), 'application/vnd.ms-powerpoint'],
+];
 const RTLO = '\u202e';
 
 function startsWith(content: Buffer, hex: string, offset = 0): boolean {
@@ -142,7 +148,9 @@ export function sniffContentType(content: Buffer, zipNames: string[] = []): stri
     if (zipNames.includes('META-INF/MANIFEST.MF')) return 'application/java-archive';
     return ooxmlType(zipNames) ?? 'application/zip';
   }
-  if (startsWith(content, OLE2.toString('hex'))) return 'application/x-ole-storage';
+  if (startsWith(content, OLE2.toString('hex'))) {
+    return OLE_STREAMS.find(([name]) => content.includes(name))?.[1] ?? 'application/x-ole-storage';
+  }
   if (startsWith(content, '526172211a07')) return 'application/vnd.rar';
   if (startsWith(content, '377abcaf271c')) return 'application/x-7z-compressed';
   if (startsWith(content, '1f8b')) return 'application/gzip';
@@ -177,7 +185,7 @@ export function describeAttachment(raw: RawAttachment): EmailAttachment {
   const last = exts[exts.length - 1] ?? '';
   const executable = EXECUTABLE_EXTENSIONS.has(last) || EXECUTABLE_TYPES.has(sniffed);
   const ooxml = sniffed.startsWith('application/vnd.openxmlformats') || sniffed.includes('macroEnabled');
-  const oleMacros = sniffed === 'application/x-ole-storage' && content.includes(VBA_PROJECT_UTF16);
+  const oleMacros = startsWith(content, OLE2.toString('hex')) && content.includes(VBA_PROJECT_UTF16);
   const entryHasExecutable = zipNames.some((name) => {
     const entryExts = extensions(name);
     return EXECUTABLE_EXTENSIONS.has(entryExts[entryExts.length - 1] ?? '');

@@ -16,6 +16,16 @@ describe('sniffContentType', () => {
     ['Java class is not Mach-O', hex('cafebabe 00000034'), ''],
     ['ZIP without a directory', hex('504b0304 0000'), 'application/zip'],
     ['OLE2', hex('d0cf11e0a1b11ae1 0000'), 'application/x-ole-storage'],
+    [
+      'OLE2 Word',
+      Buffer.concat([hex('d0cf11e0a1b11ae1'), Buffer.from('WordDocument', 'utf16le')]),
+      'application/msword',
+    ],
+    [
+      'OLE2 Excel',
+      Buffer.concat([hex('d0cf11e0a1b11ae1'), Buffer.from('Workbook', 'utf16le')]),
+      'application/vnd.ms-excel',
+    ],
     ['RAR', hex('526172211a0700'), 'application/vnd.rar'],
     ['7z', hex('377abcaf271c 0004'), 'application/x-7z-compressed'],
     ['gzip', hex('1f8b0800'), 'application/gzip'],
