@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createModelRepository, type ModelRepository } from './scoring/model-repository';
+import { watchRepository } from './scoring/watch';
 import type { AnyPipeline } from './scoring/pipeline';
 import { domainPipeline } from './scoring/pipelines/domain';
 import { emailAddressPipeline } from './scoring/pipelines/email-address';
@@ -24,8 +25,24 @@ export function defaultPipelines(): AnyPipeline[] {
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const pipelines = defaultPipelines();
-  const repository = createModelRepository({ dir: config.modelsDir, pipelines, logger, intraOpThreads: config.intraOpThreads });
-  await repository.load();
+  const repository = createModelRepository({
+    dir: config.modelsDir,
+    pipelines,
+    logger,
+    intraOpThreads: config.intraOpThreads,
+    pins: config.modelVersions,
+  });
+  await repository.reload();
+  const stopWatching = config.watchModels ? watchRepository(config.modelsDir, repository, logger) : () => {};
   const scorer = createScorer({ repository, pipelines });
-  return { config, logger, repository, scorer, close: () => repository.close() };
+  return {
+    config,
+    logger,
+    repository,
+    scorer,
+    async close() {
+      stopWatching();
+      await repository.close();
+    },
+  };
 }

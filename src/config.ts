@@ -18,6 +18,12 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** onnxruntime intra-op threads per model session. */
   readonly intraOpThreads: number;
+  /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
+  readonly modelVersions: ReadonlyMap<string, number>;
+  /** Whether ReloadModels is served (admin RPC; there is no authentication yet). */
+  readonly adminRpc: boolean;
+  /** Reload the model repository when its files change. */
+  readonly watchModels: boolean;
   /** Directory with GeoLite2-City.mmdb / GeoLite2-ASN.mmdb (geoipupdate layout); bundled data when empty. */
   readonly geoipDir: string;
 }
@@ -35,6 +41,9 @@ const SETTINGS = {
   'shutdown-grace-ms': ['THREATPREDICT_SHUTDOWN_GRACE_MS', '10000'],
   'intra-op-threads': ['THREATPREDICT_INTRA_OP_THREADS', '1'],
   geoip: ['THREATPREDICT_GEOIP_DIR', ''],
+  'model-versions': ['THREATPREDICT_MODEL_VERSIONS', ''],
+  'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
+  'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
 } as const;
 
 export class ConfigError extends Error {}
@@ -45,6 +54,23 @@ function int(name: string, raw: string, min: number, max: number): number {
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return n;
+}
+
+function bool(name: string, raw: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+/** `domain=1,url=2` -> Map; a version of 0 means newest. */
+function pins(raw: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z][a-z0-9_-]*)=(\d+)$/.exec(part);
+    if (m === null) throw new ConfigError(`model versions must look like "domain=1,url=2", got "${part}"`);
+    out.set(m[1] as string, Number(m[2]));
+  }
+  return out;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -73,5 +99,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     shutdownGraceMs: int('shutdown grace ms', get('shutdown-grace-ms'), 0, 600_000),
     intraOpThreads: int('intra-op threads', get('intra-op-threads'), 1, 64),
     geoipDir: get('geoip'),
+    modelVersions: pins(get('model-versions')),
+    adminRpc: bool('admin rpc', get('admin-rpc')),
+    watchModels: bool('watch models', get('watch-models')),
   });
 }

@@ -12,6 +12,7 @@ export const GrpcCode = {
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,
   NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
   FAILED_PRECONDITION: 9,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
@@ -37,6 +38,8 @@ export const ERROR_CATALOGUE = {
   BATCH_TOO_LARGE: ['INVALID_ARGUMENT', 'The request holds more items than the configured maximum per batch.'],
   MODEL_UNAVAILABLE: ['UNAVAILABLE', 'No ready model version can score this type right now.'],
   MODEL_NOT_FOUND: ['NOT_FOUND', 'No model of that name is in the repository.'],
+  MODEL_VERSION_NOT_FOUND: ['NOT_FOUND', 'A pin names a model or version that is not in the repository.'],
+  ADMIN_RPC_DISABLED: ['PERMISSION_DENIED', 'Admin RPCs (ReloadModels) are disabled; start the server with --admin-rpc true.'],
   DEADLINE_EXCEEDED: ['DEADLINE_EXCEEDED', 'The call deadline passed before the answer was ready.'],
   INTERNAL: ['INTERNAL', 'An unexpected server error; the cause is logged, not sent.'],
 } as const satisfies Record<string, readonly [GrpcCodeName, string]>;

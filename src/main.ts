@@ -3,7 +3,8 @@ import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
 import { emailHandlers } from './server/email-handlers';
-import { SERVICE_NAMES, startServer } from './server/server';
+import { updateHealth } from './server/health';
+import { startServer } from './server/server';
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   let config;
@@ -19,8 +20,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, logger);
   const server = await startServer({ config, logger, scorer: app.scorer, repository: app.repository, emails: emailHandlers(app) });
-  const ready = app.repository.list().every((m) => m.serving !== undefined);
-  for (const s of ['', ...SERVICE_NAMES]) server.health.setStatus(s, ready ? 'SERVING' : 'NOT_SERVING');
+  const ready = updateHealth(server.health, app.repository);
   logger.info({ models: app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`) }, ready ? 'serving' : 'not serving: a model is missing');
 
   let stopping = false;
@@ -36,6 +36,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         process.exit(0);
       });
   };
+  // SIGHUP re-reads the model repository (new versions, removed ones) under the current version policy.
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading models');
+    app.repository.reload().catch((err) => logger.error({ err }, 'reload failed'));
+  });
+  app.repository.onReload(() => updateHealth(server.health, app.repository));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

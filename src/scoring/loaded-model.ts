@@ -26,7 +26,7 @@ export const GOLDEN_TOLERANCE = 1e-5;
 
 interface GoldenFile {
   features_version: string;
-  rows: { indicator: string; features: number[]; probability: number }[];
+  rows: { indicator: string; features: number[]; probability: number; context?: unknown }[];
 }
 
 export interface LoadOptions {
@@ -63,6 +63,10 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     throw new Error(`ONNX output "${metadata.output.name}" not found (outputs: ${session.outputNames.join(', ')})`);
   }
   const positive = metadata.output.positive_class_index;
+  // Runs in progress: a retired version's session is released only after its last run returns.
+  let active = 0;
+  let released = false;
+  let onIdle: (() => void) | undefined;
 
   const model: LoadedModel = {
     name: metadata.name,
@@ -72,15 +76,28 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     assets,
     async predict(features, rows) {
       if (rows === 0) return new Float32Array(0);
+      if (released) throw new Error(`model ${metadata.name} v${metadata.version} was released`);
       const input = new ort.Tensor('float32', features.subarray(0, rows * width), [rows, width]);
-      const out = await session.run({ [metadata.input.name]: input }, [metadata.output.name]);
+      active++;
+      let out: ort.InferenceSession.OnnxValueMapType;
+      try {
+        out = await session.run({ [metadata.input.name]: input }, [metadata.output.name]);
+      } finally {
+        active--;
+        if (active === 0) onIdle?.();
+      }
       const probs = out[metadata.output.name]?.data as Float32Array;
       const classes = probs.length / rows;
       const result = new Float32Array(rows);
       for (let i = 0; i < rows; i++) result[i] = probs[i * classes + positive] as number;
       return result;
     },
-    release: () => session.release(),
+    async release() {
+      if (released) return;
+      released = true;
+      if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+      await session.release();
+    },
   };
   await checkGolden(model, pipeline, width);
   return model;
@@ -98,7 +115,9 @@ async function checkGolden(model: LoadedModel, pipeline: AnyPipeline, width: num
   if (golden.rows.length === 0) throw new Error('golden.json has no rows');
   const features = new Float32Array(golden.rows.length * width);
   for (const [i, row] of golden.rows.entries()) {
-    const parsed = await pipeline.parse({ id: '', value: row.indicator });
+    const parsed = pipeline.parseGolden
+      ? pipeline.parseGolden(row.indicator, row.context)
+      : await pipeline.parse({ id: '', value: row.indicator });
     if (!parsed.ok) throw new Error(`golden indicator "${row.indicator}" no longer parses: ${parsed.error.message}`);
     pipeline.features(parsed.value, model.assets, features, i * width);
     for (let f = 0; f < width; f++) {

@@ -1,11 +1,14 @@
 /**
  * The model repository on disk, laid out like Triton's: `<dir>/<name>/<version>/model.onnx` plus
- * metadata. Each name has at most one serving version (the newest that passes every check); the
- * others are listed with their state so operators can see why a version is not serving.
+ * metadata. Per name, a version policy (newest, or a pinned version) chooses the serving version among
+ * those that pass every check. A reload loads new versions beside the serving ones and swaps a pointer:
+ * calls in flight keep the version they started with, a refused version never serves, and versions
+ * that passed stay loaded so that rolling back is a pointer swap, not a load.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { PredictError } from '../errors';
 import { type LoadedModel, loadModel } from './loaded-model';
 import type { AnyPipeline } from './pipeline';
 
@@ -16,11 +19,15 @@ export interface VersionStatus {
   state: VersionState;
   reason: string;
   model?: LoadedModel | undefined;
+  /** Modification time of the version's files when it was loaded, to notice replaced files. */
+  stamp: number;
 }
 
 export interface ModelStatus {
   name: string;
   serving: LoadedModel | undefined;
+  /** Pinned version, or 0 for the newest that passes. */
+  pin: number;
   versions: VersionStatus[];
 }
 
@@ -28,8 +35,10 @@ export interface ModelRepository {
   /** The version serving `name` right now; callers keep the object they got for the whole batch. */
   serving(name: string): LoadedModel | undefined;
   list(): ModelStatus[];
-  /** Loads every version found on disk and picks the serving one per name. */
-  load(): Promise<void>;
+  /** Applies pins (0 = newest), rescans the repository, loads and checks new versions, swaps. */
+  reload(pins?: ReadonlyMap<string, number>): Promise<ModelStatus[]>;
+  /** Called after every reload (whatever triggered it) with the new state of every model. */
+  onReload(listener: (models: ModelStatus[]) => void): void;
   close(): Promise<void>;
 }
 
@@ -38,7 +47,11 @@ export interface ModelRepositoryOptions {
   pipelines: readonly AnyPipeline[];
   logger: Logger;
   intraOpThreads?: number;
+  /** Initial pins from the configuration (name -> version). */
+  pins?: ReadonlyMap<string, number>;
 }
+
+const RELEASE_DELAY_MS = 5000;
 
 function versionsOnDisk(dir: string): number[] {
   if (!existsSync(dir)) return [];
@@ -48,41 +61,128 @@ function versionsOnDisk(dir: string): number[] {
     .sort((a, b) => b - a);
 }
 
+function stampOf(dir: string): number {
+  let newest = 0;
+  for (const f of readdirSync(dir)) newest = Math.max(newest, statSync(join(dir, f)).mtimeMs);
+  return newest;
+}
+
 export function createModelRepository(opts: ModelRepositoryOptions): ModelRepository {
   const models = new Map<string, ModelStatus>();
+  const pipelineOf = new Map<string, AnyPipeline>();
+  for (const p of opts.pipelines) if (!pipelineOf.has(p.modelName)) pipelineOf.set(p.modelName, p);
+  const pins = new Map(opts.pins ?? []);
+  const listeners: ((models: ModelStatus[]) => void)[] = [];
+  let running: Promise<ModelStatus[]> | undefined;
 
-  async function loadName(pipeline: AnyPipeline): Promise<ModelStatus> {
-    const name = pipeline.modelName;
-    const status: ModelStatus = { name, serving: undefined, versions: [] };
+  async function loadVersion(name: string, version: number, pipeline: AnyPipeline): Promise<VersionStatus> {
+    const dir = join(opts.dir, name, String(version));
+    const vs: VersionStatus = { version, state: 'loading', reason: '', stamp: stampOf(dir) };
+    try {
+      vs.model = await loadModel(dir, pipeline, { intraOpThreads: opts.intraOpThreads ?? 1 });
+      if (vs.model.version !== version) {
+        throw new Error(`metadata.json says version ${vs.model.version} but the folder is ${version}`);
+      }
+      if (vs.model.name !== name) throw new Error(`metadata.json names model "${vs.model.name}", the folder "${name}"`);
+      vs.state = 'ready';
+      opts.logger.info({ model: name, version }, 'model version loaded and checked');
+    } catch (err) {
+      await vs.model?.release();
+      vs.model = undefined;
+      vs.state = 'failed';
+      vs.reason = err instanceof Error ? err.message : String(err);
+      opts.logger.error({ model: name, version, reason: vs.reason }, 'model version refused');
+    }
+    return vs;
+  }
+
+  async function reloadName(name: string, pipeline: AnyPipeline): Promise<void> {
+    const prev = models.get(name);
+    const previous = new Map((prev?.versions ?? []).map((v) => [v.version, v]));
+    const versions: VersionStatus[] = [];
     for (const version of versionsOnDisk(join(opts.dir, name))) {
-      const vs: VersionStatus = { version, state: 'loading', reason: '' };
-      status.versions.push(vs);
-      try {
-        vs.model = await loadModel(join(opts.dir, name, String(version)), pipeline, {
-          intraOpThreads: opts.intraOpThreads ?? 1,
-        });
-        vs.state = status.serving === undefined ? 'serving' : 'ready';
-        if (status.serving === undefined) status.serving = vs.model;
-        opts.logger.info({ model: name, version, state: vs.state }, 'model version loaded');
-      } catch (err) {
-        vs.state = 'failed';
-        vs.reason = err instanceof Error ? err.message : String(err);
-        opts.logger.error({ model: name, version, reason: vs.reason }, 'model version refused');
+      const old = previous.get(version);
+      const dir = join(opts.dir, name, String(version));
+      // A version already checked whose files did not change is kept as it is (loaded, or refused).
+      if (old !== undefined && old.state !== 'loading' && old.stamp === stampOf(dir)) {
+        versions.push(old);
+        previous.delete(version);
+        continue;
+      }
+      versions.push(await loadVersion(name, version, pipeline));
+    }
+    const pin = pins.get(name) ?? 0;
+    const candidates = versions.filter((v) => v.model !== undefined && (pin === 0 || v.version === pin));
+    const chosen = candidates[0]?.model;
+    const status: ModelStatus = { name, serving: prev?.serving, pin, versions };
+    if (chosen === undefined && prev?.serving !== undefined) {
+      // Nothing acceptable under the policy: keep serving what serves now, and say why.
+      opts.logger.error({ model: name, pin, serving: prev.serving.version }, 'no version satisfies the policy; keeping the serving one');
+      if (!versions.some((v) => v.model === prev.serving)) {
+        // The serving version's folder disappeared or changed: keep it loaded until something replaces it.
+        const kept = [...(prev.versions ?? [])].find((v) => v.model === prev.serving);
+        if (kept !== undefined) versions.push(kept);
+      }
+    } else {
+      status.serving = chosen;
+    }
+    for (const v of versions) {
+      if (v.model === undefined) continue;
+      if (v.model === status.serving) v.state = 'serving';
+      else if (v.model === prev?.serving || v.state === 'retired') v.state = 'retired';
+      else v.state = 'ready';
+    }
+    models.set(name, status);
+    if (status.serving !== prev?.serving) {
+      opts.logger.info({ model: name, from: prev?.serving?.version, to: status.serving?.version }, 'serving version swapped');
+    }
+    // Versions gone from disk are released a little later (a batch may hold one between choosing it and
+    // running it), and then only once their in-flight runs finish.
+    for (const gone of previous.values()) {
+      if (gone.model !== undefined && gone.model !== status.serving) {
+        const model = gone.model;
+        setTimeout(() => void model.release(), RELEASE_DELAY_MS).unref();
       }
     }
-    if (status.serving === undefined) opts.logger.warn({ model: name }, 'no servable version');
-    return status;
+  }
+
+  async function reload(newPins?: ReadonlyMap<string, number>): Promise<ModelStatus[]> {
+    // One reload at a time; a request during a reload waits for it, then runs with its own pins.
+    while (running !== undefined) await running.catch(() => undefined);
+    for (const [name, v] of newPins ?? []) {
+      if (!pipelineOf.has(name)) {
+        throw new PredictError('MODEL_VERSION_NOT_FOUND', `no model named "${name}"`, { name });
+      }
+      if (v !== 0 && !versionsOnDisk(join(opts.dir, name)).includes(v)) {
+        throw new PredictError('MODEL_VERSION_NOT_FOUND', `no version ${v} of model "${name}" in the repository`, {
+          name,
+          version: String(v),
+        });
+      }
+    }
+    for (const [name, v] of newPins ?? []) pins.set(name, v);
+    running = (async () => {
+      for (const [name, pipeline] of pipelineOf) await reloadName(name, pipeline);
+      return list();
+    })();
+    try {
+      const models = await running;
+      for (const l of listeners) l(models);
+      return models;
+    } finally {
+      running = undefined;
+    }
+  }
+
+  function list(): ModelStatus[] {
+    return [...models.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   return {
     serving: (name) => models.get(name)?.serving,
-    list: () => [...models.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
-    async load() {
-      for (const p of opts.pipelines) {
-        if (models.has(p.modelName)) continue;
-        models.set(p.modelName, await loadName(p));
-      }
-    },
+    list,
+    reload,
+    onReload: (l) => listeners.push(l),
     async close() {
       for (const m of models.values()) for (const v of m.versions) await v.model?.release();
       models.clear();

@@ -42,7 +42,14 @@ export function toModel(s: ModelStatus): Model {
   };
 }
 
-export function createModelService(repository: ModelRepository, logger: Logger): ModelServiceServer {
+export interface ModelServiceOptions {
+  repository: ModelRepository;
+  logger: Logger;
+  /** ReloadModels is served only when true (there is no authentication yet). */
+  adminRpc: boolean;
+}
+
+export function createModelService({ repository, logger, adminRpc }: ModelServiceOptions): ModelServiceServer {
   const listModels: ModelServiceServer['listModels'] = (_call, callback) => {
     callback(null, { models: repository.list().map(toModel) });
   };
@@ -54,5 +61,19 @@ export function createModelService(repository: ModelRepository, logger: Logger):
     }
     callback(null, { model: toModel(found) });
   };
-  return { listModels, getModel };
+  const reloadModels: ModelServiceServer['reloadModels'] = (call, callback) => {
+    if (!adminRpc) {
+      callback(toServiceError(new PredictError('ADMIN_RPC_DISABLED', 'ReloadModels is disabled on this server (start it with --admin-rpc true)'), logger));
+      return;
+    }
+    const started = process.hrtime.bigint();
+    repository.reload(new Map(call.request.pins.map((p) => [p.name, p.version]))).then(
+      (models) => {
+        logger.info({ pins: call.request.pins, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'models reloaded');
+        callback(null, { models: models.map(toModel) });
+      },
+      (err) => callback(toServiceError(err, logger)),
+    );
+  };
+  return { listModels, getModel, reloadModels };
 }

@@ -45,7 +45,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     ...createPredictionService({ config, logger, scorer: deps.scorer }),
     ...deps.emails,
   });
-  server.addService(ModelServiceService, createModelService(deps.repository, logger));
+  server.addService(ModelServiceService, createModelService({ repository: deps.repository, logger, adminRpc: config.adminRpc }));
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'NOT_SERVING'])) });
   health.addToServer(server);
   addReflection(server, DESCRIPTOR_SET, [...SERVICE_NAMES, 'grpc.health.v1.Health']);

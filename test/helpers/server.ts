@@ -10,7 +10,8 @@ import { loadConfig } from '../../src/config';
 import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service';
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
 import { emailHandlers } from '../../src/server/email-handlers';
-import { type RunningServer, SERVICE_NAMES, startServer } from '../../src/server/server';
+import { updateHealth } from '../../src/server/health';
+import { type RunningServer, startServer } from '../../src/server/server';
 
 export interface TestServer {
   app: App;
@@ -24,7 +25,8 @@ export interface TestServer {
 }
 
 export async function startTestServer(extraArgs: string[] = []): Promise<TestServer> {
-  const config = loadConfig(['--listen', '127.0.0.1:0', '--shutdown-grace-ms', '2000', ...extraArgs], {});
+  // Admin RPCs on: tests reload and pin models.
+  const config = loadConfig(['--listen', '127.0.0.1:0', '--shutdown-grace-ms', '2000', '--admin-rpc', 'true', ...extraArgs], {});
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -35,7 +37,8 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
   const logger = pino({ level: 'debug' }, sink);
   const app = await createApp(config, logger);
   const server = await startServer({ config, logger, scorer: app.scorer, repository: app.repository, emails: emailHandlers(app) });
-  for (const s of ['', ...SERVICE_NAMES]) server.health.setStatus(s, 'SERVING');
+  updateHealth(server.health, app.repository);
+  app.repository.onReload(() => updateHealth(server.health, app.repository));
   const address = `127.0.0.1:${server.port}`;
   const predictions = new PredictionServiceClient(address, credentials.createInsecure());
   const models = new ModelServiceClient(address, credentials.createInsecure());

@@ -168,6 +168,26 @@ export interface GetModelResponse {
   model?: Model | undefined;
 }
 
+/** Which version a model should serve. */
+export interface VersionPin {
+  /** Model name, e.g. `domain`. */
+  name: string;
+  /** The version to serve; 0 means "the newest version that passes every check". */
+  version: number;
+}
+
+/** Request for ReloadModels. */
+export interface ReloadModelsRequest {
+  /** Version policy changes applied before reloading; models not named keep their current policy. */
+  pins: VersionPin[];
+}
+
+/** Response of ReloadModels. */
+export interface ReloadModelsResponse {
+  /** Every model after the reload, with the state of each version. */
+  models: Model[];
+}
+
 function createBaseThresholds(): Thresholds {
   return { suspicious: 0, malicious: 0 };
 }
@@ -1103,6 +1123,225 @@ export const GetModelResponse: MessageFns<GetModelResponse> = {
   },
 };
 
+function createBaseVersionPin(): VersionPin {
+  return { name: "", version: 0 };
+}
+
+export const VersionPin: MessageFns<VersionPin> = {
+  encode(message: VersionPin, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.version !== 0) {
+      writer.uint32(16).uint32(message.version);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VersionPin {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVersionPin();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.version = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VersionPin {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+    };
+  },
+
+  toJSON(message: VersionPin): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<VersionPin>): VersionPin {
+    return VersionPin.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VersionPin>): VersionPin {
+    const message = createBaseVersionPin();
+    message.name = object.name ?? "";
+    message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseReloadModelsRequest(): ReloadModelsRequest {
+  return { pins: [] };
+}
+
+export const ReloadModelsRequest: MessageFns<ReloadModelsRequest> = {
+  encode(message: ReloadModelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.pins) {
+      VersionPin.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReloadModelsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReloadModelsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pins.push(VersionPin.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReloadModelsRequest {
+    return { pins: globalThis.Array.isArray(object?.pins) ? object.pins.map((e: any) => VersionPin.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ReloadModelsRequest): unknown {
+    const obj: any = {};
+    if (message.pins?.length) {
+      obj.pins = message.pins.map((e) => VersionPin.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReloadModelsRequest>): ReloadModelsRequest {
+    return ReloadModelsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReloadModelsRequest>): ReloadModelsRequest {
+    const message = createBaseReloadModelsRequest();
+    message.pins = object.pins?.map((e) => VersionPin.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReloadModelsResponse(): ReloadModelsResponse {
+  return { models: [] };
+}
+
+export const ReloadModelsResponse: MessageFns<ReloadModelsResponse> = {
+  encode(message: ReloadModelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.models) {
+      Model.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReloadModelsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReloadModelsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.models.push(Model.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReloadModelsResponse {
+    return { models: globalThis.Array.isArray(object?.models) ? object.models.map((e: any) => Model.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ReloadModelsResponse): unknown {
+    const obj: any = {};
+    if (message.models?.length) {
+      obj.models = message.models.map((e) => Model.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReloadModelsResponse>): ReloadModelsResponse {
+    return ReloadModelsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReloadModelsResponse>): ReloadModelsResponse {
+    const message = createBaseReloadModelsResponse();
+    message.models = object.models?.map((e) => Model.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /** Describes the models the server has loaded: versions, thresholds, training data and metrics. */
 export type ModelServiceService = typeof ModelServiceService;
 export const ModelServiceService = {
@@ -1126,6 +1365,22 @@ export const ModelServiceService = {
     responseSerialize: (value: GetModelResponse): Buffer => Buffer.from(GetModelResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetModelResponse => GetModelResponse.decode(value),
   },
+  /**
+   * Re-reads the model repository, optionally changing which version each model serves (pin or
+   * unpin), loads and checks new versions beside the serving ones, then swaps atomically. Calls in
+   * flight finish on the version they started with. Admin only: refused unless the server was
+   * started with admin RPCs enabled.
+   */
+  reloadModels: {
+    path: "/threatpredict.v1.ModelService/ReloadModels" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReloadModelsRequest): Buffer => Buffer.from(ReloadModelsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReloadModelsRequest => ReloadModelsRequest.decode(value),
+    responseSerialize: (value: ReloadModelsResponse): Buffer =>
+      Buffer.from(ReloadModelsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReloadModelsResponse => ReloadModelsResponse.decode(value),
+  },
 } as const;
 
 export interface ModelServiceServer extends UntypedServiceImplementation {
@@ -1133,6 +1388,13 @@ export interface ModelServiceServer extends UntypedServiceImplementation {
   listModels: handleUnaryCall<ListModelsRequest, ListModelsResponse>;
   /** Returns one model by name. */
   getModel: handleUnaryCall<GetModelRequest, GetModelResponse>;
+  /**
+   * Re-reads the model repository, optionally changing which version each model serves (pin or
+   * unpin), loads and checks new versions beside the serving ones, then swaps atomically. Calls in
+   * flight finish on the version they started with. Admin only: refused unless the server was
+   * started with admin RPCs enabled.
+   */
+  reloadModels: handleUnaryCall<ReloadModelsRequest, ReloadModelsResponse>;
 }
 
 export interface ModelServiceClient extends Client {
@@ -1167,6 +1429,27 @@ export interface ModelServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetModelResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Re-reads the model repository, optionally changing which version each model serves (pin or
+   * unpin), loads and checks new versions beside the serving ones, then swaps atomically. Calls in
+   * flight finish on the version they started with. Admin only: refused unless the server was
+   * started with admin RPCs enabled.
+   */
+  reloadModels(
+    request: ReloadModelsRequest,
+    callback: (error: ServiceError | null, response: ReloadModelsResponse) => void,
+  ): ClientUnaryCall;
+  reloadModels(
+    request: ReloadModelsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReloadModelsResponse) => void,
+  ): ClientUnaryCall;
+  reloadModels(
+    request: ReloadModelsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReloadModelsResponse) => void,
   ): ClientUnaryCall;
 }
 
