@@ -61,21 +61,28 @@ function isZero(value: string | undefined): boolean {
   return number === 0 && /^[0.]+(?:px|pt|em|rem|%)?$/.test(value);
 }
 
-/** Why an element hides its content, or undefined when its own style does not. */
-export function hiddenReason(attribs: Attributes): HiddenTextReason | undefined {
-  const style = declarations(attribs.style);
-  if (style.get('display') === 'none' || 'hidden' in attribs) return 'display-none';
-  if (style.get('visibility') === 'hidden') return 'visibility-hidden';
-  if (isZero(style.get('font-size')) || attribs.size === '0') return 'font-size-zero';
-  if (isZero(style.get('opacity'))) return 'opacity-zero';
-  return undefined;
+/** What an element's own attributes say about how its text shows. */
+export interface ElementStyle {
+  /** Why the element hides its content, or undefined when its own style does not. */
+  hidden: HiddenTextReason | undefined;
+  color: string | undefined;
+  background: string | undefined;
 }
 
-/** The text and background colour an element sets itself, if any. */
-export function styleColors(attribs: Attributes): { color: string | undefined; background: string | undefined } {
+const UNSTYLED: ElementStyle = Object.freeze({ hidden: undefined, color: undefined, background: undefined });
+
+/** Reads the style attribute once per element; most elements have none of the attributes involved. */
+export function elementStyle(attribs: Attributes): ElementStyle {
+  if (!attribs.style && !attribs.color && !attribs.bgcolor && !attribs.size && !('hidden' in attribs)) return UNSTYLED;
   const style = declarations(attribs.style);
+  let hidden: HiddenTextReason | undefined;
+  if (style.get('display') === 'none' || 'hidden' in attribs) hidden = 'display-none';
+  else if (style.get('visibility') === 'hidden') hidden = 'visibility-hidden';
+  else if (isZero(style.get('font-size')) || attribs.size === '0') hidden = 'font-size-zero';
+  else if (isZero(style.get('opacity'))) hidden = 'opacity-zero';
   const background = style.get('background-color') ?? style.get('background')?.split(' ')[0];
   return {
+    hidden,
     color: normaliseColor(style.get('color') ?? attribs.color),
     background: normaliseColor(background ?? attribs.bgcolor),
   };

@@ -9,7 +9,7 @@
  * which bounds the work on a nesting bomb.
  */
 import { Parser } from 'htmlparser2';
-import { hiddenReason, styleColors } from './html-style';
+import { elementStyle } from './html-style';
 import type { HiddenTextReason } from './types';
 
 export interface HtmlLink {
@@ -119,10 +119,10 @@ export function walkHtml(html: string): HtmlWalk {
     {
       onopentag(name, attribs) {
         const parent = stack[stack.length - 1] as Frame;
-        const colors = styleColors(attribs);
+        const colors = elementStyle(attribs);
         const frame: Frame = {
           name,
-          hidden: parent.hidden ?? hiddenReason(attribs),
+          hidden: parent.hidden ?? colors.hidden,
           color: colors.color ?? parent.color,
           background:
             colors.background === undefined || colors.background === 'transparent'
