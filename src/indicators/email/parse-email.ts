@@ -14,6 +14,21 @@ import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type ParsedEmail } from './type
 /** HTML attachments up to this size are scanned for links like an HTML body. */
 const MAX_HTML_ATTACHMENT = 5 * 1024 * 1024;
 
+/**
+ * Drops a UTF-8 byte-order mark and blank lines before the first header, which some exporters
+ * write; left in place they turn the whole header section into body text.
+ */
+function withoutLeadingNoise(raw: Buffer): Buffer {
+  let start = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
+  while (
+    start < raw.length &&
+    (raw[start] === 0x0d || raw[start] === 0x0a || raw[start] === 0x20 || raw[start] === 0x09)
+  ) {
+    start++;
+  }
+  return raw.subarray(start);
+}
+
 export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {}): Promise<Parsed<ParsedEmail>> {
   const { maxBytes, maxDepth, maxIndicators } = { ...DEFAULT_EMAIL_LIMITS, ...limits };
   if (raw.length > maxBytes) {
@@ -24,10 +39,9 @@ export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {})
       }),
     );
   }
-  if (raw.length === 0 || raw.subarray(0, 4096).toString('latin1').trim() === '') {
-    return fail(itemError('INVALID_EMAIL_MESSAGE', 'the message is empty'));
-  }
-  const tree = await parseMessageTree(raw, maxDepth);
+  const message = withoutLeadingNoise(raw);
+  if (message.length === 0) return fail(itemError('INVALID_EMAIL_MESSAGE', 'the message is empty'));
+  const tree = await parseMessageTree(message, maxDepth);
   if (!tree.ok) return tree;
   const { messages, extras, warnings, depthLimitHits } = tree.value;
   const attachments = tree.value.attachments.map(describeAttachment);
@@ -47,7 +61,7 @@ export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {})
     messages,
     indicators: extraction.indicators,
     attachments,
-    warnings: [...(await auditMime(raw)), ...warnings, ...extraction.warnings],
+    warnings: [...(await auditMime(message)), ...warnings, ...extraction.warnings],
     facts: {
       htmlOnly: top !== undefined && top.htmlBody !== '' && top.textBody.trim() === '',
       linkMismatches: extraction.linkMismatches,

@@ -260,6 +260,24 @@ describe('parseEmail header edge cases', () => {
   });
 });
 
+describe('parseEmail leading noise', () => {
+  const cases: Array<[string, string]> = [
+    ['UTF-8 byte-order mark', '\ufeffFrom: a@example.com\r\nSubject: s\r\n\r\nhi'],
+    ['blank lines before the header', '\r\n\r\n  \r\nFrom: a@example.com\r\nSubject: s\r\n\r\nhi'],
+    ['mbox From_ line', 'From MAILER-DAEMON Fri Jul  8 12:08:34 2011\nFrom: a@example.com\nSubject: s\n\nhi'],
+  ];
+  for (const [name, text] of cases) {
+    it(name, async () => {
+      const result = await parseEmail(Buffer.from(text));
+      assert.ok(result.ok);
+      assert.deepEqual(
+        [result.value.messages[0]?.from?.address, result.value.messages[0]?.subject],
+        ['a@example.com', 's'],
+      );
+    });
+  }
+});
+
 describe('parseEmail attached messages', () => {
   const wrap = (type: string, inner: string): Buffer =>
     Buffer.from(
