@@ -79,7 +79,7 @@ describe('parseReceived', () => {
     parseReceived(`from ${'('.repeat(200_000)}x`);
     parseReceived(`from a ${'(b [1.2.3.4] '.repeat(50_000)}`);
     parseReceived(`${'by x '.repeat(200_000)};`);
-    assert.ok(performance.now() - started < 1500, `took ${performance.now() - started} ms`);
+    assert.ok(performance.now() - started < 3000, `took ${performance.now() - started} ms`);
   });
 });
 

@@ -102,7 +102,7 @@ describe('scanText', () => {
     const started = performance.now();
     scanText(`${'https://'.repeat(20_000)} ${')'.repeat(8000)} ${'a.'.repeat(100_000)}com ${'x'.repeat(1_000_000)}`);
     scanText('hxxp[.] '.repeat(100_000));
-    assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+    assert.ok(performance.now() - started < 4000, `took ${performance.now() - started} ms`);
   });
 });
 
