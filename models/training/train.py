@@ -44,7 +44,20 @@ def load_export(export: Path):
 
 
 def make_model(params: dict) -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, class_weight="balanced", **params)
+    return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **params)
+
+
+def sample_weights(spec: dict, rows: list, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Per-row weight from the source's `weight` (default 1), rescaled so that both classes weigh the same
+    (with no weights this is class_weight="balanced")."""
+    per_source = {s["name"]: float(s.get("weight", 1.0)) for s in spec["sources"]}
+    w = np.array([per_source.get(rows[i]["source"], 1.0) for i in idx])
+    yy = y[idx]
+    for c in (0, 1):
+        total = w[yy == c].sum()
+        if total > 0:
+            w[yy == c] *= len(idx) / (2 * total)
+    return w
 
 
 def threshold_at_fpr(scores_benign: np.ndarray, fpr: float) -> float:
@@ -116,8 +129,10 @@ def main() -> None:
     split = np.array([r["split"] for r in rows])
     idx = {s: np.flatnonzero(split == s) for s in ("train", "val", "test")}
     params = {"max_iter": args.max_iter, "max_depth": args.max_depth, "learning_rate": args.learning_rate}
+    # A model's own training parameters live beside its sources (spec.json carries them over).
+    params.update(spec.get("train_params", {}))
 
-    model = make_model(params).fit(X[idx["train"]], y[idx["train"]])
+    model = make_model(params).fit(X[idx["train"]], y[idx["train"]], sample_weight=sample_weights(spec, rows, y, idx["train"]))
     p_val = model.predict_proba(X[idx["val"]])[:, 1]
     thresholds = {
         "suspicious": threshold_at_fpr(p_val[y[idx["val"]] == 0], args.suspicious_fpr),
@@ -132,7 +147,7 @@ def main() -> None:
         for g in sorted(set(groups.tolist()) - {""}):
             tr = idx["train"][groups[idx["train"]] != g]
             held = np.flatnonzero(groups == g)  # every row of the family: none of it was trained on
-            mg = make_model(params).fit(X[tr], y[tr])
+            mg = make_model(params).fit(X[tr], y[tr], sample_weight=sample_weights(spec, rows, y, tr))
             pb = mg.predict_proba(X[benign_test])[:, 1]
             ph = mg.predict_proba(X[held])[:, 1]
             per_group[g] = auc(np.r_[np.ones(len(held)), np.zeros(len(benign_test))], np.r_[ph, pb])
@@ -174,7 +189,8 @@ def main() -> None:
         "input": {"name": onx.graph.input[0].name, "shape": [None, len(names)], "dtype": "float32"},
         "output": {"name": "probabilities", "positive_class_index": 1},
         "algorithm": "HistGradientBoostingClassifier",
-        "params": {**params, "class_weight": "balanced", "random_state": SEED},
+        "params": {**params, "class_weight": "balanced via sample_weight", "random_state": SEED},
+        "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
         "thresholds": thresholds,
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split",
         "split": "hash of site key: 70% train, 10% validation (thresholds), 20% test (metrics); no site on two sides",

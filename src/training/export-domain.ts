@@ -7,7 +7,7 @@
  *   tsx src/training/export-domain.ts --sources models/training/domain-sources.json \
  *       --data ../shared/data --out models/training/.work/domain [--sample 5000]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDomainAssets, serializeDomainAssets } from '../indicators/domain/assets';
@@ -20,7 +20,7 @@ import {
 } from '../indicators/domain/features';
 import { type DomainName, parseDomain } from '../indicators/domain/parse';
 import { readSource, readSourcesFile, type SourceRow } from './sources';
-import { type Split, splitOf } from './split';
+import { foldOf, type Split, splitOf } from './split';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,6 +37,7 @@ interface Row extends SourceRow {
 }
 
 const specs = readSourcesFile(args.sources);
+const trainParams = (JSON.parse(readFileSync(args.sources, 'utf8')) as { train_params?: object }).train_params ?? {};
 const sampleCap = args.sample === undefined ? undefined : Number(args.sample);
 const stats: Record<string, { read: number; invalid: number; used: number }> = {};
 const byName = new Map<string, Row>();
@@ -66,14 +67,30 @@ for (const k of conflicted) byName.delete(k);
 const rows = [...byName.values()];
 for (const r of rows) stats[r.source]!.used++;
 
+// Assets learned from labels (the benign n-gram table, TLD log-odds) would leak into the training rows'
+// own features: a training name's trigrams are in the table it is scored against, so "unseen trigram"
+// would mean "not in the training set" and the model would learn to flag every new benign name.
+// Training rows therefore get out-of-fold features (assets from the other folds); validation and test
+// rows, like serving, use the assets learned on the whole training split, which ship with the model.
+const FOLDS = 5;
+const tldStats = new Map(specs.map((s) => [s.name, s.tld_stats !== false]));
+const labelled = (r: Row) => ({
+  sld: secondLevelLabel(r.name),
+  tld: r.name.labels[r.name.labels.length - 1]!,
+  malicious: r.malicious,
+  tldStats: tldStats.get(r.source) ?? true,
+});
 const train = rows.filter((r) => r.split === 'train');
-const assets = buildDomainAssets(
-  train.map((r) => ({ sld: secondLevelLabel(r.name), tld: r.name.labels[r.name.labels.length - 1]!, malicious: r.malicious })),
-);
+const assets = buildDomainAssets(train.map(labelled));
+const fold = new Map(train.map((r) => [r, foldOf(r.name.siteKey, FOLDS)]));
+const foldAssets = Array.from({ length: FOLDS }, (_, k) => buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelled)));
 
 const features = new Float32Array(rows.length * DOMAIN_FEATURE_COUNT);
 const t0 = process.hrtime.bigint();
-rows.forEach((r, i) => domainFeatures(r.name, assets, features, i * DOMAIN_FEATURE_COUNT));
+rows.forEach((r, i) => {
+  const k = fold.get(r);
+  domainFeatures(r.name, k === undefined ? assets : foldAssets[k]!, features, i * DOMAIN_FEATURE_COUNT);
+});
 const nsPerRow = Number(process.hrtime.bigint() - t0) / rows.length;
 
 mkdirSync(args.out, { recursive: true });
@@ -91,6 +108,8 @@ writeFileSync(
       sources: specs.map((s) => ({ ...s, ...stats[s.name] })),
       label_conflicts_dropped: conflicted.size,
       sample_cap: sampleCap ?? null,
+      out_of_fold_assets: FOLDS,
+      train_params: trainParams,
     },
     null,
     2,

@@ -16,6 +16,13 @@ export interface SourceSpec {
   group_column?: string;
   label: 'benign' | 'malicious';
   max_rows?: number;
+  /** Training sample weight of each row (default 1); train.py then rescales so both classes weigh the same. */
+  weight?: number;
+  /**
+   * Whether the rows count towards the TLD log-odds asset (default true). Off for generator output: a
+   * DGA's TLD choice is arbitrary, and keeping it out means an unseen family cannot leak in through it.
+   */
+  tld_stats?: boolean;
   license: string;
   origin: string;
 }

@@ -8,6 +8,8 @@ export interface LabelledName {
   sld: string;
   tld: string;
   malicious: boolean;
+  /** Counts towards the TLD log-odds (default true); see `tld_stats` in the sources file. */
+  tldStats?: boolean;
 }
 
 /** Learns the assets from the training split only (never from evaluation rows). */
@@ -16,13 +18,15 @@ export function buildDomainAssets(rows: readonly LabelledName[], priorStrength =
   const counts = new Map<string, [number, number]>();
   let mal = 0;
   for (const r of rows) {
+    if (r.tldStats === false) continue;
     const c = counts.get(r.tld) ?? [0, 0];
     c[r.malicious ? 1 : 0]++;
     counts.set(r.tld, c);
     if (r.malicious) mal++;
   }
   // Log-odds of the TLD relative to the overall base rate, shrunk towards 0 for rare TLDs.
-  const base = (mal + 1) / (rows.length - mal + 1);
+  const total = rows.reduce((n, r) => n + (r.tldStats === false ? 0 : 1), 0);
+  const base = (mal + 1) / (total - mal + 1);
   const tldLogOdds = new Map<string, number>();
   for (const [tld, [b, m]] of counts) {
     const odds = (m + priorStrength * (base / (1 + base))) / (b + priorStrength * (1 / (1 + base)));
