@@ -54,7 +54,10 @@ export function geoIpDirectoryPaths(directory: string): GeoDatabasePaths {
     const edition = editions.find((e) => listing.includes(`${e}.mmdb`));
     if (edition) return [path.join(directory, `${edition}.mmdb`)];
     // Newest dated download wins; names sort by date.
-    const newest = listing.filter((f) => dated.test(f)).sort().at(-1);
+    const newest = listing
+      .filter((f) => dated.test(f))
+      .sort()
+      .at(-1);
     return newest ? [path.join(directory, newest)] : [];
   };
   return { cityDbPath: pick(CITY_EDITIONS, DBIP_CITY), asnDbPath: pick(ASN_EDITIONS, DBIP_ASN) };

@@ -42,7 +42,10 @@ describe('ip-location-db ASN CSV', () => {
   });
 
   it('names the file and line of a malformed row', () => {
-    assert.throws(() => parseAsnCsv('1.0.0.0,1.0.0.255,64496,A\n1.0.1.0,1.0.1.x,1,B\n', 'bad.csv'), /bad\.csv:2: bad IPv4 bound/);
+    assert.throws(
+      () => parseAsnCsv('1.0.0.0,1.0.0.255,64496,A\n1.0.1.0,1.0.1.x,1,B\n', 'bad.csv'),
+      /bad\.csv:2: bad IPv4 bound/,
+    );
     assert.throws(() => parseAsnCsv('1.0.0.0,1.0.0.255,AS1,A\n', 'bad.csv'), /bad\.csv:1: bad AS number/);
     assert.throws(() => parseAsnCsv('garbage\n', 'bad.csv'), /bad\.csv:1: expected start,end,asn,organization/);
   });

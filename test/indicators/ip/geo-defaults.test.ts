@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { allExist, bundledGeoPaths, GEO_ATTRIBUTION, geoIpDirectoryPaths } from '../../../src/indicators/ip/geo-defaults';
+import {
+  allExist,
+  bundledGeoPaths,
+  GEO_ATTRIBUTION,
+  geoIpDirectoryPaths,
+} from '../../../src/indicators/ip/geo-defaults';
 
 function withFiles(names: string[], check: (dir: string) => void): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'geoip-dir-'));

@@ -78,7 +78,10 @@ describe('geo lookup over the MaxMind test databases', () => {
     ['214.0.0.1', { countryCode: 'SG', city: 'Singapore', timeZone: 'Asia/Singapore' }],
     ['214.0.1.255', { countryCode: 'AU', city: 'Melbourne' }],
     // A location without a country; an empty record.
-    ['2a02:d500::1', { countryCode: '', countryName: '', hasLocation: true, latitude: 48.69096, timeZone: 'Europe/Vaduz' }],
+    [
+      '2a02:d500::1',
+      { countryCode: '', countryName: '', hasLocation: true, latitude: 48.69096, timeZone: 'Europe/Vaduz' },
+    ],
     ['214.1.1.1', EMPTY_GEO],
     // ASN from the ASN database; the IPv4-mapped form is the same host.
     ['1.0.0.1', { asn: 15169, asOrganization: 'Google Inc.', countryCode: '' }],
@@ -98,8 +101,21 @@ describe('geo lookup over the MaxMind test databases', () => {
 
   it('returns every IpEnrichment field', () => {
     assert.deepEqual(Object.keys(geo.lookup(ip('81.2.69.160'))).sort(), [
-      'address', 'asOrganization', 'asn', 'city', 'countryCode', 'countryName', 'globallyRoutable', 'hasLocation',
-      'hostingProvider', 'latitude', 'longitude', 'prefixLength', 'range', 'timeZone', 'version',
+      'address',
+      'asOrganization',
+      'asn',
+      'city',
+      'countryCode',
+      'countryName',
+      'globallyRoutable',
+      'hasLocation',
+      'hostingProvider',
+      'latitude',
+      'longitude',
+      'prefixLength',
+      'range',
+      'timeZone',
+      'version',
     ]);
   });
 
@@ -122,7 +138,11 @@ describe('geo lookup over the MaxMind test databases', () => {
         .filter((n) => n.range[0].kind() === probe.kind() && probe.match(n.range))
         .sort((a, b) => b.range[1] - a.range[1])[0]?.record;
       const got = geo.lookup(address);
-      assert.deepEqual([got.asn, got.asOrganization], [expected?.autonomous_system_number, expected?.autonomous_system_organization ?? ''], cidr);
+      assert.deepEqual(
+        [got.asn, got.asOrganization],
+        [expected?.autonomous_system_number, expected?.autonomous_system_organization ?? ''],
+        cidr,
+      );
       checked++;
     }
     assert.ok(checked > 600, `only ${checked} routable networks checked`);
@@ -160,7 +180,13 @@ describe('geo lookup over the MaxMind test databases', () => {
       cityDbPath: [],
       asnDbPath: [path.join(fixtures, 'asn-ipv4.csv'), path.join(fixtures, 'asn-ipv6.csv')],
     });
-    assert.deepEqual(csv.sources.map((s) => [s.format, s.ipVersion]), [['csv', 4], ['csv', 6]]);
+    assert.deepEqual(
+      csv.sources.map((s) => [s.format, s.ipVersion]),
+      [
+        ['csv', 4],
+        ['csv', 6],
+      ],
+    );
     assert.equal(csv.lookup(ip('8.8.8.8')).asOrganization, 'Plain Org');
     assert.equal(csv.lookup(ip('2a00:1450::1')).asn, 64502);
     assert.equal(csv.lookup(ip('9.9.9.9')).asn, 0);
@@ -208,7 +234,10 @@ describe('geo reload', () => {
     const result = await geo.reload();
     assert.equal(result.ok, false);
     assert.match(result.error?.message ?? '', /cannot open asn database .*GeoLite2-ASN\.mmdb/);
-    assert.deepEqual(result.sources.map((s) => s.databaseType), ['GeoIP2-City', 'GeoLite2-ASN']);
+    assert.deepEqual(
+      result.sources.map((s) => s.databaseType),
+      ['GeoIP2-City', 'GeoLite2-ASN'],
+    );
     assert.equal(geo.lookup(ip('81.2.69.160')).city, 'London', 'city still from the old City database');
     assert.equal(geo.lookup(ip('1.0.0.1')).asn, 15169, 'ASN still from the old database');
     assert.equal(events.at(-1), result);
@@ -267,7 +296,14 @@ describe('bundled default databases (no licence key, no download)', () => {
   it('enriches a real address from DB-IP city, ip-location-db ASN and the hosting ranges', () => {
     const google = geo.lookup(ip('8.8.8.8'));
     assert.deepEqual(
-      [google.countryCode, google.countryName, google.asn, google.asOrganization, google.hostingProvider, google.hasLocation],
+      [
+        google.countryCode,
+        google.countryName,
+        google.asn,
+        google.asOrganization,
+        google.hostingProvider,
+        google.hasLocation,
+      ],
       ['US', 'United States', 15169, 'Google LLC', 'google', true],
     );
     const v6 = geo.lookup(ip('2001:4860:4860::8888'));
@@ -276,7 +312,11 @@ describe('bundled default databases (no licence key, no download)', () => {
 
   it('never asks an IPv4-only database about an IPv6 address', async () => {
     // Asked anyway, maxmind would walk 32 bits of 2001:4860:: and answer for 32.1.72.96.
-    const v4only = await createGeoLookup({ cityDbPath: bundledGeoPaths().cityDbPath.slice(0, 1), asnDbPath: [], hosting: null });
+    const v4only = await createGeoLookup({
+      cityDbPath: bundledGeoPaths().cityDbPath.slice(0, 1),
+      asnDbPath: [],
+      hosting: null,
+    });
     assert.equal(v4only.sources[0]?.ipVersion, 4);
     assert.equal(v4only.lookup(ip('2001:4860:4860::8888')).countryCode, '');
     assert.equal(v4only.lookup(ip('32.1.72.96')).countryCode, 'US');

@@ -80,7 +80,17 @@ describe('hosting lookup over given data', () => {
   });
 
   it('refuses overlapping ranges and bad provider indexes', () => {
-    assert.throws(() => createHostingLookup({ ...data, ipv4: [[1, 10, 0], [5, 20, 1]] }), /overlaps/);
+    assert.throws(
+      () =>
+        createHostingLookup({
+          ...data,
+          ipv4: [
+            [1, 10, 0],
+            [5, 20, 1],
+          ],
+        }),
+      /overlaps/,
+    );
     assert.throws(() => createHostingLookup({ ...data, ipv4: [[1, 10, 7]] }), /provider index 7/);
     assert.throws(() => createHostingLookup({ ...data, ipv6: [['zz', 'zz', 0]] }), /bad IPv6 key/);
   });
@@ -88,15 +98,21 @@ describe('hosting lookup over given data', () => {
 
 describe('scripts/ip/build-hosting-ranges.ts', () => {
   const input = path.resolve(repo, '../shared/data/ips/cloud_provider_ranges.csv');
-  it('reproduces the committed data file byte for byte', { skip: !existsSync(input) && 'shared/ not beside the repo' }, () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'hosting-'));
-    try {
-      const out = path.join(dir, 'hosting-ranges.json');
-      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ip/build-hosting-ranges.ts', input, out], { cwd: repo });
-      const committed = readFileSync(path.join(repo, 'src/indicators/ip/data/hosting-ranges.json'), 'utf8');
-      assert.equal(readFileSync(out, 'utf8'), committed);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'reproduces the committed data file byte for byte',
+    { skip: !existsSync(input) && 'shared/ not beside the repo' },
+    () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hosting-'));
+      try {
+        const out = path.join(dir, 'hosting-ranges.json');
+        execFileSync(process.execPath, ['--import', 'tsx', 'scripts/ip/build-hosting-ranges.ts', input, out], {
+          cwd: repo,
+        });
+        const committed = readFileSync(path.join(repo, 'src/indicators/ip/data/hosting-ranges.json'), 'utf8');
+        assert.equal(readFileSync(out, 'utf8'), committed);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

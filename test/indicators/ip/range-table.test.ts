@@ -12,9 +12,10 @@ describe('range table', () => {
     b.add(0xfffffff0, 0xffffffff, 'top');
     const t = b.build();
     const at = (n: number) => t.find(Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255));
-    assert.deepEqual([at(9), at(10), at(20), at(21), at(199), at(200), at(300), at(301)], [
-      undefined, 'x', 'x', undefined, undefined, 'y', 'y', undefined,
-    ]);
+    assert.deepEqual(
+      [at(9), at(10), at(20), at(21), at(199), at(200), at(300), at(301)],
+      [undefined, 'x', 'x', undefined, undefined, 'y', 'y', undefined],
+    );
     assert.equal(at(0xffffffff), 'top');
     assert.equal(t.size, 3);
     assert.equal(t.find(new Uint8Array(16)), undefined, 'an IPv6 key never matches an IPv4 table');
