@@ -1,0 +1,75 @@
+/**
+ * The model ceiling: the scoring core called in-process, without gRPC, on one thread. Every batch
+ * holds different names (re-feeding the same rows flatters small batches), read from a file that the
+ * load generator wrote with the same name generator the gRPC scenarios use.
+ *
+ *   node dist/bench/model-ceiling.js --names FILE --view full|compact [--batch 1000] [--seconds 5]
+ *
+ * Prints one JSON line: items/s, CPU per item and the share of items the model scored.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createApp } from '../app';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import type { InputItem } from '../scoring/pipeline';
+import type { View } from '../scoring/scorer';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      names: { type: 'string' },
+      view: { type: 'string', default: 'full' },
+      batch: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '20' },
+    },
+  });
+  const view = values.view as View;
+  const batch = Number(values.batch);
+  const names = readFileSync(values.names as string, 'utf8')
+    .split('\n')
+    .filter((s) => s !== '');
+  const batches: InputItem[][] = [];
+  for (let i = 0; i + batch <= names.length; i += batch) {
+    batches.push(names.slice(i, i + batch).map((value, j) => ({ id: String(i + j), value })));
+  }
+  const app = await createApp(loadConfig([]), createLogger('warn'));
+  const warmup = Number(values.warmup);
+  for (let i = 0; i < warmup && i < batches.length; i++)
+    await app.scorer.scoreBatch('domain', batches[i] as InputItem[], view);
+
+  const limitNs = BigInt(Math.round(Number(values.seconds) * 1e9));
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  let items = 0;
+  let scored = 0;
+  let used = 0;
+  for (let i = warmup; i < batches.length && process.hrtime.bigint() - t0 < limitNs; i++) {
+    const results = await app.scorer.scoreBatch('domain', batches[i] as InputItem[], view);
+    items += results.length;
+    for (const r of results) if (r.score !== undefined) scored++;
+    used++;
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  await app.close();
+  process.stdout.write(
+    `${JSON.stringify({
+      view,
+      batch,
+      batches: used,
+      items,
+      seconds,
+      itemsPerSec: items / seconds,
+      cpuUsPerItem: (cpu.user + cpu.system) / items,
+      scoredShare: scored / Math.max(1, items),
+      namesExhausted: warmup + used >= batches.length,
+    })}\n`,
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`model-ceiling: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

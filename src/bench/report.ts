@@ -1,0 +1,161 @@
+/** The printed report (one table, the ceilings, the targets, how to reproduce) and the JSON file. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ScenarioResult } from './measure';
+import type { ModelCeiling } from './model-ceiling-run';
+import { echoOf } from './scenarios';
+import type { SlowReaderResult } from './slow-reader';
+import type { SoakResult } from './soak';
+import type { TargetCheck } from './targets';
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  memGb: number;
+  node: string;
+  go: string;
+  os: string;
+  /** 1-minute load average before and after: other work on the machine skews absolute figures. */
+  loadAvgStart: number;
+  loadAvgEnd: number;
+}
+
+export interface Report {
+  startedAt: string;
+  finishedAt: string;
+  mode: 'full' | 'quick' | 'soak';
+  timing: { warmupSec: number; measureSec: number };
+  machine: Machine;
+  scenarios: ScenarioResult[];
+  modelCeilings: ModelCeiling[];
+  slowReader?: SlowReaderResult | undefined;
+  soak?: SoakResult | undefined;
+  /** For every real scenario: its items/s over the echo scenario of the same shape. */
+  vsTransport: Record<string, number>;
+  /** For every real scenario: its items/s over the model ceiling of its view. */
+  vsModel: Record<string, number>;
+  targets: TargetCheck[];
+  reproduce: string[];
+}
+
+function pad(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
+
+export function ratios(results: ScenarioResult[], ceilings: ModelCeiling[]): Pick<Report, 'vsTransport' | 'vsModel'> {
+  const by = new Map(results.map((r) => [r.scenario.id, r]));
+  const vsTransport: Record<string, number> = {};
+  const vsModel: Record<string, number> = {};
+  for (const r of results) {
+    if (r.scenario.server !== 'real') continue;
+    const echo = by.get(echoOf(r.scenario));
+    if (echo) vsTransport[r.scenario.id] = r.load.itemsPerSec / echo.load.itemsPerSec;
+    const model = ceilings.find((c) => c.view === r.scenario.view);
+    if (model) vsModel[r.scenario.id] = r.load.itemsPerSec / model.itemsPerSec;
+  }
+  return { vsTransport, vsModel };
+}
+
+export function formatReport(r: Report): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`threatpredict benchmark (${r.mode}), ${r.startedAt}`);
+  lines.push(
+    `machine: ${m.nproc} cores (${m.cpuModel}), ${m.memGb.toFixed(0)} GB, node ${m.node}, ${m.go}; load average ${m.loadAvgStart.toFixed(2)} -> ${m.loadAvgEnd.toFixed(2)}`,
+  );
+  if (Math.max(m.loadAvgStart, m.loadAvgEnd) > m.nproc * 0.5) {
+    lines.push('WARNING: the machine was busy with other work: absolute figures are low and noisy; read the ratios.');
+  }
+  lines.push(
+    `each scenario: ${r.timing.warmupSec} s warm-up, ${r.timing.measureSec} s measured; streams: 4 (window = messages in flight per stream)`,
+  );
+  lines.push('');
+  if (r.scenarios.length > 0) {
+    const widths = [40, 11, 9, 9, 9, 9, 8, 8, 8, 8, 8];
+    lines.push(
+      pad(
+        [
+          'scenario',
+          'items/s',
+          'msgs/s',
+          'p50 ms',
+          'p99 ms',
+          'srv us/it',
+          'srv cpu',
+          'peak MB',
+          'cli us/it',
+          'vs echo',
+          'vs model',
+        ],
+        widths,
+      ),
+    );
+    lines.push('-'.repeat(widths.reduce((a, b) => a + b + 2, -2)));
+    for (const s of r.scenarios) {
+      const l = s.load;
+      const vsE = r.vsTransport[s.scenario.id];
+      const vsM = r.vsModel[s.scenario.id];
+      const name = s.scenario.rpc === 'stream' ? `${s.scenario.id} w${s.scenario.window}` : s.scenario.id;
+      lines.push(
+        pad(
+          [
+            name,
+            int(l.itemsPerSec),
+            int(l.messagesPerSec),
+            ms(l.p50us),
+            ms(l.p99us),
+            s.serverCpuUsPerItem.toFixed(2),
+            s.serverCores.toFixed(2),
+            s.serverPeakRssMb.toFixed(0),
+            l.clientCpuUsPerItem.toFixed(2),
+            vsE === undefined ? '' : vsE.toFixed(2),
+            vsM === undefined ? '' : vsM.toFixed(2),
+          ],
+          widths,
+        ),
+      );
+      if (l.itemErrors > 0) lines.push(`    (${int(l.itemErrors)} items answered with an error)`);
+    }
+    lines.push(
+      'srv us/it: server CPU (all threads) per item; srv cpu: server cores busy; peak MB: server peak RSS in the window;',
+    );
+    lines.push(
+      "cli us/it: load generator CPU per item; vs echo: items/s over the echo server's with the same shape (transport ceiling);",
+    );
+    lines.push('vs model: items/s over the in-process model ceiling of the same view.');
+    lines.push('');
+  }
+  for (const c of r.modelCeilings) {
+    lines.push(
+      `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, unique names, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item, model scored ${(c.scoredShare * 100).toFixed(0)}% of items`,
+    );
+  }
+  if (r.slowReader) {
+    const s = r.slowReader;
+    lines.push(
+      `slow reader (${s.seconds} s, one reply read per 200 ms): sent ${s.sent}, received ${s.received}, in flight ${s.inFlightMid} at half time -> ${s.inFlightEnd} at the end; server RSS ${s.serverRssBeforeMb.toFixed(0)} -> ${s.serverRssAfterMb.toFixed(0)} MB`,
+    );
+  }
+  if (r.soak) {
+    const s = r.soak;
+    lines.push(
+      `soak (${s.minutes} min, hot set, batch 1000, full): ${int(s.itemsPerSec)} items/s; RSS MB over time: ${s.timeline.map(([t, mb]) => `${Math.round(t)}s:${mb.toFixed(0)}`).join(' ')}`,
+    );
+  }
+  lines.push('');
+  lines.push('targets:');
+  for (const t of r.targets)
+    lines.push(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured} (required ${t.required})`);
+  lines.push('');
+  lines.push('reproduce:');
+  for (const c of r.reproduce) lines.push(`  ${c}`);
+  return lines.join('\n');
+}
+
+export function writeJson(file: string, r: Report): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+}

@@ -1,0 +1,161 @@
+/**
+ * `npm run bench`: the sensor-scale benchmark. Starts the echo server (transport ceiling) and the
+ * real server as separate processes on loopback, drives them with the Go load generator (bench/go),
+ * measures the in-process model ceiling, and prints one table plus bench/results/latest.json.
+ *
+ *   npm run bench                 all scenarios (~5 min)
+ *   npm run bench -- --quick      the same scenarios, short windows (~1.5 min)
+ *   npm run bench -- --soak       5-minute sustained stream (memory flat?) and the slow reader
+ *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids), --tranco FILE
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildLoadgen } from './loadgen';
+import { runScenario, type ScenarioResult } from './measure';
+import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
+import { formatReport, type Machine, type Report, ratios, writeJson } from './report';
+import { FULL_TIMING, plan, QUICK_TIMING } from './scenarios';
+import { type ServerProcess, startServerProcess } from './server-process';
+import { runSlowReader, type SlowReaderResult } from './slow-reader';
+import { runSoak, type SoakResult } from './soak';
+import { checkTargets } from './targets';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function goVersion(): string {
+  try {
+    return execFileSync('go', ['version'], { encoding: 'utf8' })
+      .trim()
+      .replace(/^go version /, '');
+  } catch {
+    return 'go unknown';
+  }
+}
+
+/** The Tranco list beside the repository (CI has ../shared), else the load generator makes names up. */
+function findTranco(explicit: string | undefined): string {
+  const candidates =
+    explicit !== undefined ? [explicit] : [join(ROOT, '..', 'shared', 'data', 'domains', 'tranco_top100k.txt')];
+  return candidates.find((p) => existsSync(p)) ?? '';
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      'soak-minutes': { type: 'string', default: '5' },
+      out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
+      only: { type: 'string' },
+      tranco: { type: 'string' },
+    },
+  });
+  const mode = values.soak ? 'soak' : values.quick ? 'quick' : 'full';
+  const timing = values.quick ? QUICK_TIMING : FULL_TIMING;
+  const tranco = findTranco(values.tranco);
+  const startedAt = new Date().toISOString();
+  const loadAvgStart = loadavg()[0] as number;
+  log(`building the load generator (bench/go)...`);
+  const bin = await buildLoadgen(ROOT);
+  const work = mkdtempSync(join(tmpdir(), 'threatpredict-bench-names-'));
+  log(tranco === '' ? 'names: generated (no Tranco list found)' : `names: ${tranco} + DGA-like`);
+
+  const results: ScenarioResult[] = [];
+  const ceilings: ModelCeiling[] = [];
+  let slow: SlowReaderResult | undefined;
+  let soak: SoakResult | undefined;
+  const servers: ServerProcess[] = [];
+  const reproduce = [values.soak ? 'npm run bench -- --soak' : `npm run bench${values.quick ? ' -- --quick' : ''}`];
+  try {
+    if (values.soak) {
+      const real = await startServerProcess('real', ROOT);
+      servers.push(real);
+      reproduce.push(real.command);
+      log(`soak: ${values['soak-minutes']} min against ${real.addr} (pid ${real.pid})`);
+      soak = await runSoak(bin, real, Number(values['soak-minutes']), tranco, log);
+      reproduce.push(soak.command);
+      slow = await runSlowReader(bin, real, 20, tranco);
+      reproduce.push(slow.command);
+    } else {
+      const only = values.only === undefined ? undefined : new RegExp(values.only);
+      const scenarios = plan().filter((s) => only === undefined || only.test(s.id));
+      for (const kind of ['echo', 'real'] as const) {
+        const mine = scenarios.filter((s) => s.server === kind);
+        if (mine.length === 0 && !(kind === 'real' && only === undefined)) continue;
+        const server = await startServerProcess(kind, ROOT);
+        servers.push(server);
+        reproduce.push(server.command);
+        for (const s of mine) {
+          log(`${s.id} ...`);
+          const r = await runScenario(bin, server, s, timing, tranco);
+          log(
+            `  ${Math.round(r.load.itemsPerSec).toLocaleString('en-US')} items/s, p99 ${(r.load.p99us / 1000).toFixed(2)} ms`,
+          );
+          results.push(r);
+          reproduce.push(r.command.replace(server.addr, '$ADDR'));
+        }
+        if (kind === 'real' && only === undefined) {
+          log('slow reader ...');
+          slow = await runSlowReader(bin, server, values.quick ? 4 : 10, tranco);
+          reproduce.push(slow.command.replace(server.addr, '$ADDR'));
+        }
+        await server.stop();
+        servers.pop();
+      }
+      if (only === undefined || only.test('model')) {
+        for (const [i, view] of (['full', 'compact'] as const).entries()) {
+          log(`model ceiling (${view}) ...`);
+          const c = await runModelCeiling(bin, ROOT, work, view, values.quick ? 2 : 5, 101 + i, tranco);
+          ceilings.push(c);
+          reproduce.push(c.command);
+        }
+      }
+    }
+  } finally {
+    for (const s of servers) await s.stop();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(resolve(bin, '..'), { recursive: true, force: true });
+  }
+
+  const machine: Machine = {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memGb: totalmem() / 2 ** 30,
+    node: process.version,
+    go: goVersion(),
+    os: `${process.platform} ${release()}`,
+    loadAvgStart,
+    loadAvgEnd: loadavg()[0] as number,
+  };
+  const report: Report = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    mode,
+    timing,
+    machine,
+    scenarios: results,
+    modelCeilings: ceilings,
+    slowReader: slow,
+    soak,
+    ...ratios(results, ceilings),
+    targets: checkTargets(results, ceilings, slow, soak),
+    reproduce: [
+      ...reproduce,
+      `(loadgen = cd bench/go && go build -o /tmp/loadgen . ; $ADDR = the server's --listen address)`,
+    ],
+  };
+  writeJson(values.out as string, report);
+  process.stdout.write(`${formatReport(report)}\n\nall figures: ${values.out}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+/** Starts the real server (dist/main.js) or the echo server as a child process on a free loopback port. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export type ServerKind = 'real' | 'echo';
+
+export interface ServerProcess {
+  readonly kind: ServerKind;
+  readonly pid: number;
+  readonly addr: string;
+  /** The command line, for the "reproduce" section of the report. */
+  readonly command: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export async function startServerProcess(
+  kind: ServerKind,
+  root: string,
+  extraArgs: string[] = [],
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const addr = `127.0.0.1:${port}`;
+  const script = kind === 'real' ? join(root, 'dist', 'main.js') : join(root, 'dist', 'bench', 'echo-server.js');
+  const args = [script, '--listen', addr, ...extraArgs];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+
+  // Ready when the real server logs "serving" (models loaded) or the echo server "listening".
+  const readyMsg = kind === 'real' ? 'serving' : 'listening';
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`${kind} server not ready after 60 s; stderr: ${stderr}`)), 60_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      let msg: string | undefined;
+      try {
+        msg = (JSON.parse(line) as { msg?: string }).msg;
+      } catch {
+        return;
+      }
+      if (msg === readyMsg) {
+        clearTimeout(timer);
+        res();
+      } else if (msg?.startsWith('not serving')) {
+        clearTimeout(timer);
+        rej(new Error(`${kind} server started without a model: ${line}`));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`${kind} server exited (${code}) before it was ready; stderr: ${stderr}`));
+    });
+  });
+
+  return {
+    kind,
+    pid: child.pid as number,
+    addr,
+    command: `node ${args.map((a) => a.replace(`${root}/`, '')).join(' ')}`,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

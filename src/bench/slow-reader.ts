@@ -1,0 +1,61 @@
+/**
+ * A slow reader: one stream whose client writes as fast as gRPC lets it and reads one reply every
+ * 200 ms. The server should stop reading when it cannot write, so HTTP/2 flow control holds the
+ * writer back: the messages in flight stop growing, and so does the server's memory.
+ */
+import { runLoadgen } from './loadgen';
+import { rssMb } from './proc-stats';
+import type { ServerProcess } from './server-process';
+
+export interface SlowReaderResult {
+  seconds: number;
+  sent: number;
+  received: number;
+  inFlightMid: number;
+  inFlightEnd: number;
+  serverRssBeforeMb: number;
+  serverRssAfterMb: number;
+  /** In flight did not grow over the second half (two messages of slack for timing). */
+  bounded: boolean;
+  command: string;
+}
+
+export async function runSlowReader(
+  bin: string,
+  server: ServerProcess,
+  seconds: number,
+  tranco: string,
+): Promise<SlowReaderResult> {
+  const args = [
+    'slow',
+    '-addr',
+    server.addr,
+    '-batch',
+    '1000',
+    '-view',
+    'full',
+    '-duration',
+    `${seconds}s`,
+    '-read-every',
+    '200ms',
+    '-offset',
+    '120',
+  ];
+  if (tranco !== '') args.push('-tranco', tranco);
+  const before = rssMb(server.pid);
+  const r = await runLoadgen(bin, args);
+  const after = rssMb(server.pid);
+  const mid = Number(r.inFlightMid);
+  const end = Number(r.inFlightEnd);
+  return {
+    seconds,
+    sent: Number(r.sent),
+    received: Number(r.received),
+    inFlightMid: mid,
+    inFlightEnd: end,
+    serverRssBeforeMb: before,
+    serverRssAfterMb: after,
+    bounded: end <= mid + 2,
+    command: `loadgen ${args.join(' ')}`,
+  };
+}
