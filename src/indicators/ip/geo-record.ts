@@ -22,6 +22,8 @@ export interface AsnFields {
   asOrganization: string;
 }
 
+import tzLookup from '@photostructure/tz-lookup';
+
 type Obj = Readonly<Record<string, unknown>>;
 
 const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null ? (v as Obj) : undefined);
@@ -54,6 +56,18 @@ export function countryNameOf(code: string, language = 'en'): string {
   return name;
 }
 
+/**
+ * The IANA time zone at a point, for databases that give coordinates but no zone (DB-IP City Lite has
+ * none). tz-lookup is a ~0.3 us polygon lookup, accurate away from borders; '' for impossible coordinates.
+ */
+export function zoneAt(latitude: number, longitude: number): string {
+  try {
+    return tzLookup(latitude, longitude);
+  } catch {
+    return '';
+  }
+}
+
 /** Geo fields of a record, or undefined when it says nothing about place (e.g. an ASN record). */
 export function geoFieldsOf(record: unknown, language = 'en'): GeoFields | undefined {
   const r = obj(record);
@@ -74,7 +88,7 @@ export function geoFieldsOf(record: unknown, language = 'en'): GeoFields | undef
     latitude: hasLocation ? latitude : 0,
     longitude: hasLocation ? longitude : 0,
     hasLocation,
-    timeZone: str(location?.time_zone) || str(r.timezone),
+    timeZone: str(location?.time_zone) || str(r.timezone) || (hasLocation ? zoneAt(latitude, longitude) : ''),
   };
 }
 

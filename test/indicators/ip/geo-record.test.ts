@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asnFieldsOf, countryNameOf, geoFieldsOf } from '../../../src/indicators/ip/geo-record';
+import { asnFieldsOf, countryNameOf, geoFieldsOf, zoneAt } from '../../../src/indicators/ip/geo-record';
 
 describe('geo record normalisation', () => {
   it('reads the MaxMind GeoIP2 / DB-IP lite schema', () => {
@@ -41,7 +41,7 @@ describe('geo record normalisation', () => {
       latitude: 37.422,
       longitude: -122.085,
       hasLocation: true,
-      timeZone: '',
+      timeZone: 'America/Los_Angeles', // the database has none: taken from the coordinates
     });
     assert.deepEqual(geoFieldsOf({ country_code: 'jp' }), {
       countryCode: 'JP',
@@ -73,7 +73,30 @@ describe('geo record normalisation', () => {
   });
 
   it('names countries from ISO codes, and nothing for non-codes', () => {
-    assert.deepEqual(['DE', 'KR', 'EU', 'QQ', 'usa', ''].map((c) => countryNameOf(c)), ['Germany', 'South Korea', 'European Union', '', '', '']);
+    assert.deepEqual(
+      ['DE', 'KR', 'EU', 'QQ', 'usa', ''].map((c) => countryNameOf(c)),
+      ['Germany', 'South Korea', 'European Union', '', '', ''],
+    );
     assert.equal(countryNameOf('DE', 'fr'), 'Allemagne');
+  });
+});
+
+describe('zoneAt', () => {
+  const cases: [number, number, string][] = [
+    [37.422, -122.085, 'America/Los_Angeles'],
+    [48.3459, 10.9161, 'Europe/Berlin'],
+    [-27.4767, 153.017, 'Australia/Brisbane'],
+    [35.6895, 139.6917, 'Asia/Tokyo'],
+    [91, 0, ''],
+  ];
+  for (const [lat, lon, zone] of cases) {
+    it(`${lat},${lon} -> ${zone || "''"}`, () => assert.equal(zoneAt(lat, lon), zone));
+  }
+  it('a zone the database gives wins over the coordinates', () => {
+    const r = {
+      location: { latitude: 37.422, longitude: -122.085, time_zone: 'Etc/UTC' },
+      country: { iso_code: 'US' },
+    };
+    assert.equal(geoFieldsOf(r)?.timeZone, 'Etc/UTC');
   });
 });
