@@ -1,0 +1,72 @@
+/**
+ * Human reasons for an IP's score, read off its feature row: the reputation of its ASN and prefix in
+ * the training data, the hosting provider, the kind of network. `weight` is the log-odds the counts
+ * imply (malicious vs benign training addresses, classes balanced), 0 for facts without a measure.
+ */
+import type { Reason } from '../types';
+import { IP_FEATURE_NAMES, type IpIndicator, prefixKey } from './features';
+
+const INDEX = new Map(IP_FEATURE_NAMES.map((n, i) => [n, i]));
+
+/** log-odds beyond which a network's training record is worth naming (about 3:1 either way). */
+const NOTABLE = Math.log(3);
+
+function prefixText(x: IpIndicator): string {
+  const k = prefixKey(x.ip);
+  if (x.ip.version === 4) return `${k}.0.0/16`;
+  return `${k.slice(0, 4)}:${k.slice(4, 8)}::/32`;
+}
+
+export function explainIp(x: IpIndicator, row: Float32Array): Reason[] {
+  const f = (name: string) => row[INDEX.get(name) as number] as number;
+  const count = (name: string) => Math.round(Math.expm1(f(name)));
+  const reasons: Reason[] = [];
+  const g = x.geo;
+  const asnOdds = f('asn_log_odds');
+  if (f('asn_known') === 1 && Math.abs(asnOdds) >= NOTABLE) {
+    const bad = asnOdds > 0;
+    reasons.push({
+      code: bad ? 'ASN_REPUTATION_BAD' : 'ASN_REPUTATION_GOOD',
+      message:
+        `AS${g.asn} (${g.asOrganization || 'unknown organisation'}) held ${count('asn_malicious_log1p')} malicious and ` +
+        `${count('asn_benign_log1p')} benign addresses in the training data`,
+      weight: asnOdds,
+    });
+  } else if (f('asn_known') === 1 && f('asn_malicious_log1p') === 0 && f('asn_benign_log1p') === 0) {
+    reasons.push({ code: 'ASN_UNSEEN', message: `AS${g.asn} has no addresses in the training data`, weight: 0 });
+  }
+  const prefixOdds = f('prefix_log_odds');
+  if (Math.abs(prefixOdds) >= NOTABLE) {
+    reasons.push({
+      code: prefixOdds > 0 ? 'PREFIX_REPUTATION_BAD' : 'PREFIX_REPUTATION_GOOD',
+      message: `${prefixText(x)} held ${count('prefix_malicious_log1p')} malicious and ${count('prefix_benign_log1p')} benign training addresses`,
+      weight: prefixOdds,
+    });
+  }
+  if (g.hostingProvider !== '') {
+    reasons.push({
+      code: 'HOSTING_PROVIDER',
+      message: `in the published ${g.hostingProvider} cloud ranges: rented servers, not an end user's line`,
+      weight: 0,
+    });
+  } else if (f('as_org_hosting_words') === 1) {
+    reasons.push({
+      code: 'HOSTING_NETWORK',
+      message: `the AS organisation "${g.asOrganization}" reads as a hosting network`,
+      weight: 0,
+    });
+  } else if (f('as_org_access_words') === 1) {
+    reasons.push({
+      code: 'ACCESS_NETWORK',
+      message: `the AS organisation "${g.asOrganization}" reads as an access (ISP/mobile) network`,
+      weight: 0,
+    });
+  }
+  if (f('asn_known') === 0) {
+    reasons.push({ code: 'ASN_UNKNOWN', message: 'the ASN database has no entry for this address', weight: 0 });
+  }
+  if (f('special_routable_range') === 1) {
+    reasons.push({ code: 'SPECIAL_RANGE', message: `the address is in the ${x.ip.range} range`, weight: 0 });
+  }
+  return reasons;
+}

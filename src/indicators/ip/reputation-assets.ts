@@ -1,0 +1,108 @@
+/**
+ * The IP model's assets.json: per-ASN, per-prefix and per-country counts of malicious and benign
+ * training addresses, built by the exporter from the training split only and shipped with the model
+ * version, so a version always scores with the reputation it was trained with.
+ *
+ * The file also records the hash of the bundled hosting ranges it was trained with: the hosting columns
+ * come from code-versioned data (data/hosting-ranges.json), and a model must not silently score with a
+ * rebuilt table, so loading refuses a mismatch.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import bundledHosting from './data/hosting-ranges.json';
+import { type Counts, IP_FEATURES_VERSION, type IpFeatureAssets } from './features';
+
+interface AssetsFile {
+  features_version: string;
+  hosting_ranges_sha256: string;
+  totals: Counts;
+  asn: Record<string, Counts>;
+  prefix: Record<string, Counts>;
+  country: Record<string, Counts>;
+  /** Which geo/ASN databases the exporter looked the training addresses up in (documentation). */
+  geo_sources?: unknown;
+}
+
+/** A training address as the asset builder needs it. */
+export interface ReputationRow {
+  asn: number;
+  prefix: string;
+  country: string;
+  malicious: boolean;
+}
+
+/** sha256 of the bundled hosting table's JSON text as parsed (independent of file formatting). */
+export function hostingRangesSha256(): string {
+  return createHash('sha256').update(JSON.stringify(bundledHosting)).digest('hex');
+}
+
+function add<K>(m: Map<K, [number, number]>, key: K, malicious: boolean): void {
+  const c = m.get(key) ?? [0, 0];
+  c[malicious ? 0 : 1]++;
+  m.set(key, c);
+}
+
+export function buildIpAssets(rows: readonly ReputationRow[]): IpFeatureAssets {
+  const asn = new Map<number, [number, number]>();
+  const prefix = new Map<string, [number, number]>();
+  const country = new Map<string, [number, number]>();
+  let mal = 0;
+  for (const r of rows) {
+    if (r.malicious) mal++;
+    if (r.asn !== 0) add(asn, r.asn, r.malicious);
+    add(prefix, r.prefix, r.malicious);
+    if (r.country !== '') add(country, r.country, r.malicious);
+  }
+  return { totals: [mal, rows.length - mal], asn, prefix, country };
+}
+
+const sorted = <K extends string | number>(m: ReadonlyMap<K, Counts>): Record<string, Counts> =>
+  Object.fromEntries([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, v]) => [String(k), v]));
+
+export function serializeIpAssets(a: IpFeatureAssets, geoSources?: unknown): string {
+  const file: AssetsFile = {
+    features_version: IP_FEATURES_VERSION,
+    hosting_ranges_sha256: hostingRangesSha256(),
+    totals: a.totals,
+    asn: sorted(a.asn),
+    prefix: sorted(a.prefix),
+    country: sorted(a.country),
+    ...(geoSources === undefined ? {} : { geo_sources: geoSources }),
+  };
+  return `${JSON.stringify(file)}\n`;
+}
+
+function table<K>(rec: Record<string, Counts> | undefined, what: string, key: (k: string) => K): Map<K, Counts> {
+  if (typeof rec !== 'object' || rec === null) throw new Error(`assets.json: ${what} missing`);
+  const m = new Map<K, Counts>();
+  for (const [k, v] of Object.entries(rec)) {
+    if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => Number.isInteger(n) && n >= 0)) {
+      throw new Error(`assets.json: ${what}["${k}"] is not [malicious, benign]`);
+    }
+    m.set(key(k), [v[0], v[1]]);
+  }
+  return m;
+}
+
+export function parseIpAssets(json: string): IpFeatureAssets {
+  const f = JSON.parse(json) as AssetsFile;
+  if (f.features_version !== IP_FEATURES_VERSION) {
+    throw new Error(`assets.json is for features ${f.features_version}, the code computes ${IP_FEATURES_VERSION}`);
+  }
+  const sha = hostingRangesSha256();
+  if (f.hosting_ranges_sha256 !== sha) {
+    throw new Error('assets.json was built with other hosting ranges than the bundled data/hosting-ranges.json');
+  }
+  const [m, b] = f.totals ?? [];
+  if (!Number.isInteger(m) || !Number.isInteger(b)) throw new Error('assets.json: totals missing');
+  return {
+    totals: [m as number, b as number],
+    asn: table(f.asn, 'asn', Number),
+    prefix: table(f.prefix, 'prefix', String),
+    country: table(f.country, 'country', String),
+  };
+}
+
+export function loadIpAssets(path: string): IpFeatureAssets {
+  return parseIpAssets(readFileSync(path, 'utf8'));
+}
