@@ -83,7 +83,9 @@ const labelled = (r: Row) => ({
 const train = rows.filter((r) => r.split === 'train');
 const assets = buildDomainAssets(train.map(labelled));
 const fold = new Map(train.map((r) => [r, foldOf(r.name.siteKey, FOLDS)]));
-const foldAssets = Array.from({ length: FOLDS }, (_, k) => buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelled)));
+const foldAssets = Array.from({ length: FOLDS }, (_, k) =>
+  buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelled)),
+);
 
 const features = new Float32Array(rows.length * DOMAIN_FEATURE_COUNT);
 const t0 = process.hrtime.bigint();
@@ -95,7 +97,9 @@ const nsPerRow = Number(process.hrtime.bigint() - t0) / rows.length;
 
 mkdirSync(args.out, { recursive: true });
 writeFileSync(join(args.out, 'features.f32'), Buffer.from(features.buffer));
-const tsv = rows.map((r) => [r.name.ascii, r.malicious ? 1 : 0, r.source, r.group, r.rank, r.split, r.name.siteKey].join('\t'));
+const tsv = rows.map((r) =>
+  [r.name.ascii, r.malicious ? 1 : 0, r.source, r.group, r.rank, r.split, r.name.siteKey].join('\t'),
+);
 writeFileSync(join(args.out, 'rows.tsv'), `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\n${tsv.join('\n')}\n`);
 writeFileSync(join(args.out, 'assets.json'), serializeDomainAssets(assets));
 writeFileSync(

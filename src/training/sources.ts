@@ -75,7 +75,8 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
       if (l === '') continue;
       const f = splitCsvLine(l, sep);
       const v = (f[col] ?? '').trim();
-      if (v !== '') rows.push({ value: v, source: spec.name, malicious, group: gcol >= 0 ? (f[gcol] ?? '') : '', rank: 0 });
+      if (v !== '')
+        rows.push({ value: v, source: spec.name, malicious, group: gcol >= 0 ? (f[gcol] ?? '') : '', rank: 0 });
     }
   }
   const cap = Math.min(spec.max_rows ?? Number.POSITIVE_INFINITY, sampleCap ?? Number.POSITIVE_INFINITY);

@@ -36,8 +36,14 @@ export function buildDomainAssets(rows: readonly LabelledName[], priorStrength =
 }
 
 export function serializeDomainAssets(a: DomainFeatureAssets): string {
-  const tlds = Object.fromEntries([...a.tldLogOdds].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, Math.fround(v)]));
-  return JSON.stringify({ ngram: serializeNgramModel(a.ngram), tldLogOdds: tlds, defaultTldLogOdds: a.defaultTldLogOdds });
+  const tlds = Object.fromEntries(
+    [...a.tldLogOdds].sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, v]) => [k, Math.fround(v)]),
+  );
+  return JSON.stringify({
+    ngram: serializeNgramModel(a.ngram),
+    tldLogOdds: tlds,
+    defaultTldLogOdds: a.defaultTldLogOdds,
+  });
 }
 
 export function parseDomainAssets(json: string): DomainFeatureAssets {

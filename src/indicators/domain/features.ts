@@ -3,10 +3,12 @@
  * this same function). Changing what a feature means, or their order, requires a new
  * DOMAIN_FEATURES_VERSION and a retrained model; the server refuses a model whose version differs.
  */
-import { embeddedBrand, nearestBrand, tokenBrand } from './lookalike';
+
 import { KEYWORDS } from './lexicon';
+import { embeddedBrand, nearestBrand, tokenBrand } from './lookalike';
 import { type NgramModel, scoreNgrams } from './ngram';
 import type { DomainName } from './parse';
+import { createSubstringIndex } from './substrings';
 
 export const DOMAIN_FEATURES_VERSION = 'domain/1';
 
@@ -62,7 +64,6 @@ export interface DomainFeatureAssets {
   defaultTldLogOdds: number;
 }
 
-const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 const LATIN = /[a-z]/;
 // Non-ASCII letters that are not Latin: a label mixing them with Latin letters is a homograph warning sign.
 const NON_LATIN_LETTER = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0530-\u058f]/;
@@ -71,6 +72,14 @@ const NON_LATIN_LETTER = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0530-\u058f]
 export function secondLevelLabel(d: DomainName): string {
   if (d.registrableDomain === '') return d.labels[0] ?? '';
   return d.registrableDomain.slice(0, d.registrableDomain.length - d.publicSuffix.length - 1);
+}
+
+// Scratch character counts for charStats (labels are ASCII after IDNA, at most 63 characters).
+const COUNTS = new Int32Array(128);
+const USED = new Int32Array(64);
+
+function isVowel(c: number): boolean {
+  return c === 97 || c === 101 || c === 105 || c === 111 || c === 117 || c === 121;
 }
 
 function charStats(s: string) {
@@ -85,13 +94,15 @@ function charStats(s: string) {
   let switches = 0;
   let prevClass = -1;
   let hex = s.length >= 8;
-  const freq = new Map<string, number>();
-  for (const ch of s) {
-    freq.set(ch, (freq.get(ch) ?? 0) + 1);
-    const isDigit = ch >= '0' && ch <= '9';
-    const isLetter = ch >= 'a' && ch <= 'z';
-    if (!(isDigit || (ch >= 'a' && ch <= 'f'))) hex = false;
-    if (ch === '-') hyphens++;
+  let distinct = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) & 127;
+    if (COUNTS[c] === 0 && distinct < USED.length) USED[distinct++] = c;
+    COUNTS[c]!++;
+    const isDigit = c >= 48 && c <= 57;
+    const isLetter = c >= 97 && c <= 122;
+    if (!(isDigit || (c >= 97 && c <= 102))) hex = false;
+    if (c === 45) hyphens++;
     if (isDigit) {
       digits++;
       digitRun++;
@@ -99,7 +110,7 @@ function charStats(s: string) {
     } else digitRun = 0;
     if (isLetter) {
       letters++;
-      if (VOWELS.has(ch)) {
+      if (isVowel(c)) {
         vowels++;
         consRun = 0;
       } else {
@@ -113,7 +124,9 @@ function charStats(s: string) {
   }
   let entropy = 0;
   let maxRepeat = 0;
-  for (const n of freq.values()) {
+  for (let k = 0; k < distinct; k++) {
+    const n = COUNTS[USED[k]!]!;
+    COUNTS[USED[k]!] = 0;
     const p = n / s.length;
     entropy -= p * Math.log2(p);
     if (n > maxRepeat) maxRepeat = n;
@@ -127,16 +140,22 @@ function charStats(s: string) {
     maxConsRun,
     maxDigitRun,
     entropy,
-    uniqueRatio: freq.size / len,
+    uniqueRatio: distinct / len,
     maxRepeatRatio: maxRepeat / len,
     hex,
     switches,
   };
 }
 
+const KEYWORD_INDEX = createSubstringIndex(KEYWORDS);
+
 function countKeywords(s: string): number {
+  return KEYWORD_INDEX.count(s);
+}
+
+function countChar(s: string, code: number): number {
   let n = 0;
-  for (const k of KEYWORDS) if (s.includes(k)) n++;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === code) n++;
   return n;
 }
 
@@ -149,12 +168,14 @@ export function domainFeatures(d: DomainName, assets: DomainFeatureAssets, out: 
   const subLabels = sub === '' ? [] : sub.split('.');
   let subMaxLabel = 0;
   for (const l of subLabels) if (l.length > subMaxLabel) subMaxLabel = l.length;
-  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub.replace(/\./g, '-')).meanLogProb;
+  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub.replaceAll('.', '-')).meanLogProb;
   const tld = d.labels[d.labels.length - 1] as string;
   const tldLogOdds = assets.tldLogOdds.get(tld) ?? assets.defaultTldLogOdds;
 
   // Homographs are judged on the Unicode form of the registrable label.
-  const sldUnicode = d.hasIdn ? (d.unicode.split('.')[d.labels.length - d.publicSuffix.split('.').length - 1] ?? sld) : sld;
+  const sldUnicode = d.hasIdn
+    ? (d.unicode.split('.')[d.labels.length - d.publicSuffix.split('.').length - 1] ?? sld)
+    : sld;
   const mixed = d.hasIdn && LATIN.test(sldUnicode) && NON_LATIN_LETTER.test(sldUnicode);
   const near = nearestBrand(sldUnicode);
   const brandExact = near !== undefined && near.distance === 0;
@@ -171,7 +192,7 @@ export function domainFeatures(d: DomainName, assets: DomainFeatureAssets, out: 
   out[i++] = s.digitRatio;
   out[i++] = s.digits;
   out[i++] = s.hyphens;
-  out[i++] = d.ascii.split('-').length - 1;
+  out[i++] = countChar(d.ascii, 45);
   out[i++] = s.vowelRatio;
   out[i++] = s.maxConsRun;
   out[i++] = s.maxDigitRun;

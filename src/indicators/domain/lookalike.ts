@@ -4,25 +4,99 @@
  * other words or in subdomains of someone else's registrable domain.
  */
 import { BRANDS } from './lexicon';
+import { createSubstringIndex } from './substrings';
 
 // Visually confusable characters folded to the Latin letter they imitate (Unicode TR39 confusables,
 // the subset seen in IDN phishing: Cyrillic, Greek, Latin variants), and the digit swaps of ASCII spoofs.
 const CONFUSABLES: Record<string, string> = {
-  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', у: 'y', х: 'x', і: 'i', ј: 'j', ѕ: 's', һ: 'h', ԁ: 'd', ԛ: 'q', ԝ: 'w',
-  ɡ: 'g', ո: 'n', ս: 'u', ν: 'v', ο: 'o', α: 'a', ρ: 'p', τ: 't', κ: 'k', ι: 'i', ε: 'e', в: 'b', м: 'm', н: 'h',
-  т: 't', к: 'k', ӏ: 'l', ı: 'i', ł: 'l', ø: 'o', ö: 'o', ó: 'o', ò: 'o', ô: 'o', õ: 'o', á: 'a', à: 'a', â: 'a',
-  ä: 'a', ã: 'a', å: 'a', é: 'e', è: 'e', ê: 'e', ë: 'e', í: 'i', ì: 'i', î: 'i', ï: 'i', ú: 'u', ù: 'u', û: 'u',
-  ü: 'u', ç: 'c', ñ: 'n', ý: 'y', ÿ: 'y', ß: 'b', '0': 'o', '1': 'l', '3': 'e', '5': 's', '@': 'a',
+  а: 'a',
+  е: 'e',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  һ: 'h',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ɡ: 'g',
+  ո: 'n',
+  ս: 'u',
+  ν: 'v',
+  ο: 'o',
+  α: 'a',
+  ρ: 'p',
+  τ: 't',
+  κ: 'k',
+  ι: 'i',
+  ε: 'e',
+  в: 'b',
+  м: 'm',
+  н: 'h',
+  т: 't',
+  к: 'k',
+  ӏ: 'l',
+  ı: 'i',
+  ł: 'l',
+  ø: 'o',
+  ö: 'o',
+  ó: 'o',
+  ò: 'o',
+  ô: 'o',
+  õ: 'o',
+  á: 'a',
+  à: 'a',
+  â: 'a',
+  ä: 'a',
+  ã: 'a',
+  å: 'a',
+  é: 'e',
+  è: 'e',
+  ê: 'e',
+  ë: 'e',
+  í: 'i',
+  ì: 'i',
+  î: 'i',
+  ï: 'i',
+  ú: 'u',
+  ù: 'u',
+  û: 'u',
+  ü: 'u',
+  ç: 'c',
+  ñ: 'n',
+  ý: 'y',
+  ÿ: 'y',
+  ß: 'b',
+  '0': 'o',
+  '1': 'l',
+  '3': 'e',
+  '5': 's',
+  '@': 'a',
 };
 
 /** The Latin skeleton of a label: confusables folded, `rn` read as `m`, `vv` as `w`, hyphens dropped. */
 export function skeleton(label: string): string {
+  if (!needsFolding(label)) return label;
   let out = '';
   for (const ch of label) {
     if (ch === '-') continue;
     out += CONFUSABLES[ch] ?? ch;
   }
   return out.replace(/rn/g, 'm').replace(/vv/g, 'w');
+}
+
+// Most labels are plain lower-case letters with no `rn`/`vv`: their skeleton is the label itself.
+function needsFolding(label: string): boolean {
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    if (c < 97 || c > 122) return true; // digit, hyphen, underscore or non-ASCII
+    if ((c === 114 && label.charCodeAt(i + 1) === 110) || (c === 118 && label.charCodeAt(i + 1) === 118)) return true;
+  }
+  return false;
 }
 
 // Scratch rows for the distance, reused across calls (labels are at most 63 characters).
@@ -50,7 +124,8 @@ export function boundedDistance(a: string, b: string, max: number): number {
       const ins = cur[j - 1]! + 1;
       if (del < v) v = del;
       if (ins < v) v = ins;
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj && prev2[j - 2]! + 1 < v) v = prev2[j - 2]! + 1;
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj && prev2[j - 2]! + 1 < v)
+        v = prev2[j - 2]! + 1;
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
@@ -83,7 +158,14 @@ function popcount(x: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-const BRAND_MASKS = BRANDS.map(charMask);
+// Brands by length, with their character masks: a label is compared only with brands of a length within the edit limit.
+const BY_LENGTH: { brand: string; mask: number }[][] = [];
+for (const brand of BRANDS) {
+  const bucket = BY_LENGTH[brand.length] ?? [];
+  bucket.push({ brand, mask: charMask(brand) });
+  BY_LENGTH[brand.length] = bucket;
+}
+const ORDER = new Map(BRANDS.map((b, i) => [b, i]));
 
 /**
  * The closest brand to `label` by skeleton distance (at most 2, and at most 1 for brands under 6
@@ -93,31 +175,49 @@ export function nearestBrand(label: string): BrandMatch | undefined {
   const sk = skeleton(label);
   const mask = charMask(sk);
   let best: BrandMatch | undefined;
-  for (let b = 0; b < BRANDS.length; b++) {
-    const brand = BRANDS[b]!;
-    const limit = brand.length < 6 ? 1 : MAX_DISTANCE;
-    if (Math.abs(brand.length - sk.length) > limit) continue;
-    if (brand.length < 4 && sk !== brand) continue;
-    // Each edit adds or removes at most one distinct character: a cheap lower bound on the distance.
-    const bm = BRAND_MASKS[b]!;
-    if (popcount(mask & ~bm) > limit || popcount(bm & ~mask) > limit) continue;
-    const d = sk === brand ? (label === brand ? 0 : 1) : boundedDistance(sk, brand, limit);
-    if (d <= limit && (best === undefined || d < best.distance)) best = { brand, distance: d };
+  const maxLen = Math.min(sk.length + MAX_DISTANCE, BY_LENGTH.length - 1);
+  for (let len = Math.max(2, sk.length - MAX_DISTANCE); len <= maxLen; len++) {
+    const bucket = BY_LENGTH[len];
+    if (bucket === undefined) continue;
+    const limit = len < 6 ? 1 : MAX_DISTANCE;
+    if (Math.abs(len - sk.length) > limit) continue;
+    for (const { brand, mask: bm } of bucket) {
+      if (len < 4 && sk !== brand) continue;
+      // Each edit adds or removes at most one distinct character: a cheap lower bound on the distance.
+      if (popcount(mask & ~bm) > limit || popcount(bm & ~mask) > limit) continue;
+      const d = sk === brand ? (label === brand ? 0 : 1) : boundedDistance(sk, brand, limit);
+      // Ties keep the brand listed first, as a scan of the list in order would.
+      if (
+        d <= limit &&
+        (best === undefined || d < best.distance || (d === best.distance && ORDER.get(brand)! < ORDER.get(best.brand)!))
+      )
+        best = { brand, distance: d };
+    }
   }
   return best;
 }
 
+const LONG_BRANDS = createSubstringIndex(BRANDS.filter((b) => b.length >= 5));
+
 /** A brand of 5+ letters inside `text` (e.g. `paypal` in `paypal-secure-login`), or undefined. */
 export function embeddedBrand(text: string): string | undefined {
-  for (const brand of BRANDS) {
-    if (brand.length >= 5 && text.includes(brand)) return brand;
-  }
-  return undefined;
+  return LONG_BRANDS.first(text);
 }
 
 /** A brand that is a whole hyphen/dot-separated token of `text` (catches short ones like `ups`, `dhl`). */
+const BRAND_SET = new Set(BRANDS);
+
 export function tokenBrand(text: string): string | undefined {
-  const tokens = text.split(/[.\-_]/);
-  for (const brand of BRANDS) if (tokens.includes(brand)) return brand;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 46;
+    if (c === 46 || c === 45 || c === 95) {
+      if (i > start) {
+        const token = text.slice(start, i);
+        if (BRAND_SET.has(token)) return token;
+      }
+      start = i + 1;
+    }
+  }
   return undefined;
 }
