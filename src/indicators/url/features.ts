@@ -1,0 +1,274 @@
+/**
+ * URL features: the one definition used both to serve and to train (src/training/export-url.ts calls
+ * this same function). The host's features are the domain model's own (`domainFeatures`, written at
+ * offset 0 under `host_` names), so the host of a URL and the same name sent as a domain are read
+ * alike; the rest describe what the URL adds: address tricks, path and query shape, tokens, brands.
+ *
+ * The scheme is deliberately not a feature: in the training data https tracks the year a list was
+ * made, not phishing (shared/data caveat 3). URL_FEATURES_VERSION embeds DOMAIN_FEATURES_VERSION, so
+ * a change to the domain features invalidates URL models visibly.
+ */
+import {
+  DOMAIN_FEATURE_COUNT,
+  DOMAIN_FEATURE_NAMES,
+  DOMAIN_FEATURES_VERSION,
+  type DomainFeatureAssets,
+  domainFeatures,
+  secondLevelLabel,
+} from '../domain/features';
+import { BRANDS } from '../domain/lexicon';
+import type { CanonicalUrl } from './canonicalize';
+import { type ExtensionClass, extensionClass, fileExtension } from './extension';
+import { PATH_TOKENS, SHORTENERS } from './lists';
+import { type NgramLlrTable, summarise } from './ngram-llr';
+import { userContentEntry } from './user-content';
+
+export const URL_FEATURES_VERSION = `url/1+${DOMAIN_FEATURES_VERSION}`;
+
+const OWN_NAMES = [
+  'ip_literal_host',
+  'explicit_port',
+  'userinfo',
+  'url_length',
+  'path_length',
+  'path_depth',
+  'path_max_segment_length',
+  'path_is_root',
+  'query_length',
+  'query_param_count',
+  'ext_php',
+  'ext_html',
+  'ext_server_script',
+  'ext_executable',
+  'ext_archive',
+  'ext_document',
+  'ext_image',
+  'ext_other',
+  'suspicious_token_count',
+  'wordpress_path',
+  'php_count',
+  'at_in_path_or_query',
+  'embedded_url',
+  'domain_name_in_path',
+  'brand_in_path',
+  'encoded_char_count',
+  'path_entropy',
+  'path_digit_ratio',
+  'path_upper_count',
+  'path_hyphen_count',
+  'path_dot_count',
+  'path_longest_token',
+  'hex_token',
+  'tilde_in_path',
+  'email_in_query',
+  'shortener_host',
+  'user_content_host',
+  'ngram_host_llr_mean',
+  'ngram_path_llr_mean',
+  'ngram_path_llr_max',
+  'ngram_path_llr_min',
+] as const;
+
+export const URL_FEATURE_NAMES: readonly string[] = [...DOMAIN_FEATURE_NAMES.map((n) => `host_${n}`), ...OWN_NAMES];
+export const URL_FEATURE_COUNT = URL_FEATURE_NAMES.length;
+/** Where the URL's own features start in a row (the host's domain features come first). */
+export const URL_OWN_OFFSET = DOMAIN_FEATURE_COUNT;
+export type UrlOwnFeatureName = (typeof OWN_NAMES)[number];
+
+/** Statistics learned from the URL training split, shipped as models/url/<v>/assets.json. */
+export interface UrlFeatureAssets {
+  /** Domain feature assets learned from the URL training split's host names. */
+  host: DomainFeatureAssets;
+  /** Hashed character n-gram weights (naive-Bayes log-likelihood ratios), see ngram-llr.ts. */
+  ngram: NgramLlrTable;
+}
+
+const EXT_CLASSES: readonly ExtensionClass[] = [
+  'php',
+  'html',
+  'server_script',
+  'executable',
+  'archive',
+  'document',
+  'image',
+  'other',
+];
+const EMBEDDED_URL = /https?:\/|www\./gi;
+// A host-like token inside the path (`/login.alibaba.com/`, `/www.paypal.com-secure/`): a common TLD
+// after a dot, checked for two name characters before it by hand (a leading `[a-z0-9-]{2,}` in the
+// pattern would make the scan quadratic on long tokens).
+const TLD_IN_PATH = /\.(?:com|net|org|info|biz|co|io|gov|edu|uk|de|fr|br|ru)(?=[./?&=\-_]|$)/g;
+const HEX_RUN = /[0-9a-f]{16,}/i;
+const EMAIL = /[a-z0-9._%+-]+(?:@|%40)[a-z0-9-]+\.[a-z0-9.-]+/i;
+
+function countMatches(re: RegExp, s: string): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(s) !== null) n++;
+  return n;
+}
+
+function entropy(s: string): number {
+  if (s.length === 0) return 0;
+  const freq = new Map<number, number>();
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    freq.set(c, (freq.get(c) ?? 0) + 1);
+  }
+  let e = 0;
+  for (const n of freq.values()) {
+    const p = n / s.length;
+    e -= p * Math.log2(p);
+  }
+  return e;
+}
+
+interface PathStats {
+  digits: number;
+  upper: number;
+  hyphens: number;
+  dots: number;
+  longestToken: number;
+  maxSegment: number;
+  depth: number;
+}
+
+function pathStats(path: string): PathStats {
+  const st: PathStats = { digits: 0, upper: 0, hyphens: 0, dots: 0, longestToken: 0, maxSegment: 0, depth: 0 };
+  let token = 0;
+  let segment = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    const upper = c >= 65 && c <= 90;
+    const lower = c >= 97 && c <= 122;
+    if (digit) st.digits++;
+    if (upper) st.upper++;
+    if (c === 45) st.hyphens++;
+    if (c === 46) st.dots++;
+    token = digit || upper || lower ? token + 1 : 0;
+    if (token > st.longestToken) st.longestToken = token;
+    if (c === 47) {
+      if (segment > 0) st.depth++;
+      segment = 0;
+    } else {
+      segment++;
+      if (segment > st.maxSegment) st.maxSegment = segment;
+    }
+  }
+  if (segment > 0) st.depth++;
+  return st;
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+}
+
+function countDomainNames(lower: string): number {
+  TLD_IN_PATH.lastIndex = 0;
+  let n = 0;
+  for (let m = TLD_IN_PATH.exec(lower); m !== null; m = TLD_IN_PATH.exec(lower)) {
+    if (m.index >= 2 && isNameChar(lower.charCodeAt(m.index - 1)) && isNameChar(lower.charCodeAt(m.index - 2))) n++;
+  }
+  return n;
+}
+
+function countTokens(s: string): number {
+  let n = 0;
+  for (const t of PATH_TOKENS) if (s.includes(t)) n++;
+  return n;
+}
+
+// Brands of 5+ letters anywhere in the text (as embeddedBrand), shorter ones as whole tokens (as
+// tokenBrand): one pass each instead of one `includes` per brand.
+const LONG_BRAND = new RegExp(
+  BRANDS.filter((b) => b.length >= 5)
+    .map((b) => b.replace(/[-]/g, '\\-'))
+    .join('|'),
+);
+const SHORT_BRANDS: ReadonlySet<string> = new Set(BRANDS.filter((b) => b.length < 5));
+const TOKEN_SPLIT = /[^a-z0-9-]+|-/;
+
+/** A brand named in the path or query (lower-cased) that is not the host's own registrable label. */
+export function pathBrand(u: CanonicalUrl, pathLower: string): string | undefined {
+  const own = u.domain === undefined ? '' : secondLevelLabel(u.domain);
+  let b: string | undefined = LONG_BRAND.exec(pathLower)?.[0];
+  if (b === undefined) {
+    for (const t of pathLower.split(TOKEN_SPLIT)) {
+      if (SHORT_BRANDS.has(t)) {
+        b = t;
+        break;
+      }
+    }
+  }
+  return b === undefined || b === own ? undefined : b;
+}
+
+/** The path and query as one string (`/a/b?x=1`), what path features and path n-grams read. */
+export function pathQuery(u: CanonicalUrl): string {
+  return u.query === '' ? u.path : `${u.path}?${u.query}`;
+}
+
+const ZERO_HOST = new Float32Array(DOMAIN_FEATURE_COUNT);
+
+/** Writes the features of `u` into `out[offset .. offset + URL_FEATURE_COUNT)`. */
+export function urlFeatures(u: CanonicalUrl, assets: UrlFeatureAssets, out: Float32Array, offset: number): void {
+  // An IP-literal host has no name to describe: its domain features are all 0 and ip_literal_host says why.
+  if (u.domain !== undefined) domainFeatures(u.domain, assets.host, out, offset);
+  else out.set(ZERO_HOST, offset);
+
+  const path = u.path;
+  const query = u.query;
+  const pq = pathQuery(u);
+  const pqLower = pq.toLowerCase();
+  const ps = pathStats(path);
+  const ext = extensionClass(fileExtension(path));
+  // The canonical URL keeps a port only when it is not the scheme's default.
+  const portKept = u.url.startsWith(`${u.scheme}://${u.host}:`);
+  const hostAndRest = u.url.length - u.scheme.length - 3;
+  const regdom = u.domain?.registrableDomain ?? '';
+
+  let i = offset + URL_OWN_OFFSET;
+  out[i++] = u.hostKind === 'domain' ? 0 : 1;
+  out[i++] = portKept ? 1 : 0;
+  out[i++] = u.hadUserinfo ? 1 : 0;
+  out[i++] = hostAndRest;
+  out[i++] = path.length;
+  out[i++] = ps.depth;
+  out[i++] = ps.maxSegment;
+  out[i++] = path === '/' && query === '' ? 1 : 0;
+  out[i++] = query.length;
+  out[i++] = query === '' ? 0 : query.split('&').filter((p) => p !== '').length;
+  for (const c of EXT_CLASSES) out[i++] = ext === c ? 1 : 0;
+  out[i++] = countTokens(pqLower);
+  out[i++] =
+    pqLower.includes('/wp-content') || pqLower.includes('/wp-admin') || pqLower.includes('/wp-includes') ? 1 : 0;
+  out[i++] = countMatches(/\.php/g, pqLower);
+  out[i++] = pq.includes('@') ? 1 : 0;
+  out[i++] = countMatches(EMBEDDED_URL, pq);
+  out[i++] = countDomainNames(pqLower);
+  out[i++] = pathBrand(u, pqLower) === undefined ? 0 : 1;
+  out[i++] = countMatches(/%[0-9a-f]{2}/gi, pq);
+  out[i++] = entropy(pq);
+  out[i++] = path.length <= 1 ? 0 : ps.digits / path.length;
+  out[i++] = ps.upper;
+  out[i++] = ps.hyphens;
+  out[i++] = ps.dots;
+  out[i++] = ps.longestToken;
+  out[i++] = HEX_RUN.test(pq) ? 1 : 0;
+  out[i++] = path.includes('~') ? 1 : 0;
+  out[i++] = EMAIL.test(query) ? 1 : 0;
+  out[i++] = SHORTENERS.has(regdom) || SHORTENERS.has(u.host) ? 1 : 0;
+  out[i++] = u.hostKind === 'domain' && userContentEntry(u.host, path) !== undefined ? 1 : 0;
+  const hostNg = summarise(assets.ngram, u.host, 'host');
+  const pathNg = summarise(assets.ngram, pq, 'path');
+  out[i++] = hostNg.mean;
+  out[i++] = pathNg.mean;
+  out[i++] = pathNg.max;
+  out[i++] = pathNg.min;
+}
+
+/** Index of a URL-own feature in a row. */
+export function urlFeatureIndex(name: UrlOwnFeatureName): number {
+  return URL_OWN_OFFSET + OWN_NAMES.indexOf(name);
+}

@@ -1,0 +1,134 @@
+/**
+ * Hashed character n-grams (3 to 5 characters) of a URL's host and of its path + query, weighted by a
+ * Bernoulli naive-Bayes log-likelihood ratio learned from the training split (malicious vs benign
+ * document frequency per hash bucket). The tree model sees summaries of these weights (mean, max,
+ * min), not the n-grams, so a new URL that shares kit paths (`/wp-includes/`, `webscr`, random
+ * folder names) with known phishing scores high even on a site never seen in training.
+ *
+ * Training rows get weights from tables that did not see their site (out-of-fold by site, see
+ * src/training/export-url.ts), so the model cannot learn that its own rows are familiar.
+ */
+
+export interface NgramLlrTable {
+  bits: number;
+  /** Log-likelihood ratio per bucket (0 for buckets never seen). */
+  llr: Float32Array;
+}
+
+export const NGRAM_MIN = 3;
+export const NGRAM_MAX = 5;
+/** Longest part of a URL that n-grams are taken from: enough for any kit path, bounded cost. */
+export const NGRAM_SPAN = 256;
+const HOST_SEED = 0x811c9dc5;
+const PATH_SEED = 0x050c5d1f;
+
+/** Calls `fn` with the bucket of every n-gram of `s` (lower-cased ASCII, first NGRAM_SPAN chars). */
+export function forEachBucket(s: string, part: 'host' | 'path', bits: number, fn: (bucket: number) => void): void {
+  const n = Math.min(s.length, NGRAM_SPAN);
+  const mask = (1 << bits) - 1;
+  const seed = part === 'host' ? HOST_SEED : PATH_SEED;
+  for (let i = 0; i + NGRAM_MIN <= n; i++) {
+    let h = seed;
+    for (let k = 0; k < NGRAM_MAX && i + k < n; k++) {
+      let c = s.charCodeAt(i + k);
+      if (c >= 65 && c <= 90) c += 32;
+      h = Math.imul(h ^ c, 0x01000193);
+      if (k + 1 >= NGRAM_MIN) fn((h ^ (h >>> 15)) & mask);
+    }
+  }
+}
+
+export interface LlrSummary {
+  mean: number;
+  max: number;
+  min: number;
+}
+
+/** Mean, max and min weight over the n-grams of `s`; all 0 when `s` is shorter than NGRAM_MIN. */
+export function summarise(table: NgramLlrTable, s: string, part: 'host' | 'path'): LlrSummary {
+  let sum = 0;
+  let count = 0;
+  let max = Number.NEGATIVE_INFINITY;
+  let min = Number.POSITIVE_INFINITY;
+  forEachBucket(s, part, table.bits, (b) => {
+    const w = table.llr[b] as number;
+    sum += w;
+    count++;
+    if (w > max) max = w;
+    if (w < min) min = w;
+  });
+  return count === 0 ? { mean: 0, max: 0, min: 0 } : { mean: sum / count, max, min };
+}
+
+/** Per-bucket document frequencies of each class, to combine (e.g. leave one fold out) before weighting. */
+export interface NgramCounts {
+  bits: number;
+  malicious: Float64Array;
+  benign: Float64Array;
+  maliciousDocs: number;
+  benignDocs: number;
+}
+
+export function emptyCounts(bits: number): NgramCounts {
+  return {
+    bits,
+    malicious: new Float64Array(1 << bits),
+    benign: new Float64Array(1 << bits),
+    maliciousDocs: 0,
+    benignDocs: 0,
+  };
+}
+
+/** Adds one document (its host and path parts): each bucket counts once per document. */
+export function addDocument(c: NgramCounts, host: string, path: string, malicious: boolean): void {
+  const seen = new Set<number>();
+  forEachBucket(host, 'host', c.bits, (b) => seen.add(b));
+  forEachBucket(path, 'path', c.bits, (b) => seen.add(b));
+  const arr = malicious ? c.malicious : c.benign;
+  for (const b of seen) arr[b] = (arr[b] as number) + 1;
+  if (malicious) c.maliciousDocs++;
+  else c.benignDocs++;
+}
+
+/** `a - b`, for the counts of every fold but one. */
+export function subtractCounts(a: NgramCounts, b: NgramCounts): NgramCounts {
+  const out = emptyCounts(a.bits);
+  for (let i = 0; i < out.malicious.length; i++) {
+    out.malicious[i] = (a.malicious[i] as number) - (b.malicious[i] as number);
+    out.benign[i] = (a.benign[i] as number) - (b.benign[i] as number);
+  }
+  out.maliciousDocs = a.maliciousDocs - b.maliciousDocs;
+  out.benignDocs = a.benignDocs - b.benignDocs;
+  return out;
+}
+
+/**
+ * Bernoulli naive-Bayes weights with add-`alpha` smoothing. Buckets seen fewer than `minDocs` times
+ * stay 0: a rare n-gram is mostly one site's name, which says nothing about the next site.
+ */
+export function weightCounts(c: NgramCounts, alpha = 1, minDocs = 3): NgramLlrTable {
+  const llr = new Float32Array(1 << c.bits);
+  const lm = Math.log(c.maliciousDocs + 2 * alpha);
+  const lb = Math.log(c.benignDocs + 2 * alpha);
+  for (let i = 0; i < llr.length; i++) {
+    const m = c.malicious[i] as number;
+    const b = c.benign[i] as number;
+    if (m + b < minDocs) continue;
+    llr[i] = Math.log(m + alpha) - lm - (Math.log(b + alpha) - lb);
+  }
+  return { bits: c.bits, llr };
+}
+
+export function serializeNgramLlr(t: NgramLlrTable): { bits: number; llr: string } {
+  return { bits: t.bits, llr: Buffer.from(t.llr.buffer, t.llr.byteOffset, t.llr.byteLength).toString('base64') };
+}
+
+export function deserializeNgramLlr(raw: { bits: number; llr: string }): NgramLlrTable {
+  const buf = Buffer.from(raw.llr, 'base64');
+  // Copy into an aligned buffer: Buffer.from may return a view at an odd offset of a shared pool.
+  const llr = new Float32Array(buf.byteLength / 4);
+  new Uint8Array(llr.buffer).set(buf);
+  if (llr.length !== 1 << raw.bits)
+    throw new Error(`n-gram table has ${llr.length} weights, expected ${1 << raw.bits}`);
+  return { bits: raw.bits, llr };
+}

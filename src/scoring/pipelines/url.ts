@@ -1,0 +1,71 @@
+/**
+ * The URL pipeline: canonicalise -> allow-list rule -> features (host domain features + URL features)
+ * -> `url` model -> reasons.
+ *
+ * Allow-list policy: a URL whose host's registrable domain is allow-listed (never a shared platform
+ * or private suffix, see isAllowListed) is answered benign without the model, except when the host
+ * (and path prefix) is a user-content place on that domain (src/indicators/url/data/user-content-hosts.txt:
+ * drive.google.com, *.blob.core.windows.net, dropbox.com/s/, shorteners, ...). There the URL itself
+ * is the indicator, so the rule steps aside and the model's score and verdict stand; the reasons
+ * say so (USER_CONTENT_HOST).
+ */
+import { join } from 'node:path';
+import { isAllowListed } from '../../indicators/domain/allow-list';
+import type { UrlEnrichment } from '../../indicators/types';
+import { loadUrlAssets } from '../../indicators/url/assets';
+import type { CanonicalUrl } from '../../indicators/url/canonicalize';
+import { canonicalizeUrl } from '../../indicators/url/canonicalize';
+import { explainUrl } from '../../indicators/url/explain';
+import {
+  URL_FEATURE_NAMES,
+  URL_FEATURES_VERSION,
+  type UrlFeatureAssets,
+  urlFeatures,
+} from '../../indicators/url/features';
+import { userContentEntry } from '../../indicators/url/user-content';
+import type { Pipeline, RuleDecision } from '../pipeline';
+import { domainEnrichment } from './domain';
+
+export function urlEnrichment(u: CanonicalUrl): UrlEnrichment {
+  return {
+    scheme: u.scheme,
+    host: u.host,
+    port: u.port,
+    path: u.path,
+    query: u.query,
+    domain: u.domain === undefined ? undefined : domainEnrichment(u.domain),
+    hostIsIp: u.hostKind !== 'domain',
+    hadUserinfo: u.hadUserinfo,
+  };
+}
+
+/** The allow-list rule for URLs (see the policy above); undefined when the model decides. */
+export function decideUrl(u: CanonicalUrl): RuleDecision | undefined {
+  if (u.domain === undefined || !isAllowListed(u.domain)) return undefined;
+  if (userContentEntry(u.host, u.path) !== undefined) return undefined;
+  return {
+    verdict: 'benign',
+    score: false,
+    reasons: [
+      {
+        code: 'ALLOW_LISTED',
+        message: `${u.domain.registrableDomain} is on the allow-list of popular registrable domains, and ${u.host} is not a user-content host`,
+        weight: 0,
+      },
+    ],
+  };
+}
+
+export const urlPipeline: Pipeline<CanonicalUrl, UrlFeatureAssets> = {
+  kind: 'url',
+  modelName: 'url',
+  featuresVersion: URL_FEATURES_VERSION,
+  featureNames: URL_FEATURE_NAMES,
+  loadAssets: (dir: string) => loadUrlAssets(join(dir, 'assets.json')),
+  parse: (item) => canonicalizeUrl(item.value),
+  normalised: (u) => u.url,
+  enrich: (u) => ({ kind: 'url', url: urlEnrichment(u) }),
+  decide: decideUrl,
+  features: urlFeatures,
+  explain: (u, row) => explainUrl(u, row),
+};
