@@ -18,6 +18,10 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** onnxruntime intra-op threads per model session. */
   readonly intraOpThreads: number;
+  /** Where model runs happen: `worker` (an inference thread; default) or `inline` (the event loop). */
+  readonly inference: 'worker' | 'inline';
+  /** Prediction cache entries per model version (0 turns caching off). */
+  readonly cacheEntries: number;
   /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
   readonly modelVersions: ReadonlyMap<string, number>;
   /** Whether ReloadModels is served (admin RPC; there is no authentication yet). */
@@ -42,6 +46,8 @@ const SETTINGS = {
   'intra-op-threads': ['THREATPREDICT_INTRA_OP_THREADS', '1'],
   geoip: ['THREATPREDICT_GEOIP_DIR', ''],
   'model-versions': ['THREATPREDICT_MODEL_VERSIONS', ''],
+  inference: ['THREATPREDICT_INFERENCE', 'worker'],
+  'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '1000000'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
 } as const;
@@ -73,6 +79,11 @@ function pins(raw: string): Map<string, number> {
   return out;
 }
 
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
@@ -100,6 +111,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     intraOpThreads: int('intra-op threads', get('intra-op-threads'), 1, 64),
     geoipDir: get('geoip'),
     modelVersions: pins(get('model-versions')),
+    inference: oneOf('inference', get('inference'), ['worker', 'inline'] as const),
+    cacheEntries: int('cache entries', get('cache-entries'), 0, 100_000_000),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
   });

@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { createInlineBackend, type InferenceBackend } from './inference-pool';
 import { type ModelMetadata, parseMetadata } from './metadata';
-import type { AnyPipeline } from './pipeline';
+import { createPredictionCache, type PredictionCache } from './cache';
+import type { AnyPipeline, CachedAnswer } from './pipeline';
 
 export interface LoadedModel {
   readonly name: string;
@@ -16,6 +17,8 @@ export interface LoadedModel {
   readonly dir: string;
   readonly metadata: ModelMetadata;
   readonly assets: unknown;
+  /** Answers this version made, for repeats; undefined when caching is off. Dies with the version. */
+  readonly cache: PredictionCache<CachedAnswer> | undefined;
   /** Probability of the malicious class for `rows` rows of features laid out row-major. */
   predict(features: Float32Array, rows: number): Promise<Float32Array>;
   release(): Promise<void>;
@@ -31,6 +34,10 @@ interface GoldenFile {
 
 export interface LoadOptions {
   intraOpThreads?: number;
+  /** Where the session runs (the inference thread by default in the server; inline when absent). */
+  backend?: InferenceBackend;
+  /** Prediction cache capacity in entries; 0 turns the cache off. */
+  cacheEntries?: number;
 }
 
 export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOptions = {}): Promise<LoadedModel> {
@@ -50,19 +57,22 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
   if (sha !== metadata.sha256) throw new Error(`model.onnx sha256 ${sha} does not match metadata ${metadata.sha256}`);
   const assets = pipeline.loadAssets(dir);
 
-  const session = await ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: opts.intraOpThreads ?? 1,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-  });
   const width = metadata.feature_names.length;
+  const session = await (opts.backend ?? createInlineBackend()).load(bytes, {
+    input: metadata.input.name,
+    output: metadata.output.name,
+    width,
+    positive: metadata.output.positive_class_index,
+    intraOpThreads: opts.intraOpThreads ?? 1,
+  });
   if (!session.inputNames.includes(metadata.input.name)) {
+    await session.release();
     throw new Error(`ONNX input "${metadata.input.name}" not found (inputs: ${session.inputNames.join(', ')})`);
   }
   if (!session.outputNames.includes(metadata.output.name)) {
+    await session.release();
     throw new Error(`ONNX output "${metadata.output.name}" not found (outputs: ${session.outputNames.join(', ')})`);
   }
-  const positive = metadata.output.positive_class_index;
   // Runs in progress: a retired version's session is released only after its last run returns.
   let active = 0;
   let released = false;
@@ -74,23 +84,17 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     dir,
     metadata,
     assets,
+    cache: (opts.cacheEntries ?? 0) > 0 ? createPredictionCache<CachedAnswer>(opts.cacheEntries as number) : undefined,
     async predict(features, rows) {
       if (rows === 0) return new Float32Array(0);
       if (released) throw new Error(`model ${metadata.name} v${metadata.version} was released`);
-      const input = new ort.Tensor('float32', features.subarray(0, rows * width), [rows, width]);
       active++;
-      let out: ort.InferenceSession.OnnxValueMapType;
       try {
-        out = await session.run({ [metadata.input.name]: input }, [metadata.output.name]);
+        return await session.run(features, rows);
       } finally {
         active--;
         if (active === 0) onIdle?.();
       }
-      const probs = out[metadata.output.name]?.data as Float32Array;
-      const classes = probs.length / rows;
-      const result = new Float32Array(rows);
-      for (let i = 0; i < rows; i++) result[i] = probs[i * classes + positive] as number;
-      return result;
     },
     async release() {
       if (released) return;
@@ -99,7 +103,12 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
       await session.release();
     },
   };
-  await checkGolden(model, pipeline, width);
+  try {
+    await checkGolden(model, pipeline, width);
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
   return model;
 }
 

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { PredictError } from '../errors';
+import type { InferenceBackend } from './inference-pool';
 import { type LoadedModel, loadModel } from './loaded-model';
 import type { AnyPipeline } from './pipeline';
 
@@ -49,6 +50,8 @@ export interface ModelRepositoryOptions {
   intraOpThreads?: number;
   /** Initial pins from the configuration (name -> version). */
   pins?: ReadonlyMap<string, number>;
+  backend?: InferenceBackend;
+  cacheEntries?: number;
 }
 
 const RELEASE_DELAY_MS = 5000;
@@ -79,7 +82,11 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
     const dir = join(opts.dir, name, String(version));
     const vs: VersionStatus = { version, state: 'loading', reason: '', stamp: stampOf(dir) };
     try {
-      vs.model = await loadModel(dir, pipeline, { intraOpThreads: opts.intraOpThreads ?? 1 });
+      vs.model = await loadModel(dir, pipeline, {
+        intraOpThreads: opts.intraOpThreads ?? 1,
+        backend: opts.backend,
+        cacheEntries: opts.cacheEntries ?? 0,
+      });
       if (vs.model.version !== version) {
         throw new Error(`metadata.json says version ${vs.model.version} but the folder is ${version}`);
       }

@@ -26,6 +26,12 @@ export interface ScoredItem {
   error?: PredictError | undefined;
 }
 
+/** What a model version's cache holds: an item's answer (without its id) in the view it was made for. */
+export interface CachedAnswer {
+  view: 'full' | 'compact';
+  result: ScoredItem;
+}
+
 /** A verdict reached by a rule (allow-list, non-routable address), without running the model. */
 export interface RuleDecision {
   verdict: Verdict;
@@ -42,6 +48,18 @@ export interface Pipeline<P, A = unknown> {
   /** Loads the version's feature assets (e.g. n-gram tables) from its folder; checked at model load. */
   loadAssets(versionDir: string): A;
   parse(item: InputItem): Parsed<P> | Promise<Parsed<P>>;
+  /**
+   * Parses a golden row for the canary check when the features depend on more than the indicator text
+   * (an IP's ASN and country come from a database operators replace): `context` is what training saw.
+   * Without this method the check calls parse().
+   */
+  parseGolden?(indicator: string, context: unknown): Parsed<P>;
+  /**
+   * The cache key for an item, or undefined when its answer must not be cached (e.g. it depends on
+   * an observation time). Without this method the raw value is the key: the same text always
+   * normalises to the same indicator, so it stands for the normalised one and skips parsing on a hit.
+   */
+  cacheKey?(item: InputItem): string | undefined;
   normalised(p: P): string;
   enrich(p: P): Enrichment | undefined;
   decide?(p: P): RuleDecision | undefined;

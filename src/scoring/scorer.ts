@@ -43,15 +43,30 @@ function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unkn
 export function createScorer(opts: ScorerOptions): Scorer {
   const byKind = new Map<IndicatorKind, AnyPipeline>(opts.pipelines.map((p) => [p.kind, p]));
   async function runPipeline(p: AnyPipeline, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
+    // One model version for the whole batch, even if a reload swaps it meanwhile; its cache with it.
+    const model = opts.repository.serving(p.modelName);
+    const cache = model?.cache;
     const out: ScoredItem[] = new Array(items.length);
     const parsed: unknown[] = new Array(items.length);
+    const keys: (string | undefined)[] = new Array(items.length);
     const toScore: number[] = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as InputItem;
+      const key = cache === undefined ? undefined : (p.cacheKey?.(item) ?? item.value);
+      if (key !== undefined) {
+        const hit = cache!.get(key);
+        // A hit answered in the other view is recomputed (a compact entry has no reasons to give).
+        if (hit !== undefined && hit.view === view) {
+          out[i] = { ...hit.result, id: item.id };
+          continue;
+        }
+        keys[i] = key;
+      }
       let r = p.parse(item);
       if (r instanceof Promise) r = await r;
       if (!r.ok) {
         out[i] = { id: item.id, indicator: echo(item.value), kind: p.kind, reasons: [], error: r.error };
+        if (key !== undefined) cache!.set(key, { view, result: out[i]! });
         continue;
       }
       parsed[i] = r.value;
@@ -62,14 +77,15 @@ export function createScorer(opts: ScorerOptions): Scorer {
       if (rule !== undefined) {
         res.verdict = rule.verdict;
         if (view === 'full') res.reasons.push(...rule.reasons);
-        if (!rule.score) continue;
+        if (!rule.score) {
+          if (key !== undefined) cache!.set(key, { view, result: res });
+          continue;
+        }
       }
       toScore.push(i);
     }
     if (toScore.length === 0) return out;
 
-    // One model version for the whole batch, even if a reload swaps it meanwhile.
-    const model = opts.repository.serving(p.modelName);
     if (model === undefined) {
       const err = itemError('MODEL_UNAVAILABLE', `no ready version of model "${p.modelName}"`, { model: p.modelName });
       for (const i of toScore) if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, error: err };
@@ -82,19 +98,22 @@ export function createScorer(opts: ScorerOptions): Scorer {
     const scores = await model.predict(features, toScore.length);
     const ref = { name: model.name, version: model.version };
     for (let j = 0; j < toScore.length; j++) {
-      const res = out[toScore[j]!]!;
+      const i = toScore[j]!;
+      const res = out[i]!;
       const score = scores[j] as number;
       res.score = score;
       res.model = ref;
       res.verdict ??= verdictOf(score, model.metadata.thresholds);
       if (view === 'full') {
         const row = features.subarray(j * width, (j + 1) * width);
-        const why: Reason[] = p.explain(parsed[toScore[j]!], row, score, model.metadata);
+        const why: Reason[] = p.explain(parsed[i], row, score, model.metadata);
         res.reasons.push(
           { code: 'MODEL_SCORE', message: `model ${model.name} v${model.version} gave ${score.toFixed(4)}`, weight: 0 },
           ...why,
         );
       }
+      const key = keys[i];
+      if (key !== undefined) cache!.set(key, { view, result: res });
     }
     return out;
   }
