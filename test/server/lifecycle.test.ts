@@ -159,6 +159,30 @@ describe('model lifecycle', () => {
     });
   }
 
+  it('never answers from the cache of another model version', async () => {
+    const ask = async () =>
+      (
+        await call<object, { results: { model?: { version: number }; score?: number }[] }>(
+          (q, cb) => t.predictions.predictDomains(q as never, cb as never),
+          { items: [{ id: 'c', value: 'cache-probe-example.com' }], view: 2 },
+        )
+      ).results[0];
+    const v2 = t.app.repository.serving('domain')!;
+    assert.equal(v2.version, 2);
+    assert.equal((await ask())?.model?.version, 2);
+    const hitsBefore = v2.cache!.stats().hits;
+    assert.equal((await ask())?.model?.version, 2);
+    assert.equal(v2.cache!.stats().hits, hitsBefore + 1, 'the repeat is a cache hit on v2');
+
+    await reload([{ name: 'domain', version: 1 }]);
+    const v1 = t.app.repository.serving('domain')!;
+    const misses = v1.cache!.stats().misses;
+    assert.equal((await ask())?.model?.version, 1, 'after the swap the answer is v1, not v2 from the cache');
+    assert.equal(v1.cache!.stats().misses, misses + 1, 'v1 computed it itself');
+    await reload([{ name: 'domain', version: 0 }]);
+    assert.equal((await ask())?.model?.version, 2);
+  });
+
   it('refuses a pin to a version that does not exist', async () => {
     await assert.rejects(reload([{ name: 'domain', version: 42 }]), (err: ServiceError) => {
       assert.equal(err.code, 5);
