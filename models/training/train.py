@@ -111,6 +111,34 @@ def evaluate(model, X, y, rows, idx_test, thresholds, prefix=""):
     return m, p
 
 
+def auc_by_group(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> dict:
+    """AUC within each group, where a feature that only tells the groups apart (e.g. the era) cannot help."""
+    m = {}
+    for g in sorted(set(groups.tolist()) - {""}):
+        sel = groups == g
+        m[f"group_roc_auc_{g}"] = auc(y[sel], p[sel])
+    return m
+
+
+def permutation_importance(model, X: np.ndarray, y: np.ndarray, names: list, top: int, groups) -> list:
+    """AUC lost on test when one feature's column is shuffled (seeded); with groups, also the mean within-group loss."""
+    rng = np.random.default_rng(SEED)
+    base = auc(y, model.predict_proba(X)[:, 1])
+    base_g = auc_by_group(y, model.predict_proba(X)[:, 1], groups) if groups is not None else {}
+    out = []
+    for j, name in enumerate(names):
+        Xp = X.copy()
+        Xp[:, j] = Xp[rng.permutation(len(Xp)), j]
+        p = model.predict_proba(Xp)[:, 1]
+        row = {"feature": name, "auc_drop": round(base - auc(y, p), 6)}
+        if groups is not None:
+            g = auc_by_group(y, p, groups)
+            row["within_group_auc_drop"] = round(float(np.mean([base_g[k] - g[k] for k in base_g])), 6)
+        out.append(row)
+    out.sort(key=lambda r: -max(r["auc_drop"], r.get("within_group_auc_drop", r["auc_drop"])))
+    return out[:top]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--export", required=True, type=Path)
@@ -121,6 +149,8 @@ def main() -> None:
     ap.add_argument("--malicious-fpr", type=float, default=0.005, help="benign FPR on val that sets the malicious threshold")
     ap.add_argument("--suspicious-fpr", type=float, default=0.02, help="benign FPR on val that sets the suspicious threshold")
     ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
+    ap.add_argument("--auc-by-group", action="store_true", help="also report test AUC within each group (e.g. the source year), benign and malicious rows of that group only")
+    ap.add_argument("--importance", type=int, default=0, help="record the N features whose permutation on test costs the most AUC (0: skip)")
     args = ap.parse_args()
 
     t0 = time.time()
@@ -155,6 +185,11 @@ def main() -> None:
         if per_group:
             metrics["unseen_group_roc_auc_min"] = min(per_group.values())
             metrics["unseen_group_roc_auc_mean"] = float(np.mean(list(per_group.values())))
+
+    if args.auc_by_group:
+        metrics.update(auc_by_group(y[idx["test"]], p_test, groups[idx["test"]]))
+    importance = permutation_importance(model, X[idx["test"]], y[idx["test"]], names, args.importance,
+                                        groups[idx["test"]] if args.auc_by_group else None) if args.importance > 0 else None
 
     onx = to_onnx(model, X[:1], options={"zipmap": False}, target_opset={"": 17, "ai.onnx.ml": 3})
     onx.graph.input[0].name  # noqa: B018 (documented: the input is named by skl2onnx)
@@ -200,6 +235,7 @@ def main() -> None:
             for s in spec["sources"]
         ],
         "metrics": {k: (round(v, 6) if v == v else None) for k, v in metrics.items()},
+        **({"feature_importance": importance} if importance is not None else {}),
         "sha256": hashlib.sha256(model_bytes).hexdigest(),
         "trained_at": trained_at,
         "sample_cap": spec.get("sample_cap"),
@@ -207,7 +243,7 @@ def main() -> None:
                       "numpy": np.__version__},
     }
     (args.out / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n")
-    print(json.dumps({"thresholds": thresholds, "metrics": metadata["metrics"], "seconds": round(time.time() - t0, 1)}, indent=1))
+    print(json.dumps({"thresholds": thresholds, "metrics": metadata["metrics"], **({"feature_importance": importance} if importance is not None else {}), "seconds": round(time.time() - t0, 1)}, indent=1))
 
 
 if __name__ == "__main__":
