@@ -4,11 +4,14 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import type { GeoLookup } from './indicators/ip/geo';
+import { openConfiguredGeo } from './indicators/ip/geo-config';
 import { createModelRepository, type ModelRepository } from './scoring/model-repository';
 import { watchRepository } from './scoring/watch';
 import type { AnyPipeline } from './scoring/pipeline';
 import { domainPipeline } from './scoring/pipelines/domain';
 import { emailAddressPipeline } from './scoring/pipelines/email-address';
+import { ipPipeline } from './scoring/pipelines/ip';
 import { createScorer, type Scorer } from './scoring/scorer';
 
 export interface App {
@@ -16,6 +19,8 @@ export interface App {
   logger: Logger;
   repository: ModelRepository;
   scorer: Scorer;
+  /** The geo/ASN databases behind IP enrichment; `geo.reload()` re-opens them (e.g. on SIGHUP). */
+  geo: GeoLookup;
   close(): Promise<void>;
 }
 
@@ -24,7 +29,9 @@ export function defaultPipelines(): AnyPipeline[] {
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const pipelines = defaultPipelines();
+  // Opened before the repository loads, which builds its pipelines' models; the IP pipeline enriches with it.
+  const geo = await openConfiguredGeo(config.geoipDir, logger);
+  const pipelines = [...defaultPipelines(), ipPipeline(geo)];
   const repository = createModelRepository({
     dir: config.modelsDir,
     pipelines,
@@ -40,8 +47,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
     repository,
     scorer,
+    geo,
     async close() {
       stopWatching();
+      geo.close();
       await repository.close();
     },
   };

@@ -207,7 +207,10 @@ def main() -> None:
                  rng.choice(test[y[test] == 0], size=min(32, int((y[test] == 0).sum())), replace=False)]
     golden = [
         {"indicator": rows[i]["indicator"], "features": [float(v) for v in X[i]],
-         "probability": float(model.predict_proba(X[i:i + 1])[0, 1])}
+         "probability": float(model.predict_proba(X[i:i + 1])[0, 1]),
+         # Inputs besides the indicator that the features depend on (an IP's ASN and country from a
+         # replaceable database), so the golden check does not depend on today's database.
+         **({"context": json.loads(rows[i]["context"])} if rows[i].get("context") else {})}
         for i in sorted(pick.tolist())
     ]
     (args.out / "golden.json").write_text(json.dumps({"features_version": spec["features_version"], "rows": golden}, indent=1) + "\n")
