@@ -1,0 +1,112 @@
+/**
+ * The IP pipeline: parse -> geo/ASN/hosting enrichment -> non-routable rule -> features -> `ip` model.
+ *
+ * Addresses that are not globally routable (private, loopback, link-local, multicast, documentation,
+ * reserved, CGNAT ...) name no host on the Internet: they get verdict BENIGN from a rule, no score, and
+ * the reason NOT_GLOBALLY_ROUTABLE naming the range. They are never "malicious": the model has nothing
+ * to say about them (and a sensor's own 10.x address is not evidence of anything).
+ *
+ * The enrichment comes from the GeoLookup the app opened (bundled or configured databases, reloadable);
+ * the reputation counts from the model version's assets.json. Golden rows carry the ASN and country that
+ * training saw (parseGolden), so a model version's canary check passes whatever database is configured;
+ * a different database shifts the inputs, not the feature code, and is the operator's choice.
+ */
+import { join } from 'node:path';
+import { explainIp } from '../../indicators/ip/explain';
+import {
+  IP_FEATURE_NAMES,
+  IP_FEATURES_VERSION,
+  type IpFeatureAssets,
+  type IpIndicator,
+  ipFeatures,
+} from '../../indicators/ip/features';
+import type { GeoLookup } from '../../indicators/ip/geo';
+import { createHostingLookup, type HostingLookup } from '../../indicators/ip/hosting';
+import { parseIp } from '../../indicators/ip/parse';
+import { loadIpAssets } from '../../indicators/ip/reputation-assets';
+import { ok, type Parsed } from '../../indicators/types';
+import type { Pipeline } from '../pipeline';
+
+/** The enrichment fields a golden row records (export-ip.ts writes them). */
+interface GoldenContext {
+  asn?: number;
+  as_organization?: string;
+  country_code?: string;
+}
+
+let bundledHosting: HostingLookup | undefined;
+
+/** An IP indicator as training saw it: the address, its ASN and country from the row, hosting from the bundled table. */
+export function ipFromContext(indicator: string, context: unknown): Parsed<IpIndicator> {
+  const parsed = parseIp(indicator);
+  if (!parsed.ok) return parsed;
+  const ip = parsed.value;
+  const c = (typeof context === 'object' && context !== null ? context : {}) as GoldenContext;
+  bundledHosting ??= createHostingLookup();
+  return ok({
+    ip,
+    geo: {
+      version: ip.version,
+      address: ip.address,
+      prefixLength: ip.prefixLength,
+      range: ip.range,
+      globallyRoutable: ip.globallyRoutable,
+      asn: c.asn ?? 0,
+      asOrganization: c.as_organization ?? '',
+      countryCode: c.country_code ?? '',
+      countryName: '',
+      city: '',
+      latitude: 0,
+      longitude: 0,
+      hasLocation: false,
+      timeZone: '',
+      hostingProvider: ip.globallyRoutable ? bundledHosting.provider(ip) : '',
+    },
+  });
+}
+
+export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAssets> {
+  // A cached answer carries the enrichment of the databases it was made with: after a reload, keys
+  // change (generation) and the old answers age out of the cache instead of being served.
+  let sources = geo.sources;
+  let generation = 0;
+  return {
+    kind: 'ip',
+    modelName: 'ip',
+    featuresVersion: IP_FEATURES_VERSION,
+    featureNames: IP_FEATURE_NAMES,
+    loadAssets: (dir) => loadIpAssets(join(dir, 'assets.json')),
+    parse(item) {
+      const parsed = parseIp(item.value);
+      if (!parsed.ok) return parsed;
+      return ok({ ip: parsed.value, geo: geo.lookup(parsed.value), observedAt: item.observedAt });
+    },
+    parseGolden: ipFromContext,
+    // observed_at is not a feature of ip/1, so it is not part of the key either.
+    cacheKey(item) {
+      if (geo.sources !== sources) {
+        sources = geo.sources;
+        generation++;
+      }
+      return `${generation} ${item.value}`;
+    },
+    normalised: (x) => (x.ip.prefixLength > 0 ? `${x.ip.address}/${x.ip.prefixLength}` : x.ip.address),
+    enrich: (x) => ({ kind: 'ip', ip: x.geo }),
+    decide(x) {
+      if (x.ip.globallyRoutable) return undefined;
+      return {
+        verdict: 'benign',
+        score: false,
+        reasons: [
+          {
+            code: 'NOT_GLOBALLY_ROUTABLE',
+            message: `${x.ip.address} is in the ${x.ip.range} range, which is not globally routable: it names no host on the Internet, so it is not scored`,
+            weight: 0,
+          },
+        ],
+      };
+    },
+    features: (x, assets, out, offset) => ipFeatures(x, assets, out, offset),
+    explain: (x, row) => explainIp(x, row),
+  };
+}
