@@ -225,7 +225,8 @@ async function main(): Promise<void> {
     join(args.out, 'assets.json'),
     serializeIpAssets(
       assets,
-      geo.sources.map((s) => ({ ...s, path: basename(s.path) })),
+      // File names and build dates, not install paths or CSV mtimes: the same data gives the same file.
+      geo.sources.map((s) => ({ ...s, path: basename(s.path), builtAt: s.format === 'csv' ? undefined : s.builtAt })),
     ),
   );
   writeFileSync(
