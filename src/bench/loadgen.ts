@@ -47,10 +47,20 @@ export async function buildLoadgen(root: string): Promise<string> {
   return out;
 }
 
-export function runLoadgen(bin: string, args: string[], hooks: LoadHooks = {}): Promise<LoadResult> {
+/** Runs one load; killed if it is not done `timeoutSec` after it started (the bench is bounded in time). */
+export function runLoadgen(
+  bin: string,
+  args: string[],
+  timeoutSec: number,
+  hooks: LoadHooks = {},
+): Promise<LoadResult> {
   return new Promise((res, rej) => {
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${timeoutSec} s)`;
+      child.kill('SIGKILL');
+    }, timeoutSec * 1000);
     let result: LoadResult | undefined;
     child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
@@ -64,6 +74,7 @@ export function runLoadgen(bin: string, args: string[], hooks: LoadHooks = {}): 
     });
     child.once('error', rej);
     child.once('close', (code) => {
+      clearTimeout(timer);
       if (code === 0 && result !== undefined) res(result);
       else rej(new Error(`loadgen ${args.join(' ')} exited ${code}: ${stderr}`));
     });

@@ -31,7 +31,7 @@ export async function runScenario(
   let sampler: ReturnType<typeof sampleRss> | undefined;
   let sampledMax = 0;
   let hwm = 0;
-  const load = await runLoadgen(bin, args, {
+  const load = await runLoadgen(bin, args, t.warmupSec + t.measureSec + 60, {
     onMeasuring() {
       cpu0 = cpuSeconds(server.pid);
       peakReset = resetPeak(server.pid);

@@ -42,7 +42,11 @@ export async function runModelCeiling(
     String(seconds),
   ];
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(process.execPath, args, {
+      cwd: root,
+      maxBuffer: 1 << 20,
+      timeout: (seconds + 120) * 1000,
+    });
     const r = JSON.parse(stdout.trim().split('\n').pop() as string) as Omit<ModelCeiling, 'command'>;
     return {
       ...r,

@@ -35,6 +35,10 @@ async function main(): Promise<void> {
     batches.push(names.slice(i, i + batch).map((value, j) => ({ id: String(i + j), value })));
   }
   const app = await createApp(loadConfig([]), createLogger('warn'));
+  // Only the domain model matters here; other types' models may be absent while they are being trained.
+  if (app.repository.serving('domain') === undefined) {
+    throw new Error('no servable version of the domain model: the ceiling would measure error answers');
+  }
   const warmup = Number(values.warmup);
   for (let i = 0; i < warmup && i < batches.length; i++)
     await app.scorer.scoreBatch('domain', batches[i] as InputItem[], view);
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   await app.close();
+  // exit once written: the app leaves handles (watchers, pools) that would keep the process alive.
   process.stdout.write(
     `${JSON.stringify({
       view,
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
       scoredShare: scored / Math.max(1, items),
       namesExhausted: warmup + used >= batches.length,
     })}\n`,
+    () => process.exit(0),
   );
 }
 

@@ -69,9 +69,11 @@ export function formatReport(r: Report): string {
   if (Math.max(m.loadAvgStart, m.loadAvgEnd) > m.nproc * 0.5) {
     lines.push('WARNING: the machine was busy with other work: absolute figures are low and noisy; read the ratios.');
   }
-  lines.push(
-    `each scenario: ${r.timing.warmupSec} s warm-up, ${r.timing.measureSec} s measured; streams: 4 (window = messages in flight per stream)`,
-  );
+  if (r.scenarios.length > 0) {
+    lines.push(
+      `each scenario: ${r.timing.warmupSec} s warm-up, ${r.timing.measureSec} s measured; streams: 4 (window = messages in flight per stream)`,
+    );
+  }
   lines.push('');
   if (r.scenarios.length > 0) {
     const widths = [40, 11, 9, 9, 9, 9, 8, 8, 8, 8, 8];

@@ -43,7 +43,7 @@ export async function runSlowReader(
   ];
   if (tranco !== '') args.push('-tranco', tranco);
   const before = rssMb(server.pid);
-  const r = await runLoadgen(bin, args);
+  const r = await runLoadgen(bin, args, seconds + 60);
   const after = rssMb(server.pid);
   const mid = Number(r.inFlightMid);
   const end = Number(r.inFlightEnd);

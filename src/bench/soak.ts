@@ -50,7 +50,7 @@ export async function runSoak(
   if (tranco !== '') args.push('-tranco', tranco);
   let sampler: ReturnType<typeof sampleRss> | undefined;
   let samples: Array<[number, number]> = [];
-  const load = await runLoadgen(bin, args, {
+  const load = await runLoadgen(bin, args, 30 + minutes * 60 + 60, {
     onMeasuring: () => {
       sampler = sampleRss(server.pid, 1000);
     },
