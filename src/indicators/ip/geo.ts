@@ -13,10 +13,12 @@
  * both). We do not use maxmind's `watchForUpdates`: it reloads each file on its own (IPv4 and IPv6 halves
  * can disagree), replaces the reader's buffer before parsing it (a truncated file leaves a half-loaded
  * reader) and throws from a file-watch callback, i.e. an unhandled rejection that ends the process; its
- * watcher is persistent by default and cannot be stopped. `watch: true` here polls the files with
- * fs.watchFile (unref'd), waits for writes to settle, then calls reload().
+ * watcher is persistent by default and cannot be stopped. `watch: true` here polls the files' stat()
+ * (an unref'd timer), waits for writes to settle, then calls reload(). The first stats are taken before
+ * the databases are opened: fs.watchFile compares each poll with its own first one, taken some time after
+ * it starts, so a file replaced in between went unnoticed until its next change.
  */
-import { type Stats, unwatchFile, watchFile } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { IpEnrichment } from '../types';
 import { bundledGeoPaths } from './geo-defaults';
 import type { AsnFields, GeoFields } from './geo-record';
@@ -90,6 +92,8 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
   const language = options.language ?? 'en';
   const hosting = options.hosting === undefined ? createHostingLookup() : options.hosting;
 
+  const watched: string[] = options.watch ? [...cityPaths, ...asnPaths] : [];
+  const known = new Map(watched.map((path) => [path, fileIdentity(path)]));
   let current = await openAll(cityPaths, asnPaths, cacheSize, language);
   let pending: Promise<ReloadResult> | undefined;
 
@@ -110,18 +114,19 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
     return pending;
   };
 
-  const watched: string[] = options.watch ? [...cityPaths, ...asnPaths] : [];
-  let timer: NodeJS.Timeout | undefined;
-  const onChange = (now: Stats, before: Stats) => {
-    if (now.mtimeMs === before.mtimeMs && now.ino === before.ino && now.size === before.size) return;
-    if (now.nlink === 0) return; // removed: wait for the replacement to appear
-    clearTimeout(timer);
-    timer = setTimeout(() => void reload(), options.watchSettleMs ?? 2_000);
-    timer.unref();
+  let settle: NodeJS.Timeout | undefined;
+  const poll = () => {
+    for (const path of watched) {
+      const now = fileIdentity(path);
+      if (now === undefined || now === known.get(path)) continue; // removed: wait for the replacement
+      known.set(path, now);
+      clearTimeout(settle);
+      settle = setTimeout(() => void reload(), options.watchSettleMs ?? 2_000);
+      settle.unref();
+    }
   };
-  for (const path of watched) {
-    watchFile(path, { persistent: false, interval: options.watchIntervalMs ?? 30_000 }, onChange);
-  }
+  const poller = watched.length > 0 ? setInterval(poll, options.watchIntervalMs ?? 30_000) : undefined;
+  poller?.unref();
 
   return {
     get sources() {
@@ -129,8 +134,8 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
     },
     reload,
     close() {
-      for (const path of watched) unwatchFile(path, onChange);
-      clearTimeout(timer);
+      clearInterval(poller);
+      clearTimeout(settle);
     },
     lookup(ip) {
       const sources = current; // one snapshot per lookup
@@ -149,4 +154,14 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
       };
     },
   };
+}
+
+/** Inode, size and mtime of a file, or undefined when it does not exist (being replaced). */
+function fileIdentity(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
