@@ -40,6 +40,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading models');
     app.repository.reload().catch((err) => logger.error({ err }, 'reload failed'));
+    app.geo.reload().catch((err) => logger.error({ err }, 'geo database reload failed'));
   });
   app.repository.onReload(() => updateHealth(server.health, app.repository));
   process.on('SIGTERM', () => stop('SIGTERM'));

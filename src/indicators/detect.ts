@@ -7,7 +7,8 @@ import type { IndicatorKind } from './types';
 const HASH = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const SCHEME = /^[a-z][a-z0-9+.-]*(?::\/\/|\[:\]\/\/)/i;
 const DEFANGED_SCHEME = /^h[tx]{2}ps?/i;
-const IPV4ISH = /^[0-9]{1,3}(?:\.[0-9]{1,3}){1,3}(?:\/[0-9]{1,3})?$/;
+// A trailing :port is let through so that the IP parser can say what is wrong with a socket address.
+const IPV4ISH = /^[0-9]{1,3}(?:\.[0-9]{1,3}){1,3}(?:\/[0-9]{1,3}|:[0-9]{1,5})?$/;
 const IPV6ISH = /^\[?[0-9a-f]{0,4}:[0-9a-f:.]*\]?(?:%[0-9a-z_.-]+)?(?:\/[0-9]{1,3})?$/i;
 
 export function detectKind(raw: string): IndicatorKind | undefined {

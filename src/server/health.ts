@@ -10,7 +10,10 @@ import { SERVICE_NAMES } from './server';
 
 export function updateHealth(health: HealthImplementation, repository: ModelRepository): boolean {
   const models = repository.list();
-  const ready = models.length > 0 && models.every((m) => m.serving !== undefined);
+  // A model with no version on disk is simply not deployed (its items answer MODEL_UNAVAILABLE); one
+  // whose versions all failed is an outage.
+  const deployed = models.filter((m) => m.versions.length > 0);
+  const ready = deployed.length > 0 && deployed.every((m) => m.serving !== undefined);
   for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, ready ? 'SERVING' : 'NOT_SERVING');
   for (const m of models) {
     health.setStatus(`threatpredict.model.${m.name}`, m.serving !== undefined ? 'SERVING' : 'NOT_SERVING');
