@@ -9,6 +9,8 @@ import type { View } from './scenarios';
 export interface ModelCeiling {
   view: View;
   batch: number;
+  /** Batches scored at once (1: one after the other). */
+  inFlight: number;
   batches: number;
   items: number;
   seconds: number;
@@ -21,6 +23,7 @@ export interface ModelCeiling {
 }
 
 export async function runModelCeiling(
+  inFlight: number,
   bin: string,
   root: string,
   workDir: string,
@@ -31,7 +34,8 @@ export async function runModelCeiling(
 ): Promise<ModelCeiling> {
   const file = join(workDir, `names-${offset}.txt`);
   // Enough names for a model several times faster than today's; running out only shortens the window.
-  await writeNames(bin, file, Math.max(200_000, Math.round(seconds * 300_000)), offset, tranco);
+  const count = Math.max(200_000, Math.round(seconds * 300_000));
+  await writeNames(bin, file, count, offset, tranco);
   const args = [
     join(root, 'dist', 'bench', 'model-ceiling.js'),
     '--names',
@@ -40,6 +44,8 @@ export async function runModelCeiling(
     view,
     '--seconds',
     String(seconds),
+    '--in-flight',
+    String(inFlight),
   ];
   try {
     const { stdout } = await promisify(execFile)(process.execPath, args, {
@@ -50,9 +56,16 @@ export async function runModelCeiling(
     const r = JSON.parse(stdout.trim().split('\n').pop() as string) as Omit<ModelCeiling, 'command'>;
     return {
       ...r,
-      command: `loadgen names -count N -offset ${offset} > names.txt; node ${args.slice(0).join(' ').replace(`${root}/`, '')}`,
+      command: `loadgen names -count ${count} -offset ${offset}${tranco === '' ? '' : ` -tranco ${tranco}`} > names.txt && node ${args.join(' ').replace(`${root}/`, '').replace(file, 'names.txt')}`,
     };
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+/** The ceiling of a view: the best of its runs (one batch at a time, or several in flight). */
+export function modelCeilingOf(ceilings: readonly ModelCeiling[], view: View): ModelCeiling | undefined {
+  let best: ModelCeiling | undefined;
+  for (const c of ceilings) if (c.view === view && (best === undefined || c.itemsPerSec > best.itemsPerSec)) best = c;
+  return best;
 }

@@ -3,7 +3,7 @@
  * holds different names (re-feeding the same rows flatters small batches), read from a file that the
  * load generator wrote with the same name generator the gRPC scenarios use.
  *
- *   node dist/bench/model-ceiling.js --names FILE --view full|compact [--batch 1000] [--seconds 5]
+ *   node dist/bench/model-ceiling.js --names FILE --view full|compact [--batch 1000] [--seconds 5] [--in-flight 1]
  *
  * Prints one JSON line: items/s, CPU per item and the share of items the model scored.
  */
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       batch: { type: 'string', default: '1000' },
       seconds: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '20' },
+      'in-flight': { type: 'string', default: '1' },
     },
   });
   const view = values.view as View;
@@ -40,21 +41,28 @@ async function main(): Promise<void> {
     throw new Error('no servable version of the domain model: the ceiling would measure error answers');
   }
   const warmup = Number(values.warmup);
-  for (let i = 0; i < warmup && i < batches.length; i++)
-    await app.scorer.scoreBatch('domain', batches[i] as InputItem[], view);
-
-  const limitNs = BigInt(Math.round(Number(values.seconds) * 1e9));
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
+  const inFlight = Number(values['in-flight']);
+  let next = 0;
   let items = 0;
   let scored = 0;
   let used = 0;
-  for (let i = warmup; i < batches.length && process.hrtime.bigint() - t0 < limitNs; i++) {
-    const results = await app.scorer.scoreBatch('domain', batches[i] as InputItem[], view);
-    items += results.length;
-    for (const r of results) if (r.score !== undefined) scored++;
-    used++;
-  }
+  let t0 = process.hrtime.bigint();
+  const limitNs = BigInt(Math.round(Number(values.seconds) * 1e9));
+  // `inFlight` batches at once, as concurrent streams would: the main thread prepares one batch
+  // while another is in inference, where the scorer runs the model off the main thread.
+  const lane = async (until: number, count: boolean) => {
+    while (next < Math.min(until, batches.length) && (!count || process.hrtime.bigint() - t0 < limitNs)) {
+      const results = await app.scorer.scoreBatch('domain', batches[next++] as InputItem[], view);
+      if (!count) continue;
+      items += results.length;
+      for (const r of results) if (r.score !== undefined) scored++;
+      used++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, () => lane(warmup, false)));
+  const cpu0 = process.cpuUsage();
+  t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: inFlight }, () => lane(Number.POSITIVE_INFINITY, true)));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   await app.close();
@@ -63,6 +71,7 @@ async function main(): Promise<void> {
     `${JSON.stringify({
       view,
       batch,
+      inFlight,
       batches: used,
       items,
       seconds,

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScenarioResult } from './measure';
-import type { ModelCeiling } from './model-ceiling-run';
+import { type ModelCeiling, modelCeilingOf } from './model-ceiling-run';
 import { echoOf } from './scenarios';
 import type { SlowReaderResult } from './slow-reader';
 import type { SoakResult } from './soak';
@@ -53,7 +53,7 @@ export function ratios(results: ScenarioResult[], ceilings: ModelCeiling[]): Pic
     if (r.scenario.server !== 'real') continue;
     const echo = by.get(echoOf(r.scenario));
     if (echo) vsTransport[r.scenario.id] = r.load.itemsPerSec / echo.load.itemsPerSec;
-    const model = ceilings.find((c) => c.view === r.scenario.view);
+    const model = modelCeilingOf(ceilings, r.scenario.view);
     if (model) vsModel[r.scenario.id] = r.load.itemsPerSec / model.itemsPerSec;
   }
   return { vsTransport, vsModel };
@@ -132,7 +132,7 @@ export function formatReport(r: Report): string {
   }
   for (const c of r.modelCeilings) {
     lines.push(
-      `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, unique names, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item, model scored ${(c.scoredShare * 100).toFixed(0)}% of items`,
+      `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, ${c.inFlight} in flight, unique names, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item, model scored ${(c.scoredShare * 100).toFixed(0)}% of items`,
     );
   }
   if (r.slowReader) {

@@ -17,7 +17,7 @@ import { buildLoadgen } from './loadgen';
 import { runScenario, type ScenarioResult } from './measure';
 import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
 import { formatReport, type Machine, type Report, ratios, writeJson } from './report';
-import { FULL_TIMING, plan, QUICK_TIMING } from './scenarios';
+import { FULL_TIMING, plan, QUICK_TIMING, STREAMS } from './scenarios';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { runSlowReader, type SlowReaderResult } from './slow-reader';
 import { runSoak, type SoakResult } from './soak';
@@ -110,11 +110,14 @@ async function main(): Promise<void> {
         servers.pop();
       }
       if (only === undefined || only.test('model')) {
-        for (const [i, view] of (['full', 'compact'] as const).entries()) {
-          log(`model ceiling (${view}) ...`);
-          const c = await runModelCeiling(bin, ROOT, work, view, values.quick ? 2 : 5, 101 + i, tranco);
-          ceilings.push(c);
-          reproduce.push(c.command);
+        let offset = 101;
+        for (const view of ['full', 'compact'] as const) {
+          for (const inFlight of [1, STREAMS]) {
+            log(`model ceiling (${view}, ${inFlight} batch${inFlight > 1 ? 'es' : ''} in flight) ...`);
+            const c = await runModelCeiling(inFlight, bin, ROOT, work, view, values.quick ? 2 : 5, offset++, tranco);
+            ceilings.push(c);
+            reproduce.push(c.command);
+          }
         }
       }
     }

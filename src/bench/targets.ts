@@ -1,6 +1,6 @@
 /** The issue's targets, judged on one run's figures. Benchmark targets, not timed tests: they inform, never fail a build. */
 import type { ScenarioResult } from './measure';
-import type { ModelCeiling } from './model-ceiling-run';
+import { type ModelCeiling, modelCeilingOf } from './model-ceiling-run';
 import type { View } from './scenarios';
 import type { SlowReaderResult } from './slow-reader';
 import type { SoakResult } from './soak';
@@ -27,7 +27,7 @@ export function checkTargets(
   const echoC64 = by.get('echo/unary-c64');
   for (const view of VIEWS) {
     const uniq = by.get(`real/stream-unique-b1000/${view}`);
-    const model = ceilings.find((c) => c.view === view);
+    const model = modelCeilingOf(ceilings, view);
     if (uniq && echoB1000 && model) {
       const ceiling = Math.min(echoB1000.load.itemsPerSec, model.itemsPerSec);
       const ratio = uniq.load.itemsPerSec / ceiling;
