@@ -47,9 +47,7 @@ const TLD_OPTIONS = {
 
 // Characters allowed in an ASCII label: letters, digits, hyphen, underscore.
 function isLdhu(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45 || code === 95
-  );
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45 || code === 95;
 }
 
 function needsIdnaMapping(s: string): boolean {
@@ -90,7 +88,8 @@ export function parseDomain(raw: string): Parsed<DomainName> {
   if (labels.length < 2) return invalid('single-label name: a domain needs at least two labels', raw);
   for (const label of labels) {
     if (label.length === 0) return invalid('domain has an empty label (two dots in a row)', raw);
-    if (label.length > 63) return invalid(`label "${label.slice(0, 20)}..." is ${label.length} octets; the limit is 63`, raw);
+    if (label.length > 63)
+      return invalid(`label "${label.slice(0, 20)}..." is ${label.length} octets; the limit is 63`, raw);
     for (let i = 0; i < label.length; i++) {
       const c = label.charCodeAt(i);
       if (!isLdhu(c)) {
@@ -98,10 +97,12 @@ export function parseDomain(raw: string): Parsed<DomainName> {
         return invalid(`character "${shown}" is not allowed in a domain name`, raw);
       }
     }
-    if (label.startsWith('-') || label.endsWith('-')) return invalid(`label "${label}" starts or ends with a hyphen`, raw);
+    if (label.startsWith('-') || label.endsWith('-'))
+      return invalid(`label "${label}" starts or ends with a hyphen`, raw);
   }
   const tld = labels[labels.length - 1] as string;
-  if (/^[0-9]+$/.test(tld)) return invalid('the last label is numeric: this looks like an IP address, not a domain', raw);
+  if (/^[0-9]+$/.test(tld))
+    return invalid('the last label is numeric: this looks like an IP address, not a domain', raw);
 
   const p = parseTld(ascii, TLD_OPTIONS);
   const publicSuffix = p.publicSuffix ?? tld;
