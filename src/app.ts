@@ -13,6 +13,9 @@ import { domainPipeline } from './scoring/pipelines/domain';
 import { emailAddressPipeline } from './scoring/pipelines/email-address';
 import { ipPipeline } from './scoring/pipelines/ip';
 import { createScorer, type Scorer } from './scoring/scorer';
+import { createParsePool, type ParsePool } from './indicators/email/parse-pool';
+import { createEmailScorer, type EmailScorer } from './scoring/email-scorer';
+import { emailPipeline } from './scoring/pipelines/email';
 
 export interface App {
   config: Config;
@@ -21,6 +24,10 @@ export interface App {
   scorer: Scorer;
   /** The geo/ASN databases behind IP enrichment; `geo.reload()` re-opens them (e.g. on SIGHUP). */
   geo: GeoLookup;
+  /** Worker threads that parse raw email messages with size, depth and time limits. */
+  emailParser: ParsePool;
+  /** Raw email messages -> parse, embedded indicators, message model (PredictEmails). */
+  emails: EmailScorer;
   close(): Promise<void>;
 }
 
@@ -34,7 +41,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const pipelines = [...defaultPipelines(), ipPipeline(geo)];
   const repository = createModelRepository({
     dir: config.modelsDir,
-    pipelines,
+    // The email model loads and is checked like the others, but is not in the scorer's routing: messages come as bytes.
+    pipelines: [...pipelines, emailPipeline],
     logger,
     intraOpThreads: config.intraOpThreads,
     pins: config.modelVersions,
@@ -42,14 +50,19 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   await repository.reload();
   const stopWatching = config.watchModels ? watchRepository(config.modelsDir, repository, logger) : () => {};
   const scorer = createScorer({ repository, pipelines });
+  const emailParser = createParsePool({ limits: { maxBytes: config.maxEmailBytes }, logger });
+  const emails = createEmailScorer({ parser: emailParser, scorer, repository });
   return {
     config,
     logger,
     repository,
     scorer,
     geo,
+    emailParser,
+    emails,
     async close() {
       stopWatching();
+      await emailParser.close();
       geo.close();
       await repository.close();
     },

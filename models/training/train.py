@@ -36,6 +36,7 @@ def load_export(export: Path):
     spec = json.loads((export / "spec.json").read_text())
     names = spec["feature_names"]
     X = np.fromfile(export / "features.f32", dtype=np.float32).reshape(-1, len(names))
+    csv.field_size_limit(1 << 30)  # an email row's indicator is the whole message (eml-gz-b64:)
     with open(export / "rows.tsv", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
     if len(rows) != X.shape[0]:

@@ -1,0 +1,52 @@
+/**
+ * The email message model as a pipeline, so the model repository loads, checks and swaps its versions
+ * like any other. Serving does not go through `parse` (src/scoring/email-scorer.ts parses in the worker
+ * pool with time limits, then calls `features` and `explain`); `parse` exists for the golden check,
+ * whose rows carry the whole raw message as `eml-gz-b64:` + base64(gzip(bytes)) so that the check
+ * re-runs the parser, the feature code and the model on exactly what training saw.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { itemError } from '../../errors';
+import { parseEmail } from '../../indicators/email/parse-email';
+import { explainEmail } from '../../indicators/email/message-explain';
+import { EMAIL_FEATURE_NAMES, EMAIL_FEATURES_VERSION, emailFeatures } from '../../indicators/email/message-features';
+import { messageSignals } from '../../indicators/email/message-signals';
+import type { ParsedEmail } from '../../indicators/email/types';
+import { fail, type Parsed } from '../../indicators/types';
+import type { Pipeline } from '../pipeline';
+
+const GOLDEN_PREFIX = 'eml-gz-b64:';
+
+/** A raw message as a golden/training indicator string. */
+export function encodeRawEmail(raw: Buffer): string {
+  return GOLDEN_PREFIX + gzipSync(raw, { level: 9 }).toString('base64');
+}
+
+/** The raw bytes of an `eml-gz-b64:` string; undefined when it is not one. */
+export function decodeRawEmail(value: string): Buffer | undefined {
+  if (!value.startsWith(GOLDEN_PREFIX)) return undefined;
+  try {
+    return gunzipSync(Buffer.from(value.slice(GOLDEN_PREFIX.length), 'base64'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function parseEncoded(value: string): Promise<Parsed<ParsedEmail>> {
+  const raw = decodeRawEmail(value);
+  if (raw === undefined) return fail(itemError('INVALID_EMAIL_MESSAGE', 'expected an eml-gz-b64: encoded message'));
+  return parseEmail(raw);
+}
+
+export const emailPipeline: Pipeline<ParsedEmail, null> = {
+  kind: 'email_message',
+  modelName: 'email',
+  featuresVersion: EMAIL_FEATURES_VERSION,
+  featureNames: EMAIL_FEATURE_NAMES,
+  loadAssets: () => null,
+  parse: (item) => parseEncoded(item.value),
+  normalised: (e) => e.messages[0]?.messageId ?? '',
+  enrich: () => undefined,
+  features: (e, _assets, out, offset) => emailFeatures(e, out, offset),
+  explain: (e) => explainEmail(e, messageSignals(e)),
+};

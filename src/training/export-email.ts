@@ -1,0 +1,204 @@
+/**
+ * Step 1 of the email training pipeline (models/training/train.sh email <version> runs it): read the
+ * raw messages of every source, parse each with the serving parser (the worker pool, with its limits
+ * and time limit), split by sender, and write every message's features with the serving feature
+ * code. Python then trains on exactly these numbers.
+ *
+ *   tsx src/training/export-email.ts --sources models/training/email-sources.json \
+ *       --data ../shared/data --out models/training/.work/email [--sample 500]
+ *
+ * Split key: the From address's registrable domain, or the whole address on a free mailbox provider
+ * (one gmail.com would otherwise put a fifth of the senders on one side), or the message hash when
+ * there is no From. rows.tsv columns: indicator (the raw message, eml-gz-b64:, so golden rows re-run
+ * the parser), label, source, group (ham / spam / phish), rank (0), split, site.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { createParsePool } from '../indicators/email/parse-pool';
+import {
+  EMAIL_FEATURE_COUNT,
+  EMAIL_FEATURE_NAMES,
+  EMAIL_FEATURES_VERSION,
+  emailFeatures,
+} from '../indicators/email/message-features';
+import { messageSignals } from '../indicators/email/message-signals';
+import { encodeRawEmail } from '../scoring/pipelines/email';
+import { stableUnit } from './sources';
+import { type Split, splitOf } from './split';
+
+const { values: args } = parseArgs({
+  options: {
+    sources: { type: 'string', default: 'models/training/email-sources.json' },
+    data: { type: 'string', default: '../shared/data' },
+    out: { type: 'string', default: 'models/training/.work/email' },
+    sample: { type: 'string' },
+  },
+});
+
+interface EmailSource {
+  name: string;
+  kind: 'dir' | 'tar.gz';
+  path: string;
+  pattern?: string;
+  label: 'benign' | 'malicious';
+  license: string;
+  origin: string;
+}
+
+const FREEMAIL_SPLIT = new Set([
+  'gmail.com',
+  'yahoo.com',
+  'hotmail.com',
+  'outlook.com',
+  'aol.com',
+  'live.com',
+  'msn.com',
+  'yandex.ru',
+  'mail.ru',
+]);
+
+/** The regular files of a tar archive (ustar and GNU long names), in archive order. */
+function* tarEntries(tar: Buffer): Generator<{ name: string; data: Buffer }> {
+  let off = 0;
+  let longName: string | undefined;
+  while (off + 512 <= tar.length) {
+    const h = tar.subarray(off, off + 512);
+    if (h.every((b) => b === 0)) break;
+    const str = (a: number, b: number) => h.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
+    const size = Number.parseInt(str(124, 136).trim() || '0', 8);
+    const type = String.fromCharCode(h[156] ?? 0);
+    const prefix = str(257, 263).startsWith('ustar') ? str(345, 500) : '';
+    const data = tar.subarray(off + 512, off + 512 + size);
+    off += 512 + Math.ceil(size / 512) * 512;
+    if (type === 'L') {
+      longName = data.toString('utf8').replace(/\0.*$/s, '');
+      continue;
+    }
+    const name = longName ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
+    longName = undefined;
+    if (type === '0' || type === '\0') yield { name, data };
+  }
+}
+
+/** An mbox `From ` separator line is the archive's, not the message's. */
+function withoutMboxLine(raw: Buffer): Buffer {
+  if (raw.subarray(0, 5).toString('latin1') !== 'From ') return raw;
+  const nl = raw.indexOf(0x0a);
+  return nl < 0 ? raw : raw.subarray(nl + 1);
+}
+
+function readMessages(s: EmailSource): { file: string; raw: Buffer }[] {
+  if (s.kind === 'dir') {
+    const dir = resolve(s.path);
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(s.pattern ?? '.eml'))
+      .sort()
+      .map((f) => ({ file: f, raw: readFileSync(join(dir, f)) }));
+  }
+  const tar = gunzipSync(readFileSync(join(args.data, s.path)));
+  return [...tarEntries(tar)]
+    .filter((e) => e.name.endsWith('.eml'))
+    .map((e) => ({ file: e.name, raw: Buffer.from(e.data) }));
+}
+
+interface Row {
+  encoded: string;
+  malicious: boolean;
+  source: string;
+  group: string;
+  site: string;
+  split: Split;
+}
+
+async function main(): Promise<void> {
+  const file = JSON.parse(readFileSync(args.sources, 'utf8')) as { sources: EmailSource[]; train_params?: object };
+  const sampleCap = args.sample === undefined ? undefined : Number(args.sample);
+  const pool = createParsePool({ size: 2 });
+  const rows: Row[] = [];
+  const features: number[][] = [];
+  const seen = new Set<string>();
+  const stats: Record<string, { read: number; duplicates: number; failed: Record<string, number>; rows: number }> = {};
+  const t0 = Date.now();
+  for (const s of file.sources) {
+    let messages = readMessages(s);
+    if (sampleCap !== undefined && messages.length > sampleCap) {
+      messages = messages
+        .map((m) => ({ m, k: stableUnit(`${s.name}:${m.file}`) }))
+        .sort((a, b) => a.k - b.k)
+        .slice(0, sampleCap)
+        .map((x) => x.m);
+    }
+    const st = { read: messages.length, duplicates: 0, failed: {} as Record<string, number>, rows: 0 };
+    stats[s.name] = st;
+    const unique = messages
+      .map((m) => withoutMboxLine(m.raw))
+      .filter((raw) => {
+        const h = createHash('sha256').update(raw).digest('hex');
+        if (seen.has(h)) {
+          st.duplicates++;
+          return false;
+        }
+        seen.add(h);
+        return true;
+      });
+    const parsed = await Promise.all(unique.map((raw) => pool.parse(raw)));
+    parsed.forEach((p, i) => {
+      const raw = unique[i] as Buffer;
+      if (!p.ok) {
+        st.failed[p.error.reason] = (st.failed[p.error.reason] ?? 0) + 1;
+        return;
+      }
+      const sig = messageSignals(p.value);
+      const from = p.value.messages[0]?.from?.address.toLowerCase() ?? '';
+      const site =
+        sig.fromDomain === ''
+          ? `sha256:${createHash('sha256').update(raw).digest('hex')}`
+          : FREEMAIL_SPLIT.has(sig.fromDomain)
+            ? from
+            : sig.fromDomain;
+      const row = new Float32Array(EMAIL_FEATURE_COUNT);
+      emailFeatures(p.value, row, 0, sig);
+      features.push(Array.from(row));
+      rows.push({
+        encoded: encodeRawEmail(raw),
+        malicious: s.label === 'malicious',
+        source: s.name,
+        group: s.label === 'benign' ? 'ham' : s.name.startsWith('phishing') ? 'phish' : 'spam',
+        site,
+        split: splitOf(site),
+      });
+      st.rows++;
+    });
+    console.log(`${s.name}: ${JSON.stringify(st)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  await pool.close();
+  const matrix = new Float32Array(rows.length * EMAIL_FEATURE_COUNT);
+  for (const [i, f] of features.entries()) matrix.set(f, i * EMAIL_FEATURE_COUNT);
+  mkdirSync(args.out, { recursive: true });
+  writeFileSync(join(args.out, 'features.f32'), Buffer.from(matrix.buffer));
+  const tsv = rows.map((r) => [r.encoded, r.malicious ? 1 : 0, r.source, r.group, 0, r.split, r.site].join('\t'));
+  writeFileSync(join(args.out, 'rows.tsv'), `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\n${tsv.join('\n')}\n`);
+  writeFileSync(
+    join(args.out, 'spec.json'),
+    JSON.stringify(
+      {
+        model: 'email',
+        features_version: EMAIL_FEATURES_VERSION,
+        feature_names: EMAIL_FEATURE_NAMES,
+        sources: file.sources.map((s) => ({ ...s, ...stats[s.name] })),
+        sample_cap: sampleCap ?? null,
+        train_params: file.train_params ?? {},
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(
+    `exported ${rows.length} messages, ${EMAIL_FEATURE_COUNT} features, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
+}
+
+void main();
