@@ -1,17 +1,145 @@
-/** The email RPCs. Until the email pipeline lands, every item gets a clear per-item error. */
+/**
+ * The email RPCs: raw messages in, EmailPrediction out. Batches go to the email scorer whole (one
+ * parse-pool pass, one indicator batch, one message-model run). Message bodies are never logged: the
+ * log line of a call has counts and timings only.
+ */
+import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { App } from '../app';
-import { itemError } from '../errors';
-import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
-import { toStatus } from './convert';
+import { PredictError } from '../errors';
+import type { ParsedEmail, ParsedMessage as CoreMessage } from '../indicators/email/types';
+import type { EmailResult } from '../scoring/email-scorer';
+import type { View } from '../scoring/scorer';
+import type { Attachment, EmailPrediction, ParsedMessage } from '../gen/threatpredict/v1/email';
+import type { EmailItem } from '../gen/threatpredict/v1/items';
+import { Verdict as PbVerdict, type ResultView } from '../gen/threatpredict/v1/prediction';
+import type {
+  PredictEmailsRequest,
+  PredictEmailsResponse,
+  PredictionServiceServer,
+} from '../gen/threatpredict/v1/prediction_service';
+import { toServiceError } from './call-errors';
+import { toPrediction, toStatus, viewOf } from './convert';
 import { serveStream } from './stream';
 
-export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
-  const err = toStatus(itemError('INDICATOR_TYPE_UNSUPPORTED', 'email message scoring is not available in this build'));
-  const answer = async (req: { items: { id: string }[] }) => ({
-    results: req.items.map((i) => ({ id: i.id, verdict: 0, reasons: [], messages: [], indicators: [], attachments: [], warnings: [], error: err })),
-  });
+const VERDICTS = {
+  benign: PbVerdict.VERDICT_BENIGN,
+  suspicious: PbVerdict.VERDICT_SUSPICIOUS,
+  malicious: PbVerdict.VERDICT_MALICIOUS,
+};
+
+function toMessage(m: CoreMessage, view: View): ParsedMessage {
   return {
-    predictEmails: (call, cb) => void answer(call.request).then((r) => cb(null, r)),
-    streamPredictEmails: (call) => serveStream(call, answer, app.logger),
+    depth: m.depth,
+    from: m.from,
+    to: m.to,
+    cc: m.cc,
+    replyTo: m.replyTo,
+    returnPath: m.returnPath,
+    subject: m.subject,
+    date: m.date,
+    messageId: m.messageId,
+    received: m.received,
+    authenticationResults: m.authenticationResults,
+    // The compact view drops bodies: a sensor that only wants the verdict should not receive megabytes back.
+    textBody: view === 'full' ? m.textBody : '',
+    htmlBody: view === 'full' ? m.htmlBody : '',
+  };
+}
+
+function toAttachments(p: ParsedEmail): Attachment[] {
+  return p.attachments.map((a) => ({
+    messageIndex: a.messageIndex,
+    filename: a.filename,
+    declaredContentType: a.declaredContentType,
+    sniffedContentType: a.sniffedContentType,
+    size: a.size,
+    sha256: a.sha256,
+    executable: a.executable,
+    macroEnabled: a.macroEnabled,
+    archive: a.archive,
+    doubleExtension: a.doubleExtension,
+    html: a.html,
+  }));
+}
+
+export function toEmailPrediction(r: EmailResult, view: View): EmailPrediction {
+  const p = r.parsed;
+  const out: EmailPrediction = {
+    id: r.id,
+    verdict: r.verdict === undefined ? PbVerdict.VERDICT_UNSPECIFIED : VERDICTS[r.verdict],
+    reasons: view === 'full' ? r.reasons : [],
+    messages: p === undefined ? [] : p.messages.map((m) => toMessage(m, view)),
+    indicators: r.indicators.map((i) => ({ prediction: toPrediction(i.result, view), foundIn: i.foundIn })),
+    attachments: p === undefined ? [] : toAttachments(p),
+    warnings: p?.warnings ?? [],
+  };
+  if (r.score !== undefined) out.score = r.score;
+  if (r.model !== undefined) out.model = r.model;
+  if (r.error !== undefined) out.error = toStatus(r.error);
+  return out;
+}
+
+export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
+  const { config, logger } = app;
+
+  async function answer(req: { items: EmailItem[]; view: ResultView }): Promise<PredictEmailsResponse> {
+    const view = viewOf(req.view);
+    if (req.items.length > config.maxBatchItems) {
+      const err = new PredictError(
+        'BATCH_TOO_LARGE',
+        `batch has ${req.items.length} items; the maximum is ${config.maxBatchItems}`,
+        {
+          items: String(req.items.length),
+          max: String(config.maxBatchItems),
+        },
+      );
+      return {
+        results: req.items.map((i) => toEmailPrediction({ id: i.id, reasons: [], indicators: [], error: err }, view)),
+      };
+    }
+    const results = await app.emails.scoreEmails(
+      req.items.map((i) => ({ id: i.id, raw: i.value })),
+      view,
+    );
+    return { results: results.map((r) => toEmailPrediction(r, view)) };
+  }
+
+  const predictEmails: handleUnaryCall<PredictEmailsRequest, PredictEmailsResponse> = (call, callback) => {
+    const started = process.hrtime.bigint();
+    const n = call.request.items.length;
+    if (n > config.maxBatchItems) {
+      // As the other unary RPCs: an oversized batch fails the call (a stream answers it per item and stays open).
+      callback(
+        toServiceError(
+          new PredictError('BATCH_TOO_LARGE', `batch has ${n} items; the maximum is ${config.maxBatchItems}`, {
+            items: String(n),
+            max: String(config.maxBatchItems),
+          }),
+          logger,
+        ),
+      );
+      return;
+    }
+    answer(call.request).then(
+      (res) => {
+        const bytes = call.request.items.reduce((n, i) => n + i.value.length, 0);
+        logger.debug(
+          {
+            rpc: 'PredictEmails',
+            items: call.request.items.length,
+            bytes,
+            us: Number(process.hrtime.bigint() - started) / 1000,
+          },
+          'call',
+        );
+        callback(null, res);
+      },
+      (err) => callback(toServiceError(err, logger)),
+    );
+  };
+
+  return {
+    predictEmails,
+    streamPredictEmails: (call) => serveStream(call, answer, logger.child({ rpc: 'StreamPredictEmails' })),
   };
 }
