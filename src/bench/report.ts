@@ -76,7 +76,7 @@ export function formatReport(r: Report): string {
   }
   lines.push('');
   if (r.scenarios.length > 0) {
-    const widths = [40, 11, 9, 9, 9, 9, 8, 8, 8, 8, 8];
+    const widths = [40, 11, 9, 9, 9, 9, 8, 11, 8, 8, 8, 8];
     lines.push(
       pad(
         [
@@ -87,6 +87,7 @@ export function formatReport(r: Report): string {
           'p99 ms',
           'srv us/it',
           'srv cpu',
+          'it/cpu-s',
           'peak MB',
           'cli us/it',
           'vs echo',
@@ -111,6 +112,7 @@ export function formatReport(r: Report): string {
             ms(l.p99us),
             s.serverCpuUsPerItem.toFixed(2),
             s.serverCores.toFixed(2),
+            int(1e6 / s.serverCpuUsPerItem),
             s.serverPeakRssMb.toFixed(0),
             l.clientCpuUsPerItem.toFixed(2),
             vsE === undefined ? '' : vsE.toFixed(2),
@@ -122,7 +124,8 @@ export function formatReport(r: Report): string {
       if (l.itemErrors > 0) lines.push(`    (${int(l.itemErrors)} items answered with an error)`);
     }
     lines.push(
-      'srv us/it: server CPU (all threads) per item; srv cpu: server cores busy; peak MB: server peak RSS in the window;',
+      'srv us/it: server CPU (all threads) per item; srv cpu: server cores busy; it/cpu-s: items per second of server CPU',
+      '(what one core would do; steadier than items/s on a busy machine); peak MB: server peak RSS in the window;',
     );
     lines.push(
       "cli us/it: load generator CPU per item; vs echo: items/s over the echo server's with the same shape (transport ceiling);",
@@ -132,7 +135,7 @@ export function formatReport(r: Report): string {
   }
   for (const c of r.modelCeilings) {
     lines.push(
-      `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, ${c.inFlight} in flight, unique names, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item, model scored ${(c.scoredShare * 100).toFixed(0)}% of items`,
+      `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, ${c.inFlight} in flight, unique names, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item (${int(1e6 / c.cpuUsPerItem)} it/cpu-s), model scored ${(c.scoredShare * 100).toFixed(0)}% of items`,
     );
   }
   if (r.slowReader) {

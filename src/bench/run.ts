@@ -6,10 +6,11 @@
  *   npm run bench                 all scenarios (~5 min)
  *   npm run bench -- --quick      the same scenarios, short windows (~1.5 min)
  *   npm run bench -- --soak       5-minute sustained stream (memory flat?) and the slow reader
- *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids), --tranco FILE
+ *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids), --tranco FILE,
+ *            --report FILE (print a saved run's JSON as the table again)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -55,8 +56,14 @@ async function main(): Promise<void> {
       out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
       only: { type: 'string' },
       tranco: { type: 'string' },
+      report: { type: 'string' },
     },
   });
+  if (values.report !== undefined) {
+    // Print a saved run again (e.g. after the table's layout changed).
+    process.stdout.write(`${formatReport(JSON.parse(readFileSync(values.report, 'utf8')) as Report)}\n`);
+    return;
+  }
   const mode = values.soak ? 'soak' : values.quick ? 'quick' : 'full';
   const timing = values.quick ? QUICK_TIMING : FULL_TIMING;
   const tranco = findTranco(values.tranco);
