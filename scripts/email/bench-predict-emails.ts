@@ -1,0 +1,50 @@
+/**
+ * Messages per second through PredictEmails over loopback gRPC, on real corpus messages (the golden
+ * messages of models/email/1: half phishing_pot, half SpamAssassin), in batches of 50.
+ *
+ *   npx tsx scripts/email/bench-predict-emails.ts [--batches 20] [--in-flight 1]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { PredictEmailsRequest, PredictEmailsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
+import { decodeRawEmail } from '../../src/scoring/pipelines/email';
+import { call, startTestServer } from '../../test/helpers/server';
+
+const { values } = parseArgs({ options: { batches: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '1' } } });
+const golden = JSON.parse(readFileSync(join(__dirname, '../../models/email/1/golden.json'), 'utf8')) as { rows: { indicator: string }[] };
+const messages = golden.rows.map((r) => decodeRawEmail(r.indicator)!);
+
+async function main(): Promise<void> {
+  // No prediction cache: every batch repeats the same messages, and a cache would answer their indicators from memory.
+  const srv = await startTestServer(['--log-level', 'info', '--cache-entries', '0']);
+  const batch = Array.from({ length: 50 }, (_, i) => ({ id: String(i), value: messages[i % messages.length]! }));
+  const bytes = batch.reduce((n, b) => n + b.value.length, 0);
+  const req: PredictEmailsRequest = { items: batch, view: 0 };
+  const run = () => call<PredictEmailsRequest, PredictEmailsResponse>(srv.predictions.predictEmails.bind(srv.predictions), req);
+  await run(); // warm-up: workers, sessions
+  const batches = Number(values.batches);
+  const inFlight = Number(values['in-flight']);
+  let indicators = 0;
+  const t0 = process.hrtime.bigint();
+  for (let b = 0; b < batches; b += inFlight) {
+    const res = await Promise.all(Array.from({ length: Math.min(inFlight, batches - b) }, run));
+    for (const r of res) indicators += r.results.reduce((n, x) => n + x.indicators.length, 0);
+  }
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(
+    JSON.stringify({
+      batches,
+      batchSize: 50,
+      inFlight,
+      meanMessageBytes: Math.round(bytes / 50),
+      seconds: Number(s.toFixed(2)),
+      messagesPerSecond: Number(((batches * 50) / s).toFixed(1)),
+      indicatorsPerSecond: Math.round(indicators / s),
+      msPerBatch: Number(((s * 1000) / batches).toFixed(1)),
+    }),
+  );
+  await srv.close();
+}
+
+void main();
