@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { GeoLookup } from './indicators/ip/geo';
 import { openConfiguredGeo } from './indicators/ip/geo-config';
+import { createInlineBackend, createWorkerBackend } from './scoring/inference-pool';
 import { createModelRepository, type ModelRepository } from './scoring/model-repository';
 import { watchRepository } from './scoring/watch';
 import type { AnyPipeline } from './scoring/pipeline';
@@ -39,6 +40,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   // Opened before the repository loads, which builds its pipelines' models; the IP pipeline enriches with it.
   const geo = await openConfiguredGeo(config.geoipDir, logger);
   const pipelines = [...defaultPipelines(), ipPipeline(geo)];
+  const backend = config.inference === 'worker' ? createWorkerBackend() : createInlineBackend();
   const repository = createModelRepository({
     dir: config.modelsDir,
     // The email model loads and is checked like the others, but is not in the scorer's routing: messages come as bytes.
@@ -46,6 +48,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
     intraOpThreads: config.intraOpThreads,
     pins: config.modelVersions,
+    backend,
+    cacheEntries: config.cacheEntries,
   });
   await repository.reload();
   const stopWatching = config.watchModels ? watchRepository(config.modelsDir, repository, logger) : () => {};
@@ -65,6 +69,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       await emailParser.close();
       geo.close();
       await repository.close();
+      await backend.close();
     },
   };
 }
