@@ -6,7 +6,12 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { App } from '../app';
 import { PredictError } from '../errors';
-import type { ParsedEmail, ParsedMessage as CoreMessage } from '../indicators/email/types';
+import {
+  DEFAULT_EMAIL_LIMITS,
+  type EmailLimits,
+  type ParsedEmail,
+  type ParsedMessage as CoreMessage,
+} from '../indicators/email/types';
 import type { EmailResult } from '../scoring/email-scorer';
 import type { View } from '../scoring/scorer';
 import type { Attachment, EmailPrediction, ParsedMessage } from '../gen/threatpredict/v1/email';
@@ -82,17 +87,19 @@ export function toEmailPrediction(r: EmailResult, view: View): EmailPrediction {
 export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
   const { config, logger } = app;
 
-  async function answer(req: { items: EmailItem[]; view: ResultView }): Promise<PredictEmailsResponse> {
+  const tooLarge = (n: number) =>
+    new PredictError('BATCH_TOO_LARGE', `batch has ${n} items; the maximum is ${config.maxBatchItems}`, {
+      items: String(n),
+      max: String(config.maxBatchItems),
+    });
+
+  async function answer(
+    req: { items: EmailItem[]; view: ResultView },
+    limits: Partial<EmailLimits> = {},
+  ): Promise<PredictEmailsResponse> {
     const view = viewOf(req.view);
     if (req.items.length > config.maxBatchItems) {
-      const err = new PredictError(
-        'BATCH_TOO_LARGE',
-        `batch has ${req.items.length} items; the maximum is ${config.maxBatchItems}`,
-        {
-          items: String(req.items.length),
-          max: String(config.maxBatchItems),
-        },
-      );
+      const err = tooLarge(req.items.length);
       return {
         results: req.items.map((i) => toEmailPrediction({ id: i.id, reasons: [], indicators: [], error: err }, view)),
       };
@@ -100,6 +107,7 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
     const results = await app.emails.scoreEmails(
       req.items.map((i) => ({ id: i.id, raw: i.value })),
       view,
+      limits,
     );
     return { results: results.map((r) => toEmailPrediction(r, view)) };
   }
@@ -109,18 +117,16 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
     const n = call.request.items.length;
     if (n > config.maxBatchItems) {
       // As the other unary RPCs: an oversized batch fails the call (a stream answers it per item and stays open).
-      callback(
-        toServiceError(
-          new PredictError('BATCH_TOO_LARGE', `batch has ${n} items; the maximum is ${config.maxBatchItems}`, {
-            items: String(n),
-            max: String(config.maxBatchItems),
-          }),
-          logger,
-        ),
-      );
+      callback(toServiceError(tooLarge(n), logger));
       return;
     }
-    answer(call.request).then(
+    // A parse may not outlive the caller's deadline: past it, the message gets EMAIL_PARSE_TIMEOUT.
+    const d = call.getDeadline();
+    const left = (d instanceof Date ? d.getTime() : d) - Date.now();
+    const limits = Number.isFinite(left)
+      ? { timeoutMs: Math.max(1, Math.min(left, DEFAULT_EMAIL_LIMITS.timeoutMs)) }
+      : {};
+    answer(call.request, limits).then(
       (res) => {
         const bytes = call.request.items.reduce((n, i) => n + i.value.length, 0);
         logger.debug(
@@ -140,6 +146,7 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
 
   return {
     predictEmails,
-    streamPredictEmails: (call) => serveStream(call, answer, logger.child({ rpc: 'StreamPredictEmails' })),
+    streamPredictEmails: (call) =>
+      serveStream(call, (req) => answer(req), logger.child({ rpc: 'StreamPredictEmails' })),
   };
 }
