@@ -17,6 +17,7 @@
  */
 import { itemError, type PredictError, toPredictError } from '../errors';
 import { explainEmail } from '../indicators/email/message-explain';
+import { emailFeatures } from '../indicators/email/message-features';
 import { messageSignals } from '../indicators/email/message-signals';
 import type { ParsePool } from '../indicators/email/parse-pool';
 import type { EmailLimits, ExtractedIndicator, ParsedEmail } from '../indicators/email/types';
@@ -135,7 +136,8 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
     const signals = toScore.map((i) => messageSignals(parsed[i]!));
     let scores: Float32Array;
     try {
-      for (const [j, i] of toScore.entries()) emailPipeline.features(parsed[i]!, null, features, j * width);
+      // The pipeline's features() with the signals computed once (the reasons read them too).
+      for (const [j, i] of toScore.entries()) emailFeatures(parsed[i]!, features, j * width, signals[j]);
       scores = await model.predict(features, toScore.length);
     } catch (err) {
       const e = toPredictError(err);
