@@ -12,6 +12,7 @@ import { watchRepository } from './scoring/watch';
 import type { AnyPipeline } from './scoring/pipeline';
 import { domainPipeline } from './scoring/pipelines/domain';
 import { emailAddressPipeline } from './scoring/pipelines/email-address';
+import { urlPipeline } from './scoring/pipelines/url';
 import { ipPipeline } from './scoring/pipelines/ip';
 import { createScorer, type Scorer } from './scoring/scorer';
 import { createParsePool, type ParsePool } from './indicators/email/parse-pool';
@@ -33,7 +34,7 @@ export interface App {
 }
 
 export function defaultPipelines(): AnyPipeline[] {
-  return [domainPipeline, emailAddressPipeline];
+  return [domainPipeline, emailAddressPipeline, urlPipeline];
 }
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
