@@ -33,11 +33,14 @@ function predict(req: Partial<PredictEmailsRequest>): Promise<PredictEmailsRespo
 
 /**
  * An embedded indicator carries exactly what its own RPC would answer: its model's score when that model
- * serves, MODEL_UNAVAILABLE when the repository has no ready version of it (other models are trained and
- * committed separately; this test must not depend on which are present).
+ * serves, MODEL_UNAVAILABLE when the repository has no ready version of it, INDICATOR_TYPE_UNSUPPORTED
+ * when the build has no pipeline for its type (other models are trained and wired separately; this
+ * test must not depend on which are present).
  */
 function scoredByItsModel(p: Prediction, model: string): void {
-  if (srv.app.repository.serving(model) !== undefined) {
+  if (!srv.app.scorer.pipelines().some((x) => x.modelName === model)) {
+    assert.equal(errorInfoOf(p.error!)?.reason, 'INDICATOR_TYPE_UNSUPPORTED');
+  } else if (srv.app.repository.serving(model) !== undefined) {
     assert.equal(p.model?.name, model);
     assert.equal(typeof p.score, 'number');
     assert.notEqual(p.verdict, Verdict.VERDICT_UNSPECIFIED);
