@@ -112,6 +112,22 @@ def evaluate(model, X, y, rows, idx_test, thresholds, prefix=""):
     return m, p
 
 
+def auc_by_label_group(y: np.ndarray, p: np.ndarray, rows: list, idx_test: np.ndarray) -> dict:
+    """Opt-in (spec `auc_by_label_group`): AUC of each malicious `group` against all benign test rows (e.g. spam
+    vs ham and phishing vs ham), and of all malicious rows against each benign source (e.g. the hardest ham)."""
+    m = {}
+    g = np.array([rows[i]["group"] for i in idx_test])
+    src = np.array([rows[i]["source"] for i in idx_test])
+    mal, ben = y == 1, y == 0
+    for grp in sorted(set(g[mal].tolist()) - {""}):
+        sel = mal & (g == grp)
+        m[f"roc_auc_{grp}_vs_benign"] = auc(np.r_[np.ones(sel.sum()), np.zeros(ben.sum())], np.r_[p[sel], p[ben]])
+    for s in sorted(set(src[ben].tolist())):
+        sel = ben & (src == s)
+        m[f"roc_auc_malicious_vs_{s}"] = auc(np.r_[np.ones(mal.sum()), np.zeros(sel.sum())], np.r_[p[mal], p[sel]])
+    return m
+
+
 def auc_by_group(y: np.ndarray, p: np.ndarray, groups: np.ndarray) -> dict:
     """AUC within each group, where a feature that only tells the groups apart (e.g. the era) cannot help."""
     m = {}
@@ -170,6 +186,8 @@ def main() -> None:
         "malicious": threshold_at_fpr(p_val[y[idx["val"]] == 0], args.malicious_fpr),
     }
     metrics, p_test = evaluate(model, X, y, rows, idx["test"], thresholds)
+    if spec.get("auc_by_label_group"):
+        metrics.update(auc_by_label_group(y[idx["test"]], p_test, rows, idx["test"]))
 
     groups = np.array([r["group"] for r in rows])
     if args.leave_group_out:

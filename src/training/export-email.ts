@@ -190,6 +190,8 @@ async function main(): Promise<void> {
         feature_names: EMAIL_FEATURE_NAMES,
         sources: file.sources.map((s) => ({ ...s, ...stats[s.name] })),
         sample_cap: sampleCap ?? null,
+        // train.py then also reports spam vs ham, phishing vs ham, and all malicious vs each ham source.
+        auc_by_label_group: true,
         train_params: file.train_params ?? {},
       },
       null,

@@ -64,7 +64,15 @@ describe('models/email/1 metadata', () => {
       ],
     );
     for (const s of meta.training_data) assert.ok(s.license.length > 0 && s.rows > 0, s.name);
-    for (const k of ['roc_auc', 'roc_auc_phishing-pot', 'roc_auc_spamassassin-spam-1', 'roc_auc_spamassassin-spam-2']) {
+    for (const k of [
+      'roc_auc',
+      'roc_auc_phishing-pot',
+      'roc_auc_spamassassin-spam-1',
+      'roc_auc_spamassassin-spam-2',
+      'roc_auc_phish_vs_benign',
+      'roc_auc_spam_vs_benign',
+      'roc_auc_malicious_vs_spamassassin-hard-ham-1',
+    ]) {
       assert.equal(typeof meta.metrics[k], 'number', k);
     }
     assert.ok(meta.metrics.roc_auc >= 0.98, `held-out ROC AUC ${meta.metrics.roc_auc}`);
