@@ -24,12 +24,23 @@ export interface ScoredItem {
   reasons: Reason[];
   enrichment?: Enrichment | undefined;
   error?: PredictError | undefined;
+  /**
+   * The cache entry this exact answer came from or was stored in, so the transport can memoise its
+   * encoding there (`wire`). Anything that derives a different answer from this one must drop it.
+   */
+  cached?: CachedAnswer | undefined;
 }
 
 /** What a model version's cache holds: an item's answer (without its id) in the view it was made for. */
 export interface CachedAnswer {
   view: 'full' | 'compact';
   result: ScoredItem;
+  /**
+   * The transport's encoding of `result` without its id, as a one-byte (latin1) string, set by the
+   * server the first time it sends the answer: a repeat then costs a copy instead of building and
+   * encoding messages. Opaque to the core.
+   */
+  wire?: string;
 }
 
 /** A verdict reached by a rule (allow-list, non-routable address), without running the model. */

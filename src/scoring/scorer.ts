@@ -7,7 +7,8 @@ import { itemError, toPredictError } from '../errors';
 import { detectKind } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
 import type { ModelRepository } from './model-repository';
-import type { AnyPipeline, InputItem, ScoredItem } from './pipeline';
+import type { PredictionCache } from './cache';
+import type { AnyPipeline, CachedAnswer, InputItem, ScoredItem } from './pipeline';
 import { verdictOf } from './verdict';
 
 export type View = 'full' | 'compact';
@@ -40,6 +41,13 @@ function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unkn
   return { id: item.id, indicator: echo(item.value), kind, reasons: [], error: toPredictError(err) };
 }
 
+/** Stores an answer and links it to its entry (see ScoredItem.cached). */
+function remember(cache: PredictionCache<CachedAnswer>, key: string, view: View, result: ScoredItem): void {
+  const entry: CachedAnswer = { view, result };
+  cache.set(key, entry);
+  result.cached = entry;
+}
+
 export function createScorer(opts: ScorerOptions): Scorer {
   const byKind = new Map<IndicatorKind, AnyPipeline>(opts.pipelines.map((p) => [p.kind, p]));
   async function runPipeline(p: AnyPipeline, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
@@ -57,7 +65,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
         const hit = cache!.get(key);
         // A hit answered in the other view is recomputed (a compact entry has no reasons to give).
         if (hit !== undefined && hit.view === view) {
-          out[i] = { ...hit.result, id: item.id };
+          out[i] = { ...hit.result, id: item.id, cached: hit };
           continue;
         }
         keys[i] = key;
@@ -66,7 +74,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
       if (r instanceof Promise) r = await r;
       if (!r.ok) {
         out[i] = { id: item.id, indicator: echo(item.value), kind: p.kind, reasons: [], error: r.error };
-        if (key !== undefined) cache!.set(key, { view, result: out[i]! });
+        if (key !== undefined) remember(cache!, key, view, out[i]!);
         continue;
       }
       parsed[i] = r.value;
@@ -78,7 +86,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
         res.verdict = rule.verdict;
         if (view === 'full') res.reasons.push(...rule.reasons);
         if (!rule.score) {
-          if (key !== undefined) cache!.set(key, { view, result: res });
+          if (key !== undefined) remember(cache!, key, view, res);
           continue;
         }
       }
@@ -88,7 +96,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
 
     if (model === undefined) {
       const err = itemError('MODEL_UNAVAILABLE', `no ready version of model "${p.modelName}"`, { model: p.modelName });
-      for (const i of toScore) if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, error: err };
+      for (const i of toScore) if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, cached: undefined, error: err };
       return out;
     }
     const width = p.featureNames.length;
@@ -113,7 +121,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
         );
       }
       const key = keys[i];
-      if (key !== undefined) cache!.set(key, { view, result: res });
+      if (key !== undefined) remember(cache!, key, view, res);
     }
     return out;
   }
@@ -154,7 +162,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
       idx.forEach((i, j) => {
         let r = results[j] as ScoredItem;
         if (r.error?.reason !== undefined && items[i]!.kind !== undefined && r.error.reason.startsWith('INVALID_')) {
-          r = { ...r, error: itemError('INDICATOR_TYPE_MISMATCH', `${r.error.message} (asserted type ${kind})`, { type: kind }) };
+          r = { ...r, cached: undefined, error: itemError('INDICATOR_TYPE_MISMATCH', `${r.error.message} (asserted type ${kind})`, { type: kind }) };
         }
         out[i] = r;
       });

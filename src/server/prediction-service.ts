@@ -13,8 +13,9 @@ import type { ResultView } from '../gen/threatpredict/v1/prediction';
 import type { IndicatorItem } from '../gen/threatpredict/v1/items';
 import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
 import { toServiceError } from './call-errors';
-import { TYPE_TO_KIND, toPrediction, viewOf } from './convert';
+import { TYPE_TO_KIND, viewOf } from './convert';
 import { serveStream } from './stream';
+import { encodedResponse, encodePredictions } from './wire';
 
 interface BatchRequest<I> {
   items: I[];
@@ -41,14 +42,14 @@ export function createPredictionService(deps: PredictionServiceDeps): Omit<
   }
 
   /** Scores one request message; oversized batches answer every item with the error (streams stay open). */
-  async function scoreRequest(score: (view: View) => Promise<ScoredItem[]>, req: BatchRequest<{ id: string }>) {
+  async function scoreRequest<Res>(score: (view: View) => Promise<ScoredItem[]>, req: BatchRequest<{ id: string }>): Promise<Res> {
     const view = viewOf(req.view);
     if (req.items.length > config.maxBatchItems) {
       const err = tooLarge(req.items.length);
-      return { results: req.items.map((it) => toPrediction({ id: it.id, indicator: '', kind: undefined, reasons: [], error: err }, view)) };
+      const results = req.items.map((it) => ({ id: it.id, indicator: '', kind: undefined, reasons: [], error: err }));
+      return encodedResponse<Res>(encodePredictions(results, view));
     }
-    const results = await score(view);
-    return { results: results.map((r) => toPrediction(r, view)) };
+    return encodedResponse<Res>(encodePredictions(await score(view), view));
   }
 
   function typed<I extends InputItem>(kind: IndicatorKind, toItem: (i: I) => InputItem = (i) => i) {

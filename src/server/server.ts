@@ -14,6 +14,7 @@ import type { Scorer } from '../scoring/scorer';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
 import { addReflection } from './reflection';
+import { withEncodedResponses } from './wire';
 
 // Written by `npm run generate` (buf build): every file of the contract with its imports.
 const DESCRIPTOR_SET = resolve(__dirname, '..', '..', 'src', 'gen', 'threatpredict.binpb');
@@ -41,7 +42,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
   });
-  server.addService(PredictionServiceService, {
+  server.addService(withEncodedResponses(PredictionServiceService), {
     ...createPredictionService({ config, logger, scorer: deps.scorer }),
     ...deps.emails,
   });
