@@ -129,7 +129,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
   async function scoreBatch(kind: IndicatorKind, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
     const p = byKind.get(kind);
     if (p === undefined) {
-      const err = itemError('INDICATOR_TYPE_UNSUPPORTED', `indicators of type ${kind} are recognised but not scored`, { type: kind });
+      const err =
+        kind === 'email_message'
+          ? itemError('INDICATOR_TYPE_UNSUPPORTED', 'raw email messages are scored by PredictEmails (bytes), not by Predict', { type: kind })
+          : itemError('INDICATOR_TYPE_UNSUPPORTED', `indicators of type ${kind} are recognised but not scored`, { type: kind });
       return items.map((it) => ({ id: it.id, indicator: echo(it.value), kind, reasons: [], error: err }));
     }
     try {
