@@ -3,14 +3,17 @@
 # training/evaluation/ONNX export. Usage:
 #   models/training/train.sh domain 1                 # full data from ../shared/data -> models/domain/1
 #   models/training/train.sh domain 1 --sample 3000   # small smoke run (CI), still the same code path
+#   models/training/train.sh domain 2 --sources my-sources.json   # your own data (see domain-sources.json)
 # Environment: DATA=../shared/data, OUT=models (write models/<name>/<version> there), WORK=models/training/.work
 set -euo pipefail
 name=${1:?model name (domain)}; version=${2:?version number}; shift 2
 sample=()
 extra=()
+sources=
 while [ $# -gt 0 ]; do
   case "$1" in
     --sample) sample=(--sample "$2"); shift 2 ;;
+    --sources) sources=$2; shift 2 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
@@ -19,5 +22,6 @@ cd "$root"
 data=${DATA:-../shared/data}
 work=${WORK:-models/training/.work}/$name
 out=${OUT:-models}/$name/$version
-npx tsx "src/training/export-$name.ts" --sources "models/training/$name-sources.json" --data "$data" --out "$work" "${sample[@]}"
+sources=${sources:-models/training/$name-sources.json}
+npx tsx "src/training/export-$name.ts" --sources "$sources" --data "$data" --out "$work" "${sample[@]}"
 python3 models/training/train.py --export "$work" --out "$out" "${extra[@]}"
