@@ -47,7 +47,7 @@ const SETTINGS = {
   geoip: ['THREATPREDICT_GEOIP_DIR', ''],
   'model-versions': ['THREATPREDICT_MODEL_VERSIONS', ''],
   inference: ['THREATPREDICT_INFERENCE', 'worker'],
-  'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '1000000'],
+  'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '100000'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
 } as const;
