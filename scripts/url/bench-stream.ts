@@ -1,7 +1,7 @@
 /**
  * Throughput of StreamPredictUrls over loopback: starts the real server in-process (committed models),
- * sends `batches` messages of `size` distinct real URLs (from ../shared/data/urls, so no answer comes
- * from a cache; 1 in 50 replaced by garbage) with up to `window` messages in flight, and reports items/s
+ * sends `batches` messages of `size` real URLs (from ../shared/data/urls; 1 in 50 replaced by garbage;
+ * the prediction cache off, so every URL is scored) with up to `window` messages in flight, and reports items/s
  * per view. Then the in-process ceiling: the scorer on the same batches without gRPC.
  *
  *   npm run build && node --import tsx scripts/url/bench-stream.ts [batches=60] [size=1000] [window=4]
@@ -82,7 +82,11 @@ async function run(
 const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en-US')} items/s`;
 
 async function main(): Promise<void> {
-  const config = loadConfig(['--listen', '127.0.0.1:0', '--max-batch-items', String(Math.max(size, 1000))], {});
+  // The prediction cache is off: every URL is scored, as for a feed of URLs never seen before.
+  const config = loadConfig(
+    ['--listen', '127.0.0.1:0', '--max-batch-items', String(Math.max(size, 1000)), '--cache-entries', '0'],
+    {},
+  );
   const logger = pino({ level: 'warn' });
   const app = await createApp(config, logger);
   const server = await startServer({

@@ -18,7 +18,7 @@ import {
   urlFeatureIndex,
   urlFeatures,
 } from '../../../src/indicators/url/features';
-import { summarise, weightCounts } from '../../../src/indicators/url/ngram-llr';
+import { forEachBucket, summarise, weightCounts } from '../../../src/indicators/url/ngram-llr';
 import { userContentEntry } from '../../../src/indicators/url/user-content';
 
 function url(raw: string): CanonicalUrl {
@@ -217,6 +217,32 @@ describe('n-gram weights', () => {
     const back = parseUrlAssets(serializeUrlAssets(assets));
     assert.deepEqual([...back.ngram.llr], [...table.llr]);
     assert.equal(back.ngram.bits, 12);
+  });
+
+  it('summarise (inlined hashing) agrees with forEachBucket, which builds the tables', () => {
+    const table = weightCounts(
+      countNgrams(
+        [
+          { host: 'a.test', pathQuery: '/Login/verify.php?x=1', malicious: true },
+          { host: 'b.test', pathQuery: '/blog/', malicious: false },
+        ],
+        10,
+      ),
+      1,
+      1,
+    );
+    for (const [s, part] of [
+      ['/Login/verify.php?x=1', 'path'],
+      ['b.test', 'host'],
+      ['/blo', 'path'],
+    ] as const) {
+      const w: number[] = [];
+      forEachBucket(s, part, table.bits, (b) => w.push(table.llr[b] as number));
+      const got = summarise(table, s, part);
+      assert.equal(got.mean, w.reduce((a, b) => a + b, 0) / w.length, s);
+      assert.equal(got.max, Math.max(...w), s);
+      assert.equal(got.min, Math.min(...w), s);
+    }
   });
 
   it('rejects a table whose size does not match its bits', () => {
