@@ -19,7 +19,7 @@ import {
   secondLevelLabel,
 } from '../indicators/domain/features';
 import { type DomainName, parseDomain } from '../indicators/domain/parse';
-import { readSource, readSourcesFile, type SourceRow } from './sources';
+import { readSource, readSourcesFile, type SourceRow, stableUnit } from './sources';
 import { foldOf, type Split, splitOf } from './split';
 
 const { values: args } = parseArgs({
@@ -64,6 +64,38 @@ for (const spec of specs) {
   }
 }
 for (const k of conflicted) byName.delete(k);
+
+// The benign lists hold registrable domains only, while phishing hosts usually have subdomains: without
+// help the model learns "has a subdomain = malicious" and flags www.bbc.co.uk or docs.github.com. So a
+// seeded half of the benign apex names also appear with one common subdomain label. A variant keeps its
+// parent's site key (same split, no leak) and is its own source, so its false-positive rate is reported.
+const VARIANT_SOURCE = 'benign_subdomain_variants';
+const augment = variantSpec();
+if (augment !== undefined) {
+  stats[VARIANT_SOURCE] = { read: 0, invalid: 0, used: 0 };
+  for (const r of [...byName.values()]) {
+    if (r.malicious || r.name.subdomain !== '' || stableUnit(`variant:${r.name.ascii}`) >= augment.share) continue;
+    const prefix = augment.labels[Math.floor(stableUnit(`prefix:${r.name.ascii}`) * augment.labels.length)]!;
+    const p = parseDomain(`${prefix}.${r.name.ascii}`);
+    stats[VARIANT_SOURCE]!.read++;
+    if (!p.ok || byName.has(p.value.ascii)) continue;
+    byName.set(p.value.ascii, {
+      ...r,
+      value: p.value.ascii,
+      source: VARIANT_SOURCE,
+      rank: 0,
+      name: p.value,
+      split: r.split,
+    });
+  }
+}
+
+function variantSpec(): { share: number; labels: string[] } | undefined {
+  const raw = JSON.parse(readFileSync(args.sources, 'utf8')) as {
+    benign_subdomain_variants?: { share: number; labels: string[] };
+  };
+  return raw.benign_subdomain_variants;
+}
 const rows = [...byName.values()];
 for (const r of rows) stats[r.source]!.used++;
 
@@ -73,7 +105,11 @@ for (const r of rows) stats[r.source]!.used++;
 // Training rows therefore get out-of-fold features (assets from the other folds); validation and test
 // rows, like serving, use the assets learned on the whole training split, which ship with the model.
 const FOLDS = 5;
-const tldStats = new Map(specs.map((s) => [s.name, s.tld_stats !== false]));
+// Variants repeat their parent's TLD: they are not new observations of it.
+const tldStats = new Map([
+  ...specs.map((s) => [s.name, s.tld_stats !== false] as const),
+  [VARIANT_SOURCE, false] as const,
+]);
 const labelled = (r: Row) => ({
   sld: secondLevelLabel(r.name),
   tld: r.name.labels[r.name.labels.length - 1]!,
@@ -109,7 +145,22 @@ writeFileSync(
       model: 'domain',
       features_version: DOMAIN_FEATURES_VERSION,
       feature_names: DOMAIN_FEATURE_NAMES,
-      sources: specs.map((s) => ({ ...s, ...stats[s.name] })),
+      sources: [
+        ...specs.map((s) => ({ ...s, ...stats[s.name] })),
+        ...(augment === undefined
+          ? []
+          : [
+              {
+                name: VARIANT_SOURCE,
+                path: '(derived)',
+                format: 'derived',
+                label: 'benign',
+                license: 'derived from the benign lists above; their terms apply',
+                origin: `a seeded ${augment.share * 100}% of benign apex names, each with one label from benign_subdomain_variants.labels`,
+                ...stats[VARIANT_SOURCE],
+              },
+            ]),
+      ],
       label_conflicts_dropped: conflicted.size,
       sample_cap: sampleCap ?? null,
       out_of_fold_assets: FOLDS,

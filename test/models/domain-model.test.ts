@@ -132,8 +132,18 @@ describe('golden rows: Node reproduces Python', () => {
 });
 
 describe('behaviour with clear margins', () => {
-  it('well-known sites score below the suspicious threshold', async () => {
-    const names = ['google.com', 'wikipedia.org', 'amazon.co.uk', 'github.com', 'microsoft.com', 'bbc.co.uk'];
+  it('well-known sites and their ordinary subdomains score below the suspicious threshold', async () => {
+    const names = [
+      'google.com',
+      'wikipedia.org',
+      'amazon.co.uk',
+      'github.com',
+      'bbc.co.uk',
+      'mail.google.com',
+      'docs.github.com',
+      'en.wikipedia.org',
+      'www.bbc.co.uk',
+    ];
     const p = await predict(featuresOf(names));
     names.forEach((n, i) => {
       assert.ok((p[i] as number) < meta.thresholds.suspicious, `${n}: ${p[i]}`);
@@ -145,6 +155,11 @@ describe('behaviour with clear margins', () => {
     names.forEach((n, i) => {
       assert.ok((p[i] as number) > meta.thresholds.suspicious, `${n}: ${p[i]}`);
     });
+  });
+  it('a brand in the subdomain of another site scores far above the brand itself', async () => {
+    const [abuse, own] = await predict(featuresOf(['paypal.com.evil.net', 'www.paypal.com']));
+    assert.ok((abuse as number) > meta.thresholds.malicious, String(abuse));
+    assert.ok((own as number) < meta.thresholds.suspicious, String(own));
   });
   it('a brand lookalike with phishing words scores above the look-alike-free name', async () => {
     const [phish, plain] = await predict(featuresOf(['paypa1-secure-login-verify.com', 'gardenmarket.com']));
