@@ -1,5 +1,5 @@
 /** Composition root: config -> logger -> models -> server, and signal handling. Nothing else wires. */
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
 import { emailHandlers } from './server/email-handlers';
@@ -7,7 +7,7 @@ import { updateHealth } from './server/health';
 import { startServer } from './server/server';
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(argv);
   } catch (err) {

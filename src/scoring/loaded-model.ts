@@ -99,7 +99,11 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     async release() {
       if (released) return;
       released = true;
-      if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
+      if (active > 0) {
+        await new Promise<void>((resolve) => {
+          onIdle = resolve;
+        });
+      }
       await session.release();
     },
   };

@@ -156,9 +156,9 @@ export function createScorer(opts: ScorerOptions): Scorer {
         out[i] = { id: it.id, indicator: echo(it.value), kind: undefined, reasons: [], error: err };
         continue;
       }
-      let g = groups.get(kind);
-      if (g === undefined) groups.set(kind, (g = []));
-      g.push(i);
+      const g = groups.get(kind);
+      if (g === undefined) groups.set(kind, [i]);
+      else g.push(i);
     }
     for (const [kind, idx] of groups) {
       const results = await scoreBatch(kind, idx.map((i) => items[i] as GenericItem), view);
