@@ -36,11 +36,11 @@ export interface CachedAnswer {
   view: 'full' | 'compact';
   result: ScoredItem;
   /**
-   * The transport's encoding of `result` without its id, as a one-byte (latin1) string, set by the
-   * server the first time it sends the answer: a repeat then costs a copy instead of building and
-   * encoding messages. Opaque to the core.
+   * The transport's encoding of `result` without its id, set by the server the first time it sends
+   * the answer again: a repeat then costs a copy instead of building and encoding messages. Opaque
+   * to the core.
    */
-  wire?: string;
+  wire?: Uint8Array;
 }
 
 /** A verdict reached by a rule (allow-list, non-routable address), without running the model. */

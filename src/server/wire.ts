@@ -6,6 +6,7 @@
  * id instead of building a Prediction and encoding every string of it again. Sensor traffic is mostly
  * repeats, and building plus encoding was most of a cache hit's cost.
  */
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { Prediction } from '../gen/threatpredict/v1/prediction';
 import type { ScoredItem } from '../scoring/pipeline';
@@ -24,75 +25,60 @@ export function encodedResponse<Res>(bytes: Buffer): Res {
   return { [ENCODED]: bytes } as Encoded as Res;
 }
 
+// Shared writers (encoding is synchronous): a fresh writer allocates its buffer on every call.
+const writer = new BinaryWriter();
+const tailWriter = new BinaryWriter();
+
+function utf8Length(s: string): number {
+  if (s.length > 48) return Buffer.byteLength(s, 'utf8');
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
 function varintLength(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
 
-function writeVarint(buf: Buffer, at: number, n: number): number {
-  while (n >= 0x80) {
-    buf[at++] = (n & 0x7f) | 0x80;
-    n >>>= 7;
-  }
-  buf[at++] = n;
-  return at;
-}
-
-/** An answer's Prediction without its id (field 1), as the generated encoder writes it. */
-function tailOf(r: ScoredItem, view: View): Uint8Array {
-  const p = toPrediction(r, view);
-  p.id = '';
-  return Prediction.encode(p).finish();
-}
-
 /**
- * The wire bytes of `{ results: results.map((r) => toPrediction(r, view)) }`. Answers linked to a cache
- * entry of the same view reuse (or, the first time, store) the entry's encoding.
+ * The wire bytes of `{ results: results.map((r) => toPrediction(r, view)) }`. An answer linked to a
+ * cache entry of the same view is written as its id followed by the entry's stored encoding, stored
+ * on the first repeat (a hit is a copy of the entry's result) rather than on the first answer: most
+ * names in a unique-heavy stream never come back, and storing would cost them for nothing.
  */
 export function encodePredictions(results: readonly ScoredItem[], view: View): Buffer {
-  const n = results.length;
-  const tails: (string | Uint8Array)[] = new Array(n);
-  const idBytes: number[] = new Array(n);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
+  try {
+    writeAll(results, view);
+  } catch (err) {
+    writer.finish(); // leave the shared writer empty for the next response
+    throw err;
+  }
+  const bytes = writer.finish();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function writeAll(results: readonly ScoredItem[], view: View): void {
+  for (let i = 0; i < results.length; i++) {
     const r = results[i] as ScoredItem;
     const entry = r.cached !== undefined && r.cached.view === view ? r.cached : undefined;
-    let tail: string | Uint8Array | undefined = entry?.wire;
+    let tail = entry?.wire;
+    if (tail === undefined && entry !== undefined && entry.result !== r) {
+      const p = toPrediction(r, view);
+      p.id = '';
+      tail = Prediction.encode(p, tailWriter).finish();
+      entry.wire = tail;
+    }
     if (tail === undefined) {
-      const bytes = tailOf(r, view);
-      tail = bytes;
-      if (entry !== undefined) {
-        const wire = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-        entry.wire = wire;
-        tail = wire;
-      }
+      writer.uint32(10).fork();
+      Prediction.encode(toPrediction(r, view), writer);
+      writer.join();
+      continue;
     }
-    tails[i] = tail;
-    const idLen = r.id === '' ? 0 : Buffer.byteLength(r.id, 'utf8');
-    idBytes[i] = idLen;
-    const body = (r.id === '' ? 0 : 1 + varintLength(idLen) + idLen) + tail.length;
-    total += 1 + varintLength(body) + body;
-  }
-  const buf = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const r = results[i] as ScoredItem;
-    const tail = tails[i] as string | Uint8Array;
-    const idLen = idBytes[i] as number;
+    const idLen = utf8Length(r.id);
     const idField = r.id === '' ? 0 : 1 + varintLength(idLen) + idLen;
-    buf[at++] = 0x0a;
-    at = writeVarint(buf, at, idField + tail.length);
-    if (idField > 0) {
-      buf[at++] = 0x0a;
-      at = writeVarint(buf, at, idLen);
-      at += buf.write(r.id, at, idLen, 'utf8');
-    }
-    if (typeof tail === 'string') at += buf.write(tail, at, tail.length, 'latin1');
-    else {
-      buf.set(tail, at);
-      at += tail.length;
-    }
+    writer.uint32(10).uint32(idField + tail.length);
+    if (idField > 0) writer.uint32(10).string(r.id);
+    writer.raw(tail);
   }
-  return buf;
 }
 
 /**

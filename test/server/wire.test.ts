@@ -56,19 +56,23 @@ describe('encodePredictions', () => {
     });
 
     it(`reuses a cache entry's encoding with each item's own id (${view})`, () => {
-      const entry: CachedAnswer = { view, result: scored };
+      const entry: CachedAnswer = { view, result: { ...scored } };
+      entry.result.cached = entry;
+      assert.deepEqual(encodePredictions([entry.result], view), generated([entry.result], view));
+      assert.equal(entry.wire, undefined, 'a fresh answer is not stored: most are never asked again');
       const first = [{ ...scored, id: 'first', cached: entry }];
       assert.deepEqual(encodePredictions(first, view), generated(first, view));
-      assert.equal(typeof entry.wire, 'string', 'the first send stores the encoding');
+      assert.notEqual(entry.wire as unknown, undefined, 'the first repeat stores the encoding');
       const repeats = ids.map((id) => ({ ...scored, id, cached: entry }));
       assert.deepEqual(encodePredictions(repeats, view), generated(repeats, view));
     });
   }
 
   it('ignores an entry made for the other view (and leaves its encoding alone)', () => {
-    const entry: CachedAnswer = { view: 'compact', result: scored, wire: 'not used' };
+    const unused = new Uint8Array([1, 2, 3]);
+    const entry: CachedAnswer = { view: 'compact', result: scored, wire: unused };
     const items = [{ ...scored, cached: entry }];
     assert.deepEqual(encodePredictions(items, 'full'), generated(items, 'full'));
-    assert.equal(entry.wire, 'not used');
+    assert.equal(entry.wire, unused);
   });
 });
