@@ -75,6 +75,11 @@ export interface Pipeline<P, A = unknown> {
   enrich(p: P): Enrichment | undefined;
   decide?(p: P): RuleDecision | undefined;
   features(p: P, assets: A, out: Float32Array, offset: number): void;
+  /**
+   * A verdict the item must get at least, whatever the model says, read off its feature row (cheap:
+   * it runs for every scored item, in both views). E.g. a brand lookalike is at least suspicious.
+   */
+  verdictFloor?(p: P, row: Float32Array): Verdict | undefined;
   /** Reasons for a model score, from the item and its feature row. */
   explain(p: P, row: Float32Array, score: number, meta: ModelMetadata): Reason[];
 }

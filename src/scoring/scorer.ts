@@ -9,7 +9,7 @@ import type { IndicatorKind, Reason } from '../indicators/types';
 import type { ModelRepository } from './model-repository';
 import type { PredictionCache } from './cache';
 import type { AnyPipeline, CachedAnswer, InputItem, ScoredItem } from './pipeline';
-import { verdictOf } from './verdict';
+import { VERDICT_RANK, verdictOf } from './verdict';
 
 export type View = 'full' | 'compact';
 
@@ -111,7 +111,16 @@ export function createScorer(opts: ScorerOptions): Scorer {
       const score = scores[j] as number;
       res.score = score;
       res.model = ref;
-      res.verdict ??= verdictOf(score, model.metadata.thresholds);
+      if (res.verdict === undefined) {
+        res.verdict = verdictOf(score, model.metadata.thresholds);
+        const floor = p.verdictFloor?.(parsed[i], features.subarray(j * width, (j + 1) * width));
+        if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
+          res.verdict = floor;
+          if (view === 'full') {
+            res.reasons.push({ code: 'VERDICT_RAISED', message: `raised to ${floor} by a rule (see the other reasons)`, weight: 0 });
+          }
+        }
+      }
       if (view === 'full') {
         const row = features.subarray(j * width, (j + 1) * width);
         const why: Reason[] = p.explain(parsed[i], row, score, model.metadata);

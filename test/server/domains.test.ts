@@ -73,11 +73,18 @@ describe('PredictDomains', () => {
     for (const r of res.results) {
       if (r.score === undefined) continue;
       assert.ok(r.score >= 0 && r.score <= 1);
-      assert.equal(r.verdict, verdictFor(r.score), `${r.indicator} ${r.score}`);
+      if (r.reasons.some((x) => x.code === 'VERDICT_RAISED')) {
+        assert.ok(r.verdict > verdictFor(r.score), `${r.indicator}: raised above the model's verdict`);
+      } else {
+        assert.equal(r.verdict, verdictFor(r.score), `${r.indicator} ${r.score}`);
+      }
       assert.deepEqual(r.model, { name: 'domain', version });
       assert.equal(r.type, IndicatorType.INDICATOR_TYPE_DOMAIN);
     }
     assert.ok((res.results[0]?.score ?? 0) > (res.results[3]?.score ?? 1), 'the brand+keyword name scores above an ordinary one');
+    // A close brand lookalike is at least suspicious, whatever the model says (policy in pipelines/domain.ts).
+    assert.ok((res.results[4]?.verdict ?? 0) >= Verdict.VERDICT_SUSPICIOUS, 'go0gle.com is at least suspicious');
+    assert.ok(res.results[4]?.reasons.some((x) => x.code === 'BRAND_LOOKALIKE'));
   });
 
   it('returns compact results without reasons, enrichment or the indicator echo', async () => {

@@ -10,7 +10,7 @@ import {
   domainFeatures,
 } from '../../indicators/domain/features';
 import { type DomainName, parseDomain } from '../../indicators/domain/parse';
-import type { DomainEnrichment } from '../../indicators/types';
+import type { DomainEnrichment, Verdict } from '../../indicators/types';
 import type { Pipeline } from '../pipeline';
 
 export function domainEnrichment(d: DomainName): DomainEnrichment {
@@ -24,6 +24,21 @@ export function domainEnrichment(d: DomainName): DomainEnrichment {
     privateSuffix: d.privateSuffix,
     sharedHostingPlatform: d.sharedHostingPlatform || d.privateSuffix,
   };
+}
+
+const BRAND_DISTANCE = DOMAIN_FEATURE_NAMES.indexOf('brand_distance');
+const BRAND_EXACT = DOMAIN_FEATURE_NAMES.indexOf('brand_exact_sld');
+const MIXED_SCRIPT = DOMAIN_FEATURE_NAMES.indexOf('mixed_script');
+
+/**
+ * Policy: a close lookalike of a brand (edit distance 1-2 after folding homoglyphs, not the brand's own
+ * name) or a label mixing Latin and non-Latin letters is at least suspicious. The benign training data
+ * has few such names and phishing feeds list few of them, so the model alone under-rates them.
+ */
+export function domainVerdictFloor(row: Float32Array): Verdict | undefined {
+  const distance = row[BRAND_DISTANCE] as number;
+  if ((distance >= 1 && distance <= 2 && row[BRAND_EXACT] === 0) || row[MIXED_SCRIPT] === 1) return 'suspicious';
+  return undefined;
 }
 
 /** The parts every pipeline scored by the domain model shares (domains, email addresses). */
@@ -51,5 +66,6 @@ export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {
     };
   },
   features: domainFeatures,
+  verdictFloor: (_d, row) => domainVerdictFloor(row),
   explain: (d, row) => explainDomain(d, row),
 };
