@@ -18,8 +18,12 @@ try {
   execFileSync('node_modules/.bin/buf', ['generate', '--template', template], { stdio: 'inherit' });
   // The descriptor set that server reflection serves (it carries the well-known types too).
   execFileSync('node_modules/.bin/buf', ['build', '-o', join(out, 'threatpredict.binpb')], { stdio: 'inherit' });
-  const want = files(out).map((f) => relative(out, f)).sort();
-  const have = files('src/gen').map((f) => relative('src/gen', f)).sort();
+  const want = files(out)
+    .map((f) => relative(out, f))
+    .sort();
+  const have = files('src/gen')
+    .map((f) => relative('src/gen', f))
+    .sort();
   const problems = [];
   for (const f of new Set([...want, ...have])) {
     if (!want.includes(f)) problems.push(`src/gen/${f} is not generated from proto/ (remove it)`);

@@ -4,20 +4,20 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import { createParsePool, type ParsePool } from './indicators/email/parse-pool';
 import type { GeoLookup } from './indicators/ip/geo';
 import { openConfiguredGeo } from './indicators/ip/geo-config';
+import { createEmailScorer, type EmailScorer } from './scoring/email-scorer';
 import { createInlineBackend, createWorkerBackend } from './scoring/inference-pool';
 import { createModelRepository, type ModelRepository } from './scoring/model-repository';
-import { watchRepository } from './scoring/watch';
 import type { AnyPipeline } from './scoring/pipeline';
 import { domainPipeline } from './scoring/pipelines/domain';
-import { emailAddressPipeline } from './scoring/pipelines/email-address';
-import { urlPipeline } from './scoring/pipelines/url';
-import { ipPipeline } from './scoring/pipelines/ip';
-import { createScorer, type Scorer } from './scoring/scorer';
-import { createParsePool, type ParsePool } from './indicators/email/parse-pool';
-import { createEmailScorer, type EmailScorer } from './scoring/email-scorer';
 import { emailPipeline } from './scoring/pipelines/email';
+import { emailAddressPipeline } from './scoring/pipelines/email-address';
+import { ipPipeline } from './scoring/pipelines/ip';
+import { urlPipeline } from './scoring/pipelines/url';
+import { createScorer, type Scorer } from './scoring/scorer';
+import { watchRepository } from './scoring/watch';
 
 export interface App {
   config: Config;

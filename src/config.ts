@@ -71,7 +71,10 @@ function bool(name: string, raw: string): boolean {
 /** `domain=1,url=2` -> Map; a version of 0 means newest. */
 function pins(raw: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-z][a-z0-9_-]*)=(\d+)$/.exec(part);
     if (m === null) throw new ConfigError(`model versions must look like "domain=1,url=2", got "${part}"`);
     out.set(m[1] as string, Number(m[2]));
@@ -80,7 +83,8 @@ function pins(raw: string): Map<string, number> {
 }
 
 function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
 }
 
@@ -99,7 +103,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(listen);
   if (m === null || Number(m[2]) > 65535) throw new ConfigError(`listen must be HOST:PORT, got "${listen}"`);
   const logLevel = get('log-level');
-  if (!LEVELS.includes(logLevel)) throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
+  if (!LEVELS.includes(logLevel))
+    throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
   return Object.freeze({
     listen,
     modelsDir: resolve(get('models')),

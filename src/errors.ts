@@ -25,7 +25,10 @@ export type GrpcCodeName = keyof typeof GrpcCode;
 export const ERROR_CATALOGUE = {
   INDICATOR_EMPTY: ['INVALID_ARGUMENT', 'The item value is empty or only white space.'],
   INDICATOR_TOO_LONG: ['INVALID_ARGUMENT', 'The item value is longer than the configured maximum for its type.'],
-  INDICATOR_TYPE_UNKNOWN: ['INVALID_ARGUMENT', 'The value is not a domain, URL, IP address, email address or file hash.'],
+  INDICATOR_TYPE_UNKNOWN: [
+    'INVALID_ARGUMENT',
+    'The value is not a domain, URL, IP address, email address or file hash.',
+  ],
   INDICATOR_TYPE_MISMATCH: ['INVALID_ARGUMENT', 'The value does not parse as the type the caller asserted.'],
   INDICATOR_TYPE_UNSUPPORTED: ['UNIMPLEMENTED', 'The type is recognised (e.g. a file hash) but no model scores it.'],
   INVALID_DOMAIN: ['INVALID_ARGUMENT', 'The value is not a valid domain name; the message says which rule it breaks.'],
@@ -39,7 +42,10 @@ export const ERROR_CATALOGUE = {
   MODEL_UNAVAILABLE: ['UNAVAILABLE', 'No ready model version can score this type right now.'],
   MODEL_NOT_FOUND: ['NOT_FOUND', 'No model of that name is in the repository.'],
   MODEL_VERSION_NOT_FOUND: ['NOT_FOUND', 'A pin names a model or version that is not in the repository.'],
-  ADMIN_RPC_DISABLED: ['PERMISSION_DENIED', 'Admin RPCs (ReloadModels) are disabled; start the server with --admin-rpc true.'],
+  ADMIN_RPC_DISABLED: [
+    'PERMISSION_DENIED',
+    'Admin RPCs (ReloadModels) are disabled; start the server with --admin-rpc true.',
+  ],
   DEADLINE_EXCEEDED: ['DEADLINE_EXCEEDED', 'The call deadline passed before the answer was ready.'],
   INTERNAL: ['INTERNAL', 'An unexpected server error; the cause is logged, not sent.'],
 } as const satisfies Record<string, readonly [GrpcCodeName, string]>;

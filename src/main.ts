@@ -1,6 +1,7 @@
 /** Composition root: config -> logger -> models -> server, and signal handling. Nothing else wires. */
-import { type Config, ConfigError, loadConfig } from './config';
+
 import { createApp } from './app';
+import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { emailHandlers } from './server/email-handlers';
 import { updateHealth } from './server/health';
@@ -19,9 +20,18 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, logger);
-  const server = await startServer({ config, logger, scorer: app.scorer, repository: app.repository, emails: emailHandlers(app) });
+  const server = await startServer({
+    config,
+    logger,
+    scorer: app.scorer,
+    repository: app.repository,
+    emails: emailHandlers(app),
+  });
   const ready = updateHealth(server.health, app.repository);
-  logger.info({ models: app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`) }, ready ? 'serving' : 'not serving: a model is missing');
+  logger.info(
+    { models: app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`) },
+    ready ? 'serving' : 'not serving: a model is missing',
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -9,7 +9,10 @@ const run = promisify(execFile);
 
 it('scores arguments in-process and prints one JSON line per indicator', async () => {
   const { stdout } = await run('node', [BIN, 'predict', 'go0gle.com', 'google.com'], { timeout: 60_000 });
-  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 2);
   assert.equal(lines[0].id, '1');
   assert.equal(lines[0].indicator, 'go0gle.com');
@@ -28,14 +31,14 @@ it('reads stdin, reports bad items readably and exits 1 when any item failed', a
     stdout += d;
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(code, 1);
   assert.equal(lines.length, 2, 'blank lines are skipped');
   assert.equal(lines[0].indicator, undefined, 'compact results carry no indicator echo');
-  assert.deepEqual(
-    { code: lines[1].error.code, reason: lines[1].error.reason },
-    { code: 3, reason: 'INVALID_DOMAIN' },
-  );
+  assert.deepEqual({ code: lines[1].error.code, reason: lines[1].error.reason }, { code: 3, reason: 'INVALID_DOMAIN' });
 });
 
 it('prints usage and exits 2 for an unknown command', async () => {

@@ -28,7 +28,10 @@ describe('loadConfig', () => {
   ];
   for (const [argv, env, message] of bad) {
     it(`refuses ${JSON.stringify(argv)} ${JSON.stringify(env)} with a clear message`, () => {
-      assert.throws(() => loadConfig(argv, env), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+      assert.throws(
+        () => loadConfig(argv, env),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      );
     });
   }
 });

@@ -11,8 +11,12 @@ import type { PredictEmailsRequest, PredictEmailsResponse } from '../../src/gen/
 import { decodeRawEmail } from '../../src/scoring/pipelines/email';
 import { call, startTestServer } from '../../test/helpers/server';
 
-const { values } = parseArgs({ options: { batches: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '1' } } });
-const golden = JSON.parse(readFileSync(join(__dirname, '../../models/email/1/golden.json'), 'utf8')) as { rows: { indicator: string }[] };
+const { values } = parseArgs({
+  options: { batches: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '1' } },
+});
+const golden = JSON.parse(readFileSync(join(__dirname, '../../models/email/1/golden.json'), 'utf8')) as {
+  rows: { indicator: string }[];
+};
 const messages = golden.rows.map((r) => decodeRawEmail(r.indicator)!);
 
 async function main(): Promise<void> {
@@ -21,7 +25,8 @@ async function main(): Promise<void> {
   const batch = Array.from({ length: 50 }, (_, i) => ({ id: String(i), value: messages[i % messages.length]! }));
   const bytes = batch.reduce((n, b) => n + b.value.length, 0);
   const req: PredictEmailsRequest = { items: batch, view: 0 };
-  const run = () => call<PredictEmailsRequest, PredictEmailsResponse>(srv.predictions.predictEmails.bind(srv.predictions), req);
+  const run = () =>
+    call<PredictEmailsRequest, PredictEmailsResponse>(srv.predictions.predictEmails.bind(srv.predictions), req);
   await run(); // warm-up: workers, sessions
   const batches = Number(values.batches);
   const inFlight = Number(values['in-flight']);

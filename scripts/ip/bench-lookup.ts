@@ -16,9 +16,11 @@ function randomAddresses(version: 4 | 6): string[] {
     const text =
       version === 4
         ? Array.from({ length: 4 }, () => Math.floor(Math.random() * 256)).join('.')
-        : `2${Math.floor(Math.random() * 0x1000).toString(16).padStart(3, '0')}:${Array.from({ length: 7 }, () =>
-            Math.floor(Math.random() * 0x10000).toString(16),
-          ).join(':')}`;
+        : `2${Math.floor(Math.random() * 0x1000)
+            .toString(16)
+            .padStart(3, '0')}:${Array.from({ length: 7 }, () => Math.floor(Math.random() * 0x10000).toString(16)).join(
+            ':',
+          )}`;
     const parsed = parseIp(text);
     if (parsed.ok && parsed.value.globallyRoutable) out.push(text);
   }
@@ -30,7 +32,11 @@ function time(label: string, n: number, run: () => void): void {
   const start = process.hrtime.bigint();
   run();
   const ns = Number(process.hrtime.bigint() - start);
-  console.log(`${label.padEnd(28)} ${(ns / n / 1000).toFixed(2).padStart(7)} us/call  ${Math.round(n / (ns / 1e9)).toLocaleString('en-US').padStart(11)} /s`);
+  console.log(
+    `${label.padEnd(28)} ${(ns / n / 1000).toFixed(2).padStart(7)} us/call  ${Math.round(n / (ns / 1e9))
+      .toLocaleString('en-US')
+      .padStart(11)} /s`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -41,7 +47,9 @@ async function main(): Promise<void> {
   const openMs = Number(process.hrtime.bigint() - opened) / 1e6;
   gc?.();
   const mem = process.memoryUsage();
-  console.log(`open bundled databases: ${openMs.toFixed(0)} ms; rss ${mb(mem.rss)}, heap ${mb(mem.heapUsed)}, buffers ${mb(mem.arrayBuffers)}`);
+  console.log(
+    `open bundled databases: ${openMs.toFixed(0)} ms; rss ${mb(mem.rss)}, heap ${mb(mem.heapUsed)}, buffers ${mb(mem.arrayBuffers)}`,
+  );
   const hosting = createHostingLookup();
 
   for (const version of [4, 6] as const) {

@@ -91,7 +91,9 @@ const index = new Map(providers.map((p, i) => [p, i]));
 // Rank 0 = most IPv4 addresses; IPv6 sizes are astronomically skewed by a few /32s, so IPv4 decides.
 const space = new Map<string, bigint>(providers.map((p) => [p, 0n]));
 for (const p of byVersion.get(4) ?? []) space.set(p.provider, (space.get(p.provider) ?? 0n) + p.end - p.start + 1n);
-const byspace = [...providers].sort((a, b) => Number((space.get(b) ?? 0n) - (space.get(a) ?? 0n)) || a.localeCompare(b));
+const byspace = [...providers].sort(
+  (a, b) => Number((space.get(b) ?? 0n) - (space.get(a) ?? 0n)) || a.localeCompare(b),
+);
 const rank = new Map(byspace.map((p, i) => [p, i]));
 const v4 = flatten(byVersion.get(4) ?? [], rank);
 const v6 = flatten(byVersion.get(6) ?? [], rank);

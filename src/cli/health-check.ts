@@ -7,7 +7,11 @@ import { loadSync } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
 
 type HealthClient = {
-  check(req: { service: string }, opts: { deadline: number }, cb: (err: Error | null, res?: { status: string }) => void): void;
+  check(
+    req: { service: string },
+    opts: { deadline: number },
+    cb: (err: Error | null, res?: { status: string }) => void,
+  ): void;
   close(): void;
 };
 

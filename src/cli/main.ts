@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import { credentials } from '@grpc/grpc-js';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
+import { Model, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
 import { IndicatorType, Prediction, ResultView } from '../gen/threatpredict/v1/prediction';
 import { PredictionServiceClient, type PredictResponse } from '../gen/threatpredict/v1/prediction_service';
-import { Model, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
 import { createLogger } from '../logger';
 import { main as serve } from '../main';
 import { errorInfoOf, TYPE_TO_KIND, toPrediction } from '../server/convert';
@@ -37,7 +37,10 @@ type Score = (values: string[]) => Promise<Prediction[]>;
 
 async function inProcess(type: IndicatorType, view: ResultView): Promise<{ score: Score; close(): Promise<void> }> {
   const config = loadConfig([], process.env);
-  const app = await createApp(config, createLogger(process.env.THREATPREDICT_LOG_LEVEL ?? 'warn', process.stderr as never));
+  const app = await createApp(
+    config,
+    createLogger(process.env.THREATPREDICT_LOG_LEVEL ?? 'warn', process.stderr as never),
+  );
   const v = view === ResultView.RESULT_VIEW_COMPACT ? 'compact' : 'full';
   return {
     score: async (values) => {
@@ -115,21 +118,27 @@ async function predict(argv: string[]): Promise<number> {
 }
 
 async function models(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { server: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { server: { type: 'string' } },
+  });
   const [action, name, version] = positionals;
   const client = new ModelServiceClient(values.server ?? '127.0.0.1:50051', credentials.createInsecure());
-  const done = (resolve: (n: number) => void, reject: (e: Error) => void) => (err: Error | null, res?: { models: Model[] }) => {
-    if (err) return reject(err);
-    for (const m of res?.models ?? []) process.stdout.write(`${JSON.stringify(Model.toJSON(m))}\n`);
-    resolve(0);
-  };
+  const done =
+    (resolve: (n: number) => void, reject: (e: Error) => void) => (err: Error | null, res?: { models: Model[] }) => {
+      if (err) return reject(err);
+      for (const m of res?.models ?? []) process.stdout.write(`${JSON.stringify(Model.toJSON(m))}\n`);
+      resolve(0);
+    };
   try {
     return await new Promise<number>((resolve, reject) => {
       if (action === 'list') client.listModels({}, done(resolve, reject));
       else if (action === 'reload') client.reloadModels({ pins: [] }, done(resolve, reject));
       else if (action === 'pin' && name !== undefined && version !== undefined && /^[1-9][0-9]*$/.test(version)) {
         client.reloadModels({ pins: [{ name, version: Number(version) }] }, done(resolve, reject));
-      } else if (action === 'unpin' && name !== undefined) client.reloadModels({ pins: [{ name, version: 0 }] }, done(resolve, reject));
+      } else if (action === 'unpin' && name !== undefined)
+        client.reloadModels({ pins: [{ name, version: 0 }] }, done(resolve, reject));
       else reject(new Error(`usage: threatpredict models list|reload|pin NAME VERSION|unpin NAME`));
     });
   } finally {

@@ -4,14 +4,7 @@
  */
 import type { PredictError } from '../errors';
 
-export type IndicatorKind =
-  | 'domain'
-  | 'url'
-  | 'ip'
-  | 'email_address'
-  | 'email_message'
-  | 'file_hash'
-  | 'crypto_wallet';
+export type IndicatorKind = 'domain' | 'url' | 'ip' | 'email_address' | 'email_message' | 'file_hash' | 'crypto_wallet';
 
 export type Verdict = 'benign' | 'suspicious' | 'malicious';
 

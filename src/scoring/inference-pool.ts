@@ -5,8 +5,9 @@
  * small unary calls share a model run. `inline` runs on the calling thread (simplest; for
  * comparison in the benchmark and for one-shot CLI use).
  */
-import * as ort from 'onnxruntime-node';
+
 import type { Worker } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
 import { siblingFile, startWorker } from '../worker-file';
 import type { WorkerReply, WorkerRequest } from './inference-protocol';
 
@@ -104,7 +105,8 @@ export function createWorkerBackend(): InferenceBackend {
         while (queue.length > 0) {
           let rows = 0;
           let take = 0;
-          while (take < queue.length && (take === 0 || rows + queue[take]!.rows <= MAX_COALESCED_ROWS)) rows += queue[take++]!.rows;
+          while (take < queue.length && (take === 0 || rows + queue[take]!.rows <= MAX_COALESCED_ROWS))
+            rows += queue[take++]!.rows;
           const group = queue.splice(0, take);
           const features = new Float32Array(rows * spec.width);
           let at = 0;
@@ -113,12 +115,23 @@ export function createWorkerBackend(): InferenceBackend {
             at += p.rows * spec.width;
           }
           const reply = await request(
-            { type: 'run', id: nextId++, session, features, rows, width: spec.width, input: spec.input, output: spec.output, positive: spec.positive },
+            {
+              type: 'run',
+              id: nextId++,
+              session,
+              features,
+              rows,
+              width: spec.width,
+              input: spec.input,
+              output: spec.output,
+              positive: spec.positive,
+            },
             [features.buffer as ArrayBuffer],
           );
           let offset = 0;
           for (const p of group) {
-            if (reply.ok && reply.probabilities !== undefined) p.resolve(reply.probabilities.slice(offset, offset + p.rows));
+            if (reply.ok && reply.probabilities !== undefined)
+              p.resolve(reply.probabilities.slice(offset, offset + p.rows));
             else p.reject(new Error(reply.ok ? 'inference returned nothing' : reply.error));
             offset += p.rows;
           }

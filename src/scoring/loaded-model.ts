@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createPredictionCache, type PredictionCache } from './cache';
 import { createInlineBackend, type InferenceBackend } from './inference-pool';
 import { type ModelMetadata, parseMetadata } from './metadata';
-import { createPredictionCache, type PredictionCache } from './cache';
 import type { AnyPipeline, CachedAnswer } from './pipeline';
 
 export interface LoadedModel {

@@ -124,7 +124,10 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
     const status: ModelStatus = { name, serving: prev?.serving, pin, versions };
     if (chosen === undefined && prev?.serving !== undefined) {
       // Nothing acceptable under the policy: keep serving what serves now, and say why.
-      opts.logger.error({ model: name, pin, serving: prev.serving.version }, 'no version satisfies the policy; keeping the serving one');
+      opts.logger.error(
+        { model: name, pin, serving: prev.serving.version },
+        'no version satisfies the policy; keeping the serving one',
+      );
       if (!versions.some((v) => v.model === prev.serving)) {
         // The serving version's folder disappeared or changed: keep it loaded until something replaces it.
         const kept = [...(prev.versions ?? [])].find((v) => v.model === prev.serving);
@@ -141,7 +144,10 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
     }
     models.set(name, status);
     if (status.serving !== prev?.serving) {
-      opts.logger.info({ model: name, from: prev?.serving?.version, to: status.serving?.version }, 'serving version swapped');
+      opts.logger.info(
+        { model: name, from: prev?.serving?.version, to: status.serving?.version },
+        'serving version swapped',
+      );
     }
     // Versions gone from disk are released a little later (a batch may hold one between choosing it and
     // running it), and then only once their in-flight runs finish.

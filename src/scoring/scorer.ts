@@ -6,8 +6,8 @@
 import { itemError, toPredictError } from '../errors';
 import { detectKind } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
-import type { ModelRepository } from './model-repository';
 import type { PredictionCache } from './cache';
+import type { ModelRepository } from './model-repository';
 import type { AnyPipeline, CachedAnswer, InputItem, ScoredItem } from './pipeline';
 import { VERDICT_RANK, verdictOf } from './verdict';
 
@@ -96,7 +96,8 @@ export function createScorer(opts: ScorerOptions): Scorer {
 
     if (model === undefined) {
       const err = itemError('MODEL_UNAVAILABLE', `no ready version of model "${p.modelName}"`, { model: p.modelName });
-      for (const i of toScore) if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, cached: undefined, error: err };
+      for (const i of toScore)
+        if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, cached: undefined, error: err };
       return out;
     }
     const width = p.featureNames.length;
@@ -117,7 +118,11 @@ export function createScorer(opts: ScorerOptions): Scorer {
         if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
           res.verdict = floor;
           if (view === 'full') {
-            res.reasons.push({ code: 'VERDICT_RAISED', message: `raised to ${floor} by a rule (see the other reasons)`, weight: 0 });
+            res.reasons.push({
+              code: 'VERDICT_RAISED',
+              message: `raised to ${floor} by a rule (see the other reasons)`,
+              weight: 0,
+            });
           }
         }
       }
@@ -140,8 +145,14 @@ export function createScorer(opts: ScorerOptions): Scorer {
     if (p === undefined) {
       const err =
         kind === 'email_message'
-          ? itemError('INDICATOR_TYPE_UNSUPPORTED', 'raw email messages are scored by PredictEmails (bytes), not by Predict', { type: kind })
-          : itemError('INDICATOR_TYPE_UNSUPPORTED', `indicators of type ${kind} are recognised but not scored`, { type: kind });
+          ? itemError(
+              'INDICATOR_TYPE_UNSUPPORTED',
+              'raw email messages are scored by PredictEmails (bytes), not by Predict',
+              { type: kind },
+            )
+          : itemError('INDICATOR_TYPE_UNSUPPORTED', `indicators of type ${kind} are recognised but not scored`, {
+              type: kind,
+            });
       return items.map((it) => ({ id: it.id, indicator: echo(it.value), kind, reasons: [], error: err }));
     }
     try {
@@ -159,9 +170,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
       const it = items[i] as GenericItem;
       const kind = it.kind ?? detectKind(it.value);
       if (kind === undefined) {
-        const err = it.value.trim() === ''
-          ? itemError('INDICATOR_EMPTY', 'indicator is empty')
-          : itemError('INDICATOR_TYPE_UNKNOWN', 'not a domain, URL, IP address, email address or file hash');
+        const err =
+          it.value.trim() === ''
+            ? itemError('INDICATOR_EMPTY', 'indicator is empty')
+            : itemError('INDICATOR_TYPE_UNKNOWN', 'not a domain, URL, IP address, email address or file hash');
         out[i] = { id: it.id, indicator: echo(it.value), kind: undefined, reasons: [], error: err };
         continue;
       }
@@ -170,11 +182,19 @@ export function createScorer(opts: ScorerOptions): Scorer {
       else g.push(i);
     }
     for (const [kind, idx] of groups) {
-      const results = await scoreBatch(kind, idx.map((i) => items[i] as GenericItem), view);
+      const results = await scoreBatch(
+        kind,
+        idx.map((i) => items[i] as GenericItem),
+        view,
+      );
       idx.forEach((i, j) => {
         let r = results[j] as ScoredItem;
         if (r.error?.reason !== undefined && items[i]!.kind !== undefined && r.error.reason.startsWith('INVALID_')) {
-          r = { ...r, cached: undefined, error: itemError('INDICATOR_TYPE_MISMATCH', `${r.error.message} (asserted type ${kind})`, { type: kind }) };
+          r = {
+            ...r,
+            cached: undefined,
+            error: itemError('INDICATOR_TYPE_MISMATCH', `${r.error.message} (asserted type ${kind})`, { type: kind }),
+          };
         }
         out[i] = r;
       });

@@ -1,8 +1,8 @@
 /** Call-level errors as gRPC statuses, with the google.rpc.Status (and its ErrorInfo) in the trailers. */
-import { Metadata, type ServiceError, status as grpcStatus } from '@grpc/grpc-js';
+import { type status as grpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { Status } from '../gen/google/rpc/status';
 import { PredictError, toPredictError } from '../errors';
+import { Status } from '../gen/google/rpc/status';
 import { toStatus } from './convert';
 
 export function toServiceError(err: unknown, logger: Logger): Partial<ServiceError> {

@@ -1,14 +1,10 @@
 /** Core results -> protobuf messages. The only place that knows both shapes. */
+
+import { ERROR_DOMAIN, type PredictError } from '../errors';
 import { Any } from '../gen/google/protobuf/any';
 import { ErrorInfo } from '../gen/google/rpc/error_details';
 import type { Status } from '../gen/google/rpc/status';
-import {
-  IndicatorType,
-  type Prediction,
-  Verdict as PbVerdict,
-  ResultView,
-} from '../gen/threatpredict/v1/prediction';
-import { ERROR_DOMAIN, type PredictError } from '../errors';
+import { IndicatorType, Verdict as PbVerdict, type Prediction, ResultView } from '../gen/threatpredict/v1/prediction';
 import type { IndicatorKind, Verdict } from '../indicators/types';
 import type { ScoredItem } from '../scoring/pipeline';
 import type { View } from '../scoring/scorer';

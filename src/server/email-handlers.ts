@@ -6,14 +6,6 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { App } from '../app';
 import { PredictError } from '../errors';
-import {
-  DEFAULT_EMAIL_LIMITS,
-  type EmailLimits,
-  type ParsedEmail,
-  type ParsedMessage as CoreMessage,
-} from '../indicators/email/types';
-import type { EmailResult } from '../scoring/email-scorer';
-import type { View } from '../scoring/scorer';
 import type { Attachment, EmailPrediction, ParsedMessage } from '../gen/threatpredict/v1/email';
 import type { EmailItem } from '../gen/threatpredict/v1/items';
 import { Verdict as PbVerdict, type ResultView } from '../gen/threatpredict/v1/prediction';
@@ -22,6 +14,14 @@ import type {
   PredictEmailsResponse,
   PredictionServiceServer,
 } from '../gen/threatpredict/v1/prediction_service';
+import {
+  type ParsedMessage as CoreMessage,
+  DEFAULT_EMAIL_LIMITS,
+  type EmailLimits,
+  type ParsedEmail,
+} from '../indicators/email/types';
+import type { EmailResult } from '../scoring/email-scorer';
+import type { View } from '../scoring/scorer';
 import { toServiceError } from './call-errors';
 import { toPrediction, toStatus, viewOf } from './convert';
 import { serveStream } from './stream';

@@ -2,11 +2,7 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { PredictError } from '../errors';
-import {
-  type Model,
-  type ModelServiceServer,
-  ModelVersionState,
-} from '../gen/threatpredict/v1/model_service';
+import { type Model, type ModelServiceServer, ModelVersionState } from '../gen/threatpredict/v1/model_service';
 import type { ModelRepository, ModelStatus, VersionState } from '../scoring/model-repository';
 import { toServiceError } from './call-errors';
 
@@ -56,20 +52,36 @@ export function createModelService({ repository, logger, adminRpc }: ModelServic
   const getModel: handleUnaryCall<{ name: string }, { model?: Model }> = (call, callback) => {
     const found = repository.list().find((m) => m.name === call.request.name);
     if (found === undefined) {
-      callback(toServiceError(new PredictError('MODEL_NOT_FOUND', `no model named "${call.request.name}"`, { name: call.request.name }), logger));
+      callback(
+        toServiceError(
+          new PredictError('MODEL_NOT_FOUND', `no model named "${call.request.name}"`, { name: call.request.name }),
+          logger,
+        ),
+      );
       return;
     }
     callback(null, { model: toModel(found) });
   };
   const reloadModels: ModelServiceServer['reloadModels'] = (call, callback) => {
     if (!adminRpc) {
-      callback(toServiceError(new PredictError('ADMIN_RPC_DISABLED', 'ReloadModels is disabled on this server (start it with --admin-rpc true)'), logger));
+      callback(
+        toServiceError(
+          new PredictError(
+            'ADMIN_RPC_DISABLED',
+            'ReloadModels is disabled on this server (start it with --admin-rpc true)',
+          ),
+          logger,
+        ),
+      );
       return;
     }
     const started = process.hrtime.bigint();
     repository.reload(new Map(call.request.pins.map((p) => [p.name, p.version]))).then(
       (models) => {
-        logger.info({ pins: call.request.pins, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'models reloaded');
+        logger.info(
+          { pins: call.request.pins, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+          'models reloaded',
+        );
         callback(null, { models: models.map(toModel) });
       },
       (err) => callback(toServiceError(err, logger)),

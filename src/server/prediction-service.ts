@@ -2,16 +2,16 @@
  * threatpredict.v1.PredictionService over the scoring core. Each RPC only maps its request items to
  * core items and core results back to messages; unary and streaming forms share one batch handler.
  */
-import type { handleBidiStreamingCall, handleUnaryCall, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import type { handleBidiStreamingCall, handleUnaryCall, ServerUnaryCall, sendUnaryData } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { PredictError } from '../errors';
+import type { IndicatorItem } from '../gen/threatpredict/v1/items';
+import type { ResultView } from '../gen/threatpredict/v1/prediction';
+import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
 import type { IndicatorKind } from '../indicators/types';
 import type { InputItem, ScoredItem } from '../scoring/pipeline';
 import type { GenericItem, Scorer, View } from '../scoring/scorer';
-import type { ResultView } from '../gen/threatpredict/v1/prediction';
-import type { IndicatorItem } from '../gen/threatpredict/v1/items';
-import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
 import { toServiceError } from './call-errors';
 import { TYPE_TO_KIND, viewOf } from './convert';
 import { serveStream } from './stream';
@@ -28,10 +28,9 @@ export interface PredictionServiceDeps {
   scorer: Scorer;
 }
 
-export function createPredictionService(deps: PredictionServiceDeps): Omit<
-  PredictionServiceServer,
-  'predictEmails' | 'streamPredictEmails'
-> {
+export function createPredictionService(
+  deps: PredictionServiceDeps,
+): Omit<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
   const { config, logger, scorer } = deps;
 
   function tooLarge(n: number): PredictError {
@@ -42,7 +41,10 @@ export function createPredictionService(deps: PredictionServiceDeps): Omit<
   }
 
   /** Scores one request message; oversized batches answer every item with the error (streams stay open). */
-  async function scoreRequest<Res>(score: (view: View) => Promise<ScoredItem[]>, req: BatchRequest<{ id: string }>): Promise<Res> {
+  async function scoreRequest<Res>(
+    score: (view: View) => Promise<ScoredItem[]>,
+    req: BatchRequest<{ id: string }>,
+  ): Promise<Res> {
     const view = viewOf(req.view);
     if (req.items.length > config.maxBatchItems) {
       const err = tooLarge(req.items.length);
@@ -53,7 +55,8 @@ export function createPredictionService(deps: PredictionServiceDeps): Omit<
   }
 
   function typed<I extends InputItem>(kind: IndicatorKind, toItem: (i: I) => InputItem = (i) => i) {
-    const run = (req: BatchRequest<I>) => scoreRequest((view) => scorer.scoreBatch(kind, req.items.map(toItem), view), req);
+    const run = (req: BatchRequest<I>) =>
+      scoreRequest((view) => scorer.scoreBatch(kind, req.items.map(toItem), view), req);
     return { run };
   }
 
@@ -67,7 +70,10 @@ export function createPredictionService(deps: PredictionServiceDeps): Omit<
     return scoreRequest((view) => scorer.scoreMixed(items, view), req);
   }
 
-  function unary<Req extends BatchRequest<{ id: string }>, Res>(name: string, run: (req: Req) => Promise<Res>): handleUnaryCall<Req, Res> {
+  function unary<Req extends BatchRequest<{ id: string }>, Res>(
+    name: string,
+    run: (req: Req) => Promise<Res>,
+  ): handleUnaryCall<Req, Res> {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
       const started = process.hrtime.bigint();
       if (call.request.items.length > config.maxBatchItems) {
@@ -76,7 +82,10 @@ export function createPredictionService(deps: PredictionServiceDeps): Omit<
       }
       run(call.request).then(
         (res) => {
-          logger.debug({ rpc: name, items: call.request.items.length, us: Number(process.hrtime.bigint() - started) / 1000 }, 'call');
+          logger.debug(
+            { rpc: name, items: call.request.items.length, us: Number(process.hrtime.bigint() - started) / 1000 },
+            'call',
+          );
           callback(null, res);
         },
         (err) => callback(toServiceError(err, logger)),
@@ -84,7 +93,10 @@ export function createPredictionService(deps: PredictionServiceDeps): Omit<
     };
   }
 
-  function stream<Req extends BatchRequest<{ id: string }>, Res>(name: string, run: (req: Req) => Promise<Res>): handleBidiStreamingCall<Req, Res> {
+  function stream<Req extends BatchRequest<{ id: string }>, Res>(
+    name: string,
+    run: (req: Req) => Promise<Res>,
+  ): handleBidiStreamingCall<Req, Res> {
     return (call) => serveStream(call, run, logger.child({ rpc: name }));
   }
 
@@ -103,4 +115,3 @@ export function createPredictionService(deps: PredictionServiceDeps): Omit<
     streamPredict: stream('StreamPredict', generic),
   };
 }
-

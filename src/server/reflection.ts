@@ -91,7 +91,10 @@ function answer(index: DescriptorIndex, req: ReflectionRequest) {
   }
   if (req.allExtensionNumbersOfType !== undefined) {
     if (!index.symbols.has(req.allExtensionNumbersOfType)) return notFound(`type ${req.allExtensionNumbersOfType}`);
-    return { ...base, allExtensionNumbersResponse: { baseTypeName: req.allExtensionNumbersOfType, extensionNumber: [] } };
+    return {
+      ...base,
+      allExtensionNumbersResponse: { baseTypeName: req.allExtensionNumbersOfType, extensionNumber: [] },
+    };
   }
   return { ...base, errorResponse: { errorCode: 12, errorMessage: 'request kind not supported' } };
 }
@@ -99,12 +102,16 @@ function answer(index: DescriptorIndex, req: ReflectionRequest) {
 const REFLECTION_PROTOS = join(require.resolve('@grpc/reflection/package.json'), '..', 'build', 'proto');
 
 export function addReflection(server: Server, descriptorSetPath: string, servedServices: readonly string[]): void {
-  const index = indexDescriptorSet(
-    readFileSync(descriptorSetPath),
-    [...servedServices, 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'],
-  );
+  const index = indexDescriptorSet(readFileSync(descriptorSetPath), [
+    ...servedServices,
+    'grpc.reflection.v1.ServerReflection',
+    'grpc.reflection.v1alpha.ServerReflection',
+  ]);
   for (const version of ['v1', 'v1alpha']) {
-    const def = loadSync(`grpc/reflection/${version}/reflection.proto`, { includeDirs: [REFLECTION_PROTOS], oneofs: true });
+    const def = loadSync(`grpc/reflection/${version}/reflection.proto`, {
+      includeDirs: [REFLECTION_PROTOS],
+      oneofs: true,
+    });
     const pkg = loadPackageDefinition(def) as unknown as {
       grpc: { reflection: Record<string, { ServerReflection: { service: ServiceDefinition } }> };
     };

@@ -8,7 +8,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
-import { PredictionServiceService, type PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
+import { type PredictionServiceServer, PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
 import type { ModelRepository } from '../scoring/model-repository';
 import type { Scorer } from '../scoring/scorer';
 import { createModelService } from './model-service';
@@ -46,8 +46,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     ...createPredictionService({ config, logger, scorer: deps.scorer }),
     ...deps.emails,
   });
-  server.addService(ModelServiceService, createModelService({ repository: deps.repository, logger, adminRpc: config.adminRpc }));
-  const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'NOT_SERVING'])) });
+  server.addService(
+    ModelServiceService,
+    createModelService({ repository: deps.repository, logger, adminRpc: config.adminRpc }),
+  );
+  const health = new HealthImplementation({
+    '': 'NOT_SERVING',
+    ...Object.fromEntries(SERVICE_NAMES.map((s) => [s, 'NOT_SERVING'])),
+  });
   health.addToServer(server);
   addReflection(server, DESCRIPTOR_SET, [...SERVICE_NAMES, 'grpc.health.v1.Health']);
 

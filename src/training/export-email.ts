@@ -17,7 +17,6 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { createParsePool } from '../indicators/email/parse-pool';
 import {
   EMAIL_FEATURE_COUNT,
   EMAIL_FEATURE_NAMES,
@@ -25,6 +24,7 @@ import {
   emailFeatures,
 } from '../indicators/email/message-features';
 import { messageSignals } from '../indicators/email/message-signals';
+import { createParsePool } from '../indicators/email/parse-pool';
 import { encodeRawEmail } from '../scoring/pipelines/email';
 import { stableUnit } from './sources';
 import { type Split, splitOf } from './split';

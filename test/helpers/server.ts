@@ -2,9 +2,10 @@
  * Starts the real server in-process on an ephemeral loopback port, with a generated client, and checks
  * on teardown that no call was left open.
  */
+
+import { Writable } from 'node:stream';
 import { credentials } from '@grpc/grpc-js';
 import pino from 'pino';
-import { Writable } from 'node:stream';
 import { type App, createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service';
@@ -26,7 +27,10 @@ export interface TestServer {
 
 export async function startTestServer(extraArgs: string[] = []): Promise<TestServer> {
   // Admin RPCs on: tests reload and pin models.
-  const config = loadConfig(['--listen', '127.0.0.1:0', '--shutdown-grace-ms', '2000', '--admin-rpc', 'true', ...extraArgs], {});
+  const config = loadConfig(
+    ['--listen', '127.0.0.1:0', '--shutdown-grace-ms', '2000', '--admin-rpc', 'true', ...extraArgs],
+    {},
+  );
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -36,7 +40,13 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
   });
   const logger = pino({ level: 'debug' }, sink);
   const app = await createApp(config, logger);
-  const server = await startServer({ config, logger, scorer: app.scorer, repository: app.repository, emails: emailHandlers(app) });
+  const server = await startServer({
+    config,
+    logger,
+    scorer: app.scorer,
+    repository: app.repository,
+    emails: emailHandlers(app),
+  });
   updateHealth(server.health, app.repository);
   app.repository.onReload(() => updateHealth(server.health, app.repository));
   const address = `127.0.0.1:${server.port}`;

@@ -43,7 +43,10 @@ describe('PredictDomains', () => {
       { id: 'g', value: 'x'.repeat(5000) },
     ];
     const res = await predict(items);
-    assert.deepEqual(res.results.map((r) => r.id), ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    assert.deepEqual(
+      res.results.map((r) => r.id),
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
+    );
     const [a, b, c, d, e, f, g] = res.results;
 
     assert.equal(a?.indicator, 'google.com');
@@ -81,7 +84,10 @@ describe('PredictDomains', () => {
       assert.deepEqual(r.model, { name: 'domain', version });
       assert.equal(r.type, IndicatorType.INDICATOR_TYPE_DOMAIN);
     }
-    assert.ok((res.results[0]?.score ?? 0) > (res.results[3]?.score ?? 1), 'the brand+keyword name scores above an ordinary one');
+    assert.ok(
+      (res.results[0]?.score ?? 0) > (res.results[3]?.score ?? 1),
+      'the brand+keyword name scores above an ordinary one',
+    );
     // A close brand lookalike is at least suspicious, whatever the model says (policy in pipelines/domain.ts).
     assert.ok((res.results[4]?.verdict ?? 0) >= Verdict.VERDICT_SUSPICIOUS, 'go0gle.com is at least suspicious');
     assert.ok(res.results[4]?.reasons.some((x) => x.code === 'BRAND_LOOKALIKE'));
@@ -111,10 +117,16 @@ describe('PredictDomains', () => {
 
 describe('ModelService', () => {
   it('lists the domain model with thresholds, training data and metrics', async () => {
-    const res = await call<object, { models: { name: string; servingVersion: number; versions: { state: number; trainingData: { license: string }[]; metrics: Record<string, number> }[] }[] }>(
-      (r, cb) => t.models.listModels(r, cb as never),
-      {},
-    );
+    const res = await call<
+      object,
+      {
+        models: {
+          name: string;
+          servingVersion: number;
+          versions: { state: number; trainingData: { license: string }[]; metrics: Record<string, number> }[];
+        }[];
+      }
+    >((r, cb) => t.models.listModels(r, cb as never), {});
     const domain = res.models.find((m) => m.name === 'domain');
     assert.ok(domain);
     assert.equal(domain.servingVersion, version);

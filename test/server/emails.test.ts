@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { errorInfoOf } from '../../src/server/convert';
 import type { EmailPrediction } from '../../src/gen/threatpredict/v1/email';
 import { IndicatorType, type Prediction, ResultView, Verdict } from '../../src/gen/threatpredict/v1/prediction';
 import type {
@@ -16,6 +15,7 @@ import type {
   StreamPredictEmailsResponse,
 } from '../../src/gen/threatpredict/v1/prediction_service';
 import { decodeRawEmail } from '../../src/scoring/pipelines/email';
+import { errorInfoOf } from '../../src/server/convert';
 import { call, startTestServer, type TestServer } from '../helpers/server';
 
 const FIXTURES = join(__dirname, '../fixtures/email');

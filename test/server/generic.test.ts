@@ -57,10 +57,25 @@ describe('Predict (any type)', () => {
 
 describe('standard services', () => {
   it('answers grpc.health.v1 Check with SERVING', async () => {
-    const def = loadSync(join(__dirname, '../../node_modules/grpc-health-check/proto/health/v1/health.proto'), { enums: String });
-    const pkg = loadPackageDefinition(def) as never as { grpc: { health: { v1: { Health: new (a: string, c: unknown) => { check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void; close(): void } } } } };
+    const def = loadSync(join(__dirname, '../../node_modules/grpc-health-check/proto/health/v1/health.proto'), {
+      enums: String,
+    });
+    const pkg = loadPackageDefinition(def) as never as {
+      grpc: {
+        health: {
+          v1: {
+            Health: new (
+              a: string,
+              c: unknown,
+            ) => { check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void; close(): void };
+          };
+        };
+      };
+    };
     const client = new pkg.grpc.health.v1.Health(t.address, credentials.createInsecure());
-    const res = await call<object, { status: string }>((r, cb) => client.check(r, cb), { service: 'threatpredict.v1.PredictionService' });
+    const res = await call<object, { status: string }>((r, cb) => client.check(r, cb), {
+      service: 'threatpredict.v1.PredictionService',
+    });
     client.close();
     assert.equal(res.status, 'SERVING');
   });
@@ -69,7 +84,21 @@ describe('standard services', () => {
     const def = loadSync('grpc/reflection/v1/reflection.proto', {
       includeDirs: [join(__dirname, '../../node_modules/@grpc/reflection/build/proto')],
     });
-    const pkg = loadPackageDefinition(def) as never as { grpc: { reflection: { v1: { ServerReflection: new (a: string, c: unknown) => { serverReflectionInfo(): NodeJS.ReadWriteStream & { end(): void; write(m: object): void }; close(): void } } } } };
+    const pkg = loadPackageDefinition(def) as never as {
+      grpc: {
+        reflection: {
+          v1: {
+            ServerReflection: new (
+              a: string,
+              c: unknown,
+            ) => {
+              serverReflectionInfo(): NodeJS.ReadWriteStream & { end(): void; write(m: object): void };
+              close(): void;
+            };
+          };
+        };
+      };
+    };
     const client = new pkg.grpc.reflection.v1.ServerReflection(t.address, credentials.createInsecure());
     const stream = client.serverReflectionInfo();
     const names = await new Promise<string[]>((resolve, reject) => {

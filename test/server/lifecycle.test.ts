@@ -68,7 +68,12 @@ describe('model lifecycle', () => {
     const writer = (async () => {
       for (let n = 0; n < BATCHES; n++) {
         sentAt.push(performance.now());
-        if (!stream.write({ view: 1, items: Array.from({ length: 200 }, (_, i) => ({ id: `${n}:${i}`, value: `n${n}-h${i}.example.org` })) })) {
+        if (
+          !stream.write({
+            view: 1,
+            items: Array.from({ length: 200 }, (_, i) => ({ id: `${n}:${i}`, value: `n${n}-h${i}.example.org` })),
+          })
+        ) {
           await once(stream, 'drain');
         }
         if (n % 10 === 0) await new Promise((r) => setImmediate(r));
@@ -98,7 +103,10 @@ describe('model lifecycle', () => {
       versionsSeen.add(v);
       // The version must have been live at some moment between sending and receiving the batch:
       // swap k's version is live from when its reload started until the next reload ended.
-      const live = swaps.some((s, k) => s.start <= at && (swaps[k + 1]?.end ?? Number.POSITIVE_INFINITY) >= (sentAt[n] as number) && s.version === v);
+      const live = swaps.some(
+        (s, k) =>
+          s.start <= at && (swaps[k + 1]?.end ?? Number.POSITIVE_INFINITY) >= (sentAt[n] as number) && s.version === v,
+      );
       assert.ok(live, `batch ${n} labelled v${v}, which was not live at the time`);
     });
     assert.deepEqual([...versionsSeen].sort(), [1, 2], 'both versions answered during the swaps');
@@ -117,21 +125,35 @@ describe('model lifecycle', () => {
   });
 
   const refusals: [string, (dir: string) => void, RegExp][] = [
-    ['a corrupt ONNX file', (dir) => {
-      const garbage = Buffer.from('this is not an onnx model');
-      writeFileSync(join(dir, 'model.onnx'), garbage);
-      editJson(join(dir, 'metadata.json'), (m) => {
-        m.sha256 = require('node:crypto').createHash('sha256').update(garbage).digest('hex');
-      });
-    }, /protobuf|parse|load|model/i],
-    ['a wrong features version', (dir) => editJson(join(dir, 'metadata.json'), (m) => {
-      m.features_version = 'domain/999';
-    }), /features version domain\/999 does not match/],
+    [
+      'a corrupt ONNX file',
+      (dir) => {
+        const garbage = Buffer.from('this is not an onnx model');
+        writeFileSync(join(dir, 'model.onnx'), garbage);
+        editJson(join(dir, 'metadata.json'), (m) => {
+          m.sha256 = require('node:crypto').createHash('sha256').update(garbage).digest('hex');
+        });
+      },
+      /protobuf|parse|load|model/i,
+    ],
+    [
+      'a wrong features version',
+      (dir) =>
+        editJson(join(dir, 'metadata.json'), (m) => {
+          m.features_version = 'domain/999';
+        }),
+      /features version domain\/999 does not match/,
+    ],
     ['a missing metadata file', (dir) => rmSync(join(dir, 'metadata.json')), /metadata.json is missing/],
-    ['golden outputs that differ', (dir) => editJson(join(dir, 'golden.json'), (g) => {
-      const rows = g.rows as { probability: number }[];
-      (rows[0] as { probability: number }).probability = rows[0]!.probability > 0.5 ? 0.01 : 0.99;
-    }), /golden output differs/],
+    [
+      'golden outputs that differ',
+      (dir) =>
+        editJson(join(dir, 'golden.json'), (g) => {
+          const rows = g.rows as { probability: number }[];
+          (rows[0] as { probability: number }).probability = rows[0]!.probability > 0.5 ? 0.01 : 0.99;
+        }),
+      /golden output differs/,
+    ],
   ];
   for (const [what, mutate, reason] of refusals) {
     it(`refuses ${what} and keeps the old version serving`, async () => {
@@ -194,9 +216,20 @@ describe('model lifecycle', () => {
 });
 
 async function healthOf(service: string): Promise<string> {
-  const def = loadSync(join(__dirname, '../../node_modules/grpc-health-check/proto/health/v1/health.proto'), { enums: String });
+  const def = loadSync(join(__dirname, '../../node_modules/grpc-health-check/proto/health/v1/health.proto'), {
+    enums: String,
+  });
   const pkg = loadPackageDefinition(def) as never as {
-    grpc: { health: { v1: { Health: new (a: string, c: unknown) => { check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void; close(): void } } } };
+    grpc: {
+      health: {
+        v1: {
+          Health: new (
+            a: string,
+            c: unknown,
+          ) => { check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void; close(): void };
+        };
+      };
+    };
   };
   const client = new pkg.grpc.health.v1.Health(t.address, credentials.createInsecure());
   try {

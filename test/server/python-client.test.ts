@@ -23,14 +23,20 @@ it('works from a Python client generated with grpcio-tools from the same protos'
     generic_types: string[];
     generic_error_reason: string;
   };
-  assert.deepEqual(out.unary.map((r) => r.id), ['a', 'b']);
+  assert.deepEqual(
+    out.unary.map((r) => r.id),
+    ['a', 'b'],
+  );
   assert.equal(out.unary[0]?.indicator, 'paypal-login-secure.xyz');
   assert.equal(out.unary[0]?.type, 'INDICATOR_TYPE_DOMAIN');
   assert.equal(out.unary_has_score, true);
   assert.equal(out.unary_error_reason, 'INVALID_DOMAIN');
   assert.equal(out.stream_ids.length, 5);
   for (const [n, ids] of out.stream_ids.entries()) {
-    assert.deepEqual(ids, Array.from({ length: 100 }, (_, i) => `${n}:${i}`));
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 100 }, (_, i) => `${n}:${i}`),
+    );
   }
   assert.deepEqual(out.generic_types, ['INDICATOR_TYPE_EMAIL_ADDRESS', 'INDICATOR_TYPE_FILE_HASH']);
   assert.equal(out.generic_error_reason, 'INDICATOR_TYPE_UNSUPPORTED');

@@ -5,7 +5,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
-import { PredictionServiceClient, type StreamPredictDomainsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
+import {
+  PredictionServiceClient,
+  type StreamPredictDomainsResponse,
+} from '../../src/gen/threatpredict/v1/prediction_service';
 
 it('answers every in-flight batch after SIGTERM, then exits 0', async () => {
   const server = spawn('node', [join(__dirname, '..', '..', 'dist', 'main.js'), '--listen', '127.0.0.1:0'], {
@@ -31,7 +34,10 @@ it('answers every in-flight batch after SIGTERM, then exits 0', async () => {
   stream.on('data', (r: StreamPredictDomainsResponse) => got.push(r));
   const ended = once(stream, 'end');
   for (let n = 0; n < 20; n++) {
-    stream.write({ view: 2, items: Array.from({ length: 500 }, (_, i) => ({ id: `${n}:${i}`, value: `s${n}-${i}.example.net` })) });
+    stream.write({
+      view: 2,
+      items: Array.from({ length: 500 }, (_, i) => ({ id: `${n}:${i}`, value: `s${n}-${i}.example.net` })),
+    });
   }
   await once(stream, 'data');
   server.kill('SIGTERM');

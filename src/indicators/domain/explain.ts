@@ -18,7 +18,7 @@ export function explainDomain(d: DomainName, row: Float32Array): Reason[] {
   const reasons: Reason[] = [];
   const sld = secondLevelLabel(d);
   if (f('brand_distance') > 0 && f('brand_distance') <= 2 && f('brand_exact_sld') === 0) {
-    const near = nearestBrand(d.hasIdn ? d.unicode.split('.')[0] ?? sld : sld);
+    const near = nearestBrand(d.hasIdn ? (d.unicode.split('.')[0] ?? sld) : sld);
     if (near !== undefined) {
       reasons.push({
         code: 'BRAND_LOOKALIKE',
@@ -28,10 +28,18 @@ export function explainDomain(d: DomainName, row: Float32Array): Reason[] {
     }
   }
   if (f('mixed_script') === 1) {
-    reasons.push({ code: 'IDN_HOMOGLYPH', message: `the name mixes Latin and non-Latin letters (${d.unicode})`, weight: 0 });
+    reasons.push({
+      code: 'IDN_HOMOGLYPH',
+      message: `the name mixes Latin and non-Latin letters (${d.unicode})`,
+      weight: 0,
+    });
   }
   if (f('brand_embedded_in_sld') === 1) {
-    reasons.push({ code: 'BRAND_EMBEDDED', message: `"${sld}" contains the brand "${embeddedBrand(sld)}" but is not its domain`, weight: 0 });
+    reasons.push({
+      code: 'BRAND_EMBEDDED',
+      message: `"${sld}" contains the brand "${embeddedBrand(sld)}" but is not its domain`,
+      weight: 0,
+    });
   }
   if (f('brand_in_subdomain') === 1) {
     const b = embeddedBrand(d.subdomain) ?? tokenBrand(d.subdomain);
@@ -43,7 +51,11 @@ export function explainDomain(d: DomainName, row: Float32Array): Reason[] {
   }
   if (f('keyword_count') > 0) {
     const hits = KEYWORDS.filter((k) => d.ascii.includes(k));
-    reasons.push({ code: 'SUSPICIOUS_KEYWORDS', message: `phishing keywords in the name: ${hits.join(', ')}`, weight: 0 });
+    reasons.push({
+      code: 'SUSPICIOUS_KEYWORDS',
+      message: `phishing keywords in the name: ${hits.join(', ')}`,
+      weight: 0,
+    });
   }
   if (f('sld_ngram_mean_logp') < GENERATED_LOGP && sld.length >= 8) {
     reasons.push({
@@ -54,7 +66,11 @@ export function explainDomain(d: DomainName, row: Float32Array): Reason[] {
   }
   if (f('tld_log_odds') > 1) {
     const tld = d.labels[d.labels.length - 1];
-    reasons.push({ code: 'RISKY_TLD', message: `.${tld} is over-represented among malicious names in training`, weight: 0 });
+    reasons.push({
+      code: 'RISKY_TLD',
+      message: `.${tld} is over-represented among malicious names in training`,
+      weight: 0,
+    });
   }
   if (d.sharedHostingPlatform || d.privateSuffix) {
     reasons.push({

@@ -93,7 +93,8 @@ export function deserializeNgramModel(data: { alphabet: number; logProb: string;
   if (data.alphabet !== ALPHABET) throw new Error(`n-gram table alphabet ${data.alphabet} != ${ALPHABET}`);
   const lp = Buffer.from(data.logProb, 'base64');
   const seen = Buffer.from(data.seen, 'base64');
-  if (lp.byteLength !== TABLE_SIZE * 4 || seen.byteLength !== TABLE_SIZE) throw new Error('n-gram table has the wrong size');
+  if (lp.byteLength !== TABLE_SIZE * 4 || seen.byteLength !== TABLE_SIZE)
+    throw new Error('n-gram table has the wrong size');
   // Copy into fresh, aligned arrays: Buffer slices may not be 4-byte aligned.
   const logProb = new Float32Array(TABLE_SIZE);
   new Uint8Array(logProb.buffer).set(lp);

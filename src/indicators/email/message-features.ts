@@ -12,7 +12,7 @@
  * `phishing@pot`; the SpamAssassin corpus with `zzzz@...spamassassin.taint.org`), which would
  * otherwise name the source, and anything with a digit (years and dates mark the era).
  */
-import { messageSignals, type MessageSignals } from './message-signals';
+import { type MessageSignals, messageSignals } from './message-signals';
 import type { ParsedEmail } from './types';
 
 export const EMAIL_FEATURES_VERSION = 'email/1';

@@ -62,7 +62,6 @@ function invalid(message: string, raw: string): Parsed<CanonicalUrl> {
   return fail(itemError('INVALID_URL', message, { value: raw.slice(0, 256) }));
 }
 
-
 /** Removes tab, CR and LF anywhere, then leading/trailing spaces and control characters. */
 function cleanWhitespace(s: string): string {
   if (/[\t\r\n]/.test(s)) s = s.replace(/[\t\r\n]+/g, '');
@@ -84,7 +83,8 @@ function splitScheme(s: string): SchemeSplit {
   const name = (m[1] as string).toLowerCase();
   const after = s.slice(m[0].length);
   if (after.startsWith('//')) {
-    if (DEFAULT_PORT[name] === undefined) return { error: `scheme "${shown(name)}" is not supported; only http, https and ftp are` };
+    if (DEFAULT_PORT[name] === undefined)
+      return { error: `scheme "${shown(name)}" is not supported; only http, https and ftp are` };
     return { scheme: name, rest: after.slice(2) };
   }
   // `www.example.com:8080/x` and `localhost:8080` are a host and port, not a scheme.

@@ -5,7 +5,7 @@
  * the same name sent as a domain are judged alike.
  */
 import { domainToASCII } from 'node:url';
-import { parseDomain, type DomainName } from '../domain/parse';
+import { type DomainName, parseDomain } from '../domain/parse';
 import { parseIpv4Host } from './ipv4';
 import { showByte } from './percent';
 
@@ -20,7 +20,9 @@ export interface CanonicalHost {
 
 export type HostResult = { ok: true; value: CanonicalHost } | { ok: false; message: string };
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const ODD_OCTET = /[\x00-\x20\x7f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

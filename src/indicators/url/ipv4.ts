@@ -50,12 +50,16 @@ export function parseIpv4Host(host: string): Ipv4Result {
   if (!endsInNumber(host)) return NOT_IPV4;
   const labels = host.split('.');
   if (labels.length > 4) {
-    return { kind: 'invalid', message: `host "${host}" ends in a number but has ${labels.length} parts; an IPv4 address has at most 4` };
+    return {
+      kind: 'invalid',
+      message: `host "${host}" ends in a number but has ${labels.length} parts; an IPv4 address has at most 4`,
+    };
   }
   const values: number[] = [];
   for (const label of labels) {
     const v = partValue(label);
-    if (v < 0) return { kind: 'invalid', message: `host "${host}" ends in a number but part "${label}" is not a number` };
+    if (v < 0)
+      return { kind: 'invalid', message: `host "${host}" ends in a number but part "${label}" is not a number` };
     values.push(v);
   }
   const last = values.length - 1;
@@ -66,7 +70,10 @@ export function parseIpv4Host(host: string): Ipv4Result {
   }
   const lastMax = 256 ** (4 - last);
   if ((values[last] as number) >= lastMax) {
-    return { kind: 'invalid', message: `IPv4 host "${host}": last part "${labels[last]}" is greater than ${lastMax - 1}` };
+    return {
+      kind: 'invalid',
+      message: `IPv4 host "${host}": last part "${labels[last]}" is greater than ${lastMax - 1}`,
+    };
   }
   let n = values[last] as number;
   for (let i = 0; i < last; i++) n += (values[i] as number) * 256 ** (3 - i);

@@ -7,6 +7,7 @@
 const HEX = '0123456789ABCDEF';
 // Regex scans run in native code, several times faster per character than a charCodeAt loop, so
 // the common case (nothing to convert, nothing to escape) is decided by one test() each.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 const NEEDS_ESCAPE = /[^\x21-\x7e]|[#%]/;
 

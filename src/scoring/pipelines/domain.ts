@@ -61,7 +61,11 @@ export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {
       verdict: 'benign',
       score: false,
       reasons: [
-        { code: 'ALLOW_LISTED', message: `${d.registrableDomain} is on the allow-list of popular registrable domains`, weight: 0 },
+        {
+          code: 'ALLOW_LISTED',
+          message: `${d.registrableDomain} is on the allow-list of popular registrable domains`,
+          weight: 0,
+        },
       ],
     };
   },

@@ -19,11 +19,16 @@ export function parseEmailAddress(raw: string): Parsed<EmailAddress> {
   if (v.toLowerCase().startsWith('mailto:')) v = v.slice(7);
   if (v.startsWith('<') && v.endsWith('>')) v = v.slice(1, -1);
   if (v === '') return fail(itemError('INDICATOR_EMPTY', 'email address is empty'));
-  if (v.length > MAX_ADDRESS) return fail(itemError('INDICATOR_TOO_LONG', `email address is ${v.length} characters; the maximum is ${MAX_ADDRESS}`));
+  if (v.length > MAX_ADDRESS)
+    return fail(
+      itemError('INDICATOR_TOO_LONG', `email address is ${v.length} characters; the maximum is ${MAX_ADDRESS}`),
+    );
   const at = v.lastIndexOf('@');
   const local = v.slice(0, at);
-  if (at <= 0 || at === v.length - 1) return fail(itemError('INVALID_EMAIL_ADDRESS', 'an email address needs a local part, "@" and a domain'));
-  if (local.length > 64) return fail(itemError('INVALID_EMAIL_ADDRESS', `local part is ${local.length} characters; the maximum is 64`));
+  if (at <= 0 || at === v.length - 1)
+    return fail(itemError('INVALID_EMAIL_ADDRESS', 'an email address needs a local part, "@" and a domain'));
+  if (local.length > 64)
+    return fail(itemError('INVALID_EMAIL_ADDRESS', `local part is ${local.length} characters; the maximum is 64`));
   if (/[\s<>()[\]\\,;:"]/.test(local) && !/^".*"$/.test(local)) {
     return fail(itemError('INVALID_EMAIL_ADDRESS', 'local part has characters that need quoting'));
   }

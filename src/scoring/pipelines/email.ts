@@ -7,10 +7,10 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { itemError } from '../../errors';
-import { parseEmail } from '../../indicators/email/parse-email';
 import { explainEmail } from '../../indicators/email/message-explain';
 import { EMAIL_FEATURE_NAMES, EMAIL_FEATURES_VERSION, emailFeatures } from '../../indicators/email/message-features';
 import { messageSignals } from '../../indicators/email/message-signals';
+import { parseEmail } from '../../indicators/email/parse-email';
 import type { ParsedEmail } from '../../indicators/email/types';
 import { fail, type Parsed } from '../../indicators/types';
 import type { Pipeline } from '../pipeline';

@@ -63,7 +63,10 @@ const GOOD: ReadonlyArray<readonly [input: string, url: string]> = [
   ['http://167838211/', 'http://10.1.2.3/'],
   ['http://4294967295/', 'http://255.255.255.255/'],
   // Bracketed IPv6: compressed, lower-case (WHATWG serialisation).
-  ['http://[FEDC:BA98:7654:3210:FEDC:BA98:7654:3210]:80/index.html', 'http://[fedc:ba98:7654:3210:fedc:ba98:7654:3210]/index.html'],
+  [
+    'http://[FEDC:BA98:7654:3210:FEDC:BA98:7654:3210]:80/index.html',
+    'http://[fedc:ba98:7654:3210:fedc:ba98:7654:3210]/index.html',
+  ],
   ['http://[2001:0DB8:0:0:0:0:0:1]:8443/', 'http://[2001:db8::1]:8443/'],
   ['http://[::192.9.5.5]/ipng', 'http://[::c009:505]/ipng'],
   // Path: dot segments (also encoded and with backslashes), slashes, empty path.

@@ -82,8 +82,12 @@ function baseline(withDomain: boolean): number {
 }
 const bare = baseline(false);
 const withDomain = baseline(true);
-console.log(`bench: ${sample.length} rows, canonicalizeUrl best of 7: ${best.toFixed(0)} ns/URL (${(1e9 / best / 1000).toFixed(0)}k URLs/s on one core)`);
-console.log(`       baselines: new URL() ${bare.toFixed(0)} ns/URL; new URL() + parseDomain(hostname) ${withDomain.toFixed(0)} ns/URL (sink ${sink % 10})`);
+console.log(
+  `bench: ${sample.length} rows, canonicalizeUrl best of 7: ${best.toFixed(0)} ns/URL (${(1e9 / best / 1000).toFixed(0)}k URLs/s on one core)`,
+);
+console.log(
+  `       baselines: new URL() ${bare.toFixed(0)} ns/URL; new URL() + parseDomain(hostname) ${withDomain.toFixed(0)} ns/URL (sink ${sink % 10})`,
+);
 
 const groups = new Map<string, { count: number; examples: string[] }>();
 let failed = 0;
@@ -106,7 +110,9 @@ for (const u of urls) {
   if (g.examples.length < 3) g.examples.push(u.slice(0, 100));
   groups.set(key, g);
 }
-console.log(`\ncorpus: ${urls.length} URLs, ${urls.length - failed} ok (${JSON.stringify(kinds)}, defanged ${defanged}, user-info ${userinfo}), ${failed} failed (${((100 * failed) / urls.length).toFixed(2)}%)`);
+console.log(
+  `\ncorpus: ${urls.length} URLs, ${urls.length - failed} ok (${JSON.stringify(kinds)}, defanged ${defanged}, user-info ${userinfo}), ${failed} failed (${((100 * failed) / urls.length).toFixed(2)}%)`,
+);
 for (const [key, g] of [...groups].sort((a, b) => b[1].count - a[1].count)) {
   console.log(`${String(g.count).padStart(7)}  ${key}`);
   for (const e of g.examples) console.log(`           e.g. ${JSON.stringify(e)}`);
