@@ -5,8 +5,7 @@
  * refusing a version whose golden file no longer matches.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,19 +18,12 @@ import {
 import { parseEmail } from '../../src/indicators/email/parse-email';
 import { GOLDEN_TOLERANCE, type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
 import { decodeRawEmail, emailPipeline, encodeRawEmail } from '../../src/scoring/pipelines/email';
+import { assertMatchesFeatureCode, committedModel } from '../helpers/model';
 
 const DIR = join(__dirname, '../../models/email/1');
 
-interface GoldenRow {
-  indicator: string;
-  features: number[];
-  probability: number;
-}
-const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as {
-  features_version: string;
-  rows: GoldenRow[];
-};
-const meta = JSON.parse(readFileSync(join(DIR, 'metadata.json'), 'utf8'));
+const committed = committedModel('email');
+const { golden, meta } = committed;
 
 let model: LoadedModel;
 before(async () => {
@@ -41,14 +33,12 @@ after(() => model.release());
 
 describe('models/email/1 metadata', () => {
   it('matches the serving feature code and the ONNX file', () => {
-    assert.equal(meta.name, 'email');
-    assert.equal(meta.version, 1);
-    assert.equal(meta.features_version, EMAIL_FEATURES_VERSION);
-    assert.deepEqual(meta.feature_names, EMAIL_FEATURE_NAMES);
-    assert.deepEqual(meta.input.shape, [null, EMAIL_FEATURE_COUNT]);
-    const bytes = readFileSync(join(DIR, 'model.onnx'));
-    assert.equal(createHash('sha256').update(bytes).digest('hex'), meta.sha256);
-    assert.ok(bytes.length < 5 * 1024 * 1024, 'model.onnx stays under 5 MB');
+    assertMatchesFeatureCode(committed, {
+      name: 'email',
+      version: 1,
+      featuresVersion: EMAIL_FEATURES_VERSION,
+      featureNames: EMAIL_FEATURE_NAMES,
+    });
   });
 
   it('names its sources with licences and reports AUC overall, per source and spam-vs-ham', () => {

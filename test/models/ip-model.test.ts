@@ -4,7 +4,6 @@
  * recorded at training, not on whichever geo database is configured today.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,21 +17,13 @@ import {
 import { createGeoLookup, type GeoLookup } from '../../src/indicators/ip/geo';
 import { GOLDEN_TOLERANCE, type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
 import { ipFromContext, ipPipeline } from '../../src/scoring/pipelines/ip';
+import { assertMatchesFeatureCode, committedModel, type GoldenRow } from '../helpers/model';
 
 const DIR = join(__dirname, '../../models/ip/1');
 const GEO_FIXTURES = join(__dirname, '../fixtures/geo');
 
-interface GoldenRow {
-  indicator: string;
-  features: number[];
-  probability: number;
-  context?: { asn: number; as_organization: string; country_code: string };
-}
-const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as {
-  features_version: string;
-  rows: GoldenRow[];
-};
-const meta = JSON.parse(readFileSync(join(DIR, 'metadata.json'), 'utf8'));
+const committed = committedModel<{ asn: number; as_organization: string; country_code: string }>('ip');
+const { golden, meta } = committed;
 
 let geo: GeoLookup;
 let model: LoadedModel;
@@ -47,14 +38,12 @@ after(async () => {
 
 describe('models/ip/1 metadata', () => {
   it('matches the serving feature code and the ONNX file', () => {
-    assert.equal(meta.name, 'ip');
-    assert.equal(meta.version, 1);
-    assert.equal(meta.features_version, IP_FEATURES_VERSION);
-    assert.deepEqual(meta.feature_names, IP_FEATURE_NAMES);
-    assert.deepEqual(meta.input.shape, [null, IP_FEATURE_COUNT]);
-    const bytes = readFileSync(join(DIR, 'model.onnx'));
-    assert.equal(createHash('sha256').update(bytes).digest('hex'), meta.sha256);
-    assert.ok(bytes.length < 5 * 1024 * 1024, 'model.onnx stays under 5 MB');
+    assertMatchesFeatureCode(committed, {
+      name: 'ip',
+      version: 1,
+      featuresVersion: IP_FEATURES_VERSION,
+      featureNames: IP_FEATURE_NAMES,
+    });
   });
 
   it('names its training data with licences, and records both evaluations', () => {

@@ -4,8 +4,7 @@
  * code), the era checks recorded at training, and the allow-list policy.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,19 +17,12 @@ import {
 } from '../../src/indicators/url/features';
 import { GOLDEN_TOLERANCE, type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
 import { decideUrl, urlPipeline } from '../../src/scoring/pipelines/url';
+import { assertMatchesFeatureCode, committedModel, type GoldenRow } from '../helpers/model';
 
 const DIR = join(__dirname, '../../models/url/1');
 
-interface GoldenRow {
-  indicator: string;
-  features: number[];
-  probability: number;
-}
-const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as {
-  features_version: string;
-  rows: GoldenRow[];
-};
-const meta = JSON.parse(readFileSync(join(DIR, 'metadata.json'), 'utf8'));
+const committed = committedModel('url');
+const { golden, meta } = committed;
 
 let model: LoadedModel;
 before(async () => {
@@ -40,14 +32,12 @@ after(() => model.release());
 
 describe('models/url/1 metadata', () => {
   it('matches the serving feature code and the ONNX file', () => {
-    assert.equal(meta.name, 'url');
-    assert.equal(meta.version, 1);
-    assert.equal(meta.features_version, URL_FEATURES_VERSION);
-    assert.deepEqual(meta.feature_names, URL_FEATURE_NAMES);
-    assert.deepEqual(meta.input.shape, [null, URL_FEATURE_COUNT]);
-    const bytes = readFileSync(join(DIR, 'model.onnx'));
-    assert.equal(createHash('sha256').update(bytes).digest('hex'), meta.sha256);
-    assert.ok(bytes.length < 5 * 1024 * 1024, 'model.onnx stays under 5 MB');
+    assertMatchesFeatureCode(committed, {
+      name: 'url',
+      version: 1,
+      featuresVersion: URL_FEATURES_VERSION,
+      featureNames: URL_FEATURE_NAMES,
+    });
   });
 
   it('names its training data with licences, and records per-source and per-year evaluations', () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { checkHealth } from '../../src/cli/health-client';
 import { IndicatorType } from '../../src/gen/threatpredict/v1/prediction';
 import type { PredictResponse } from '../../src/gen/threatpredict/v1/prediction_service';
 import { errorInfoOf } from '../helpers/errors';
@@ -57,27 +58,8 @@ describe('Predict (any type)', () => {
 
 describe('standard services', () => {
   it('answers grpc.health.v1 Check with SERVING', async () => {
-    const def = loadSync(join(__dirname, '../../node_modules/grpc-health-check/proto/health/v1/health.proto'), {
-      enums: String,
-    });
-    const pkg = loadPackageDefinition(def) as never as {
-      grpc: {
-        health: {
-          v1: {
-            Health: new (
-              a: string,
-              c: unknown,
-            ) => { check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void; close(): void };
-          };
-        };
-      };
-    };
-    const client = new pkg.grpc.health.v1.Health(t.address, credentials.createInsecure());
-    const res = await call<object, { status: string }>((r, cb) => client.check(r, cb), {
-      service: 'threatpredict.v1.PredictionService',
-    });
-    client.close();
-    assert.equal(res.status, 'SERVING');
+    assert.equal(await checkHealth(t.address, 'threatpredict.v1.PredictionService'), 'SERVING');
+    assert.equal(await checkHealth(t.address, ''), 'SERVING');
   });
 
   it('lists the services through server reflection', async () => {

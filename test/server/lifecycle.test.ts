@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ServiceError } from '@grpc/grpc-js';
-import { credentials, loadPackageDefinition } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { checkHealth } from '../../src/cli/health-client';
 import type { ReloadModelsResponse } from '../../src/gen/threatpredict/v1/model_service';
 import type { StreamPredictDomainsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
 import { callReason } from '../helpers/errors';
@@ -215,26 +214,4 @@ describe('model lifecycle', () => {
   });
 });
 
-async function healthOf(service: string): Promise<string> {
-  const def = loadSync(join(__dirname, '../../node_modules/grpc-health-check/proto/health/v1/health.proto'), {
-    enums: String,
-  });
-  const pkg = loadPackageDefinition(def) as never as {
-    grpc: {
-      health: {
-        v1: {
-          Health: new (
-            a: string,
-            c: unknown,
-          ) => { check: (r: object, cb: (e: Error | null, r: { status: string }) => void) => void; close(): void };
-        };
-      };
-    };
-  };
-  const client = new pkg.grpc.health.v1.Health(t.address, credentials.createInsecure());
-  try {
-    return (await call<object, { status: string }>((r, cb) => client.check(r, cb), { service })).status;
-  } finally {
-    client.close();
-  }
-}
+const healthOf = (service: string) => checkHealth(t.address, service);
