@@ -3,9 +3,10 @@
  * one response message, in order; and HTTP/2 flow control is respected both ways: when the client
  * reads slowly, we stop writing, then stop reading, so the server never buffers without bound.
  *
- * Up to IN_FLIGHT request messages of one stream are scored at once: while one batch is in the
- * model (on the inference thread) the event loop parses and computes features for the next, so a
- * single sensor stream keeps both cores busy. Answers are still written strictly in request order.
+ * Up to IN_FLIGHT request messages of one stream are scored at once while the client keeps up: while
+ * one batch is in the model (on the inference thread) the event loop parses and computes features
+ * for the next, so a single sensor stream keeps both cores busy. Answers are still written strictly
+ * in request order.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -59,9 +60,13 @@ export function serveStream<Req, Res>(
     void pump();
   });
 
-  /** Starts scoring queued requests, unless the client is not reading (then no new work begins). */
+  /**
+   * Starts scoring queued requests, unless the client is not reading (then no new work begins). A
+   * second one runs alongside only while the client takes every answer as it comes (nothing waits
+   * in the transport's write buffer): for a slow reader, working ahead only fills its buffers faster.
+   */
   function start(): void {
-    while (!closed && !draining && queue.length > 0 && running.length < IN_FLIGHT) {
+    while (!closed && !draining && queue.length > 0 && running.length < (call.writableLength === 0 ? IN_FLIGHT : 1)) {
       const req = queue.shift() as Req;
       running.push(
         handle(req).then(
