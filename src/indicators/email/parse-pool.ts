@@ -4,13 +4,12 @@
  * interrupts even a blocked event loop) and replaced; the caller gets EMAIL_PARSE_TIMEOUT for that
  * message only. Messages queue in arrival order while every worker is busy.
  *
- * The worker file sits next to this one with the same extension: `.js` from dist/, `.ts` under tsx,
- * where `node --import tsx` reaches the worker through the inherited execArgv.
+ * The worker file sits next to this one (`.js` in dist/, `.ts` under tsx); see src/worker-file.ts.
  */
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { itemError } from '../../errors';
+import { siblingFile, startWorker } from '../../worker-file';
 import { fail, ok, type Parsed } from '../types';
 import type { WorkerRequest, WorkerResponse } from './parse-worker';
 import { DEFAULT_EMAIL_LIMITS, type EmailLimits, type ParsedEmail } from './types';
@@ -47,25 +46,7 @@ interface Slot {
   timer: NodeJS.Timeout | undefined;
 }
 
-const WORKER_FILE = join(__dirname, `parse-worker${extname(__filename)}`);
-
-/**
- * Under tsx (tests), Node 20 does not apply `--import tsx` to a worker's entry file, so a `.ts`
- * worker is started from a one-line CommonJS bootstrap that registers tsx's require hook first.
- * Compiled code (`.js`) starts the file directly and never loads tsx.
- */
-function startWorker(resourceLimits: { maxOldGenerationSizeMb: number }): Worker {
-  if (WORKER_FILE.endsWith('.ts')) {
-    return new Worker(
-      `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(WORKER_FILE)});`,
-      {
-        eval: true,
-        resourceLimits,
-      },
-    );
-  }
-  return new Worker(WORKER_FILE, { resourceLimits });
-}
+const WORKER_FILE = siblingFile(__filename, 'parse-worker');
 
 export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const limits: EmailLimits = { ...DEFAULT_EMAIL_LIMITS, ...options.limits };
@@ -93,7 +74,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   };
 
   const spawn = (slotOf: () => Slot): Worker => {
-    const worker = startWorker({ maxOldGenerationSizeMb: options.maxHeapMb ?? 512 });
+    const worker = startWorker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 } });
     worker.on('message', (response: WorkerResponse) => {
       const slot = slotOf();
       if ('ready' in response) {
