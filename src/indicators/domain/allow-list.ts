@@ -8,6 +8,11 @@ import type { DomainName } from './parse';
 
 const ALLOWED: ReadonlySet<string> = new Set(loadWordList('allow-list.txt'));
 
+/** Whether a registrable domain (already split off by the PSL) is on the allow-list. */
+export function isAllowListedRegistrableDomain(registrableDomain: string): boolean {
+  return ALLOWED.has(registrableDomain);
+}
+
 export function isAllowListed(d: DomainName): boolean {
   if (d.sharedHostingPlatform || d.privateSuffix) return false;
   return ALLOWED.has(d.registrableDomain);

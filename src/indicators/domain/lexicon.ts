@@ -1,12 +1,8 @@
 /** The curated word lists that features look for: brands and phishing keywords (see `data/`). */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readWordList } from '../word-list';
 
 export function loadWordList(file: string): string[] {
-  return readFileSync(join(__dirname, 'data', file), 'utf8')
-    .split('\n')
-    .map((l) => l.trim().toLowerCase())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+  return readWordList(__dirname, file);
 }
 
 export const BRANDS: readonly string[] = loadWordList('brands.txt');

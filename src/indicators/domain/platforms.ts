@@ -3,17 +3,9 @@
  * The list is data (`data/shared-platforms.txt`); this module answers "which platform, if any,
  * hosts this name" without regexes, by walking the name's label boundaries.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadWordList } from './lexicon';
 
-function loadList(file: string): string[] {
-  return readFileSync(join(__dirname, 'data', file), 'utf8')
-    .split('\n')
-    .map((l) => l.trim().toLowerCase())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
-
-const entries = loadList('shared-platforms.txt');
+const entries = loadWordList('shared-platforms.txt');
 const exact = new Set(entries.filter((e) => !e.endsWith('.*')));
 // `blogspot.*`: the platform's name under any public suffix.
 const anySuffix = new Set(entries.filter((e) => e.endsWith('.*')).map((e) => e.slice(0, -2)));

@@ -7,7 +7,9 @@
  * model cannot shift the message model's inputs.
  */
 import { getDomain } from 'tldts';
-import { BRANDS, loadWordList } from '../domain/lexicon';
+// The allow-list's popular registrable domains: googleusercontent.com names google and is Google's.
+import { isAllowListedRegistrableDomain } from '../domain/allow-list';
+import { BRANDS } from '../domain/lexicon';
 import { embeddedBrand, nearestBrand, tokenBrand } from '../domain/lookalike';
 import { SHORTENERS } from '../url/lists';
 import type { EmailAddress, ParsedEmail } from './types';
@@ -49,9 +51,6 @@ const FREEMAIL = new Set([
   'earthlink.net',
   'juno.com',
 ]);
-
-/** Popular registrable domains (the domain model's allow-list): googleusercontent.com names google and is Google's. */
-const ALLOWED: ReadonlySet<string> = new Set(loadWordList('allow-list.txt'));
 
 const ADDRESS_IN_TEXT = /[^\s<>"'@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i;
 const DOMAIN_IN_TEXT = /\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b/i;
@@ -121,7 +120,7 @@ export function imitatedBrand(host: string): string | undefined {
   const h = host.toLowerCase();
   const reg = registrable(h);
   const label = reg.split('.')[0] ?? '';
-  if (label === '' || BRANDS.includes(label) || ALLOWED.has(reg)) return undefined;
+  if (label === '' || BRANDS.includes(label) || isAllowListedRegistrableDomain(reg)) return undefined;
   const near = nearestBrand(label);
   if (near !== undefined && near.distance > 0) return near.brand;
   const beforeSuffix = h.slice(0, h.length - reg.length + label.length);

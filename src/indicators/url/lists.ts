@@ -1,12 +1,8 @@
 /** The URL feature word lists (see `data/`): path tokens, shorteners, user-content hosts. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readWordList } from '../word-list';
 
 export function loadUrlList(file: string): string[] {
-  return readFileSync(join(__dirname, 'data', file), 'utf8')
-    .split('\n')
-    .map((l) => l.trim().toLowerCase())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+  return readWordList(__dirname, file);
 }
 
 export const PATH_TOKENS: readonly string[] = loadUrlList('path-tokens.txt');
