@@ -3,7 +3,6 @@
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { emailHandlers } from './server/email-handlers';
 import { updateHealth } from './server/health';
 import { startServer } from './server/server';
 
@@ -20,13 +19,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, logger);
-  const server = await startServer({
-    config,
-    logger,
-    scorer: app.scorer,
-    repository: app.repository,
-    emails: emailHandlers(app),
-  });
+  const server = await startServer(app);
   const ready = updateHealth(server.health, app.repository);
   logger.info(
     { models: app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`) },

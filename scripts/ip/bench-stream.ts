@@ -15,7 +15,6 @@ import {
   PredictionServiceClient,
   type StreamPredictIpsResponse,
 } from '../../src/gen/threatpredict/v1/prediction_service';
-import { emailHandlers } from '../../src/server/email-handlers';
 import { startServer } from '../../src/server/server';
 
 const [batches = 100, size = 1000, window = 4] = process.argv.slice(2).map(Number);
@@ -59,13 +58,7 @@ async function main(): Promise<void> {
   const config = loadConfig(['--listen', '127.0.0.1:0', '--max-batch-items', String(Math.max(size, 1000))], {});
   const logger = pino({ level: 'warn' });
   const app = await createApp(config, logger);
-  const server = await startServer({
-    config,
-    logger,
-    scorer: app.scorer,
-    repository: app.repository,
-    emails: emailHandlers(app),
-  });
+  const server = await startServer(app);
   const client = new PredictionServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
   await run(client, ResultView.RESULT_VIEW_COMPACT); // warm-up: JIT, geo caches, onnxruntime
   for (const [name, view] of [

@@ -19,7 +19,6 @@ import {
   PredictionServiceClient,
   type StreamPredictUrlsResponse,
 } from '../../src/gen/threatpredict/v1/prediction_service';
-import { emailHandlers } from '../../src/server/email-handlers';
 import { startServer } from '../../src/server/server';
 import { splitUrlCsvLine } from '../../src/training/url-rows';
 
@@ -89,13 +88,7 @@ async function main(): Promise<void> {
   );
   const logger = pino({ level: 'warn' });
   const app = await createApp(config, logger);
-  const server = await startServer({
-    config,
-    logger,
-    scorer: app.scorer,
-    repository: app.repository,
-    emails: emailHandlers(app),
-  });
+  const server = await startServer(app);
   const client = new PredictionServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
   await run(client, ResultView.RESULT_VIEW_COMPACT, 0); // warm-up: JIT, onnxruntime
   let pass = 1;

@@ -5,12 +5,10 @@
 import { resolve } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import type { Logger } from 'pino';
-import type { Config } from '../config';
+import type { App } from '../app';
 import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
-import { type PredictionServiceServer, PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
-import type { ModelRepository } from '../scoring/model-repository';
-import type { Scorer } from '../scoring/scorer';
+import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
+import { emailHandlers } from './email-handlers';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
 import { addReflection } from './reflection';
@@ -20,15 +18,6 @@ import { withEncodedResponses } from './wire';
 const DESCRIPTOR_SET = resolve(__dirname, '..', '..', 'src', 'gen', 'threatpredict.binpb');
 export const SERVICE_NAMES = ['threatpredict.v1.PredictionService', 'threatpredict.v1.ModelService'] as const;
 
-export interface ServerDeps {
-  config: Config;
-  logger: Logger;
-  scorer: Scorer;
-  repository: ModelRepository;
-  /** Handlers for the email RPCs. */
-  emails: Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'>;
-}
-
 export interface RunningServer {
   readonly port: number;
   readonly health: HealthImplementation;
@@ -36,19 +25,20 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-export async function startServer(deps: ServerDeps): Promise<RunningServer> {
-  const { config, logger } = deps;
+/** Serves `app` (config, logger, scoring core, model repository) on `app.config.listen`. */
+export async function startServer(app: App): Promise<RunningServer> {
+  const { config, logger } = app;
   const server = new Server({
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
   });
   server.addService(withEncodedResponses(PredictionServiceService), {
-    ...createPredictionService({ config, logger, scorer: deps.scorer }),
-    ...deps.emails,
+    ...createPredictionService({ config, logger, scorer: app.scorer }),
+    ...emailHandlers(app),
   });
   server.addService(
     ModelServiceService,
-    createModelService({ repository: deps.repository, logger, adminRpc: config.adminRpc }),
+    createModelService({ repository: app.repository, logger, adminRpc: config.adminRpc }),
   );
   const health = new HealthImplementation({
     '': 'NOT_SERVING',

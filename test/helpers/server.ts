@@ -10,7 +10,6 @@ import { type App, createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service';
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
-import { emailHandlers } from '../../src/server/email-handlers';
 import { updateHealth } from '../../src/server/health';
 import { type RunningServer, startServer } from '../../src/server/server';
 
@@ -40,13 +39,7 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
   });
   const logger = pino({ level: 'debug' }, sink);
   const app = await createApp(config, logger);
-  const server = await startServer({
-    config,
-    logger,
-    scorer: app.scorer,
-    repository: app.repository,
-    emails: emailHandlers(app),
-  });
+  const server = await startServer(app);
   updateHealth(server.health, app.repository);
   app.repository.onReload(() => updateHealth(server.health, app.repository));
   const address = `127.0.0.1:${server.port}`;
