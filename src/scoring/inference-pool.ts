@@ -9,7 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { siblingFile, startWorker } from '../worker-file';
-import type { WorkerReply, WorkerRequest } from './inference-protocol';
+import { positiveColumn, type WorkerReply, type WorkerRequest } from './inference-protocol';
 
 export interface SessionSpec {
   input: string;
@@ -46,11 +46,7 @@ export function createInlineBackend(): InferenceBackend {
         async run(features, rows) {
           const input = new ort.Tensor('float32', features.subarray(0, rows * spec.width), [rows, spec.width]);
           const out = await session.run({ [spec.input]: input }, [spec.output]);
-          const probs = out[spec.output]?.data as Float32Array;
-          const classes = probs.length / rows;
-          const result = new Float32Array(rows);
-          for (let i = 0; i < rows; i++) result[i] = probs[i * classes + spec.positive] as number;
-          return result;
+          return positiveColumn(out[spec.output]?.data as Float32Array, rows, spec.positive);
         },
         release: () => session.release(),
       };

@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import type { WorkerReply, WorkerRequest } from './inference-protocol';
+import { positiveColumn, type WorkerReply, type WorkerRequest } from './inference-protocol';
 
 const sessions = new Map<number, ort.InferenceSession>();
 
@@ -26,11 +26,8 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
         if (session === undefined) throw new Error(`session ${msg.session} is not loaded`);
         const input = new ort.Tensor('float32', msg.features, [msg.rows, msg.width]);
         const out = await session.run({ [msg.input]: input }, [msg.output]);
-        const probs = out[msg.output]?.data as Float32Array;
-        const classes = probs.length / msg.rows;
-        const result = new Float32Array(msg.rows);
-        for (let i = 0; i < msg.rows; i++) result[i] = probs[i * classes + msg.positive] as number;
-        return { id: msg.id, ok: true, probabilities: result };
+        const probabilities = positiveColumn(out[msg.output]?.data as Float32Array, msg.rows, msg.positive);
+        return { id: msg.id, ok: true, probabilities };
       }
       case 'release': {
         await sessions.get(msg.session)?.release();

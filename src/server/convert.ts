@@ -64,7 +64,7 @@ export function toPrediction(r: ScoredItem, view: View): Prediction {
 }
 
 /** The ErrorInfo inside a Status, for clients of our own (the CLI) that print errors readably. */
-export function errorInfoOf(status: Status): ErrorInfo | undefined {
-  const any = status.details.find((d) => d.typeUrl === 'type.googleapis.com/google.rpc.ErrorInfo');
+export function errorInfoOf(status: Status | undefined): ErrorInfo | undefined {
+  const any = status?.details.find((d) => d.typeUrl === 'type.googleapis.com/google.rpc.ErrorInfo');
   return any === undefined ? undefined : ErrorInfo.decode(any.value);
 }

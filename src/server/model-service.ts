@@ -26,7 +26,7 @@ export function toModel(s: ModelStatus): Model {
         stateReason: v.reason,
         featuresVersion: m?.features_version ?? '',
         thresholds: m === undefined ? undefined : m.thresholds,
-        trainingData: (m?.training_data ?? []).map((t) => ({ ...t, rows: t.rows })),
+        trainingData: m?.training_data ?? [],
         metrics: Object.fromEntries(
           Object.entries(m?.metrics ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'),
         ),

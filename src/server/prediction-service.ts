@@ -54,10 +54,9 @@ export function createPredictionService(
     return encodedResponse<Res>(encodePredictions(await score(view), view));
   }
 
-  function typed<I extends InputItem>(kind: IndicatorKind, toItem: (i: I) => InputItem = (i) => i) {
-    const run = (req: BatchRequest<I>) =>
-      scoreRequest((view) => scorer.scoreBatch(kind, req.items.map(toItem), view), req);
-    return { run };
+  /** The request items (DomainItem, UrlItem, IpItem) already have the core's InputItem shape. */
+  function typed<I extends InputItem>(kind: IndicatorKind) {
+    return (req: BatchRequest<I>) => scoreRequest((view) => scorer.scoreBatch(kind, req.items, view), req);
   }
 
   function generic(req: BatchRequest<IndicatorItem>) {
@@ -102,15 +101,15 @@ export function createPredictionService(
 
   const domains = typed('domain');
   const urls = typed('url');
-  const ips = typed('ip', (i: InputItem) => ({ id: i.id, value: i.value, observedAt: i.observedAt }));
+  const ips = typed('ip');
 
   return {
-    predictDomains: unary('PredictDomains', domains.run),
-    streamPredictDomains: stream('StreamPredictDomains', domains.run),
-    predictUrls: unary('PredictUrls', urls.run),
-    streamPredictUrls: stream('StreamPredictUrls', urls.run),
-    predictIps: unary('PredictIps', ips.run),
-    streamPredictIps: stream('StreamPredictIps', ips.run),
+    predictDomains: unary('PredictDomains', domains),
+    streamPredictDomains: stream('StreamPredictDomains', domains),
+    predictUrls: unary('PredictUrls', urls),
+    streamPredictUrls: stream('StreamPredictUrls', urls),
+    predictIps: unary('PredictIps', ips),
+    streamPredictIps: stream('StreamPredictIps', ips),
     predict: unary('Predict', generic),
     streamPredict: stream('StreamPredict', generic),
   };

@@ -1,12 +1,9 @@
 /** Decoding the google.rpc.Status / ErrorInfo that the server attaches to per-item and call errors. */
 import type { ServiceError } from '@grpc/grpc-js';
-import { ErrorInfo } from '../../src/gen/google/rpc/error_details';
 import { Status } from '../../src/gen/google/rpc/status';
+import { errorInfoOf } from '../../src/server/convert';
 
-export function errorInfoOf(status: Status | undefined): ErrorInfo | undefined {
-  const any = status?.details.find((d) => d.typeUrl === 'type.googleapis.com/google.rpc.ErrorInfo');
-  return any === undefined ? undefined : ErrorInfo.decode(any.value);
-}
+export { errorInfoOf };
 
 /** The ErrorInfo reason of a failed call, from the grpc-status-details-bin trailer. */
 export function callReason(err: ServiceError): string | undefined {
