@@ -24,6 +24,12 @@ export interface Scorer {
   /** Detects each item's kind (unless asserted) and scores each kind's share as one batch. */
   scoreMixed(items: readonly GenericItem[], view: View): Promise<ScoredItem[]>;
   pipelines(): readonly AnyPipeline[];
+  /**
+   * The prediction cache of the version serving `kind` now, keyed by the raw item value, for a
+   * transport that looks items up before decoding them; undefined when there is none, or when the
+   * pipeline keys its cache by something else than the raw value.
+   */
+  cacheOf(kind: IndicatorKind): PredictionCache<CachedAnswer> | undefined;
 }
 
 export interface ScorerOptions {
@@ -48,6 +54,23 @@ function remember(cache: PredictionCache<CachedAnswer>, key: string, view: View,
   result.cached = entry;
 }
 
+/** A cached answer for another item with the same key: a literal, as a spread costs several times more per hit. */
+function repeat(hit: CachedAnswer, id: string): ScoredItem {
+  const r = hit.result;
+  return {
+    id,
+    indicator: r.indicator,
+    kind: r.kind,
+    score: r.score,
+    verdict: r.verdict,
+    model: r.model,
+    reasons: r.reasons,
+    enrichment: r.enrichment,
+    error: r.error,
+    cached: hit,
+  };
+}
+
 export function createScorer(opts: ScorerOptions): Scorer {
   const byKind = new Map<IndicatorKind, AnyPipeline>(opts.pipelines.map((p) => [p.kind, p]));
   async function runPipeline(p: AnyPipeline, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
@@ -65,7 +88,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
         const hit = cache!.get(key);
         // A hit answered in the other view is recomputed (a compact entry has no reasons to give).
         if (hit !== undefined && hit.view === view) {
-          out[i] = { ...hit.result, id: item.id, cached: hit };
+          out[i] = repeat(hit, item.id);
           continue;
         }
         keys[i] = key;
@@ -202,5 +225,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
     return out;
   }
 
-  return { scoreBatch, scoreMixed, pipelines: () => opts.pipelines };
+  function cacheOf(kind: IndicatorKind): PredictionCache<CachedAnswer> | undefined {
+    const p = byKind.get(kind);
+    return p === undefined || p.cacheKey !== undefined ? undefined : opts.repository.serving(p.modelName)?.cache;
+  }
+
+  return { scoreBatch, scoreMixed, pipelines: () => opts.pipelines, cacheOf };
 }
