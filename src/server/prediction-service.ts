@@ -10,16 +10,22 @@ import type { IndicatorItem } from '../gen/threatpredict/v1/items';
 import type { ResultView } from '../gen/threatpredict/v1/prediction';
 import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
 import type { IndicatorKind } from '../indicators/types';
-import type { InputItem, ScoredItem } from '../scoring/pipeline';
+import type { CachedAnswer, InputItem, ScoredItem } from '../scoring/pipeline';
 import type { GenericItem, Scorer, View } from '../scoring/scorer';
 import { toServiceError } from './call-errors';
 import { TYPE_TO_KIND, viewOf } from './convert';
+import { RawBatch } from './raw-batch';
 import { serveStream } from './stream';
-import { encodedResponse, encodePredictions } from './wire';
+import { encodedResponse, encodePredictions, encodeRawBatchResponse } from './wire';
 
 interface BatchRequest<I> {
   items: I[];
   view: ResultView;
+}
+
+/** Without decoding a RawBatch's items. */
+function itemCount(req: BatchRequest<unknown>): number {
+  return req instanceof RawBatch ? req.count : req.items.length;
 }
 
 export interface PredictionServiceDeps {
@@ -54,9 +60,33 @@ export function createPredictionService(
     return encodedResponse<Res>(encodePredictions(await score(view), view));
   }
 
+  /**
+   * A RawBatch (see raw-batch.ts): repeats are answered from the cache by their bytes, the rest is
+   * decoded and scored. Items the cache answers in the other view are scored again, as in the core.
+   */
+  async function scoreRaw<Res>(kind: IndicatorKind, batch: RawBatch): Promise<Res> {
+    const view = viewOf(batch.view);
+    const cache = scorer.cacheOf(kind);
+    if (cache === undefined || batch.count > config.maxBatchItems)
+      return scoreRequest((v) => scorer.scoreBatch(kind, batch.items, v), batch);
+    const hits: (CachedAnswer | undefined)[] = new Array(batch.count);
+    const misses: InputItem[] = [];
+    for (let i = 0; i < batch.count; i++) {
+      const hit = batch.idIsAscii(i) ? cache.getBytes(batch.bytes, batch.valueStart(i), batch.valueEnd(i)) : undefined;
+      if (hit !== undefined && hit.view === view) hits[i] = hit;
+      else misses.push({ id: batch.id(i), value: batch.value(i) });
+    }
+    cache.countHits(batch.count - misses.length);
+    const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view);
+    return encodedResponse<Res>(encodeRawBatchResponse(batch, hits, scored, view));
+  }
+
   /** The request items (DomainItem, UrlItem, IpItem) already have the core's InputItem shape. */
   function typed<I extends InputItem>(kind: IndicatorKind) {
-    return (req: BatchRequest<I>) => scoreRequest((view) => scorer.scoreBatch(kind, req.items, view), req);
+    return (req: BatchRequest<I>) =>
+      req instanceof RawBatch
+        ? scoreRaw(kind, req)
+        : scoreRequest((view) => scorer.scoreBatch(kind, req.items, view), req);
   }
 
   function generic(req: BatchRequest<IndicatorItem>) {
@@ -75,16 +105,14 @@ export function createPredictionService(
   ): handleUnaryCall<Req, Res> {
     return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
       const started = process.hrtime.bigint();
-      if (call.request.items.length > config.maxBatchItems) {
-        callback(toServiceError(tooLarge(call.request.items.length), logger));
+      const count = itemCount(call.request);
+      if (count > config.maxBatchItems) {
+        callback(toServiceError(tooLarge(count), logger));
         return;
       }
       run(call.request).then(
         (res) => {
-          logger.debug(
-            { rpc: name, items: call.request.items.length, us: Number(process.hrtime.bigint() - started) / 1000 },
-            'call',
-          );
+          logger.debug({ rpc: name, items: count, us: Number(process.hrtime.bigint() - started) / 1000 }, 'call');
           callback(null, res);
         },
         (err) => callback(toServiceError(err, logger)),

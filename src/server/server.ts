@@ -11,6 +11,7 @@ import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_ser
 import { emailHandlers } from './email-handlers';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
+import { withRawBatchRequests } from './raw-batch';
 import { addReflection } from './reflection';
 import { withEncodedResponses } from './wire';
 
@@ -32,7 +33,13 @@ export async function startServer(app: App): Promise<RunningServer> {
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
   });
-  server.addService(withEncodedResponses(PredictionServiceService), {
+  const predictionService = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
+    'predictDomains',
+    'streamPredictDomains',
+    'predictUrls',
+    'streamPredictUrls',
+  ]);
+  server.addService(predictionService, {
     ...createPredictionService({ config, logger, scorer: app.scorer }),
     ...emailHandlers(app),
   });
