@@ -1,4 +1,9 @@
-/** Runs one scenario's load against a running server and samples the server's CPU and memory in its window. */
+/**
+ * Runs one scenario's load against a running server and samples the server's CPU, memory and (real
+ * server) domain-model cache hit ratio in its window.
+ */
+import { credentials } from '@grpc/grpc-js';
+import { type GetModelResponse, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
 import { type LoadResult, runLoadgen } from './loadgen';
 import { cpuSeconds, peakRssMb, resetPeak, rssMb, sampleRss } from './proc-stats';
 import { loadgenArgs, type Scenario, type Timing } from './scenarios';
@@ -14,7 +19,28 @@ export interface ScenarioResult {
   /** Peak RSS of the server in the window (VmHWM after a reset, else the highest VmRSS sample), MB. */
   serverPeakRssMb: number;
   serverRssEndMb: number;
+  /** Share of the items looked up in the domain model's cache during the window that it answered. */
+  cacheHitRatio?: number | undefined;
   command: string;
+}
+
+interface Lookups {
+  hits: number;
+  misses: number;
+}
+
+/** The serving domain version's cache counters, from the server's own ModelService. */
+async function domainCacheLookups(addr: string): Promise<Lookups | undefined> {
+  const client = new ModelServiceClient(addr, credentials.createInsecure());
+  try {
+    const res = await new Promise<GetModelResponse | undefined>((resolve) =>
+      client.getModel({ name: 'domain' }, (err, r) => resolve(err ? undefined : r)),
+    );
+    const model = res?.model;
+    return model?.versions.find((v) => v.version === model.servingVersion)?.cache;
+  } finally {
+    client.close();
+  }
 }
 
 export async function runScenario(
@@ -31,8 +57,12 @@ export async function runScenario(
   let sampler: ReturnType<typeof sampleRss> | undefined;
   let sampledMax = 0;
   let hwm = 0;
+  let lookups0: Promise<Lookups | undefined> | undefined;
+  let lookups1: Promise<Lookups | undefined> | undefined;
+  const real = server.kind === 'real';
   const load = await runLoadgen(bin, args, t.warmupSec + t.measureSec + 60, {
     onMeasuring() {
+      if (real) lookups0 = domainCacheLookups(server.addr);
       cpu0 = cpuSeconds(server.pid);
       peakReset = resetPeak(server.pid);
       sampler = sampleRss(server.pid, 100);
@@ -41,9 +71,13 @@ export async function runScenario(
       cpu1 = cpuSeconds(server.pid);
       hwm = peakRssMb(server.pid);
       sampledMax = sampler?.stop().maxMb ?? 0;
+      if (real) lookups1 = domainCacheLookups(server.addr);
     },
   });
   const cpu = cpu1 - cpu0;
+  const [a, b] = [await lookups0, await lookups1];
+  const hits = a && b ? b.hits - a.hits : 0;
+  const looked = a && b ? hits + b.misses - a.misses : 0;
   return {
     scenario: s,
     load,
@@ -51,6 +85,7 @@ export async function runScenario(
     serverCores: cpu / load.seconds,
     serverPeakRssMb: peakReset ? Math.max(hwm, sampledMax) : sampledMax,
     serverRssEndMb: rssMb(server.pid),
+    cacheHitRatio: looked > 0 ? hits / looked : undefined,
     command: `loadgen ${args.join(' ')}`,
   };
 }

@@ -76,7 +76,7 @@ export function formatReport(r: Report): string {
   }
   lines.push('');
   if (r.scenarios.length > 0) {
-    const widths = [40, 11, 9, 9, 9, 9, 8, 11, 8, 8, 8, 8];
+    const widths = [40, 11, 9, 9, 9, 9, 8, 11, 8, 8, 6, 8, 8];
     lines.push(
       pad(
         [
@@ -90,6 +90,7 @@ export function formatReport(r: Report): string {
           'it/cpu-s',
           'peak MB',
           'cli us/it',
+          'hit %',
           'vs echo',
           'vs model',
         ],
@@ -115,6 +116,7 @@ export function formatReport(r: Report): string {
             int(1e6 / s.serverCpuUsPerItem),
             s.serverPeakRssMb.toFixed(0),
             l.clientCpuUsPerItem.toFixed(2),
+            s.cacheHitRatio === undefined ? '' : (s.cacheHitRatio * 100).toFixed(1),
             vsE === undefined ? '' : vsE.toFixed(2),
             vsM === undefined ? '' : vsM.toFixed(2),
           ],
@@ -128,7 +130,8 @@ export function formatReport(r: Report): string {
       '(what one core would do; steadier than items/s on a busy machine); peak MB: server peak RSS in the window;',
     );
     lines.push(
-      "cli us/it: load generator CPU per item; vs echo: items/s over the echo server's with the same shape (transport ceiling);",
+      'cli us/it: load generator CPU per item; hit %: domain cache hits over lookups in the window (from GetModel);',
+      "vs echo: items/s over the echo server's with the same shape (transport ceiling);",
     );
     lines.push('vs model: items/s over the in-process model ceiling of the same view.');
     lines.push('');

@@ -2,7 +2,13 @@
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { PredictError } from '../errors';
-import { type Model, type ModelServiceServer, ModelVersionState } from '../gen/threatpredict/v1/model_service';
+import {
+  type Model,
+  type ModelServiceServer,
+  ModelVersionState,
+  type CacheStats as PbCacheStats,
+} from '../gen/threatpredict/v1/model_service';
+import type { CacheStats } from '../scoring/cache';
 import type { ModelRepository, ModelStatus, VersionState } from '../scoring/model-repository';
 import { toServiceError } from './call-errors';
 
@@ -13,6 +19,12 @@ const STATES: Record<VersionState, ModelVersionState> = {
   failed: ModelVersionState.MODEL_VERSION_STATE_FAILED,
   retired: ModelVersionState.MODEL_VERSION_STATE_RETIRED,
 };
+
+function cacheStats(s: CacheStats | undefined): PbCacheStats | undefined {
+  if (s === undefined) return undefined;
+  const lookups = s.hits + s.misses;
+  return { ...s, hitRatio: lookups === 0 ? 0 : s.hits / lookups };
+}
 
 export function toModel(s: ModelStatus): Model {
   return {
@@ -33,6 +45,7 @@ export function toModel(s: ModelStatus): Model {
         sha256: m?.sha256 ?? '',
         algorithm: m?.algorithm ?? '',
         trainedAt: m?.trained_at ?? '',
+        cache: cacheStats(v.model?.cache?.stats()),
       };
     }),
   };

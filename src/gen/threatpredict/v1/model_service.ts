@@ -129,11 +129,27 @@ export interface ModelVersion {
   algorithm: string;
   /** When the model was trained, RFC 3339. */
   trainedAt: string;
+  /** The version's prediction cache since it was loaded; unset when the server runs without one. */
+  cache?: CacheStats | undefined;
 }
 
 export interface ModelVersion_MetricsEntry {
   key: string;
   value: number;
+}
+
+/** A model version's prediction cache: repeats of an indicator are answered from it without scoring. */
+export interface CacheStats {
+  /** Items answered from the cache. */
+  hits: number;
+  /** Items looked up and not found (then scored and stored). */
+  misses: number;
+  /** Answers held now. */
+  entries: number;
+  /** Answers it holds at most. */
+  capacity: number;
+  /** hits / (hits + misses); 0 before the first lookup. */
+  hitRatio: number;
 }
 
 /** A model and its versions. */
@@ -418,6 +434,7 @@ function createBaseModelVersion(): ModelVersion {
     sha256: "",
     algorithm: "",
     trainedAt: "",
+    cache: undefined,
   };
 }
 
@@ -452,6 +469,9 @@ export const ModelVersion: MessageFns<ModelVersion> = {
     }
     if (message.trainedAt !== "") {
       writer.uint32(82).string(message.trainedAt);
+    }
+    if (message.cache !== undefined) {
+      CacheStats.encode(message.cache, writer.uint32(90).fork()).join();
     }
     return writer;
   },
@@ -552,6 +572,14 @@ export const ModelVersion: MessageFns<ModelVersion> = {
             message.trainedAt = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.cache = CacheStats.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -605,6 +633,7 @@ export const ModelVersion: MessageFns<ModelVersion> = {
         : isSet(object.trained_at)
         ? globalThis.String(object.trained_at)
         : "",
+      cache: isSet(object.cache) ? CacheStats.fromJSON(object.cache) : undefined,
     };
   },
 
@@ -646,6 +675,9 @@ export const ModelVersion: MessageFns<ModelVersion> = {
     if (message.trainedAt !== "") {
       obj.trainedAt = message.trainedAt;
     }
+    if (message.cache !== undefined) {
+      obj.cache = CacheStats.toJSON(message.cache);
+    }
     return obj;
   },
 
@@ -674,6 +706,9 @@ export const ModelVersion: MessageFns<ModelVersion> = {
     message.sha256 = object.sha256 ?? "";
     message.algorithm = object.algorithm ?? "";
     message.trainedAt = object.trainedAt ?? "";
+    message.cache = (object.cache !== undefined && object.cache !== null)
+      ? CacheStats.fromPartial(object.cache)
+      : undefined;
     return message;
   },
 };
@@ -759,6 +794,143 @@ export const ModelVersion_MetricsEntry: MessageFns<ModelVersion_MetricsEntry> = 
     const message = createBaseModelVersion_MetricsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseCacheStats(): CacheStats {
+  return { hits: 0, misses: 0, entries: 0, capacity: 0, hitRatio: 0 };
+}
+
+export const CacheStats: MessageFns<CacheStats> = {
+  encode(message: CacheStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.hits !== 0) {
+      writer.uint32(8).uint64(message.hits);
+    }
+    if (message.misses !== 0) {
+      writer.uint32(16).uint64(message.misses);
+    }
+    if (message.entries !== 0) {
+      writer.uint32(24).uint64(message.entries);
+    }
+    if (message.capacity !== 0) {
+      writer.uint32(32).uint64(message.capacity);
+    }
+    if (message.hitRatio !== 0) {
+      writer.uint32(41).double(message.hitRatio);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CacheStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCacheStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.hits = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.misses = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.entries = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.capacity = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.hitRatio = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CacheStats {
+    return {
+      hits: isSet(object.hits) ? globalThis.Number(object.hits) : 0,
+      misses: isSet(object.misses) ? globalThis.Number(object.misses) : 0,
+      entries: isSet(object.entries) ? globalThis.Number(object.entries) : 0,
+      capacity: isSet(object.capacity) ? globalThis.Number(object.capacity) : 0,
+      hitRatio: isSet(object.hitRatio)
+        ? globalThis.Number(object.hitRatio)
+        : isSet(object.hit_ratio)
+        ? globalThis.Number(object.hit_ratio)
+        : 0,
+    };
+  },
+
+  toJSON(message: CacheStats): unknown {
+    const obj: any = {};
+    if (message.hits !== 0) {
+      obj.hits = Math.round(message.hits);
+    }
+    if (message.misses !== 0) {
+      obj.misses = Math.round(message.misses);
+    }
+    if (message.entries !== 0) {
+      obj.entries = Math.round(message.entries);
+    }
+    if (message.capacity !== 0) {
+      obj.capacity = Math.round(message.capacity);
+    }
+    if (message.hitRatio !== 0) {
+      obj.hitRatio = floatToJson(message.hitRatio);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CacheStats>): CacheStats {
+    return CacheStats.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CacheStats>): CacheStats {
+    const message = createBaseCacheStats();
+    message.hits = object.hits ?? 0;
+    message.misses = object.misses ?? 0;
+    message.entries = object.entries ?? 0;
+    message.capacity = object.capacity ?? 0;
+    message.hitRatio = object.hitRatio ?? 0;
     return message;
   },
 };
