@@ -245,7 +245,9 @@ type ModelVersion struct {
 	// Learning algorithm, e.g. `HistGradientBoostingClassifier`.
 	Algorithm string `protobuf:"bytes,9,opt,name=algorithm,proto3" json:"algorithm,omitempty"`
 	// When the model was trained, RFC 3339.
-	TrainedAt     string `protobuf:"bytes,10,opt,name=trained_at,json=trainedAt,proto3" json:"trained_at,omitempty"`
+	TrainedAt string `protobuf:"bytes,10,opt,name=trained_at,json=trainedAt,proto3" json:"trained_at,omitempty"`
+	// The version's prediction cache since it was loaded; unset when the server runs without one.
+	Cache         *CacheStats `protobuf:"bytes,11,opt,name=cache,proto3" json:"cache,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -350,6 +352,95 @@ func (x *ModelVersion) GetTrainedAt() string {
 	return ""
 }
 
+func (x *ModelVersion) GetCache() *CacheStats {
+	if x != nil {
+		return x.Cache
+	}
+	return nil
+}
+
+// A model version's prediction cache: repeats of an indicator are answered from it without scoring.
+type CacheStats struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Items answered from the cache.
+	Hits uint64 `protobuf:"varint,1,opt,name=hits,proto3" json:"hits,omitempty"`
+	// Items looked up and not found (then scored and stored).
+	Misses uint64 `protobuf:"varint,2,opt,name=misses,proto3" json:"misses,omitempty"`
+	// Answers held now.
+	Entries uint64 `protobuf:"varint,3,opt,name=entries,proto3" json:"entries,omitempty"`
+	// Answers it holds at most.
+	Capacity uint64 `protobuf:"varint,4,opt,name=capacity,proto3" json:"capacity,omitempty"`
+	// hits / (hits + misses); 0 before the first lookup.
+	HitRatio      float64 `protobuf:"fixed64,5,opt,name=hit_ratio,json=hitRatio,proto3" json:"hit_ratio,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CacheStats) Reset() {
+	*x = CacheStats{}
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CacheStats) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CacheStats) ProtoMessage() {}
+
+func (x *CacheStats) ProtoReflect() protoreflect.Message {
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CacheStats.ProtoReflect.Descriptor instead.
+func (*CacheStats) Descriptor() ([]byte, []int) {
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CacheStats) GetHits() uint64 {
+	if x != nil {
+		return x.Hits
+	}
+	return 0
+}
+
+func (x *CacheStats) GetMisses() uint64 {
+	if x != nil {
+		return x.Misses
+	}
+	return 0
+}
+
+func (x *CacheStats) GetEntries() uint64 {
+	if x != nil {
+		return x.Entries
+	}
+	return 0
+}
+
+func (x *CacheStats) GetCapacity() uint64 {
+	if x != nil {
+		return x.Capacity
+	}
+	return 0
+}
+
+func (x *CacheStats) GetHitRatio() float64 {
+	if x != nil {
+		return x.HitRatio
+	}
+	return 0
+}
+
 // A model and its versions.
 type Model struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -365,7 +456,7 @@ type Model struct {
 
 func (x *Model) Reset() {
 	*x = Model{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[3]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -377,7 +468,7 @@ func (x *Model) String() string {
 func (*Model) ProtoMessage() {}
 
 func (x *Model) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[3]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -390,7 +481,7 @@ func (x *Model) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Model.ProtoReflect.Descriptor instead.
 func (*Model) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{3}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Model) GetName() string {
@@ -423,7 +514,7 @@ type ListModelsRequest struct {
 
 func (x *ListModelsRequest) Reset() {
 	*x = ListModelsRequest{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[4]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -435,7 +526,7 @@ func (x *ListModelsRequest) String() string {
 func (*ListModelsRequest) ProtoMessage() {}
 
 func (x *ListModelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[4]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -448,7 +539,7 @@ func (x *ListModelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListModelsRequest.ProtoReflect.Descriptor instead.
 func (*ListModelsRequest) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{4}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{5}
 }
 
 // Response of ListModels.
@@ -462,7 +553,7 @@ type ListModelsResponse struct {
 
 func (x *ListModelsResponse) Reset() {
 	*x = ListModelsResponse{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[5]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -474,7 +565,7 @@ func (x *ListModelsResponse) String() string {
 func (*ListModelsResponse) ProtoMessage() {}
 
 func (x *ListModelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[5]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -487,7 +578,7 @@ func (x *ListModelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListModelsResponse.ProtoReflect.Descriptor instead.
 func (*ListModelsResponse) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{5}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListModelsResponse) GetModels() []*Model {
@@ -508,7 +599,7 @@ type GetModelRequest struct {
 
 func (x *GetModelRequest) Reset() {
 	*x = GetModelRequest{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[6]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -520,7 +611,7 @@ func (x *GetModelRequest) String() string {
 func (*GetModelRequest) ProtoMessage() {}
 
 func (x *GetModelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[6]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -533,7 +624,7 @@ func (x *GetModelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetModelRequest.ProtoReflect.Descriptor instead.
 func (*GetModelRequest) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{6}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetModelRequest) GetName() string {
@@ -554,7 +645,7 @@ type GetModelResponse struct {
 
 func (x *GetModelResponse) Reset() {
 	*x = GetModelResponse{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[7]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -566,7 +657,7 @@ func (x *GetModelResponse) String() string {
 func (*GetModelResponse) ProtoMessage() {}
 
 func (x *GetModelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[7]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -579,7 +670,7 @@ func (x *GetModelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetModelResponse.ProtoReflect.Descriptor instead.
 func (*GetModelResponse) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{7}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetModelResponse) GetModel() *Model {
@@ -602,7 +693,7 @@ type VersionPin struct {
 
 func (x *VersionPin) Reset() {
 	*x = VersionPin{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[8]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -614,7 +705,7 @@ func (x *VersionPin) String() string {
 func (*VersionPin) ProtoMessage() {}
 
 func (x *VersionPin) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[8]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -627,7 +718,7 @@ func (x *VersionPin) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VersionPin.ProtoReflect.Descriptor instead.
 func (*VersionPin) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{8}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *VersionPin) GetName() string {
@@ -655,7 +746,7 @@ type ReloadModelsRequest struct {
 
 func (x *ReloadModelsRequest) Reset() {
 	*x = ReloadModelsRequest{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[9]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -667,7 +758,7 @@ func (x *ReloadModelsRequest) String() string {
 func (*ReloadModelsRequest) ProtoMessage() {}
 
 func (x *ReloadModelsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[9]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -680,7 +771,7 @@ func (x *ReloadModelsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadModelsRequest.ProtoReflect.Descriptor instead.
 func (*ReloadModelsRequest) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{9}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ReloadModelsRequest) GetPins() []*VersionPin {
@@ -701,7 +792,7 @@ type ReloadModelsResponse struct {
 
 func (x *ReloadModelsResponse) Reset() {
 	*x = ReloadModelsResponse{}
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[10]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -713,7 +804,7 @@ func (x *ReloadModelsResponse) String() string {
 func (*ReloadModelsResponse) ProtoMessage() {}
 
 func (x *ReloadModelsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_threatpredict_v1_model_service_proto_msgTypes[10]
+	mi := &file_threatpredict_v1_model_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -726,7 +817,7 @@ func (x *ReloadModelsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReloadModelsResponse.ProtoReflect.Descriptor instead.
 func (*ReloadModelsResponse) Descriptor() ([]byte, []int) {
-	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{10}
+	return file_threatpredict_v1_model_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ReloadModelsResponse) GetModels() []*Model {
@@ -752,7 +843,7 @@ const file_threatpredict_v1_model_service_proto_rawDesc = "" +
 	"\alicense\x18\x02 \x01(\tR\alicense\x12\x14\n" +
 	"\x05label\x18\x03 \x01(\tR\x05label\x12\x12\n" +
 	"\x04rows\x18\x04 \x01(\x04R\x04rows\x12\x16\n" +
-	"\x06origin\x18\x05 \x01(\tR\x06origin\"\x8e\x04\n" +
+	"\x06origin\x18\x05 \x01(\tR\x06origin\"\xc2\x04\n" +
 	"\fModelVersion\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\rR\aversion\x129\n" +
 	"\x05state\x18\x02 \x01(\x0e2#.threatpredict.v1.ModelVersionStateR\x05state\x12!\n" +
@@ -767,10 +858,18 @@ const file_threatpredict_v1_model_service_proto_rawDesc = "" +
 	"\talgorithm\x18\t \x01(\tR\talgorithm\x12\x1d\n" +
 	"\n" +
 	"trained_at\x18\n" +
-	" \x01(\tR\ttrainedAt\x1a:\n" +
+	" \x01(\tR\ttrainedAt\x122\n" +
+	"\x05cache\x18\v \x01(\v2\x1c.threatpredict.v1.CacheStatsR\x05cache\x1a:\n" +
 	"\fMetricsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"\x80\x01\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\"\x8b\x01\n" +
+	"\n" +
+	"CacheStats\x12\x12\n" +
+	"\x04hits\x18\x01 \x01(\x04R\x04hits\x12\x16\n" +
+	"\x06misses\x18\x02 \x01(\x04R\x06misses\x12\x18\n" +
+	"\aentries\x18\x03 \x01(\x04R\aentries\x12\x1a\n" +
+	"\bcapacity\x18\x04 \x01(\x04R\bcapacity\x12\x1b\n" +
+	"\thit_ratio\x18\x05 \x01(\x01R\bhitRatio\"\x80\x01\n" +
 	"\x05Model\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12'\n" +
 	"\x0fserving_version\x18\x02 \x01(\rR\x0eservingVersion\x12:\n" +
@@ -817,43 +916,45 @@ func file_threatpredict_v1_model_service_proto_rawDescGZIP() []byte {
 }
 
 var file_threatpredict_v1_model_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_threatpredict_v1_model_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_threatpredict_v1_model_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_threatpredict_v1_model_service_proto_goTypes = []any{
 	(ModelVersionState)(0),       // 0: threatpredict.v1.ModelVersionState
 	(*Thresholds)(nil),           // 1: threatpredict.v1.Thresholds
 	(*TrainingSource)(nil),       // 2: threatpredict.v1.TrainingSource
 	(*ModelVersion)(nil),         // 3: threatpredict.v1.ModelVersion
-	(*Model)(nil),                // 4: threatpredict.v1.Model
-	(*ListModelsRequest)(nil),    // 5: threatpredict.v1.ListModelsRequest
-	(*ListModelsResponse)(nil),   // 6: threatpredict.v1.ListModelsResponse
-	(*GetModelRequest)(nil),      // 7: threatpredict.v1.GetModelRequest
-	(*GetModelResponse)(nil),     // 8: threatpredict.v1.GetModelResponse
-	(*VersionPin)(nil),           // 9: threatpredict.v1.VersionPin
-	(*ReloadModelsRequest)(nil),  // 10: threatpredict.v1.ReloadModelsRequest
-	(*ReloadModelsResponse)(nil), // 11: threatpredict.v1.ReloadModelsResponse
-	nil,                          // 12: threatpredict.v1.ModelVersion.MetricsEntry
+	(*CacheStats)(nil),           // 4: threatpredict.v1.CacheStats
+	(*Model)(nil),                // 5: threatpredict.v1.Model
+	(*ListModelsRequest)(nil),    // 6: threatpredict.v1.ListModelsRequest
+	(*ListModelsResponse)(nil),   // 7: threatpredict.v1.ListModelsResponse
+	(*GetModelRequest)(nil),      // 8: threatpredict.v1.GetModelRequest
+	(*GetModelResponse)(nil),     // 9: threatpredict.v1.GetModelResponse
+	(*VersionPin)(nil),           // 10: threatpredict.v1.VersionPin
+	(*ReloadModelsRequest)(nil),  // 11: threatpredict.v1.ReloadModelsRequest
+	(*ReloadModelsResponse)(nil), // 12: threatpredict.v1.ReloadModelsResponse
+	nil,                          // 13: threatpredict.v1.ModelVersion.MetricsEntry
 }
 var file_threatpredict_v1_model_service_proto_depIdxs = []int32{
 	0,  // 0: threatpredict.v1.ModelVersion.state:type_name -> threatpredict.v1.ModelVersionState
 	1,  // 1: threatpredict.v1.ModelVersion.thresholds:type_name -> threatpredict.v1.Thresholds
 	2,  // 2: threatpredict.v1.ModelVersion.training_data:type_name -> threatpredict.v1.TrainingSource
-	12, // 3: threatpredict.v1.ModelVersion.metrics:type_name -> threatpredict.v1.ModelVersion.MetricsEntry
-	3,  // 4: threatpredict.v1.Model.versions:type_name -> threatpredict.v1.ModelVersion
-	4,  // 5: threatpredict.v1.ListModelsResponse.models:type_name -> threatpredict.v1.Model
-	4,  // 6: threatpredict.v1.GetModelResponse.model:type_name -> threatpredict.v1.Model
-	9,  // 7: threatpredict.v1.ReloadModelsRequest.pins:type_name -> threatpredict.v1.VersionPin
-	4,  // 8: threatpredict.v1.ReloadModelsResponse.models:type_name -> threatpredict.v1.Model
-	5,  // 9: threatpredict.v1.ModelService.ListModels:input_type -> threatpredict.v1.ListModelsRequest
-	7,  // 10: threatpredict.v1.ModelService.GetModel:input_type -> threatpredict.v1.GetModelRequest
-	10, // 11: threatpredict.v1.ModelService.ReloadModels:input_type -> threatpredict.v1.ReloadModelsRequest
-	6,  // 12: threatpredict.v1.ModelService.ListModels:output_type -> threatpredict.v1.ListModelsResponse
-	8,  // 13: threatpredict.v1.ModelService.GetModel:output_type -> threatpredict.v1.GetModelResponse
-	11, // 14: threatpredict.v1.ModelService.ReloadModels:output_type -> threatpredict.v1.ReloadModelsResponse
-	12, // [12:15] is the sub-list for method output_type
-	9,  // [9:12] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	13, // 3: threatpredict.v1.ModelVersion.metrics:type_name -> threatpredict.v1.ModelVersion.MetricsEntry
+	4,  // 4: threatpredict.v1.ModelVersion.cache:type_name -> threatpredict.v1.CacheStats
+	3,  // 5: threatpredict.v1.Model.versions:type_name -> threatpredict.v1.ModelVersion
+	5,  // 6: threatpredict.v1.ListModelsResponse.models:type_name -> threatpredict.v1.Model
+	5,  // 7: threatpredict.v1.GetModelResponse.model:type_name -> threatpredict.v1.Model
+	10, // 8: threatpredict.v1.ReloadModelsRequest.pins:type_name -> threatpredict.v1.VersionPin
+	5,  // 9: threatpredict.v1.ReloadModelsResponse.models:type_name -> threatpredict.v1.Model
+	6,  // 10: threatpredict.v1.ModelService.ListModels:input_type -> threatpredict.v1.ListModelsRequest
+	8,  // 11: threatpredict.v1.ModelService.GetModel:input_type -> threatpredict.v1.GetModelRequest
+	11, // 12: threatpredict.v1.ModelService.ReloadModels:input_type -> threatpredict.v1.ReloadModelsRequest
+	7,  // 13: threatpredict.v1.ModelService.ListModels:output_type -> threatpredict.v1.ListModelsResponse
+	9,  // 14: threatpredict.v1.ModelService.GetModel:output_type -> threatpredict.v1.GetModelResponse
+	12, // 15: threatpredict.v1.ModelService.ReloadModels:output_type -> threatpredict.v1.ReloadModelsResponse
+	13, // [13:16] is the sub-list for method output_type
+	10, // [10:13] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_threatpredict_v1_model_service_proto_init() }
@@ -867,7 +968,7 @@ func file_threatpredict_v1_model_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_threatpredict_v1_model_service_proto_rawDesc), len(file_threatpredict_v1_model_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
