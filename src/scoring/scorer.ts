@@ -47,11 +47,10 @@ function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unkn
   return { id: item.id, indicator: echo(item.value), kind, reasons: [], error: toPredictError(err) };
 }
 
-/** Stores an answer and links it to its entry (see ScoredItem.cached). */
+/** Offers an answer to the cache and, if stored, links it to its entry (see ScoredItem.cached). */
 function remember(cache: PredictionCache<CachedAnswer>, key: string, view: View, result: ScoredItem): void {
   const entry: CachedAnswer = { view, result };
-  cache.set(key, entry);
-  result.cached = entry;
+  if (cache.offer(key, entry)) result.cached = entry;
 }
 
 /** A cached answer for another item with the same key: a literal, as a spread costs several times more per hit. */

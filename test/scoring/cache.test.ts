@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPredictionCache } from '../../src/scoring/cache';
+import { createPredictionCache, type PredictionCache } from '../../src/scoring/cache';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+/** Offers an answer until it is stored (the second offer, by admission). */
+function store<V>(c: PredictionCache<V>, key: string, value: V): void {
+  c.offer(key, value);
+  assert.ok(c.offer(key, value), `${key} stored on its second offer`);
+}
 
 describe('prediction cache', () => {
   it('answers what was stored, by string or by UTF-8 bytes, and counts hits and misses', () => {
     const c = createPredictionCache<string>(100);
     assert.equal(c.get('example.com'), undefined);
-    c.set('example.com', 'A');
-    c.set('bücher.de', 'B');
+    store(c, 'example.com', 'A');
+    store(c, 'bücher.de', 'B');
     assert.equal(c.get('example.com'), 'A');
     assert.equal(c.get('bücher.de'), 'B');
     assert.equal(c.get('example.co'), undefined, 'a prefix is another key');
@@ -21,19 +27,31 @@ describe('prediction cache', () => {
     assert.deepEqual(c.stats(), { hits: 3, misses: 3, entries: 2, capacity: 100 });
   });
 
+  it('stores an answer the second time its key is offered, not the first (admission)', () => {
+    const c = createPredictionCache<string>(100);
+    assert.equal(c.offer('once.example', 'A'), false);
+    assert.equal(c.get('once.example'), undefined, 'a key seen once is not kept');
+    assert.equal(c.offer('once.example', 'A'), true);
+    assert.equal(c.get('once.example'), 'A');
+    // One-off keys never take room from the ones that repeat.
+    for (let i = 0; i < 10_000; i++) c.offer(`unique-${i}.example`, 'U');
+    assert.equal(c.stats().entries, 1);
+    assert.equal(c.get('once.example'), 'A');
+  });
+
   it('replaces the value of a key stored again', () => {
     const c = createPredictionCache<number>(10);
-    c.set('a.com', 1);
-    c.set('a.com', 2);
+    store(c, 'a.com', 1);
+    assert.ok(c.offer('a.com', 2));
     assert.equal(c.get('a.com'), 2);
     assert.equal(c.stats().entries, 1);
   });
 
   it('stays within its capacity and keeps what is being asked for', () => {
     const c = createPredictionCache<number>(1000);
-    c.set('hot.example', -1);
+    store(c, 'hot.example', -1);
     for (let i = 0; i < 20_000; i++) {
-      c.set(`name-${i}.example`, i);
+      store(c, `name-${i}.example`, i);
       // The hot key is asked for all the time: each rotation it is promoted from `old` into `young`.
       if (i % 100 === 0) assert.equal(c.get('hot.example'), -1, `hot key lost after ${i} inserts`);
       assert.ok(c.stats().entries <= 1000);
@@ -46,7 +64,7 @@ describe('prediction cache', () => {
     const c = createPredictionCache<string>(4000);
     const keys: string[] = [];
     for (let i = 0; i < 1500; i++) keys.push(`https://例え.テスト/${'p'.repeat(i % 700)}/${i}`);
-    for (const k of keys) c.set(k, k);
+    for (const k of keys) store(c, k, k);
     for (const k of keys) assert.equal(c.get(k), k);
     assert.equal(c.get(`${keys[10]}x`), undefined);
   });
@@ -64,7 +82,7 @@ describe('prediction cache', () => {
     for (let i = 0; i < 20_000; i++) {
       const key = `k${Math.floor(rand() * 1500)}.${rand() < 0.1 ? 'ü' : 'u'}`;
       if (rand() < 0.3) {
-        c.set(key, i);
+        store(c, key, i);
         m.set(key, i);
       } else {
         const want = m.get(key);

@@ -191,6 +191,7 @@ describe('model lifecycle', () => {
     const v2 = t.app.repository.serving('domain')!;
     assert.equal(v2.version, 2);
     assert.equal((await ask())?.model?.version, 2);
+    assert.equal((await ask())?.model?.version, 2); // stored on the second request (admission)
     const hitsBefore = v2.cache!.stats().hits;
     assert.equal((await ask())?.model?.version, 2);
     assert.equal(v2.cache!.stats().hits, hitsBefore + 1, 'the repeat is a cache hit on v2');
