@@ -66,6 +66,10 @@ class RunQueue {
   ) {}
 
   push(features: Float32Array, rows: number): Promise<Float32Array> {
+    if (features.length < rows * this.width)
+      return Promise.reject(
+        new Error(`${rows} rows of ${this.width} features need ${rows * this.width} values, got ${features.length}`),
+      );
     return new Promise((resolve, reject) => {
       this.queue.push({ features, rows, resolve, reject });
       if (!this.busy) {

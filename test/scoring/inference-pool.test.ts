@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  createInlineBackend,
+  createWorkerBackend,
+  INLINE_MAX_ROWS,
+  type InferenceBackend,
+  type InferenceSession,
+} from '../../src/scoring/inference-pool';
+
+const dir = join(__dirname, '..', '..', 'models', 'domain', '1');
+const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
+const width: number = meta.feature_names.length;
+const spec = {
+  input: meta.input.name,
+  output: meta.output.name,
+  width,
+  positive: meta.output.positive_class_index,
+  intraOpThreads: 1,
+};
+
+/** Deterministic feature rows, different from each other (golden rows would do, these need no parsing). */
+function rows(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n * width);
+  let s = seed;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s / 2 ** 32) * 20 - 5;
+  }
+  return out;
+}
+
+describe('inference backends', () => {
+  const backends: InferenceBackend[] = [];
+  let worker: InferenceSession;
+  let inline: InferenceSession;
+  before(async () => {
+    const bytes = readFileSync(join(dir, 'model.onnx'));
+    const w = createWorkerBackend();
+    const i = createInlineBackend();
+    backends.push(w, i);
+    worker = await w.load(bytes, spec);
+    inline = await i.load(bytes, spec);
+  });
+  after(async () => {
+    await worker.release();
+    await inline.release();
+    for (const b of backends) await b.close();
+  });
+
+  it('give every run its own rows back, whether runs are coalesced, inline or on the inference thread', async () => {
+    const all = rows(300, 1);
+    const whole = await worker.run(all, 300); // > INLINE_MAX_ROWS: the inference thread
+    assert.equal(whole.length, 300);
+    // Concurrent small runs (coalesced into one model run per event-loop turn), on both backends.
+    const sizes = [1, 7, INLINE_MAX_ROWS, 3, 25, 200];
+    for (const session of [worker, inline]) {
+      let at = 0;
+      const parts = await Promise.all(
+        sizes.map((n) => {
+          const part = all.slice(at * width, (at + n) * width);
+          at += n;
+          return session.run(part, n);
+        }),
+      );
+      const joined = parts.flatMap((p) => [...p]);
+      assert.equal(joined.length, 300);
+      for (let i = 0; i < 300; i++)
+        assert.ok(Math.abs((joined[i] as number) - (whole[i] as number)) < 1e-6, `row ${i}`);
+    }
+  });
+
+  it('rejects a run whose rows do not fit the model, without affecting the next', async () => {
+    await assert.rejects(inline.run(new Float32Array(width + 1), 2));
+    const ok = await inline.run(rows(2, 9), 2);
+    assert.equal(ok.length, 2);
+  });
+});
