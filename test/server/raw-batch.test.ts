@@ -7,6 +7,7 @@ import { ResultView } from '../../src/gen/threatpredict/v1/prediction';
 import {
   PredictDomainsRequest,
   PredictDomainsResponse,
+  PredictUrlsRequest,
   StreamPredictUrlsRequest,
 } from '../../src/gen/threatpredict/v1/prediction_service';
 import { decodeRawBatch } from '../../src/server/raw-batch';
@@ -128,6 +129,33 @@ describe('raw batches end to end', () => {
         want.results.map((r, i) => ({ ...r, id: ids[i] })),
       );
     }
+  });
+
+  it('answers URL repeats from the cache too, byte for byte', async () => {
+    const req = {
+      items: ['http://paypa1-login.example.com/verify.php', 'https://github.com/nodejs/node', 'nonsense'].map(
+        (value, i) => ({ id: `u${i}`, value }),
+      ),
+      view: ResultView.RESULT_VIEW_FULL,
+    };
+    const bytes = Buffer.from(PredictUrlsRequest.encode(req).finish());
+    const ask = () =>
+      new Promise<Buffer>((resolve, reject) =>
+        raw.makeUnaryRequest(
+          '/threatpredict.v1.PredictionService/PredictUrls',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          bytes,
+          (err, res) => (err ? reject(err) : resolve(res as Buffer)),
+        ),
+      );
+    const cache = t.app.repository.serving('url')?.cache;
+    assert.ok(cache !== undefined);
+    const first = await ask();
+    assert.deepEqual(await ask(), first); // stored now
+    const hits: number = cache.stats().hits;
+    assert.deepEqual(await ask(), first);
+    assert.equal(cache.stats().hits, hits + 3);
   });
 
   it("reports the serving version's cache statistics through GetModel", async () => {
