@@ -9,7 +9,7 @@
 import type { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { siblingFile, startWorker } from '../worker-file';
-import { positiveColumn, type WorkerReply, type WorkerRequest } from './inference-protocol';
+import { type FeaturesSpec, positiveColumn, type WorkerReply, type WorkerRequest } from './inference-protocol';
 
 export interface SessionSpec {
   input: string;
@@ -17,6 +17,14 @@ export interface SessionSpec {
   width: number;
   positive: number;
   intraOpThreads: number;
+  /** Lets the session compute features from raw values too (worker backend only; see scoreValues). */
+  features?: FeaturesSpec | undefined;
+}
+
+export interface ScoredValues {
+  probabilities: Float32Array;
+  /** The feature rows computed for the values, row-major. */
+  features: Float32Array;
 }
 
 export interface InferenceSession {
@@ -24,6 +32,11 @@ export interface InferenceSession {
   readonly outputNames: readonly string[];
   /** Probability of the positive class for `rows` feature rows laid out row-major. */
   run(features: Float32Array, rows: number): Promise<Float32Array>;
+  /**
+   * Parses the raw values, computes their features and runs the model, on the inference thread;
+   * present when the session was loaded with `features`.
+   */
+  scoreValues?(values: string[]): Promise<ScoredValues>;
   release(): Promise<void>;
 }
 
@@ -166,7 +179,14 @@ export function createWorkerBackend(): InferenceBackend {
   return {
     async load(bytes, spec) {
       const session = nextSession++;
-      const loaded = await request({ type: 'load', id: nextId++, session, bytes, intraOpThreads: spec.intraOpThreads });
+      const loaded = await request({
+        type: 'load',
+        id: nextId++,
+        session,
+        bytes,
+        intraOpThreads: spec.intraOpThreads,
+        features: spec.features,
+      });
       if (!loaded.ok) throw new Error(loaded.error);
       // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS).
       const inline = await loadInline(bytes, spec);
@@ -190,10 +210,27 @@ export function createWorkerBackend(): InferenceBackend {
         return reply.probabilities;
       });
 
+      async function scoreValues(values: string[]): Promise<ScoredValues> {
+        const reply = await request({
+          type: 'score',
+          id: nextId++,
+          session,
+          values,
+          width: spec.width,
+          input: spec.input,
+          output: spec.output,
+          positive: spec.positive,
+        });
+        if (!reply.ok || reply.probabilities === undefined || reply.features === undefined)
+          throw new Error(reply.ok ? 'inference returned nothing' : reply.error);
+        return { probabilities: reply.probabilities, features: reply.features };
+      }
+
       return {
         inputNames: loaded.inputNames ?? [],
         outputNames: loaded.outputNames ?? [],
         run: (features, rows) => (rows <= INLINE_MAX_ROWS ? inline.run(features, rows) : queue.push(features, rows)),
+        scoreValues: spec.features === undefined ? undefined : scoreValues,
         async release() {
           await Promise.all([request({ type: 'release', id: nextId++, session }), inline.release()]);
         },

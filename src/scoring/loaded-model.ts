@@ -6,10 +6,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IndicatorKind } from '../indicators/types';
 import { createPredictionCache, type PredictionCache } from './cache';
-import { createInlineBackend, type InferenceBackend } from './inference-pool';
+import { createInlineBackend, type InferenceBackend, type ScoredValues } from './inference-pool';
 import { type ModelMetadata, parseMetadata } from './metadata';
 import type { AnyPipeline, CachedAnswer } from './pipeline';
+import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
 
 export interface LoadedModel {
   readonly name: string;
@@ -21,7 +23,20 @@ export interface LoadedModel {
   readonly cache: PredictionCache<CachedAnswer> | undefined;
   /** Probability of the malicious class for `rows` rows of features laid out row-major. */
   predict(features: Float32Array, rows: number): Promise<Float32Array>;
+  /**
+   * Features and probabilities computed on the inference thread from raw values, for large batches
+   * of the pipeline `kind` (see pipelines/off-thread.ts); undefined when the backend cannot.
+   */
+  readonly offThread?: OffThreadScoring | undefined;
   release(): Promise<void>;
+}
+
+export interface OffThreadScoring {
+  /** The pipeline whose features the inference thread computes. */
+  readonly kind: IndicatorKind;
+  /** Batches being scored there now. */
+  readonly pending: number;
+  score(values: string[]): Promise<ScoredValues>;
 }
 
 /** Largest difference allowed between a golden probability (scikit-learn) and onnxruntime's. */
@@ -64,6 +79,7 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     width,
     positive: metadata.output.positive_class_index,
     intraOpThreads: opts.intraOpThreads ?? 1,
+    features: OFF_THREAD_PIPELINES.get(pipeline.kind) === pipeline ? { kind: pipeline.kind, dir } : undefined,
   });
   if (!session.inputNames.includes(metadata.input.name)) {
     await session.release();
@@ -78,6 +94,20 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
   let released = false;
   let onIdle: (() => void) | undefined;
 
+  /** Counts a run in progress, so release() waits for it. */
+  async function tracked<T>(work: () => Promise<T>): Promise<T> {
+    if (released) throw new Error(`model ${metadata.name} v${metadata.version} was released`);
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      if (active === 0) onIdle?.();
+    }
+  }
+  const scoreValues = session.scoreValues;
+  let offThreadPending = 0;
+
   const model: LoadedModel = {
     name: metadata.name,
     version: metadata.version,
@@ -85,17 +115,27 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     metadata,
     assets,
     cache: (opts.cacheEntries ?? 0) > 0 ? createPredictionCache<CachedAnswer>(opts.cacheEntries as number) : undefined,
-    async predict(features, rows) {
-      if (rows === 0) return new Float32Array(0);
-      if (released) throw new Error(`model ${metadata.name} v${metadata.version} was released`);
-      active++;
-      try {
-        return await session.run(features, rows);
-      } finally {
-        active--;
-        if (active === 0) onIdle?.();
-      }
+    predict(features, rows) {
+      if (rows === 0) return Promise.resolve(new Float32Array(0));
+      return tracked(() => session.run(features, rows));
     },
+    offThread:
+      scoreValues === undefined
+        ? undefined
+        : {
+            kind: pipeline.kind,
+            get pending() {
+              return offThreadPending;
+            },
+            async score(values) {
+              offThreadPending++;
+              try {
+                return await tracked(() => scoreValues(values));
+              } finally {
+                offThreadPending--;
+              }
+            },
+          },
     async release() {
       if (released) return;
       released = true;
@@ -147,6 +187,20 @@ async function checkGolden(model: LoadedModel, pipeline: AnyPipeline, width: num
     const diff = Math.abs((probs[i] as number) - row.probability);
     if (!(diff <= GOLDEN_TOLERANCE)) {
       throw new Error(`golden output differs for "${row.indicator}": ${probs[i]} vs ${row.probability}`);
+    }
+  }
+  // The inference thread computes features with its own copy of the code and assets: same rows, same scores.
+  if (model.offThread !== undefined) {
+    const off = await model.offThread.score(golden.rows.map((r) => r.indicator));
+    for (let k = 0; k < features.length; k++) {
+      if (off.features[k] !== features[k])
+        throw new Error(
+          `the inference thread's features differ for "${golden.rows[Math.floor(k / width)]?.indicator}"`,
+        );
+    }
+    for (let i = 0; i < golden.rows.length; i++) {
+      if (off.probabilities[i] !== probs[i])
+        throw new Error(`the inference thread's score differs for "${golden.rows[i]?.indicator}"`);
     }
   }
 }

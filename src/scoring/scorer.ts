@@ -7,6 +7,7 @@ import { itemError, toPredictError } from '../errors';
 import { detectKind } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
 import type { PredictionCache } from './cache';
+import { INLINE_MAX_ROWS } from './inference-pool';
 import type { ModelRepository } from './model-repository';
 import type { AnyPipeline, CachedAnswer, InputItem, ScoredItem } from './pipeline';
 import { VERDICT_RANK, verdictOf } from './verdict';
@@ -52,6 +53,13 @@ function remember(cache: PredictionCache<CachedAnswer>, key: string, view: View,
   const entry: CachedAnswer = { view, result };
   if (cache.offer(key, entry)) result.cached = entry;
 }
+
+/**
+ * Batches whose features the inference thread may be computing at once. Handing it everything made
+ * it the bottleneck when the event loop had little else to do (compact view, all names new: -10%);
+ * handing it work only while its queue is short balances the two threads (see the issue 6 note).
+ */
+const OFF_THREAD_QUEUE = 2;
 
 /** A cached answer for another item with the same key: a literal, as a spread costs several times more per hit. */
 function repeat(hit: CachedAnswer, id: string): ScoredItem {
@@ -123,10 +131,26 @@ export function createScorer(opts: ScorerOptions): Scorer {
       return out;
     }
     const width = p.featureNames.length;
-    // A fresh matrix per batch: batches interleave at the await below, so a shared one would be overwritten.
-    const features = new Float32Array(toScore.length * width);
-    for (let j = 0; j < toScore.length; j++) p.features(parsed[toScore[j]!], model.assets, features, j * width);
-    const scores = await model.predict(features, toScore.length);
+    let features: Float32Array;
+    let scores: Float32Array;
+    const offThread = model.offThread;
+    if (
+      offThread !== undefined &&
+      offThread.kind === p.kind &&
+      toScore.length > INLINE_MAX_ROWS &&
+      offThread.pending < OFF_THREAD_QUEUE
+    ) {
+      // A large batch while the inference thread has room: it computes the features too, and this
+      // thread goes on. When it is busy, this thread computes them, so neither waits for the other.
+      const scored = await offThread.score(toScore.map((i) => (items[i] as InputItem).value));
+      features = scored.features;
+      scores = scored.probabilities;
+    } else {
+      // A fresh matrix per batch: batches interleave at the await below, so a shared one would be overwritten.
+      features = new Float32Array(toScore.length * width);
+      for (let j = 0; j < toScore.length; j++) p.features(parsed[toScore[j]!], model.assets, features, j * width);
+      scores = await model.predict(features, toScore.length);
+    }
     const ref = { name: model.name, version: model.version };
     for (let j = 0; j < toScore.length; j++) {
       const i = toScore[j]!;

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { type App, createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { INLINE_MAX_ROWS } from '../../src/scoring/inference-pool';
+import type { ScoredItem } from '../../src/scoring/pipeline';
+
+const silent = pino({ level: 'silent' });
+const golden = (name: string): string[] =>
+  (
+    JSON.parse(readFileSync(join(__dirname, '..', '..', 'models', name, '1', 'golden.json'), 'utf8')) as {
+      rows: { indicator: string }[];
+    }
+  ).rows.map((r) => r.indicator);
+
+/** The answers without the cache link (which differs by construction). */
+const plain = (rs: ScoredItem[]) => rs.map(({ cached: _, ...r }) => r);
+
+describe('features on the inference thread', () => {
+  let worker: App;
+  let inline: App;
+  before(async () => {
+    // No cache: every item is computed, by the inference thread (worker) or the event loop (inline).
+    worker = await createApp(loadConfig(['--inference', 'worker', '--cache-entries', '0'], {}), silent);
+    inline = await createApp(loadConfig(['--inference', 'inline', '--cache-entries', '0'], {}), silent);
+  });
+  after(async () => {
+    await worker.close();
+    await inline.close();
+  });
+
+  for (const [kind, model] of [
+    ['domain', 'domain'],
+    ['url', 'url'],
+  ] as const) {
+    it(`gives the same answers as the event loop for a large ${kind} batch`, async () => {
+      assert.equal(worker.repository.serving(model)?.offThread?.kind, kind, 'the worker backend offers it');
+      assert.equal(inline.repository.serving(model)?.offThread, undefined);
+      // Golden indicators plus bad ones, repeated past the inline limit so the batch goes off-thread.
+      const values = [...golden(model), 'a..b', '', 'x'.repeat(300)];
+      const items = Array.from({ length: INLINE_MAX_ROWS * 3 }, (_, i) => ({
+        id: String(i),
+        value: values[i % values.length] as string,
+      }));
+      // Count the batches that take the off-thread path (the test is void if none does).
+      const off = worker.repository.serving(model)?.offThread as NonNullable<
+        NonNullable<ReturnType<App['repository']['serving']>>['offThread']
+      >;
+      const score = off.score.bind(off);
+      let offThreadBatches = 0;
+      off.score = (values) => {
+        offThreadBatches++;
+        return score(values);
+      };
+      for (const view of ['full', 'compact'] as const) {
+        const got = await worker.scorer.scoreBatch(kind, items, view);
+        const want = await inline.scorer.scoreBatch(kind, items, view);
+        assert.deepEqual(plain(got), plain(want));
+        assert.ok(got.some((r) => r.score !== undefined));
+      }
+      assert.equal(offThreadBatches, 2, 'both views were scored on the inference thread');
+    });
+  }
+});
