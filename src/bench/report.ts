@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScenarioResult } from './measure';
 import { type ModelCeiling, modelCeilingOf } from './model-ceiling-run';
+import type { PairedResult } from './paired';
 import { echoOf } from './scenarios';
 import type { SlowReaderResult } from './slow-reader';
 import type { SoakResult } from './soak';
@@ -30,6 +31,7 @@ export interface Report {
   modelCeilings: ModelCeiling[];
   slowReader?: SlowReaderResult | undefined;
   soak?: SoakResult | undefined;
+  paired?: PairedResult | undefined;
   /** For every real scenario: its items/s over the echo scenario of the same shape. */
   vsTransport: Record<string, number>;
   /** For every real scenario: its items/s over the model ceiling of its view. */
@@ -145,6 +147,12 @@ export function formatReport(r: Report): string {
     const s = r.slowReader;
     lines.push(
       `slow reader (${s.seconds} s, one reply read per 200 ms): sent ${s.sent}, received ${s.received}, in flight ${s.inFlightMid} at half time -> ${s.inFlightEnd} at the end; server RSS ${s.serverRssBeforeMb.toFixed(0)} -> ${s.serverRssAfterMb.toFixed(0)} MB`,
+    );
+  }
+  if (r.paired) {
+    const p = r.paired;
+    lines.push(
+      `unary c=${p.concurrency} paired with the echo (${p.rounds.length} alternating rounds of 4 s): echo median ${int(p.medianEcho)}/s; real/echo per round full ${p.rounds.map((x) => (x.full / x.echo).toFixed(2)).join(' ')} (median ${p.medianRatio.full.toFixed(2)}x), compact ${p.rounds.map((x) => (x.compact / x.echo).toFixed(2)).join(' ')} (median ${p.medianRatio.compact.toFixed(2)}x)`,
     );
   }
   if (r.soak) {

@@ -3,10 +3,10 @@
  * real server as separate processes on loopback, drives them with the Go load generator (bench/go),
  * measures the in-process model ceiling, and prints one table plus bench/results/latest.json.
  *
- *   npm run bench                 all scenarios (~5 min)
- *   npm run bench -- --quick      the same scenarios, short windows (~1.5 min)
+ *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~9 min)
+ *   npm run bench -- --quick      the same, short windows and 2 paired rounds (~3 min)
  *   npm run bench -- --soak       5-minute sustained stream (memory flat?) and the slow reader
- *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids), --tranco FILE,
+ *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids; 'paired', 'model'), --tranco FILE,
  *            --report FILE (print a saved run's JSON as the table again)
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { buildLoadgen } from './loadgen';
 import { runScenario, type ScenarioResult } from './measure';
 import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
+import { type PairedResult, runPairedUnary } from './paired';
 import { formatReport, type Machine, type Report, ratios, writeJson } from './report';
 import { FULL_TIMING, plan, QUICK_TIMING, STREAMS } from './scenarios';
 import { type ServerProcess, startServerProcess } from './server-process';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   const ceilings: ModelCeiling[] = [];
   let slow: SlowReaderResult | undefined;
   let soak: SoakResult | undefined;
+  let paired: PairedResult | undefined;
   const servers: ServerProcess[] = [];
   const reproduce = [values.soak ? 'npm run bench -- --soak' : `npm run bench${values.quick ? ' -- --quick' : ''}`];
   try {
@@ -115,6 +117,25 @@ async function main(): Promise<void> {
         }
         await server.stop();
         servers.pop();
+      }
+      if (only === undefined || only.test('paired')) {
+        // Both servers up at once, windows alternating: the c=64 ratio from the median round.
+        const echo = await startServerProcess('echo', ROOT);
+        servers.push(echo);
+        const real = await startServerProcess('real', ROOT);
+        servers.push(real);
+        const rounds = values.quick ? 2 : 5;
+        log(`unary c=64 paired with the echo (${rounds} rounds, alternating) ...`);
+        paired = await runPairedUnary(bin, echo, real, rounds, tranco, (r, i) =>
+          log(
+            `  round ${i + 1}: echo ${Math.round(r.echo)}, full ${Math.round(r.full)} (${(r.full / r.echo).toFixed(2)}x), compact ${Math.round(r.compact)} (${(r.compact / r.echo).toFixed(2)}x)`,
+          ),
+        );
+        reproduce.push(paired.command);
+        for (const s of [real, echo]) {
+          await s.stop();
+          servers.pop();
+        }
       }
       if (only === undefined || only.test('model')) {
         let offset = 101;
@@ -154,8 +175,9 @@ async function main(): Promise<void> {
     modelCeilings: ceilings,
     slowReader: slow,
     soak,
+    paired,
     ...ratios(results, ceilings),
-    targets: checkTargets(results, ceilings, slow, soak),
+    targets: checkTargets(results, ceilings, slow, soak, paired),
     reproduce: [
       ...reproduce,
       `(loadgen = cd bench/go && go build -o /tmp/loadgen . ; $ADDR = the server's --listen address)`,
