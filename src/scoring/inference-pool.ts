@@ -164,12 +164,18 @@ export function createWorkerBackend(): InferenceBackend {
     replies.delete(r.id);
     done?.(r);
   });
-  worker.on('error', (err) => {
-    for (const done of replies.values()) done({ id: 0, ok: false, error: `inference thread failed: ${err.message}` });
+  // Once the thread is gone every request fails at once: a message to it would never be answered.
+  let gone: string | undefined;
+  const fail = (why: string) => {
+    gone ??= why;
+    for (const done of replies.values()) done({ id: 0, ok: false, error: why });
     replies.clear();
-  });
+  };
+  worker.on('error', (err) => fail(`inference thread failed: ${err.message}`));
+  worker.on('exit', (code) => fail(`inference thread exited (code ${code})`));
 
   function request(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    if (gone !== undefined) return Promise.resolve({ id: msg.id, ok: false, error: gone });
     return new Promise((resolve) => {
       replies.set(msg.id, resolve);
       worker.postMessage(msg, transfer);

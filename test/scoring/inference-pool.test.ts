@@ -72,6 +72,17 @@ describe('inference backends', () => {
     }
   });
 
+  it('fails runs at once, never hangs, after the inference thread is gone', async () => {
+    const backend = createWorkerBackend();
+    const session = await backend.load(readFileSync(join(dir, 'model.onnx')), spec);
+    await backend.close(); // the thread exits, as it would if it crashed
+    const started = Date.now();
+    await assert.rejects(session.run(rows(INLINE_MAX_ROWS + 1, 3), INLINE_MAX_ROWS + 1), /inference thread exited/);
+    assert.ok(Date.now() - started < 1000);
+    // Small runs never needed the thread.
+    assert.equal((await session.run(rows(2, 4), 2)).length, 2);
+  });
+
   it('rejects a run whose rows do not fit the model, without affecting the next', async () => {
     await assert.rejects(inline.run(new Float32Array(width + 1), 2));
     const ok = await inline.run(rows(2, 9), 2);
