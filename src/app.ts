@@ -8,7 +8,7 @@ import { createParsePool, type ParsePool } from './indicators/email/parse-pool';
 import type { GeoLookup } from './indicators/ip/geo';
 import { openConfiguredGeo } from './indicators/ip/geo-config';
 import { createEmailScorer, type EmailScorer } from './scoring/email-scorer';
-import { createInlineBackend, createWorkerBackend } from './scoring/inference-pool';
+import { createInlineBackend, createWorkerBackend, type InferenceBackend } from './scoring/inference-pool';
 import { createModelRepository, type ModelRepository } from './scoring/model-repository';
 import type { AnyPipeline } from './scoring/pipeline';
 import { domainPipeline } from './scoring/pipelines/domain';
@@ -30,6 +30,8 @@ export interface App {
   emailParser: ParsePool;
   /** Raw email messages -> parse, embedded indicators, message model (PredictEmails). */
   emails: EmailScorer;
+  /** Where model runs happen; its failure() makes health NOT_SERVING. */
+  inference: InferenceBackend;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     geo,
     emailParser,
     emails,
+    inference: backend,
     async close() {
       stopWatching();
       await emailParser.close();

@@ -3,7 +3,7 @@
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { updateHealth } from './server/health';
+import { trackHealth } from './server/health';
 import { startServer } from './server/server';
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
@@ -20,7 +20,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const logger = createLogger(config.logLevel);
   const app = await createApp(config, logger);
   const server = await startServer(app);
-  const ready = updateHealth(server.health, app.repository);
+  const ready = trackHealth(server.health, app, logger);
   logger.info(
     { models: app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`) },
     ready ? 'serving' : 'not serving: a model is missing',
@@ -45,7 +45,6 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     app.repository.reload().catch((err) => logger.error({ err }, 'reload failed'));
     app.geo.reload().catch((err) => logger.error({ err }, 'geo database reload failed'));
   });
-  app.repository.onReload(() => updateHealth(server.health, app.repository));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -42,6 +42,10 @@ export interface InferenceSession {
 
 export interface InferenceBackend {
   load(bytes: Uint8Array, spec: SessionSpec): Promise<InferenceSession>;
+  /** Why the backend can no longer run large batches (its thread is gone), or undefined while it can. */
+  failure(): string | undefined;
+  /** Called once if the backend fails while serving (not when closed). */
+  onFailure(listener: (why: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -150,7 +154,7 @@ async function loadInline(bytes: Uint8Array, spec: SessionSpec): Promise<Inferen
 }
 
 export function createInlineBackend(): InferenceBackend {
-  return { load: loadInline, close: async () => {} };
+  return { load: loadInline, failure: () => undefined, onFailure: () => {}, close: async () => {} };
 }
 
 export function createWorkerBackend(): InferenceBackend {
@@ -166,10 +170,14 @@ export function createWorkerBackend(): InferenceBackend {
   });
   // Once the thread is gone every request fails at once: a message to it would never be answered.
   let gone: string | undefined;
+  let closing = false;
+  const listeners: ((why: string) => void)[] = [];
   const fail = (why: string) => {
+    const first = gone === undefined;
     gone ??= why;
     for (const done of replies.values()) done({ id: 0, ok: false, error: why });
     replies.clear();
+    if (first && !closing) for (const l of listeners) l(why);
   };
   worker.on('error', (err) => fail(`inference thread failed: ${err.message}`));
   worker.on('exit', (code) => fail(`inference thread exited (code ${code})`));
@@ -242,7 +250,12 @@ export function createWorkerBackend(): InferenceBackend {
         },
       };
     },
+    failure: () => gone,
+    onFailure(listener) {
+      listeners.push(listener);
+    },
     async close() {
+      closing = true;
       await worker.terminate();
     },
   };

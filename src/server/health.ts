@@ -3,17 +3,25 @@
  * every model has a serving version. Per model, `threatpredict.model.<name>` says whether it serves,
  * and `threatpredict.model.<name>.newest` turns NOT_SERVING when the newest version on disk was
  * refused: a failed roll-out is visible to a health probe while the previous version keeps serving.
+ * A gone inference thread turns the service NOT_SERVING, so an orchestrator restarts the process.
  */
 import type { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import type { InferenceBackend } from '../scoring/inference-pool';
 import type { ModelRepository } from '../scoring/model-repository';
 import { SERVICE_NAMES } from './server';
 
-export function updateHealth(health: HealthImplementation, repository: ModelRepository): boolean {
+export function updateHealth(
+  health: HealthImplementation,
+  repository: ModelRepository,
+  inference: Pick<InferenceBackend, 'failure'>,
+): boolean {
   const models = repository.list();
   // A model with no version on disk is simply not deployed (its items answer MODEL_UNAVAILABLE); one
-  // whose versions all failed is an outage.
+  // whose versions all failed is an outage, and so is an inference thread that is gone.
   const deployed = models.filter((m) => m.versions.length > 0);
-  const ready = deployed.length > 0 && deployed.every((m) => m.serving !== undefined);
+  const ready =
+    deployed.length > 0 && deployed.every((m) => m.serving !== undefined) && inference.failure() === undefined;
   for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, ready ? 'SERVING' : 'NOT_SERVING');
   for (const m of models) {
     health.setStatus(`threatpredict.model.${m.name}`, m.serving !== undefined ? 'SERVING' : 'NOT_SERVING');
@@ -21,4 +29,21 @@ export function updateHealth(health: HealthImplementation, repository: ModelRepo
     health.setStatus(`threatpredict.model.${m.name}.newest`, newest?.state === 'failed' ? 'NOT_SERVING' : 'SERVING');
   }
   return ready;
+}
+
+/**
+ * Keeps `health` in step with the app: now, after every model reload, and when the inference thread
+ * fails. Returns whether the service is ready now.
+ */
+export function trackHealth(
+  health: HealthImplementation,
+  app: { repository: ModelRepository; inference: InferenceBackend },
+  logger: Logger,
+): boolean {
+  app.repository.onReload(() => updateHealth(health, app.repository, app.inference));
+  app.inference.onFailure((why) => {
+    logger.error({ why }, 'inference thread gone: large batches fail per item; health NOT_SERVING');
+    updateHealth(health, app.repository, app.inference);
+  });
+  return updateHealth(health, app.repository, app.inference);
 }

@@ -10,7 +10,7 @@ import { type App, createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service';
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
-import { updateHealth } from '../../src/server/health';
+import { trackHealth } from '../../src/server/health';
 import { type RunningServer, startServer } from '../../src/server/server';
 
 export interface TestServer {
@@ -40,8 +40,7 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
   const logger = pino({ level: 'debug' }, sink);
   const app = await createApp(config, logger);
   const server = await startServer(app);
-  updateHealth(server.health, app.repository);
-  app.repository.onReload(() => updateHealth(server.health, app.repository));
+  trackHealth(server.health, app, logger);
   const address = `127.0.0.1:${server.port}`;
   const predictions = new PredictionServiceClient(address, credentials.createInsecure());
   const models = new ModelServiceClient(address, credentials.createInsecure());
