@@ -165,10 +165,14 @@ export function domainFeatures(d: DomainName, assets: DomainFeatureAssets, out: 
   const sub = d.subdomain;
   const s = charStats(sld);
   const ng = scoreNgrams(assets.ngram, sld);
-  const subLabels = sub === '' ? [] : sub.split('.');
   let subMaxLabel = 0;
-  for (const l of subLabels) if (l.length > subMaxLabel) subMaxLabel = l.length;
-  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub.replaceAll('.', '-')).meanLogProb;
+  for (let i = 0, start = 0; i <= sub.length; i++) {
+    if (i === sub.length || sub.charCodeAt(i) === 46) {
+      if (i - start > subMaxLabel) subMaxLabel = i - start;
+      start = i + 1;
+    }
+  }
+  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true).meanLogProb;
   const tld = d.labels[d.labels.length - 1] as string;
   const tldLogOdds = assets.tldLogOdds.get(tld) ?? assets.defaultTldLogOdds;
 

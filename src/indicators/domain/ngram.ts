@@ -58,8 +58,13 @@ export function buildNgramModel(strings: Iterable<string>, smoothing = 0.1): Ngr
   return { logProb, seen };
 }
 
-/** Mean and minimum trigram log-probability of `s`, and the share of trigrams never seen in training. */
-export function scoreNgrams(model: NgramModel, s: string): NgramStats {
+const HYPHEN = 36;
+
+/**
+ * Mean and minimum trigram log-probability of `s`, and the share of trigrams never seen in training.
+ * With `dotsAsHyphens`, dots count as hyphens (a subdomain scored as one label) without a new string.
+ */
+export function scoreNgrams(model: NgramModel, s: string, dotsAsHyphens = false): NgramStats {
   if (s.length === 0) return { meanLogProb: 0, minLogProb: 0, unseenRatio: 0 };
   let a = BOUNDARY;
   let b = BOUNDARY;
@@ -67,7 +72,8 @@ export function scoreNgrams(model: NgramModel, s: string): NgramStats {
   let min = 0;
   let unseen = 0;
   for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? symbol(s.charCodeAt(i)) : BOUNDARY;
+    const code = i < s.length ? s.charCodeAt(i) : -1;
+    const c = code === -1 ? BOUNDARY : dotsAsHyphens && code === 46 ? HYPHEN : symbol(code);
     const idx = (a * ALPHABET + b) * ALPHABET + c;
     const lp = model.logProb[idx]!;
     sum += lp;

@@ -50,6 +50,20 @@ function isLdhu(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45 || code === 95;
 }
 
+function isAllDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
+}
+
+function countDots(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 46) n++;
+  return n;
+}
+
 function needsIdnaMapping(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -101,8 +115,7 @@ export function parseDomain(raw: string): Parsed<DomainName> {
       return invalid(`label "${label}" starts or ends with a hyphen`, raw);
   }
   const tld = labels[labels.length - 1] as string;
-  if (/^[0-9]+$/.test(tld))
-    return invalid('the last label is numeric: this looks like an IP address, not a domain', raw);
+  if (isAllDigits(tld)) return invalid('the last label is numeric: this looks like an IP address, not a domain', raw);
 
   const p = parseTld(ascii, TLD_OPTIONS);
   const publicSuffix = p.publicSuffix ?? tld;
@@ -110,7 +123,6 @@ export function parseDomain(raw: string): Parsed<DomainName> {
   const subdomain = p.subdomain ?? '';
   const hasIdn = ascii.includes('xn--');
   const platform = findPlatform(ascii, registrableDomain, publicSuffix);
-  const subLabels = subdomain === '' ? [] : subdomain.split('.');
   return ok({
     ascii,
     unicode: hasIdn ? domainToUnicode(ascii) : ascii,
@@ -118,7 +130,7 @@ export function parseDomain(raw: string): Parsed<DomainName> {
     registrableDomain,
     publicSuffix,
     subdomain,
-    subdomainDepth: subLabels.length,
+    subdomainDepth: subdomain === '' ? 0 : countDots(subdomain) + 1,
     privateSuffix: p.isPrivate === true,
     icannSuffix: p.isIcann === true,
     // A private PSL suffix (github.io) is a platform too: its customers are the registrable domains.
