@@ -7,15 +7,17 @@
  */
 
 import type { Worker } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
 import { siblingFile, startWorker } from '../worker-file';
-import { type FeaturesSpec, positiveColumn, type WorkerReply, type WorkerRequest } from './inference-protocol';
+import {
+  type FeaturesSpec,
+  type ModelIo,
+  openSession,
+  runSession,
+  type WorkerReply,
+  type WorkerRequest,
+} from './inference-protocol';
 
-export interface SessionSpec {
-  input: string;
-  output: string;
-  width: number;
-  positive: number;
+export interface SessionSpec extends ModelIo {
   intraOpThreads: number;
   /** Lets the session compute features from raw values too (worker backend only; see scoreValues). */
   features?: FeaturesSpec | undefined;
@@ -124,30 +126,17 @@ class RunQueue {
   }
 }
 
-async function createOrtSession(bytes: Uint8Array, spec: SessionSpec): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, {
-    intraOpNumThreads: spec.intraOpThreads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-  });
-}
-
 /** A session on the event loop; the runs queued during one event-loop turn share one model run. */
-async function loadInline(bytes: Uint8Array, spec: SessionSpec): Promise<InferenceSession & { queue: RunQueue }> {
-  const session = await createOrtSession(bytes, spec);
+async function loadInline(bytes: Uint8Array, spec: SessionSpec): Promise<InferenceSession> {
+  const session = await openSession(bytes, spec.intraOpThreads);
   const queue = new RunQueue(
     spec.width,
-    async (features, rows) => {
-      const input = new ort.Tensor('float32', features, [rows, spec.width]);
-      const out = await session.run({ [spec.input]: input }, [spec.output]);
-      return positiveColumn(out[spec.output]?.data as Float32Array, rows, spec.positive);
-    },
+    (features, rows) => runSession(session, features, rows, spec),
     (start) => setImmediate(start),
   );
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
-    queue,
     run: (features, rows) => queue.push(features, rows),
     release: () => session.release(),
   };
@@ -204,37 +193,18 @@ export function createWorkerBackend(): InferenceBackend {
       if (!loaded.ok) throw new Error(loaded.error);
       // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS).
       const inline = await loadInline(bytes, spec);
+      const io: ModelIo = { width: spec.width, input: spec.input, output: spec.output, positive: spec.positive };
       const queue = new RunQueue(spec.width, async (features, rows) => {
-        const reply = await request(
-          {
-            type: 'run',
-            id: nextId++,
-            session,
-            features,
-            rows,
-            width: spec.width,
-            input: spec.input,
-            output: spec.output,
-            positive: spec.positive,
-          },
-          [features.buffer as ArrayBuffer],
-        );
+        const reply = await request({ type: 'run', id: nextId++, session, features, rows, ...io }, [
+          features.buffer as ArrayBuffer,
+        ]);
         if (!reply.ok || reply.probabilities === undefined)
           throw new Error(reply.ok ? 'inference returned nothing' : reply.error);
         return reply.probabilities;
       });
 
       async function scoreValues(values: string[]): Promise<ScoredValues> {
-        const reply = await request({
-          type: 'score',
-          id: nextId++,
-          session,
-          values,
-          width: spec.width,
-          input: spec.input,
-          output: spec.output,
-          positive: spec.positive,
-        });
+        const reply = await request({ type: 'score', id: nextId++, session, values, ...io });
         if (!reply.ok || reply.probabilities === undefined || reply.features === undefined)
           throw new Error(reply.ok ? 'inference returned nothing' : reply.error);
         return { probabilities: reply.probabilities, features: reply.features };

@@ -1,6 +1,39 @@
-/** Messages between the scoring core and the inference thread. */
+/**
+ * What the scoring core and the inference thread share: their messages, and how a model session is
+ * opened and run (the same way on the event loop and on the inference thread).
+ */
 
+import * as ort from 'onnxruntime-node';
 import type { IndicatorKind } from '../indicators/types';
+
+/** How a run feeds the model and reads its answer. */
+export interface ModelIo {
+  width: number;
+  input: string;
+  output: string;
+  /** Column of the positive (malicious) class in the probability output. */
+  positive: number;
+}
+
+export function openSession(bytes: Uint8Array, intraOpThreads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, {
+    intraOpNumThreads: intraOpThreads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+}
+
+/** Probability of the positive class for `rows` rows of features laid out row-major. */
+export async function runSession(
+  session: ort.InferenceSession,
+  features: Float32Array,
+  rows: number,
+  io: ModelIo,
+): Promise<Float32Array> {
+  const input = new ort.Tensor('float32', features, [rows, io.width]);
+  const out = await session.run({ [io.input]: input }, [io.output]);
+  return positiveColumn(out[io.output]?.data as Float32Array, rows, io.positive);
+}
 
 /** The pipeline (see pipelines/off-thread.ts) and model folder a session computes features with. */
 export interface FeaturesSpec {
@@ -17,28 +50,9 @@ export type WorkerRequest =
       intraOpThreads: number;
       features?: FeaturesSpec | undefined;
     }
-  | {
-      /** Parse the raw values, compute their features with the session's pipeline, run the model. */
-      type: 'score';
-      id: number;
-      session: number;
-      values: string[];
-      width: number;
-      input: string;
-      output: string;
-      positive: number;
-    }
-  | {
-      type: 'run';
-      id: number;
-      session: number;
-      features: Float32Array;
-      rows: number;
-      width: number;
-      input: string;
-      output: string;
-      positive: number;
-    }
+  /** Parse the raw values, compute their features with the session's pipeline, run the model. */
+  | ({ type: 'score'; id: number; session: number; values: string[] } & ModelIo)
+  | ({ type: 'run'; id: number; session: number; features: Float32Array; rows: number } & ModelIo)
   | { type: 'release'; id: number; session: number };
 
 export type WorkerReply =

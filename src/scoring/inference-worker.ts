@@ -6,8 +6,8 @@
  * uses this core instead of the event loop's. Messages are handled one at a time, in order.
  */
 import { parentPort } from 'node:worker_threads';
-import * as ort from 'onnxruntime-node';
-import { positiveColumn, type WorkerReply, type WorkerRequest } from './inference-protocol';
+import type * as ort from 'onnxruntime-node';
+import { openSession, runSession, type WorkerReply, type WorkerRequest } from './inference-protocol';
 import type { AnyPipeline } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
 
@@ -24,28 +24,11 @@ function sessionOf(id: number): Session {
   return s;
 }
 
-async function run(
-  s: Session,
-  features: Float32Array,
-  rows: number,
-  msg: { width: number; input: string; output: string; positive: number },
-): Promise<Float32Array> {
-  const input = new ort.Tensor('float32', features, [rows, msg.width]);
-  const out = await s.ort.run({ [msg.input]: input }, [msg.output]);
-  return positiveColumn(out[msg.output]?.data as Float32Array, rows, msg.positive);
-}
-
 async function handle(msg: WorkerRequest): Promise<WorkerReply> {
   try {
     switch (msg.type) {
       case 'load': {
-        const session: Session = {
-          ort: await ort.InferenceSession.create(msg.bytes, {
-            intraOpNumThreads: msg.intraOpThreads,
-            interOpNumThreads: 1,
-            graphOptimizationLevel: 'all',
-          }),
-        };
+        const session: Session = { ort: await openSession(msg.bytes, msg.intraOpThreads) };
         if (msg.features !== undefined) {
           const pipeline = OFF_THREAD_PIPELINES.get(msg.features.kind);
           if (pipeline === undefined) throw new Error(`no off-thread features for ${msg.features.kind}`);
@@ -56,7 +39,11 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
         return { id: msg.id, ok: true, inputNames: [...o.inputNames], outputNames: [...o.outputNames] };
       }
       case 'run':
-        return { id: msg.id, ok: true, probabilities: await run(sessionOf(msg.session), msg.features, msg.rows, msg) };
+        return {
+          id: msg.id,
+          ok: true,
+          probabilities: await runSession(sessionOf(msg.session).ort, msg.features, msg.rows, msg),
+        };
       case 'score': {
         const s = sessionOf(msg.session);
         if (s.features === undefined) throw new Error(`session ${msg.session} computes no features`);
@@ -71,7 +58,7 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
           pipeline.features(parsed.value, assets, features, j * msg.width);
         }
         // The model gets its own copy: `features` goes back to the event loop (explanations, rules).
-        const probabilities = await run(s, features.slice(), rows, msg);
+        const probabilities = await runSession(s.ort, features.slice(), rows, msg);
         return { id: msg.id, ok: true, probabilities, features };
       }
       case 'release': {
