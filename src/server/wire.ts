@@ -84,6 +84,8 @@ function tailOf(r: ScoredItem, view: View): Uint8Array {
 class ResponseBuilder {
   private readonly tails: Uint8Array[];
   private readonly idLengths: Int32Array;
+  /** Each Prediction's encoded length (id field and tail), needed again when writing. */
+  private readonly lengths: Int32Array;
   private readonly ids: (string | undefined)[];
   private readonly idBytes: Int32Array;
   private total = 0;
@@ -94,6 +96,7 @@ class ResponseBuilder {
   ) {
     this.tails = new Array(count);
     this.idLengths = new Int32Array(count);
+    this.lengths = new Int32Array(count);
     this.ids = new Array(count);
     this.idBytes = new Int32Array(source === undefined ? 0 : count);
   }
@@ -102,6 +105,7 @@ class ResponseBuilder {
     this.tails[i] = tail;
     this.idLengths[i] = idLen;
     const len = (idLen === 0 ? 0 : 1 + varintLength(idLen) + idLen) + tail.length;
+    this.lengths[i] = len;
     this.total += 1 + varintLength(len) + len;
   }
 
@@ -124,7 +128,7 @@ class ResponseBuilder {
       const tail = this.tails[i] as Uint8Array;
       const idLen = this.idLengths[i] as number;
       buf[pos++] = 10; // Response.results, length-delimited
-      pos = writeVarint(buf, pos, (idLen === 0 ? 0 : 1 + varintLength(idLen) + idLen) + tail.length);
+      pos = writeVarint(buf, pos, this.lengths[i] as number);
       if (idLen > 0) {
         buf[pos++] = 10; // Prediction.id
         pos = writeVarint(buf, pos, idLen);
