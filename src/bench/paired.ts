@@ -7,6 +7,7 @@
 import { runLoadgen } from './loadgen';
 import type { View } from './scenarios';
 import type { ServerProcess } from './server-process';
+import { median } from './stats';
 
 export interface PairedRound {
   echo: number;
@@ -21,12 +22,6 @@ export interface PairedResult {
   medianRatio: Record<View, number>;
   medianEcho: number;
   command: string;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 export async function runPairedUnary(

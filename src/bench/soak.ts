@@ -7,6 +7,7 @@ import { runLoadgen } from './loadgen';
 import { sampleRss } from './proc-stats';
 import { STREAMS } from './scenarios';
 import type { ServerProcess } from './server-process';
+import { median } from './stats';
 
 export interface SoakResult {
   minutes: number;
@@ -17,11 +18,6 @@ export interface SoakResult {
   /** [seconds into the window, RSS MB], one per 10 s */
   timeline: Array<[number, number]>;
   command: string;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 export async function runSoak(
