@@ -68,7 +68,8 @@ export interface GeoLookup {
   close(): void;
 }
 
-const NO_GEO: GeoFields = {
+/** The location fields of an address no database knows (or was asked about). */
+export const NO_GEO: Readonly<GeoFields> = {
   countryCode: '',
   countryName: '',
   city: '',

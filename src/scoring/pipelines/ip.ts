@@ -20,7 +20,7 @@ import {
   type IpIndicator,
   ipFeatures,
 } from '../../indicators/ip/features';
-import type { GeoLookup } from '../../indicators/ip/geo';
+import { type GeoLookup, NO_GEO } from '../../indicators/ip/geo';
 import { createHostingLookup, type HostingLookup } from '../../indicators/ip/hosting';
 import { parseIp } from '../../indicators/ip/parse';
 import { loadIpAssets } from '../../indicators/ip/reputation-assets';
@@ -53,13 +53,8 @@ export function ipFromContext(indicator: string, context: unknown): Parsed<IpInd
       globallyRoutable: ip.globallyRoutable,
       asn: c.asn ?? 0,
       asOrganization: c.as_organization ?? '',
+      ...NO_GEO,
       countryCode: c.country_code ?? '',
-      countryName: '',
-      city: '',
-      latitude: 0,
-      longitude: 0,
-      hasLocation: false,
-      timeZone: '',
       hostingProvider: ip.globallyRoutable ? bundledHosting.provider(ip) : '',
     },
   });
