@@ -9,6 +9,7 @@ import type { App } from '../app';
 import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
 import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
 import { emailHandlers } from './email-handlers';
+import { localModelControl, type ModelControl } from './model-control';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
 import { withRawBatchRequests } from './raw-batch';
@@ -26,8 +27,13 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
+export interface ServerOptions {
+  /** What ModelService reports and reloads; this process's repository by default (see src/cluster). */
+  models?: ModelControl;
+}
+
 /** Serves `app` (config, logger, scoring core, model repository) on `app.config.listen`. */
-export async function startServer(app: App): Promise<RunningServer> {
+export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
   const { config, logger } = app;
   const server = new Server({
     'grpc.max_receive_message_length': config.maxMessageBytes,
@@ -45,7 +51,11 @@ export async function startServer(app: App): Promise<RunningServer> {
   });
   server.addService(
     ModelServiceService,
-    createModelService({ repository: app.repository, logger, adminRpc: config.adminRpc }),
+    createModelService({
+      control: opts.models ?? localModelControl(app.repository),
+      logger,
+      adminRpc: config.adminRpc,
+    }),
   );
   const health = new HealthImplementation({
     '': 'NOT_SERVING',
