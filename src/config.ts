@@ -20,6 +20,11 @@ export interface Config {
   readonly intraOpThreads: number;
   /** Where model runs happen: `worker` (an inference thread; default) or `inline` (the event loop). */
   readonly inference: 'worker' | 'inline';
+  /**
+   * Server processes sharing the port (src/cluster): 1 serves from this process; more fork that many,
+   * each with its own models, caches and inference thread.
+   */
+  readonly processes: number;
   /** Prediction cache entries per model version (0 turns caching off). */
   readonly cacheEntries: number;
   /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
@@ -47,6 +52,7 @@ const SETTINGS = {
   geoip: ['THREATPREDICT_GEOIP_DIR', ''],
   'model-versions': ['THREATPREDICT_MODEL_VERSIONS', ''],
   inference: ['THREATPREDICT_INFERENCE', 'worker'],
+  processes: ['THREATPREDICT_PROCESSES', '1'],
   'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '100000'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
@@ -117,6 +123,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     geoipDir: get('geoip'),
     modelVersions: pins(get('model-versions')),
     inference: oneOf('inference', get('inference'), ['worker', 'inline'] as const),
+    processes: int('processes', get('processes'), 1, 64),
     cacheEntries: int('cache entries', get('cache-entries'), 0, 100_000_000),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),

@@ -1,9 +1,12 @@
 /** Composition root: config -> logger -> models -> server, and signal handling. Nothing else wires. */
 
 import { createApp } from './app';
+import { isMember, joinCluster } from './cluster/member';
+import { runPrimary } from './cluster/primary';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { trackHealth } from './server/health';
+import { localModelControl } from './server/model-control';
 import { startServer } from './server/server';
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
@@ -17,17 +20,28 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const member = isMember();
+  // Several processes write to one stream: each line of a server process says which one it is.
+  const root = createLogger(config.logLevel);
+  const logger = member ? root.child({ pid: process.pid }) : root;
+  if (config.processes > 1 && !member) {
+    runPrimary(config, logger);
+    return;
+  }
   const app = await createApp(config, logger);
-  const server = await startServer(app);
+  const cluster = member ? joinCluster(localModelControl(app.repository), logger) : undefined;
+  const server = await startServer(app, { models: cluster?.control });
   const ready = trackHealth(server.health, app, logger);
-  logger.info(
-    { models: app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`) },
-    ready ? 'serving' : 'not serving: a model is missing',
-  );
+  const models = app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`);
+  if (cluster === undefined) logger.info({ models }, ready ? 'serving' : 'not serving: a model is missing');
+  else {
+    // The primary says "serving" once every process does.
+    logger.info({ models, port: server.port }, 'process serving');
+    cluster.ready(ready, server.port);
+  }
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight calls');
@@ -36,9 +50,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       .then(() => app.close())
       .then(() => {
         logger.info('stopped');
-        process.exit(0);
+        process.exit(code);
       });
   };
+  if (cluster !== undefined) {
+    // One of several processes: rather than stay up NOT_SERVING, exit and let the primary replace it.
+    app.inference.onFailure(() => stop('inference thread gone', 1));
+    process.on('disconnect', () => stop('primary process gone'));
+  }
   // SIGHUP re-reads the model repository (new versions, removed ones) under the current version policy.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading models');

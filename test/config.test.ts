@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     assert.match(c.modelsDir, /models$/);
     assert.equal(c.maxBatchItems, 10000);
     assert.equal(c.maxEmailBytes, 25 * 1024 * 1024);
+    assert.equal(c.processes, 1);
     assert.ok(Object.isFrozen(c));
   });
 
@@ -16,6 +17,7 @@ describe('loadConfig', () => {
     assert.equal(loadConfig([], { THREATPREDICT_LISTEN: '0.0.0.0:9000' }).listen, '0.0.0.0:9000');
     assert.equal(loadConfig(['--listen', '[::1]:7000'], { THREATPREDICT_LISTEN: '0.0.0.0:9000' }).listen, '[::1]:7000');
     assert.equal(loadConfig(['--max-batch-items', '5'], {}).maxBatchItems, 5);
+    assert.equal(loadConfig([], { THREATPREDICT_PROCESSES: '4' }).processes, 4);
   });
 
   const bad: [string[], Record<string, string>, RegExp][] = [
@@ -24,6 +26,7 @@ describe('loadConfig', () => {
     [[], { THREATPREDICT_MAX_BATCH_ITEMS: '0' }, /max batch items must be an integer from 1/],
     [[], { THREATPREDICT_MAX_BATCH_ITEMS: '1.5' }, /got "1.5"/],
     [[], { THREATPREDICT_LOG_LEVEL: 'loud' }, /log level must be one of/],
+    [['--processes', '0'], {}, /processes must be an integer from 1 to 64, got "0"/],
     [['--bogus', 'x'], {}, /bogus/],
   ];
   for (const [argv, env, message] of bad) {

@@ -1,0 +1,110 @@
+/**
+ * One server process of a `--processes N` server, seen from inside: it tells the primary when it
+ * serves, carries out the model tasks the primary hands it, and gives ModelService a ModelControl
+ * that runs list and reload on every process through the primary. A reload through any process
+ * (any connection) thus pins or swaps versions everywhere, and cache counters are totals.
+ */
+import type { Logger } from 'pino';
+import type { Model } from '../gen/threatpredict/v1/model_service';
+import { type ModelControl, withCacheTotals } from '../server/model-control';
+import {
+  deserializeError,
+  MEMBER_ENV,
+  type Pins,
+  serializeError,
+  type TaskOp,
+  type TaskResult,
+  type ToMember,
+  type ToPrimary,
+} from './messages';
+
+export interface Member {
+  /** ModelService over every process. */
+  control: ModelControl;
+  /** Tells the primary this process serves on `port` (`ok` false: a model is missing). */
+  ready(ok: boolean, port: number): void;
+}
+
+/** Whether this process was forked by threatpredict's primary (not merely by any cluster manager). */
+export function isMember(): boolean {
+  return process.env[MEMBER_ENV] === '1' && typeof process.send === 'function';
+}
+
+function send(msg: ToPrimary): void {
+  process.send?.(msg);
+}
+
+export function joinCluster(local: ModelControl, logger: Logger): Member {
+  let nextAsk = 1;
+  const asks = new Map<
+    number,
+    { resolve: (a: Extract<ToMember, { tp: 'answer' }>) => void; reject: (e: Error) => void }
+  >();
+
+  process.on('message', (msg: ToMember) => {
+    if (msg.tp === 'do') {
+      const run = msg.op === 'list' ? local.list() : local.reload(new Map(msg.pins));
+      run.then(
+        (models) => send({ tp: 'done', task: msg.task, ok: true, models }),
+        (err) => {
+          logger.error({ err, op: msg.op }, 'model task failed in this process');
+          send({ tp: 'done', task: msg.task, ok: false, error: serializeError(err) });
+        },
+      );
+    } else if (msg.tp === 'answer') {
+      const ask = asks.get(msg.ask);
+      asks.delete(msg.ask);
+      ask?.resolve(msg);
+    }
+  });
+  // Without the primary no task can be answered: fail the waiting ones now rather than never.
+  process.on('disconnect', () => {
+    for (const a of asks.values()) a.reject(new Error('the primary process is gone'));
+    asks.clear();
+  });
+
+  function everywhere(op: TaskOp, pins: Pins): Promise<Extract<ToMember, { tp: 'answer' }>> {
+    return new Promise((resolve, reject) => {
+      if (!process.connected) {
+        reject(new Error('the primary process is gone'));
+        return;
+      }
+      const ask = nextAsk++;
+      asks.set(ask, { resolve, reject });
+      send({ tp: 'ask', ask, op, pins });
+    });
+  }
+
+  function own(results: (TaskResult & { self: boolean })[]): TaskResult | undefined {
+    return results.find((r) => r.self);
+  }
+
+  const control: ModelControl = {
+    async list() {
+      const answer = await everywhere('list', []);
+      const mine = own(answer.results);
+      // This process's own view if it answered (it is the one the caller talks to), else a fresh one.
+      const models: Model[] = mine?.ok === true ? mine.models : await local.list();
+      return withCacheTotals(
+        models,
+        answer.results.flatMap((r) => (r.ok ? [r.models] : [])),
+      );
+    },
+    async reload(pins) {
+      const answer = await everywhere('reload', [...pins]);
+      const mine = own(answer.results);
+      if (mine !== undefined && !mine.ok) throw deserializeError(mine.error);
+      const failed = answer.results.filter((r) => !r.ok).length + answer.missing;
+      if (mine === undefined || failed > 0)
+        throw new Error(
+          `reload did not complete in ${failed} of ${answer.results.length + answer.missing} processes; see their logs`,
+        );
+      return withCacheTotals(
+        mine.models,
+        answer.results.flatMap((r) => (r.ok ? [r.models] : [])),
+      );
+    },
+  };
+
+  return { control, ready: (ok, port) => send({ tp: 'ready', ok, port }) };
+}

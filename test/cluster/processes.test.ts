@@ -1,0 +1,230 @@
+/**
+ * `--processes 2` end to end: the built server (dist/main.js) as a real primary with two server
+ * processes on one port, driven over several connections. Works on a temporary repository with two
+ * versions of the committed domain model, so pins can be seen taking effect in every process.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { credentials } from '@grpc/grpc-js';
+import {
+  type ListModelsResponse,
+  ModelServiceClient,
+  type ReloadModelsResponse,
+} from '../../src/gen/threatpredict/v1/model_service';
+import {
+  type PredictDomainsResponse,
+  PredictionServiceClient,
+} from '../../src/gen/threatpredict/v1/prediction_service';
+import { call } from '../helpers/server';
+
+const ROOT = join(__dirname, '..', '..');
+const COMMITTED = join(ROOT, 'models', 'domain', '1');
+const CACHE_ENTRIES = 1000;
+/** Each client its own connection (grpc-js shares one per address and options otherwise). */
+const CONNECTIONS = 6;
+
+type Line = Record<string, unknown> & { msg?: string; pid?: number; role?: string };
+
+let repo: string;
+let child: ChildProcess;
+const lines: Line[] = [];
+let port = 0;
+let pids: number[] = [];
+
+function waitFor(match: (l: Line) => boolean, what: string, ms = 60_000): Promise<Line> {
+  return new Promise((resolve, reject) => {
+    const found = lines.find(match);
+    if (found !== undefined) {
+      resolve(found);
+      return;
+    }
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`no log line for ${what} within ${ms} ms`));
+    }, ms);
+    const poll = setInterval(() => {
+      const l = lines.find(match);
+      if (l !== undefined) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve(l);
+      }
+    }, 50);
+  });
+}
+
+function clients() {
+  return Array.from({ length: CONNECTIONS }, () => {
+    const options = { 'grpc.use_local_subchannel_pool': 1 };
+    const addr = `127.0.0.1:${port}`;
+    return {
+      predictions: new PredictionServiceClient(addr, credentials.createInsecure(), options),
+      models: new ModelServiceClient(addr, credentials.createInsecure(), options),
+      close() {
+        this.predictions.close();
+        this.models.close();
+      },
+    };
+  });
+}
+
+async function servingVersions(): Promise<number[]> {
+  const cs = clients();
+  try {
+    const lists = await Promise.all(
+      cs.map((c) => call<object, ListModelsResponse>((r, cb) => c.models.listModels(r, cb), {})),
+    );
+    return lists.map((l) => l.models.find((m) => m.name === 'domain')?.servingVersion ?? -1);
+  } finally {
+    for (const c of cs) c.close();
+  }
+}
+
+function addVersion(version: number): void {
+  const dir = join(repo, 'domain', String(version));
+  cpSync(COMMITTED, dir, { recursive: true });
+  const metaPath = join(dir, 'metadata.json');
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+  meta.version = version;
+  writeFileSync(metaPath, JSON.stringify(meta));
+}
+
+before(async () => {
+  repo = mkdtempSync(join(tmpdir(), 'tp-processes-'));
+  addVersion(1);
+  addVersion(2);
+  const args = ['--processes', '2', '--listen', '127.0.0.1:0', '--models', repo, '--admin-rpc', 'true'];
+  args.push('--log-level', 'debug', '--cache-entries', String(CACHE_ENTRIES), '--shutdown-grace-ms', '2000');
+  child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    try {
+      lines.push(JSON.parse(text));
+    } catch {
+      // not a log line
+    }
+  });
+  const serving = await waitFor((l) => l.role === 'primary' && l.msg === 'serving', 'serving', 120_000);
+  port = serving.port as number;
+  pids = serving.pids as number[];
+});
+
+after(async () => {
+  if (child.exitCode === null) {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+  }
+  rmSync(repo, { recursive: true, force: true });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('--processes 2', () => {
+  it('serves one port from two processes that both answer calls', async () => {
+    assert.equal(pids.length, 2);
+    assert.notEqual(pids[0], pids[1]);
+    assert.ok(port > 0);
+    const cs = clients();
+    try {
+      const answers = await Promise.all(
+        cs.map((c, i) =>
+          call<object, PredictDomainsResponse>((r, cb) => c.predictions.predictDomains(r as never, cb), {
+            items: [{ id: `c${i}`, value: `host${i}.example-processes.com` }],
+            view: 0,
+          }),
+        ),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.results[0]?.id),
+        cs.map((_, i) => `c${i}`),
+      );
+      for (const a of answers) assert.equal(a.results[0]?.model?.version, 2);
+    } finally {
+      for (const c of cs) c.close();
+    }
+    // Connections go to the processes in turn: six of them reach both.
+    const answeredBy = new Set(lines.filter((l) => l.msg === 'call' && l.rpc === 'PredictDomains').map((l) => l.pid));
+    assert.deepEqual([...answeredBy].sort(), [...pids].sort());
+  });
+
+  it('counts cache capacity and lookups over every process', async () => {
+    const cs = clients();
+    try {
+      const list = await call<object, ListModelsResponse>((r, cb) => cs[0]!.models.listModels(r, cb), {});
+      const v2 = list.models.find((m) => m.name === 'domain')?.versions.find((v) => v.version === 2);
+      assert.equal(v2?.cache?.capacity, 2 * CACHE_ENTRIES);
+      // The first test's six lookups (one per connection, spread over both processes) all count.
+      assert.equal((v2?.cache?.hits ?? 0) + (v2?.cache?.misses ?? 0), CONNECTIONS);
+    } finally {
+      for (const c of cs) c.close();
+    }
+  });
+
+  it('applies a pin sent through one connection in every process, and the unpin too', async () => {
+    const cs = clients();
+    try {
+      const pinned = await call<object, ReloadModelsResponse>((r, cb) => cs[0]!.models.reloadModels(r as never, cb), {
+        pins: [{ name: 'domain', version: 1 }],
+      });
+      assert.equal(pinned.models.find((m) => m.name === 'domain')?.servingVersion, 1);
+      assert.deepEqual(await servingVersions(), Array(CONNECTIONS).fill(1));
+      await call<object, ReloadModelsResponse>((r, cb) => cs[1]!.models.reloadModels(r as never, cb), {
+        pins: [{ name: 'domain', version: 0 }],
+      });
+      assert.deepEqual(await servingVersions(), Array(CONNECTIONS).fill(2));
+    } finally {
+      for (const c of cs) c.close();
+    }
+  });
+
+  it('answers a pin to a missing version with NOT_FOUND, as one process does', async () => {
+    const cs = clients();
+    try {
+      await assert.rejects(
+        call((r, cb) => cs[0]!.models.reloadModels(r as never, cb), { pins: [{ name: 'domain', version: 9 }] }),
+        (err: { code?: number }) => err.code === 5,
+      );
+      assert.deepEqual(await servingVersions(), Array(CONNECTIONS).fill(2));
+    } finally {
+      for (const c of cs) c.close();
+    }
+  });
+
+  it('replaces a process that dies, and the replacement gets the pins', async () => {
+    const cs = clients();
+    try {
+      await call((r, cb) => cs[0]!.models.reloadModels(r as never, cb), { pins: [{ name: 'domain', version: 1 }] });
+    } finally {
+      for (const c of cs) c.close();
+    }
+    const victim = pids[0] as number;
+    process.kill(victim, 'SIGKILL');
+    const replaced = await waitFor((l) => l.msg === 'replacement process serving', 'a replacement');
+    const fresh = replaced.pid as number;
+    assert.ok(!pids.includes(fresh));
+    await waitFor((l) => l.pid === fresh && l.msg === 'serving version swapped' && l.to === 1, 'the pin replayed');
+    assert.deepEqual(await servingVersions(), Array(CONNECTIONS).fill(1));
+    pids = [pids[1] as number, fresh];
+  });
+
+  it('stops every process on SIGTERM and exits 0', async () => {
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    for (const pid of pids) assert.equal(alive(pid), false, `process ${pid} still runs`);
+  });
+});
