@@ -94,7 +94,7 @@ func (m *rawMsg) scanPrediction(b []byte) error {
 	return nil
 }
 
-// appendItem appends one DomainItem{id=1, value=2} as field 1 of a Predict/StreamPredict*DomainsRequest.
+// appendItem appends one DomainItem, UrlItem or IpItem {id=1, value=2} as field 1 of a Predict*/StreamPredict*Request.
 func appendItem(buf, id, value []byte) []byte {
 	size := protowire.SizeTag(1) + protowire.SizeBytes(len(id)) + protowire.SizeTag(2) + protowire.SizeBytes(len(value))
 	buf = protowire.AppendTag(buf, 1, protowire.BytesType)

@@ -2,9 +2,12 @@
 //
 //	loadgen stream  -addr 127.0.0.1:PORT -batch 1000 -streams 4 -window 4 -names unique -view full
 //	loadgen unary   -addr 127.0.0.1:PORT -concurrency 64 -batch 1 -names unique -view compact
+//	loadgen stream  -kind url -urls urls.txt -addr 127.0.0.1:PORT -batch 1000 -view compact
 //	loadgen slow    -addr 127.0.0.1:PORT -batch 1000 -duration 10s -read-every 200ms
-//	loadgen names   -count 100000 -offset 3
+//	loadgen names   -count 100000 -offset 3 [-kind ip]
 //
+// -kind domain|url|ip picks the RPCs (Predict*/StreamPredict* Domains, Urls or Ips) and the values:
+// domain names (names.go), URLs (urls.go) or IP addresses (ips.go); the hot set is for domains only.
 // It prints JSON lines: {"event":"measuring"} when the warm-up ends, {"event":"measured"} when the
 // window closes, then {"event":"result",...}. The orchestrator samples the server's /proc between them.
 package main
@@ -43,6 +46,7 @@ type options struct {
 	zipfS     float64
 	readEvery time.Duration
 	count     int
+	kind      kind
 }
 
 func main() {
@@ -72,6 +76,8 @@ func main() {
 	fs.Float64Var(&o.zipfS, "zipf-s", 1.1, "Zipf exponent of the hot set (> 1)")
 	fs.DurationVar(&o.readEvery, "read-every", 200*time.Millisecond, "slow: one reply read this often")
 	fs.IntVar(&o.count, "count", 100000, "names: how many")
+	kindName := fs.String("kind", "domain", "domain | url | ip: the RPCs and values (stream, unary, names)")
+	urlsPath := fs.String("urls", "", "-kind url: real URLs, one per line (generated URLs without it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load generator here")
 	_ = fs.Parse(os.Args[2:])
 	if *cpuProfile != "" {
@@ -90,6 +96,14 @@ func main() {
 	default:
 		fail("view must be full or compact")
 	}
+	k, ok := kinds[*kindName]
+	if !ok {
+		fail("kind must be domain, url or ip")
+	}
+	o.kind = k
+	if k.name != "domain" && (o.names != "unique" || cmd == "slow") {
+		fail("-kind " + k.name + " has unique values only, for stream, unary and names")
+	}
 	o.workers = *streams
 	if cmd == "unary" {
 		o.workers = *concurrency
@@ -98,13 +112,20 @@ func main() {
 		o.conns = min(o.workers, 4)
 	}
 	names := NewNames(o.tranco, o.hotSize, o.zipfS)
+	var values Values = names
+	switch k.name {
+	case "url":
+		values = NewURLs(*urlsPath, names)
+	case "ip":
+		values = IPs{}
+	}
 	switch cmd {
 	case "stream":
-		runStream(o, names)
+		runStream(o, names, values)
 	case "unary":
-		runUnary(o, names)
+		runUnary(o, names, values)
 	case "slow":
-		runSlow(o, names)
+		runSlow(o, names, values)
 	case "names":
 		w := bufio.NewWriterSize(os.Stdout, 1<<16)
 		p := names.Picker(int64(o.offset))
@@ -113,7 +134,7 @@ func main() {
 			if o.names == "hot" {
 				fmt.Fprintln(w, p.Hot(k, o.hotShare))
 			} else {
-				fmt.Fprintln(w, names.Unique(k))
+				_, _ = w.Write(append(values.AppendUnique(nil, k), '\n'))
 			}
 		}
 		_ = w.Flush()
@@ -143,18 +164,23 @@ func dial(o options) []*grpc.ClientConn {
 	return conns
 }
 
-// requests builds request messages with names from one picker and a process-wide counter.
+// Values makes the k-th unique value of a kind; distinct k (below 2^40) give distinct values.
+type Values interface {
+	AppendUnique(dst []byte, k uint64) []byte
+}
+
+// requests builds request messages with values from one picker and a process-wide counter.
 type requests struct {
 	o         options
-	names     *Names
+	values    Values
 	pick      *Picker
 	next      *atomic.Uint64
 	id, value []byte // scratch
 	sizeHint  int
 }
 
-func newRequests(o options, names *Names, seed int64, next *atomic.Uint64) *requests {
-	return &requests{o: o, names: names, pick: names.Picker(seed), next: next, sizeHint: 64 * o.batch}
+func newRequests(o options, names *Names, values Values, seed int64, next *atomic.Uint64) *requests {
+	return &requests{o: o, values: values, pick: names.Picker(seed), next: next, sizeHint: 64 * o.batch}
 }
 
 // build encodes the next request; a fresh buffer each time, since gRPC may still be writing the last one.
@@ -166,7 +192,7 @@ func (r *requests) build() *rawMsg {
 		if r.o.names == "hot" {
 			r.value = r.pick.AppendHot(r.value[:0], k, r.o.hotShare)
 		} else {
-			r.value = r.names.AppendUnique(r.value[:0], k)
+			r.value = r.values.AppendUnique(r.value[:0], k)
 		}
 		r.id = appendBase36(r.id[:0], k&0xffffffff)
 		buf = appendItem(buf, r.id, r.value)

@@ -9,21 +9,19 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
-
-	pb "threatpredict/bench/loadgen/gen/threatpredict/v1"
 )
 
-func runSlow(o options, names *Names) {
+func runSlow(o options, names *Names, values Values) {
 	conns := dial(o)
 	ctx, cancel := context.WithTimeout(context.Background(), o.duration+5*time.Second)
 	defer cancel()
-	st, err := conns[0].NewStream(ctx, &streamDesc, pb.PredictionService_StreamPredictDomains_FullMethodName)
+	st, err := conns[0].NewStream(ctx, &o.kind.streamDesc, o.kind.stream)
 	if err != nil {
 		fail("open stream: " + err.Error())
 	}
 	var sent, recv atomic.Int64
 	var counter atomic.Uint64
-	reqs := newRequests(o, names, int64(o.offset)*1000, &counter)
+	reqs := newRequests(o, names, values, int64(o.offset)*1000, &counter)
 	go func() {
 		for ctx.Err() == nil {
 			if err := st.SendMsg(reqs.build()); err != nil {

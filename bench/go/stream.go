@@ -10,14 +10,9 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-
-	"google.golang.org/protobuf/proto"
-	pb "threatpredict/bench/loadgen/gen/threatpredict/v1"
 )
 
-var streamDesc = grpc.StreamDesc{StreamName: "StreamPredictDomains", ServerStreams: true, ClientStreams: true}
-
-func runStream(o options, names *Names) {
+func runStream(o options, names *Names, values Values) {
 	conns := dial(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -31,7 +26,7 @@ func runStream(o options, names *Names) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			streamWorker(ctx, conns[i%len(conns)], o, newRequests(o, names, int64(o.offset)*1000+int64(i), &next), w, tallies[i], &items)
+			streamWorker(ctx, conns[i%len(conns)], o, newRequests(o, names, values, int64(o.offset)*1000+int64(i), &next), w, tallies[i], &items)
 		}(i)
 	}
 	time.Sleep(time.Until(w.Start))
@@ -46,13 +41,13 @@ func runStream(o options, names *Names) {
 	for _, t := range tallies {
 		total.add(t)
 	}
-	result(total, w, cpu, map[string]any{"mode": "stream", "batch": o.batch, "streams": o.workers, "window": o.window, "conns": o.conns, "names": o.names, "view": o.view})
+	result(total, w, cpu, map[string]any{"mode": "stream", "batch": o.batch, "streams": o.workers, "window": o.window, "conns": o.conns, "names": o.names, "view": o.view, "kind": o.kind.name})
 }
 
 func streamWorker(ctx context.Context, cc *grpc.ClientConn, o options, reqs *requests, w Window, t *Tally, items *atomic.Int64) {
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	st, err := cc.NewStream(sctx, &streamDesc, pb.PredictionService_StreamPredictDomains_FullMethodName)
+	st, err := cc.NewStream(sctx, &o.kind.streamDesc, o.kind.stream)
 	if err != nil {
 		fail("open stream: " + err.Error())
 	}
@@ -72,7 +67,7 @@ func streamWorker(ctx context.Context, cc *grpc.ClientConn, o options, reqs *req
 			now := time.Now()
 			at := <-sent
 			if first {
-				check(m.b, o.batch)
+				check(m.b, o.batch, o.kind)
 				first = false
 			}
 			if m.results != o.batch {
@@ -101,20 +96,4 @@ func streamWorker(ctx context.Context, cc *grpc.ClientConn, o options, reqs *req
 	}
 	stop()
 	<-done
-}
-
-// check decodes one reply with the generated types: ids must echo the request's, in order.
-func check(b []byte, batch int) {
-	var res pb.StreamPredictDomainsResponse
-	if err := proto.Unmarshal(b, &res); err != nil {
-		fail("reply does not decode: " + err.Error())
-	}
-	if len(res.Results) != batch {
-		fail("first reply has the wrong number of results")
-	}
-	for _, r := range res.Results {
-		if r.Id == "" {
-			fail("a result has no id")
-		}
-	}
 }

@@ -1,17 +1,15 @@
 package main
 
-// Unary PredictDomains at a fixed concurrency: each caller sends its next call when the last returns.
+// Unary Predict{Domains,Urls,Ips} (-kind) at a fixed concurrency: each caller sends its next call when the last returns.
 
 import (
 	"context"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	pb "threatpredict/bench/loadgen/gen/threatpredict/v1"
 )
 
-func runUnary(o options, names *Names) {
+func runUnary(o options, names *Names, values Values) {
 	conns := dial(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -25,14 +23,14 @@ func runUnary(o options, names *Names) {
 		go func(i int) {
 			defer wg.Done()
 			cc := conns[i%len(conns)]
-			reqs := newRequests(o, names, int64(o.offset)*1000+int64(i), &next)
+			reqs := newRequests(o, names, values, int64(o.offset)*1000+int64(i), &next)
 			t := tallies[i]
 			first := true
 			for ctx.Err() == nil && time.Now().Before(w.End) {
 				req := reqs.build()
 				res := &rawMsg{keep: first}
 				at := time.Now()
-				if err := cc.Invoke(ctx, pb.PredictionService_PredictDomains_FullMethodName, req, res); err != nil {
+				if err := cc.Invoke(ctx, o.kind.unary, req, res); err != nil {
 					if ctx.Err() == nil {
 						fail("call: " + err.Error())
 					}
@@ -40,7 +38,7 @@ func runUnary(o options, names *Names) {
 				}
 				now := time.Now()
 				if first {
-					check(res.b, o.batch)
+					check(res.b, o.batch, o.kind)
 					first = false
 				}
 				if w.In(now) {
@@ -63,5 +61,5 @@ func runUnary(o options, names *Names) {
 	for _, t := range tallies {
 		total.add(t)
 	}
-	result(total, w, cpu, map[string]any{"mode": "unary", "batch": o.batch, "concurrency": o.workers, "conns": o.conns, "names": o.names, "view": o.view})
+	result(total, w, cpu, map[string]any{"mode": "unary", "batch": o.batch, "concurrency": o.workers, "conns": o.conns, "names": o.names, "view": o.view, "kind": o.kind.name})
 }
