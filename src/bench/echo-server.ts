@@ -1,7 +1,7 @@
 /**
  * The transport ceiling: threatpredict.v1.PredictionService over the same grpc-js server, generated
- * serializers (src/gen) and stream helper (serveStream) as the real server, but the domain handlers
- * answer each item with a fixed prediction instead of parsing and scoring it. The real server's
+ * serializers (src/gen) and stream helper (serveStream) as the real server, but the domain, URL and IP
+ * handlers answer each item with a fixed prediction of that type instead of parsing and scoring it. The real server's
  * figures divided by this one's are the share of the transport's capacity that scoring leaves.
  *
  *   node dist/bench/echo-server.js --listen 127.0.0.1:0    (prints {"msg":"listening","port":N})
@@ -14,25 +14,18 @@ import {
   type ServerUnaryCall,
   type sendUnaryData,
 } from '@grpc/grpc-js';
-import type { DomainItem } from '../gen/threatpredict/v1/items';
 import { IndicatorType, type Prediction, Verdict } from '../gen/threatpredict/v1/prediction';
-import {
-  type PredictDomainsRequest,
-  type PredictDomainsResponse,
-  PredictionServiceService,
-  type StreamPredictDomainsRequest,
-  type StreamPredictDomainsResponse,
-} from '../gen/threatpredict/v1/prediction_service';
+import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
 import { createLogger } from '../logger';
 import { serveStream } from '../server/stream';
 
 const MODEL = { name: 'echo', version: 1 };
 
-function echo(items: DomainItem[]): Prediction[] {
+function echo(items: readonly { id: string }[], type: IndicatorType): Prediction[] {
   return items.map((it) => ({
     id: it.id,
     indicator: '',
-    type: IndicatorType.INDICATOR_TYPE_DOMAIN,
+    type,
     score: 0.5,
     verdict: Verdict.VERDICT_BENIGN,
     model: MODEL,
@@ -48,17 +41,29 @@ async function main(): Promise<void> {
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.max_send_message_length': 64 * 1024 * 1024,
   });
-  // Only the domain RPCs are given: grpc-js answers the others UNIMPLEMENTED.
-  server.addService(PredictionServiceService, {
-    predictDomains(
-      call: ServerUnaryCall<PredictDomainsRequest, PredictDomainsResponse>,
-      callback: sendUnaryData<PredictDomainsResponse>,
+  /** The unary and stream handlers of one typed RPC pair; their requests all have `items` with ids. */
+  const pair = (type: IndicatorType) => ({
+    unary(
+      call: ServerUnaryCall<{ items: { id: string }[] }, { results: Prediction[] }>,
+      callback: sendUnaryData<{ results: Prediction[] }>,
     ) {
-      callback(null, { results: echo(call.request.items) });
+      callback(null, { results: echo(call.request.items, type) });
     },
-    streamPredictDomains(call: ServerDuplexStream<StreamPredictDomainsRequest, StreamPredictDomainsResponse>) {
-      serveStream(call, async (req) => ({ results: echo(req.items) }), logger);
+    stream(call: ServerDuplexStream<{ items: { id: string }[] }, { results: Prediction[] }>) {
+      serveStream(call, async (req) => ({ results: echo(req.items, type) }), logger);
     },
+  });
+  const domains = pair(IndicatorType.INDICATOR_TYPE_DOMAIN);
+  const urls = pair(IndicatorType.INDICATOR_TYPE_URL);
+  const ips = pair(IndicatorType.INDICATOR_TYPE_IP);
+  // Only the domain, URL and IP RPCs are given: grpc-js answers the others UNIMPLEMENTED.
+  server.addService(PredictionServiceService, {
+    predictDomains: domains.unary,
+    streamPredictDomains: domains.stream,
+    predictUrls: urls.unary,
+    streamPredictUrls: urls.stream,
+    predictIps: ips.unary,
+    streamPredictIps: ips.stream,
   });
   const port = await new Promise<number>((res, rej) =>
     server.bindAsync(values.listen as string, ServerCredentials.createInsecure(), (err, p) =>
