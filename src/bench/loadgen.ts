@@ -81,17 +81,20 @@ export function runLoadgen(
   });
 }
 
-/** The k-th block of unique names (same generator as the load), one per line, for the in-process ceiling. */
+/**
+ * The k-th block of unique values (the load's own generator: `valueArgs` picks the kind and its data
+ * files), one per line, for the in-process ceiling.
+ */
 export async function writeNames(
   bin: string,
   file: string,
   count: number,
   offset: number,
-  tranco: string,
+  valueArgs: readonly string[],
 ): Promise<void> {
   const { createWriteStream } = await import('node:fs');
   await new Promise<void>((res, rej) => {
-    const child = spawn(bin, ['names', '-count', String(count), '-offset', String(offset), '-tranco', tranco], {
+    const child = spawn(bin, ['names', '-count', String(count), '-offset', String(offset), ...valueArgs], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const out = createWriteStream(file);

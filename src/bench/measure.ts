@@ -1,12 +1,12 @@
 /**
  * Runs one scenario's load against a running server and samples the server's CPU, memory and (real
- * server) domain-model cache hit ratio in its window.
+ * server) cache hit ratio of the scenario's model (domain, url or ip) in its window.
  */
 import { credentials } from '@grpc/grpc-js';
 import { type GetModelResponse, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
 import { type LoadResult, runLoadgen } from './loadgen';
 import { cpuSeconds, peakRssMb, resetPeak, rssMb, sampleRss } from './proc-stats';
-import { loadgenArgs, type Scenario, type Timing } from './scenarios';
+import { type DataFiles, loadgenArgs, type Scenario, type Timing } from './scenarios';
 import type { ServerProcess } from './server-process';
 
 export interface ScenarioResult {
@@ -19,7 +19,7 @@ export interface ScenarioResult {
   /** Peak RSS of the server in the window (VmHWM after a reset, else the highest VmRSS sample), MB. */
   serverPeakRssMb: number;
   serverRssEndMb: number;
-  /** Share of the items looked up in the domain model's cache during the window that it answered. */
+  /** Share of the items looked up in the cache of the scenario kind's model during the window that it answered. */
   cacheHitRatio?: number | undefined;
   command: string;
 }
@@ -29,12 +29,12 @@ interface Lookups {
   misses: number;
 }
 
-/** The serving domain version's cache counters, from the server's own ModelService. */
-async function domainCacheLookups(addr: string): Promise<Lookups | undefined> {
+/** The serving version's cache counters of a model (named as its kind), from the server's own ModelService. */
+async function cacheLookups(addr: string, name: string): Promise<Lookups | undefined> {
   const client = new ModelServiceClient(addr, credentials.createInsecure());
   try {
     const res = await new Promise<GetModelResponse | undefined>((resolve) =>
-      client.getModel({ name: 'domain' }, (err, r) => resolve(err ? undefined : r)),
+      client.getModel({ name }, (err, r) => resolve(err ? undefined : r)),
     );
     const model = res?.model;
     return model?.versions.find((v) => v.version === model.servingVersion)?.cache;
@@ -48,9 +48,9 @@ export async function runScenario(
   server: ServerProcess,
   s: Scenario,
   t: Timing,
-  tranco: string,
+  data: DataFiles,
 ): Promise<ScenarioResult> {
-  const args = loadgenArgs(s, server.addr, t, tranco);
+  const args = loadgenArgs(s, server.addr, t, data);
   let cpu0 = 0;
   let cpu1 = 0;
   let peakReset = false;
@@ -62,7 +62,7 @@ export async function runScenario(
   const real = server.kind === 'real';
   const load = await runLoadgen(bin, args, t.warmupSec + t.measureSec + 60, {
     onMeasuring() {
-      if (real) lookups0 = domainCacheLookups(server.addr);
+      if (real) lookups0 = cacheLookups(server.addr, s.kind);
       cpu0 = cpuSeconds(server.pid);
       peakReset = resetPeak(server.pid);
       sampler = sampleRss(server.pid, 100);
@@ -71,7 +71,7 @@ export async function runScenario(
       cpu1 = cpuSeconds(server.pid);
       hwm = peakRssMb(server.pid);
       sampledMax = sampler?.stop().maxMb ?? 0;
-      if (real) lookups1 = domainCacheLookups(server.addr);
+      if (real) lookups1 = cacheLookups(server.addr, s.kind);
     },
   });
   const cpu = cpu1 - cpu0;

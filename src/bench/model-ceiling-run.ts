@@ -1,12 +1,14 @@
-/** Runs the in-process model ceiling (model-ceiling.ts) in its own Node process, once per view. */
+/** Runs the in-process model ceiling (model-ceiling.ts) in its own Node process, once per kind, view and in-flight. */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeNames } from './loadgen';
-import type { View } from './scenarios';
+import { type DataFiles, type Kind, type ModelRun, type View, valueArgs } from './scenarios';
 
 export interface ModelCeiling {
+  /** Absent in reports saved before URLs and IPs were measured: domain. */
+  kind?: Kind;
   view: View;
   batch: number;
   /** Batches scored at once (1: one after the other). */
@@ -22,30 +24,35 @@ export interface ModelCeiling {
   command: string;
 }
 
+/**
+ * Values to generate per second of window: several times what the scorer does today (domains ~150k/s,
+ * URLs ~40k/s, IPs ~60k/s in-process), so that running out (namesExhausted) only shortens the window.
+ */
+const RATE_HEADROOM: Record<Kind, number> = { domain: 300_000, url: 100_000, ip: 150_000 };
+
 export async function runModelCeiling(
-  inFlight: number,
+  run: ModelRun,
   bin: string,
   root: string,
   workDir: string,
-  view: View,
   seconds: number,
-  offset: number,
-  tranco: string,
+  data: DataFiles,
 ): Promise<ModelCeiling> {
-  const file = join(workDir, `names-${offset}.txt`);
-  // Enough names for a model several times faster than today's; running out only shortens the window.
-  const count = Math.max(200_000, Math.round(seconds * 300_000));
-  await writeNames(bin, file, count, offset, tranco);
+  const file = join(workDir, `names-${run.offset}.txt`);
+  const count = Math.max(200_000, Math.round(seconds * RATE_HEADROOM[run.kind]));
+  const values = valueArgs(run.kind, data);
+  await writeNames(bin, file, count, run.offset, values);
   const args = [
     join(root, 'dist', 'bench', 'model-ceiling.js'),
     '--names',
     file,
+    ...(run.kind === 'domain' ? [] : ['--kind', run.kind]),
     '--view',
-    view,
+    run.view,
     '--seconds',
     String(seconds),
     '--in-flight',
-    String(inFlight),
+    String(run.inFlight),
   ];
   try {
     const { stdout } = await promisify(execFile)(process.execPath, args, {
@@ -56,16 +63,18 @@ export async function runModelCeiling(
     const r = JSON.parse(stdout.trim().split('\n').pop() as string) as Omit<ModelCeiling, 'command'>;
     return {
       ...r,
-      command: `loadgen names -count ${count} -offset ${offset}${tranco === '' ? '' : ` -tranco ${tranco}`} > names.txt && node ${args.join(' ').replace(`${root}/`, '').replace(file, 'names.txt')}`,
+      command: `loadgen names -count ${count} -offset ${run.offset}${values.map((a) => ` ${a}`).join('')} > names.txt && node ${args.join(' ').replace(`${root}/`, '').replace(file, 'names.txt')}`,
     };
   } finally {
     rmSync(file, { force: true });
   }
 }
 
-/** The ceiling of a view: the best of its runs (one batch at a time, or several in flight). */
-export function modelCeilingOf(ceilings: readonly ModelCeiling[], view: View): ModelCeiling | undefined {
+/** The ceiling of a kind and view: the best of its runs (one batch at a time, or several in flight). */
+export function modelCeilingOf(ceilings: readonly ModelCeiling[], kind: Kind, view: View): ModelCeiling | undefined {
   let best: ModelCeiling | undefined;
-  for (const c of ceilings) if (c.view === view && (best === undefined || c.itemsPerSec > best.itemsPerSec)) best = c;
+  for (const c of ceilings)
+    if ((c.kind ?? 'domain') === kind && c.view === view && (best === undefined || c.itemsPerSec > best.itemsPerSec))
+      best = c;
   return best;
 }

@@ -32,9 +32,9 @@ export interface Report {
   slowReader?: SlowReaderResult | undefined;
   soak?: SoakResult | undefined;
   paired?: PairedResult | undefined;
-  /** For every real scenario: its items/s over the echo scenario of the same shape. */
+  /** For every real scenario: its items/s over the echo scenario of the same kind and shape. */
   vsTransport: Record<string, number>;
-  /** For every real scenario: its items/s over the model ceiling of its view. */
+  /** For every real scenario: its items/s over the model ceiling of its kind and view. */
   vsModel: Record<string, number>;
   targets: TargetCheck[];
   reproduce: string[];
@@ -55,7 +55,7 @@ export function ratios(results: ScenarioResult[], ceilings: ModelCeiling[]): Pic
     if (r.scenario.server !== 'real') continue;
     const echo = by.get(echoOf(r.scenario));
     if (echo) vsTransport[r.scenario.id] = r.load.itemsPerSec / echo.load.itemsPerSec;
-    const model = modelCeilingOf(ceilings, r.scenario.view);
+    const model = modelCeilingOf(ceilings, r.scenario.kind, r.scenario.view);
     if (model) vsModel[r.scenario.id] = r.load.itemsPerSec / model.itemsPerSec;
   }
   return { vsTransport, vsModel };
@@ -126,21 +126,28 @@ export function formatReport(r: Report): string {
         ),
       );
       if (l.itemErrors > 0) lines.push(`    (${int(l.itemErrors)} items answered with an error)`);
+      // URLs and IPs: how many the rules answered without the model (invalid, allow-listed, not routable).
+      // (Reports saved before URLs and IPs were measured have no kind: domains.)
+      if ((s.scenario.kind ?? 'domain') !== 'domain' && s.scenario.server === 'real') {
+        const unscored = l.itemsUnscored / Math.max(1, l.items);
+        lines.push(`    (model scored ${((1 - unscored) * 100).toFixed(0)}% of items)`);
+      }
     }
     lines.push(
       'srv us/it: server CPU (all threads) per item; srv cpu: server cores busy; it/cpu-s: items per second of server CPU',
       '(what one core would do; steadier than items/s on a busy machine); peak MB: server peak RSS in the window;',
     );
     lines.push(
-      'cli us/it: load generator CPU per item; hit %: domain cache hits over lookups in the window (from GetModel);',
-      "vs echo: items/s over the echo server's with the same shape (transport ceiling);",
+      "cli us/it: load generator CPU per item; hit %: cache hits over lookups of the kind's model in the window (GetModel);",
+      "vs echo: items/s over the echo server's with the same kind and shape (transport ceiling);",
     );
-    lines.push('vs model: items/s over the in-process model ceiling of the same view.');
+    lines.push('vs model: items/s over the in-process model ceiling of the same kind and view.');
     lines.push('');
   }
   for (const c of r.modelCeilings) {
+    const values = { domain: 'names', url: 'URLs', ip: 'IPs' }[c.kind ?? 'domain'];
     lines.push(
-      `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, ${c.inFlight} in flight, unique names, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item (${int(1e6 / c.cpuUsPerItem)} it/cpu-s), model scored ${(c.scoredShare * 100).toFixed(0)}% of items`,
+      `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, ${c.inFlight} in flight, unique ${values}, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item (${int(1e6 / c.cpuUsPerItem)} it/cpu-s), model scored ${(c.scoredShare * 100).toFixed(0)}% of items`,
     );
   }
   if (r.slowReader) {
@@ -163,8 +170,12 @@ export function formatReport(r: Report): string {
   }
   lines.push('');
   lines.push('targets:');
-  for (const t of r.targets)
-    lines.push(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.measured} (required ${t.required})`);
+  for (const t of r.targets) {
+    const status = t.status ?? (t.pass ? 'pass' : 'fail');
+    lines.push(
+      `  ${status.toUpperCase().padEnd(4)}  ${t.target}: ${t.measured} (${status === 'info' ? '' : 'required '}${t.required})`,
+    );
+  }
   lines.push('');
   lines.push('reproduce:');
   for (const c of r.reproduce) lines.push(`  ${c}`);

@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: the sensor-scale benchmark. Starts the echo server (transport ceiling) and the
- * real server as separate processes on loopback, drives them with the Go load generator (bench/go),
- * measures the in-process model ceiling, and prints one table plus bench/results/latest.json.
+ * real server as separate processes on loopback, drives them with the Go load generator (bench/go)
+ * with domains (every scenario) and URLs and IPs (unique values, batches of 1000), measures the
+ * in-process model ceiling of each kind, and prints one table plus bench/results/latest.json.
  *
- *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~9 min)
- *   npm run bench -- --quick      the same, short windows and 2 paired rounds (~3 min)
+ *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~12 min)
+ *   npm run bench -- --quick      the same, short windows and 2 paired rounds (~4 min)
  *   npm run bench -- --soak       5-minute sustained stream (memory flat?) and the slow reader
- *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids; 'paired', 'model'), --tranco FILE,
+ *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids, e.g. 'url', 'ip/'; 'paired';
+ *            'model' or model/[url/|ip/]<view>), --tranco FILE, --urls FILE (labelled URL CSV, gzip),
  *            --report FILE (print a saved run's JSON as the table again)
  */
 import { execFileSync } from 'node:child_process';
@@ -19,11 +21,12 @@ import { runScenario, type ScenarioResult } from './measure';
 import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
 import { type PairedResult, runPairedUnary } from './paired';
 import { formatReport, type Machine, type Report, ratios, writeJson } from './report';
-import { FULL_TIMING, plan, QUICK_TIMING, STREAMS } from './scenarios';
+import { type DataFiles, FULL_TIMING, type Kind, QUICK_TIMING, selectRuns } from './scenarios';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { runSlowReader, type SlowReaderResult } from './slow-reader';
 import { runSoak, type SoakResult } from './soak';
 import { checkTargets } from './targets';
+import { writeUrlList } from './url-list';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -41,10 +44,9 @@ function goVersion(): string {
   }
 }
 
-/** The Tranco list beside the repository (CI has ../shared), else the load generator makes names up. */
-function findTranco(explicit: string | undefined): string {
-  const candidates =
-    explicit !== undefined ? [explicit] : [join(ROOT, '..', 'shared', 'data', 'domains', 'tranco_top100k.txt')];
+/** A data file beside the repository (CI has ../shared), else '' and the load generator makes values up. */
+function findData(explicit: string | undefined, ...defaultPath: string[]): string {
+  const candidates = explicit !== undefined ? [explicit] : [join(ROOT, '..', 'shared', 'data', ...defaultPath)];
   return candidates.find((p) => existsSync(p)) ?? '';
 }
 
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
       out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
       only: { type: 'string' },
       tranco: { type: 'string' },
+      urls: { type: 'string' },
       report: { type: 'string' },
     },
   });
@@ -67,13 +70,17 @@ async function main(): Promise<void> {
   }
   const mode = values.soak ? 'soak' : values.quick ? 'quick' : 'full';
   const timing = values.quick ? QUICK_TIMING : FULL_TIMING;
-  const tranco = findTranco(values.tranco);
+  const tranco = findData(values.tranco, 'domains', 'tranco_top100k.txt');
+  const urlCsv = findData(values.urls, 'urls', 'urls_train.csv.gz');
   const startedAt = new Date().toISOString();
   const loadAvgStart = loadavg()[0] as number;
   log(`building the load generator (bench/go)...`);
   const bin = await buildLoadgen(ROOT);
   const work = mkdtempSync(join(tmpdir(), 'threatpredict-bench-names-'));
   log(tranco === '' ? 'names: generated (no Tranco list found)' : `names: ${tranco} + DGA-like`);
+  const only = values.only === undefined ? undefined : new RegExp(values.only);
+  const { scenarios, modelRuns } = values.soak ? { scenarios: [], modelRuns: [] } : selectRuns(only);
+  const data: DataFiles = { tranco, urls: '' };
 
   const results: ScenarioResult[] = [];
   const ceilings: ModelCeiling[] = [];
@@ -82,7 +89,18 @@ async function main(): Promise<void> {
   let paired: PairedResult | undefined;
   const servers: ServerProcess[] = [];
   const reproduce = [values.soak ? 'npm run bench -- --soak' : `npm run bench${values.quick ? ' -- --quick' : ''}`];
+  // Commands in the report name the URL list by the file name its note below explains.
+  const portable = (cmd: string) => (data.urls === '' ? cmd : cmd.replaceAll(data.urls, 'urls.txt'));
   try {
+    if ([...scenarios, ...modelRuns].some((s) => s.kind === 'url')) {
+      if (urlCsv === '') log('URLs: generated (no labelled URL list found)');
+      else {
+        data.urls = join(work, 'urls.txt');
+        const n = writeUrlList(urlCsv, data.urls);
+        log(`URLs: ${n.toLocaleString('en-US')} from ${urlCsv}, each sent with a counter in its query`);
+        reproduce.push(`(urls.txt = the url column of ${urlCsv}, one per line: src/bench/url-list.ts)`);
+      }
+    }
     if (values.soak) {
       const real = await startServerProcess('real', ROOT);
       servers.push(real);
@@ -93,22 +111,23 @@ async function main(): Promise<void> {
       slow = await runSlowReader(bin, real, 20, tranco);
       reproduce.push(slow.command);
     } else {
-      const only = values.only === undefined ? undefined : new RegExp(values.only);
-      const scenarios = plan().filter((s) => only === undefined || only.test(s.id));
       for (const kind of ['echo', 'real'] as const) {
         const mine = scenarios.filter((s) => s.server === kind);
         if (mine.length === 0 && !(kind === 'real' && only === undefined)) continue;
-        const server = await startServerProcess(kind, ROOT);
+        // The slow reader (full runs) streams domains; every scenario needs its kind's model.
+        const models = new Set<Kind>(only === undefined ? ['domain'] : []);
+        for (const s of mine) models.add(s.kind);
+        const server = await startServerProcess(kind, ROOT, [...models]);
         servers.push(server);
         reproduce.push(server.command);
         for (const s of mine) {
           log(`${s.id} ...`);
-          const r = await runScenario(bin, server, s, timing, tranco);
+          const r = await runScenario(bin, server, s, timing, data);
           log(
             `  ${Math.round(r.load.itemsPerSec).toLocaleString('en-US')} items/s, p99 ${(r.load.p99us / 1000).toFixed(2)} ms`,
           );
           results.push(r);
-          reproduce.push(r.command.replace(server.addr, '$ADDR'));
+          reproduce.push(portable(r.command.replace(server.addr, '$ADDR')));
         }
         if (kind === 'real' && only === undefined) {
           log('slow reader ...');
@@ -137,16 +156,14 @@ async function main(): Promise<void> {
           servers.pop();
         }
       }
-      if (only === undefined || only.test('model')) {
-        let offset = 101;
-        for (const view of ['full', 'compact'] as const) {
-          for (const inFlight of [1, STREAMS]) {
-            log(`model ceiling (${view}, ${inFlight} batch${inFlight > 1 ? 'es' : ''} in flight) ...`);
-            const c = await runModelCeiling(inFlight, bin, ROOT, work, view, values.quick ? 2 : 5, offset++, tranco);
-            ceilings.push(c);
-            reproduce.push(c.command);
-          }
-        }
+      for (const run of modelRuns) {
+        log(`${run.id} (${run.inFlight} batch${run.inFlight > 1 ? 'es' : ''} in flight) ...`);
+        const c = await runModelCeiling(run, bin, ROOT, work, values.quick ? 2 : 5, data);
+        log(
+          `  ${Math.round(c.itemsPerSec).toLocaleString('en-US')} items/s, model scored ${(c.scoredShare * 100).toFixed(0)}%`,
+        );
+        ceilings.push(c);
+        reproduce.push(portable(c.command));
       }
     }
   } finally {

@@ -6,17 +6,23 @@
 import type { ServerKind } from './server-process';
 
 export type View = 'full' | 'compact';
+/** The indicator kinds the load generator drives (its `-kind`). */
+export type Kind = 'domain' | 'url' | 'ip';
+export const KINDS: readonly Kind[] = ['domain', 'url', 'ip'];
+export const VIEWS: readonly View[] = ['full', 'compact'];
 
 export interface Scenario {
   id: string;
   server: ServerKind;
+  /** Which RPCs and values: Predict/StreamPredict Domains, Urls or Ips. */
+  kind: Kind;
   rpc: 'stream' | 'unary';
   batch: number;
   /** Streams (stream) or concurrent callers (unary). */
   workers: number;
   /** Request messages in flight per stream. */
   window: number;
-  /** unique: never repeated; hot: 90% from the hot set, 10% unique; repeat: all from the hot set. */
+  /** unique: never repeated; hot: 90% from the hot set, 10% unique; repeat: all from the hot set (domains only). */
   names: 'unique' | 'hot' | 'repeat';
   view: View;
   /** Name counter range of the load generator: no two scenarios send the same unique name. */
@@ -35,42 +41,123 @@ export interface Timing {
 export const FULL_TIMING: Timing = { warmupSec: 2, measureSec: 8 };
 export const QUICK_TIMING: Timing = { warmupSec: 1, measureSec: 2 };
 
+/**
+ * A scenario's id: `<server>/<shape>` for the echo (which ignores the view), `real/<shape>/<view>`;
+ * URL and IP ids name their kind after the server (`real/url/stream-unique-b1000/full`), domain ids
+ * do not (they predate the other kinds, and `--only`, the README and scripts use them).
+ */
+export function scenarioId(
+  s: Pick<Scenario, 'server' | 'kind' | 'rpc' | 'names' | 'batch' | 'workers' | 'view'>,
+): string {
+  const shape = s.rpc === 'stream' ? `stream-${s.names}-b${s.batch}` : `unary-c${s.workers}`;
+  const server = s.kind === 'domain' ? s.server : `${s.server}/${s.kind}`;
+  return s.server === 'echo' ? `${server}/${shape}` : `${server}/${shape}/${s.view}`;
+}
+
 export function plan(): Scenario[] {
   const out: Scenario[] = [];
   let offset = 1;
   const add = (s: Omit<Scenario, 'id' | 'offset' | 'window'>) => {
-    const shape = s.rpc === 'stream' ? `stream-${s.names}-b${s.batch}` : `unary-c${s.workers}`;
-    // The echo server ignores the view, so its scenarios have none in their id.
-    const id = s.server === 'echo' ? `echo/${shape}` : `real/${shape}/${s.view}`;
-    out.push({ ...s, id, offset: offset++, window: s.rpc === 'stream' ? (WINDOW_BY_BATCH[s.batch] ?? 4) : 1 });
+    out.push({
+      ...s,
+      id: scenarioId(s),
+      offset: offset++,
+      window: s.rpc === 'stream' ? (WINDOW_BY_BATCH[s.batch] ?? 4) : 1,
+    });
   };
+  const kind = 'domain';
   for (const batch of [1, 100, 1000])
-    add({ server: 'echo', rpc: 'stream', batch, workers: STREAMS, names: 'unique', view: 'full' });
+    add({ server: 'echo', kind, rpc: 'stream', batch, workers: STREAMS, names: 'unique', view: 'full' });
   for (const c of [1, 16, 64])
-    add({ server: 'echo', rpc: 'unary', batch: 1, workers: c, names: 'unique', view: 'full' });
-  for (const view of ['full', 'compact'] as const) {
+    add({ server: 'echo', kind, rpc: 'unary', batch: 1, workers: c, names: 'unique', view: 'full' });
+  for (const view of VIEWS) {
     for (const batch of [1, 100, 1000])
-      add({ server: 'real', rpc: 'stream', batch, workers: STREAMS, names: 'unique', view });
-    add({ server: 'real', rpc: 'stream', batch: 1000, workers: STREAMS, names: 'hot', view });
+      add({ server: 'real', kind, rpc: 'stream', batch, workers: STREAMS, names: 'unique', view });
+    add({ server: 'real', kind, rpc: 'stream', batch: 1000, workers: STREAMS, names: 'hot', view });
     // What the hot set would do without its 10% unique names: the cost of a hit against the echo.
-    add({ server: 'real', rpc: 'stream', batch: 1000, workers: STREAMS, names: 'repeat', view });
-    for (const c of [1, 16, 64]) add({ server: 'real', rpc: 'unary', batch: 1, workers: c, names: 'unique', view });
+    add({ server: 'real', kind, rpc: 'stream', batch: 1000, workers: STREAMS, names: 'repeat', view });
+    for (const c of [1, 16, 64])
+      add({ server: 'real', kind, rpc: 'unary', batch: 1, workers: c, names: 'unique', view });
+  }
+  // URLs and IPs: the sensor's shape only (unique values, batches of 1000), after the domains so
+  // that the domain scenarios keep their counter ranges (and names) from before.
+  for (const other of ['url', 'ip'] as const) {
+    const shape = { kind: other, rpc: 'stream', batch: 1000, workers: STREAMS, names: 'unique' } as const;
+    add({ ...shape, server: 'echo', view: 'full' });
+    for (const view of VIEWS) add({ ...shape, server: 'real', view });
   }
   return out;
 }
 
+/** Data files for the load generator's values; '' for none (it generates values then). */
+export interface DataFiles {
+  /** Popular domains, one per line. */
+  tranco: string;
+  /** Real URLs, one per line. */
+  urls: string;
+}
+
 /** The load generator's arguments for a scenario. */
-export function loadgenArgs(s: Scenario, addr: string, t: Timing, tranco: string): string[] {
+export function loadgenArgs(s: Scenario, addr: string, t: Timing, data: DataFiles): string[] {
   const names = s.names === 'repeat' ? ['-names', 'hot', '-hot-share', '1'] : ['-names', s.names];
   const args = [s.rpc, '-addr', addr, '-batch', String(s.batch), ...names, '-view', s.view];
   args.push(s.rpc === 'stream' ? '-streams' : '-concurrency', String(s.workers));
   if (s.rpc === 'stream') args.push('-window', String(s.window));
   args.push('-warmup', `${t.warmupSec}s`, '-duration', `${t.measureSec}s`, '-offset', String(s.offset));
-  if (tranco !== '') args.push('-tranco', tranco);
+  args.push(...valueArgs(s.kind, data));
   return args;
 }
 
-/** The echo scenario with the same shape: the transport ceiling for a real one. */
+/** `-kind` and the data files the generator of `kind` reads (domain arguments as before `-kind` existed). */
+export function valueArgs(kind: Kind, data: DataFiles): string[] {
+  const args = kind === 'domain' ? [] : ['-kind', kind];
+  // Tranco: the domains' names, and the hosts of generated URLs.
+  if (data.tranco !== '' && (kind === 'domain' || (kind === 'url' && data.urls === '')))
+    args.push('-tranco', data.tranco);
+  if (kind === 'url' && data.urls !== '') args.push('-urls', data.urls);
+  return args;
+}
+
+/** The echo scenario with the same kind and shape (unique values: it does not cache): the transport ceiling for a real one. */
 export function echoOf(s: Scenario): string {
-  return s.rpc === 'stream' ? `echo/stream-unique-b${s.batch}` : `echo/unary-c${s.workers}`;
+  return scenarioId({ ...s, server: 'echo', names: 'unique' });
+}
+
+/** One run of the in-process model ceiling (model-ceiling.ts). */
+export interface ModelRun {
+  /** `model/<view>` for domains, `model/<kind>/<view>` for the others (as scenario ids); `--only` matches it. */
+  id: string;
+  kind: Kind;
+  view: View;
+  /** Batches scored at once: 1, or as many as the gRPC scenarios have streams. */
+  inFlight: number;
+  offset: number;
+}
+
+/** Every kind and view, one batch at a time and STREAMS at once; a view's ceiling is the better run. */
+export function modelPlan(): ModelRun[] {
+  const out: ModelRun[] = [];
+  let offset = 101;
+  for (const kind of KINDS)
+    for (const view of VIEWS)
+      for (const inFlight of [1, STREAMS])
+        out.push({
+          id: kind === 'domain' ? `model/${view}` : `model/${kind}/${view}`,
+          kind,
+          view,
+          inFlight,
+          offset: offset++,
+        });
+  return out;
+}
+
+/**
+ * What `--only REGEX` runs: the scenarios and model-ceiling runs whose id matches (everything without
+ * it). `--only url` is the URL scenarios and the URL model ceilings; `--only model` every ceiling.
+ */
+export function selectRuns(only: RegExp | undefined): { scenarios: Scenario[]; modelRuns: ModelRun[] } {
+  return {
+    scenarios: plan().filter((s) => only === undefined || only.test(s.id)),
+    modelRuns: modelPlan().filter((r) => only === undefined || only.test(r.id)),
+  };
 }

@@ -26,9 +26,14 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `models`: the models the real server must be serving for the scenarios it will run (the kinds of
+ * their indicators); a missing one fails the start instead of measuring error answers.
+ */
 export async function startServerProcess(
   kind: ServerKind,
   root: string,
+  models: readonly string[] = ['domain'],
   extraArgs: string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
@@ -43,8 +48,8 @@ export async function startServerProcess(
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
 
   // Ready when the real server has loaded its models (it logs "serving", or "not serving" when some
-  // model is missing: fine as long as the domain model, the only one benchmarked, is there) or when
-  // the echo server logs "listening".
+  // model is missing: fine as long as the benchmarked ones are there) or when the echo server logs
+  // "listening".
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`${kind} server not ready after 60 s; stderr: ${stderr}`)), 60_000);
     const lines = createInterface({ input: child.stdout! });
@@ -61,8 +66,9 @@ export async function startServerProcess(
         res();
       } else if (kind === 'real' && (msg === 'serving' || msg.startsWith('not serving'))) {
         clearTimeout(timer);
-        if (entry.models?.some((m) => /^domain@\d+$/.test(m))) res();
-        else rej(new Error(`the real server has no domain model: ${line}`));
+        const missing = models.filter((name) => !entry.models?.some((m) => new RegExp(`^${name}@\\d+$`).test(m)));
+        if (missing.length === 0) res();
+        else rej(new Error(`the real server has no ${missing.join(', ')} model: ${line}`));
       }
     });
     void exited.then((code) => {
