@@ -50,7 +50,7 @@ export async function startServerProcess(
   // Ready when the real server has loaded its models (it logs "serving", or "not serving" when some
   // model is missing: fine as long as the benchmarked ones are there) or when the echo server logs
   // "listening".
-  await new Promise<void>((res, rej) => {
+  const ready = new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`${kind} server not ready after 60 s; stderr: ${stderr}`)), 60_000);
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -75,6 +75,12 @@ export async function startServerProcess(
       clearTimeout(timer);
       rej(new Error(`${kind} server exited (${code}) before it was ready; stderr: ${stderr}`));
     });
+  });
+  // A server that never became ready (or not as needed) must not outlive the run that gave up on it.
+  await ready.catch(async (err) => {
+    child.kill('SIGKILL');
+    await exited;
+    throw err;
   });
 
   return {
