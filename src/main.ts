@@ -37,7 +37,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   else {
     // The primary says "serving" once every process does.
     logger.info({ models, port: server.port }, 'process serving');
-    cluster.ready(ready, server.port);
+    cluster.ready(ready, server.port, models);
   }
 
   let stopping = false;
@@ -55,8 +55,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   };
   if (cluster !== undefined) {
     // One of several processes: rather than stay up NOT_SERVING, exit and let the primary replace it.
+    // (Should the primary die, Node's cluster module ends this process at once.)
     app.inference.onFailure(() => stop('inference thread gone', 1));
-    process.on('disconnect', () => stop('primary process gone'));
   }
   // SIGHUP re-reads the model repository (new versions, removed ones) under the current version policy.
   process.on('SIGHUP', () => {

@@ -4,8 +4,12 @@
  * handlers answer each item with a fixed prediction of that type instead of parsing and scoring it. The real server's
  * figures divided by this one's are the share of the transport's capacity that scoring leaves.
  *
- *   node dist/bench/echo-server.js --listen 127.0.0.1:0    (prints {"msg":"listening","port":N})
+ *   node dist/bench/echo-server.js --listen 127.0.0.1:0 [--processes N]   (prints {"msg":"listening","port":N})
+ *
+ * With --processes N it forks N processes sharing the port, as the real server's --processes does
+ * (src/cluster), so the real server in that shape is compared with the transport in the same shape.
  */
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import {
   Server,
@@ -33,8 +37,44 @@ function echo(items: readonly { id: string }[], type: IndicatorType): Prediction
   }));
 }
 
+/** Forks the processes and prints "listening" once every one listens (on the one shared port). */
+function runPrimary(processes: number): void {
+  const ports: number[] = [];
+  for (let i = 0; i < processes; i++) {
+    const worker = cluster.fork();
+    worker.on('message', (port: number) => {
+      ports.push(port);
+      if (ports.length === processes)
+        process.stdout.write(`${JSON.stringify({ msg: 'listening', port, processes })}\n`);
+    });
+    worker.on('exit', (code) => {
+      if (!stopping) {
+        process.stderr.write(`echo-server: a process exited (${code})\n`);
+        process.exit(1);
+      }
+    });
+  }
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { listen: { type: 'string', default: '127.0.0.1:0' } } });
+  const { values } = parseArgs({
+    options: { listen: { type: 'string', default: '127.0.0.1:0' }, processes: { type: 'string', default: '1' } },
+  });
+  const processes = Number(values.processes);
+  if (cluster.isPrimary && processes > 1) {
+    runPrimary(processes);
+    return;
+  }
   const logger = createLogger('warn');
   // The real server's message limits (config defaults), so large batches behave the same.
   const server = new Server({
@@ -70,7 +110,8 @@ async function main(): Promise<void> {
       err ? rej(err) : res(p),
     ),
   );
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', port })}\n`);
+  if (cluster.isWorker) process.send?.(port);
+  else process.stdout.write(`${JSON.stringify({ msg: 'listening', port })}\n`);
   const stop = () => server.tryShutdown(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

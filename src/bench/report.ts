@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScenarioResult } from './measure';
 import { type ModelCeiling, modelCeilingOf } from './model-ceiling-run';
-import type { PairedResult } from './paired';
+import { ceilingOf, type PairedResult, type PairedRound } from './paired';
 import { echoOf } from './scenarios';
 import type { SlowReaderResult } from './slow-reader';
 import type { SoakResult } from './soak';
@@ -158,9 +158,16 @@ export function formatReport(r: Report): string {
   }
   if (r.paired) {
     const p = r.paired;
+    const perRound = (pick: (x: PairedRound) => number | undefined) =>
+      p.rounds.map((x) => ((pick(x) ?? 0) / ceilingOf(x)).toFixed(2)).join(' ');
     lines.push(
-      `unary c=${p.concurrency} paired with the echo (${p.rounds.length} alternating rounds of 4 s): echo median ${int(p.medianEcho)}/s; real/echo per round full ${p.rounds.map((x) => (x.full / x.echo).toFixed(2)).join(' ')} (median ${p.medianRatio.full.toFixed(2)}x), compact ${p.rounds.map((x) => (x.compact / x.echo).toFixed(2)).join(' ')} (median ${p.medianRatio.compact.toFixed(2)}x)`,
+      `unary c=${p.concurrency} paired with the echo (${p.rounds.length} alternating rounds of 4 s; ceiling = the better of the echo with 1 and 2 processes): ceiling median ${int(p.medianEcho)}/s; echo 1 / 2 processes per round ${p.rounds.map((x) => `${int(x.echo)}/${x.echo2 === undefined ? '-' : int(x.echo2)}`).join(' ')}`,
+      `  1 process: full ${perRound((x) => x.full)} (median ${p.medianRatio.full.toFixed(2)}x), compact ${perRound((x) => x.compact)} (median ${p.medianRatio.compact.toFixed(2)}x)`,
     );
+    if (p.medianRatio2 !== undefined)
+      lines.push(
+        `  --processes 2: full ${perRound((x) => x.full2)} (median ${p.medianRatio2.full.toFixed(2)}x), compact ${perRound((x) => x.compact2)} (median ${p.medianRatio2.compact.toFixed(2)}x)`,
+      );
   }
   if (r.soak) {
     const s = r.soak;

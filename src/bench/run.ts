@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { buildLoadgen } from './loadgen';
 import { runScenario, type ScenarioResult } from './measure';
 import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
-import { type PairedResult, runPairedUnary } from './paired';
+import { ceilingOf, type PairedResult, runPairedUnary } from './paired';
 import { formatReport, type Machine, type Report, ratios, writeJson } from './report';
 import { type DataFiles, FULL_TIMING, type Kind, QUICK_TIMING, selectRuns } from './scenarios';
 import { type ServerProcess, startServerProcess } from './server-process';
@@ -138,23 +138,30 @@ async function main(): Promise<void> {
         servers.pop();
       }
       if (only === undefined || only.test('paired')) {
-        // Both servers up at once, windows alternating: the c=64 ratio from the median round.
-        const echo = await startServerProcess('echo', ROOT);
-        servers.push(echo);
-        const real = await startServerProcess('real', ROOT);
-        servers.push(real);
+        // All servers up at once, windows alternating: the c=64 ratios from the median round.
+        const start = async (kind: 'echo' | 'real', args: string[] = []) => {
+          const s = await startServerProcess(kind, ROOT, ['domain'], args);
+          servers.push(s);
+          reproduce.push(s.command);
+          return s;
+        };
+        const pairedServers = {
+          echo: await start('echo'),
+          echo2: await start('echo', ['--processes', '2']),
+          real: await start('real'),
+          real2: await start('real', ['--processes', '2']),
+        };
         const rounds = values.quick ? 2 : 5;
-        log(`unary c=64 paired with the echo (${rounds} rounds, alternating) ...`);
-        paired = await runPairedUnary(bin, echo, real, rounds, tranco, (r, i) =>
+        log(`unary c=64 paired with the echo (${rounds} rounds, alternating; 1 and 2 processes) ...`);
+        const x = (n: number | undefined, c: number) => `${Math.round(n ?? 0)} (${((n ?? 0) / c).toFixed(2)}x)`;
+        paired = await runPairedUnary(bin, pairedServers, rounds, tranco, (r, i) => {
+          const c = ceilingOf(r);
           log(
-            `  round ${i + 1}: echo ${Math.round(r.echo)}, full ${Math.round(r.full)} (${(r.full / r.echo).toFixed(2)}x), compact ${Math.round(r.compact)} (${(r.compact / r.echo).toFixed(2)}x)`,
-          ),
-        );
+            `  round ${i + 1}: echo ${Math.round(r.echo)} / 2 processes ${Math.round(r.echo2 ?? 0)}; full ${x(r.full, c)}, compact ${x(r.compact, c)}; --processes 2: full ${x(r.full2, c)}, compact ${x(r.compact2, c)}`,
+          );
+        });
         reproduce.push(paired.command);
-        for (const s of [real, echo]) {
-          await s.stop();
-          servers.pop();
-        }
+        while (servers.length > 0) await servers.pop()?.stop();
       }
       for (const run of modelRuns) {
         log(`${run.id} (${run.inFlight} batch${run.inFlight > 1 ? 'es' : ''} in flight) ...`);

@@ -22,7 +22,7 @@ export interface Member {
   /** ModelService over every process. */
   control: ModelControl;
   /** Tells the primary this process serves on `port` (`ok` false: a model is missing). */
-  ready(ok: boolean, port: number): void;
+  ready(ok: boolean, port: number, models: string[]): void;
 }
 
 /** Whether this process was forked by threatpredict's primary (not merely by any cluster manager). */
@@ -57,12 +57,6 @@ export function joinCluster(local: ModelControl, logger: Logger): Member {
       ask?.resolve(msg);
     }
   });
-  // Without the primary no task can be answered: fail the waiting ones now rather than never.
-  process.on('disconnect', () => {
-    for (const a of asks.values()) a.reject(new Error('the primary process is gone'));
-    asks.clear();
-  });
-
   function everywhere(op: TaskOp, pins: Pins): Promise<Extract<ToMember, { tp: 'answer' }>> {
     return new Promise((resolve, reject) => {
       if (!process.connected) {
@@ -106,5 +100,5 @@ export function joinCluster(local: ModelControl, logger: Logger): Member {
     },
   };
 
-  return { control, ready: (ok, port) => send({ tp: 'ready', ok, port }) };
+  return { control, ready: (ok, port, models) => send({ tp: 'ready', ok, port, models }) };
 }

@@ -22,8 +22,8 @@ export interface SerializedError {
 export type TaskResult = { ok: true; models: Model[] } | { ok: false; error: SerializedError };
 
 export type ToPrimary =
-  /** The process serves (or not, when a model is missing) on `port`. */
-  | { tp: 'ready'; ok: boolean; port: number }
+  /** The process serves (or not, when a model is missing) on `port` with these `name@version`s. */
+  | { tp: 'ready'; ok: boolean; port: number; models: string[] }
   /** Run `op` on every process and answer with `answer`. */
   | { tp: 'ask'; ask: number; op: TaskOp; pins: Pins }
   | ({ tp: 'done'; task: number } & TaskResult);

@@ -33,7 +33,7 @@ interface Task {
 
 export function runPrimary(config: Config, logger: Logger): void {
   const log = logger.child({ role: 'primary' });
-  const ready = new Map<number, { pid: number; port: number; ok: boolean }>();
+  const ready = new Map<number, { pid: number; port: number; ok: boolean; models: string[] }>();
   const everServed = new Set<number>();
   const tasks = new Map<number, Task>();
   /** Pins applied by reloads that every process completed, for processes forked later. */
@@ -90,7 +90,7 @@ export function runPrimary(config: Config, logger: Logger): void {
     const worker = cluster.fork({ [MEMBER_ENV]: '1' });
     worker.on('message', (msg: ToPrimary) => {
       if (msg.tp === 'ready') {
-        ready.set(worker.id, { pid: worker.process.pid ?? 0, port: msg.port, ok: msg.ok });
+        ready.set(worker.id, { pid: worker.process.pid ?? 0, port: msg.port, ok: msg.ok, models: msg.models });
         everServed.add(worker.id);
         if (serving) {
           log.info({ pid: worker.process.pid, port: msg.port }, 'replacement process serving');
@@ -105,7 +105,7 @@ export function runPrimary(config: Config, logger: Logger): void {
             return;
           }
           log.info(
-            { processes: all.length, pids: all.map((r) => r.pid), port: all[0]?.port },
+            { processes: all.length, pids: all.map((r) => r.pid), port: all[0]?.port, models: all[0]?.models },
             all.every((r) => r.ok) ? 'serving' : 'not serving: a model is missing',
           );
         }

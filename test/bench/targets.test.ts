@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { LoadResult } from '../../src/bench/loadgen';
 import type { ScenarioResult } from '../../src/bench/measure';
 import { type ModelCeiling, modelCeilingOf } from '../../src/bench/model-ceiling-run';
+import { ceilingOf, type PairedResult, type PairedRound } from '../../src/bench/paired';
 import { formatReport, type Report, ratios } from '../../src/bench/report';
 import { type Kind, plan, type View } from '../../src/bench/scenarios';
 import { checkTargets, streamShareCheck } from '../../src/bench/targets';
@@ -149,5 +150,34 @@ describe('bench targets', () => {
       /unique IPs, compact\): 41,004 items\/s.*of items \(ran out of values: a shorter window than asked\)\n/,
     );
     assert.doesNotMatch(text, /unique names, full\).*ran out/);
+  });
+  it('judges unary c=64 per process shape against the better echo shape of each round', () => {
+    const rounds: PairedRound[] = [
+      { echo: 20_000, echo2: 15_000, full: 12_000, compact: 13_000, full2: 17_000, compact2: 18_000 },
+      { echo: 10_000, echo2: 20_000, full: 12_000, compact: 12_000, full2: 15_000, compact2: 16_000 },
+      { echo: 20_000, full: 12_000, compact: 12_000 },
+    ];
+    assert.deepEqual(rounds.map(ceilingOf), [20_000, 20_000, 20_000]);
+    const paired: PairedResult = {
+      concurrency: 64,
+      rounds,
+      medianRatio: { full: 0.6, compact: 0.65 },
+      medianRatio2: { full: 0.85, compact: 0.79 },
+      medianEcho: 20_000,
+      command: '',
+    };
+    const c64 = checkTargets([], [], undefined, undefined, paired).filter((t) => t.target.includes('concurrency 64'));
+    assert.deepEqual(
+      c64.map((t) => [t.target, t.status]),
+      [
+        ['unary PredictDomains, 1 item, concurrency 64, full, 1 process: >= 0.8x echo', 'fail'],
+        ['unary PredictDomains, 1 item, concurrency 64, full, --processes 2: >= 0.8x echo', 'pass'],
+        ['unary PredictDomains, 1 item, concurrency 64, compact, 1 process: >= 0.8x echo', 'fail'],
+        ['unary PredictDomains, 1 item, concurrency 64, compact, --processes 2: >= 0.8x echo', 'fail'],
+      ],
+    );
+    // A report saved before the 2-process shape was measured still judges its one shape.
+    const old = checkTargets([], [], undefined, undefined, { ...paired, medianRatio2: undefined });
+    assert.equal(old.filter((t) => t.target.includes('concurrency 64')).length, 2);
   });
 });
