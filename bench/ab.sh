@@ -30,17 +30,19 @@ done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # One 4 s window after 1 s of warm-up: items/s and server CPU us per item (clock ticks of 10 ms).
+# Each window gets its own counter range ($3, -offset): the load generator's values are unique only
+# for offsets below 256, and a repeated range would let the cache answer a "unique" run.
 run() {
   local t0 t1 out
   t0=$(ticks "$2")
   # shellcheck disable=SC2086 # the load's arguments are words
-  out=$("$work/loadgen" $load -addr "127.0.0.1:$1" -warmup 1s -duration 4s -offset $((RANDOM + 1000)) ${tranco:+-tranco "$tranco"} | tail -1)
+  out=$("$work/loadgen" $load -addr "127.0.0.1:$1" -warmup 1s -duration 4s -offset "$3" ${tranco:+-tranco "$tranco"} | tail -1)
   t1=$(ticks "$2")
   python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['itemsPerSec'], ($t1-$t0)*10000/(d['items']*1.25))" "$out"
 }
-for _ in $(seq 1 "$pairs"); do
-  echo "A $(run 46001 $pa)"
-  echo "B $(run 46002 $pb)"
+for i in $(seq 1 "$pairs"); do
+  echo "A $(run 46001 $pa $((2 * i)))"
+  echo "B $(run 46002 $pb $((2 * i + 1)))"
 done > "$work/runs"
 python3 - "$work/runs" <<'PY'
 import statistics, sys
