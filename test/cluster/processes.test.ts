@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,10 +20,10 @@ import {
   type PredictDomainsResponse,
   PredictionServiceClient,
 } from '../../src/gen/threatpredict/v1/prediction_service';
+import { addDomainVersion } from '../helpers/model';
 import { call } from '../helpers/server';
 
 const ROOT = join(__dirname, '..', '..');
-const COMMITTED = join(ROOT, 'models', 'domain', '1');
 const CACHE_ENTRIES = 1000;
 /** Each client its own connection (grpc-js shares one per address and options otherwise). */
 const CONNECTIONS = 6;
@@ -85,19 +85,10 @@ async function servingVersions(): Promise<number[]> {
   }
 }
 
-function addVersion(version: number): void {
-  const dir = join(repo, 'domain', String(version));
-  cpSync(COMMITTED, dir, { recursive: true });
-  const metaPath = join(dir, 'metadata.json');
-  const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
-  meta.version = version;
-  writeFileSync(metaPath, JSON.stringify(meta));
-}
-
 before(async () => {
   repo = mkdtempSync(join(tmpdir(), 'tp-processes-'));
-  addVersion(1);
-  addVersion(2);
+  addDomainVersion(repo, 1);
+  addDomainVersion(repo, 2);
   const args = ['--processes', '2', '--listen', '127.0.0.1:0', '--models', repo, '--admin-rpc', 'true'];
   args.push('--log-level', 'debug', '--cache-entries', String(CACHE_ENTRIES), '--shutdown-grace-ms', '2000');
   child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js'), ...args], {

@@ -1,7 +1,7 @@
 /** The committed model versions as tests read them: metadata, golden rows, and the checks every version owes. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface GoldenRow<C = unknown> {
@@ -42,4 +42,19 @@ export function assertMatchesFeatureCode<C>(
   const bytes = readFileSync(join(m.dir, 'model.onnx'));
   assert.equal(createHash('sha256').update(bytes).digest('hex'), m.meta.sha256);
   assert.ok(bytes.length < 5 * 1024 * 1024, 'model.onnx stays under 5 MB');
+}
+
+/**
+ * Copies the committed domain model v1 into the repository `repo` as `version` (its metadata says
+ * so), lets `mutate` change the copy, and returns its folder: a second version to pin, swap or break.
+ */
+export function addDomainVersion(repo: string, version: number, mutate: (dir: string) => void = () => {}): string {
+  const dir = join(repo, 'domain', String(version));
+  cpSync(committedModel('domain').dir, dir, { recursive: true });
+  const metaPath = join(dir, 'metadata.json');
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+  meta.version = version;
+  writeFileSync(metaPath, JSON.stringify(meta));
+  mutate(dir);
+  return dir;
 }

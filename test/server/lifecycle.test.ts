@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,22 +13,13 @@ import { checkHealth } from '../../src/cli/health-client';
 import type { ReloadModelsResponse } from '../../src/gen/threatpredict/v1/model_service';
 import type { StreamPredictDomainsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
 import { callReason } from '../helpers/errors';
+import { addDomainVersion } from '../helpers/model';
 import { call, startTestServer, type TestServer } from '../helpers/server';
 
-const COMMITTED = join(__dirname, '..', '..', 'models', 'domain', '1');
 let repo: string;
 let t: TestServer;
 
-function addVersion(version: number, mutate: (dir: string) => void = () => {}): string {
-  const dir = join(repo, 'domain', String(version));
-  cpSync(COMMITTED, dir, { recursive: true });
-  const metaPath = join(dir, 'metadata.json');
-  const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
-  meta.version = version;
-  writeFileSync(metaPath, JSON.stringify(meta));
-  mutate(dir);
-  return dir;
-}
+const addVersion = (version: number, mutate?: (dir: string) => void) => addDomainVersion(repo, version, mutate);
 
 function editJson(path: string, edit: (o: Record<string, unknown>) => void): void {
   const o = JSON.parse(readFileSync(path, 'utf8'));
