@@ -4,7 +4,7 @@
  * with domains (every scenario) and URLs and IPs (unique values, batches of 1000), measures the
  * in-process model ceiling of each kind, and prints one table plus bench/results/latest.json.
  *
- *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~12 min)
+ *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~9 min)
  *   npm run bench -- --quick      the same, short windows and 2 paired rounds (~4 min)
  *   npm run bench -- --soak       5-minute sustained stream (memory flat?) and the slow reader
  *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids, e.g. 'url', 'ip/'; 'paired';
