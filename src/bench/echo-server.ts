@@ -90,7 +90,12 @@ async function main(): Promise<void> {
       callback(null, { results: echo(call.request.items, type) });
     },
     stream(call: ServerDuplexStream<{ items: { id: string }[] }, { results: Prediction[] }>) {
-      serveStream(call, async (req) => ({ results: echo(req.items, type) }), logger);
+      serveStream(
+        call,
+        async (req) => ({ results: echo(req.items, type) }),
+        logger,
+        (req) => req.items.length,
+      );
     },
   });
   const domains = pair(IndicatorType.INDICATOR_TYPE_DOMAIN);

@@ -124,7 +124,7 @@ export function createPredictionService(
     name: string,
     run: (req: Req) => Promise<Res>,
   ): handleBidiStreamingCall<Req, Res> {
-    return (call) => serveStream(call, run, logger.child({ rpc: name }));
+    return (call) => serveStream(call, run, logger.child({ rpc: name }), itemCount);
   }
 
   const domains = typed('domain');

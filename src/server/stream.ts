@@ -3,18 +3,33 @@
  * one response message, in order; and HTTP/2 flow control is respected both ways: when the client
  * reads slowly, we stop writing, then stop reading, so the server never buffers without bound.
  *
- * Up to IN_FLIGHT request messages of one stream are scored at once while the client keeps up: while
- * one batch is in the model (on the inference thread) the event loop parses and computes features
- * for the next, so a single sensor stream keeps both cores busy. Answers are still written strictly
- * in request order.
+ * Two requests of one stream are scored at once while the client keeps up: while one batch is in the
+ * model (on the inference thread) the event loop parses and computes features for the next, so a
+ * single sensor stream keeps both cores busy. Small requests (a sensor sending an indicator or a few
+ * per message) run many at once, so that their items share model runs as concurrent unary calls do:
+ * one at a time, each paid a model run of its own. Answers are still written strictly in request order.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { INLINE_MAX_ROWS } from '../scoring/inference-pool';
 
-/** Requests read ahead while others are being answered; beyond this we stop reading from the socket. */
-const READ_AHEAD = 4;
 /** Requests of one stream being scored at the same time. */
 const IN_FLIGHT = 2;
+/** Requests read ahead while others are being answered; beyond this we stop reading from the socket. */
+const READ_AHEAD = 4;
+/**
+ * Beyond IN_FLIGHT, more requests start while the items being scored stay within one run on the
+ * event loop (INLINE_MAX_ROWS), up to MAX_IN_FLIGHT requests; reading goes on while twice that many
+ * items wait, up to MAX_READ_AHEAD requests. Measured with one domain per message: 15,000 -> 21,900
+ * items/s; with 100 per message, starting all four of the bench's window at once cost ~9%.
+ */
+const SMALL_ITEMS = INLINE_MAX_ROWS;
+const MAX_IN_FLIGHT = 32;
+const MAX_READ_AHEAD = 64;
+
+/** How many items a request carries; without it every request counts as large (emails: sized in bytes). */
+export type RequestSize<Req> = (req: Req) => number;
+const LARGE = () => SMALL_ITEMS + 1;
 
 type Outcome<Res> = { ok: true; res: Res } | { ok: false; err: unknown };
 
@@ -22,10 +37,13 @@ export function serveStream<Req, Res>(
   call: ServerDuplexStream<Req, Res>,
   handle: (req: Req) => Promise<Res>,
   logger: Logger,
+  sizeOf: RequestSize<Req> = LARGE,
 ): void {
-  const queue: Req[] = [];
+  const queue: { req: Req; size: number }[] = [];
   // Started, not yet written, in request order.
-  const running: Promise<Outcome<Res>>[] = [];
+  const running: { outcome: Promise<Outcome<Res>>; size: number }[] = [];
+  let queuedItems = 0;
+  let runningItems = 0;
   let ended = false;
   let closed = false;
   let busy = false;
@@ -36,7 +54,13 @@ export function serveStream<Req, Res>(
   const stop = () => {
     closed = true;
     queue.length = 0;
+    queuedItems = 0;
     wake?.();
+  };
+  /** Whether to stop reading: enough requests wait (many more when they are small). */
+  const readAhead = () => {
+    const n = queue.length + running.length;
+    return n >= MAX_READ_AHEAD || (n >= READ_AHEAD && queuedItems + runningItems > 2 * SMALL_ITEMS);
   };
   call.on('cancelled', stop);
   call.on('error', (err) => {
@@ -47,8 +71,10 @@ export function serveStream<Req, Res>(
   call.on('drain', () => wake?.());
   call.on('data', (req: Req) => {
     if (closed) return;
-    queue.push(req);
-    if (queue.length + running.length >= READ_AHEAD && !paused) {
+    const size = Math.max(1, sizeOf(req));
+    queue.push({ req, size });
+    queuedItems += size;
+    if (readAhead() && !paused) {
       paused = true;
       call.pause();
     }
@@ -60,22 +86,32 @@ export function serveStream<Req, Res>(
     void pump();
   });
 
-  /**
-   * Starts scoring queued requests, unless the client is not reading (then no new work begins). A
-   * second one runs alongside only while the client takes every answer as it comes (nothing waits
-   * in the transport's write buffer): for a slow reader, working ahead only fills its buffers faster.
-   */
+  /** Whether the next queued request may start now (see the limits above). */
+  function mayStart(size: number): boolean {
+    if (running.length === 0) return true;
+    // More than one runs only while the client takes every answer as it comes (nothing waits in the
+    // transport's write buffer): for a slow reader, working ahead only fills its buffers faster.
+    if (call.writableLength !== 0) return false;
+    return running.length < IN_FLIGHT || (running.length < MAX_IN_FLIGHT && runningItems + size <= SMALL_ITEMS);
+  }
+
+  /** Starts scoring queued requests, unless the client is not reading (then no new work begins). */
   function start(): void {
-    while (!closed && !draining && queue.length > 0 && running.length < (call.writableLength === 0 ? IN_FLIGHT : 1)) {
-      const req = queue.shift() as Req;
-      running.push(
-        handle(req).then(
-          (res): Outcome<Res> => ({ ok: true, res }),
-          (err: unknown): Outcome<Res> => ({ ok: false, err }),
-        ),
+    while (!closed && !draining && queue.length > 0 && mayStart(queue[0]!.size)) {
+      const { req, size } = queue.shift()!;
+      queuedItems -= size;
+      runningItems += size;
+      const outcome = handle(req).then(
+        (res): Outcome<Res> => ({ ok: true, res }),
+        (err: unknown): Outcome<Res> => ({ ok: false, err }),
       );
+      running.push({ outcome, size });
     }
-    if (paused && queue.length + running.length < READ_AHEAD / 2) {
+    const waiting = queue.length + running.length;
+    if (
+      paused &&
+      (waiting < READ_AHEAD / 2 || (waiting < MAX_READ_AHEAD / 2 && queuedItems + runningItems <= SMALL_ITEMS))
+    ) {
       paused = false;
       call.resume();
     }
@@ -86,8 +122,8 @@ export function serveStream<Req, Res>(
     busy = true;
     try {
       while (running.length > 0 && !closed) {
-        const outcome = await (running[0] as Promise<Outcome<Res>>);
-        running.shift();
+        const outcome = await running[0]!.outcome;
+        runningItems -= running.shift()!.size;
         if (closed) return;
         if (!outcome.ok) {
           // The handlers answer bad items with per-item errors; this is a bug, so end the call.
