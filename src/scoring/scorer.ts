@@ -7,7 +7,6 @@ import { itemError, toPredictError } from '../errors';
 import { detectKind } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
 import type { PredictionCache } from './cache';
-import { INLINE_MAX_ROWS } from './inference-pool';
 import type { ModelRepository } from './model-repository';
 import type { AnyPipeline, CachedAnswer, InputItem, ScoredItem } from './pipeline';
 import { VERDICT_RANK, verdictOf } from './verdict';
@@ -60,6 +59,15 @@ function remember(cache: PredictionCache<CachedAnswer>, key: string, view: View,
  * handing it work only while its queue is short balances the two threads (see the issue 6 note).
  */
 const OFF_THREAD_QUEUE = 2;
+
+/**
+ * The fewest rows worth handing to the inference thread with their features. The hop costs the event
+ * loop ~25 us (messages both ways) and the batch ~200 us of latency; 16 rows would cost it ~100 us of
+ * features and model here. A hot-set batch of 1000 has ~60 new names to score: handing those over
+ * too (the threshold was INLINE_MAX_ROWS, 64) moved the hot set from 751k to 842k items/s compact and
+ * 460k to 516k full (bench/ab.sh, 3-4 pairs); a threshold of 4 was worse than 16 (709k vs 799k).
+ */
+export const OFF_THREAD_MIN_ROWS = 16;
 
 /** A cached answer for another item with the same key: a literal, as a spread costs several times more per hit. */
 function repeat(hit: CachedAnswer, id: string): ScoredItem {
@@ -137,7 +145,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
     if (
       offThread !== undefined &&
       offThread.kind === p.kind &&
-      toScore.length > INLINE_MAX_ROWS &&
+      toScore.length >= OFF_THREAD_MIN_ROWS &&
       offThread.pending < OFF_THREAD_QUEUE
     ) {
       // A large batch while the inference thread has room: it computes the features too, and this

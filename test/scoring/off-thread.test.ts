@@ -7,6 +7,7 @@ import { type App, createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { INLINE_MAX_ROWS } from '../../src/scoring/inference-pool';
 import type { ScoredItem } from '../../src/scoring/pipeline';
+import { OFF_THREAD_MIN_ROWS } from '../../src/scoring/scorer';
 
 const silent = pino({ level: 'silent' });
 const golden = (name: string): string[] =>
@@ -62,6 +63,31 @@ describe('features on the inference thread', () => {
         assert.ok(got.some((r) => r.score !== undefined));
       }
       assert.equal(offThreadBatches, 2, 'both views were scored on the inference thread');
+      off.score = score;
     });
   }
+
+  it(`hands a batch over from ${OFF_THREAD_MIN_ROWS} rows to score, not fewer`, async () => {
+    const off = worker.repository.serving('domain')?.offThread as NonNullable<
+      NonNullable<ReturnType<App['repository']['serving']>>['offThread']
+    >;
+    const score = off.score.bind(off);
+    const sizes: number[] = [];
+    off.score = (values) => {
+      sizes.push(values.length);
+      return score(values);
+    };
+    try {
+      for (const n of [OFF_THREAD_MIN_ROWS - 1, OFF_THREAD_MIN_ROWS]) {
+        // Names no rule answers, so every one is scored by the model.
+        const items = Array.from({ length: n }, (_, i) => ({ id: String(i), value: `qzx${i}vbkw${n}.top` }));
+        const got = await worker.scorer.scoreBatch('domain', items, 'full');
+        assert.deepEqual(plain(got), plain(await inline.scorer.scoreBatch('domain', items, 'full')));
+        assert.ok(got.every((r) => r.score !== undefined));
+      }
+      assert.deepEqual(sizes, [OFF_THREAD_MIN_ROWS]);
+    } finally {
+      off.score = score;
+    }
+  });
 });
