@@ -36,10 +36,8 @@ function send(msg: ToPrimary): void {
 
 export function joinCluster(local: ModelControl, logger: Logger): Member {
   let nextAsk = 1;
-  const asks = new Map<
-    number,
-    { resolve: (a: Extract<ToMember, { tp: 'answer' }>) => void; reject: (e: Error) => void }
-  >();
+  type Answer = Extract<ToMember, { tp: 'answer' }>;
+  const asks = new Map<number, (a: Answer) => void>();
 
   process.on('message', (msg: ToMember) => {
     if (msg.tp === 'do') {
@@ -47,24 +45,21 @@ export function joinCluster(local: ModelControl, logger: Logger): Member {
       run.then(
         (models) => send({ tp: 'done', task: msg.task, ok: true, models }),
         (err) => {
-          logger.error({ err, op: msg.op }, 'model task failed in this process');
+          logger.warn({ err, op: msg.op }, 'model task failed in this process');
           send({ tp: 'done', task: msg.task, ok: false, error: serializeError(err) });
         },
       );
     } else if (msg.tp === 'answer') {
-      const ask = asks.get(msg.ask);
+      const answer = asks.get(msg.ask);
       asks.delete(msg.ask);
-      ask?.resolve(msg);
+      answer?.(msg);
     }
   });
-  function everywhere(op: TaskOp, pins: Pins): Promise<Extract<ToMember, { tp: 'answer' }>> {
-    return new Promise((resolve, reject) => {
-      if (!process.connected) {
-        reject(new Error('the primary process is gone'));
-        return;
-      }
+  /** Runs `op` on every process through the primary (which answers even when some do not, after a timeout). */
+  function everywhere(op: TaskOp, pins: Pins): Promise<Answer> {
+    return new Promise((resolve) => {
       const ask = nextAsk++;
-      asks.set(ask, { resolve, reject });
+      asks.set(ask, resolve);
       send({ tp: 'ask', ask, op, pins });
     });
   }
