@@ -69,7 +69,12 @@ export function runPrimary(config: Config, logger: Logger): void {
     tasks.delete(id);
     clearTimeout(task.timer);
     const allOk = task.waiting.size === 0 && [...task.results.values()].every((r) => r.ok);
-    if (task.op === 'reload' && allOk) for (const [name, version] of task.pins) pins.set(name, version);
+    if (task.op === 'reload' && allOk) {
+      for (const [name, version] of task.pins) pins.set(name, version);
+      // A replacement that began serving during the reload got the pins from before it: give it these.
+      const late = servingWorkers().filter((w) => !task.results.has(w.id));
+      if (late.length > 0 && task.pins.length > 0) startTask('reload', [...pins], late);
+    }
     if (task.waiting.size > 0)
       log.error({ op: task.op, missing: task.waiting.size }, 'processes did not answer a model task in time');
     if (task.origin === undefined) return;
