@@ -6,8 +6,8 @@
  * Two requests of one stream are scored at once while the client keeps up: while one batch is in the
  * model (on the inference thread) the event loop parses and computes features for the next, so a
  * single sensor stream keeps both cores busy. Small requests (a sensor sending an indicator or a few
- * per message) run many at once, so that their items share model runs as concurrent unary calls do:
- * one at a time, each paid a model run of its own. Answers are still written strictly in request order.
+ * per message) run many at once, so that their items share model runs as concurrent unary calls do
+ * (one at a time, each paid for a model run of its own). Answers are still written in request order.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
