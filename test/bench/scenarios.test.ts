@@ -45,12 +45,12 @@ describe('bench scenarios', () => {
     assert.deepEqual(
       all.filter((s) => s.kind !== 'domain').map((s) => [s.id, s.offset, s.batch, s.window, s.workers]),
       [
-        ['echo/url/stream-unique-b1000', 23, 1000, 2, 4],
-        ['real/url/stream-unique-b1000/full', 24, 1000, 2, 4],
-        ['real/url/stream-unique-b1000/compact', 25, 1000, 2, 4],
-        ['echo/ip/stream-unique-b1000', 26, 1000, 2, 4],
-        ['real/ip/stream-unique-b1000/full', 27, 1000, 2, 4],
-        ['real/ip/stream-unique-b1000/compact', 28, 1000, 2, 4],
+        ['echo/url/stream-unique-b1000', 23, 1000, 4, 4],
+        ['real/url/stream-unique-b1000/full', 24, 1000, 4, 4],
+        ['real/url/stream-unique-b1000/compact', 25, 1000, 4, 4],
+        ['echo/ip/stream-unique-b1000', 26, 1000, 4, 4],
+        ['real/ip/stream-unique-b1000/full', 27, 1000, 4, 4],
+        ['real/ip/stream-unique-b1000/compact', 28, 1000, 4, 4],
       ],
     );
     assert.equal(new Set(all.map((s) => s.id)).size, all.length, 'ids are unique');
@@ -85,11 +85,11 @@ describe('bench scenarios', () => {
     };
     assert.equal(
       args('real/stream-unique-b1000/full'),
-      'stream -addr 127.0.0.1:1 -batch 1000 -names unique -view full -streams 4 -window 2 -warmup 2s -duration 8s -offset 9 -tranco tranco.txt',
+      'stream -addr 127.0.0.1:1 -batch 1000 -names unique -view full -streams 4 -window 4 -warmup 2s -duration 8s -offset 9 -tranco tranco.txt',
     );
     assert.equal(
       args('real/url/stream-unique-b1000/compact'),
-      'stream -addr 127.0.0.1:1 -batch 1000 -names unique -view compact -streams 4 -window 2 -warmup 2s -duration 8s -offset 25 -kind url -urls urls.txt',
+      'stream -addr 127.0.0.1:1 -batch 1000 -names unique -view compact -streams 4 -window 4 -warmup 2s -duration 8s -offset 25 -kind url -urls urls.txt',
     );
     // Without real URLs the generated ones take their hosts from the Tranco list.
     assert.match(args('echo/url/stream-unique-b1000', { tranco: 't.txt', urls: '' }), / -kind url -tranco t\.txt$/);
