@@ -10,8 +10,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 data=${DATA:-../shared/data}
 work=${WORK:-models/training/.work}/ip-time
+python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
 npx tsx src/training/export-ip.ts --sources models/training/ip-sources.json --data "$data" --out "$work" --split time
-python3 models/training/train.py --export "$work" --out "$work/model/1" --auc-by-group
+"$python" models/training/train.py --export "$work" --out "$work/model/1" --auc-by-group
 python3 - "$work/model/1/metadata.json" "${OUT:-models}/ip/$version/metadata.json" <<'EOF'
 import json, sys
 evaluation, target = json.load(open(sys.argv[1])), sys.argv[2]

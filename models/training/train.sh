@@ -23,5 +23,7 @@ data=${DATA:-../shared/data}
 work=${WORK:-models/training/.work}/$name
 out=${OUT:-models}/$name/$version
 sources=${sources:-models/training/$name-sources.json}
+# The pinned Python packages, in a virtualenv made on first use (scripts/python-env.ts); PYTHON_TRAIN overrides.
+python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
 npx tsx "src/training/export-$name.ts" --sources "$sources" --data "$data" --out "$work" "${sample[@]}"
-python3 models/training/train.py --export "$work" --out "$out" "${extra[@]}"
+"$python" models/training/train.py --export "$work" --out "$out" "${extra[@]}"

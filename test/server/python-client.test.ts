@@ -3,16 +3,20 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
+import { pythonWith } from '../../scripts/python-env';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let t: TestServer;
+let python: string;
 before(async () => {
+  // First use makes a virtualenv from the pinned requirements (about 30 s); later runs reuse it.
+  python = await pythonWith([join(__dirname, '..', 'python', 'requirements.txt')]);
   t = await startTestServer();
 });
 after(() => t.close());
 
 it('works from a Python client generated with grpcio-tools from the same protos', async () => {
-  const { stdout } = await promisify(execFile)('python3', [join(__dirname, '..', 'python', 'client.py'), t.address], {
+  const { stdout } = await promisify(execFile)(python, [join(__dirname, '..', 'python', 'client.py'), t.address], {
     timeout: 120_000,
   });
   const out = JSON.parse(stdout) as {
