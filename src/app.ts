@@ -52,7 +52,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     intraOpThreads: config.intraOpThreads,
     pins: config.modelVersions,
     backend,
-    cacheEntries: config.cacheEntries,
+    cache: { entries: config.cacheEntries, maxBytes: config.cacheMaxBytes },
   });
   await repository.reload();
   const stopWatching = config.watchModels ? watchRepository(config.modelsDir, repository, logger) : () => {};

@@ -27,6 +27,8 @@ export interface Config {
   readonly processes: number;
   /** Prediction cache entries per model version (0 turns caching off). */
   readonly cacheEntries: number;
+  /** Estimated bytes each model version's prediction cache may keep alive. */
+  readonly cacheMaxBytes: number;
   /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
   readonly modelVersions: ReadonlyMap<string, number>;
   /** Whether ReloadModels is served (admin RPC; there is no authentication yet). */
@@ -54,6 +56,7 @@ const SETTINGS = {
   inference: ['THREATPREDICT_INFERENCE', 'worker'],
   processes: ['THREATPREDICT_PROCESSES', '1'],
   'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '100000'],
+  'cache-max-bytes': ['THREATPREDICT_CACHE_MAX_BYTES', String(256 * 1024 * 1024)],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
 } as const;
@@ -125,6 +128,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     inference: oneOf('inference', get('inference'), ['worker', 'inline'] as const),
     processes: int('processes', get('processes'), 1, 64),
     cacheEntries: int('cache entries', get('cache-entries'), 0, 100_000_000),
+    cacheMaxBytes: int('cache max bytes', get('cache-max-bytes'), 1024 * 1024, 64 * 1024 * 1024 * 1024),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
   });

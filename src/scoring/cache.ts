@@ -19,6 +19,15 @@
  * full, `old` is emptied and the two swap roles; a hit in `old` is copied into `young`. The cache hangs
  * off the model version object, so a prediction can never be served by another version than the one
  * that made it.
+ *
+ * A key is (key space, bytes): every pipeline scored by a model has a space of its own (`space()`),
+ * because the same text means different things to them. A domain and an email address share the
+ * domain model, and `x.xyz` is a good domain but a bad address: with one space, one caller asking for
+ * the address made every other caller's domain answer an INVALID_EMAIL_ADDRESS.
+ *
+ * Memory is bounded twice: by entries, and by an estimate of the bytes each entry keeps alive (its key
+ * and an answer that grows with it: the normalised indicator, enrichment, the memoised encoding), so
+ * long keys cannot multiply the footprint. Keys longer than MAX_KEY_BYTES are never stored.
  */
 
 export interface CacheStats {
@@ -29,6 +38,7 @@ export interface CacheStats {
 }
 
 export interface PredictionCache<V> {
+  /** The answer stored for this key in this cache's key space. */
   get(key: string): V | undefined;
   /**
    * Looks up the key whose UTF-8 encoding is `bytes[start, end)`, and counts nothing: the caller
@@ -38,7 +48,38 @@ export interface PredictionCache<V> {
   countHits(n: number): void;
   /** Stores the answer if its key was offered before (see admission above); true when stored. */
   offer(key: string, value: V): boolean;
+  /** Counters of the whole store, every key space together. */
   stats(): CacheStats;
+}
+
+/** One bounded store with separate key spaces (one per pipeline) sharing its room and counters. */
+export interface CacheStore<V> {
+  /** The cache of one key space, created on first use. */
+  space(name: string): PredictionCache<V>;
+  stats(): CacheStats;
+}
+
+export interface CacheLimits {
+  /** Entries at most. */
+  entries: number;
+  /** Estimated bytes kept alive at most (see entryBytes). */
+  maxBytes: number;
+}
+
+/**
+ * Longest key stored, in UTF-8 bytes: the longest URL accepted (8,192 characters) when it is ASCII.
+ * Longer keys are looked up and offered like any other and never found or kept.
+ */
+export const MAX_KEY_BYTES = 8192;
+
+/**
+ * What one entry is estimated to keep alive: a fixed part (the answer's objects, reasons, enrichment
+ * of a short name: ~1.1 KB measured for a full-view domain answer) and a part that grows with the key
+ * (the key in the arena, the normalised indicator, enrichment strings derived from it, the memoised
+ * encoding that repeats them).
+ */
+export function entryBytes(keyBytes: number): number {
+  return 1024 + 6 * keyBytes;
 }
 
 const EMPTY = 0;
@@ -49,44 +90,54 @@ function nextPowerOfTwo(n: number): number {
   return p;
 }
 
-/** FNV-1a over the key bytes. */
-function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
+/** FNV-1a over the key bytes, seeded by the key space. */
+function hashBytes(space: number, bytes: Uint8Array, start: number, end: number): number {
+  let h = Math.imul(0x811c9dc5 ^ space, 0x01000193);
   for (let i = start; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
   return h | 0;
 }
 
 class Generation<V> {
   readonly capacity: number;
+  readonly maxBytes: number;
   /** Entry index + 1 per slot, EMPTY when free; at most half full, so probes stay short. */
   private readonly slots: Int32Array;
   private readonly mask: number;
   private readonly hashes: Int32Array;
+  private readonly spaces: Int32Array;
   private readonly offsets: Int32Array;
   private readonly lengths: Int32Array;
   private readonly values: (V | undefined)[];
   private arena: Uint8Array;
   private arenaUsed = 0;
   count = 0;
+  /** Estimated bytes its entries keep alive (entryBytes). */
+  bytes = 0;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, maxBytes: number) {
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
     this.slots = new Int32Array(nextPowerOfTwo(capacity * 2));
     this.mask = this.slots.length - 1;
     this.hashes = new Int32Array(capacity);
+    this.spaces = new Int32Array(capacity);
     this.offsets = new Int32Array(capacity);
     this.lengths = new Int32Array(capacity);
     this.values = new Array(capacity).fill(undefined);
     this.arena = new Uint8Array(Math.min(capacity, 1 << 16) * 32);
   }
 
+  full(): boolean {
+    return this.count >= this.capacity || this.bytes >= this.maxBytes;
+  }
+
   /** The entry index of the key, or -1. */
-  find(bytes: Uint8Array, start: number, end: number, h: number): number {
+  find(space: number, bytes: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
     for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
       const e = (this.slots[s] as number) - 1;
       if (e < 0) return -1;
-      if (this.hashes[e] !== h || this.lengths[e] !== len) continue;
+      if (this.hashes[e] !== h || this.lengths[e] !== len || this.spaces[e] !== space) continue;
       const off = this.offsets[e] as number;
       let k = 0;
       while (k < len && this.arena[off + k] === bytes[start + k]) k++;
@@ -99,8 +150,8 @@ class Generation<V> {
   }
 
   /** Inserts or replaces; the caller makes sure the generation is not full. */
-  put(bytes: Uint8Array, start: number, end: number, h: number, value: V): void {
-    const existing = this.find(bytes, start, end, h);
+  put(space: number, bytes: Uint8Array, start: number, end: number, h: number, value: V): void {
+    const existing = this.find(space, bytes, start, end, h);
     if (existing >= 0) {
       this.values[existing] = value;
       return;
@@ -114,10 +165,12 @@ class Generation<V> {
     this.arena.set(bytes.subarray(start, end), this.arenaUsed);
     const e = this.count++;
     this.hashes[e] = h;
+    this.spaces[e] = space;
     this.offsets[e] = this.arenaUsed;
     this.lengths[e] = len;
     this.values[e] = value;
     this.arenaUsed += len;
+    this.bytes += entryBytes(len);
     let s = h & this.mask;
     while (this.slots[s] !== EMPTY) s = (s + 1) & this.mask;
     this.slots[s] = e + 1;
@@ -127,75 +180,107 @@ class Generation<V> {
     this.slots.fill(EMPTY);
     this.values.fill(undefined, 0, this.count);
     this.count = 0;
+    this.bytes = 0;
     this.arenaUsed = 0;
   }
 }
 
-export function createPredictionCache<V>(capacity: number): PredictionCache<V> {
-  const generation = Math.max(1, Math.floor(capacity / 2));
-  let young = new Generation<V>(generation);
-  let old = new Generation<V>(generation);
+/** A store with one key space: for callers that need no spaces (and the tests of the mechanism). */
+export function createPredictionCache<V>(entries: number, maxBytes = entries * entryBytes(256)): PredictionCache<V> {
+  return createCacheStore<V>({ entries, maxBytes }).space('');
+}
+
+export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
+  const generation = Math.max(1, Math.floor(limits.entries / 2));
+  const generationBytes = Math.max(entryBytes(MAX_KEY_BYTES), Math.floor(limits.maxBytes / 2));
+  let young = new Generation<V>(generation, generationBytes);
+  let old = new Generation<V>(generation, generationBytes);
   let hits = 0;
   let misses = 0;
-  // String keys are encoded here (keys are bounded by the indicators' length limits).
-  let scratch = new Uint8Array(1024);
+  // String keys are encoded here; a key of more than MAX_KEY_BYTES characters is not encoded at all.
+  const scratch = new Uint8Array(MAX_KEY_BYTES * 3);
+  const scratchView = Buffer.from(scratch.buffer, scratch.byteOffset, scratch.length);
   // Hashes of keys offered once, each with its low bit set so that 0 means empty.
-  const doorkeeper = new Int32Array(Math.min(1 << 22, Math.max(1 << 16, nextPowerOfTwo(capacity * 8))));
+  const doorkeeper = new Int32Array(Math.min(1 << 22, Math.max(1 << 16, nextPowerOfTwo(limits.entries * 8))));
   const doorMask = doorkeeper.length - 1;
+  const spaces = new Map<string, PredictionCache<V>>();
 
+  /** The key's UTF-8 length in `scratch`, or -1 when it is too long to store. */
   function encode(key: string): number {
-    if (scratch.length < key.length * 3) scratch = new Uint8Array(key.length * 3);
+    if (key.length > MAX_KEY_BYTES) return -1;
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
-      if (c >= 0x80) return Buffer.from(scratch.buffer, scratch.byteOffset, scratch.length).write(key, 'utf8');
+      if (c >= 0x80) {
+        const n = scratchView.write(key, 'utf8');
+        return n > MAX_KEY_BYTES ? -1 : n;
+      }
       scratch[i] = c;
     }
     return key.length;
   }
 
-  function put(bytes: Uint8Array, start: number, end: number, h: number, value: V): void {
-    if (young.count >= young.capacity) {
+  function put(space: number, bytes: Uint8Array, start: number, end: number, h: number, value: V): void {
+    if (young.full()) {
       const recycled = old;
       recycled.clear();
       old = young;
       young = recycled;
     }
-    young.put(bytes, start, end, h, value);
+    young.put(space, bytes, start, end, h, value);
   }
 
-  function lookup(bytes: Uint8Array, start: number, end: number): V | undefined {
-    const h = hashBytes(bytes, start, end);
-    let e = young.find(bytes, start, end, h);
+  function lookup(space: number, bytes: Uint8Array, start: number, end: number): V | undefined {
+    if (end - start > MAX_KEY_BYTES) return undefined;
+    const h = hashBytes(space, bytes, start, end);
+    let e = young.find(space, bytes, start, end, h);
     if (e >= 0) return young.value(e);
-    e = old.find(bytes, start, end, h);
+    e = old.find(space, bytes, start, end, h);
     if (e < 0) return undefined;
     const v = old.value(e);
-    put(bytes, start, end, h, v); // promote; the copy left in `old` goes with it
+    put(space, bytes, start, end, h, v); // promote; the copy left in `old` goes with it
     return v;
   }
 
+  const stats = () => ({ hits, misses, entries: young.count + old.count, capacity: generation * 2 });
+
+  function makeSpace(space: number): PredictionCache<V> {
+    return {
+      get(key) {
+        const len = encode(key);
+        const v = len < 0 ? undefined : lookup(space, scratch, 0, len);
+        if (v === undefined) misses++;
+        else hits++;
+        return v;
+      },
+      getBytes: (bytes, start, end) => lookup(space, bytes, start, end),
+      countHits(n) {
+        hits += n;
+      },
+      offer(key, value) {
+        const len = encode(key);
+        if (len < 0) return false;
+        const h = hashBytes(space, scratch, 0, len);
+        const slot = h & doorMask;
+        if (doorkeeper[slot] !== (h | 1)) {
+          doorkeeper[slot] = h | 1;
+          return false;
+        }
+        put(space, scratch, 0, len, h, value);
+        return true;
+      },
+      stats,
+    };
+  }
+
   return {
-    get(key) {
-      const v = lookup(scratch, 0, encode(key));
-      if (v === undefined) misses++;
-      else hits++;
-      return v;
-    },
-    getBytes: lookup,
-    countHits(n) {
-      hits += n;
-    },
-    offer(key, value) {
-      const len = encode(key);
-      const h = hashBytes(scratch, 0, len);
-      const slot = h & doorMask;
-      if (doorkeeper[slot] !== (h | 1)) {
-        doorkeeper[slot] = h | 1;
-        return false;
+    space(name) {
+      let c = spaces.get(name);
+      if (c === undefined) {
+        c = makeSpace(spaces.size);
+        spaces.set(name, c);
       }
-      put(scratch, 0, len, h, value);
-      return true;
+      return c;
     },
-    stats: () => ({ hits, misses, entries: young.count + old.count, capacity: generation * 2 }),
+    stats,
   };
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IndicatorKind } from '../indicators/types';
-import { createPredictionCache, type PredictionCache } from './cache';
+import { type CacheLimits, type CacheStore, createCacheStore } from './cache';
 import { createInlineBackend, type InferenceBackend, type ScoredValues } from './inference-pool';
 import { type ModelMetadata, parseMetadata } from './metadata';
 import type { AnyPipeline, CachedAnswer } from './pipeline';
@@ -19,8 +19,11 @@ export interface LoadedModel {
   readonly dir: string;
   readonly metadata: ModelMetadata;
   readonly assets: unknown;
-  /** Answers this version made, for repeats; undefined when caching is off. Dies with the version. */
-  readonly cache: PredictionCache<CachedAnswer> | undefined;
+  /**
+   * Answers this version made, for repeats, in one key space per pipeline that uses the model;
+   * undefined when caching is off. Dies with the version.
+   */
+  readonly cache: CacheStore<CachedAnswer> | undefined;
   /** Probability of the malicious class for `rows` rows of features laid out row-major. */
   predict(features: Float32Array, rows: number): Promise<Float32Array>;
   /**
@@ -51,8 +54,8 @@ export interface LoadOptions {
   intraOpThreads?: number;
   /** Where the session runs (the inference thread by default in the server; inline when absent). */
   backend?: InferenceBackend;
-  /** Prediction cache capacity in entries; 0 turns the cache off. */
-  cacheEntries?: number;
+  /** Prediction cache limits; none, or 0 entries, turns the cache off. */
+  cache?: CacheLimits | undefined;
 }
 
 export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOptions = {}): Promise<LoadedModel> {
@@ -114,7 +117,7 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     dir,
     metadata,
     assets,
-    cache: (opts.cacheEntries ?? 0) > 0 ? createPredictionCache<CachedAnswer>(opts.cacheEntries as number) : undefined,
+    cache: opts.cache && opts.cache.entries > 0 ? createCacheStore<CachedAnswer>(opts.cache) : undefined,
     predict(features, rows) {
       if (rows === 0) return Promise.resolve(new Float32Array(0));
       return tracked(() => session.run(features, rows));

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { PredictError } from '../errors';
+import type { CacheLimits } from './cache';
 import type { InferenceBackend } from './inference-pool';
 import { type LoadedModel, loadModel } from './loaded-model';
 import type { AnyPipeline } from './pipeline';
@@ -51,7 +52,8 @@ export interface ModelRepositoryOptions {
   /** Initial pins from the configuration (name -> version). */
   pins?: ReadonlyMap<string, number>;
   backend?: InferenceBackend;
-  cacheEntries?: number;
+  /** Each version's prediction cache (none: no caching). */
+  cache?: CacheLimits | undefined;
 }
 
 const RELEASE_DELAY_MS = 5000;
@@ -85,7 +87,7 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
       vs.model = await loadModel(dir, pipeline, {
         intraOpThreads: opts.intraOpThreads ?? 1,
         backend: opts.backend,
-        cacheEntries: opts.cacheEntries ?? 0,
+        cache: opts.cache,
       });
       if (vs.model.version !== version) {
         throw new Error(`metadata.json says version ${vs.model.version} but the folder is ${version}`);

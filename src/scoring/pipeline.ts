@@ -56,6 +56,11 @@ export interface Pipeline<P, A = unknown> {
   readonly modelName: string;
   readonly featuresVersion: string;
   readonly featureNames: readonly string[];
+  /**
+   * Longest item value accepted, in UTF-16 code units, white space included. A longer value is
+   * answered INDICATOR_TOO_LONG by the scorer before any parsing, and never used as a cache key.
+   */
+  readonly maxLength: number;
   /** Loads the version's feature assets (e.g. n-gram tables) from its folder; checked at model load. */
   loadAssets(versionDir: string): A;
   parse(item: InputItem): Parsed<P> | Promise<Parsed<P>>;

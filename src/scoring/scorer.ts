@@ -43,6 +43,16 @@ function echo(value: string): string {
   return v.length > 256 ? `${v.slice(0, 256)}...` : v;
 }
 
+/** The answer for a value longer than `max`: no parsing, no cache (its key would be the raw value). */
+function tooLong(item: InputItem, kind: IndicatorKind | undefined, max: number): ScoredItem {
+  const err = itemError(
+    'INDICATOR_TOO_LONG',
+    `${kind === undefined ? 'indicator' : kind.replace('_', ' ')} is ${item.value.length} characters; at most ${max} are accepted`,
+    { length: String(item.value.length), maxLength: String(max) },
+  );
+  return { id: item.id, indicator: echo(item.value), kind, reasons: [], error: err };
+}
+
 function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unknown): ScoredItem {
   return { id: item.id, indicator: echo(item.value), kind, reasons: [], error: toPredictError(err) };
 }
@@ -88,16 +98,22 @@ function repeat(hit: CachedAnswer, id: string): ScoredItem {
 
 export function createScorer(opts: ScorerOptions): Scorer {
   const byKind = new Map<IndicatorKind, AnyPipeline>(opts.pipelines.map((p) => [p.kind, p]));
+  // The longest value any pipeline accepts: a longer one is refused before its type is detected.
+  const maxAnyLength = Math.max(...opts.pipelines.map((p) => p.maxLength));
   async function runPipeline(p: AnyPipeline, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
     // One model version for the whole batch, even if a reload swaps it meanwhile; its cache with it.
     const model = opts.repository.serving(p.modelName);
-    const cache = model?.cache;
+    const cache = model?.cache?.space(p.kind);
     const out: ScoredItem[] = new Array(items.length);
     const parsed: unknown[] = new Array(items.length);
     const keys: (string | undefined)[] = new Array(items.length);
     const toScore: number[] = [];
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as InputItem;
+      if (item.value.length > p.maxLength) {
+        out[i] = tooLong(item, p.kind, p.maxLength);
+        continue;
+      }
       const key = cache === undefined ? undefined : (p.cacheKey?.(item) ?? item.value);
       if (key !== undefined) {
         const hit = cache!.get(key);
@@ -222,6 +238,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
     const out: ScoredItem[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
       const it = items[i] as GenericItem;
+      if (it.value.length > maxAnyLength) {
+        out[i] = tooLong(it, it.kind, maxAnyLength);
+        continue;
+      }
       const kind = it.kind ?? detectKind(it.value);
       if (kind === undefined) {
         const err =
@@ -258,7 +278,9 @@ export function createScorer(opts: ScorerOptions): Scorer {
 
   function cacheOf(kind: IndicatorKind): PredictionCache<CachedAnswer> | undefined {
     const p = byKind.get(kind);
-    return p === undefined || p.cacheKey !== undefined ? undefined : opts.repository.serving(p.modelName)?.cache;
+    return p === undefined || p.cacheKey !== undefined
+      ? undefined
+      : opts.repository.serving(p.modelName)?.cache?.space(p.kind);
   }
 
   return { scoreBatch, scoreMixed, pipelines: () => opts.pipelines, cacheOf };

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPredictionCache, type PredictionCache } from '../../src/scoring/cache';
+import {
+  createCacheStore,
+  createPredictionCache,
+  entryBytes,
+  MAX_KEY_BYTES,
+  type PredictionCache,
+} from '../../src/scoring/cache';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
@@ -91,5 +97,46 @@ describe('prediction cache', () => {
       }
     }
     assert.equal(c.stats().hits, hits);
+  });
+
+  it('keeps key spaces apart: the same key in two spaces is two entries', () => {
+    const cache = createCacheStore<string>({ entries: 100, maxBytes: 1 << 20 });
+    const domains = cache.space('domain');
+    const addresses = cache.space('email_address');
+    assert.equal(cache.space('domain'), domains, 'one cache per space name');
+    store(domains, 'x.xyz', 'domain answer');
+    assert.equal(addresses.get('x.xyz'), undefined);
+    assert.equal(addresses.getBytes(bytes('x.xyz'), 0, 5), undefined);
+    store(addresses, 'x.xyz', 'address answer');
+    assert.equal(domains.get('x.xyz'), 'domain answer');
+    assert.equal(addresses.get('x.xyz'), 'address answer');
+    assert.equal(cache.stats().entries, 2, 'the spaces share one store');
+  });
+
+  it('never stores a key longer than MAX_KEY_BYTES, and looks it up without growing', () => {
+    const c = createPredictionCache<string>(100);
+    const long = 'a'.repeat(MAX_KEY_BYTES + 1);
+    const longUtf8 = 'ü'.repeat(MAX_KEY_BYTES / 2 + 1); // few characters, too many bytes
+    for (const k of [long, longUtf8]) {
+      assert.equal(c.offer(k, 'v'), false);
+      assert.equal(c.offer(k, 'v'), false, 'not even on the second offer');
+      assert.equal(c.get(k), undefined);
+    }
+    const req = Buffer.from(long);
+    assert.equal(c.getBytes(req, 0, req.length), undefined);
+    const fits = 'b'.repeat(MAX_KEY_BYTES);
+    store(c, fits, 'kept');
+    assert.equal(c.get(fits), 'kept');
+    assert.equal(c.stats().entries, 1);
+  });
+
+  it('stays within its byte budget when keys are long, whatever the entry limit', () => {
+    const maxBytes = 40 * entryBytes(4000);
+    const c = createCacheStore<number>({ entries: 100_000, maxBytes }).space('url');
+    for (let i = 0; i < 1000; i++) store(c, `${i} ${'u'.repeat(3990)}`, i);
+    const { entries } = c.stats();
+    assert.ok(entries <= 40, `${entries} long entries kept, at most 40 fit the budget`);
+    assert.ok(entries >= 20, `${entries} kept: a budget is for using`);
+    assert.equal(c.get(`999 ${'u'.repeat(3990)}`), 999, 'the newest is kept');
   });
 });

@@ -9,7 +9,7 @@ import {
   type DomainFeatureAssets,
   domainFeatures,
 } from '../../indicators/domain/features';
-import { type DomainName, parseDomain } from '../../indicators/domain/parse';
+import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
 import type { DomainEnrichment, Verdict } from '../../indicators/types';
 import type { Pipeline } from '../pipeline';
 
@@ -52,6 +52,7 @@ export const domainModelParts = {
 export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {
   kind: 'domain',
   ...domainModelParts,
+  maxLength: MAX_DOMAIN_INPUT,
   parse: (item) => parseDomain(item.value),
   normalised: (d) => d.ascii,
   enrich: (d) => ({ kind: 'domain', domain: domainEnrichment(d) }),

@@ -13,6 +13,8 @@ export interface EmailAddress {
 
 /** Longest address RFC 5321 allows (64 + 1 + 255). */
 const MAX_ADDRESS = 320;
+/** Longest input: the address with room for `mailto:`, angle brackets and surrounding white space. */
+const MAX_ADDRESS_INPUT = 1024;
 
 export function parseEmailAddress(raw: string): Parsed<EmailAddress> {
   let v = raw.trim();
@@ -40,6 +42,7 @@ export function parseEmailAddress(raw: string): Parsed<EmailAddress> {
 export const emailAddressPipeline: Pipeline<EmailAddress, DomainFeatureAssets> = {
   kind: 'email_address',
   ...domainModelParts,
+  maxLength: MAX_ADDRESS_INPUT,
   parse: (item) => parseEmailAddress(item.value),
   normalised: (e) => e.address,
   enrich: (e) => domainPipeline.enrich(e.domain),

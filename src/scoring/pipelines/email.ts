@@ -43,6 +43,8 @@ export const emailPipeline: Pipeline<ParsedEmail, null> = {
   modelName: 'email',
   featuresVersion: EMAIL_FEATURES_VERSION,
   featureNames: EMAIL_FEATURE_NAMES,
+  // Messages reach the model through the email scorer, whose limit is --max-email-bytes.
+  maxLength: Number.POSITIVE_INFINITY,
   loadAssets: () => null,
   parse: (item) => parseEncoded(item.value),
   normalised: (e) => e.messages[0]?.messageId ?? '',

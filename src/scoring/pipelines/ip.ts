@@ -22,7 +22,7 @@ import {
 } from '../../indicators/ip/features';
 import { type GeoLookup, NO_GEO } from '../../indicators/ip/geo';
 import { createHostingLookup, type HostingLookup } from '../../indicators/ip/hosting';
-import { parseIp } from '../../indicators/ip/parse';
+import { MAX_IP_LENGTH, parseIp } from '../../indicators/ip/parse';
 import { loadIpAssets } from '../../indicators/ip/reputation-assets';
 import { ok, type Parsed } from '../../indicators/types';
 import type { Pipeline } from '../pipeline';
@@ -68,6 +68,7 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
   return {
     kind: 'ip',
     modelName: 'ip',
+    maxLength: MAX_IP_LENGTH,
     featuresVersion: IP_FEATURES_VERSION,
     featureNames: IP_FEATURE_NAMES,
     loadAssets: (dir) => loadIpAssets(join(dir, 'assets.json')),

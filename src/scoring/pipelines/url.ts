@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { isAllowListed } from '../../indicators/domain/allow-list';
 import type { UrlEnrichment } from '../../indicators/types';
 import { loadUrlAssets } from '../../indicators/url/assets';
-import type { CanonicalUrl } from '../../indicators/url/canonicalize';
-import { canonicalizeUrl } from '../../indicators/url/canonicalize';
+import { type CanonicalUrl, canonicalizeUrl, DEFAULT_MAX_URL_LENGTH } from '../../indicators/url/canonicalize';
 import { explainUrl } from '../../indicators/url/explain';
 import {
   URL_FEATURE_NAMES,
@@ -59,6 +58,7 @@ export function decideUrl(u: CanonicalUrl): RuleDecision | undefined {
 export const urlPipeline: Pipeline<CanonicalUrl, UrlFeatureAssets> = {
   kind: 'url',
   modelName: 'url',
+  maxLength: DEFAULT_MAX_URL_LENGTH,
   featuresVersion: URL_FEATURES_VERSION,
   featureNames: URL_FEATURE_NAMES,
   loadAssets: (dir: string) => loadUrlAssets(join(dir, 'assets.json')),
