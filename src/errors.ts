@@ -38,6 +38,11 @@ export const ERROR_CATALOGUE = {
   INVALID_EMAIL_MESSAGE: ['INVALID_ARGUMENT', 'The bytes are not an RFC 5322 message that can be parsed.'],
   EMAIL_TOO_LARGE: ['INVALID_ARGUMENT', 'The raw message is larger than the configured maximum.'],
   EMAIL_PARSE_TIMEOUT: ['DEADLINE_EXCEEDED', 'Parsing the message took longer than the configured limit.'],
+  EMAIL_QUEUE_FULL: [
+    'RESOURCE_EXHAUSTED',
+    'Too many messages are waiting to be parsed; retry after the delay in the RetryInfo detail.',
+  ],
+  CALL_CANCELLED: ['CANCELLED', 'The caller cancelled the call before this item was answered.'],
   BATCH_TOO_LARGE: ['INVALID_ARGUMENT', 'The request holds more items than the configured maximum per batch.'],
   MODEL_UNAVAILABLE: ['UNAVAILABLE', 'No ready model version can score this type right now.'],
   MODEL_NOT_FOUND: ['NOT_FOUND', 'No model of that name is in the repository.'],
@@ -59,12 +64,15 @@ export const ERROR_DOMAIN = 'threatpredict.v1';
 export class PredictError extends Error {
   readonly reason: ErrorReason;
   readonly metadata: Readonly<Record<string, string>>;
+  /** When set, the caller may retry after this long (a google.rpc.RetryInfo detail). */
+  readonly retryDelayMs: number | undefined;
 
-  constructor(reason: ErrorReason, message: string, metadata: Record<string, string> = {}) {
+  constructor(reason: ErrorReason, message: string, metadata: Record<string, string> = {}, retryDelayMs?: number) {
     super(message);
     this.name = 'PredictError';
     this.reason = reason;
     this.metadata = metadata;
+    this.retryDelayMs = retryDelayMs;
   }
 
   get code(): number {

@@ -19,8 +19,8 @@ import { itemError, type PredictError, toPredictError } from '../errors';
 import { explainEmail } from '../indicators/email/message-explain';
 import { emailFeatures } from '../indicators/email/message-features';
 import { messageSignals } from '../indicators/email/message-signals';
-import type { ParsePool } from '../indicators/email/parse-pool';
-import type { EmailLimits, ExtractedIndicator, ParsedEmail } from '../indicators/email/types';
+import type { ParsePool, ParseRequest } from '../indicators/email/parse-pool';
+import type { ExtractedIndicator, ParsedEmail } from '../indicators/email/types';
 import type { Reason, Verdict } from '../indicators/types';
 import type { ModelRepository } from './model-repository';
 import type { ScoredItem } from './pipeline';
@@ -51,7 +51,8 @@ export interface EmailResult {
 }
 
 export interface EmailScorer {
-  scoreEmails(items: readonly EmailInput[], view: View, limits?: Partial<EmailLimits>): Promise<EmailResult[]>;
+  /** `request` says who asks, until when, and carries the call's cancellation (see ParseRequest). */
+  scoreEmails(items: readonly EmailInput[], view: View, request?: ParseRequest): Promise<EmailResult[]>;
 }
 
 export interface EmailScorerOptions {
@@ -111,9 +112,9 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
   async function scoreEmails(
     items: readonly EmailInput[],
     view: View,
-    limits: Partial<EmailLimits> = {},
+    request: ParseRequest = {},
   ): Promise<EmailResult[]> {
-    const parses = await Promise.all(items.map((it) => opts.parser.parse(it.raw, limits)));
+    const parses = await Promise.all(items.map((it) => opts.parser.parse(it.raw, request)));
     const parsed = parses.map((p) => (p.ok ? p.value : undefined));
     const indicators = await scoreIndicators(parsed, view);
     const out: EmailResult[] = items.map((it, i) => {

@@ -1,5 +1,6 @@
 /** Core results -> protobuf messages. The only place that knows both shapes. */
 
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { ERROR_DOMAIN, type PredictError } from '../errors';
 import { Any } from '../gen/google/protobuf/any';
 import { ErrorInfo } from '../gen/google/rpc/error_details';
@@ -36,11 +37,29 @@ export function viewOf(v: ResultView): View {
 /** A google.rpc.Status carrying an ErrorInfo with the catalogue reason and the values the message names. */
 export function toStatus(err: PredictError): Status {
   const info = ErrorInfo.encode({ reason: err.reason, domain: ERROR_DOMAIN, metadata: { ...err.metadata } }).finish();
-  return {
-    code: err.code,
-    message: err.message,
-    details: [Any.fromPartial({ typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Buffer.from(info) })],
-  };
+  const details = [Any.fromPartial({ typeUrl: 'type.googleapis.com/google.rpc.ErrorInfo', value: Buffer.from(info) })];
+  if (err.retryDelayMs !== undefined)
+    details.push(
+      Any.fromPartial({
+        typeUrl: 'type.googleapis.com/google.rpc.RetryInfo',
+        value: Buffer.from(retryInfo(err.retryDelayMs)),
+      }),
+    );
+  return { code: err.code, message: err.message, details };
+}
+
+/**
+ * google.rpc.RetryInfo { google.protobuf.Duration retry_delay = 1 }, written field by field: the two
+ * integers of a Duration do not justify vendoring and generating the message and its imports.
+ */
+function retryInfo(delayMs: number): Uint8Array {
+  const ms = Math.max(0, Math.round(delayMs));
+  const w = new BinaryWriter();
+  w.uint32((1 << 3) | 2).fork();
+  w.uint32(1 << 3).int64(Math.floor(ms / 1000));
+  w.uint32(2 << 3).int32((ms % 1000) * 1_000_000);
+  w.join();
+  return w.finish();
 }
 
 export function toPrediction(r: ScoredItem, view: View): Prediction {

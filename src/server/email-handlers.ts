@@ -14,12 +14,8 @@ import type {
   PredictEmailsResponse,
   PredictionServiceServer,
 } from '../gen/threatpredict/v1/prediction_service';
-import {
-  type ParsedMessage as CoreMessage,
-  DEFAULT_EMAIL_LIMITS,
-  type EmailLimits,
-  type ParsedEmail,
-} from '../indicators/email/types';
+import type { ParseRequest } from '../indicators/email/parse-pool';
+import type { ParsedMessage as CoreMessage, ParsedEmail } from '../indicators/email/types';
 import type { EmailResult } from '../scoring/email-scorer';
 import type { View } from '../scoring/scorer';
 import { toServiceError } from './call-errors';
@@ -84,6 +80,27 @@ export function toEmailPrediction(r: EmailResult, view: View): EmailPrediction {
   return out;
 }
 
+/**
+ * What the parse pool needs to know of a call: who calls (its connection: messages of different
+ * connections take turns), its deadline (a message is not parsed past it), and a signal that fires
+ * when the call is cancelled (its messages leave the queue).
+ */
+function parseRequestOf(call: {
+  once(event: 'cancelled', listener: () => void): unknown;
+  getDeadline(): Date | number;
+  getPeer(): string;
+}): ParseRequest {
+  const controller = new AbortController();
+  call.once('cancelled', () => controller.abort());
+  const d = call.getDeadline();
+  const deadline = d instanceof Date ? d.getTime() : d;
+  return {
+    caller: call.getPeer(),
+    signal: controller.signal,
+    ...(Number.isFinite(deadline) ? { deadline } : {}),
+  };
+}
+
 export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
   const { config, logger } = app;
 
@@ -95,7 +112,7 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
 
   async function answer(
     req: { items: EmailItem[]; view: ResultView },
-    limits: Partial<EmailLimits> = {},
+    parse: ParseRequest,
   ): Promise<PredictEmailsResponse> {
     const view = viewOf(req.view);
     if (req.items.length > config.maxBatchItems) {
@@ -107,7 +124,7 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
     const results = await app.emails.scoreEmails(
       req.items.map((i) => ({ id: i.id, raw: i.value })),
       view,
-      limits,
+      parse,
     );
     return { results: results.map((r) => toEmailPrediction(r, view)) };
   }
@@ -121,12 +138,7 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
       return;
     }
     // A parse may not outlive the caller's deadline: past it, the message gets EMAIL_PARSE_TIMEOUT.
-    const d = call.getDeadline();
-    const left = (d instanceof Date ? d.getTime() : d) - Date.now();
-    const limits = Number.isFinite(left)
-      ? { timeoutMs: Math.max(1, Math.min(left, DEFAULT_EMAIL_LIMITS.timeoutMs)) }
-      : {};
-    answer(call.request, limits).then(
+    answer(call.request, parseRequestOf(call)).then(
       (res) => {
         const bytes = call.request.items.reduce((n, i) => n + i.value.length, 0);
         logger.debug(
@@ -146,7 +158,9 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
 
   return {
     predictEmails,
-    streamPredictEmails: (call) =>
-      serveStream(call, (req) => answer(req), logger.child({ rpc: 'StreamPredictEmails' })),
+    streamPredictEmails: (call) => {
+      const parse = parseRequestOf(call);
+      return serveStream(call, (req) => answer(req, parse), logger.child({ rpc: 'StreamPredictEmails' }));
+    },
   };
 }

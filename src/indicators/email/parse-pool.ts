@@ -2,13 +2,20 @@
  * Runs parseEmail in a small fixed pool of worker threads so that a pathological message cannot
  * stall the server: each parse has a time limit, and a worker that overruns it is terminated (that
  * interrupts even a blocked event loop) and replaced; the caller gets EMAIL_PARSE_TIMEOUT for that
- * message only. Messages queue in arrival order while every worker is busy.
+ * message only.
+ *
+ * While every worker is busy, messages wait in one queue per caller, and the workers take from the
+ * callers in turn, so a client that sends fifty large messages delays another's one message by at most
+ * one parse per worker, not fifty. Work nobody will read is dropped: a message whose call was cancelled
+ * leaves the queue (or its worker, which is replaced), and one whose call deadline passed while it
+ * waited is answered without being parsed. The queue is bounded in messages and bytes; past that a
+ * message is answered EMAIL_QUEUE_FULL (RESOURCE_EXHAUSTED, with a retry delay) at once.
  *
  * The worker file sits next to this one (`.js` in dist/, `.ts` under tsx); see src/worker-file.ts.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { itemError } from '../../errors';
+import { itemError, PredictError } from '../../errors';
 import { siblingFile, startWorker } from '../../worker-file';
 import { fail, ok, type Parsed } from '../types';
 import type { WorkerRequest, WorkerResponse } from './parse-worker';
@@ -23,11 +30,28 @@ export interface ParsePoolOptions {
   logger?: { error(details: object, message: string): void };
   /** Worker heap ceiling in MiB; a message that needs more fails alone. */
   maxHeapMb?: number;
+  /** Messages waiting at most, over all callers (default 1,000). */
+  maxQueued?: number;
+  /** Bytes of waiting messages at most, over all callers (default 128 MiB). */
+  maxQueuedBytes?: number;
+}
+
+/** Who asks and until when: lets the pool share workers fairly and drop work nobody will read. */
+export interface ParseRequest {
+  /** Tightens the pool's limits for this message. */
+  limits?: Partial<EmailLimits>;
+  /** The caller (e.g. its connection); messages of different callers are taken in turn. */
+  caller?: string;
+  /** Epoch ms after which the answer is of no use: not started after it, and not run past it. */
+  deadline?: number;
+  /** Aborted when the call is gone: the message leaves the queue, or its worker stops. */
+  signal?: AbortSignal;
 }
 
 export interface ParsePool {
-  /** `overrides` tighten the pool's limits for one message, e.g. a time limit from the call's deadline. */
-  parse(raw: Buffer, overrides?: Partial<EmailLimits>): Promise<Parsed<ParsedEmail>>;
+  parse(raw: Buffer, request?: ParseRequest): Promise<Parsed<ParsedEmail>>;
+  /** Messages waiting for a worker now. */
+  queued(): number;
   /** Terminates the workers; queued and running parses resolve with INTERNAL. */
   close(): Promise<void>;
 }
@@ -36,8 +60,18 @@ interface Job {
   id: number;
   raw: Buffer;
   limits: EmailLimits;
+  caller: string;
+  deadline: number;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
   resolve(result: Parsed<ParsedEmail>): void;
 }
+
+/** How long a caller refused for a full queue is asked to wait before retrying. */
+const QUEUE_FULL_RETRY_MS = 1000;
+
+const cancelled = () =>
+  fail<ParsedEmail>(itemError('CALL_CANCELLED', 'the call was cancelled before the message was parsed'));
 
 interface Slot {
   worker: Worker;
@@ -51,19 +85,72 @@ const WORKER_FILE = siblingFile(__filename, 'parse-worker');
 export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   const limits: EmailLimits = { ...DEFAULT_EMAIL_LIMITS, ...options.limits };
   const size = Math.max(1, options.size ?? Math.floor(availableParallelism() / 2));
-  const queue: Job[] = [];
+  const maxQueued = options.maxQueued ?? 1000;
+  const maxQueuedBytes = options.maxQueuedBytes ?? 128 * 1024 * 1024;
+  // One FIFO per caller, and the callers that have messages waiting, in the order they are served.
+  const queues = new Map<string, Job[]>();
+  const turns: string[] = [];
+  let queuedJobs = 0;
+  let queuedBytes = 0;
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;
   // A worker that dies before it is ready (a broken install) would otherwise be respawned forever.
   let failedStarts = 0;
 
+  const finish = (job: Job, result: Parsed<ParsedEmail>): void => {
+    if (job.onAbort !== undefined) job.signal?.removeEventListener('abort', job.onAbort);
+    job.resolve(result);
+  };
+
   const settle = (slot: Slot, result: Parsed<ParsedEmail>): void => {
     const job = slot.job;
     clearTimeout(slot.timer);
     slot.job = undefined;
     slot.timer = undefined;
-    job?.resolve(result);
+    if (job !== undefined) finish(job, result);
+  };
+
+  const enqueue = (job: Job): void => {
+    const q = queues.get(job.caller);
+    if (q === undefined) {
+      queues.set(job.caller, [job]);
+      turns.push(job.caller);
+    } else q.push(job);
+    queuedJobs++;
+    queuedBytes += job.raw.length;
+  };
+
+  /** The next caller's oldest message; that caller goes to the back of the line. */
+  const dequeue = (): Job | undefined => {
+    const caller = turns.shift();
+    if (caller === undefined) return undefined;
+    const q = queues.get(caller) as Job[];
+    const job = q.shift() as Job;
+    if (q.length === 0) queues.delete(caller);
+    else turns.push(caller);
+    queuedJobs--;
+    queuedBytes -= job.raw.length;
+    return job;
+  };
+
+  /** Takes a waiting message out of the queue; false when it is not waiting (running or done). */
+  const unqueue = (job: Job): boolean => {
+    const q = queues.get(job.caller);
+    const i = q?.indexOf(job) ?? -1;
+    if (q === undefined || i < 0) return false;
+    q.splice(i, 1);
+    if (q.length === 0) {
+      queues.delete(job.caller);
+      turns.splice(turns.indexOf(job.caller), 1);
+    }
+    queuedJobs--;
+    queuedBytes -= job.raw.length;
+    return true;
+  };
+
+  const drain = (result: () => Parsed<ParsedEmail>): void => {
+    for (let job = dequeue(); job !== undefined; job = dequeue()) finish(job, result());
   };
 
   const replace = (slot: Slot): void => {
@@ -104,7 +191,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       );
       if (!slot.ready && ++failedStarts > 3 * size) {
         closed = true;
-        for (const job of queue.splice(0)) job.resolve(fail(itemError('INTERNAL', 'internal error')));
+        drain(() => fail(itemError('INTERNAL', 'internal error')));
       }
       replace(slot);
       pump();
@@ -114,11 +201,18 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
 
   const pump = (): void => {
     for (const slot of slots) {
-      if (closed || queue.length === 0) return;
+      if (closed || queuedJobs === 0) return;
       if (slot.job || !slot.ready) continue;
-      const job = queue.shift() as Job;
+      let job = dequeue() as Job;
+      // Answers for calls whose deadline passed while they waited go nowhere: skip the parse.
+      while (job.deadline <= Date.now()) {
+        finish(job, fail(itemError('EMAIL_PARSE_TIMEOUT', "the call's deadline passed before the message was parsed")));
+        const next = dequeue();
+        if (next === undefined) return;
+        job = next;
+      }
       slot.job = job;
-      const { timeoutMs } = job.limits;
+      const timeoutMs = Math.max(1, Math.min(job.limits.timeoutMs, job.deadline - Date.now()));
       slot.timer = setTimeout(() => {
         settle(
           slot,
@@ -142,10 +236,24 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     slots.push(slot);
   }
 
+  /** The caller gave up: a waiting message leaves the queue, a running one stops its worker. */
+  const abort = (job: Job): void => {
+    if (unqueue(job)) {
+      finish(job, cancelled());
+      return;
+    }
+    const slot = slots.find((s) => s.job === job);
+    if (slot === undefined) return;
+    settle(slot, cancelled());
+    replace(slot);
+    pump();
+  };
+
   return {
-    parse(raw, overrides = {}) {
+    parse(raw, request = {}) {
       if (closed) return Promise.resolve(fail(itemError('INTERNAL', 'internal error')));
-      const jobLimits = { ...limits, ...overrides };
+      if (request.signal?.aborted) return Promise.resolve(cancelled());
+      const jobLimits = { ...limits, ...request.limits };
       if (raw.length > jobLimits.maxBytes) {
         return Promise.resolve(
           fail(
@@ -156,14 +264,38 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
           ),
         );
       }
+      if (queuedJobs >= maxQueued || queuedBytes + raw.length > maxQueuedBytes) {
+        const err = new PredictError(
+          'EMAIL_QUEUE_FULL',
+          `${queuedJobs} messages (${queuedBytes} bytes) are waiting to be parsed; retry later`,
+          { queued: String(queuedJobs), queued_bytes: String(queuedBytes) },
+          QUEUE_FULL_RETRY_MS,
+        );
+        return Promise.resolve(fail(err));
+      }
       return new Promise((resolve) => {
-        queue.push({ id: nextId++, raw, limits: jobLimits, resolve });
+        const job: Job = {
+          id: nextId++,
+          raw,
+          limits: jobLimits,
+          caller: request.caller ?? '',
+          deadline: request.deadline ?? Number.POSITIVE_INFINITY,
+          signal: request.signal,
+          onAbort: undefined,
+          resolve,
+        };
+        if (job.signal !== undefined) {
+          job.onAbort = () => abort(job);
+          job.signal.addEventListener('abort', job.onAbort, { once: true });
+        }
+        enqueue(job);
         pump();
       });
     },
+    queued: () => queuedJobs,
     async close() {
       closed = true;
-      for (const job of queue.splice(0)) job.resolve(fail(itemError('INTERNAL', 'internal error')));
+      drain(() => fail(itemError('INTERNAL', 'internal error')));
       await Promise.all(
         slots.map((slot) => {
           settle(slot, fail(itemError('INTERNAL', 'internal error')));

@@ -37,14 +37,14 @@ describe('createParsePool', () => {
   });
 
   it('refuses an oversized message before it reaches a worker', async () => {
-    const result = await pool.parse(Buffer.alloc(100), { maxBytes: 10 });
+    const result = await pool.parse(Buffer.alloc(100), { limits: { maxBytes: 10 } });
     assert.equal(result.ok, false);
     if (!result.ok)
       assert.deepEqual([result.error.reason, result.error.metadata], ['EMAIL_TOO_LARGE', { size: '100', max: '10' }]);
   });
 
   it('times out a slow parse, replaces the worker, and keeps serving', async () => {
-    const slow = pool.parse(bigMessage(), { timeoutMs: 5 });
+    const slow = pool.parse(bigMessage(), { limits: { timeoutMs: 5 } });
     const next = pool.parse(readFileSync(join(FIXTURES, 'nested.eml')));
     const timedOut = await slow;
     assert.equal(timedOut.ok, false);
