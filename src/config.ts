@@ -29,6 +29,17 @@ export interface Config {
   readonly cacheEntries: number;
   /** Estimated bytes each model version's prediction cache may keep alive. */
   readonly cacheMaxBytes: number;
+  /** Open connections per server process at most. */
+  readonly maxConnections: number;
+  /** A connection that sends no byte within this long is closed. */
+  readonly handshakeTimeoutMs: number;
+  /** A connection without a call for this long is sent a GOAWAY. */
+  readonly maxConnectionIdleMs: number;
+  /** The server pings each connection this often, and closes it when a ping goes unanswered for keepaliveTimeoutMs. */
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
+  /** Concurrent calls (HTTP/2 streams) per connection; a client queues more until one ends. */
+  readonly maxStreamsPerConnection: number;
   /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
   readonly modelVersions: ReadonlyMap<string, number>;
   /** Whether ReloadModels is served (admin RPC; there is no authentication yet). */
@@ -57,6 +68,12 @@ const SETTINGS = {
   processes: ['THREATPREDICT_PROCESSES', '1'],
   'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '100000'],
   'cache-max-bytes': ['THREATPREDICT_CACHE_MAX_BYTES', String(256 * 1024 * 1024)],
+  'max-connections': ['THREATPREDICT_MAX_CONNECTIONS', '1000'],
+  'handshake-timeout-ms': ['THREATPREDICT_HANDSHAKE_TIMEOUT_MS', '10000'],
+  'max-connection-idle-ms': ['THREATPREDICT_MAX_CONNECTION_IDLE_MS', '300000'],
+  'keepalive-time-ms': ['THREATPREDICT_KEEPALIVE_TIME_MS', '60000'],
+  'keepalive-timeout-ms': ['THREATPREDICT_KEEPALIVE_TIMEOUT_MS', '20000'],
+  'max-streams-per-connection': ['THREATPREDICT_MAX_STREAMS_PER_CONNECTION', '256'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
 } as const;
@@ -129,6 +146,12 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     processes: int('processes', get('processes'), 1, 64),
     cacheEntries: int('cache entries', get('cache-entries'), 0, 100_000_000),
     cacheMaxBytes: int('cache max bytes', get('cache-max-bytes'), 1024 * 1024, 64 * 1024 * 1024 * 1024),
+    maxConnections: int('max connections', get('max-connections'), 1, 1_000_000),
+    handshakeTimeoutMs: int('handshake timeout ms', get('handshake-timeout-ms'), 100, 600_000),
+    maxConnectionIdleMs: int('max connection idle ms', get('max-connection-idle-ms'), 1000, 2_147_483_647),
+    keepaliveTimeMs: int('keepalive time ms', get('keepalive-time-ms'), 1000, 2_147_483_647),
+    keepaliveTimeoutMs: int('keepalive timeout ms', get('keepalive-timeout-ms'), 1000, 600_000),
+    maxStreamsPerConnection: int('max streams per connection', get('max-streams-per-connection'), 1, 100_000),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
   });

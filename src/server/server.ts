@@ -9,6 +9,7 @@ import type { App } from '../app';
 import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
 import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
 import { emailHandlers } from './email-handlers';
+import { listen } from './listener';
 import { localModelControl, type ModelControl } from './model-control';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
@@ -38,6 +39,12 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   const server = new Server({
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
+    // A connection with no call for this long gets a GOAWAY (clients reconnect on their next call).
+    'grpc.max_connection_idle_ms': config.maxConnectionIdleMs,
+    // Pings every so often find peers that vanished without closing; no answer in time closes them.
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+    'grpc.max_concurrent_streams': config.maxStreamsPerConnection,
   });
   const predictionService = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
     'predictDomains',
@@ -64,9 +71,14 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   health.addToServer(server);
   addReflection(server, DESCRIPTOR_SET, [...SERVICE_NAMES, 'grpc.health.v1.Health']);
 
-  const port = await new Promise<number>((res, rej) =>
-    server.bindAsync(config.listen, ServerCredentials.createInsecure(), (err, p) => (err ? rej(err) : res(p))),
-  );
+  const listener = await listen({
+    server,
+    credentials: ServerCredentials.createInsecure(),
+    listen: config.listen,
+    limits: { maxConnections: config.maxConnections, handshakeTimeoutMs: config.handshakeTimeoutMs },
+    logger,
+  });
+  const port = listener.port;
   logger.info({ listen: config.listen, port }, 'listening');
 
   return {
@@ -74,6 +86,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     health,
     async shutdown() {
       for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, 'NOT_SERVING');
+      listener.close();
       await new Promise<void>((res) => {
         const timer = setTimeout(() => {
           logger.warn({ graceMs: config.shutdownGraceMs }, 'grace period over: cancelling remaining calls');
