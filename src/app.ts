@@ -3,7 +3,7 @@
  * the CLI's in-process mode, the benchmark and the tests all start from here.
  */
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import { type Config, ConfigError } from './config';
 import { createParsePool, type ParsePool } from './indicators/email/parse-pool';
 import type { GeoLookup } from './indicators/ip/geo';
 import { openConfiguredGeo } from './indicators/ip/geo-config';
@@ -41,7 +41,9 @@ export function defaultPipelines(): AnyPipeline[] {
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   // Opened before the repository loads, which builds its pipelines' models; the IP pipeline enriches with it.
-  const geo = await openConfiguredGeo(config.geoipDir, logger);
+  const geo = await openConfiguredGeo(config.geoipDir, logger).catch((err: Error) => {
+    throw new ConfigError(`geoip directory: ${err.message}`);
+  });
   const pipelines = [...defaultPipelines(), ipPipeline(geo)];
   const backend = config.inference === 'worker' ? createWorkerBackend() : createInlineBackend();
   const repository = createModelRepository({

@@ -2,6 +2,7 @@
  * Configuration: read once from the environment and the command line, validated, frozen. Every
  * setting has a default that works on a laptop; a bad value stops the start with a clear message.
  */
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -116,6 +117,25 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+function directory(name: string, raw: string): string {
+  const dir = resolve(raw);
+  if (!existsSync(dir)) throw new ConfigError(`${name} ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new ConfigError(`${name} ${dir} is not a directory`);
+  return dir;
+}
+
+/**
+ * A pin to a model or version that is not in the repository would start a server that serves nothing
+ * for that model: refuse it instead (a later reload may pin it, once the files are there).
+ */
+function checkPins(modelsDir: string, versions: ReadonlyMap<string, number>): void {
+  for (const [name, version] of versions) {
+    if (!existsSync(join(modelsDir, name))) throw new ConfigError(`model versions: no model "${name}" in ${modelsDir}`);
+    if (version > 0 && !existsSync(join(modelsDir, name, String(version))))
+      throw new ConfigError(`model versions: ${name} has no version ${version} in ${join(modelsDir, name)}`);
+  }
+}
+
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
   const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, { type: 'string' as const }]));
   let values: Record<string, string | undefined>;
@@ -131,17 +151,21 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   const logLevel = get('log-level');
   if (!LEVELS.includes(logLevel))
     throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
+  const modelsDir = directory('model repository', get('models'));
+  const modelVersions = pins(get('model-versions'));
+  checkPins(modelsDir, modelVersions);
+  const geoipDir = get('geoip');
   return Object.freeze({
     listen,
-    modelsDir: resolve(get('models')),
+    modelsDir,
     maxBatchItems: int('max batch items', get('max-batch-items'), 1, 1_000_000),
     maxMessageBytes: int('max message bytes', get('max-message-bytes'), 1024, 1024 * 1024 * 1024),
     maxEmailBytes: int('max email bytes', get('max-email-bytes'), 1024, 512 * 1024 * 1024),
     logLevel,
     shutdownGraceMs: int('shutdown grace ms', get('shutdown-grace-ms'), 0, 600_000),
     intraOpThreads: int('intra-op threads', get('intra-op-threads'), 1, 64),
-    geoipDir: get('geoip'),
-    modelVersions: pins(get('model-versions')),
+    geoipDir: geoipDir === '' ? '' : directory('geoip directory', geoipDir),
+    modelVersions,
     inference: oneOf('inference', get('inference'), ['worker', 'inline'] as const),
     processes: int('processes', get('processes'), 1, 64),
     cacheEntries: int('cache entries', get('cache-entries'), 0, 100_000_000),

@@ -70,6 +70,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 
 if (require.main === module) {
   main().catch((err) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`threatpredict: configuration error: ${err.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`threatpredict: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
   });

@@ -28,6 +28,11 @@ describe('loadConfig', () => {
     [[], { THREATPREDICT_LOG_LEVEL: 'loud' }, /log level must be one of/],
     [['--processes', '0'], {}, /processes must be an integer from 1 to 64, got "0"/],
     [['--bogus', 'x'], {}, /bogus/],
+    [['--models', '/typo'], {}, /model repository \/typo does not exist/],
+    [['--models', __filename], {}, /model repository .* is not a directory/],
+    [['--model-versions', 'domain=99'], {}, /model versions: domain has no version 99 in /],
+    [['--model-versions', 'domian=1'], {}, /model versions: no model "domian" in /],
+    [['--geoip', '/nonexistent'], {}, /geoip directory \/nonexistent does not exist/],
   ];
   for (const [argv, env, message] of bad) {
     it(`refuses ${JSON.stringify(argv)} ${JSON.stringify(env)} with a clear message`, () => {

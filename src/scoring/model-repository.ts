@@ -137,6 +137,11 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
       }
     } else {
       status.serving = chosen;
+      if (chosen === undefined)
+        opts.logger.error(
+          { model: name, pin, versions: versions.map((v) => v.version), dir: join(opts.dir, name) },
+          'no version of this model can serve: its items are answered MODEL_UNAVAILABLE until one can',
+        );
     }
     for (const v of versions) {
       if (v.model === undefined) continue;
