@@ -20,7 +20,7 @@ import type { EmailResult } from '../scoring/email-scorer';
 import type { View } from '../scoring/scorer';
 import { toServiceError } from './call-errors';
 import { toPrediction, toStatus, viewOf } from './convert';
-import { serveStream } from './stream';
+import { type StreamShutdown, serveStream } from './stream';
 
 const VERDICTS = {
   benign: PbVerdict.VERDICT_BENIGN,
@@ -101,7 +101,10 @@ function parseRequestOf(call: {
   };
 }
 
-export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
+export function emailHandlers(
+  app: App,
+  shutdown?: StreamShutdown,
+): Pick<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
   const { config, logger } = app;
 
   const tooLarge = (n: number) =>
@@ -160,7 +163,13 @@ export function emailHandlers(app: App): Pick<PredictionServiceServer, 'predictE
     predictEmails,
     streamPredictEmails: (call) => {
       const parse = parseRequestOf(call);
-      return serveStream(call, (req) => answer(req, parse), logger.child({ rpc: 'StreamPredictEmails' }));
+      return serveStream(
+        call,
+        (req) => answer(req, parse),
+        logger.child({ rpc: 'StreamPredictEmails' }),
+        undefined,
+        shutdown,
+      );
     },
   };
 }

@@ -15,7 +15,7 @@ import type { GenericItem, Scorer, View } from '../scoring/scorer';
 import { toServiceError } from './call-errors';
 import { TYPE_TO_KIND, viewOf } from './convert';
 import { RawBatch } from './raw-batch';
-import { serveStream } from './stream';
+import { type StreamShutdown, serveStream } from './stream';
 import { encodedResponse, encodePredictions, encodeRawBatchResponse } from './wire';
 
 interface BatchRequest<I> {
@@ -32,6 +32,8 @@ export interface PredictionServiceDeps {
   config: Config;
   logger: Logger;
   scorer: Scorer;
+  /** The server's shutdown, which ends open streams (see stream.ts). */
+  shutdown?: StreamShutdown;
 }
 
 export function createPredictionService(
@@ -124,7 +126,7 @@ export function createPredictionService(
     name: string,
     run: (req: Req) => Promise<Res>,
   ): handleBidiStreamingCall<Req, Res> {
-    return (call) => serveStream(call, run, logger.child({ rpc: name }), itemCount);
+    return (call) => serveStream(call, run, logger.child({ rpc: name }), itemCount, deps.shutdown);
   }
 
   const domains = typed('domain');

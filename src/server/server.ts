@@ -52,9 +52,11 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     'predictUrls',
     'streamPredictUrls',
   ]);
+  const stopping = new AbortController();
+  const shutdown = { signal: stopping.signal, drainMs: Math.floor(config.shutdownGraceMs / 2) };
   server.addService(predictionService, {
-    ...createPredictionService({ config, logger, scorer: app.scorer }),
-    ...emailHandlers(app),
+    ...createPredictionService({ config, logger, scorer: app.scorer, shutdown }),
+    ...emailHandlers(app, shutdown),
   });
   server.addService(
     ModelServiceService,
@@ -87,6 +89,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     async shutdown() {
       for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, 'NOT_SERVING');
       listener.close();
+      stopping.abort();
       await new Promise<void>((res) => {
         const timer = setTimeout(() => {
           logger.warn({ graceMs: config.shutdownGraceMs }, 'grace period over: cancelling remaining calls');

@@ -8,6 +8,12 @@
  * single sensor stream keeps both cores busy. Small requests (a sensor sending an indicator or a few
  * per message) run many at once, so that their items share model runs as concurrent unary calls do
  * (one at a time, each paid for a model run of its own). Answers are still written in request order.
+ *
+ * On shutdown a stream keeps working for a drain period (half the shutdown grace), so a client that is
+ * about to finish does; then it stops reading, answers every request it has read, and ends with
+ * UNAVAILABLE. A sensor that never ends its stream thus learns that the requests without an answer
+ * were not scored and can send them to another server, instead of losing them to a cancelled stream
+ * when the grace runs out.
  */
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -33,11 +39,25 @@ const LARGE = () => SMALL_ITEMS + 1;
 
 type Outcome<Res> = { ok: true; res: Res } | { ok: false; err: unknown };
 
+/** The server's shutdown as streams see it. */
+export interface StreamShutdown {
+  /** Aborted when the server begins to shut down. */
+  signal: AbortSignal;
+  /** How long a stream keeps reading after that. */
+  drainMs: number;
+}
+
+export const SHUTDOWN_STATUS = {
+  code: 14, // UNAVAILABLE
+  details: 'the server is shutting down: requests without an answer were not scored, send them to another server',
+};
+
 export function serveStream<Req, Res>(
   call: ServerDuplexStream<Req, Res>,
   handle: (req: Req) => Promise<Res>,
   logger: Logger,
   sizeOf: RequestSize<Req> = LARGE,
+  shutdown?: StreamShutdown,
 ): void {
   const queue: { req: Req; size: number }[] = [];
   // Started, not yet written, in request order.
@@ -49,6 +69,8 @@ export function serveStream<Req, Res>(
   let busy = false;
   let paused = false;
   let draining = false;
+  // Shutting down and past the drain period: no more requests are read.
+  let refusing = false;
   let wake: (() => void) | undefined;
 
   const stop = () => {
@@ -69,8 +91,22 @@ export function serveStream<Req, Res>(
   });
   call.on('close', stop);
   call.on('drain', () => wake?.());
+  if (shutdown !== undefined) {
+    const refuse = () => {
+      if (closed) return;
+      refusing = true;
+      call.pause();
+      void pump();
+    };
+    const onShutdown = () => setTimeout(refuse, shutdown.drainMs).unref();
+    if (shutdown.signal.aborted) onShutdown();
+    else {
+      shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+      call.on('close', () => shutdown.signal.removeEventListener('abort', onShutdown));
+    }
+  }
   call.on('data', (req: Req) => {
-    if (closed) return;
+    if (closed || refusing) return;
     const size = Math.max(1, sizeOf(req));
     queue.push({ req, size });
     queuedItems += size;
@@ -110,6 +146,7 @@ export function serveStream<Req, Res>(
     const waiting = queue.length + running.length;
     if (
       paused &&
+      !refusing &&
       (waiting < READ_AHEAD / 2 || (waiting < MAX_READ_AHEAD / 2 && queuedItems + runningItems <= SMALL_ITEMS))
     ) {
       paused = false;
@@ -143,15 +180,16 @@ export function serveStream<Req, Res>(
         }
         start();
       }
-      if (ended && queue.length === 0 && running.length === 0 && !closed) {
+      if ((ended || refusing) && queue.length === 0 && running.length === 0 && !closed) {
         closed = true;
-        call.end();
+        if (ended) call.end();
+        else call.emit('error', SHUTDOWN_STATUS);
       }
     } finally {
       busy = false;
     }
     // Data may have arrived while the last write drained.
-    if (!closed && (queue.length > 0 || running.length > 0 || ended)) {
+    if (!closed && (queue.length > 0 || running.length > 0 || ended || refusing)) {
       start();
       void pump();
     }
