@@ -11,6 +11,11 @@ const DEFANGED_SCHEME = /^h[tx]{2}ps?/i;
 const IPV4ISH = /^[0-9]{1,3}(?:\.[0-9]{1,3}){1,3}(?:\/[0-9]{1,3}|:[0-9]{1,5})?$/;
 const IPV6ISH = /^\[?[0-9a-f]{0,4}:[0-9a-f:.]*\]?(?:%[0-9a-z_.-]+)?(?:\/[0-9]{1,3})?$/i;
 
+/** Whether the value has the shape of an MD5, SHA-1 or SHA-256 hex digest. */
+export function isFileHash(raw: string): boolean {
+  return HASH.test(raw.trim());
+}
+
 export function detectKind(raw: string): IndicatorKind | undefined {
   const v = raw.trim();
   if (v === '') return undefined;

@@ -4,7 +4,7 @@
  * features for the rest into one matrix, run the model once, and build the results in input order.
  */
 import { itemError, toPredictError } from '../errors';
-import { detectKind } from '../indicators/detect';
+import { detectKind, isFileHash } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
 import type { PredictionCache } from './cache';
 import type { ModelRepository } from './model-repository';
@@ -240,6 +240,17 @@ export function createScorer(opts: ScorerOptions): Scorer {
       const it = items[i] as GenericItem;
       if (it.value.length > maxAnyLength) {
         out[i] = tooLong(it, it.kind, maxAnyLength);
+        continue;
+      }
+      if (it.kind === 'file_hash' && !isFileHash(it.value)) {
+        const err = itemError(
+          'INDICATOR_TYPE_MISMATCH',
+          'not an MD5, SHA-1 or SHA-256 hex digest (asserted type file_hash)',
+          {
+            type: 'file_hash',
+          },
+        );
+        out[i] = { id: it.id, indicator: echo(it.value), kind: it.kind, reasons: [], error: err };
         continue;
       }
       const kind = it.kind ?? detectKind(it.value);

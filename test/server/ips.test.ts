@@ -57,7 +57,8 @@ describe('PredictIps', () => {
     assert.equal(google?.indicator, '8.8.8.8');
     assert.equal(reason(junk), 'INVALID_IP');
     assert.equal(junk?.error?.code, 3);
-    assert.equal(zeros?.indicator, '10.1.2.3', 'leading zeros are decimal');
+    assert.equal(reason(zeros), 'INVALID_IP', 'leading zeros are ambiguous: octal in URLs, decimal elsewhere');
+    assert.match(zeros?.error?.message ?? '', /leading zero/);
     assert.equal(mapped?.indicator, '8.8.4.4', 'IPv4-mapped IPv6 is the IPv4 host');
     assert.equal(mapped?.ip?.version, 4);
     assert.match(port?.error?.message ?? '', /port/);

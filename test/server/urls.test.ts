@@ -56,14 +56,17 @@ describe('PredictUrls', () => {
       { id: 'd', value: '   ' },
       { id: 'e', value: 'https://drive.google.com/file/d/1AbCdEf/view' },
       { id: 'f', value: `http://example.com/${'a'.repeat(9000)}` },
-      { id: 'g', value: 'http://192.168.10.5:8080/~admin/wp-admin/verify/account.php' },
+      { id: 'g', value: 'http://45.33.10.5:8080/~admin/wp-admin/verify/account.php' },
+      { id: 'h', value: 'http://127.0.0.1:8080/wp-admin/verify/account.php' },
+      { id: 'i', value: 'http://localhost/login' },
+      { id: 'j', value: 'http://017.0.0.1/verify' },
     ];
     const res = await predictUrls(items);
     assert.deepEqual(
       res.results.map((r) => r.id),
-      ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'],
     );
-    const [a, b, c, d, e, f, g] = res.results;
+    const [a, b, c, d, e, f, g, h, i, j] = res.results;
 
     assert.equal(a?.indicator, 'https://www.google.com/search?q=x');
     assert.equal(a?.verdict, Verdict.VERDICT_BENIGN);
@@ -95,6 +98,20 @@ describe('PredictUrls', () => {
     assert.equal(g?.url?.hostIsIp, true);
     assert.equal(g?.url?.port, 8080);
     assert.ok(g?.reasons.some((r) => r.code === 'IP_LITERAL_HOST'));
+
+    // Hosts that name no host on the Internet are answered as PredictIps answers such addresses.
+    for (const [r, why] of [
+      [h, /127\.0\.0\.1 is in the loopback range/],
+      [i, /localhost is the local machine/],
+    ] as const) {
+      assert.equal(r?.score, undefined, r?.indicator);
+      assert.equal(r?.verdict, Verdict.VERDICT_BENIGN);
+      assert.equal(r?.reasons[0]?.code, 'NOT_GLOBALLY_ROUTABLE');
+      assert.match(r?.reasons[0]?.message ?? '', why);
+    }
+    // A URL's host follows the URL standard (octal, as browsers read it); PredictIps refuses that form.
+    assert.equal(j?.indicator, 'http://15.0.0.1/verify');
+    assertScored(j);
   });
 
   it('ranks phishing-shaped URLs above ordinary pages', async () => {

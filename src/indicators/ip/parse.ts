@@ -104,6 +104,16 @@ function parseV4(text: string, prefix: number | undefined): Parsed<IpAddress> {
     const part = parts[i] ?? '';
     const value = Number(part);
     if (part.length > 3) return invalid(`IPv4 part "${part}" has more than 3 digits`, { part });
+    // 017 is 15 to inet_aton and browsers (octal) and 17 to most other software: refuse to guess
+    // where the readings differ. (A URL's host follows the URL standard, octal: src/indicators/url/ipv4.ts.)
+    if (part.length > 1 && part.charCodeAt(0) === 48) {
+      const octal = /^[0-7]+$/.test(part) ? Number.parseInt(part, 8) : Number.NaN;
+      if (octal !== value)
+        return invalid(
+          `IPv4 part "${part}" has a leading zero: URLs and inet_aton read it as ${Number.isNaN(octal) ? 'invalid octal' : `octal ${octal}`}, other software as decimal ${value}; send the address without leading zeros`,
+          { part },
+        );
+    }
     if (value > 255) return invalid(`IPv4 part "${part}" is out of range 0-255`, { part });
     bytes[i] = value;
   }

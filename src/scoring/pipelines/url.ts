@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path';
 import { isAllowListed } from '../../indicators/domain/allow-list';
+import { parseIp } from '../../indicators/ip/parse';
 import type { UrlEnrichment } from '../../indicators/types';
 import { loadUrlAssets } from '../../indicators/url/assets';
 import { type CanonicalUrl, canonicalizeUrl, DEFAULT_MAX_URL_LENGTH } from '../../indicators/url/canonicalize';
@@ -38,8 +39,39 @@ export function urlEnrichment(u: CanonicalUrl): UrlEnrichment {
   };
 }
 
-/** The allow-list rule for URLs (see the policy above); undefined when the model decides. */
+/**
+ * Why the URL's host names no host on the Internet, or undefined when it may: a special-purpose
+ * address (loopback, private, link-local, ...: the IP path's ranges), `localhost` and names under it
+ * (RFC 6761), or a single label, which only a local network's search domains resolve. The models know
+ * Internet sites; such a URL is answered by rule, as the IP path answers such an address.
+ */
+function notOnTheInternet(u: CanonicalUrl): string | undefined {
+  if (u.hostKind !== 'domain') {
+    const ip = parseIp(u.host);
+    if (ip.ok && !ip.value.globallyRoutable) return `its host ${u.host} is in the ${ip.value.range} range`;
+    return undefined;
+  }
+  if (u.host === 'localhost' || u.host.endsWith('.localhost')) return `its host ${u.host} is the local machine`;
+  if (!u.host.includes('.')) return `its host "${u.host}" is a single label, which only a local network resolves`;
+  return undefined;
+}
+
+/** The rules for URLs (see the policy above); undefined when the model decides. */
 export function decideUrl(u: CanonicalUrl): RuleDecision | undefined {
+  const local = notOnTheInternet(u);
+  if (local !== undefined) {
+    return {
+      verdict: 'benign',
+      score: false,
+      reasons: [
+        {
+          code: 'NOT_GLOBALLY_ROUTABLE',
+          message: `${local}: it names no host on the Internet, so it is not scored`,
+          weight: 0,
+        },
+      ],
+    };
+  }
   if (u.domain === undefined || !isAllowListed(u.domain)) return undefined;
   if (userContentEntry(u.host, u.path) !== undefined) return undefined;
   return {

@@ -32,14 +32,15 @@ const ACCEPTED: [string, Expected][] = [
     },
   ],
   [
-    '010.001.002.003',
+    // Leading zeros that read the same in octal and decimal are not ambiguous.
+    '007.000.01.1',
     {
-      address: '10.1.2.3',
+      address: '7.0.1.1',
       version: 4,
-      bytes: [10, 1, 2, 3],
+      bytes: [7, 0, 1, 1],
       prefixLength: 0,
-      range: 'private',
-      globallyRoutable: false,
+      range: 'unicast',
+      globallyRoutable: true,
     },
   ],
   [
@@ -319,6 +320,18 @@ const REJECTED: [string, string][] = [
   ['127.1', 'IPv4 address needs four dot-separated decimal parts, got 2'],
   ['2130706433', 'IPv4 address needs four dot-separated decimal parts, got 1'],
   ['0001.2.3.4', 'IPv4 part "0001" has more than 3 digits'],
+  [
+    '017.0.0.1',
+    'IPv4 part "017" has a leading zero: URLs and inet_aton read it as octal 15, other software as decimal 17; send the address without leading zeros',
+  ],
+  [
+    '010.001.002.003',
+    'IPv4 part "010" has a leading zero: URLs and inet_aton read it as octal 8, other software as decimal 10; send the address without leading zeros',
+  ],
+  [
+    '1.2.3.09',
+    'IPv4 part "09" has a leading zero: URLs and inet_aton read it as invalid octal, other software as decimal 9; send the address without leading zeros',
+  ],
   ['0x7f.0.0.1', 'not an IPv4 or IPv6 address'],
   ['1..2.3', 'not an IPv4 or IPv6 address'],
   ['example.com', 'not an IPv4 or IPv6 address'],
