@@ -44,6 +44,10 @@ export const ERROR_CATALOGUE = {
   ],
   CALL_CANCELLED: ['CANCELLED', 'The caller cancelled the call before this item was answered.'],
   BATCH_TOO_LARGE: ['INVALID_ARGUMENT', 'The request holds more items than the configured maximum per batch.'],
+  MALFORMED_REQUEST: [
+    'INVALID_ARGUMENT',
+    "The request message is not a valid protobuf encoding of the RPC's request type (the message says where).",
+  ],
   MODEL_UNAVAILABLE: ['UNAVAILABLE', 'No ready model version can score this type right now.'],
   MODEL_NOT_FOUND: ['NOT_FOUND', 'No model of that name is in the repository.'],
   MODEL_VERSION_NOT_FOUND: ['NOT_FOUND', 'A pin names a model or version that is not in the repository.'],

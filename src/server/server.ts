@@ -6,10 +6,13 @@ import { resolve } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { App } from '../app';
+import type { PredictError } from '../errors';
 import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
 import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
+import { toServiceError } from './call-errors';
 import { emailHandlers } from './email-handlers';
 import { listen } from './listener';
+import { BATCH_REQUEST_FIELDS, guardUnary, withCheckedRequests } from './malformed';
 import { localModelControl, type ModelControl } from './model-control';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
@@ -46,25 +49,47 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
     'grpc.max_concurrent_streams': config.maxStreamsPerConnection,
   });
-  const predictionService = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
+  const rawBatches = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
     'predictDomains',
     'streamPredictDomains',
     'predictUrls',
     'streamPredictUrls',
   ]);
+  const predictionService = withCheckedRequests(
+    rawBatches,
+    Object.fromEntries(Object.keys(rawBatches).map((name) => [name, BATCH_REQUEST_FIELDS])),
+  );
+  const rejectMalformed = (err: PredictError, callback: (err: unknown) => void) =>
+    callback(toServiceError(err, logger));
   const stopping = new AbortController();
   const shutdown = { signal: stopping.signal, drainMs: Math.floor(config.shutdownGraceMs / 2) };
-  server.addService(predictionService, {
-    ...createPredictionService({ config, logger, scorer: app.scorer, shutdown }),
-    ...emailHandlers(app, shutdown),
-  });
   server.addService(
+    predictionService,
+    guardUnary(
+      predictionService,
+      {
+        ...createPredictionService({ config, logger, scorer: app.scorer, shutdown }),
+        ...emailHandlers(app, shutdown),
+      },
+      rejectMalformed,
+    ),
+  );
+  // Every ModelService request has at most one field, number 1, length-delimited.
+  const modelService = withCheckedRequests(
     ModelServiceService,
-    createModelService({
-      control: opts.models ?? localModelControl(app.repository),
-      logger,
-      adminRpc: config.adminRpc,
-    }),
+    Object.fromEntries(Object.keys(ModelServiceService).map((name) => [name, { 1: 2 }])),
+  );
+  server.addService(
+    modelService,
+    guardUnary(
+      modelService,
+      createModelService({
+        control: opts.models ?? localModelControl(app.repository),
+        logger,
+        adminRpc: config.adminRpc,
+      }),
+      rejectMalformed,
+    ),
   );
   const health = new HealthImplementation({
     '': 'NOT_SERVING',

@@ -18,6 +18,8 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { INLINE_MAX_ROWS } from '../scoring/inference-pool';
+import { toServiceError } from './call-errors';
+import { MalformedRequest } from './malformed';
 
 /** Requests of one stream being scored at the same time. */
 const IN_FLIGHT = 2;
@@ -69,8 +71,9 @@ export function serveStream<Req, Res>(
   let busy = false;
   let paused = false;
   let draining = false;
-  // Shutting down and past the drain period: no more requests are read.
-  let refusing = false;
+  // No more requests are read (shutting down, or a malformed request came): once what was read is
+  // answered, the stream ends with this status.
+  let finalStatus: object | undefined;
   let wake: (() => void) | undefined;
 
   const stop = () => {
@@ -92,12 +95,7 @@ export function serveStream<Req, Res>(
   call.on('close', stop);
   call.on('drain', () => wake?.());
   if (shutdown !== undefined) {
-    const refuse = () => {
-      if (closed) return;
-      refusing = true;
-      call.pause();
-      void pump();
-    };
+    const refuse = () => refuseMore(SHUTDOWN_STATUS);
     const onShutdown = () => setTimeout(refuse, shutdown.drainMs).unref();
     if (shutdown.signal.aborted) onShutdown();
     else {
@@ -105,8 +103,18 @@ export function serveStream<Req, Res>(
       call.on('close', () => shutdown.signal.removeEventListener('abort', onShutdown));
     }
   }
+  function refuseMore(status: object): void {
+    if (closed || finalStatus !== undefined) return;
+    finalStatus = status;
+    call.pause();
+    void pump();
+  }
   call.on('data', (req: Req) => {
-    if (closed || refusing) return;
+    if (closed || finalStatus !== undefined) return;
+    if (req instanceof MalformedRequest) {
+      refuseMore(toServiceError(req.error, logger));
+      return;
+    }
     const size = Math.max(1, sizeOf(req));
     queue.push({ req, size });
     queuedItems += size;
@@ -146,7 +154,7 @@ export function serveStream<Req, Res>(
     const waiting = queue.length + running.length;
     if (
       paused &&
-      !refusing &&
+      finalStatus === undefined &&
       (waiting < READ_AHEAD / 2 || (waiting < MAX_READ_AHEAD / 2 && queuedItems + runningItems <= SMALL_ITEMS))
     ) {
       paused = false;
@@ -180,16 +188,17 @@ export function serveStream<Req, Res>(
         }
         start();
       }
-      if ((ended || refusing) && queue.length === 0 && running.length === 0 && !closed) {
+      if ((ended || finalStatus !== undefined) && queue.length === 0 && running.length === 0 && !closed) {
         closed = true;
-        if (ended) call.end();
-        else call.emit('error', SHUTDOWN_STATUS);
+        // A client that finished sending lost nothing to a shutdown: end normally then.
+        if (finalStatus === undefined || (ended && finalStatus === SHUTDOWN_STATUS)) call.end();
+        else call.emit('error', finalStatus);
       }
     } finally {
       busy = false;
     }
     // Data may have arrived while the last write drained.
-    if (!closed && (queue.length > 0 || running.length > 0 || ended || refusing)) {
+    if (!closed && (queue.length > 0 || running.length > 0 || ended || finalStatus !== undefined)) {
       start();
       void pump();
     }
