@@ -181,6 +181,15 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
           weight: 0,
         });
       }
+      if (email.facts.parseLimit !== undefined) {
+        // Padding a message past the parser's limits is a way to go unscored; legitimate mail does not.
+        if (RANK[verdict] < RANK.suspicious) verdict = 'suspicious';
+        reasons.push({
+          code: 'PARSE_LIMIT_HIT',
+          message: `the message goes past a parser limit (${email.facts.parseLimit}), so only its start was read`,
+          weight: 0,
+        });
+      }
       res.verdict = verdict;
       res.reasons = view === 'full' ? reasons : [];
     });

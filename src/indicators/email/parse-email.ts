@@ -68,6 +68,7 @@ export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {})
       hiddenText: extraction.hiddenText,
       forms: extraction.forms,
       depthLimitHits,
+      ...(tree.value.limitHit === undefined ? {} : { parseLimit: tree.value.limitHit }),
     },
   });
 }

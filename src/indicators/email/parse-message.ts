@@ -39,6 +39,48 @@ export interface MessageTree {
   attachments: RawAttachment[];
   warnings: string[];
   depthLimitHits: number;
+  /** The parser limit the message hit, when it was read as plain text instead (see plainTextFallback). */
+  limitHit?: string | undefined;
+}
+
+/** mailsplit's errors for its resource limits (parts per message, header bytes per part). */
+const LIMIT_ERRORS = /Max allowed child nodes exceeded|Max header size/;
+/** What the plain-text reading keeps: headers up to here (whole lines), then the body up to here. */
+const FALLBACK_HEADER_BYTES = 256 * 1024;
+const FALLBACK_BODY_BYTES = 2 * 1024 * 1024;
+/** Headers that describe the MIME structure the plain-text reading replaces. */
+const STRUCTURE_HEADER = /^(content-type|content-transfer-encoding)\s*:/i;
+
+/**
+ * A message padded past the parser's limits (thousands of parts, a megabyte of headers, deep nesting)
+ * must not escape scoring by being unparseable: it is read again as a plain-text message made of its
+ * first header lines and the start of its body, so its sender, subject and visible links are still
+ * scored; the structure and attachments are not read, and the limit is reported.
+ */
+function plainTextFallback(raw: Buffer): Buffer {
+  let split = raw.indexOf('\r\n\r\n');
+  let gap = 4;
+  const lf = raw.indexOf('\n\n');
+  if (split < 0 || (lf >= 0 && lf < split)) {
+    split = lf;
+    gap = 2;
+  }
+  const head = (split < 0 ? raw : raw.subarray(0, split)).subarray(0, FALLBACK_HEADER_BYTES).toString('latin1');
+  const body = split < 0 ? Buffer.alloc(0) : raw.subarray(split + gap, split + gap + FALLBACK_BODY_BYTES);
+  // Whole header fields only, without the ones that declared the structure.
+  const lines = head.split(/\r?\n/);
+  if (split < 0 || head.length === FALLBACK_HEADER_BYTES) lines.pop();
+  const kept: string[] = [];
+  let skipping = false;
+  for (const line of lines) {
+    const continuation = line.startsWith(' ') || line.startsWith('\t');
+    if (!continuation) skipping = STRUCTURE_HEADER.test(line);
+    if (!skipping) kept.push(line);
+  }
+  return Buffer.concat([
+    Buffer.from(`${kept.join('\r\n')}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n`, 'latin1'),
+    body,
+  ]);
 }
 
 /** Most messages (top-level plus embedded) parsed out of one raw message. */
@@ -170,7 +212,17 @@ export async function parseMessageTree(raw: Buffer, maxDepth: number): Promise<P
   try {
     top = await simpleParser(raw, PARSER_OPTIONS);
   } catch (err) {
-    return fail(itemError('INVALID_EMAIL_MESSAGE', `the message could not be parsed: ${describe(err)}`));
+    if (!LIMIT_ERRORS.test(describe(err)))
+      return fail(itemError('INVALID_EMAIL_MESSAGE', `the message could not be parsed: ${describe(err)}`));
+    tree.limitHit = describe(err);
+    tree.warnings.push(
+      `the message hit a parser limit (${tree.limitHit}): read as plain text from its first headers and body; its structure and attachments were not read`,
+    );
+    try {
+      top = await simpleParser(plainTextFallback(raw), PARSER_OPTIONS);
+    } catch (again) {
+      return fail(itemError('INVALID_EMAIL_MESSAGE', `the message could not be parsed: ${describe(again)}`));
+    }
   }
   if (!looksLikeMessage(top)) {
     return fail(itemError('INVALID_EMAIL_MESSAGE', 'the bytes do not start with an RFC 5322 header section'));

@@ -116,6 +116,11 @@ export interface EmailFacts {
   forms: number;
   /** Embedded messages not parsed because of the depth limit. */
   depthLimitHits: number;
+  /**
+   * The parser limit the message hit (thousands of parts, a megabyte of headers), when it was read as
+   * plain text from its start instead; absent when it parsed within the limits.
+   */
+  parseLimit?: string | undefined;
 }
 
 /** Everything parsing and extraction learn from one raw message. */
