@@ -103,11 +103,12 @@ describe('hostile input', () => {
     assert.equal(result.value.facts.depthLimitHits, 1);
   });
 
-  it('a header block over mailparser maxHeadSize is a per-item error, not a crash', async () => {
+  it('a header block over mailparser maxHeadSize is read from its start as plain text, not refused', async () => {
     const raw = Buffer.from(`From: a@example.com\r\nX-Huge: ${'b'.repeat(2 * 1024 * 1024)}\r\n\r\nbody`);
     const result = await parseEmail(raw);
-    assert.equal(result.ok, false);
-    if (!result.ok) assert.equal(result.error.reason, 'INVALID_EMAIL_MESSAGE');
+    assert.ok(result.ok, result.ok ? '' : result.error.message);
+    assert.match(result.value.facts.parseLimit ?? '', /Max header size/);
+    assert.equal(result.value.messages[0]?.from?.address, 'a@example.com', 'the whole header lines before it are kept');
   });
 
   it('many parts up to mailparser maxChildNodes, and past it', async () => {
@@ -116,8 +117,11 @@ describe('hostile input', () => {
         `From: a@example.com\r\nContent-Type: multipart/mixed; boundary="P"\r\n\r\n${'--P\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(n)}--P--\r\n`,
       );
     assert.equal((await parseEmail(parts(500))).ok, true);
+    const within = await parseEmail(parts(500));
+    assert.ok(within.ok && within.value.facts.parseLimit === undefined);
     const over = await parseEmail(parts(1500));
-    assert.equal(over.ok, false);
+    assert.ok(over.ok, 'past the limit the message is read as plain text');
+    assert.match(over.value.facts.parseLimit ?? '', /Max allowed child nodes exceeded/);
   });
 });
 
