@@ -193,11 +193,17 @@ function extrasOf(mail: ParsedMail): MessageExtras {
   return { sender: mailboxes(mail.headers.get('sender') as AddressObject | undefined), originatingIps };
 }
 
-/** The Content-Type the part declared; mailparser's contentType swaps octet-stream for a guess from the file name. */
+/**
+ * The Content-Type the part declared; mailparser's contentType swaps octet-stream for a guess from the
+ * file name. A part cut off inside its header may have neither (found by fuzzing: a TypeError later).
+ */
 function declaredType(attachment: Attachment): string {
   const header = attachment.headers.get('content-type');
   const value = header && typeof header === 'object' && 'value' in header ? header.value : undefined;
-  return typeof value === 'string' && value !== '' ? value.toLowerCase() : attachment.contentType;
+  if (typeof value === 'string' && value !== '') return value.toLowerCase();
+  return typeof attachment.contentType === 'string' && attachment.contentType !== ''
+    ? attachment.contentType
+    : 'application/octet-stream';
 }
 
 function describe(err: unknown): string {

@@ -125,6 +125,17 @@ describe('hostile input', () => {
   });
 });
 
+describe('cut messages', () => {
+  it('a part cut off inside its header is an attachment of unknown type, not a crash (found by fuzzing)', async () => {
+    const raw = Buffer.from(
+      'From: a@example.com\r\nContent-Type: multipart/mixed; boundary="M"\r\n\r\n--M\r\nContent-Type: text/plain\r\n\r\nhi\r\n--M\r\nContent-Type:',
+    );
+    const result = await parseEmail(raw);
+    assert.ok(result.ok, result.ok ? '' : result.error.message);
+    assert.equal(result.value.messages[0]?.textBody.trim(), 'hi');
+  });
+});
+
 describe('header floods', () => {
   it('keeps the first 100 Received hops of a message with 5,000', async () => {
     const hops =
