@@ -44,6 +44,10 @@ export const ERROR_CATALOGUE = {
   ],
   CALL_CANCELLED: ['CANCELLED', 'The caller cancelled the call before this item was answered.'],
   BATCH_TOO_LARGE: ['INVALID_ARGUMENT', 'The request holds more items than the configured maximum per batch.'],
+  RESPONSE_TOO_LARGE: [
+    'RESOURCE_EXHAUSTED',
+    'The answer would exceed the message size limit even in the compact view (e.g. very long ids): send fewer items.',
+  ],
   MALFORMED_REQUEST: [
     'INVALID_ARGUMENT',
     "The request message is not a valid protobuf encoding of the RPC's request type (the message says where).",

@@ -4,6 +4,7 @@
  * log line of a call has counts and timings only.
  */
 import type { handleUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
 import type { App } from '../app';
 import { PredictError } from '../errors';
 import type { Attachment, EmailPrediction, ParsedMessage } from '../gen/threatpredict/v1/email';
@@ -80,6 +81,36 @@ export function toEmailPrediction(r: EmailResult, view: View): EmailPrediction {
   return out;
 }
 
+/** Room kept in the message size limit for everything of an answer but the bodies it echoes (at most a quarter). */
+const NON_BODY_ROOM = 4 * 1024 * 1024;
+
+/**
+ * The full view echoes each message's text and HTML bodies, which in UTF-8 can be twice the raw size
+ * (two 24 MiB Latin-1 messages made a 96 MiB answer, and the call failed whole). Past the size limit,
+ * bodies are left out of the answer, the largest first, each with a warning; scores are unchanged.
+ */
+function withinSizeLimit(results: EmailPrediction[], maxBytes: number, logger: Logger): EmailPrediction[] {
+  const bodies = results.flatMap((r) =>
+    r.messages.map((m) => ({ r, m, bytes: Buffer.byteLength(m.textBody) + Buffer.byteLength(m.htmlBody) })),
+  );
+  let total = bodies.reduce((n, b) => n + b.bytes, 0);
+  const budget = maxBytes - Math.min(NON_BODY_ROOM, Math.floor(maxBytes / 4));
+  if (total <= budget) return results;
+  let dropped = 0;
+  for (const b of bodies.sort((x, y) => y.bytes - x.bytes)) {
+    if (total <= budget) break;
+    total -= b.bytes;
+    b.m.textBody = '';
+    b.m.htmlBody = '';
+    b.r.warnings.push(
+      `message ${b.m.depth}: its text and HTML bodies (${b.bytes} bytes) were left out of the answer to keep it within the ${maxBytes}-byte message limit`,
+    );
+    dropped++;
+  }
+  logger.warn({ dropped, maxBytes }, 'email answer over the message size limit: bodies left out');
+  return results;
+}
+
 /**
  * What the parse pool needs to know of a call: who calls (its connection: messages of different
  * connections take turns), its deadline (a message is not parsed past it), and a signal that fires
@@ -129,7 +160,13 @@ export function emailHandlers(
       view,
       parse,
     );
-    return { results: results.map((r) => toEmailPrediction(r, view)) };
+    return {
+      results: withinSizeLimit(
+        results.map((r) => toEmailPrediction(r, view)),
+        config.maxMessageBytes,
+        logger,
+      ),
+    };
   }
 
   const predictEmails: handleUnaryCall<PredictEmailsRequest, PredictEmailsResponse> = (call, callback) => {

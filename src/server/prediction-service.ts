@@ -59,7 +59,28 @@ export function createPredictionService(
       const results = req.items.map((it) => ({ id: it.id, indicator: '', kind: undefined, reasons: [], error: err }));
       return encodedResponse<Res>(encodePredictions(results, view));
     }
-    return encodedResponse<Res>(encodePredictions(await score(view), view));
+    const results = await score(view);
+    return encodedResponse<Res>(fitted(encodePredictions(results, view), results, view));
+  }
+
+  /**
+   * An answer over the message size limit failed the whole call (and, in a stream, every request after
+   * it). It is sent in the compact view instead (scores and verdicts, no echo, reasons or enrichment);
+   * if even that is too large (the ids alone), the request fails with RESPONSE_TOO_LARGE, said and logged.
+   */
+  function fitted(bytes: Buffer, results: readonly ScoredItem[], view: View): Buffer {
+    if (bytes.length <= config.maxMessageBytes) return bytes;
+    const compact = view === 'compact' ? bytes : encodePredictions(results, 'compact');
+    logger.warn(
+      { items: results.length, bytes: bytes.length, compactBytes: compact.length, max: config.maxMessageBytes },
+      'answer over the message size limit: sent in the compact view',
+    );
+    if (compact.length <= config.maxMessageBytes) return compact;
+    throw new PredictError(
+      'RESPONSE_TOO_LARGE',
+      `the answer is ${compact.length} bytes even in the compact view; the limit is ${config.maxMessageBytes}: send fewer items or shorter ids`,
+      { bytes: String(compact.length), max: String(config.maxMessageBytes) },
+    );
   }
 
   /**
@@ -80,7 +101,14 @@ export function createPredictionService(
     }
     cache.countHits(batch.count - misses.length);
     const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view);
-    return encodedResponse<Res>(encodeRawBatchResponse(batch, hits, scored, view));
+    const bytes = encodeRawBatchResponse(batch, hits, scored, view);
+    if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
+    let j = 0;
+    const all = Array.from({ length: batch.count }, (_, i) => {
+      const hit = hits[i];
+      return hit === undefined ? scored[j++]! : { ...hit.result, id: batch.id(i) };
+    });
+    return encodedResponse<Res>(fitted(bytes, all, view));
   }
 
   /** The request items (DomainItem, UrlItem, IpItem) already have the core's InputItem shape. */

@@ -171,10 +171,10 @@ export function serveStream<Req, Res>(
         runningItems -= running.shift()!.size;
         if (closed) return;
         if (!outcome.ok) {
-          // The handlers answer bad items with per-item errors; this is a bug, so end the call.
-          logger.error({ err: outcome.err }, 'stream handler failed');
+          // The handlers answer bad items with per-item errors: a request that fails whole (an answer too
+          // large to send) or a bug ends the stream with its status, never silently.
           stop();
-          call.emit('error', { code: 13, details: 'internal error' });
+          call.emit('error', toServiceError(outcome.err, logger));
           return;
         }
         if (!call.write(outcome.res)) {
