@@ -26,8 +26,9 @@ const (
 // As with google.api.ErrorReason, the wire carries the value's NAME as a string (e.g.
 // "INDICATOR_TYPE_UNKNOWN"), never its number: compare `ErrorInfo.reason` with the name of a value
 // (Go: `ErrorReason_INVALID_DOMAIN.String()`, Python: `ErrorReason.Name(INVALID_DOMAIN)`, C++:
-// `ErrorReason_Name(INVALID_DOMAIN)`, Ruby: `:INVALID_DOMAIN.to_s`). New reasons may be added;
-// treat a name you do not know like its gRPC code. Each value's comment ends with that gRPC code.
+// `ErrorReason_Name(INVALID_DOMAIN)`, Ruby: `ErrorReason.lookup(ErrorReason::INVALID_DOMAIN).to_s`).
+// New reasons may be added; treat a name you do not know like its gRPC code. Each value's comment
+// ends with that gRPC code.
 type ErrorReason int32
 
 const (

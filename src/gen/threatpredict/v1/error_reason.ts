@@ -16,8 +16,9 @@ export const protobufFileName = "threatpredict/v1/error_reason.proto";
  * As with google.api.ErrorReason, the wire carries the value's NAME as a string (e.g.
  * "INDICATOR_TYPE_UNKNOWN"), never its number: compare `ErrorInfo.reason` with the name of a value
  * (Go: `ErrorReason_INVALID_DOMAIN.String()`, Python: `ErrorReason.Name(INVALID_DOMAIN)`, C++:
- * `ErrorReason_Name(INVALID_DOMAIN)`, Ruby: `:INVALID_DOMAIN.to_s`). New reasons may be added;
- * treat a name you do not know like its gRPC code. Each value's comment ends with that gRPC code.
+ * `ErrorReason_Name(INVALID_DOMAIN)`, Ruby: `ErrorReason.lookup(ErrorReason::INVALID_DOMAIN).to_s`).
+ * New reasons may be added; treat a name you do not know like its gRPC code. Each value's comment
+ * ends with that gRPC code.
  */
 export enum ErrorReason {
   /** ERROR_REASON_UNSPECIFIED - Not used: the wire never carries it. */
