@@ -6,8 +6,13 @@
 #
 #   sudo bash scripts/provision-clients.sh
 #
-# Safe to run again: apt-get skips what is installed. CI (.ci/run) runs it before `npm test`.
+# Safe to run again: it only installs what is missing, and concurrent runs take turns (the C++ and Ruby
+# tests run it themselves, in parallel, when they run as root and miss their toolchain). CI (.ci/run)
+# runs it before `npm test`.
 set -euo pipefail
+
+exec 9>"${TMPDIR:-/tmp}/threatpredict-provision-clients.lock"
+flock 9
 
 packages=(
   protobuf-compiler        # protoc

@@ -12,10 +12,30 @@ import { promisify } from 'node:util';
 
 export const run = promisify(execFile);
 
+const PROVISION = join(__dirname, '..', '..', 'scripts', 'provision-clients.sh');
+
+function onPath(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, cmd)));
+}
+
 /** Fails (never skips) when a toolchain is missing, saying how to get it. */
 export function requireTool(cmd: string, how: string): void {
-  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, cmd)));
-  assert.ok(found, `${cmd} is not on PATH: ${how}. The client tests need every toolchain (README "Clients").`);
+  assert.ok(onPath(cmd), `${cmd} is not on PATH: ${how}. The client tests need every toolchain (README "Clients").`);
+}
+
+/**
+ * The Debian toolchains of the C++ and Ruby clients: installed by scripts/provision-clients.sh when
+ * missing and the test runs as root (as on CI and the project's machines), so `npm ci && npm test`
+ * passes on a fresh one; otherwise the test fails and says to run that script.
+ */
+export async function provisionDebianTools(tools: string[]): Promise<void> {
+  if (tools.every(onPath)) return;
+  if (process.getuid?.() === 0 && onPath('apt-get')) {
+    await run('bash', [PROVISION], { maxBuffer: 64 << 20, timeout: 15 * 60_000 });
+  }
+  for (const tool of tools) {
+    requireTool(tool, 'run `sudo bash scripts/provision-clients.sh` (Debian packages)');
+  }
 }
 
 /** A raw message with a lookalike sender, an Authentication-Results header and a link. */
