@@ -124,3 +124,11 @@ export function checkContract(out: ContractReport, maxBatchItems: number): void 
   assert.equal(out.max_batch_items, maxBatchItems);
   assert.equal(out.error_reason_enum, 'INDICATOR_TYPE_UNKNOWN');
 }
+
+/** Each client's example program (the README's code, runnable) must work too: same output shape. */
+export function checkExampleOutput(stdout: string, maxBatchItems: number): void {
+  assert.match(stdout, new RegExp(`^batches of at most ${maxBatchItems} items$`, 'm'));
+  assert.match(stdout, /^1: paypal-login-secure\.xyz VERDICT_\w+ score=/m);
+  assert.match(stdout, /^3: not an indicator: /m);
+  assert.match(stdout, /^login-paypal\.example\.net: VERDICT_\w+$/m);
+}

@@ -11,7 +11,14 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { type ContractReport, checkContract, emailFile, provisionDebianTools, run } from './contract';
+import {
+  type ContractReport,
+  checkContract,
+  checkExampleOutput,
+  emailFile,
+  provisionDebianTools,
+  run,
+} from './contract';
 
 const ROOT = resolve(__dirname, '..', '..');
 const BUILD = join(
@@ -47,4 +54,6 @@ it('builds with CMake from proto/, and its contract program gets the right answe
   await run('cmake', ['--build', BUILD, '--parallel', '2'], opts);
   const { stdout } = await run(join(BUILD, 'contractcheck'), [t.address, emailFile()], { timeout: 120_000 });
   checkContract(JSON.parse(stdout) as ContractReport, t.app.config.maxBatchItems);
+  const example = await run(join(BUILD, 'threatpredict', 'threatpredict_example'), [t.address], { timeout: 60_000 });
+  checkExampleOutput(example.stdout, t.app.config.maxBatchItems);
 });

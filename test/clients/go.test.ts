@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { generateClient, HOW_TO_INSTALL } from '../../scripts/generate-clients';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { type ContractReport, checkContract, emailFile, requireTool, run } from './contract';
+import { type ContractReport, checkContract, checkExampleOutput, emailFile, requireTool, run } from './contract';
 
 const DIR = join(__dirname, '..', '..', 'clients', 'go');
 const bin = mkdtempSync(join(tmpdir(), 'tp-go-client-'));
@@ -34,4 +34,6 @@ it('builds, and its contract program gets the right answers from the real server
   await run('go', ['build', '-o', bin, './...'], { cwd: DIR, maxBuffer: 16 << 20 });
   const { stdout } = await run(join(bin, 'contractcheck'), [t.address, emailFile()], { timeout: 120_000 });
   checkContract(JSON.parse(stdout) as ContractReport, t.app.config.maxBatchItems);
+  const example = await run(join(bin, 'predict'), [t.address], { timeout: 60_000 });
+  checkExampleOutput(example.stdout, t.app.config.maxBatchItems);
 });

@@ -11,7 +11,7 @@ import { after, before, it } from 'node:test';
 import { generateClient } from '../../scripts/generate-clients';
 import { pythonWith } from '../../scripts/python-env';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { type ContractReport, checkContract, emailFile, run } from './contract';
+import { type ContractReport, checkContract, checkExampleOutput, emailFile, run } from './contract';
 
 const DIR = join(__dirname, '..', '..', 'clients', 'python');
 const scratch = mkdtempSync(join(tmpdir(), 'tp-py-client-'));
@@ -46,4 +46,10 @@ it('installs with pip, and its contract program gets the right answers from the 
     timeout: 120_000,
   });
   checkContract(JSON.parse(stdout) as ContractReport, t.app.config.maxBatchItems);
+  const example = await run(python, [join(DIR, 'examples', 'predict.py'), t.address], {
+    env: { ...process.env, PYTHONPATH: site },
+    cwd: scratch,
+    timeout: 60_000,
+  });
+  checkExampleOutput(example.stdout, t.app.config.maxBatchItems);
 });

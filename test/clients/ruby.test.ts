@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { generateClient } from '../../scripts/generate-clients';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { type ContractReport, checkContract, emailFile, provisionDebianTools, run } from './contract';
+import {
+  type ContractReport,
+  checkContract,
+  checkExampleOutput,
+  emailFile,
+  provisionDebianTools,
+  run,
+} from './contract';
 
 const DIR = join(__dirname, '..', '..', 'clients', 'ruby');
 const scratch = mkdtempSync(join(tmpdir(), 'tp-rb-client-'));
@@ -59,4 +66,10 @@ it('builds and installs as a gem, and its contract program gets the right answer
     timeout: 120_000,
   });
   checkContract(JSON.parse(stdout) as ContractReport, t.app.config.maxBatchItems);
+  const example = await run('ruby', [join(DIR, 'examples', 'predict.rb'), t.address], {
+    env: { ...process.env, GEM_HOME: home, GEM_PATH: `${home}:${system}` },
+    cwd: scratch,
+    timeout: 60_000,
+  });
+  checkExampleOutput(example.stdout, t.app.config.maxBatchItems);
 });

@@ -12,6 +12,7 @@ from threatpredict.v1 import (
     items_pb2,
     model_service_pb2,
     model_service_pb2_grpc,
+    prediction_pb2,
     prediction_service_pb2 as svc,
     prediction_service_pb2_grpc,
 )
@@ -56,7 +57,7 @@ def main() -> None:
                 label = "not an indicator" if reason_of(r.error) == unknown else reason_of(r.error)
                 print(f"{r.id}: {label}: {r.error.message}")
                 continue
-            print(f"{r.id}: {r.indicator} score={r.score:.3f}")
+            print(f"{r.id}: {r.indicator} {prediction_pb2.Verdict.Name(r.verdict)} score={r.score:.3f}")
             for reason in r.reasons:
                 print(f"    {reason.code}: {reason.message}")
 
@@ -68,7 +69,7 @@ def main() -> None:
         )
         for response in stub.StreamPredictDomains(requests, timeout=10):
             for r in response.results:
-                print(f"{r.id}: {r.verdict}")
+                print(f"{r.id}: {prediction_pb2.Verdict.Name(r.verdict)}")
 
 
 if __name__ == "__main__":
