@@ -60,7 +60,7 @@ async function tool(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promi
 }
 
 export const HOW_TO_INSTALL: Record<string, string> = {
-  go: 'install Go (https://go.dev/dl, or Debian golang-go) and put `go` on PATH',
+  go: 'install Go 1.26 or later (the module needs it) and put `go` on PATH',
   grpc_tools_ruby_protoc: 'run `sudo bash scripts/provision-clients.sh` (Debian ruby-grpc-tools)',
   ruby: 'run `sudo bash scripts/provision-clients.sh` (Debian ruby, ruby-grpc)',
   protoc: 'run `sudo bash scripts/provision-clients.sh` (Debian protobuf-compiler)',

@@ -75,6 +75,11 @@ const (
 	ErrorReason_DEADLINE_EXCEEDED ErrorReason = 18
 	// An unexpected server error; the cause is logged, not sent. gRPC code INTERNAL.
 	ErrorReason_INTERNAL ErrorReason = 19
+	// Too many messages are waiting to be parsed; retry after the delay in the RetryInfo detail. gRPC
+	// code RESOURCE_EXHAUSTED.
+	ErrorReason_EMAIL_QUEUE_FULL ErrorReason = 20
+	// The caller cancelled the call before this item was answered. gRPC code CANCELLED.
+	ErrorReason_CALL_CANCELLED ErrorReason = 21
 )
 
 // Enum value maps for ErrorReason.
@@ -100,6 +105,8 @@ var (
 		17: "ADMIN_RPC_DISABLED",
 		18: "DEADLINE_EXCEEDED",
 		19: "INTERNAL",
+		20: "EMAIL_QUEUE_FULL",
+		21: "CALL_CANCELLED",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":   0,
@@ -122,6 +129,8 @@ var (
 		"ADMIN_RPC_DISABLED":         17,
 		"DEADLINE_EXCEEDED":          18,
 		"INTERNAL":                   19,
+		"EMAIL_QUEUE_FULL":           20,
+		"CALL_CANCELLED":             21,
 	}
 )
 
@@ -156,7 +165,7 @@ var File_threatpredict_v1_error_reason_proto protoreflect.FileDescriptor
 
 const file_threatpredict_v1_error_reason_proto_rawDesc = "" +
 	"\n" +
-	"#threatpredict/v1/error_reason.proto\x12\x10threatpredict.v1*\xe5\x03\n" +
+	"#threatpredict/v1/error_reason.proto\x12\x10threatpredict.v1*\x8f\x04\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fINDICATOR_EMPTY\x10\x01\x12\x16\n" +
@@ -179,7 +188,9 @@ const file_threatpredict_v1_error_reason_proto_rawDesc = "" +
 	"\x17MODEL_VERSION_NOT_FOUND\x10\x10\x12\x16\n" +
 	"\x12ADMIN_RPC_DISABLED\x10\x11\x12\x15\n" +
 	"\x11DEADLINE_EXCEEDED\x10\x12\x12\f\n" +
-	"\bINTERNAL\x10\x13B\xbe\x01\n" +
+	"\bINTERNAL\x10\x13\x12\x14\n" +
+	"\x10EMAIL_QUEUE_FULL\x10\x14\x12\x12\n" +
+	"\x0eCALL_CANCELLED\x10\x15B\xbe\x01\n" +
 	"\x14com.threatpredict.v1B\x10ErrorReasonProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3"
 
 var (

@@ -70,6 +70,13 @@ export enum ErrorReason {
   DEADLINE_EXCEEDED = 18,
   /** INTERNAL - An unexpected server error; the cause is logged, not sent. gRPC code INTERNAL. */
   INTERNAL = 19,
+  /**
+   * EMAIL_QUEUE_FULL - Too many messages are waiting to be parsed; retry after the delay in the RetryInfo detail. gRPC
+   * code RESOURCE_EXHAUSTED.
+   */
+  EMAIL_QUEUE_FULL = 20,
+  /** CALL_CANCELLED - The caller cancelled the call before this item was answered. gRPC code CANCELLED. */
+  CALL_CANCELLED = 21,
 }
 
 export function errorReasonFromJSON(object: any): ErrorReason {
@@ -134,6 +141,12 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 19:
     case "INTERNAL":
       return ErrorReason.INTERNAL;
+    case 20:
+    case "EMAIL_QUEUE_FULL":
+      return ErrorReason.EMAIL_QUEUE_FULL;
+    case 21:
+    case "CALL_CANCELLED":
+      return ErrorReason.CALL_CANCELLED;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ErrorReason");
   }
@@ -181,6 +194,10 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "DEADLINE_EXCEEDED";
     case ErrorReason.INTERNAL:
       return "INTERNAL";
+    case ErrorReason.EMAIL_QUEUE_FULL:
+      return "EMAIL_QUEUE_FULL";
+    case ErrorReason.CALL_CANCELLED:
+      return "CALL_CANCELLED";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ErrorReason");
   }

@@ -26,6 +26,8 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ADMIN_RPC_DISABLED: _ClassVar[ErrorReason]
     DEADLINE_EXCEEDED: _ClassVar[ErrorReason]
     INTERNAL: _ClassVar[ErrorReason]
+    EMAIL_QUEUE_FULL: _ClassVar[ErrorReason]
+    CALL_CANCELLED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 INDICATOR_EMPTY: ErrorReason
 INDICATOR_TOO_LONG: ErrorReason
@@ -46,3 +48,5 @@ MODEL_VERSION_NOT_FOUND: ErrorReason
 ADMIN_RPC_DISABLED: ErrorReason
 DEADLINE_EXCEEDED: ErrorReason
 INTERNAL: ErrorReason
+EMAIL_QUEUE_FULL: ErrorReason
+CALL_CANCELLED: ErrorReason

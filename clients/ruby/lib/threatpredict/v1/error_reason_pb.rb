@@ -26,6 +26,8 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       value :ADMIN_RPC_DISABLED, 17
       value :DEADLINE_EXCEEDED, 18
       value :INTERNAL, 19
+      value :EMAIL_QUEUE_FULL, 20
+      value :CALL_CANCELLED, 21
     end
   end
 end
