@@ -8,6 +8,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json buf.yaml buf.gen.yaml ./
 COPY proto ./proto
+COPY third_party ./third_party
 COPY src ./src
 COPY scripts ./scripts
 RUN npm run build && npm run check:generated
@@ -26,6 +27,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY proto ./proto
+COPY third_party ./third_party
 COPY src/gen/threatpredict.binpb ./src/gen/threatpredict.binpb
 COPY models ./models
 RUN rm -rf models/training && chown -R node:node /app

@@ -9,7 +9,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
 
-	pb "threatpredict/bench/loadgen/gen/threatpredict/v1"
+	pb "github.com/threatpredict/threatpredict/clients/go/threatpredict/v1"
 )
 
 type kind struct {

@@ -3,6 +3,7 @@
  * the indicator and scoring layers are testable without gRPC (see STYLE.md, "Shape of the house").
  */
 import type { PredictError } from '../errors';
+import type { ReasonCode } from '../reason-codes';
 
 export type IndicatorKind = 'domain' | 'url' | 'ip' | 'email_address' | 'email_message' | 'file_hash' | 'crypto_wallet';
 
@@ -10,7 +11,8 @@ export type Verdict = 'benign' | 'suspicious' | 'malicious';
 
 /** One reason behind a score. `weight` is signed log-odds strength, 0 when not measured. */
 export interface Reason {
-  code: string;
+  /** One of the catalogue's codes (src/reason-codes.ts), so the proto's ReasonCode enum lists it. */
+  code: ReasonCode;
   message: string;
   weight: number;
 }

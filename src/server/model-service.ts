@@ -1,6 +1,7 @@
 /** threatpredict.v1.ModelService: what is loaded, what serves, and what each version was trained on. */
 import type { handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { Config } from '../config';
 import { PredictError } from '../errors';
 import type { Model, ModelServiceServer } from '../gen/threatpredict/v1/model_service';
 import { toServiceError } from './call-errors';
@@ -12,9 +13,11 @@ export interface ModelServiceOptions {
   logger: Logger;
   /** ReloadModels is served only when true (there is no authentication yet). */
   adminRpc: boolean;
+  /** The limits GetServerInfo reports: the ones the prediction service enforces. */
+  limits: Pick<Config, 'maxBatchItems' | 'maxMessageBytes' | 'maxEmailBytes'>;
 }
 
-export function createModelService({ control, logger, adminRpc }: ModelServiceOptions): ModelServiceServer {
+export function createModelService({ control, logger, adminRpc, limits }: ModelServiceOptions): ModelServiceServer {
   const listModels: ModelServiceServer['listModels'] = (_call, callback) => {
     control.list().then(
       (models) => callback(null, { models }),
@@ -58,5 +61,12 @@ export function createModelService({ control, logger, adminRpc }: ModelServiceOp
       (err) => callback(toServiceError(err, logger)),
     );
   };
-  return { listModels, getModel, reloadModels };
+  const getServerInfo: ModelServiceServer['getServerInfo'] = (_call, callback) => {
+    callback(null, {
+      maxBatchItems: limits.maxBatchItems,
+      maxMessageBytes: limits.maxMessageBytes,
+      maxEmailBytes: limits.maxEmailBytes,
+    });
+  };
+  return { listModels, getModel, reloadModels, getServerInfo };
 }

@@ -87,6 +87,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
         control: opts.models ?? localModelControl(app.repository),
         logger,
         adminRpc: config.adminRpc,
+        limits: config,
       }),
       rejectMalformed,
     ),

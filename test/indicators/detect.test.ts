@@ -25,6 +25,19 @@ const CASES: [string, ReturnType<typeof detectKind>][] = [
   ['e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'file_hash'],
   ['', undefined],
   ['   ', undefined],
+  ['a..b', 'domain'],
+  ['bücher.example', 'domain'],
+  ['例子。测试', 'domain'],
+  ['1.2.3.4:8080/admin', 'url'],
+  ['example.com?q=1', 'url'],
+  ['example.com#top', 'url'],
+  // No kind's shape: these must say INDICATOR_TYPE_UNKNOWN, not be guessed as a URL or a domain.
+  ['???', undefined],
+  ['hello world', undefined],
+  ['/just/a/path', undefined],
+  ['!!!', undefined],
+  ['...', undefined],
+  ['what?', undefined],
 ];
 
 it('detects the indicator type from its shape', () => {

@@ -24,12 +24,15 @@ describe('Predict (any type)', () => {
       '!!!',
       '   ',
       'mailto:Bob@Example.ORG',
+      '???',
+      'hello world',
+      'a..b',
     ];
     const res = await call<object, PredictResponse>((r, cb) => t.predictions.predict(r as never, cb), {
       items: values.map((value, i) => ({ id: String(i), value, type: 0 })),
       view: 0,
     });
-    const [dom, addr, hash, junk, empty, mailto] = res.results;
+    const [dom, addr, hash, junk, empty, mailto, marks, words, badName] = res.results;
     assert.equal(dom?.type, IndicatorType.INDICATOR_TYPE_DOMAIN);
     assert.equal(typeof dom?.score, 'number');
     assert.equal(addr?.type, IndicatorType.INDICATOR_TYPE_EMAIL_ADDRESS);
@@ -38,7 +41,13 @@ describe('Predict (any type)', () => {
     assert.equal(hash?.type, IndicatorType.INDICATOR_TYPE_FILE_HASH);
     assert.equal(errorInfoOf(hash?.error)?.reason, 'INDICATOR_TYPE_UNSUPPORTED');
     assert.equal(hash?.error?.code, 12);
-    assert.equal(errorInfoOf(junk?.error)?.reason, 'INVALID_DOMAIN');
+    // No type's shape: said so, not guessed (a guess answers with another type's error).
+    for (const r of [junk, marks, words]) {
+      assert.equal(errorInfoOf(r?.error)?.reason, 'INDICATOR_TYPE_UNKNOWN', r?.indicator);
+      assert.equal(r?.type, IndicatorType.INDICATOR_TYPE_UNSPECIFIED);
+    }
+    // The shape of a domain that breaks a rule: the domain parser says which.
+    assert.equal(errorInfoOf(badName?.error)?.reason, 'INVALID_DOMAIN');
     assert.equal(errorInfoOf(empty?.error)?.reason, 'INDICATOR_EMPTY');
     assert.equal(mailto?.indicator, 'Bob@example.org');
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { itemError } from '../../src/errors';
 import { PredictDomainsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
+import type { ReasonCode } from '../../src/reason-codes';
 import type { CachedAnswer, ScoredItem } from '../../src/scoring/pipeline';
 import type { View } from '../../src/scoring/scorer';
 import { toPrediction } from '../../src/server/convert';
@@ -102,7 +103,8 @@ describe('encodePredictions', () => {
         indicator: text(),
         kind: pick([undefined, 'domain', 'url', 'ip', 'email_address', 'crypto_wallet'] as const),
         reasons: Array.from({ length: Math.floor(rand() * 4) }, () => ({
-          code: pick(['', 'MODEL_SCORE', 'BRAND_LOOKALIKE']),
+          // '' is no catalogue code, but the encoder must write the proto default like the generated code.
+          code: pick(['', 'MODEL_SCORE', 'BRAND_LOOKALIKE']) as ReasonCode,
           message: text(),
           weight: pick([0, 0.25, -1.5, 1e-9, 3.4e38]),
         })),

@@ -6,7 +6,7 @@ import type { Reason } from '../types';
 import type { MessageSignals } from './message-signals';
 import type { ParsedEmail } from './types';
 
-const reason = (code: string, message: string): Reason => ({ code, message, weight: 0 });
+const reason = (code: Reason['code'], message: string): Reason => ({ code, message, weight: 0 });
 
 export function explainEmail(email: ParsedEmail, s: MessageSignals): Reason[] {
   const out: Reason[] = [];

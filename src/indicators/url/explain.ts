@@ -10,7 +10,7 @@ import { pathBrand, pathQuery, type UrlOwnFeatureName, urlFeatureIndex } from '.
 import { PATH_TOKENS } from './lists';
 import { userContentEntry } from './user-content';
 
-const reason = (code: string, message: string): Reason => ({ code, message, weight: 0 });
+const reason = (code: Reason['code'], message: string): Reason => ({ code, message, weight: 0 });
 
 export function explainUrl(u: CanonicalUrl, row: Float32Array): Reason[] {
   const f = (n: UrlOwnFeatureName) => row[urlFeatureIndex(n)] as number;

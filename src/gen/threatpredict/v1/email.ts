@@ -36,7 +36,12 @@ export interface ReceivedHop {
 
 /** One method's verdict from an Authentication-Results header. */
 export interface AuthenticationResult {
-  /** Method: `spf`, `dkim`, `dmarc`, `arc`, ... */
+  /**
+   * Method: `spf`, `dkim`, `dmarc`, `arc`, ...
+   *
+   * In Ruby, `result.method` is `Object#method` and raises ArgumentError; read the field with
+   * `result["method"]`. Kept in v1 (renaming breaks JSON); v2 calls it `auth_method`.
+   */
   method: string;
   /** Result: `pass`, `fail`, `softfail`, `neutral`, `none`, `temperror`, `permerror`, ... */
   result: string;
@@ -48,7 +53,13 @@ export interface AuthenticationResult {
 export interface ParsedMessage {
   /** Nesting depth: 0 for the top-level message, 1 for a message attached to it, ... */
   depth: number;
-  /** From header. */
+  /**
+   * From header.
+   *
+   * `from` is a keyword in Python: generated Python code has the field but `msg.from` is a syntax
+   * error, and the generated `.pyi` leaves it out. Read it with `getattr(msg, "from")` (set with
+   * `ParsedMessage(**{"from": ...})`). Kept in v1 (renaming breaks JSON); v2 calls it `sender`.
+   */
   from?:
     | EmailAddress
     | undefined;
@@ -138,7 +149,10 @@ export interface EmailPrediction {
   attachments: Attachment[];
   /** Problems that did not stop a best-effort parse (bad base64, unknown charset, depth limit, ...). */
   warnings: string[];
-  /** Set instead of a score when the message could not be parsed at all. */
+  /**
+   * Set instead of a score when the message could not be parsed at all; `details` carries a
+   * `google.rpc.ErrorInfo` whose `reason` is the name of an ErrorReason value (error_reason.proto).
+   */
   error?: Status | undefined;
 }
 

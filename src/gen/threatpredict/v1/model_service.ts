@@ -204,6 +204,23 @@ export interface ReloadModelsResponse {
   models: Model[];
 }
 
+/** Request for GetServerInfo. */
+export interface GetServerInfoRequest {
+}
+
+/** Response of GetServerInfo: the limits a client should respect. */
+export interface GetServerInfoResponse {
+  /**
+   * Most items one request (or one message of a stream) may hold; more fail the whole request with
+   * BATCH_TOO_LARGE. The same for every Predict* and StreamPredict* method.
+   */
+  maxBatchItems: number;
+  /** Largest gRPC message the server receives, in bytes. */
+  maxMessageBytes: number;
+  /** Largest raw email (`EmailItem.value`) accepted, in bytes; larger ones get EMAIL_TOO_LARGE. */
+  maxEmailBytes: number;
+}
+
 function createBaseThresholds(): Thresholds {
   return { suspicious: 0, malicious: 0 };
 }
@@ -1514,6 +1531,171 @@ export const ReloadModelsResponse: MessageFns<ReloadModelsResponse> = {
   },
 };
 
+function createBaseGetServerInfoRequest(): GetServerInfoRequest {
+  return {};
+}
+
+export const GetServerInfoRequest: MessageFns<GetServerInfoRequest> = {
+  encode(_: GetServerInfoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServerInfoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServerInfoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetServerInfoRequest {
+    return {};
+  },
+
+  toJSON(_: GetServerInfoRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetServerInfoRequest>): GetServerInfoRequest {
+    return GetServerInfoRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<GetServerInfoRequest>): GetServerInfoRequest {
+    const message = createBaseGetServerInfoRequest();
+    return message;
+  },
+};
+
+function createBaseGetServerInfoResponse(): GetServerInfoResponse {
+  return { maxBatchItems: 0, maxMessageBytes: 0, maxEmailBytes: 0 };
+}
+
+export const GetServerInfoResponse: MessageFns<GetServerInfoResponse> = {
+  encode(message: GetServerInfoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxBatchItems !== 0) {
+      writer.uint32(8).uint32(message.maxBatchItems);
+    }
+    if (message.maxMessageBytes !== 0) {
+      writer.uint32(16).uint64(message.maxMessageBytes);
+    }
+    if (message.maxEmailBytes !== 0) {
+      writer.uint32(24).uint64(message.maxEmailBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetServerInfoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetServerInfoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.maxBatchItems = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxMessageBytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxEmailBytes = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetServerInfoResponse {
+    return {
+      maxBatchItems: isSet(object.maxBatchItems)
+        ? globalThis.Number(object.maxBatchItems)
+        : isSet(object.max_batch_items)
+        ? globalThis.Number(object.max_batch_items)
+        : 0,
+      maxMessageBytes: isSet(object.maxMessageBytes)
+        ? globalThis.Number(object.maxMessageBytes)
+        : isSet(object.max_message_bytes)
+        ? globalThis.Number(object.max_message_bytes)
+        : 0,
+      maxEmailBytes: isSet(object.maxEmailBytes)
+        ? globalThis.Number(object.maxEmailBytes)
+        : isSet(object.max_email_bytes)
+        ? globalThis.Number(object.max_email_bytes)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetServerInfoResponse): unknown {
+    const obj: any = {};
+    if (message.maxBatchItems !== 0) {
+      obj.maxBatchItems = Math.round(message.maxBatchItems);
+    }
+    if (message.maxMessageBytes !== 0) {
+      obj.maxMessageBytes = Math.round(message.maxMessageBytes);
+    }
+    if (message.maxEmailBytes !== 0) {
+      obj.maxEmailBytes = Math.round(message.maxEmailBytes);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetServerInfoResponse>): GetServerInfoResponse {
+    return GetServerInfoResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetServerInfoResponse>): GetServerInfoResponse {
+    const message = createBaseGetServerInfoResponse();
+    message.maxBatchItems = object.maxBatchItems ?? 0;
+    message.maxMessageBytes = object.maxMessageBytes ?? 0;
+    message.maxEmailBytes = object.maxEmailBytes ?? 0;
+    return message;
+  },
+};
+
 /** Describes the models the server has loaded: versions, thresholds, training data and metrics. */
 export type ModelServiceService = typeof ModelServiceService;
 export const ModelServiceService = {
@@ -1553,6 +1735,20 @@ export const ModelServiceService = {
       Buffer.from(ReloadModelsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReloadModelsResponse => ReloadModelsResponse.decode(value),
   },
+  /**
+   * Returns the limits this server enforces (they are configurable, so ask rather than assume):
+   * split requests by `max_batch_items` instead of waiting for BATCH_TOO_LARGE.
+   */
+  getServerInfo: {
+    path: "/threatpredict.v1.ModelService/GetServerInfo" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetServerInfoRequest): Buffer => Buffer.from(GetServerInfoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetServerInfoRequest => GetServerInfoRequest.decode(value),
+    responseSerialize: (value: GetServerInfoResponse): Buffer =>
+      Buffer.from(GetServerInfoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetServerInfoResponse => GetServerInfoResponse.decode(value),
+  },
 } as const;
 
 export interface ModelServiceServer extends UntypedServiceImplementation {
@@ -1567,6 +1763,11 @@ export interface ModelServiceServer extends UntypedServiceImplementation {
    * started with admin RPCs enabled.
    */
   reloadModels: handleUnaryCall<ReloadModelsRequest, ReloadModelsResponse>;
+  /**
+   * Returns the limits this server enforces (they are configurable, so ask rather than assume):
+   * split requests by `max_batch_items` instead of waiting for BATCH_TOO_LARGE.
+   */
+  getServerInfo: handleUnaryCall<GetServerInfoRequest, GetServerInfoResponse>;
 }
 
 export interface ModelServiceClient extends Client {
@@ -1622,6 +1823,25 @@ export interface ModelServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReloadModelsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Returns the limits this server enforces (they are configurable, so ask rather than assume):
+   * split requests by `max_batch_items` instead of waiting for BATCH_TOO_LARGE.
+   */
+  getServerInfo(
+    request: GetServerInfoRequest,
+    callback: (error: ServiceError | null, response: GetServerInfoResponse) => void,
+  ): ClientUnaryCall;
+  getServerInfo(
+    request: GetServerInfoRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetServerInfoResponse) => void,
+  ): ClientUnaryCall;
+  getServerInfo(
+    request: GetServerInfoRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetServerInfoResponse) => void,
   ): ClientUnaryCall;
 }
 

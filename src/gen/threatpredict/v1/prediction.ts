@@ -173,7 +173,11 @@ export function resultViewToJSON(object: ResultView): string {
 
 /** One reason behind a score, for people and for machines. */
 export interface Reason {
-  /** Stable machine-readable code in UPPER_SNAKE_CASE, e.g. `ALLOW_LISTED`, `BRAND_LOOKALIKE`. */
+  /**
+   * Stable machine-readable code in UPPER_SNAKE_CASE, e.g. `ALLOW_LISTED`, `BRAND_LOOKALIKE`: the
+   * name of a ReasonCode value (reason_code.proto lists and documents them all). A string on the
+   * wire, so a client built before a new code was added still receives it.
+   */
   code: string;
   /** Human-readable explanation, e.g. "looks like paypal.com (edit distance 1)". */
   message: string;
@@ -305,7 +309,8 @@ export interface Prediction {
     | undefined;
   /**
    * Set instead of a score when the item is invalid or could not be scored; `details` carries a
-   * `google.rpc.ErrorInfo` whose `reason` is a stable code (see the README's error catalogue).
+   * `google.rpc.ErrorInfo` whose `reason` is the name of an ErrorReason value (error_reason.proto).
+   * The other items of the request are answered as usual: one bad item never fails the batch.
    */
   error?: Status | undefined;
 }

@@ -1,0 +1,112 @@
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from typing import ClassVar as _ClassVar
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ReasonCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REASON_CODE_UNSPECIFIED: _ClassVar[ReasonCode]
+    ACCESS_NETWORK: _ClassVar[ReasonCode]
+    ALGORITHMIC_LOOK: _ClassVar[ReasonCode]
+    ALLOW_LISTED: _ClassVar[ReasonCode]
+    ASN_REPUTATION_BAD: _ClassVar[ReasonCode]
+    ASN_REPUTATION_GOOD: _ClassVar[ReasonCode]
+    ASN_UNKNOWN: _ClassVar[ReasonCode]
+    ASN_UNSEEN: _ClassVar[ReasonCode]
+    AT_SIGN_TRICK: _ClassVar[ReasonCode]
+    AUTHENTICATION_FAILED: _ClassVar[ReasonCode]
+    BRAND_EMBEDDED: _ClassVar[ReasonCode]
+    BRAND_IN_SUBDOMAIN: _ClassVar[ReasonCode]
+    BRAND_LOOKALIKE: _ClassVar[ReasonCode]
+    BRAND_OUTSIDE_DOMAIN: _ClassVar[ReasonCode]
+    CMS_PATH: _ClassVar[ReasonCode]
+    CRYPTO_WALLET: _ClassVar[ReasonCode]
+    DISPLAY_NAME_BRAND: _ClassVar[ReasonCode]
+    DISPLAY_NAME_SPOOF: _ClassVar[ReasonCode]
+    DOWNLOAD_EXTENSION: _ClassVar[ReasonCode]
+    EMBEDDED_MALICIOUS_INDICATOR: _ClassVar[ReasonCode]
+    FREEMAIL_SENDER: _ClassVar[ReasonCode]
+    HIDDEN_TEXT: _ClassVar[ReasonCode]
+    HOSTING_NETWORK: _ClassVar[ReasonCode]
+    HOSTING_PROVIDER: _ClassVar[ReasonCode]
+    HOST_NAME_IN_PATH: _ClassVar[ReasonCode]
+    HTML_FORM: _ClassVar[ReasonCode]
+    HTML_ONLY: _ClassVar[ReasonCode]
+    IDN_HOMOGLYPH: _ClassVar[ReasonCode]
+    IP_LITERAL_HOST: _ClassVar[ReasonCode]
+    IP_LITERAL_LINK: _ClassVar[ReasonCode]
+    LINK_TEXT_MISMATCH: _ClassVar[ReasonCode]
+    LOOKALIKE_LINK: _ClassVar[ReasonCode]
+    LOOKALIKE_SENDER: _ClassVar[ReasonCode]
+    MODEL_SCORE: _ClassVar[ReasonCode]
+    NON_STANDARD_PORT: _ClassVar[ReasonCode]
+    NOT_GLOBALLY_ROUTABLE: _ClassVar[ReasonCode]
+    PHISHING_KIT_PATH: _ClassVar[ReasonCode]
+    PREFIX_REPUTATION_BAD: _ClassVar[ReasonCode]
+    PREFIX_REPUTATION_GOOD: _ClassVar[ReasonCode]
+    REPLY_TO_MISMATCH: _ClassVar[ReasonCode]
+    RISKY_ATTACHMENT: _ClassVar[ReasonCode]
+    RISKY_TLD: _ClassVar[ReasonCode]
+    SENDER_MISSING: _ClassVar[ReasonCode]
+    SHARED_HOSTING: _ClassVar[ReasonCode]
+    SHORTENED_LINK: _ClassVar[ReasonCode]
+    SPECIAL_RANGE: _ClassVar[ReasonCode]
+    SUSPICIOUS_KEYWORDS: _ClassVar[ReasonCode]
+    SUSPICIOUS_PATH_TOKENS: _ClassVar[ReasonCode]
+    URL_SHORTENER: _ClassVar[ReasonCode]
+    USER_CONTENT_HOST: _ClassVar[ReasonCode]
+    VERDICT_RAISED: _ClassVar[ReasonCode]
+    PARSE_LIMIT_HIT: _ClassVar[ReasonCode]
+REASON_CODE_UNSPECIFIED: ReasonCode
+ACCESS_NETWORK: ReasonCode
+ALGORITHMIC_LOOK: ReasonCode
+ALLOW_LISTED: ReasonCode
+ASN_REPUTATION_BAD: ReasonCode
+ASN_REPUTATION_GOOD: ReasonCode
+ASN_UNKNOWN: ReasonCode
+ASN_UNSEEN: ReasonCode
+AT_SIGN_TRICK: ReasonCode
+AUTHENTICATION_FAILED: ReasonCode
+BRAND_EMBEDDED: ReasonCode
+BRAND_IN_SUBDOMAIN: ReasonCode
+BRAND_LOOKALIKE: ReasonCode
+BRAND_OUTSIDE_DOMAIN: ReasonCode
+CMS_PATH: ReasonCode
+CRYPTO_WALLET: ReasonCode
+DISPLAY_NAME_BRAND: ReasonCode
+DISPLAY_NAME_SPOOF: ReasonCode
+DOWNLOAD_EXTENSION: ReasonCode
+EMBEDDED_MALICIOUS_INDICATOR: ReasonCode
+FREEMAIL_SENDER: ReasonCode
+HIDDEN_TEXT: ReasonCode
+HOSTING_NETWORK: ReasonCode
+HOSTING_PROVIDER: ReasonCode
+HOST_NAME_IN_PATH: ReasonCode
+HTML_FORM: ReasonCode
+HTML_ONLY: ReasonCode
+IDN_HOMOGLYPH: ReasonCode
+IP_LITERAL_HOST: ReasonCode
+IP_LITERAL_LINK: ReasonCode
+LINK_TEXT_MISMATCH: ReasonCode
+LOOKALIKE_LINK: ReasonCode
+LOOKALIKE_SENDER: ReasonCode
+MODEL_SCORE: ReasonCode
+NON_STANDARD_PORT: ReasonCode
+NOT_GLOBALLY_ROUTABLE: ReasonCode
+PHISHING_KIT_PATH: ReasonCode
+PREFIX_REPUTATION_BAD: ReasonCode
+PREFIX_REPUTATION_GOOD: ReasonCode
+REPLY_TO_MISMATCH: ReasonCode
+RISKY_ATTACHMENT: ReasonCode
+RISKY_TLD: ReasonCode
+SENDER_MISSING: ReasonCode
+SHARED_HOSTING: ReasonCode
+SHORTENED_LINK: ReasonCode
+SPECIAL_RANGE: ReasonCode
+SUSPICIOUS_KEYWORDS: ReasonCode
+SUSPICIOUS_PATH_TOKENS: ReasonCode
+URL_SHORTENER: ReasonCode
+USER_CONTENT_HOST: ReasonCode
+VERDICT_RAISED: ReasonCode
+PARSE_LIMIT_HIT: ReasonCode
