@@ -1,7 +1,7 @@
 /** Composition root: config -> logger -> models -> server, and signal handling. Nothing else wires. */
 
 import { createApp } from './app';
-import { isMember, joinCluster } from './cluster/member';
+import { fleetPins, isMember, joinCluster } from './cluster/member';
 import { runPrimary } from './cluster/primary';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
@@ -29,6 +29,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     return;
   }
   const app = await createApp(config, logger);
+  // A process forked to replace another takes the fleet's pins before it listens, never after.
+  const pins = member ? fleetPins() : new Map<string, number>();
+  if (pins.size > 0) await app.repository.reload(pins);
   const cluster = member ? joinCluster(localModelControl(app.repository), logger) : undefined;
   const server = await startServer(app, { models: cluster?.control });
   const ready = trackHealth(server.health, app, logger);

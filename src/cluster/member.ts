@@ -9,6 +9,7 @@ import type { Model } from '../gen/threatpredict/v1/model_service';
 import { type ModelControl, withCacheTotals } from '../server/model-control';
 import {
   deserializeError,
+  FLEET_PINS_ENV,
   MEMBER_ENV,
   type Pins,
   serializeError,
@@ -32,6 +33,12 @@ export function isMember(): boolean {
 
 function send(msg: ToPrimary): void {
   process.send?.(msg);
+}
+
+/** The pins the primary gave this process at its fork (see FLEET_PINS_ENV); empty for the first ones. */
+export function fleetPins(): Map<string, number> {
+  const raw = process.env[FLEET_PINS_ENV];
+  return new Map(raw === undefined || raw === '' ? [] : (JSON.parse(raw) as Pins));
 }
 
 export function joinCluster(local: ModelControl, logger: Logger): Member {

@@ -8,6 +8,11 @@ import type { Model } from '../gen/threatpredict/v1/model_service';
 
 /** Set in the environment of the processes the primary forks; nothing else makes a process a member. */
 export const MEMBER_ENV = 'THREATPREDICT_CLUSTER_MEMBER';
+/**
+ * The fleet's pins at the time a process is forked (JSON `[name, version][]`, 0 = newest), applied
+ * before it listens: a replacement must never serve a version the fleet was pinned away from.
+ */
+export const FLEET_PINS_ENV = 'THREATPREDICT_CLUSTER_PINS';
 
 export type TaskOp = 'list' | 'reload';
 export type Pins = [string, number][];

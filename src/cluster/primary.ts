@@ -13,7 +13,15 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { MEMBER_ENV, type Pins, type TaskOp, type TaskResult, type ToMember, type ToPrimary } from './messages';
+import {
+  FLEET_PINS_ENV,
+  MEMBER_ENV,
+  type Pins,
+  type TaskOp,
+  type TaskResult,
+  type ToMember,
+  type ToPrimary,
+} from './messages';
 
 const MAX_RESTARTS = 5;
 const RESTART_WINDOW_MS = 60_000;
@@ -92,7 +100,7 @@ export function runPrimary(config: Config, logger: Logger): void {
   }
 
   function fork(): void {
-    const worker = cluster.fork({ [MEMBER_ENV]: '1' });
+    const worker = cluster.fork({ [MEMBER_ENV]: '1', [FLEET_PINS_ENV]: JSON.stringify([...pins]) });
     worker.on('message', (msg: ToPrimary) => {
       if (msg.tp === 'ready') {
         ready.set(worker.id, { pid: worker.process.pid ?? 0, port: msg.port, ok: msg.ok, models: msg.models });

@@ -227,6 +227,16 @@ describe('--processes 2', () => {
     const fresh = replaced.pid as number;
     assert.ok(!pids.includes(fresh));
     await waitFor((l) => l.pid === fresh && l.msg === 'serving version swapped' && l.to === 1, 'the pin replayed');
+    // It took the pin before it listened: it never served the newest version, not even for a moment.
+    const own = lines.filter((l) => l.pid === fresh);
+    const listening = own.findIndex((l) => l.msg === 'listening');
+    assert.ok(listening >= 0);
+    assert.ok(
+      own.findIndex((l) => l.msg === 'serving version swapped' && l.to === 1) < listening,
+      'pinned before listening',
+    );
+    const later = own.slice(listening).filter((l) => l.msg === 'serving version swapped');
+    assert.ok(!later.some((l) => l.to === 2), `never serving the unpinned newest: ${JSON.stringify(later)}`);
     assert.deepEqual(await servingVersions(), Array(CONNECTIONS).fill(1));
     pids = [pids[1] as number, fresh];
   });
