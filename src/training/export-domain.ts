@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
 interface Row extends SourceRow {
   name: DomainName;
   split: Split;
+  /** The source a derived row was made from (its own source otherwise): leave-one-source-out drops both. */
+  lineage: string;
 }
 
 const specs = readSourcesFile(args.sources);
@@ -60,7 +62,7 @@ for (const spec of specs) {
       if (prev.rank === 0 && r.rank > 0) prev.rank = r.rank;
       continue;
     }
-    byName.set(key, { ...r, name: p.value, split: splitOf(p.value.siteKey) });
+    byName.set(key, { ...r, name: p.value, split: splitOf(p.value.siteKey), lineage: r.source });
   }
 }
 for (const k of conflicted) byName.delete(k);
@@ -86,6 +88,7 @@ if (augment !== undefined) {
       rank: 0,
       name: p.value,
       split: r.split,
+      lineage: r.source,
     });
   }
 }
@@ -134,9 +137,12 @@ const nsPerRow = Number(process.hrtime.bigint() - t0) / rows.length;
 mkdirSync(args.out, { recursive: true });
 writeFileSync(join(args.out, 'features.f32'), Buffer.from(features.buffer));
 const tsv = rows.map((r) =>
-  [r.name.ascii, r.malicious ? 1 : 0, r.source, r.group, r.rank, r.split, r.name.siteKey].join('\t'),
+  [r.name.ascii, r.malicious ? 1 : 0, r.source, r.group, r.rank, r.split, r.name.siteKey, r.lineage, r.date].join('\t'),
 );
-writeFileSync(join(args.out, 'rows.tsv'), `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\n${tsv.join('\n')}\n`);
+writeFileSync(
+  join(args.out, 'rows.tsv'),
+  `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\tlineage\tdate\n${tsv.join('\n')}\n`,
+);
 writeFileSync(join(args.out, 'assets.json'), serializeDomainAssets(assets));
 writeFileSync(
   join(args.out, 'spec.json'),
