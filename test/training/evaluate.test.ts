@@ -47,9 +47,8 @@ before(async () => {
   ];
   const feats: number[] = [];
   const lines = ['indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\tlineage\tdate'];
-  let n = 0;
   for (const [name, label, rows, mean] of sources) {
-    for (let i = 0; i < rows; i++, n++) {
+    for (let i = 0; i < rows; i++) {
       feats.push(mean + gauss(), gauss());
       const u = rnd();
       const split = u < 0.7 ? 'train' : u < 0.8 ? 'val' : 'test';
