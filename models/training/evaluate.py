@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from train import auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights
+from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights
 
 
 def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_benign, p_malicious, thresholds) -> dict:
@@ -63,17 +63,31 @@ def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_ben
 
 
 class Evaluator:
-    def __init__(self, spec, X, rows, params, fprs, min_rows):
+    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None):
         self.spec, self.X, self.rows, self.params, self.fprs, self.min_rows = spec, X, rows, params, fprs, min_rows
+        self.cap = cap
         self.y = np.array([int(r["label"]) for r in rows], dtype=np.int64)
         self.split = np.array([r["split"] for r in rows])
         self.src = np.array([r["source"] for r in rows])
         self.lineage = np.array([r.get("lineage") or r["source"] for r in rows])
         self.date = np.array([r.get("date") or "" for r in rows])
+        self.group = np.array([r.get("group") or "" for r in rows])
 
     def fit(self, train_mask: np.ndarray):
         idx = np.flatnonzero(train_mask)
-        w = sample_weights(self.spec, self.rows, self.y, idx)
+        scale = np.ones(len(idx))
+        if self.cap:
+            # A seeded sample of at most `cap` training rows per source, each standing for the rows it replaces,
+            # so every source keeps its weight in training while throw-away models train faster.
+            rng = np.random.default_rng(SEED)
+            keep, scale = [], []
+            for s in sorted(set(self.src[idx].tolist())):
+                sel = idx[self.src[idx] == s]
+                pick = np.sort(rng.choice(sel, size=self.cap, replace=False)) if len(sel) > self.cap else sel
+                keep.append(pick)
+                scale.append(np.full(len(pick), len(sel) / len(pick)))
+            idx, scale = np.concatenate(keep), np.concatenate(scale)
+        w = sample_weights(self.spec, self.rows, self.y, idx, scale)
         return make_model(self.params).fit(self.X[idx], self.y[idx], sample_weight=w)
 
     def run(self, train_mask, val_mask, test_mask, exclude_from_thresholds=()) -> dict:
@@ -84,8 +98,15 @@ class Evaluator:
         pt = model.predict_proba(self.X[test_mask])[:, 1]
         yt, st = self.y[test_mask], self.src[test_mask]
         figures = source_figures(pt, yt, st, sorted(set(st.tolist())), pt[yt == 0], pt[yt == 1], thresholds)
-        return {"thresholds": {k: round(v, 6) for k, v in thresholds.items()}, "thresholds_set_by": chosen_by,
-                "sources": figures}
+        out = {"thresholds": {k: round(v, 6) for k, v in thresholds.items()}, "thresholds_set_by": chosen_by,
+               "sources": figures}
+        # Slices of malicious sources (DGA family, a phishing theme): same figures, never pooled with benign.
+        gt = self.group[test_mask]
+        sliced = np.array([f"{a}/{b}" if b and y else "" for a, b, y in zip(st, gt, yt)])
+        names = sorted(set(sliced.tolist()) - {""})
+        if names:
+            out["groups"] = source_figures(pt, yt, sliced, names, pt[yt == 0], pt[yt == 1], thresholds)
+        return out
 
     def in_distribution(self) -> dict:
         return self.run(self.split == "train", self.split == "val", self.split == "test")
@@ -106,6 +127,19 @@ class Evaluator:
             print(f"  without {s}: {json.dumps(f)}", file=sys.stderr)
         return out
 
+    def leave_one_group_out(self, sources) -> dict:
+        """Per group (DGA family) of the given malicious sources: trained without the group's rows, its test rows scored."""
+        out = {}
+        for src in sources:
+            for g in sorted(set(self.group[self.src == src].tolist()) - {""}):
+                gone = (self.src == src) & (self.group == g)
+                res = self.run((self.split == "train") & ~gone, (self.split == "val") & ~gone,
+                               self.split == "test")
+                f = res["groups"].get(f"{src}/{g}", {})
+                out[f"{src}/{g}"] = {**f, "thresholds": res["thresholds"]}
+                print(f"  without {src}/{g}: {json.dumps(f)}", file=sys.stderr)
+        return out
+
     def later_in_time(self, cutoff: str | None) -> dict | None:
         dated = self.date != ""
         if not dated.any():
@@ -122,6 +156,8 @@ class Evaluator:
         # its ordinary test split, so it is left out here; benign sources stay (their false positives).
         dated_sources = set(self.src[dated].tolist())
         res["sources"] = {s: f for s, f in res["sources"].items() if f["label"] == "benign" or s in dated_sources}
+        if "groups" in res:
+            res["groups"] = {g: f for g, f in res["groups"].items() if g.split("/")[0] in dated_sources}
         return {"cutoff": cutoff, "rule": "train: dated rows before the cut-off (train split) + undated rows (train split); "
                 "test: dated rows from the cut-off on + undated rows, test split only (held-out sites)",
                 "rows_before": int(before.sum()), "rows_after": int(after.sum()), **res}
@@ -141,6 +177,11 @@ def summarise(result: dict) -> dict:
         "max_fpr_at_suspicious_benign_source_in_distribution": max(
             (f["fpr_at_suspicious"] for f in result["in_distribution"]["sources"].values() if f["label"] == "benign"), default=None),
     }
+    logo = result.get("leave_one_group_out")
+    if logo:
+        aucs = [f["roc_auc_vs_benign"] for f in logo.values() if f.get("roc_auc_vs_benign") is not None]
+        out["mean_roc_auc_left_out_group"] = round(float(np.mean(aucs)), 6) if aucs else None
+        out["min_roc_auc_left_out_group"] = round(min(aucs), 6) if aucs else None
     lt = result.get("later_in_time")
     if lt:
         later = [f["roc_auc_vs_benign"] for f in lt["sources"].values() if f["label"] == "malicious"]
@@ -154,24 +195,34 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="write the JSON result here (default: stdout only)")
     ap.add_argument("--metadata", type=Path, help="store the result in this metadata.json as out_of_source_evaluation")
     ap.add_argument("--max-iter", type=int, help="trees per throw-away model (default: the export's train_params)")
+    ap.add_argument("--max-train-rows-per-source", type=int, help="throw-away models train on a seeded sample of at most this many rows per source (weighted up to stand for the rest)")
     ap.add_argument("--malicious-fpr", type=float, default=0.005)
     ap.add_argument("--suspicious-fpr", type=float, default=0.02)
     ap.add_argument("--min-threshold-rows", type=int, default=200, help="a benign source needs this many validation rows to set a threshold")
     ap.add_argument("--sources", nargs="*", help="leave out only these sources (default: every source)")
     ap.add_argument("--time-cutoff", help="yyyy-mm-dd; default: the date that leaves the last 20%% of dated rows after it")
     ap.add_argument("--skip-loso", action="store_true")
+    ap.add_argument("--leave-group-out", nargs="*", default=[], help="also leave out each group (e.g. DGA family) of these sources in turn")
+    ap.add_argument("--mask-features", help="regex: features whose names match are set to 0 everywhere (e.g. 'tld|suffix', to see what a model learns without the public suffix)")
     args = ap.parse_args()
 
     t0 = time.time()
-    spec, _, X, rows = load_export(args.export)
+    spec, names, X, rows = load_export(args.export)
+    if args.mask_features:
+        import re
+        masked = [j for j, n in enumerate(names) if re.search(args.mask_features, n)]
+        X[:, masked] = 0
+        print(f"masked: {[names[j] for j in masked]}", file=sys.stderr)
     params = {"max_iter": 200, "max_depth": 8, "learning_rate": 0.1, **spec.get("train_params", {})}
     if args.max_iter:
         params["max_iter"] = args.max_iter
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
-    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows)
+    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source)
     result = {
         "command": " ".join(["python3", "models/training/evaluate.py", *sys.argv[1:]]),
         "params": params,
+        "max_train_rows_per_source": args.max_train_rows_per_source,
+        **({"masked_features": args.mask_features} if args.mask_features else {}),
         "threshold_policy": f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
                             f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "
                             "validation FPR; a left-out source never sets its own threshold",
@@ -179,6 +230,8 @@ def main() -> None:
     }
     print(f"in-distribution done ({time.time() - t0:.0f}s)", file=sys.stderr)
     result["leave_one_source_out"] = {} if args.skip_loso else ev.leave_one_source_out(args.sources)
+    if args.leave_group_out:
+        result["leave_one_group_out"] = ev.leave_one_group_out(args.leave_group_out)
     lt = ev.later_in_time(args.time_cutoff)
     if lt is not None:
         result["later_in_time"] = lt

@@ -48,11 +48,13 @@ def make_model(params: dict) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **params)
 
 
-def sample_weights(spec: dict, rows: list, y: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Per-row weight from the source's `weight` (default 1), rescaled so that both classes weigh the same
-    (with no weights this is class_weight="balanced")."""
+def sample_weights(spec: dict, rows: list, y: np.ndarray, idx: np.ndarray, scale=None) -> np.ndarray:
+    """Per-row weight from the source's `weight` (default 1), times `scale` (rows standing for others in a
+    sample), rescaled so that both classes weigh the same (with no weights this is class_weight="balanced")."""
     per_source = {s["name"]: float(s.get("weight", 1.0)) for s in spec["sources"]}
     w = np.array([per_source.get(rows[i]["source"], 1.0) for i in idx])
+    if scale is not None:
+        w = w * scale
     yy = y[idx]
     for c in (0, 1):
         total = w[yy == c].sum()

@@ -18,13 +18,8 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { buildHostAssets, countNgrams, serializeUrlAssets } from '../indicators/url/assets';
 import { type CanonicalUrl, canonicalizeUrl } from '../indicators/url/canonicalize';
-import {
-  pathQuery,
-  URL_FEATURE_COUNT,
-  URL_FEATURE_NAMES,
-  URL_FEATURES_VERSION,
-  urlFeatures,
-} from '../indicators/url/features';
+import { pathQuery, URL_FEATURE_NAMES, URL_FEATURES_VERSION, urlFeatures } from '../indicators/url/features';
+import { URL_FEATURE_NAMES_2, URL_FEATURES_VERSION_2, urlFeatures2 } from '../indicators/url/features-v2';
 import { subtractCounts, weightCounts } from '../indicators/url/ngram-llr';
 import { stableUnit } from './sources';
 import { type Split, splitOf } from './split';
@@ -40,6 +35,8 @@ const { values: args } = parseArgs({
 });
 
 interface UrlSourcesFile {
+  /** The features version to export (default: the newest); a model version retrains on its own. */
+  features_version?: string;
   file: { path: string; url_column: string; label_column: string; source_column: string; year_column: string };
   popularity?: { path: string };
   /** `value` is the CSV's source column value; a value with both labels is listed once per label. */
@@ -64,6 +61,14 @@ function readText(path: string): string {
 const spec = JSON.parse(readFileSync(args.sources, 'utf8')) as UrlSourcesFile;
 const sourceOf = new Map(spec.sources.map((s) => [`${s.value}:${s.label === 'malicious' ? 1 : 0}`, s.name]));
 const sampleCap = args.sample === undefined ? undefined : Number(args.sample);
+const FEATURE_SETS = new Map([
+  [URL_FEATURES_VERSION, { names: URL_FEATURE_NAMES, compute: urlFeatures }],
+  [URL_FEATURES_VERSION_2, { names: URL_FEATURE_NAMES_2, compute: urlFeatures2 }],
+]);
+const featuresVersion = spec.features_version ?? URL_FEATURES_VERSION_2;
+const featureSet = FEATURE_SETS.get(featuresVersion);
+if (featureSet === undefined) throw new Error(`unknown URL features version "${featuresVersion}"`);
+const URL_FEATURE_COUNT = featureSet.names.length;
 
 const ranks = new Map<string, number>();
 if (spec.popularity !== undefined) {
@@ -173,7 +178,7 @@ const foldAssets = Array.from({ length: FOLDS }, (_, k) => {
 const features = new Float32Array(rows.length * URL_FEATURE_COUNT);
 const t0 = process.hrtime.bigint();
 for (const [i, r] of rows.entries()) {
-  urlFeatures(r.url, r.split === 'train' ? foldAssets[foldOf(r)]! : assets, features, i * URL_FEATURE_COUNT);
+  featureSet.compute(r.url, r.split === 'train' ? foldAssets[foldOf(r)]! : assets, features, i * URL_FEATURE_COUNT);
 }
 const nsPerRow = Number(process.hrtime.bigint() - t0) / Math.max(rows.length, 1);
 
@@ -188,8 +193,8 @@ writeFileSync(
   JSON.stringify(
     {
       model: 'url',
-      features_version: URL_FEATURES_VERSION,
-      feature_names: URL_FEATURE_NAMES,
+      features_version: featuresVersion,
+      feature_names: featureSet.names,
       sources: spec.sources.map((s) => ({ ...s, ...stats[s.name] })),
       label_conflicts_dropped: conflicted.size,
       invalid_reasons: invalidReasons,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { splitUrlCsvLine } from './url-rows';
 
 export interface SourceSpec {
   name: string;
@@ -16,6 +17,15 @@ export interface SourceSpec {
   group_column?: string;
   /** Column holding the row's date (yyyy-mm-dd...), for later-in-time evaluation (models/training/evaluate.py). */
   date_column?: string;
+  /** Share of rows kept per TLD (seeded), for lists whose TLD mix is an artefact (default: all kept). */
+  tld_keep?: Record<string, number>;
+  /** Group of a row without a group column: the first pattern (regex on the host) it matches. */
+  group_patterns?: Record<string, string>;
+  /**
+   * The column holds URLs and the row's value is the URL's host (a URL list used as a host list); the
+   * URL must be the first CSV field (it may hold commas, the other fields may not).
+   */
+  url_hosts?: boolean;
   /** Keep only the rows whose named columns hold these values (one file holding several sources). */
   where?: Record<string, string>;
   label: 'benign' | 'malicious';
@@ -57,6 +67,12 @@ function splitCsvLine(line: string, sep: string): string[] {
   return line.split(sep).map((f) => f.replace(/^"|"$/g, ''));
 }
 
+/** The host of a URL string (scheme optional), lower-cased; '' when there is none. */
+export function hostOfUrl(url: string): string {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?(\[[^\]]*\]|[^/?#:\\]+)/i.exec(url);
+  return (m?.[1] ?? '').toLowerCase().replace(/\.$/, '');
+}
+
 export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number): SourceRow[] {
   const buf = readFileSync(join(dataDir, spec.path));
   const text = (spec.path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
@@ -92,9 +108,9 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
     });
     for (const l of lines.slice(1)) {
       if (l === '') continue;
-      const f = splitCsvLine(l, sep);
+      const f = spec.url_hosts ? (splitUrlCsvLine(l, header.length) ?? []) : splitCsvLine(l, sep);
       if (where.some(([i, want]) => f[i] !== want)) continue;
-      const v = (f[col] ?? '').trim();
+      const v = spec.url_hosts ? hostOfUrl((f[col] ?? '').trim()) : (f[col] ?? '').trim();
       if (v !== '')
         rows.push({
           value: v,

@@ -1,0 +1,62 @@
+/**
+ * In-process cost of computing domain features, per features version (no server, no model): CPU time
+ * per name over a fixed mix of names from the training lists, best of several rounds. The number the
+ * model cards quote for `domainFeatures`; run before and after a feature change.
+ *
+ *   npx tsx src/bench/feature-cost.ts [--data ../shared/data] [--names 50000] [--rounds 5]
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { loadDomainAssets } from '../indicators/domain/assets';
+import { DOMAIN_FEATURE_SETS } from '../indicators/domain/feature-sets';
+import { type DomainName, parseDomain } from '../indicators/domain/parse';
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: 'string', default: '../shared/data' },
+    names: { type: 'string', default: '50000' },
+    rounds: { type: 'string', default: '5' },
+    assets: { type: 'string', default: 'models/domain/1/assets.json' },
+  },
+});
+
+function lines(file: string, column = 0): string[] {
+  const buf = readFileSync(join(args.data, 'domains', file));
+  const text = (file.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
+  return text
+    .split('\n')
+    .slice(file.endsWith('.txt') ? 0 : 1)
+    .map((l) => (l.split(/[,\t]/)[column] ?? '').trim())
+    .filter((l) => l !== '');
+}
+
+// A fixed mix: popular and long-tail benign names, phishing hosts, generated names (every 7th, 5th, ...).
+const per = Math.ceil(Number(args.names) / 4);
+const every = (xs: string[]) => xs.filter((_, i) => i % Math.max(1, Math.floor(xs.length / per)) === 0).slice(0, per);
+const raw = [
+  ...every(lines('tranco_top100k.txt')),
+  ...every(lines('benign_hsts_preload.txt')),
+  ...every(lines('openphish_hosts_first_seen_before_2025-07-01.tsv.gz')),
+  ...every(lines('dga_andrewaeva_cap10k.csv.gz')),
+];
+const names: DomainName[] = [];
+for (const r of raw) {
+  const p = parseDomain(r);
+  if (p.ok) names.push(p.value);
+}
+const assets = loadDomainAssets(args.assets);
+const result: Record<string, number> = {};
+for (const set of DOMAIN_FEATURE_SETS.values()) {
+  const out = new Float32Array(set.names.length);
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < Number(args.rounds); r++) {
+    const cpu0 = process.cpuUsage();
+    for (const d of names) set.compute(d, assets, out, 0);
+    const cpu = process.cpuUsage(cpu0);
+    best = Math.min(best, ((cpu.user + cpu.system) * 1000) / names.length);
+  }
+  result[set.version] = Math.round(best);
+}
+console.log(JSON.stringify({ names: names.length, ns_per_name_cpu_best_of_rounds: result }));
