@@ -204,7 +204,13 @@ def main() -> None:
     ap.add_argument("--skip-loso", action="store_true")
     ap.add_argument("--leave-group-out", nargs="*", default=[], help="also leave out each group (e.g. DGA family) of these sources in turn")
     ap.add_argument("--mask-features", help="regex: features whose names match are set to 0 everywhere (e.g. 'tld|suffix', to see what a model learns without the public suffix)")
+    ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
     args = ap.parse_args()
+    if args.store:
+        if not args.metadata:
+            sys.exit("--store needs --metadata")
+        store(args.metadata, json.loads(args.store.read_text()))
+        return
 
     t0 = time.time()
     spec, names, X, rows = load_export(args.export)
@@ -219,7 +225,7 @@ def main() -> None:
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
     ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source)
     result = {
-        "command": " ".join(["python3", "models/training/evaluate.py", *sys.argv[1:]]),
+        "command": " ".join(["python3", sys.argv[0], *sys.argv[1:]]),
         "params": params,
         "max_train_rows_per_source": args.max_train_rows_per_source,
         **({"masked_features": args.mask_features} if args.mask_features else {}),
@@ -242,10 +248,14 @@ def main() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n")
     if args.metadata:
-        meta = json.loads(args.metadata.read_text())
-        meta["out_of_source_evaluation"] = result
-        args.metadata.write_text(json.dumps(meta, indent=2) + "\n")
+        store(args.metadata, result)
     print(json.dumps(result["summary"], indent=1))
+
+
+def store(metadata: Path, result: dict) -> None:
+    meta = json.loads(metadata.read_text())
+    meta["out_of_source_evaluation"] = result
+    metadata.write_text(json.dumps(meta, indent=2) + "\n")
 
 
 if __name__ == "__main__":

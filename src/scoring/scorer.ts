@@ -8,7 +8,7 @@ import { detectKind, isFileHash } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
 import type { PredictionCache } from './cache';
 import type { ModelRepository } from './model-repository';
-import type { AnyPipeline, CachedAnswer, InputItem, ScoredItem } from './pipeline';
+import { type AnyPipeline, type CachedAnswer, type InputItem, pipelineForFeatures, type ScoredItem } from './pipeline';
 import { VERDICT_RANK, verdictOf } from './verdict';
 
 export type View = 'full' | 'compact';
@@ -154,8 +154,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
         if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, cached: undefined, error: err };
       return out;
     }
-    // The feature code of the serving version's features version (an older model keeps its own).
-    const fp = model.pipeline ?? p;
+    // The feature code of the serving version's features version (an older model keeps its own). Not
+    // model.pipeline: several pipelines share one model (domains and email addresses), each with its parts.
+    const fp = pipelineForFeatures(p, model.metadata.features_version);
+    if (fp === undefined) throw new Error(`${p.kind} cannot compute features ${model.metadata.features_version}`);
     const width = fp.featureNames.length;
     let features: Float32Array;
     let scores: Float32Array;
