@@ -204,6 +204,8 @@ def main() -> None:
     ap.add_argument("--skip-loso", action="store_true")
     ap.add_argument("--leave-group-out", nargs="*", default=[], help="also leave out each group (e.g. DGA family) of these sources in turn")
     ap.add_argument("--mask-features", help="regex: features whose names match are set to 0 everywhere (e.g. 'tld|suffix', to see what a model learns without the public suffix)")
+    ap.add_argument("--slice", action="append", default=[], metavar="NAME=REGEX",
+                    help="report malicious rows whose indicator matches REGEX as slice NAME (replaces the group column), e.g. homepage='^[a-z]+://[^/]+/$'")
     ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
     args = ap.parse_args()
     if args.store:
@@ -224,6 +226,10 @@ def main() -> None:
         params["max_iter"] = args.max_iter
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
     ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source)
+    if args.slice:
+        import re
+        slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]
+        ev.group = np.array([next((n for n, rx in slices if rx.search(r["indicator"])), "") for r in rows])
     result = {
         "command": " ".join(["python3", sys.argv[0], *sys.argv[1:]]),
         "params": params,

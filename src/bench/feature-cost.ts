@@ -1,7 +1,8 @@
 /**
- * In-process cost of computing domain features, per features version (no server, no model): CPU time
- * per name over a fixed mix of names from the training lists, best of several rounds. The number the
- * model cards quote for `domainFeatures`; run before and after a feature change.
+ * In-process cost of scoring domains, per step (no server): parsing, the features of each features
+ * version, and each committed model version's ONNX run (batches of 1000), as CPU time per name over a
+ * fixed mix of names from the training lists, best of several rounds. The numbers the model card
+ * quotes; run before and after a feature change.
  *
  *   npx tsx src/bench/feature-cost.ts [--data ../shared/data] [--names 50000] [--rounds 5]
  */
@@ -9,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import * as ort from 'onnxruntime-node';
 import { loadDomainAssets } from '../indicators/domain/assets';
 import { DOMAIN_FEATURE_SETS } from '../indicators/domain/feature-sets';
 import { type DomainName, parseDomain } from '../indicators/domain/parse';
@@ -46,17 +48,57 @@ for (const r of raw) {
   const p = parseDomain(r);
   if (p.ok) names.push(p.value);
 }
+function best(rounds: number, work: () => void): number {
+  let b = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    const cpu0 = process.cpuUsage();
+    work();
+    const cpu = process.cpuUsage(cpu0);
+    b = Math.min(b, ((cpu.user + cpu.system) * 1000) / names.length);
+  }
+  return Math.round(b);
+}
+const parseNs = best(Number(args.rounds), () => {
+  for (const r of raw) parseDomain(r);
+});
 const assets = loadDomainAssets(args.assets);
 const result: Record<string, number> = {};
 for (const set of DOMAIN_FEATURE_SETS.values()) {
   const out = new Float32Array(set.names.length);
-  let best = Number.POSITIVE_INFINITY;
+  result[set.version] = best(Number(args.rounds), () => {
+    for (const d of names) set.compute(d, assets, out, 0);
+  });
+}
+
+// The model run per name, batches of 1000, for each committed version (its own features as input).
+async function modelCost(version: number): Promise<number> {
+  const dir = join('models', 'domain', String(version));
+  const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as {
+    features_version: string;
+    input: { name: string };
+  };
+  const set = DOMAIN_FEATURE_SETS.get(meta.features_version)!;
+  const w = set.names.length;
+  const a = loadDomainAssets(join(dir, 'assets.json'));
+  const x = new Float32Array(names.length * w);
+  names.forEach((d, i) => set.compute(d, a, x, i * w));
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: 1 });
+  let b = Number.POSITIVE_INFINITY;
   for (let r = 0; r < Number(args.rounds); r++) {
     const cpu0 = process.cpuUsage();
-    for (const d of names) set.compute(d, assets, out, 0);
+    for (let i = 0; i < names.length; i += 1000) {
+      const n = Math.min(1000, names.length - i);
+      await session.run({ [meta.input.name]: new ort.Tensor('float32', x.subarray(i * w, (i + n) * w), [n, w]) });
+    }
     const cpu = process.cpuUsage(cpu0);
-    best = Math.min(best, ((cpu.user + cpu.system) * 1000) / names.length);
+    b = Math.min(b, ((cpu.user + cpu.system) * 1000) / names.length);
   }
-  result[set.version] = Math.round(best);
+  await session.release();
+  return Math.round(b);
 }
-console.log(JSON.stringify({ names: names.length, ns_per_name_cpu_best_of_rounds: result }));
+void (async () => {
+  const model = { v1: await modelCost(1), v2: await modelCost(2) };
+  console.log(
+    JSON.stringify({ names: names.length, ns_per_name_cpu_best_of_rounds: { parse: parseNs, ...result, model } }),
+  );
+})();
