@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { canonicalizeUrl } from '../../src/indicators/url/canonicalize';
+import type { UrlFeatureAssets } from '../../src/indicators/url/features';
 import { URL_FEATURE_NAMES_2, URL_FEATURES_VERSION_2 } from '../../src/indicators/url/features-v2';
 import { type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
 import { urlPipeline } from '../../src/scoring/pipelines/url';
@@ -48,7 +49,7 @@ describe('models/url/2', () => {
     urls.forEach((u, i) => {
       const p = canonicalizeUrl(u);
       assert.ok(p.ok);
-      urlPipeline.features(p.value, model.assets, x, i * width);
+      urlPipeline.features(p.value, model.assets as UrlFeatureAssets, x, i * width);
     });
     const [phish, plain] = await model.predict(x, urls.length);
     assert.ok((phish as number) > meta.thresholds.suspicious, `phish ${phish}`);
