@@ -81,7 +81,9 @@ async function modelCost(version: number): Promise<number> {
   const w = set.names.length;
   const a = loadDomainAssets(join(dir, 'assets.json'));
   const x = new Float32Array(names.length * w);
-  names.forEach((d, i) => set.compute(d, a, x, i * w));
+  names.forEach((d, i) => {
+    set.compute(d, a, x, i * w);
+  });
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: 1 });
   let b = Number.POSITIVE_INFINITY;
   for (let r = 0; r < Number(args.rounds); r++) {
