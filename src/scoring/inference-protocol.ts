@@ -39,6 +39,8 @@ export async function runSession(
 export interface FeaturesSpec {
   kind: IndicatorKind;
   dir: string;
+  /** The model version's features version: the inference thread computes that one (pipelineForFeatures). */
+  featuresVersion: string;
 }
 
 export type WorkerRequest =

@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import type * as ort from 'onnxruntime-node';
 import { openSession, runSession, type WorkerReply, type WorkerRequest } from './inference-protocol';
-import type { AnyPipeline } from './pipeline';
+import { type AnyPipeline, pipelineForFeatures } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
 
 interface Session {
@@ -30,8 +30,10 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
       case 'load': {
         const session: Session = { ort: await openSession(msg.bytes, msg.intraOpThreads) };
         if (msg.features !== undefined) {
-          const pipeline = OFF_THREAD_PIPELINES.get(msg.features.kind);
-          if (pipeline === undefined) throw new Error(`no off-thread features for ${msg.features.kind}`);
+          const base = OFF_THREAD_PIPELINES.get(msg.features.kind);
+          const pipeline = base && pipelineForFeatures(base, msg.features.featuresVersion);
+          if (pipeline === undefined)
+            throw new Error(`no off-thread features for ${msg.features.kind} ${msg.features.featuresVersion}`);
           session.features = { pipeline, assets: pipeline.loadAssets(msg.features.dir) };
         }
         sessions.set(msg.session, session);

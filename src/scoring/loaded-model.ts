@@ -10,7 +10,7 @@ import type { IndicatorKind } from '../indicators/types';
 import { type CacheLimits, type CacheStore, createCacheStore } from './cache';
 import { createInlineBackend, type InferenceBackend, type ScoredValues } from './inference-pool';
 import { type ModelMetadata, parseMetadata } from './metadata';
-import type { AnyPipeline, CachedAnswer } from './pipeline';
+import { type AnyPipeline, type CachedAnswer, pipelineForFeatures } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
 
 export interface LoadedModel {
@@ -19,6 +19,8 @@ export interface LoadedModel {
   readonly dir: string;
   readonly metadata: ModelMetadata;
   readonly assets: unknown;
+  /** The pipeline with the feature code of this version's features version (see pipelineForFeatures). */
+  readonly pipeline?: AnyPipeline | undefined;
   /**
    * Answers this version made, for repeats, in one key space per pipeline that uses the model;
    * undefined when caching is off. Dies with the version.
@@ -58,14 +60,14 @@ export interface LoadOptions {
   cache?: CacheLimits | undefined;
 }
 
-export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOptions = {}): Promise<LoadedModel> {
+export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOptions = {}): Promise<LoadedModel> {
   const metaPath = join(dir, 'metadata.json');
   if (!existsSync(metaPath)) throw new Error('metadata.json is missing');
   const metadata = parseMetadata(readFileSync(metaPath, 'utf8'));
-  if (metadata.features_version !== pipeline.featuresVersion) {
-    throw new Error(
-      `features version ${metadata.features_version} does not match the server's ${pipeline.featuresVersion}`,
-    );
+  const pipeline = pipelineForFeatures(base, metadata.features_version);
+  if (pipeline === undefined) {
+    const known = [base.featuresVersion, ...(base.olderFeatures ?? []).map((f) => f.featuresVersion)];
+    throw new Error(`features version ${metadata.features_version} does not match the server's ${known.join(' or ')}`);
   }
   if (metadata.feature_names.join(',') !== pipeline.featureNames.join(',')) {
     throw new Error('feature names differ from the server feature code');
@@ -82,7 +84,10 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     width,
     positive: metadata.output.positive_class_index,
     intraOpThreads: opts.intraOpThreads ?? 1,
-    features: OFF_THREAD_PIPELINES.get(pipeline.kind) === pipeline ? { kind: pipeline.kind, dir } : undefined,
+    features:
+      OFF_THREAD_PIPELINES.get(base.kind) === base
+        ? { kind: base.kind, dir, featuresVersion: metadata.features_version }
+        : undefined,
   });
   if (!session.inputNames.includes(metadata.input.name)) {
     await session.release();
@@ -117,6 +122,7 @@ export async function loadModel(dir: string, pipeline: AnyPipeline, opts: LoadOp
     dir,
     metadata,
     assets,
+    pipeline,
     cache: opts.cache && opts.cache.entries > 0 ? createCacheStore<CachedAnswer>(opts.cache) : undefined,
     predict(features, rows) {
       if (rows === 0) return Promise.resolve(new Float32Array(0));

@@ -87,6 +87,40 @@ export interface Pipeline<P, A = unknown> {
   verdictFloor?(p: P, row: Float32Array): Verdict | undefined;
   /** Reasons for a model score, from the item and its feature row. */
   explain(p: P, row: Float32Array, score: number, meta: ModelMetadata): Reason[];
+  /**
+   * Older features versions this pipeline still computes, so that model versions trained on them keep
+   * serving (rollback): a model version is fed the features of the version its metadata names.
+   */
+  readonly olderFeatures?: readonly FeatureParts<P, A>[];
+}
+
+/** The parts of a pipeline that depend on the features version. */
+export type FeatureParts<P, A = unknown> = Pick<
+  Pipeline<P, A>,
+  'featuresVersion' | 'featureNames' | 'loadAssets' | 'features' | 'verdictFloor' | 'explain'
+>;
+
+const variants = new WeakMap<AnyPipeline, Map<string, AnyPipeline>>();
+
+/**
+ * The pipeline that computes features version `version`: `p` itself, or `p` with the parts of one of
+ * its older features versions (the same object every time, so identity checks keep working).
+ */
+export function pipelineForFeatures(p: AnyPipeline, version: string): AnyPipeline | undefined {
+  if (p.featuresVersion === version) return p;
+  const parts = p.olderFeatures?.find((f) => f.featuresVersion === version);
+  if (parts === undefined) return undefined;
+  let cache = variants.get(p);
+  if (cache === undefined) {
+    cache = new Map();
+    variants.set(p, cache);
+  }
+  let v = cache.get(version);
+  if (v === undefined) {
+    v = { ...p, ...parts, olderFeatures: undefined };
+    cache.set(version, v);
+  }
+  return v;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a registry of pipelines of different parsed types

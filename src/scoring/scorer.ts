@@ -8,7 +8,7 @@ import { detectKind, isFileHash } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
 import type { PredictionCache } from './cache';
 import type { ModelRepository } from './model-repository';
-import type { AnyPipeline, CachedAnswer, InputItem, ScoredItem } from './pipeline';
+import { type AnyPipeline, type CachedAnswer, type InputItem, pipelineForFeatures, type ScoredItem } from './pipeline';
 import { VERDICT_RANK, verdictOf } from './verdict';
 
 export type View = 'full' | 'compact';
@@ -154,7 +154,11 @@ export function createScorer(opts: ScorerOptions): Scorer {
         if (out[i]!.verdict === undefined) out[i] = { ...out[i]!, cached: undefined, error: err };
       return out;
     }
-    const width = p.featureNames.length;
+    // The feature code of the serving version's features version (an older model keeps its own). Not
+    // model.pipeline: several pipelines share one model (domains and email addresses), each with its parts.
+    const fp = pipelineForFeatures(p, model.metadata.features_version);
+    if (fp === undefined) throw new Error(`${p.kind} cannot compute features ${model.metadata.features_version}`);
+    const width = fp.featureNames.length;
     let features: Float32Array;
     let scores: Float32Array;
     const offThread = model.offThread;
@@ -172,7 +176,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
     } else {
       // A fresh matrix per batch: batches interleave at the await below, so a shared one would be overwritten.
       features = new Float32Array(toScore.length * width);
-      for (let j = 0; j < toScore.length; j++) p.features(parsed[toScore[j]!], model.assets, features, j * width);
+      for (let j = 0; j < toScore.length; j++) fp.features(parsed[toScore[j]!], model.assets, features, j * width);
       scores = await model.predict(features, toScore.length);
     }
     const ref = { name: model.name, version: model.version };
@@ -184,7 +188,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
       res.model = ref;
       if (res.verdict === undefined) {
         res.verdict = verdictOf(score, model.metadata.thresholds);
-        const floor = p.verdictFloor?.(parsed[i], features.subarray(j * width, (j + 1) * width));
+        const floor = fp.verdictFloor?.(parsed[i], features.subarray(j * width, (j + 1) * width));
         if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
           res.verdict = floor;
           if (view === 'full') {
@@ -198,7 +202,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
       }
       if (view === 'full') {
         const row = features.subarray(j * width, (j + 1) * width);
-        const why: Reason[] = p.explain(parsed[i], row, score, model.metadata);
+        const why: Reason[] = fp.explain(parsed[i], row, score, model.metadata);
         res.reasons.push(
           { code: 'MODEL_SCORE', message: `model ${model.name} v${model.version} gave ${score.toFixed(4)}`, weight: 0 },
           ...why,

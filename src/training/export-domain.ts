@@ -11,14 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDomainAssets, serializeDomainAssets } from '../indicators/domain/assets';
-import {
-  DOMAIN_FEATURE_COUNT,
-  DOMAIN_FEATURE_NAMES,
-  DOMAIN_FEATURES_VERSION,
-  domainFeatures,
-  secondLevelLabel,
-} from '../indicators/domain/features';
+import { domainFeatureSet, LATEST_DOMAIN_FEATURES } from '../indicators/domain/feature-sets';
+import { secondLevelLabel } from '../indicators/domain/features';
 import { type DomainName, parseDomain } from '../indicators/domain/parse';
+import { type MachineSubdomainSpec, machineSubdomain } from './machine-subdomains';
 import { readSource, readSourcesFile, type SourceRow, stableUnit } from './sources';
 import { foldOf, type Split, splitOf } from './split';
 
@@ -34,17 +30,29 @@ const { values: args } = parseArgs({
 interface Row extends SourceRow {
   name: DomainName;
   split: Split;
+  /** The source a derived row was made from (its own source otherwise): leave-one-source-out drops both. */
+  lineage: string;
 }
 
 const specs = readSourcesFile(args.sources);
-const trainParams = (JSON.parse(readFileSync(args.sources, 'utf8')) as { train_params?: object }).train_params ?? {};
+const sourcesFile = JSON.parse(readFileSync(args.sources, 'utf8')) as {
+  train_params?: object;
+  features_version?: string;
+  benign_machine_subdomains?: MachineSubdomainSpec;
+};
+const trainParams = sourcesFile.train_params ?? {};
+// The features version is part of what a sources file describes: domain/1 models retrain on domain/1.
+const featureSet =
+  sourcesFile.features_version === undefined ? LATEST_DOMAIN_FEATURES : domainFeatureSet(sourcesFile.features_version);
+const FEATURE_COUNT = featureSet.names.length;
 const sampleCap = args.sample === undefined ? undefined : Number(args.sample);
-const stats: Record<string, { read: number; invalid: number; used: number }> = {};
+const stats: Record<string, { read: number; invalid: number; used: number; tld_dropped?: number }> = {};
 const byName = new Map<string, Row>();
 const conflicted = new Set<string>();
 for (const spec of specs) {
-  const st = { read: 0, invalid: 0, used: 0 };
+  const st: { read: number; invalid: number; used: number; tld_dropped?: number } = { read: 0, invalid: 0, used: 0 };
   stats[spec.name] = st;
+  const groupPatterns = Object.entries(spec.group_patterns ?? {}).map(([g, re]) => [g, new RegExp(re)] as const);
   for (const r of readSource(spec, args.data, sampleCap)) {
     st.read++;
     const p = parseDomain(r.value);
@@ -52,6 +60,13 @@ for (const spec of specs) {
       st.invalid++;
       continue;
     }
+    // Per-TLD subsampling of a list whose TLD mix is a collection artefact (bulk .tk preloads).
+    const keep = spec.tld_keep?.[p.value.labels[p.value.labels.length - 1]!];
+    if (keep !== undefined && stableUnit(`tld-keep:${p.value.ascii}`) >= keep) {
+      st.tld_dropped = (st.tld_dropped ?? 0) + 1;
+      continue;
+    }
+    if (r.group === '') r.group = groupPatterns.find(([, re]) => re.test(p.value.ascii))?.[0] ?? '';
     const key = p.value.ascii;
     const prev = byName.get(key);
     if (prev !== undefined) {
@@ -60,7 +75,7 @@ for (const spec of specs) {
       if (prev.rank === 0 && r.rank > 0) prev.rank = r.rank;
       continue;
     }
-    byName.set(key, { ...r, name: p.value, split: splitOf(p.value.siteKey) });
+    byName.set(key, { ...r, name: p.value, split: splitOf(p.value.siteKey), lineage: r.source });
   }
 }
 for (const k of conflicted) byName.delete(k);
@@ -86,7 +101,25 @@ if (augment !== undefined) {
       rank: 0,
       name: p.value,
       split: r.split,
+      lineage: r.source,
     });
+  }
+}
+
+// Machine-made hosts of 2-3 labels (CDN, cloud, telemetry naming) under benign apex names, see
+// machine-subdomains.ts; like the variants above they keep their parent's site key and split.
+const MACHINE_SOURCE = 'benign_machine_subdomains';
+const machine = sourcesFile.benign_machine_subdomains;
+if (machine !== undefined) {
+  stats[MACHINE_SOURCE] = { read: 0, invalid: 0, used: 0 };
+  for (const r of [...byName.values()]) {
+    if (r.malicious || r.name.subdomain !== '' || r.source === VARIANT_SOURCE) continue;
+    const host = machineSubdomain(machine, r.name.ascii);
+    if (host === undefined) continue;
+    stats[MACHINE_SOURCE]!.read++;
+    const p = parseDomain(host);
+    if (!p.ok || byName.has(p.value.ascii)) continue;
+    byName.set(p.value.ascii, { ...r, value: host, source: MACHINE_SOURCE, rank: 0, name: p.value, lineage: r.source });
   }
 }
 
@@ -109,6 +142,7 @@ const FOLDS = 5;
 const tldStats = new Map([
   ...specs.map((s) => [s.name, s.tld_stats !== false] as const),
   [VARIANT_SOURCE, false] as const,
+  [MACHINE_SOURCE, false] as const,
 ]);
 const labelled = (r: Row) => ({
   sld: secondLevelLabel(r.name),
@@ -123,28 +157,31 @@ const foldAssets = Array.from({ length: FOLDS }, (_, k) =>
   buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelled)),
 );
 
-const features = new Float32Array(rows.length * DOMAIN_FEATURE_COUNT);
+const features = new Float32Array(rows.length * FEATURE_COUNT);
 const t0 = process.hrtime.bigint();
 rows.forEach((r, i) => {
   const k = fold.get(r);
-  domainFeatures(r.name, k === undefined ? assets : foldAssets[k]!, features, i * DOMAIN_FEATURE_COUNT);
+  featureSet.compute(r.name, k === undefined ? assets : foldAssets[k]!, features, i * FEATURE_COUNT);
 });
 const nsPerRow = Number(process.hrtime.bigint() - t0) / rows.length;
 
 mkdirSync(args.out, { recursive: true });
 writeFileSync(join(args.out, 'features.f32'), Buffer.from(features.buffer));
 const tsv = rows.map((r) =>
-  [r.name.ascii, r.malicious ? 1 : 0, r.source, r.group, r.rank, r.split, r.name.siteKey].join('\t'),
+  [r.name.ascii, r.malicious ? 1 : 0, r.source, r.group, r.rank, r.split, r.name.siteKey, r.lineage, r.date].join('\t'),
 );
-writeFileSync(join(args.out, 'rows.tsv'), `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\n${tsv.join('\n')}\n`);
+writeFileSync(
+  join(args.out, 'rows.tsv'),
+  `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\tlineage\tdate\n${tsv.join('\n')}\n`,
+);
 writeFileSync(join(args.out, 'assets.json'), serializeDomainAssets(assets));
 writeFileSync(
   join(args.out, 'spec.json'),
   JSON.stringify(
     {
       model: 'domain',
-      features_version: DOMAIN_FEATURES_VERSION,
-      feature_names: DOMAIN_FEATURE_NAMES,
+      features_version: featureSet.version,
+      feature_names: featureSet.names,
       sources: [
         ...specs.map((s) => ({ ...s, ...stats[s.name] })),
         ...(augment === undefined
@@ -160,6 +197,19 @@ writeFileSync(
                 ...stats[VARIANT_SOURCE],
               },
             ]),
+        ...(machine === undefined
+          ? []
+          : [
+              {
+                name: MACHINE_SOURCE,
+                path: '(derived, synthetic)',
+                format: 'derived',
+                label: 'benign',
+                license: 'derived from the benign lists above; their terms apply',
+                origin: `a seeded ${machine.share * 100}% of benign apex names, each with 2-3 machine-made labels (src/training/machine-subdomains.ts: service words, region codes, node numbers, hex ids)`,
+                ...stats[MACHINE_SOURCE],
+              },
+            ]),
       ],
       label_conflicts_dropped: conflicted.size,
       sample_cap: sampleCap ?? null,
@@ -171,6 +221,6 @@ writeFileSync(
   ),
 );
 console.log(
-  `exported ${rows.length} rows (${conflicted.size} label conflicts dropped), ${DOMAIN_FEATURE_COUNT} features, ${nsPerRow.toFixed(0)} ns/row`,
+  `exported ${rows.length} rows (${conflicted.size} label conflicts dropped), ${featureSet.version}: ${FEATURE_COUNT} features, ${nsPerRow.toFixed(0)} ns/row`,
 );
 console.log(JSON.stringify(stats));

@@ -18,15 +18,10 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { buildHostAssets, countNgrams, serializeUrlAssets } from '../indicators/url/assets';
 import { type CanonicalUrl, canonicalizeUrl } from '../indicators/url/canonicalize';
-import {
-  pathQuery,
-  URL_FEATURE_COUNT,
-  URL_FEATURE_NAMES,
-  URL_FEATURES_VERSION,
-  urlFeatures,
-} from '../indicators/url/features';
+import { pathQuery, URL_FEATURE_NAMES, URL_FEATURES_VERSION, urlFeatures } from '../indicators/url/features';
+import { URL_FEATURE_NAMES_2, URL_FEATURES_VERSION_2, urlFeatures2 } from '../indicators/url/features-v2';
 import { subtractCounts, weightCounts } from '../indicators/url/ngram-llr';
-import { stableUnit } from './sources';
+import { readSource, type SourceSpec, stableUnit } from './sources';
 import { type Split, splitOf } from './split';
 import { splitUrlCsvLine, urlSiteKey } from './url-rows';
 
@@ -40,10 +35,18 @@ const { values: args } = parseArgs({
 });
 
 interface UrlSourcesFile {
+  /** The features version to export (default: the newest); a model version retrains on its own. */
+  features_version?: string;
   file: { path: string; url_column: string; label_column: string; source_column: string; year_column: string };
   popularity?: { path: string };
   /** `value` is the CSV's source column value; a value with both labels is listed once per label. */
   sources: { name: string; value: string; label: 'benign' | 'malicious'; license: string; origin: string }[];
+  /**
+   * Host lists read like the domain model's sources (see SourceSpec), each host becoming the bare
+   * homepage URL `http://<host>/`: phishing hosts whose URL was never published, and benign sites'
+   * homepages, so the model learns the host-only case (group `host-list`).
+   */
+  host_sources?: SourceSpec[];
 }
 
 interface Row {
@@ -64,6 +67,14 @@ function readText(path: string): string {
 const spec = JSON.parse(readFileSync(args.sources, 'utf8')) as UrlSourcesFile;
 const sourceOf = new Map(spec.sources.map((s) => [`${s.value}:${s.label === 'malicious' ? 1 : 0}`, s.name]));
 const sampleCap = args.sample === undefined ? undefined : Number(args.sample);
+const FEATURE_SETS = new Map([
+  [URL_FEATURES_VERSION, { names: URL_FEATURE_NAMES, compute: urlFeatures }],
+  [URL_FEATURES_VERSION_2, { names: URL_FEATURE_NAMES_2, compute: urlFeatures2 }],
+]);
+const featuresVersion = spec.features_version ?? URL_FEATURES_VERSION_2;
+const featureSet = FEATURE_SETS.get(featuresVersion);
+if (featureSet === undefined) throw new Error(`unknown URL features version "${featuresVersion}"`);
+const URL_FEATURE_COUNT = featureSet.names.length;
 
 const ranks = new Map<string, number>();
 if (spec.popularity !== undefined) {
@@ -130,12 +141,41 @@ for (const line of lines.slice(1)) {
     rank: ranks.get(regdom) ?? 0,
   });
 }
+for (const hs of spec.host_sources ?? []) {
+  stats[hs.name] = { read: 0, invalid: 0, used: 0 };
+  for (const r of readSource(hs, args.data)) {
+    stats[hs.name]!.read++;
+    const p = canonicalizeUrl(`http://${r.value}/`);
+    if (!p.ok || p.value.domain === undefined) {
+      stats[hs.name]!.invalid++;
+      continue;
+    }
+    const labels = p.value.domain.labels;
+    const keep = hs.tld_keep?.[labels[labels.length - 1]!];
+    if (keep !== undefined && stableUnit(`tld-keep:${p.value.domain.ascii}`) >= keep) continue;
+    const prev = byUrl.get(p.value.url);
+    if (prev !== undefined) {
+      if (prev.malicious !== r.malicious) conflicted.add(p.value.url);
+      continue;
+    }
+    const site = urlSiteKey(p.value);
+    byUrl.set(p.value.url, {
+      url: p.value,
+      malicious: r.malicious,
+      source: hs.name,
+      year: 'host-list',
+      site,
+      split: splitOf(site),
+      rank: ranks.get(p.value.domain.registrableDomain) ?? 0,
+    });
+  }
+}
 for (const k of conflicted) byUrl.delete(k);
 let rows = [...byUrl.values()];
 if (sampleCap !== undefined) {
   // Seeded per-source sample: the smallest hashes, so the same cap always gives the same rows.
   const keep = new Set<Row>();
-  for (const s of spec.sources) {
+  for (const s of [...spec.sources, ...(spec.host_sources ?? [])]) {
     rows
       .filter((r) => r.source === s.name)
       .map((r) => ({ r, k: stableUnit(`${s.name}:${r.url.url}`) }))
@@ -173,7 +213,7 @@ const foldAssets = Array.from({ length: FOLDS }, (_, k) => {
 const features = new Float32Array(rows.length * URL_FEATURE_COUNT);
 const t0 = process.hrtime.bigint();
 for (const [i, r] of rows.entries()) {
-  urlFeatures(r.url, r.split === 'train' ? foldAssets[foldOf(r)]! : assets, features, i * URL_FEATURE_COUNT);
+  featureSet.compute(r.url, r.split === 'train' ? foldAssets[foldOf(r)]! : assets, features, i * URL_FEATURE_COUNT);
 }
 const nsPerRow = Number(process.hrtime.bigint() - t0) / Math.max(rows.length, 1);
 
@@ -188,9 +228,9 @@ writeFileSync(
   JSON.stringify(
     {
       model: 'url',
-      features_version: URL_FEATURES_VERSION,
-      feature_names: URL_FEATURE_NAMES,
-      sources: spec.sources.map((s) => ({ ...s, ...stats[s.name] })),
+      features_version: featuresVersion,
+      feature_names: featureSet.names,
+      sources: [...spec.sources, ...(spec.host_sources ?? [])].map((s) => ({ ...s, ...stats[s.name] })),
       label_conflicts_dropped: conflicted.size,
       invalid_reasons: invalidReasons,
       sample_cap: sampleCap ?? null,

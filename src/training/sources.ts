@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { splitUrlCsvLine } from './url-rows';
 
 export interface SourceSpec {
   name: string;
@@ -14,6 +15,19 @@ export interface SourceSpec {
   format: 'lines' | 'lines-ranked' | 'csv' | 'tsv';
   column?: string;
   group_column?: string;
+  /** Column holding the row's date (yyyy-mm-dd...), for later-in-time evaluation (models/training/evaluate.py). */
+  date_column?: string;
+  /** Share of rows kept per TLD (seeded), for lists whose TLD mix is an artefact (default: all kept). */
+  tld_keep?: Record<string, number>;
+  /** Group of a row without a group column: the first pattern (regex on the host) it matches. */
+  group_patterns?: Record<string, string>;
+  /**
+   * The column holds URLs and the row's value is the URL's host (a URL list used as a host list); the
+   * URL must be the first CSV field (it may hold commas, the other fields may not).
+   */
+  url_hosts?: boolean;
+  /** Keep only the rows whose named columns hold these values (one file holding several sources). */
+  where?: Record<string, string>;
   label: 'benign' | 'malicious';
   max_rows?: number;
   /** Training sample weight of each row (default 1); train.py then rescales so both classes weigh the same. */
@@ -35,6 +49,8 @@ export interface SourceRow {
   group: string;
   /** 1-based rank in a ranked list, 0 when unranked. */
   rank: number;
+  /** First-seen or collection date (yyyy-mm-dd), '' when the source has none. */
+  date: string;
 }
 
 export function readSourcesFile(path: string): SourceSpec[] {
@@ -51,6 +67,12 @@ function splitCsvLine(line: string, sep: string): string[] {
   return line.split(sep).map((f) => f.replace(/^"|"$/g, ''));
 }
 
+/** The host of a URL string (scheme optional), lower-cased; '' when there is none. */
+export function hostOfUrl(url: string): string {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?(\[[^\]]*\]|[^/?#:\\]+)/i.exec(url);
+  return (m?.[1] ?? '').toLowerCase().replace(/\.$/, '');
+}
+
 export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number): SourceRow[] {
   const buf = readFileSync(join(dataDir, spec.path));
   const text = (spec.path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
@@ -63,7 +85,14 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
       const v = l.trim();
       if (v === '' || v.startsWith('#')) continue;
       rank++;
-      rows.push({ value: v, source: spec.name, malicious, group: '', rank: spec.format === 'lines-ranked' ? rank : 0 });
+      rows.push({
+        value: v,
+        source: spec.name,
+        malicious,
+        group: '',
+        rank: spec.format === 'lines-ranked' ? rank : 0,
+        date: '',
+      });
     }
   } else {
     const sep = spec.format === 'csv' ? ',' : '\t';
@@ -71,12 +100,26 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
     const col = header.indexOf(spec.column ?? '');
     if (col < 0) throw new Error(`${spec.name}: column "${spec.column}" not in header ${header.join(',')}`);
     const gcol = spec.group_column === undefined ? -1 : header.indexOf(spec.group_column);
+    const dcol = spec.date_column === undefined ? -1 : header.indexOf(spec.date_column);
+    const where = Object.entries(spec.where ?? {}).map(([c, want]) => {
+      const i = header.indexOf(c);
+      if (i < 0) throw new Error(`${spec.name}: where-column "${c}" not in header ${header.join(',')}`);
+      return [i, want] as const;
+    });
     for (const l of lines.slice(1)) {
       if (l === '') continue;
-      const f = splitCsvLine(l, sep);
-      const v = (f[col] ?? '').trim();
+      const f = spec.url_hosts ? (splitUrlCsvLine(l, header.length) ?? []) : splitCsvLine(l, sep);
+      if (where.some(([i, want]) => f[i] !== want)) continue;
+      const v = spec.url_hosts ? hostOfUrl((f[col] ?? '').trim()) : (f[col] ?? '').trim();
       if (v !== '')
-        rows.push({ value: v, source: spec.name, malicious, group: gcol >= 0 ? (f[gcol] ?? '') : '', rank: 0 });
+        rows.push({
+          value: v,
+          source: spec.name,
+          malicious,
+          group: gcol >= 0 ? (f[gcol] ?? '') : '',
+          rank: 0,
+          date: dcol >= 0 ? (f[dcol] ?? '').slice(0, 10) : '',
+        });
     }
   }
   const cap = Math.min(spec.max_rows ?? Number.POSITIVE_INFINITY, sampleCap ?? Number.POSITIVE_INFINITY);

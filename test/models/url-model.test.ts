@@ -14,6 +14,7 @@ import {
   URL_FEATURE_NAMES,
   URL_FEATURES_VERSION,
   type UrlFeatureAssets,
+  urlFeatures,
 } from '../../src/indicators/url/features';
 import { GOLDEN_TOLERANCE, type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
 import { decideUrl, urlPipeline } from '../../src/scoring/pipelines/url';
@@ -38,6 +39,9 @@ describe('models/url/1 metadata', () => {
       featuresVersion: URL_FEATURES_VERSION,
       featureNames: URL_FEATURE_NAMES,
     });
+    // The serving pipeline computes newer features; this version is fed the ones it was trained on.
+    assert.equal(model.pipeline?.featuresVersion, URL_FEATURES_VERSION);
+    assert.notEqual(urlPipeline.featuresVersion, URL_FEATURES_VERSION);
   });
 
   it('names its training data with licences, and records per-source and per-year evaluations', () => {
@@ -79,7 +83,7 @@ describe('models/url/1 golden outputs', () => {
       const u = canonicalizeUrl(r.indicator);
       assert.ok(u.ok, r.indicator);
       assert.equal(u.value.url, r.indicator, 'golden indicators are canonical URLs (a fixed point)');
-      urlPipeline.features(u.value, model.assets as UrlFeatureAssets, features, i * URL_FEATURE_COUNT);
+      urlFeatures(u.value, model.assets as UrlFeatureAssets, features, i * URL_FEATURE_COUNT);
       const got = Array.from(features.subarray(i * URL_FEATURE_COUNT, (i + 1) * URL_FEATURE_COUNT));
       assert.deepEqual(got, r.features.map(Math.fround), r.indicator);
     });

@@ -82,7 +82,8 @@ function isVowel(c: number): boolean {
   return c === 97 || c === 101 || c === 105 || c === 111 || c === 117 || c === 121;
 }
 
-function charStats(s: string) {
+/** Character statistics of one label (shared by the domain/1 and domain/2 features). */
+export function charStats(s: string) {
   let digits = 0;
   let letters = 0;
   let vowels = 0;

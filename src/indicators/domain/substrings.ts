@@ -10,6 +10,8 @@ export interface SubstringIndex {
   first(text: string): string | undefined;
   /** How many distinct words of the list occur in `text`. */
   count(text: string): number;
+  /** The first word found (left to right) at a position that `accept(word, at)` agrees to, or undefined. */
+  firstWhere(text: string, accept: (word: string, at: number) => boolean): string | undefined;
 }
 
 // Bucket of a position: its two characters folded to 7 bits each (names are ASCII after IDNA).
@@ -37,6 +39,14 @@ export function createSubstringIndex(words: readonly string[]): SubstringIndex {
         const list = buckets[bucketKey(text.charCodeAt(i), text.charCodeAt(i + 1))];
         if (list === undefined) continue;
         for (const { word } of list) if (text.startsWith(word, i)) return word;
+      }
+      return undefined;
+    },
+    firstWhere(text, accept) {
+      for (let i = 0; i + minLength <= text.length; i++) {
+        const list = buckets[bucketKey(text.charCodeAt(i), text.charCodeAt(i + 1))];
+        if (list === undefined) continue;
+        for (const { word } of list) if (text.startsWith(word, i) && accept(word, i)) return word;
       }
       return undefined;
     },

@@ -3,17 +3,33 @@
  * explainer on the host part of the row) and what the rest of the URL adds.
  */
 import { explainDomain } from '../domain/explain';
+import { explainDomain2 } from '../domain/explain-v2';
 import { DOMAIN_FEATURE_COUNT } from '../domain/features';
+import { DOMAIN_FEATURE_COUNT_2 } from '../domain/features-v2';
 import type { Reason } from '../types';
 import type { CanonicalUrl } from './canonicalize';
 import { pathBrand, pathQuery, type UrlOwnFeatureName, urlFeatureIndex } from './features';
+import { urlFeatureIndex2 } from './features-v2';
 import { PATH_TOKENS } from './lists';
 import { userContentEntry } from './user-content';
 
 const reason = (code: Reason['code'], message: string): Reason => ({ code, message, weight: 0 });
 
 export function explainUrl(u: CanonicalUrl, row: Float32Array): Reason[] {
-  const f = (n: UrlOwnFeatureName) => row[urlFeatureIndex(n)] as number;
+  const reasons = explainOwn(u, row, urlFeatureIndex);
+  if (u.domain !== undefined) reasons.push(...explainDomain(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT)));
+  return reasons;
+}
+
+/** The same for a url/1+domain/2 row (the host's domain/2 features first). */
+export function explainUrl2(u: CanonicalUrl, row: Float32Array): Reason[] {
+  const reasons = explainOwn(u, row, urlFeatureIndex2);
+  if (u.domain !== undefined) reasons.push(...explainDomain2(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT_2)));
+  return reasons;
+}
+
+function explainOwn(u: CanonicalUrl, row: Float32Array, index: (n: UrlOwnFeatureName) => number): Reason[] {
+  const f = (n: UrlOwnFeatureName) => row[index(n)] as number;
   const reasons: Reason[] = [];
   const pq = pathQuery(u);
   const lower = pq.toLowerCase();
@@ -69,6 +85,5 @@ export function explainUrl(u: CanonicalUrl, row: Float32Array): Reason[] {
   if (f('explicit_port') === 1) reasons.push(reason('NON_STANDARD_PORT', `the URL names port ${u.port}`));
   if (f('ngram_path_llr_mean') > 1)
     reasons.push(reason('PHISHING_KIT_PATH', 'the path resembles paths seen on phishing sites in training'));
-  if (u.domain !== undefined) reasons.push(...explainDomain(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT)));
   return reasons;
 }

@@ -69,6 +69,7 @@ const OWN_NAMES = [
   'ngram_path_llr_min',
 ] as const;
 
+export const URL_OWN_FEATURE_NAMES: readonly UrlOwnFeatureName[] = OWN_NAMES;
 export const URL_FEATURE_NAMES: readonly string[] = [...DOMAIN_FEATURE_NAMES.map((n) => `host_${n}`), ...OWN_NAMES];
 export const URL_FEATURE_COUNT = URL_FEATURE_NAMES.length;
 /** Where the URL's own features start in a row (the host's domain features come first). */
@@ -216,7 +217,14 @@ export function urlFeatures(u: CanonicalUrl, assets: UrlFeatureAssets, out: Floa
   // An IP-literal host has no name to describe: its domain features are all 0 and ip_literal_host says why.
   if (u.domain !== undefined) domainFeatures(u.domain, assets.host, out, offset);
   else out.set(ZERO_HOST, offset);
+  urlOwnFeatures(u, assets, out, offset + URL_OWN_OFFSET);
+}
 
+/**
+ * Writes the URL's own features (OWN_NAMES, what the URL adds to its host) from `out[at]` on; shared by
+ * every URL features version, whichever domain features describe the host.
+ */
+export function urlOwnFeatures(u: CanonicalUrl, assets: UrlFeatureAssets, out: Float32Array, at: number): void {
   const path = u.path;
   const query = u.query;
   const pq = pathQuery(u);
@@ -228,7 +236,7 @@ export function urlFeatures(u: CanonicalUrl, assets: UrlFeatureAssets, out: Floa
   const hostAndRest = u.url.length - u.scheme.length - 3;
   const regdom = u.domain?.registrableDomain ?? '';
 
-  let i = offset + URL_OWN_OFFSET;
+  let i = at;
   out[i++] = u.hostKind === 'domain' ? 0 : 1;
   out[i++] = portKept ? 1 : 0;
   out[i++] = u.hadUserinfo ? 1 : 0;

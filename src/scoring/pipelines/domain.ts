@@ -3,15 +3,21 @@ import { join } from 'node:path';
 import { isAllowListed } from '../../indicators/domain/allow-list';
 import { loadDomainAssets } from '../../indicators/domain/assets';
 import { explainDomain } from '../../indicators/domain/explain';
+import { explainDomain2 } from '../../indicators/domain/explain-v2';
 import {
   DOMAIN_FEATURE_NAMES,
   DOMAIN_FEATURES_VERSION,
   type DomainFeatureAssets,
   domainFeatures,
 } from '../../indicators/domain/features';
+import {
+  DOMAIN_FEATURE_NAMES_2,
+  DOMAIN_FEATURES_VERSION_2,
+  domainFeatures2,
+} from '../../indicators/domain/features-v2';
 import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
 import type { DomainEnrichment, Verdict } from '../../indicators/types';
-import type { Pipeline } from '../pipeline';
+import type { FeatureParts, Pipeline } from '../pipeline';
 
 export function domainEnrichment(d: DomainName): DomainEnrichment {
   return {
@@ -41,17 +47,48 @@ export function domainVerdictFloor(row: Float32Array): Verdict | undefined {
   return undefined;
 }
 
-/** The parts every pipeline scored by the domain model shares (domains, email addresses). */
-export const domainModelParts = {
-  modelName: 'domain',
-  featuresVersion: DOMAIN_FEATURES_VERSION,
-  featureNames: DOMAIN_FEATURE_NAMES,
-  loadAssets: (dir: string) => loadDomainAssets(join(dir, 'assets.json')),
-} as const;
+const LOOKALIKE_2 = DOMAIN_FEATURE_NAMES_2.indexOf('brand_lookalike');
+const MIXED_SCRIPT_2 = DOMAIN_FEATURE_NAMES_2.indexOf('mixed_script');
+
+/**
+ * The same policy on domain/2 features, whose lookalike rule is precise enough to act on (homoglyphs of
+ * any brand of 4+ letters, one edit of a brand of 6+ that keeps its first letter, two of 9+).
+ */
+export function domainVerdictFloor2(row: Float32Array): Verdict | undefined {
+  const kind = row[LOOKALIKE_2] as number;
+  if ((kind >= 1 && kind <= 3) || row[MIXED_SCRIPT_2] === 1) return 'suspicious';
+  return undefined;
+}
+
+const loadAssets = (dir: string) => loadDomainAssets(join(dir, 'assets.json'));
+
+/**
+ * The feature parts of each domain features version, for any pipeline scored by the domain model
+ * (domains; email addresses by their domain): `domainOf` takes its parsed item to the domain name.
+ */
+export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
+  const v2: FeatureParts<P, DomainFeatureAssets> = {
+    featuresVersion: DOMAIN_FEATURES_VERSION_2,
+    featureNames: DOMAIN_FEATURE_NAMES_2,
+    loadAssets,
+    features: (p, assets, out, offset) => domainFeatures2(domainOf(p), assets, out, offset),
+    verdictFloor: (_p, row) => domainVerdictFloor2(row),
+    explain: (p, row) => explainDomain2(domainOf(p), row),
+  };
+  const v1: FeatureParts<P, DomainFeatureAssets> = {
+    featuresVersion: DOMAIN_FEATURES_VERSION,
+    featureNames: DOMAIN_FEATURE_NAMES,
+    loadAssets,
+    features: (p, assets, out, offset) => domainFeatures(domainOf(p), assets, out, offset),
+    verdictFloor: (_p, row) => domainVerdictFloor(row),
+    explain: (p, row) => explainDomain(domainOf(p), row),
+  };
+  return { modelName: 'domain', ...v2, olderFeatures: [v1] } as const;
+}
 
 export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {
   kind: 'domain',
-  ...domainModelParts,
+  ...domainFeatureParts<DomainName>((d) => d),
   maxLength: MAX_DOMAIN_INPUT,
   parse: (item) => parseDomain(item.value),
   normalised: (d) => d.ascii,
@@ -70,7 +107,4 @@ export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {
       ],
     };
   },
-  features: domainFeatures,
-  verdictFloor: (_d, row) => domainVerdictFloor(row),
-  explain: (d, row) => explainDomain(d, row),
 };

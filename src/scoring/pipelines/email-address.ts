@@ -4,7 +4,7 @@ import type { DomainFeatureAssets } from '../../indicators/domain/features';
 import { type DomainName, parseDomain } from '../../indicators/domain/parse';
 import { fail, ok, type Parsed } from '../../indicators/types';
 import type { Pipeline } from '../pipeline';
-import { domainModelParts, domainPipeline, domainVerdictFloor } from './domain';
+import { domainFeatureParts, domainPipeline } from './domain';
 
 export interface EmailAddress {
   address: string;
@@ -41,13 +41,10 @@ export function parseEmailAddress(raw: string): Parsed<EmailAddress> {
 
 export const emailAddressPipeline: Pipeline<EmailAddress, DomainFeatureAssets> = {
   kind: 'email_address',
-  ...domainModelParts,
+  ...domainFeatureParts<EmailAddress>((e) => e.domain),
   maxLength: MAX_ADDRESS_INPUT,
   parse: (item) => parseEmailAddress(item.value),
   normalised: (e) => e.address,
   enrich: (e) => domainPipeline.enrich(e.domain),
   decide: (e) => domainPipeline.decide?.(e.domain),
-  features: (e, assets, out, offset) => domainPipeline.features(e.domain, assets, out, offset),
-  verdictFloor: (_e, row) => domainVerdictFloor(row),
-  explain: (e, row, score, meta) => domainPipeline.explain(e.domain, row, score, meta),
 };

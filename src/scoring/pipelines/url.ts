@@ -15,15 +15,16 @@ import { parseIp } from '../../indicators/ip/parse';
 import type { UrlEnrichment } from '../../indicators/types';
 import { loadUrlAssets } from '../../indicators/url/assets';
 import { type CanonicalUrl, canonicalizeUrl, DEFAULT_MAX_URL_LENGTH } from '../../indicators/url/canonicalize';
-import { explainUrl } from '../../indicators/url/explain';
+import { explainUrl, explainUrl2 } from '../../indicators/url/explain';
 import {
   URL_FEATURE_NAMES,
   URL_FEATURES_VERSION,
   type UrlFeatureAssets,
   urlFeatures,
 } from '../../indicators/url/features';
+import { URL_FEATURE_NAMES_2, URL_FEATURES_VERSION_2, urlFeatures2 } from '../../indicators/url/features-v2';
 import { userContentEntry } from '../../indicators/url/user-content';
-import type { Pipeline, RuleDecision } from '../pipeline';
+import type { FeatureParts, Pipeline, RuleDecision } from '../pipeline';
 import { domainEnrichment } from './domain';
 
 export function urlEnrichment(u: CanonicalUrl): UrlEnrichment {
@@ -87,17 +88,29 @@ export function decideUrl(u: CanonicalUrl): RuleDecision | undefined {
   };
 }
 
+const loadAssets = (dir: string) => loadUrlAssets(join(dir, 'assets.json'));
+
+/** URL models trained on the domain/1 host features (models/url/1) keep being fed those. */
+const urlFeatures1: FeatureParts<CanonicalUrl, UrlFeatureAssets> = {
+  featuresVersion: URL_FEATURES_VERSION,
+  featureNames: URL_FEATURE_NAMES,
+  loadAssets,
+  features: urlFeatures,
+  explain: (u, row) => explainUrl(u, row),
+};
+
 export const urlPipeline: Pipeline<CanonicalUrl, UrlFeatureAssets> = {
   kind: 'url',
   modelName: 'url',
   maxLength: DEFAULT_MAX_URL_LENGTH,
-  featuresVersion: URL_FEATURES_VERSION,
-  featureNames: URL_FEATURE_NAMES,
-  loadAssets: (dir: string) => loadUrlAssets(join(dir, 'assets.json')),
+  featuresVersion: URL_FEATURES_VERSION_2,
+  featureNames: URL_FEATURE_NAMES_2,
+  loadAssets,
   parse: (item) => canonicalizeUrl(item.value),
   normalised: (u) => u.url,
   enrich: (u) => ({ kind: 'url', url: urlEnrichment(u) }),
   decide: decideUrl,
-  features: urlFeatures,
-  explain: (u, row) => explainUrl(u, row),
+  features: urlFeatures2,
+  explain: (u, row) => explainUrl2(u, row),
+  olderFeatures: [urlFeatures1],
 };

@@ -1,0 +1,268 @@
+"""Honest evaluation of one export: how the model does on sources and dates it was not trained on.
+
+A test split shares its sources with training, so it measures how well the model remembers a source
+(its TLDs, its naming habits, its collection artefacts) more than detection. This script retrains
+throw-away models with the same parameters (or fewer trees, --max-iter) and reports:
+
+- `leave_one_source_out`: for every source S, a model trained on the train split WITHOUT S (and without
+  rows derived from S, rows.tsv column `lineage`), then S's test-split rows (held-out sites) scored.
+  A malicious S: ROC AUC against all benign test rows, detection at suspicious and at malicious.
+  A benign S: false-positive rate at suspicious and at malicious, and ROC AUC of all malicious test rows
+  against S.
+- `later_in_time` (when rows.tsv has a non-empty `date` column, ISO yyyy-mm-dd): a model trained on the
+  dated rows before a cut-off (plus undated rows, which keep their site split), scored on dated
+  test-split rows from the cut-off on: per source, the same figures as above.
+- `in_distribution`: the full model on the test split, per source, under the same threshold policy.
+
+Labels are never mixed in one figure: a malicious source gets AUC and detection, a benign source gets
+false-positive rates. Thresholds come from the HARDEST benign source: for each benign source with
+enough validation rows, the score that keeps its own validation FPR at the target; the verdict
+threshold is the highest of these (so every benign source stays within the target on validation, not
+only the pooled, easy majority). A left-out benign source never picks its own threshold.
+
+    python models/training/evaluate.py --export models/training/.work/domain --max-iter 100 \
+        --out models/training/.work/domain/out-of-source.json [--metadata models/domain/2/metadata.json]
+
+With --metadata the result is stored in that metadata.json as `out_of_source_evaluation`, beside the
+test-split `metrics` (which the server's metadata type keeps flat).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights
+
+
+def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_benign, p_malicious, thresholds) -> dict:
+    """Per source: malicious -> AUC vs the benign pool and detection; benign -> FPR and AUC of the malicious pool vs it."""
+    out = {}
+    for s in sources:
+        sel = src == s
+        if not sel.any():
+            continue
+        ps = p[sel]
+        label = int(round(float(y[sel].mean())))
+        f = {"label": "malicious" if label else "benign", "rows": int(sel.sum())}
+        if label:
+            f["roc_auc_vs_benign"] = auc(np.r_[np.ones(len(ps)), np.zeros(len(p_benign))], np.r_[ps, p_benign])
+            f["detection_at_suspicious"] = rate(ps >= thresholds["suspicious"])
+            f["detection_at_malicious"] = rate(ps >= thresholds["malicious"])
+        else:
+            f["fpr_at_suspicious"] = rate(ps >= thresholds["suspicious"])
+            f["fpr_at_malicious"] = rate(ps >= thresholds["malicious"])
+            f["roc_auc_malicious_vs_this"] = auc(np.r_[np.ones(len(p_malicious)), np.zeros(len(ps))], np.r_[p_malicious, ps])
+        out[s] = {k: (round(v, 6) if isinstance(v, float) and v == v else v) for k, v in f.items()}
+    return out
+
+
+class Evaluator:
+    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None):
+        self.spec, self.X, self.rows, self.params, self.fprs, self.min_rows = spec, X, rows, params, fprs, min_rows
+        self.cap = cap
+        self.y = np.array([int(r["label"]) for r in rows], dtype=np.int64)
+        self.split = np.array([r["split"] for r in rows])
+        self.src = np.array([r["source"] for r in rows])
+        self.lineage = np.array([r.get("lineage") or r["source"] for r in rows])
+        self.date = np.array([r.get("date") or "" for r in rows])
+        self.group = np.array([r.get("group") or "" for r in rows])
+
+    def fit(self, train_mask: np.ndarray):
+        idx = np.flatnonzero(train_mask)
+        scale = np.ones(len(idx))
+        if self.cap:
+            # A seeded sample of at most `cap` training rows per source, each standing for the rows it replaces,
+            # so every source keeps its weight in training while throw-away models train faster.
+            rng = np.random.default_rng(SEED)
+            keep, scale = [], []
+            for s in sorted(set(self.src[idx].tolist())):
+                sel = idx[self.src[idx] == s]
+                pick = np.sort(rng.choice(sel, size=self.cap, replace=False)) if len(sel) > self.cap else sel
+                keep.append(pick)
+                scale.append(np.full(len(pick), len(sel) / len(pick)))
+            idx, scale = np.concatenate(keep), np.concatenate(scale)
+        w = sample_weights(self.spec, self.rows, self.y, idx, scale)
+        return make_model(self.params).fit(self.X[idx], self.y[idx], sample_weight=w)
+
+    def run(self, train_mask, val_mask, test_mask, exclude_from_thresholds=()) -> dict:
+        model = self.fit(train_mask)
+        pv = model.predict_proba(self.X[val_mask])[:, 1]
+        thresholds, chosen_by = hardest_source_thresholds(pv, self.y[val_mask], self.src[val_mask], self.fprs,
+                                                          self.min_rows, exclude_from_thresholds)
+        pt = model.predict_proba(self.X[test_mask])[:, 1]
+        yt, st = self.y[test_mask], self.src[test_mask]
+        figures = source_figures(pt, yt, st, sorted(set(st.tolist())), pt[yt == 0], pt[yt == 1], thresholds)
+        out = {"thresholds": {k: round(v, 6) for k, v in thresholds.items()}, "thresholds_set_by": chosen_by,
+               "sources": figures}
+        # Slices of malicious sources (DGA family, a phishing theme): same figures, never pooled with benign.
+        gt = self.group[test_mask]
+        sliced = np.array([f"{a}/{b}" if b and y else "" for a, b, y in zip(st, gt, yt)])
+        names = sorted(set(sliced.tolist()) - {""})
+        if names:
+            out["groups"] = source_figures(pt, yt, sliced, names, pt[yt == 0], pt[yt == 1], thresholds)
+        return out
+
+    def in_distribution(self) -> dict:
+        return self.run(self.split == "train", self.split == "val", self.split == "test")
+
+    def leave_one_source_out(self, only=None) -> dict:
+        out = {}
+        base_test = self.split == "test"
+        for s in sorted(set(self.src.tolist())):
+            if only and s not in only:
+                continue
+            t0 = time.time()
+            gone = (self.src == s) | (self.lineage == s)
+            res = self.run((self.split == "train") & ~gone, (self.split == "val") & ~gone,
+                           base_test & (~gone | (self.src == s)), exclude_from_thresholds=(s,))
+            f = res["sources"].get(s, {})
+            out[s] = {**f, "thresholds": res["thresholds"], "thresholds_set_by": res["thresholds_set_by"],
+                      "seconds": round(time.time() - t0, 1)}
+            print(f"  without {s}: {json.dumps(f)}", file=sys.stderr)
+        return out
+
+    def leave_one_group_out(self, sources) -> dict:
+        """Per group (DGA family) of the given malicious sources: trained without the group's rows, its test rows scored."""
+        out = {}
+        for src in sources:
+            for g in sorted(set(self.group[self.src == src].tolist()) - {""}):
+                gone = (self.src == src) & (self.group == g)
+                res = self.run((self.split == "train") & ~gone, (self.split == "val") & ~gone,
+                               self.split == "test")
+                f = res["groups"].get(f"{src}/{g}", {})
+                out[f"{src}/{g}"] = {**f, "thresholds": res["thresholds"]}
+                print(f"  without {src}/{g}: {json.dumps(f)}", file=sys.stderr)
+        return out
+
+    def later_in_time(self, cutoff: str | None) -> dict | None:
+        dated = self.date != ""
+        if not dated.any():
+            return None
+        if cutoff is None:  # the last fifth of the dated rows is "later"
+            ds = sorted(self.date[dated].tolist())
+            cutoff = ds[int(0.8 * len(ds))]
+        before, after = dated & (self.date < cutoff), dated & (self.date >= cutoff)
+        train = (self.split == "train") & (~dated | before)
+        val = (self.split == "val") & (~dated | before)
+        test = (self.split == "test") & (~dated | after)
+        res = self.run(train, val, test)
+        # Only the later rows of dated sources are the point: an undated malicious source would be scored on
+        # its ordinary test split, so it is left out here; benign sources stay (their false positives).
+        dated_sources = set(self.src[dated].tolist())
+        res["sources"] = {s: f for s, f in res["sources"].items() if f["label"] == "benign" or s in dated_sources}
+        if "groups" in res:
+            res["groups"] = {g: f for g, f in res["groups"].items() if g.split("/")[0] in dated_sources}
+        return {"cutoff": cutoff, "rule": "train: dated rows before the cut-off (train split) + undated rows (train split); "
+                "test: dated rows from the cut-off on + undated rows, test split only (held-out sites)",
+                "rows_before": int(before.sum()), "rows_after": int(after.sum()), **res}
+
+
+def summarise(result: dict) -> dict:
+    loso = result["leave_one_source_out"]
+    mal = {s: f["roc_auc_vs_benign"] for s, f in loso.items() if f.get("label") == "malicious" and f.get("roc_auc_vs_benign") is not None}
+    ben = {s: f for s, f in loso.items() if f.get("label") == "benign"}
+    out = {
+        "macro_roc_auc_left_out_malicious_sources": round(float(np.mean(list(mal.values()))), 6) if mal else None,
+        "min_roc_auc_left_out_malicious_source": round(min(mal.values()), 6) if mal else None,
+        "max_fpr_at_malicious_left_out_benign_source": max((f["fpr_at_malicious"] for f in ben.values()), default=None),
+        "max_fpr_at_suspicious_left_out_benign_source": max((f["fpr_at_suspicious"] for f in ben.values()), default=None),
+        "max_fpr_at_malicious_benign_source_in_distribution": max(
+            (f["fpr_at_malicious"] for f in result["in_distribution"]["sources"].values() if f["label"] == "benign"), default=None),
+        "max_fpr_at_suspicious_benign_source_in_distribution": max(
+            (f["fpr_at_suspicious"] for f in result["in_distribution"]["sources"].values() if f["label"] == "benign"), default=None),
+    }
+    logo = result.get("leave_one_group_out")
+    if logo:
+        aucs = [f["roc_auc_vs_benign"] for f in logo.values() if f.get("roc_auc_vs_benign") is not None]
+        out["mean_roc_auc_left_out_group"] = round(float(np.mean(aucs)), 6) if aucs else None
+        out["min_roc_auc_left_out_group"] = round(min(aucs), 6) if aucs else None
+    lt = result.get("later_in_time")
+    if lt:
+        later = [f["roc_auc_vs_benign"] for f in lt["sources"].values() if f["label"] == "malicious"]
+        out["macro_roc_auc_later_in_time"] = round(float(np.mean(later)), 6) if later else None
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--export", required=True, type=Path)
+    ap.add_argument("--out", type=Path, help="write the JSON result here (default: stdout only)")
+    ap.add_argument("--metadata", type=Path, help="store the result in this metadata.json as out_of_source_evaluation")
+    ap.add_argument("--max-iter", type=int, help="trees per throw-away model (default: the export's train_params)")
+    ap.add_argument("--max-train-rows-per-source", type=int, help="throw-away models train on a seeded sample of at most this many rows per source (weighted up to stand for the rest)")
+    ap.add_argument("--malicious-fpr", type=float, default=0.005)
+    ap.add_argument("--suspicious-fpr", type=float, default=0.02)
+    ap.add_argument("--min-threshold-rows", type=int, default=200, help="a benign source needs this many validation rows to set a threshold")
+    ap.add_argument("--sources", nargs="*", help="leave out only these sources (default: every source)")
+    ap.add_argument("--time-cutoff", help="yyyy-mm-dd; default: the date that leaves the last 20%% of dated rows after it")
+    ap.add_argument("--skip-loso", action="store_true")
+    ap.add_argument("--leave-group-out", nargs="*", default=[], help="also leave out each group (e.g. DGA family) of these sources in turn")
+    ap.add_argument("--mask-features", help="regex: features whose names match are set to 0 everywhere (e.g. 'tld|suffix', to see what a model learns without the public suffix)")
+    ap.add_argument("--slice", action="append", default=[], metavar="NAME=REGEX",
+                    help="report malicious rows whose indicator matches REGEX as slice NAME (replaces the group column), e.g. homepage='^[a-z]+://[^/]+/$'")
+    ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
+    args = ap.parse_args()
+    if args.store:
+        if not args.metadata:
+            sys.exit("--store needs --metadata")
+        store(args.metadata, json.loads(args.store.read_text()))
+        return
+
+    t0 = time.time()
+    spec, names, X, rows = load_export(args.export)
+    if args.mask_features:
+        import re
+        masked = [j for j, n in enumerate(names) if re.search(args.mask_features, n)]
+        X[:, masked] = 0
+        print(f"masked: {[names[j] for j in masked]}", file=sys.stderr)
+    params = {"max_iter": 200, "max_depth": 8, "learning_rate": 0.1, **spec.get("train_params", {})}
+    if args.max_iter:
+        params["max_iter"] = args.max_iter
+    fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
+    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source)
+    if args.slice:
+        import re
+        slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]
+        ev.group = np.array([next((n for n, rx in slices if rx.search(r["indicator"])), "") for r in rows])
+    result = {
+        "command": " ".join(["python3", sys.argv[0], *sys.argv[1:]]),
+        "params": params,
+        "max_train_rows_per_source": args.max_train_rows_per_source,
+        **({"masked_features": args.mask_features} if args.mask_features else {}),
+        "threshold_policy": f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
+                            f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "
+                            "validation FPR; a left-out source never sets its own threshold",
+        "in_distribution": ev.in_distribution(),
+    }
+    print(f"in-distribution done ({time.time() - t0:.0f}s)", file=sys.stderr)
+    result["leave_one_source_out"] = {} if args.skip_loso else ev.leave_one_source_out(args.sources)
+    if args.leave_group_out:
+        result["leave_one_group_out"] = ev.leave_one_group_out(args.leave_group_out)
+    lt = ev.later_in_time(args.time_cutoff)
+    if lt is not None:
+        result["later_in_time"] = lt
+    result["summary"] = summarise(result)
+    result["seconds"] = round(time.time() - t0, 1)
+    text = json.dumps(result, indent=1)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+    if args.metadata:
+        store(args.metadata, result)
+    print(json.dumps(result["summary"], indent=1))
+
+
+def store(metadata: Path, result: dict) -> None:
+    meta = json.loads(metadata.read_text())
+    meta["out_of_source_evaluation"] = result
+    metadata.write_text(json.dumps(meta, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+/**
+ * Human reasons for a domain/2 score, read off its features (explain.ts does the same for domain/1):
+ * which brand and how it is imitated, which scam words, why it looks generated or disposable.
+ */
+import type { Reason } from '../types';
+import { secondLevelLabel } from './features';
+import {
+  BRAND_MATCHER_2,
+  CRYPTO_BRANDS,
+  DOMAIN_FEATURE_NAMES_2,
+  type DomainFeatureName2,
+  isDynamicDns,
+} from './features-v2';
+import { KEYWORDS } from './lexicon';
+import type { DomainName } from './parse';
+
+const INDEX = Object.fromEntries(DOMAIN_FEATURE_NAMES_2.map((n, i) => [n, i])) as Record<DomainFeatureName2, number>;
+const GENERATED_LOGP = -3.4;
+const HOW = ['', 'homoglyphs or digit swaps', 'one edit', 'two edits'];
+
+export function explainDomain2(d: DomainName, row: Float32Array): Reason[] {
+  const f = (n: DomainFeatureName2) => row[INDEX[n]] as number;
+  const reasons: Reason[] = [];
+  const sld = secondLevelLabel(d);
+  const kind = f('brand_lookalike');
+  if (kind >= 1 && kind <= 3) {
+    const look = BRAND_MATCHER_2.lookalike(d.hasIdn ? (d.unicode.split('.')[0] ?? sld) : sld);
+    if (look !== undefined)
+      reasons.push({
+        code: 'BRAND_LOOKALIKE',
+        message: `"${sld}" imitates the brand "${look.brand}" (${HOW[kind]})`,
+        weight: 0,
+      });
+  }
+  if (f('mixed_script') === 1)
+    reasons.push({
+      code: 'IDN_HOMOGLYPH',
+      message: `the name mixes Latin and non-Latin letters (${d.unicode})`,
+      weight: 0,
+    });
+  if (f('brand_in_sld') === 1)
+    reasons.push({
+      code: 'BRAND_EMBEDDED',
+      message: `"${sld}" contains the brand "${BRAND_MATCHER_2.named(sld)}" but is not its domain`,
+      weight: 0,
+    });
+  if (f('brand_in_subdomain') === 1)
+    reasons.push({
+      code: 'BRAND_IN_SUBDOMAIN',
+      message: `the subdomain names "${BRAND_MATCHER_2.named(d.subdomain)}" but the registrable domain is ${d.registrableDomain}`,
+      weight: 0,
+    });
+  if (f('crypto_brand_in_name') === 1 || f('crypto_word_count') > 0) {
+    const brand = CRYPTO_BRANDS.find((b) => d.ascii.includes(b));
+    reasons.push({
+      code: 'SUSPICIOUS_KEYWORDS',
+      message: `crypto ${brand === undefined ? 'scam vocabulary' : `brand "${brand}"`} in the name`,
+      weight: 0,
+    });
+  }
+  if (f('keyword_count') > 0)
+    reasons.push({
+      code: 'SUSPICIOUS_KEYWORDS',
+      message: `phishing keywords in the name: ${KEYWORDS.filter((k) => d.ascii.includes(k)).join(', ')}`,
+      weight: 0,
+    });
+  if (f('sld_ngram_mean_logp') < GENERATED_LOGP && sld.length >= 8)
+    reasons.push({
+      code: 'ALGORITHMIC_LOOK',
+      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${f('sld_ngram_mean_logp').toFixed(2)})`,
+      weight: 0,
+    });
+  if (f('tld_log_odds') > 1)
+    reasons.push({
+      code: 'RISKY_TLD',
+      message: `.${d.labels[d.labels.length - 1]} is over-represented among malicious names in training`,
+      weight: 0,
+    });
+  if (isDynamicDns(d))
+    reasons.push({
+      code: 'SHARED_HOSTING',
+      message: `a dynamic-DNS or tunnel name (${d.registrableDomain}): anyone can point it at their own machine`,
+      weight: 0,
+    });
+  else if (d.sharedHostingPlatform || d.privateSuffix)
+    reasons.push({
+      code: 'SHARED_HOSTING',
+      message: `hosted under ${d.privateSuffix ? d.publicSuffix : d.registrableDomain}, which gives subdomains to anyone: its reputation does not apply`,
+      weight: 0,
+    });
+  return reasons;
+}

@@ -1,0 +1,39 @@
+/**
+ * Every domain features version the code can still compute, by name. A model version records the
+ * features version it was trained on; training and serving pick the code here by that name, so a newer
+ * version of the features never changes what an older model is fed (rollback keeps working).
+ */
+import { DOMAIN_FEATURE_NAMES, DOMAIN_FEATURES_VERSION, type DomainFeatureAssets, domainFeatures } from './features';
+import { DOMAIN_FEATURE_NAMES_2, DOMAIN_FEATURES_VERSION_2, domainFeatures2 } from './features-v2';
+import type { DomainName } from './parse';
+
+export interface DomainFeatureSet {
+  readonly version: string;
+  readonly names: readonly string[];
+  compute(d: DomainName, assets: DomainFeatureAssets, out: Float32Array, offset: number): void;
+}
+
+export const DOMAIN_FEATURES_1: DomainFeatureSet = {
+  version: DOMAIN_FEATURES_VERSION,
+  names: DOMAIN_FEATURE_NAMES,
+  compute: domainFeatures,
+};
+
+export const DOMAIN_FEATURES_2: DomainFeatureSet = {
+  version: DOMAIN_FEATURES_VERSION_2,
+  names: DOMAIN_FEATURE_NAMES_2,
+  compute: domainFeatures2,
+};
+
+/** The version new models are trained on. */
+export const LATEST_DOMAIN_FEATURES = DOMAIN_FEATURES_2;
+
+export const DOMAIN_FEATURE_SETS: ReadonlyMap<string, DomainFeatureSet> = new Map(
+  [DOMAIN_FEATURES_1, DOMAIN_FEATURES_2].map((s) => [s.version, s]),
+);
+
+export function domainFeatureSet(version: string): DomainFeatureSet {
+  const s = DOMAIN_FEATURE_SETS.get(version);
+  if (s === undefined) throw new Error(`unknown domain features version "${version}"`);
+  return s;
+}

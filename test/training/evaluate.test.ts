@@ -1,0 +1,108 @@
+/**
+ * models/training/evaluate.py on a small synthetic export whose answers are known: one benign source
+ * ("hard") overlaps the malicious scores, one ("easy") does not, one malicious source is dated.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { promisify } from 'node:util';
+
+interface SourceFigures {
+  label: 'benign' | 'malicious';
+  rows: number;
+  roc_auc_vs_benign?: number;
+  detection_at_malicious?: number;
+  fpr_at_malicious?: number;
+  fpr_at_suspicious?: number;
+}
+interface Result {
+  in_distribution: { thresholds_set_by: Record<string, string>; sources: Record<string, SourceFigures> };
+  leave_one_source_out: Record<string, SourceFigures & { thresholds_set_by: Record<string, string> }>;
+  later_in_time?: { cutoff: string; sources: Record<string, SourceFigures> };
+  summary: Record<string, number | null>;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'evaluate-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// A seeded generator so the data (and the test's outcome) never change.
+let seed = 12345;
+const rnd = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+
+let result: Result;
+before(async () => {
+  const sources: [string, number, number, number][] = [
+    // name, label, rows, mean of feature 0
+    ['easy', 0, 3000, -2],
+    ['hard', 0, 3000, 0.5],
+    ['phish', 1, 3000, 2],
+    ['dga', 1, 3000, 3],
+  ];
+  const feats: number[] = [];
+  const lines = ['indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\tlineage\tdate'];
+  for (const [name, label, rows, mean] of sources) {
+    for (let i = 0; i < rows; i++) {
+      feats.push(mean + gauss(), gauss());
+      const u = rnd();
+      const split = u < 0.7 ? 'train' : u < 0.8 ? 'val' : 'test';
+      const date = name === 'phish' ? `2024-${String(1 + (i % 12)).padStart(2, '0')}-01` : '';
+      lines.push([`${name}${i}.example`, label, name, '', 0, split, `${name}${i}`, name, date].join('\t'));
+    }
+  }
+  writeFileSync(join(dir, 'features.f32'), Buffer.from(new Float32Array(feats).buffer));
+  writeFileSync(join(dir, 'rows.tsv'), `${lines.join('\n')}\n`);
+  const spec = {
+    model: 'synthetic',
+    features_version: 'synthetic/1',
+    feature_names: ['f0', 'f1'],
+    sources: sources.map(([name]) => ({ name })),
+    train_params: { max_iter: 20, max_depth: 3 },
+  };
+  writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+  const script = join(__dirname, '..', '..', 'models', 'training', 'evaluate.py');
+  await promisify(execFile)('python3', [script, '--export', dir, '--out', join(dir, 'out.json')], { timeout: 120_000 });
+  result = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Result;
+});
+
+it('sets thresholds on the benign source with the most false positives, not on the pooled benign rows', () => {
+  assert.equal(result.in_distribution.thresholds_set_by.malicious, 'hard');
+  assert.equal(result.in_distribution.thresholds_set_by.suspicious, 'hard');
+  // Hence the hard source stays near its target on test, and the easy one far below it.
+  const hard = result.in_distribution.sources.hard!;
+  assert.ok(hard.fpr_at_malicious! < 0.02, `hard FPR ${hard.fpr_at_malicious}`);
+  assert.equal(result.in_distribution.sources.easy!.fpr_at_malicious, 0);
+});
+
+it('leaves each source out in turn and never lets a left-out benign source choose its own threshold', () => {
+  assert.deepEqual(Object.keys(result.leave_one_source_out).sort(), ['dga', 'easy', 'hard', 'phish']);
+  assert.equal(result.leave_one_source_out.hard!.thresholds_set_by.malicious, 'easy');
+  // Trained and thresholded without the hard source, it is flagged far more than the target.
+  assert.ok(result.leave_one_source_out.hard!.fpr_at_malicious! > 0.05);
+});
+
+it('never mixes labels: malicious sources get AUC and detection, benign sources false-positive rates', () => {
+  for (const f of Object.values(result.leave_one_source_out)) {
+    if (f.label === 'malicious') {
+      assert.equal(typeof f.roc_auc_vs_benign, 'number');
+      assert.equal(f.fpr_at_malicious, undefined);
+    } else {
+      assert.equal(typeof f.fpr_at_suspicious, 'number');
+      assert.equal(f.roc_auc_vs_benign, undefined);
+    }
+  }
+  assert.ok(result.summary.macro_roc_auc_left_out_malicious_sources! > 0.8);
+});
+
+it('scores later dated rows with a model trained on earlier ones, and only dated malicious sources', () => {
+  const lt = result.later_in_time!;
+  assert.equal(lt.cutoff, '2024-10-01');
+  assert.ok(lt.sources.phish !== undefined && lt.sources.dga === undefined);
+  assert.ok(lt.sources.phish.rows < 1000, 'only the test split from the cut-off on');
+});
