@@ -4,16 +4,19 @@
 #   models/training/train.sh domain 1                 # full data from ../shared/data -> models/domain/1
 #   models/training/train.sh domain 1 --sample 3000   # small smoke run (CI), still the same code path
 #   models/training/train.sh domain 2 --sources my-sources.json   # your own data (see domain-sources.json)
+#   models/training/train.sh ip 1 --features ip/1 --sources models/training/ip-sources-v1.json  # an older features version
 # Environment: DATA=../shared/data, OUT=models (write models/<name>/<version> there), WORK=models/training/.work
 set -euo pipefail
 name=${1:?model name (domain)}; version=${2:?version number}; shift 2
 sample=()
 extra=()
 sources=
+export_extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sample) sample=(--sample "$2"); shift 2 ;;
     --sources) sources=$2; shift 2 ;;
+    --features) export_extra+=(--features "$2"); shift 2 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
@@ -25,5 +28,5 @@ out=${OUT:-models}/$name/$version
 sources=${sources:-models/training/$name-sources.json}
 # The pinned Python packages, in a virtualenv made on first use (scripts/python-env.ts); PYTHON_TRAIN overrides.
 python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
-npx tsx "src/training/export-$name.ts" --sources "$sources" --data "$data" --out "$work" "${sample[@]}"
+npx tsx "src/training/export-$name.ts" --sources "$sources" --data "$data" --out "$work" "${sample[@]}" "${export_extra[@]}"
 "$python" models/training/train.py --export "$work" --out "$out" "${extra[@]}"

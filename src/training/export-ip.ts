@@ -5,11 +5,21 @@
  * features with the serving feature code.
  *
  *   tsx src/training/export-ip.ts --sources models/training/ip-sources.json --data ../shared/data \
- *       --out models/training/.work/ip [--split network|time] [--geoip-dir DIR] [--sample N]
+ *       --out models/training/.work/ip [--features ip/2|ip/1] [--split network|time]
+ *       [--benign-split network|address] [--assets-without SOURCE] [--geoip-dir DIR] [--sample N]
  *
  * Splits: `network` (default) hashes the /24 (IPv6 /48), so no neighbourhood is on two sides.
  * `time` trains on C2 addresses first seen before 2024-10-01, picks thresholds on the last quarter of
- * 2024 and tests on 2025 and on ipsum (a 2026 snapshot); benign rows keep the network split (undated).
+ * 2024 and tests on 2025 and on ipsum (a 2026 snapshot); benign rows are undated and keep a hash split,
+ * by /24 (`--benign-split network`, ip/1's time evaluation) or by address (`address`: a later benign
+ * address may sit in a /24 training saw, as a later C2 address may; with /24 features, splitting only
+ * the benign side by /24 would hide their neighbours from benign rows alone and flatter the model).
+ *
+ * What a training row sees of itself: ip/1 subtracts its whole /24 from its counts; ip/2 uses 5
+ * out-of-fold folds by address (the row's fold is subtracted, its /24 neighbours in other folds stay).
+ * `--assets-without S` builds the reputation counts without source S (every row is still exported):
+ * the leave-one-source-out evaluation (models/training/evaluate.py --loso-export) must not find the
+ * left-out source inside the counts.
  * Each row's `context` (ASN, AS organisation, country as the database answered at export) goes into
  * rows.tsv so golden rows can be re-checked without the database (pipelines/ip.ts parseGolden).
  */
@@ -27,12 +37,13 @@ import {
   prefixKey,
   splitKey,
 } from '../indicators/ip/features';
+import { IP_FEATURE_COUNT_V2, IP_FEATURE_NAMES_V2, IP_FEATURES_V2, ipFeaturesV2 } from '../indicators/ip/features-v2';
 import { createGeoLookup, type GeoLookupOptions } from '../indicators/ip/geo';
 import { geoIpDirectoryPaths } from '../indicators/ip/geo-defaults';
 import { parseIp } from '../indicators/ip/parse';
 import { buildIpAssets, serializeIpAssets } from '../indicators/ip/reputation-assets';
 import { stableUnit } from './sources';
-import { type Split, splitOf } from './split';
+import { foldOf, type Split, splitOf } from './split';
 
 interface IpSourceSpec {
   name: string;
@@ -40,6 +51,9 @@ interface IpSourceSpec {
   format: 'csv';
   column: string;
   date_column?: string;
+  /** Keep only rows whose column holds this value (`where`) or does not (`where_not`): one file, two sources. */
+  where?: Record<string, string>;
+  where_not?: Record<string, string>;
   label: 'benign' | 'malicious';
   license: string;
   origin: string;
@@ -51,11 +65,23 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'models/training/.work/ip' },
     split: { type: 'string', default: 'network' },
+    features: { type: 'string', default: IP_FEATURES_V2 },
+    'benign-split': { type: 'string', default: 'network' },
+    'assets-without': { type: 'string' },
     'geoip-dir': { type: 'string' },
     sample: { type: 'string' },
   },
 });
 if (args.split !== 'network' && args.split !== 'time') throw new Error('--split must be network or time');
+if (args.features !== IP_FEATURES_VERSION && args.features !== IP_FEATURES_V2)
+  throw new Error('--features must be ip/1 or ip/2');
+if (args['benign-split'] !== 'network' && args['benign-split'] !== 'address') {
+  throw new Error('--benign-split must be network or address');
+}
+const V2 = args.features === IP_FEATURES_V2;
+const WIDTH = V2 ? IP_FEATURE_COUNT_V2 : IP_FEATURE_COUNT;
+/** Out-of-fold folds of ip/2 training rows, by address. */
+const FOLDS = 5;
 
 /** Splits a CSV line with RFC 4180 quotes (the Tranco file quotes organisation names with commas). */
 function csvFields(line: string): string[] {
@@ -87,13 +113,20 @@ function readRows(spec: IpSourceSpec): { value: string; date: string }[] {
   const col = header.indexOf(spec.column);
   const dcol = spec.date_column === undefined ? -1 : header.indexOf(spec.date_column);
   if (col < 0) throw new Error(`${spec.name}: column ${spec.column} not in ${header.join(',')}`);
+  const filters = [
+    ...Object.entries(spec.where ?? {}).map(([c, v]) => [c, v, true] as const),
+    ...Object.entries(spec.where_not ?? {}).map(([c, v]) => [c, v, false] as const),
+  ].map(([c, v, equal]) => {
+    const i = header.indexOf(c);
+    if (i < 0) throw new Error(`${spec.name}: filter column ${c} not in ${header.join(',')}`);
+    return (f: string[]) => (f[i] === v) === equal;
+  });
   const rows = lines
     .slice(1)
     .filter((l) => l !== '')
-    .map((l) => {
-      const f = csvFields(l);
-      return { value: (f[col] ?? '').trim(), date: dcol >= 0 ? (f[dcol] ?? '') : '' };
-    });
+    .map((l) => csvFields(l))
+    .filter((f) => filters.every((keep) => keep(f)))
+    .map((f) => ({ value: (f[col] ?? '').trim(), date: dcol >= 0 ? (f[dcol] ?? '') : '' }));
   const cap = args.sample === undefined ? rows.length : Number(args.sample);
   if (rows.length <= cap) return rows;
   return rows
@@ -103,8 +136,8 @@ function readRows(spec: IpSourceSpec): { value: string; date: string }[] {
     .map((x) => x.r);
 }
 
-function timeSplit(malicious: boolean, date: string, key: string): Split {
-  if (!malicious) return splitOf(key);
+function timeSplit(malicious: boolean, date: string, key: string, address: string): Split {
+  if (!malicious) return splitOf(args['benign-split'] === 'address' ? address : key);
   if (date === '') return 'test'; // ipsum: a 2026 snapshot, newer than every dated row
   return date < '2024-10-01' ? 'train' : date < '2025-01-01' ? 'val' : 'test';
 }
@@ -150,7 +183,7 @@ async function main(): Promise<void> {
         continue;
       }
       const site = splitKey(p.value);
-      const split = args.split === 'time' ? timeSplit(malicious, r.date, site) : splitOf(site);
+      const split = args.split === 'time' ? timeSplit(malicious, r.date, site, p.value.address) : splitOf(site);
       byAddress.set(p.value.address, {
         x: { ip: p.value, geo: geo.lookup(p.value) },
         source: spec.name,
@@ -165,14 +198,18 @@ async function main(): Promise<void> {
   const rows = [...byAddress.values()];
   for (const r of rows) stats[r.source]!.used++;
 
-  const train = rows.filter((r) => r.split === 'train');
+  const without = args['assets-without'];
+  if (without !== undefined && !specs.some((s) => s.name === without)) throw new Error(`no source ${without}`);
+  const train = rows.filter((r) => r.split === 'train' && r.source !== without);
   const repRow = (r: Row) => ({
     asn: r.x.geo.asn,
     prefix: prefixKey(r.x.ip),
     country: r.x.geo.countryCode,
+    ...(V2 ? { net24: r.site } : {}),
     malicious: r.malicious,
   });
-  const assets = buildIpAssets(train.map(repRow));
+  const assets = buildIpAssets(train.map(repRow), args.features);
+  const inAssets = new Set(train);
 
   // Each training row's own /24 (its label and its neighbours'), subtracted from its reputation counts.
   const bySite = new Map<string, Row[]>();
@@ -194,15 +231,36 @@ async function main(): Promise<void> {
     return { asn, prefix, country };
   };
 
-  const features = new Float32Array(rows.length * IP_FEATURE_COUNT);
+  // ip/2: a training row's own fold, per key, subtracted from its counts (out-of-fold assets).
+  const foldOfRow = (r: Row) => foldOf(r.x.ip.address, FOLDS);
+  const foldCounts = new Map<string, [number, number]>();
+  const foldKeys = (r: Row) => [
+    `${foldOfRow(r)} asn ${r.x.geo.asn}`,
+    `${foldOfRow(r)} prefix ${prefixKey(r.x.ip)}`,
+    `${foldOfRow(r)} country ${r.x.geo.countryCode}`,
+    `${foldOfRow(r)} net24 ${r.site}`,
+  ];
+  if (V2) {
+    for (const r of train) {
+      for (const k of foldKeys(r)) {
+        const c = foldCounts.get(k) ?? [0, 0];
+        c[r.malicious ? 0 : 1]++;
+        foldCounts.set(k, c);
+      }
+    }
+  }
+  const foldOwn = (r: Row): OwnCounts => {
+    const [asn, prefix, country, net24] = foldKeys(r).map((k) => foldCounts.get(k) ?? ([0, 0] as const));
+    return { asn: asn!, prefix: prefix!, country: country!, net24: net24! };
+  };
+
+  const features = new Float32Array(rows.length * WIDTH);
   const group: string[] = [];
   rows.forEach((r, i) => {
-    const own = r.split === 'train' ? ownOf(r) : undefined;
-    ipFeatures(r.x, assets, features, i * IP_FEATURE_COUNT, own);
+    if (V2) ipFeaturesV2(r.x, assets, features, i * WIDTH, inAssets.has(r) ? foldOwn(r) : undefined);
+    else ipFeatures(r.x, assets, features, i * WIDTH, inAssets.has(r) ? ownOf(r) : undefined);
     // asn_known && (malicious + benign) > 0 after the exclusion: the ASN had training evidence.
-    const seen =
-      features[i * IP_FEATURE_COUNT] === 1 &&
-      (features[i * IP_FEATURE_COUNT + 1]! > 0 || features[i * IP_FEATURE_COUNT + 2]! > 0);
+    const seen = features[i * WIDTH] === 1 && (features[i * WIDTH + 1]! > 0 || features[i * WIDTH + 2]! > 0);
     group.push(seen ? 'asn_seen' : 'asn_unseen');
   });
 
@@ -234,9 +292,11 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         model: 'ip',
-        features_version: IP_FEATURES_VERSION,
-        feature_names: IP_FEATURE_NAMES,
+        features_version: args.features,
+        feature_names: V2 ? IP_FEATURE_NAMES_V2 : IP_FEATURE_NAMES,
         split_mode: args.split,
+        benign_split: args.split === 'time' ? args['benign-split'] : 'network',
+        assets_without: without ?? null,
         sources: specs.map((s) => ({ ...s, ...stats[s.name] })),
         label_conflicts_dropped: conflicted.size,
         sample_cap: args.sample === undefined ? null : Number(args.sample),
@@ -247,7 +307,7 @@ async function main(): Promise<void> {
   );
   const count = (s: Split) => rows.filter((r) => r.split === s).length;
   console.log(
-    `exported ${rows.length} rows (train ${count('train')}, val ${count('val')}, test ${count('test')}; ${conflicted.size} label conflicts dropped), ${IP_FEATURE_COUNT} features`,
+    `exported ${rows.length} rows (train ${count('train')}, val ${count('val')}, test ${count('test')}; ${conflicted.size} label conflicts dropped), ${WIDTH} features (${args.features})`,
   );
   console.log(JSON.stringify(stats));
   geo.close();

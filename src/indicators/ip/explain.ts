@@ -4,9 +4,11 @@
  * imply (malicious vs benign training addresses, classes balanced), 0 for facts without a measure.
  */
 import type { Reason } from '../types';
-import { IP_FEATURE_NAMES, type IpIndicator, prefixKey } from './features';
+import { IP_FEATURE_NAMES, type IpIndicator, prefixKey, splitKey } from './features';
+import { IP_FEATURE_NAMES_V2 } from './features-v2';
 
-const INDEX = new Map(IP_FEATURE_NAMES.map((n, i) => [n, i]));
+const INDEX_V1 = new Map(IP_FEATURE_NAMES.map((n, i) => [n, i]));
+const INDEX_V2 = new Map(IP_FEATURE_NAMES_V2.map((n, i) => [n, i]));
 
 /** log-odds beyond which a network's training record is worth naming (about 3:1 either way). */
 const NOTABLE = Math.log(3);
@@ -17,8 +19,10 @@ function prefixText(x: IpIndicator): string {
   return `${k.slice(0, 4)}:${k.slice(4, 8)}::/32`;
 }
 
+/** Reasons read off an ip/1 or ip/2 row (told apart by its width). */
 export function explainIp(x: IpIndicator, row: Float32Array): Reason[] {
-  const f = (name: string) => row[INDEX.get(name) as number] as number;
+  const index = row.length === IP_FEATURE_NAMES_V2.length ? INDEX_V2 : INDEX_V1;
+  const f = (name: string) => row[index.get(name) as number] as number;
   const count = (name: string) => Math.round(Math.expm1(f(name)));
   const reasons: Reason[] = [];
   const g = x.geo;
@@ -42,6 +46,16 @@ export function explainIp(x: IpIndicator, row: Float32Array): Reason[] {
       message: `${prefixText(x)} held ${count('prefix_malicious_log1p')} malicious and ${count('prefix_benign_log1p')} benign training addresses`,
       weight: prefixOdds,
     });
+  }
+  if (index === INDEX_V2) {
+    const netOdds = f('net24_log_odds');
+    if (Math.abs(netOdds) >= NOTABLE) {
+      reasons.push({
+        code: netOdds > 0 ? 'NETWORK_REPUTATION_BAD' : 'NETWORK_REPUTATION_GOOD',
+        message: `${splitKey(x.ip)} held ${count('net24_malicious_log1p')} malicious and ${count('net24_benign_log1p')} benign training addresses`,
+        weight: netOdds,
+      });
+    }
   }
   if (g.hostingProvider !== '') {
     reasons.push({

@@ -60,11 +60,15 @@ export interface IpIndicator {
 export type Counts = readonly [malicious: number, benign: number];
 
 export interface IpFeatureAssets {
+  /** The features version these counts were built for ('ip/1', 'ip/2'): it picks the feature code. */
+  version: string;
   /** Training totals; log-odds weigh benign by malicious/benign so the classes count equally. */
   totals: Counts;
   asn: ReadonlyMap<number, Counts>;
   prefix: ReadonlyMap<string, Counts>;
   country: ReadonlyMap<string, Counts>;
+  /** ip/2: counts per IPv4 /24 (IPv6 /48), keyed by splitKey(). Absent for ip/1. */
+  net24?: ReadonlyMap<string, Counts>;
 }
 
 /** What a training row must not count of itself: the training rows of its own /24 (/48). */
@@ -72,6 +76,8 @@ export interface OwnCounts {
   asn: Counts;
   prefix: Counts;
   country: Counts;
+  /** ip/2 only. */
+  net24?: Counts;
 }
 
 const NONE: Counts = [0, 0];
@@ -123,13 +129,13 @@ function orgWords(org: string): number {
   return bits;
 }
 
-function counts(table: ReadonlyMap<string | number, Counts>, key: string | number, own: Counts): Counts {
+export function counts(table: ReadonlyMap<string | number, Counts>, key: string | number, own: Counts): Counts {
   const c = table.get(key) ?? NONE;
   return [Math.max(0, c[0] - own[0]), Math.max(0, c[1] - own[1])];
 }
 
 /** ln((malicious + 1) / (benign * balance + 1)): 0 when unknown, positive when malicious-heavy. */
-function logOdds(c: Counts, balance: number): number {
+export function logOdds(c: Counts, balance: number): number {
   return Math.log((c[0] + 1) / (c[1] * balance + 1));
 }
 

@@ -3,6 +3,9 @@
  * training addresses, built by the exporter from the training split only and shipped with the model
  * version, so a version always scores with the reputation it was trained with.
  *
+ * ip/2 adds per-/24 (IPv6 /48) counts (`net24`); the features version in the file picks the feature code
+ * (features.ts for ip/1, features-v2.ts for ip/2), so one server loads both versions.
+ *
  * The file also records the hash of the bundled hosting ranges it was trained with: the hosting columns
  * come from code-versioned data (data/hosting-ranges.json), and a model must not silently score with a
  * rebuilt table, so loading refuses a mismatch.
@@ -11,6 +14,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import bundledHosting from './data/hosting-ranges.json';
 import { type Counts, IP_FEATURES_VERSION, type IpFeatureAssets } from './features';
+import { IP_FEATURES_V2 } from './features-v2';
+
+/** The features versions whose assets this file reads. */
+export const IP_ASSET_VERSIONS: readonly string[] = [IP_FEATURES_VERSION, IP_FEATURES_V2];
 
 interface AssetsFile {
   features_version: string;
@@ -19,6 +26,7 @@ interface AssetsFile {
   asn: Record<string, Counts>;
   prefix: Record<string, Counts>;
   country: Record<string, Counts>;
+  net24?: Record<string, Counts>;
   /** Which geo/ASN databases the exporter looked the training addresses up in (documentation). */
   geo_sources?: unknown;
 }
@@ -28,6 +36,8 @@ export interface ReputationRow {
   asn: number;
   prefix: string;
   country: string;
+  /** splitKey(): the IPv4 /24 or IPv6 /48 (counted for ip/2 only). */
+  net24?: string;
   malicious: boolean;
 }
 
@@ -42,18 +52,21 @@ function add<K>(m: Map<K, [number, number]>, key: K, malicious: boolean): void {
   m.set(key, c);
 }
 
-export function buildIpAssets(rows: readonly ReputationRow[]): IpFeatureAssets {
+export function buildIpAssets(rows: readonly ReputationRow[], version = IP_FEATURES_VERSION): IpFeatureAssets {
   const asn = new Map<number, [number, number]>();
   const prefix = new Map<string, [number, number]>();
   const country = new Map<string, [number, number]>();
+  const net24 = new Map<string, [number, number]>();
   let mal = 0;
   for (const r of rows) {
     if (r.malicious) mal++;
     if (r.asn !== 0) add(asn, r.asn, r.malicious);
     add(prefix, r.prefix, r.malicious);
     if (r.country !== '') add(country, r.country, r.malicious);
+    if (r.net24 !== undefined) add(net24, r.net24, r.malicious);
   }
-  return { totals: [mal, rows.length - mal], asn, prefix, country };
+  const assets: IpFeatureAssets = { version, totals: [mal, rows.length - mal], asn, prefix, country };
+  return version === IP_FEATURES_VERSION ? assets : { ...assets, net24 };
 }
 
 const sorted = <K extends string | number>(m: ReadonlyMap<K, Counts>): Record<string, Counts> =>
@@ -61,12 +74,13 @@ const sorted = <K extends string | number>(m: ReadonlyMap<K, Counts>): Record<st
 
 export function serializeIpAssets(a: IpFeatureAssets, geoSources?: unknown): string {
   const file: AssetsFile = {
-    features_version: IP_FEATURES_VERSION,
+    features_version: a.version,
     hosting_ranges_sha256: hostingRangesSha256(),
     totals: a.totals,
     asn: sorted(a.asn),
     prefix: sorted(a.prefix),
     country: sorted(a.country),
+    ...(a.net24 === undefined ? {} : { net24: sorted(a.net24) }),
     ...(geoSources === undefined ? {} : { geo_sources: geoSources }),
   };
   return `${JSON.stringify(file)}\n`;
@@ -86,8 +100,10 @@ function table<K>(rec: Record<string, Counts> | undefined, what: string, key: (k
 
 export function parseIpAssets(json: string): IpFeatureAssets {
   const f = JSON.parse(json) as AssetsFile;
-  if (f.features_version !== IP_FEATURES_VERSION) {
-    throw new Error(`assets.json is for features ${f.features_version}, the code computes ${IP_FEATURES_VERSION}`);
+  if (!IP_ASSET_VERSIONS.includes(f.features_version)) {
+    throw new Error(
+      `assets.json is for features ${f.features_version}, the code computes ${IP_ASSET_VERSIONS.join(', ')}`,
+    );
   }
   const sha = hostingRangesSha256();
   if (f.hosting_ranges_sha256 !== sha) {
@@ -95,12 +111,15 @@ export function parseIpAssets(json: string): IpFeatureAssets {
   }
   const [m, b] = f.totals ?? [];
   if (!Number.isInteger(m) || !Number.isInteger(b)) throw new Error('assets.json: totals missing');
-  return {
+  const assets: IpFeatureAssets = {
+    version: f.features_version,
     totals: [m as number, b as number],
     asn: table(f.asn, 'asn', Number),
     prefix: table(f.prefix, 'prefix', String),
     country: table(f.country, 'country', String),
   };
+  if (f.features_version === IP_FEATURES_VERSION) return assets;
+  return { ...assets, net24: table(f.net24, 'net24', String) };
 }
 
 export function loadIpAssets(path: string): IpFeatureAssets {

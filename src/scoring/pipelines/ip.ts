@@ -1,5 +1,6 @@
 /**
- * The IP pipeline: parse -> geo/ASN/hosting enrichment -> non-routable rule -> features -> `ip` model.
+ * The IP pipeline: parse -> geo/ASN/hosting enrichment -> non-routable and known-service rules ->
+ * features -> `ip` model.
  *
  * Addresses that are not globally routable (private, loopback, link-local, multicast, documentation,
  * reserved, CGNAT ...) name no host on the Internet: they get verdict BENIGN from a rule, no score, and
@@ -20,8 +21,10 @@ import {
   type IpIndicator,
   ipFeatures,
 } from '../../indicators/ip/features';
+import { IP_FEATURE_NAMES_V2, IP_FEATURES_V2, ipFeaturesV2 } from '../../indicators/ip/features-v2';
 import { type GeoLookup, NO_GEO } from '../../indicators/ip/geo';
 import { createHostingLookup, type HostingLookup } from '../../indicators/ip/hosting';
+import { createKnownServiceLookup, knownServiceMessage } from '../../indicators/ip/known-services';
 import { MAX_IP_LENGTH, parseIp } from '../../indicators/ip/parse';
 import { loadIpAssets } from '../../indicators/ip/reputation-assets';
 import { ok, type Parsed } from '../../indicators/types';
@@ -61,6 +64,7 @@ export function ipFromContext(indicator: string, context: unknown): Parsed<IpInd
 }
 
 export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAssets> {
+  const known = createKnownServiceLookup();
   // A cached answer carries the enrichment of the databases it was made with: after a reload, keys
   // change (generation) and the old answers age out of the cache instead of being served.
   let sources = geo.sources;
@@ -69,8 +73,18 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
     kind: 'ip',
     modelName: 'ip',
     maxLength: MAX_IP_LENGTH,
-    featuresVersion: IP_FEATURES_VERSION,
-    featureNames: IP_FEATURE_NAMES,
+    featuresVersion: IP_FEATURES_V2,
+    featureNames: IP_FEATURE_NAMES_V2,
+    // v1 (rollback) keeps ip/1: its own columns and feature code, the same rules and parsing.
+    olderFeatures: [
+      {
+        featuresVersion: IP_FEATURES_VERSION,
+        featureNames: IP_FEATURE_NAMES,
+        loadAssets: (dir) => loadIpAssets(join(dir, 'assets.json')),
+        features: (x, assets, out, offset) => ipFeatures(x, assets, out, offset),
+        explain: (x, row) => explainIp(x, row),
+      },
+    ],
     loadAssets: (dir) => loadIpAssets(join(dir, 'assets.json')),
     parse(item) {
       const parsed = parseIp(item.value);
@@ -89,7 +103,15 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
     normalised: (x) => (x.ip.prefixLength > 0 ? `${x.ip.address}/${x.ip.prefixLength}` : x.ip.address),
     enrich: (x) => ({ kind: 'ip', ip: x.geo }),
     decide(x) {
-      if (x.ip.globallyRoutable) return undefined;
+      if (x.ip.globallyRoutable) {
+        const service = known.find(x.ip);
+        if (service === undefined) return undefined;
+        return {
+          verdict: 'benign',
+          score: false,
+          reasons: [{ code: 'KNOWN_SERVICE', message: knownServiceMessage(x.ip.address, service), weight: 0 }],
+        };
+      }
       return {
         verdict: 'benign',
         score: false,
@@ -102,7 +124,7 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
         ],
       };
     },
-    features: (x, assets, out, offset) => ipFeatures(x, assets, out, offset),
+    features: (x, assets, out, offset) => ipFeaturesV2(x, assets, out, offset),
     explain: (x, row) => explainIp(x, row),
   };
 }

@@ -54,6 +54,7 @@ const f32 = Math.fround;
 
 // 16 malicious and 4 benign in training: a benign address weighs 4.
 const ASSETS: IpFeatureAssets = {
+  version: 'ip/1',
   totals: [16, 4],
   asn: new Map<number, Counts>([
     [64500, [6, 1]],
