@@ -23,6 +23,14 @@ only the pooled, easy majority). A left-out benign source never picks its own th
     python models/training/evaluate.py --export models/training/.work/domain --max-iter 100 \
         --out models/training/.work/domain/out-of-source.json [--metadata models/domain/2/metadata.json]
 
+Exporters whose features carry counts learned from the training rows (the IP model's reputation tables)
+would leak a left-out source, or later rows, through those counts. For them:
+- `--loso-export S=DIR` (repeatable): when leaving out S, use the features of DIR, an export of the same
+  rows in the same order whose counts were built without S (export-ip.ts --assets-without S);
+- `--later-export DIR`: an export already split by time, counts from its train split only
+  (export-ip.ts --split time); its per-source figures are reported as `later_in_time` instead of the
+  date cut of this export (which would reuse counts learned on later rows).
+
 With --metadata the result is stored in that metadata.json as `out_of_source_evaluation`, beside the
 test-split `metrics` (which the server's metadata type keeps flat).
 """
@@ -108,10 +116,17 @@ class Evaluator:
             out["groups"] = source_figures(pt, yt, sliced, names, pt[yt == 0], pt[yt == 1], thresholds)
         return out
 
+    def with_features(self, export: Path) -> "Evaluator":
+        """The same rows with another export's features (counts built without a source, see --loso-export)."""
+        _, _, X, rows = load_export(export)
+        if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
+            sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
+        return Evaluator(self.spec, X, self.rows, self.params, self.fprs, self.min_rows, self.cap)
+
     def in_distribution(self) -> dict:
         return self.run(self.split == "train", self.split == "val", self.split == "test")
 
-    def leave_one_source_out(self, only=None) -> dict:
+    def leave_one_source_out(self, only=None, exports=None) -> dict:
         out = {}
         base_test = self.split == "test"
         for s in sorted(set(self.src.tolist())):
@@ -119,7 +134,8 @@ class Evaluator:
                 continue
             t0 = time.time()
             gone = (self.src == s) | (self.lineage == s)
-            res = self.run((self.split == "train") & ~gone, (self.split == "val") & ~gone,
+            ev = self if not exports or s not in exports else self.with_features(exports[s])
+            res = ev.run((self.split == "train") & ~gone, (self.split == "val") & ~gone,
                            base_test & (~gone | (self.src == s)), exclude_from_thresholds=(s,))
             f = res["sources"].get(s, {})
             out[s] = {**f, "thresholds": res["thresholds"], "thresholds_set_by": res["thresholds_set_by"],
@@ -161,6 +177,15 @@ class Evaluator:
         return {"cutoff": cutoff, "rule": "train: dated rows before the cut-off (train split) + undated rows (train split); "
                 "test: dated rows from the cut-off on + undated rows, test split only (held-out sites)",
                 "rows_before": int(before.sum()), "rows_after": int(after.sum()), **res}
+
+
+def later_export(export: Path, params: dict, fprs: dict, min_rows: int) -> dict:
+    """later_in_time from an export whose split is already by time and whose counts saw only its train split."""
+    spec, _, X, rows = load_export(export)
+    ev = Evaluator(spec, X, rows, params, fprs, min_rows)
+    res = ev.in_distribution()
+    return {"export": str(export), "rule": f"the export's own time split ({spec.get('split_mode')}); "
+            "train/validation/test as exported, counts from its train split only", **res}
 
 
 def summarise(result: dict) -> dict:
@@ -207,6 +232,10 @@ def main() -> None:
     ap.add_argument("--slice", action="append", default=[], metavar="NAME=REGEX",
                     help="report malicious rows whose indicator matches REGEX as slice NAME (replaces the group column), e.g. homepage='^[a-z]+://[^/]+/$'")
     ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
+    ap.add_argument("--loso-export", action="append", default=[], metavar="SOURCE=DIR",
+                    help="features for leaving out SOURCE: an export of the same rows whose learned counts exclude it")
+    ap.add_argument("--later-export", type=Path,
+                    help="an export split by time (counts from its train split only): its figures become later_in_time")
     args = ap.parse_args()
     if args.store:
         if not args.metadata:
@@ -241,10 +270,15 @@ def main() -> None:
         "in_distribution": ev.in_distribution(),
     }
     print(f"in-distribution done ({time.time() - t0:.0f}s)", file=sys.stderr)
-    result["leave_one_source_out"] = {} if args.skip_loso else ev.leave_one_source_out(args.sources)
+    loso_exports = dict(a.split("=", 1) for a in args.loso_export)
+    result["leave_one_source_out"] = {} if args.skip_loso else ev.leave_one_source_out(
+        args.sources, {s: Path(d) for s, d in loso_exports.items()})
+    if loso_exports:
+        result["loso_exports"] = loso_exports
     if args.leave_group_out:
         result["leave_one_group_out"] = ev.leave_one_group_out(args.leave_group_out)
-    lt = ev.later_in_time(args.time_cutoff)
+    lt = ev.later_in_time(args.time_cutoff) if args.later_export is None else later_export(args.later_export, params, fprs,
+                                                                                           args.min_threshold_rows)
     if lt is not None:
         result["later_in_time"] = lt
     result["summary"] = summarise(result)
