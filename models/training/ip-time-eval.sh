@@ -4,6 +4,7 @@
 # and on ipsum (a 2026 snapshot); benign rows keep the /24 split (they are undated). The metrics are
 # merged into models/ip/<version>/metadata.json as `time_split_evaluation`; the served model is untouched.
 #   models/training/ip-time-eval.sh 1
+# This is ip/1's evaluation (its sources file and features); ip/2 and later: models/training/ip-evaluate.sh.
 set -euo pipefail
 version=${1:?model version whose metadata receives the result}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,7 +12,7 @@ cd "$root"
 data=${DATA:-../shared/data}
 work=${WORK:-models/training/.work}/ip-time
 python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
-npx tsx src/training/export-ip.ts --sources models/training/ip-sources.json --data "$data" --out "$work" --split time
+npx tsx src/training/export-ip.ts --sources models/training/ip-sources-v1.json --features ip/1 --data "$data" --out "$work" --split time
 "$python" models/training/train.py --export "$work" --out "$work/model/1" --auc-by-group
 python3 - "$work/model/1/metadata.json" "${OUT:-models}/ip/$version/metadata.json" <<'EOF'
 import json, sys

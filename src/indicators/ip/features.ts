@@ -134,6 +134,26 @@ export function counts(table: ReadonlyMap<string | number, Counts>, key: string 
   return [Math.max(0, c[0] - own[0]), Math.max(0, c[1] - own[1])];
 }
 
+// Map.get with a freshly built "a.b" string costs ~0.5 us (build, hash); IPv4 /16s are looked up by their
+// 16-bit number instead, indexed once per assets table. Same counts, same row.
+const v4PrefixIndex = new WeakMap<ReadonlyMap<string, Counts>, Map<number, Counts>>();
+
+function prefixCounts(ip: IpAddress, table: ReadonlyMap<string, Counts>, own: Counts): Counts {
+  const b = ip.bytes;
+  if (b.length !== 4) return counts(table, prefixKey(ip), own);
+  let index = v4PrefixIndex.get(table);
+  if (index === undefined) {
+    index = new Map();
+    for (const [k, c] of table) {
+      const m = /^(\d+)\.(\d+)$/.exec(k);
+      if (m !== null) index.set((Number(m[1]) << 8) | Number(m[2]), c);
+    }
+    v4PrefixIndex.set(table, index);
+  }
+  const c = index.get(((b[0] as number) << 8) | (b[1] as number)) ?? NONE;
+  return [Math.max(0, c[0] - own[0]), Math.max(0, c[1] - own[1])];
+}
+
 /** ln((malicious + 1) / (benign * balance + 1)): 0 when unknown, positive when malicious-heavy. */
 export function logOdds(c: Counts, balance: number): number {
   return Math.log((c[0] + 1) / (c[1] * balance + 1));
@@ -158,7 +178,7 @@ export function ipFeatures(
   out[i++] = Math.log1p(asn[0]);
   out[i++] = Math.log1p(asn[1]);
   out[i++] = logOdds(asn, balance);
-  const prefix = counts(assets.prefix, prefixKey(x.ip), own?.prefix ?? NONE);
+  const prefix = prefixCounts(x.ip, assets.prefix, own?.prefix ?? NONE);
   out[i++] = Math.log1p(prefix[0]);
   out[i++] = Math.log1p(prefix[1]);
   out[i++] = logOdds(prefix, balance);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The IP model's out-of-source evaluation (models/training/evaluate.py), with the exports it needs because
+# the features carry reputation counts learned from the training rows:
+#   - the main export (network split), for the in-distribution figures per source;
+#   - one export per source whose counts were built WITHOUT that source (--assets-without), so leaving a
+#     source out of the model also leaves it out of the counts;
+#   - a time-split export (C2 first seen before 2024-10-01 train, Q4 2024 validation, 2025 and ipsum test;
+#     benign split by address, counts from the train split only): reported as later_in_time.
+# Thresholds come from the hardest benign source (tranco_self_hosted). The result goes into
+# models/ip/<version>/metadata.json as out_of_source_evaluation; the served model is untouched.
+#   models/training/ip-evaluate.sh 2 [--max-iter 100]
+set -euo pipefail
+version=${1:?model version whose metadata receives the result}; shift
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+data=${DATA:-../shared/data}
+work=${WORK:-models/training/.work}/ip-eval
+sources=${SOURCES:-models/training/ip-sources.json}
+features=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['features_version'])" "${OUT:-models}/ip/$version/metadata.json")
+export_ip() { npx tsx src/training/export-ip.ts --sources "$sources" --data "$data" --features "$features" "$@"; }
+export_ip --out "$work/main"
+loso=()
+for s in $(python3 -c "import json,sys; print(' '.join(s['name'] for s in json.load(open(sys.argv[1]))['sources']))" "$sources"); do
+  export_ip --out "$work/without-$s" --assets-without "$s"
+  loso+=(--loso-export "$s=$work/without-$s")
+done
+export_ip --out "$work/time" --split time --benign-split address
+python3 models/training/evaluate.py --export "$work/main" "${loso[@]}" --later-export "$work/time" \
+  --out "$work/out-of-source.json" --metadata "${OUT:-models}/ip/$version/metadata.json" "$@"
