@@ -27,3 +27,21 @@ done
 export_ip --out "$work/time" --split time --benign-split address
 python3 models/training/evaluate.py --export "$work/main" "${loso[@]}" --later-export "$work/time" \
   --out "$work/out-of-source.json" --metadata "${OUT:-models}/ip/$version/metadata.json" "$@"
+# What the version serves with beyond the model and its counts: the rule data and the enrichment, with licences.
+python3 - "${OUT:-models}/ip/$version/metadata.json" src/indicators/ip/data/known-services.json <<'PY'
+import json, sys
+meta_path, known_path = sys.argv[1], sys.argv[2]
+meta, known = json.load(open(meta_path)), json.load(open(known_path))
+meta["rules_and_enrichment"] = {
+    "known_services": {
+        "file": "src/indicators/ip/data/known-services.json",
+        "source": known["repository"], "license": known["license"],
+        "answer": "verdict benign, no score, reason KNOWN_SERVICE naming the service",
+        "services": [{k: s[k] for k in ("id", "name", "kind", "path", "commit")} | {"ranges": len(s["ipv4"]) + len(s["ipv6"])}
+                     for s in known["services"]],
+    },
+    "hosting_ranges": {"file": "src/indicators/ip/data/hosting-ranges.json", "source": "lord-alfred/ipranges", "license": "CC0 1.0"},
+    "geo_asn": {"source": "DB-IP City Lite, RouteViews + NRO + DB-IP ASN Lite via @ip-location-db", "license": "CC BY 4.0"},
+}
+open(meta_path, "w").write(json.dumps(meta, indent=2) + "\n")
+PY
