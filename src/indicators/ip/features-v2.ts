@@ -19,9 +19,9 @@ import {
   type IpFeatureAssets,
   type IpIndicator,
   ipFeatures,
-  logOdds,
   type OwnCounts,
   splitKey,
+  writeCounts,
 } from './features';
 
 export const IP_FEATURES_V2 = 'ip/2';
@@ -36,29 +36,54 @@ export const IP_FEATURE_COUNT_V2 = IP_FEATURE_NAMES_V2.length;
 
 const NONE: Counts = [0, 0];
 
-// Map.get with a freshly built "a.b.c.0/24" string costs ~1.5 us (build, hash, a 50k-entry table);
-// IPv4 /24s are looked up by their 24-bit number instead, indexed once per assets table.
-const v4Index = new WeakMap<ReadonlyMap<string, Counts>, Map<number, Counts>>();
+// Map.get with a freshly built "a.b.c.0/24" string costs ~1.5 us (build, hash, a 50k-entry table).
+// IPv4 /24s are indexed once per assets table by /16: most addresses are in a /16 without any counted
+// /24 (one array read), the others scan the few /24s of their /16.
+interface V4Index {
+  /** starts[k16]..starts[k16 + 1]: the /24s of /16 number k16, as third octets and counts. */
+  starts: Int32Array;
+  third: Uint8Array;
+  counts: Counts[];
+}
+const v4Index = new WeakMap<ReadonlyMap<string, Counts>, V4Index>();
 const V4_KEY = /^(\d+)\.(\d+)\.(\d+)\.0\/24$/;
+let lastTable: ReadonlyMap<string, Counts> | undefined;
+let lastIndex: V4Index | undefined;
 
-function v4Table(table: ReadonlyMap<string, Counts>): Map<number, Counts> {
-  let index = v4Index.get(table);
+function buildV4Index(table: ReadonlyMap<string, Counts>): V4Index {
+  const keyed: [number, Counts][] = [];
+  for (const [k, c] of table) {
+    const m = V4_KEY.exec(k);
+    if (m !== null) keyed.push([(Number(m[1]) << 16) | (Number(m[2]) << 8) | Number(m[3]), c]);
+  }
+  keyed.sort((a, b) => a[0] - b[0]);
+  const starts = new Int32Array(65537);
+  for (const [k] of keyed) starts[(k >> 8) + 1]!++;
+  for (let i = 1; i < starts.length; i++) starts[i]! += starts[i - 1];
+  return { starts, third: Uint8Array.from(keyed, ([k]) => k & 255), counts: keyed.map(([, c]) => c) };
+}
+
+function v4Counts(table: ReadonlyMap<string, Counts>, b: Uint8Array): Counts {
+  let index = table === lastTable ? lastIndex : v4Index.get(table);
   if (index === undefined) {
-    index = new Map();
-    for (const [k, c] of table) {
-      const m = V4_KEY.exec(k);
-      if (m !== null) index.set((Number(m[1]) << 16) | (Number(m[2]) << 8) | Number(m[3]), c);
-    }
+    index = buildV4Index(table);
     v4Index.set(table, index);
   }
-  return index;
+  lastTable = table;
+  lastIndex = index;
+  const k16 = ((b[0] as number) << 8) | (b[1] as number);
+  const third = b[2] as number;
+  for (let j = index.starts[k16] as number, end = index.starts[k16 + 1] as number; j < end; j++) {
+    if (index.third[j] === third) return index.counts[j] as Counts;
+  }
+  return NONE;
 }
 
 /** The /24 (IPv4) or /48 (IPv6) counts of an address, less the row's own fold. */
 function net24Counts(x: IpIndicator, table: ReadonlyMap<string, Counts>, own: Counts): Counts {
   const b = x.ip.bytes;
   if (b.length !== 4) return counts(table, splitKey(x.ip), own);
-  const c = v4Table(table).get(((b[0] as number) << 16) | ((b[1] as number) << 8) | (b[2] as number)) ?? NONE;
+  const c = v4Counts(table, b);
   return own === NONE ? c : [Math.max(0, c[0] - own[0]), Math.max(0, c[1] - own[1])];
 }
 
@@ -74,9 +99,5 @@ export function ipFeaturesV2(
   const table = assets.net24;
   if (table === undefined) throw new Error('ip/2 features need /24 counts in assets.json');
   const balance = assets.totals[0] / Math.max(1, assets.totals[1]);
-  const net = net24Counts(x, table, own?.net24 ?? NONE);
-  let i = offset + IP_FEATURE_COUNT;
-  out[i++] = Math.log1p(net[0]);
-  out[i++] = Math.log1p(net[1]);
-  out[i++] = logOdds(net, balance);
+  writeCounts(out, offset + IP_FEATURE_COUNT, net24Counts(x, table, own?.net24 ?? NONE), balance);
 }

@@ -131,6 +131,7 @@ function orgWords(org: string): number {
 
 export function counts(table: ReadonlyMap<string | number, Counts>, key: string | number, own: Counts): Counts {
   const c = table.get(key) ?? NONE;
+  if (own === NONE) return c; // serving: nothing to subtract, no copy
   return [Math.max(0, c[0] - own[0]), Math.max(0, c[1] - own[1])];
 }
 
@@ -151,12 +152,30 @@ function prefixCounts(ip: IpAddress, table: ReadonlyMap<string, Counts>, own: Co
     v4PrefixIndex.set(table, index);
   }
   const c = index.get(((b[0] as number) << 8) | (b[1] as number)) ?? NONE;
+  if (own === NONE) return c;
   return [Math.max(0, c[0] - own[0]), Math.max(0, c[1] - own[1])];
 }
 
 /** ln((malicious + 1) / (benign * balance + 1)): 0 when unknown, positive when malicious-heavy. */
 export function logOdds(c: Counts, balance: number): number {
   return Math.log((c[0] + 1) / (c[1] * balance + 1));
+}
+
+/**
+ * Writes log1p(malicious), log1p(benign), log-odds at out[i..i+2]. Most served addresses fall in a /16
+ * (or /24, ASN) training never saw: zeros then, without the three logarithms (log1p(0) and ln(1) are
+ * exactly 0, so the row is the same).
+ */
+export function writeCounts(out: Float32Array, i: number, c: Counts, balance: number): void {
+  if (c[0] === 0 && c[1] === 0) {
+    out[i] = 0;
+    out[i + 1] = 0;
+    out[i + 2] = 0;
+    return;
+  }
+  out[i] = Math.log1p(c[0]);
+  out[i + 1] = Math.log1p(c[1]);
+  out[i + 2] = logOdds(c, balance);
 }
 
 /**
@@ -175,19 +194,17 @@ export function ipFeatures(
   let i = offset;
   const asn = g.asn !== 0 ? counts(assets.asn, g.asn, own?.asn ?? NONE) : NONE;
   out[i++] = g.asn !== 0 ? 1 : 0;
-  out[i++] = Math.log1p(asn[0]);
-  out[i++] = Math.log1p(asn[1]);
-  out[i++] = logOdds(asn, balance);
-  const prefix = prefixCounts(x.ip, assets.prefix, own?.prefix ?? NONE);
-  out[i++] = Math.log1p(prefix[0]);
-  out[i++] = Math.log1p(prefix[1]);
-  out[i++] = logOdds(prefix, balance);
+  writeCounts(out, i, asn, balance);
+  i += 3;
+  writeCounts(out, i, prefixCounts(x.ip, assets.prefix, own?.prefix ?? NONE), balance);
+  i += 3;
   const country = g.countryCode !== '' ? counts(assets.country, g.countryCode, own?.country ?? NONE) : NONE;
   out[i++] = g.countryCode !== '' ? 1 : 0;
   out[i++] = logOdds(country, balance);
   out[i++] = g.hostingProvider !== '' ? 1 : 0;
   for (const p of HOSTING_PROVIDERS) out[i++] = g.hostingProvider === p ? 1 : 0;
-  out[i++] = asOrgHostingWords(g.asOrganization) ? 1 : 0;
-  out[i++] = asOrgAccessWords(g.asOrganization) ? 1 : 0;
+  const words = orgWords(g.asOrganization);
+  out[i++] = words & 1;
+  out[i++] = (words & 2) >> 1;
   out[i++] = x.ip.globallyRoutable && x.ip.range !== 'unicast' ? 1 : 0;
 }
