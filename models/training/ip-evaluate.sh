@@ -6,7 +6,7 @@
 #     source out of the model also leaves it out of the counts;
 #   - a time-split export (C2 first seen before 2024-10-01 train, Q4 2024 validation, 2025 and ipsum test;
 #     benign split by address, counts from the train split only): reported as later_in_time.
-# Thresholds come from the hardest benign source (tranco_self_hosted). The result goes into
+# Thresholds come from the hardest benign source (the one that needs the highest threshold). The result goes into
 # models/ip/<version>/metadata.json as out_of_source_evaluation; the served model is untouched.
 #   models/training/ip-evaluate.sh 2 [--max-iter 100]
 set -euo pipefail
