@@ -25,7 +25,8 @@ for s in $(python3 -c "import json,sys; print(' '.join(s['name'] for s in json.l
   loso+=(--loso-export "$s=$work/without-$s")
 done
 export_ip --out "$work/time" --split time --benign-split address
-python3 models/training/evaluate.py --export "$work/main" "${loso[@]}" --later-export "$work/time" \
+python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
+"$python" models/training/evaluate.py --export "$work/main" "${loso[@]}" --later-export "$work/time" \
   --out "$work/out-of-source.json" --metadata "${OUT:-models}/ip/$version/metadata.json" "$@"
 # What the version serves with beyond the model and its counts: the rule data and the enrichment, with licences.
 python3 - "${OUT:-models}/ip/$version/metadata.json" src/indicators/ip/data/known-services.json <<'PY'
