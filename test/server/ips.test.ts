@@ -127,7 +127,7 @@ describe('PredictIps', () => {
     });
   });
 
-  it('accepts observed_at; ip/1 does not use it, so the score is the same', async () => {
+  it('accepts observed_at; ip/1 and ip/2 do not use it, so the score is the same', async () => {
     const res = await predictIps([
       { id: 'a', value: '189.6.88.213' },
       { id: 'b', value: '189.6.88.213', observedAt: new Date('2026-03-01T03:00:00Z') },
