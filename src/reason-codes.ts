@@ -35,6 +35,8 @@ export const REASON_CODES = {
   IDN_HOMOGLYPH: 'The name mixes Latin and non-Latin letters.',
   IP_LITERAL_HOST: 'The URL host is an IP address, not a name.',
   IP_LITERAL_LINK: 'The message links to bare IP addresses.',
+  KNOWN_SERVICE:
+    "The IP address is in the published ranges of a well-known service (relay egress, messenger, crawler, uptime monitor); it is answered as that service, not scored by its network's neighbours.",
   LINK_TEXT_MISMATCH: 'Links in the message show one site and go to another.',
   LOOKALIKE_LINK: 'The message links to domains that imitate brands.',
   LOOKALIKE_SENDER: 'The sender domain imitates a brand.',

@@ -51,7 +51,7 @@ export function explainIp(x: IpIndicator, row: Float32Array): Reason[] {
     const netOdds = f('net24_log_odds');
     if (Math.abs(netOdds) >= NOTABLE) {
       reasons.push({
-        code: netOdds > 0 ? 'NETWORK_REPUTATION_BAD' : 'NETWORK_REPUTATION_GOOD',
+        code: netOdds > 0 ? 'PREFIX_REPUTATION_BAD' : 'PREFIX_REPUTATION_GOOD',
         message: `${splitKey(x.ip)} held ${count('net24_malicious_log1p')} malicious and ${count('net24_benign_log1p')} benign training addresses`,
         weight: netOdds,
       });

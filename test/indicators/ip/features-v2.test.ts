@@ -93,7 +93,7 @@ describe('ip/2 feature row', () => {
     const out = new Float32Array(IP_FEATURE_COUNT_V2);
     const x = indicator('52.95.110.7');
     ipFeaturesV2(x, ASSETS, out, 0);
-    const r = explainIp(x, out).find((e) => e.code === 'NETWORK_REPUTATION_BAD');
+    const r = explainIp(x, out).find((e) => e.code === 'PREFIX_REPUTATION_BAD' && e.message.includes('/24'));
     assert.equal(r?.message, '52.95.110.0/24 held 5 malicious and 0 benign training addresses');
   });
 });

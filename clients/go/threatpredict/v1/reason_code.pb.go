@@ -132,6 +132,9 @@ const (
 	ReasonCode_VERDICT_RAISED ReasonCode = 50
 	// The message goes past a parser limit (parts, headers), so only its start was read and scored.
 	ReasonCode_PARSE_LIMIT_HIT ReasonCode = 51
+	// The IP address is in the published ranges of a well-known service (relay egress, messenger,
+	// crawler, uptime monitor); it is answered as that service, not scored by its network's neighbours.
+	ReasonCode_KNOWN_SERVICE ReasonCode = 52
 )
 
 // Enum value maps for ReasonCode.
@@ -189,6 +192,7 @@ var (
 		49: "USER_CONTENT_HOST",
 		50: "VERDICT_RAISED",
 		51: "PARSE_LIMIT_HIT",
+		52: "KNOWN_SERVICE",
 	}
 	ReasonCode_value = map[string]int32{
 		"REASON_CODE_UNSPECIFIED":      0,
@@ -243,6 +247,7 @@ var (
 		"USER_CONTENT_HOST":            49,
 		"VERDICT_RAISED":               50,
 		"PARSE_LIMIT_HIT":              51,
+		"KNOWN_SERVICE":                52,
 	}
 )
 
@@ -277,7 +282,7 @@ var File_threatpredict_v1_reason_code_proto protoreflect.FileDescriptor
 
 const file_threatpredict_v1_reason_code_proto_rawDesc = "" +
 	"\n" +
-	"\"threatpredict/v1/reason_code.proto\x12\x10threatpredict.v1*\xf4\b\n" +
+	"\"threatpredict/v1/reason_code.proto\x12\x10threatpredict.v1*\x87\t\n" +
 	"\n" +
 	"ReasonCode\x12\x1b\n" +
 	"\x17REASON_CODE_UNSPECIFIED\x10\x00\x12\x12\n" +
@@ -333,7 +338,8 @@ const file_threatpredict_v1_reason_code_proto_rawDesc = "" +
 	"\rURL_SHORTENER\x100\x12\x15\n" +
 	"\x11USER_CONTENT_HOST\x101\x12\x12\n" +
 	"\x0eVERDICT_RAISED\x102\x12\x13\n" +
-	"\x0fPARSE_LIMIT_HIT\x103B\xbd\x01\n" +
+	"\x0fPARSE_LIMIT_HIT\x103\x12\x11\n" +
+	"\rKNOWN_SERVICE\x104B\xbd\x01\n" +
 	"\x14com.threatpredict.v1B\x0fReasonCodeProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3"
 
 var (

@@ -123,6 +123,11 @@ export enum ReasonCode {
   VERDICT_RAISED = 50,
   /** PARSE_LIMIT_HIT - The message goes past a parser limit (parts, headers), so only its start was read and scored. */
   PARSE_LIMIT_HIT = 51,
+  /**
+   * KNOWN_SERVICE - The IP address is in the published ranges of a well-known service (relay egress, messenger,
+   * crawler, uptime monitor); it is answered as that service, not scored by its network's neighbours.
+   */
+  KNOWN_SERVICE = 52,
 }
 
 export function reasonCodeFromJSON(object: any): ReasonCode {
@@ -283,6 +288,9 @@ export function reasonCodeFromJSON(object: any): ReasonCode {
     case 51:
     case "PARSE_LIMIT_HIT":
       return ReasonCode.PARSE_LIMIT_HIT;
+    case 52:
+    case "KNOWN_SERVICE":
+      return ReasonCode.KNOWN_SERVICE;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ReasonCode");
   }
@@ -394,6 +402,8 @@ export function reasonCodeToJSON(object: ReasonCode): string {
       return "VERDICT_RAISED";
     case ReasonCode.PARSE_LIMIT_HIT:
       return "PARSE_LIMIT_HIT";
+    case ReasonCode.KNOWN_SERVICE:
+      return "KNOWN_SERVICE";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ReasonCode");
   }

@@ -58,6 +58,7 @@ class ReasonCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     USER_CONTENT_HOST: _ClassVar[ReasonCode]
     VERDICT_RAISED: _ClassVar[ReasonCode]
     PARSE_LIMIT_HIT: _ClassVar[ReasonCode]
+    KNOWN_SERVICE: _ClassVar[ReasonCode]
 REASON_CODE_UNSPECIFIED: ReasonCode
 ACCESS_NETWORK: ReasonCode
 ALGORITHMIC_LOOK: ReasonCode
@@ -110,3 +111,4 @@ URL_SHORTENER: ReasonCode
 USER_CONTENT_HOST: ReasonCode
 VERDICT_RAISED: ReasonCode
 PARSE_LIMIT_HIT: ReasonCode
+KNOWN_SERVICE: ReasonCode

@@ -58,6 +58,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       value :USER_CONTENT_HOST, 49
       value :VERDICT_RAISED, 50
       value :PARSE_LIMIT_HIT, 51
+      value :KNOWN_SERVICE, 52
     end
   end
 end
