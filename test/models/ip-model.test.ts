@@ -16,6 +16,7 @@ import {
 } from '../../src/indicators/ip/features';
 import { createGeoLookup, type GeoLookup } from '../../src/indicators/ip/geo';
 import { GOLDEN_TOLERANCE, type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
+import { pipelineForFeatures } from '../../src/scoring/pipeline';
 import { ipFromContext, ipPipeline } from '../../src/scoring/pipelines/ip';
 import { assertMatchesFeatureCode, committedModel, type GoldenRow } from '../helpers/model';
 
@@ -68,7 +69,9 @@ describe('models/ip/1 golden outputs', () => {
 
   it('re-parses every golden indicator to the recorded features and reproduces the probability', async () => {
     const features = new Float32Array(golden.rows.length * IP_FEATURE_COUNT);
-    const pipeline = ipPipeline(geo);
+    // The ip/1 parts of the pipeline (the newest features are ip/2; v1 is served with its own).
+    const pipeline = pipelineForFeatures(ipPipeline(geo), IP_FEATURES_VERSION);
+    assert.ok(pipeline !== undefined);
     golden.rows.forEach((r, i) => {
       const x = ipFromContext(r.indicator, r.context);
       assert.ok(x.ok, r.indicator);
