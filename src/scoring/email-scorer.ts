@@ -5,10 +5,12 @@
  *
  * Serving rules on top of the message model (the model itself never sees another model's score, so
  * retraining the URL or domain model cannot invalidate it):
- * - EMBEDDED_MALICIOUS_INDICATOR: an indicator found in a body, an HTML part, an attachment or the
- *   From/Reply-To/Sender headers that its own model calls malicious raises the message to at least
- *   SUSPICIOUS; the reason names it with its score. Received and X-Originating-IP hops, To and Cc are
- *   not counted (the receiving side's infrastructure and the victims are not the sender's choice).
+ * - EMBEDDED_MALICIOUS_INDICATOR: indicators found in a body, an HTML part, an attachment or the
+ *   From/Reply-To/Sender headers that their own model calls malicious raise the message's score in
+ *   proportion to the message's own evidence and where they sit (email-evidence.ts); one bad name
+ *   alone no longer decides. The reason names them with their scores. Received and X-Originating-IP
+ *   hops, To and Cc are not counted (the receiving side's infrastructure and the victims are not the
+ *   sender's choice). `score` stays the message model's; the verdict is read off the combined score.
  * - AUTHENTICATION_FAILED: spf/dkim/dmarc `fail` in the top message's Authentication-Results is a
  *   reason only. It is not a model feature: in the training corpora those headers mark the mailbox the
  *   mail was collected in, not phishing (models/email/README.md).
@@ -17,13 +19,13 @@
  */
 import { itemError, type PredictError, toPredictError } from '../errors';
 import { explainEmail } from '../indicators/email/message-explain';
-import { emailFeatures } from '../indicators/email/message-features';
 import { messageSignals } from '../indicators/email/message-signals';
 import type { ParsePool, ParseRequest } from '../indicators/email/parse-pool';
 import type { ExtractedIndicator, ParsedEmail } from '../indicators/email/types';
 import type { Reason, Verdict } from '../indicators/types';
+import { combineEvidence } from './email-evidence';
 import type { ModelRepository } from './model-repository';
-import type { ScoredItem } from './pipeline';
+import { pipelineForFeatures, type ScoredItem } from './pipeline';
 import { emailPipeline } from './pipelines/email';
 import type { GenericItem, Scorer, View } from './scorer';
 import { verdictOf } from './verdict';
@@ -132,13 +134,14 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
       for (const i of toScore) out[i]!.error = err;
       return out;
     }
-    const width = emailPipeline.featureNames.length;
+    // The serving version's own feature code (email/1 or email/2): each version is fed what it learned on.
+    const pipeline = pipelineForFeatures(emailPipeline, model.metadata.features_version) ?? emailPipeline;
+    const width = pipeline.featureNames.length;
     const features = new Float32Array(toScore.length * width);
     const signals = toScore.map((i) => messageSignals(parsed[i]!));
     let scores: Float32Array;
     try {
-      // The pipeline's features() with the signals computed once (the reasons read them too).
-      for (const [j, i] of toScore.entries()) emailFeatures(parsed[i]!, features, j * width, signals[j]);
+      for (const [j, i] of toScore.entries()) pipeline.features(parsed[i]!, model.assets, features, j * width);
       scores = await model.predict(features, toScore.length);
     } catch (err) {
       const e = toPredictError(err);
@@ -151,7 +154,6 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
       const score = scores[j] as number;
       res.score = score;
       res.model = { name: model.name, version: model.version };
-      let verdict = verdictOf(score, model.metadata.thresholds);
       const reasons: Reason[] = [
         { code: 'MODEL_SCORE', message: `model ${model.name} v${model.version} gave ${score.toFixed(4)}`, weight: 0 },
         ...explainEmail(email, signals[j]!),
@@ -159,8 +161,19 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
       const cited = res.indicators.filter(
         (ind) => ind.result.verdict === 'malicious' && ind.foundIn.some((f) => !RULE_FOUND_IN_EXCLUDED.has(f)),
       );
+      const combined = combineEvidence(
+        score,
+        model.metadata.thresholds.suspicious,
+        cited.map((c) => ({
+          indicator: c.result.indicator,
+          kind: c.result.kind ?? '',
+          score: c.result.score ?? 0,
+          foundIn: c.foundIn.filter((f) => !RULE_FOUND_IN_EXCLUDED.has(f)),
+        })),
+        email.facts.linkMismatches,
+      );
+      let verdict = verdictOf(combined.score, model.metadata.thresholds);
       if (cited.length > 0) {
-        if (RANK[verdict] < RANK.suspicious) verdict = 'suspicious';
         const names = cited
           .slice(0, MAX_CITED)
           .map(
@@ -169,7 +182,7 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
           );
         reasons.push({
           code: 'EMBEDDED_MALICIOUS_INDICATOR',
-          message: `${cited.length} indicator(s) inside the message scored malicious: ${names.join(', ')}${cited.length > MAX_CITED ? ', ...' : ''}`,
+          message: `${cited.length} indicator(s) inside the message scored malicious: ${names.join(', ')}${cited.length > MAX_CITED ? ', ...' : ''}; with the message's own evidence the combined score is ${combined.score.toFixed(4)}`,
           weight: 0,
         });
       }

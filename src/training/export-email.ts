@@ -9,20 +9,25 @@
  *
  * Split key: the From address's registrable domain, or the whole address on a free mailbox provider
  * (one gmail.com would otherwise put a fifth of the senders on one side), or the message hash when
- * there is no From. rows.tsv columns: indicator (the raw message, eml-gz-b64:, so golden rows re-run
- * the parser), label, source, group (ham / spam / phish), rank (0), split, site.
+ * there is no From (the display name when the archive obfuscated the address: R-list posts). HTML
+ * template bodies (`kind: html-bodies`) are split by their organisation (the member's folder).
+ * rows.tsv columns: indicator (the raw message, eml-gz-b64:, so golden rows re-run the parser), label,
+ * source, group (ham / spam / phish), rank (0), split, site, date (the message's Date, YYYY-MM-DD or
+ * empty: the later-in-time evaluation reads it).
+ *
+ * The sources file's `features_version` picks the feature code (email/1 by default, email/2).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { EMAIL_FEATURE_NAMES, EMAIL_FEATURES_VERSION, emailFeatures } from '../indicators/email/message-features';
 import {
-  EMAIL_FEATURE_COUNT,
-  EMAIL_FEATURE_NAMES,
-  EMAIL_FEATURES_VERSION,
-  emailFeatures,
-} from '../indicators/email/message-features';
+  EMAIL_V2_FEATURE_NAMES,
+  EMAIL_V2_FEATURES_VERSION,
+  emailFeaturesV2,
+} from '../indicators/email/message-features-v2';
 import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
 import { encodeRawEmail } from '../scoring/pipelines/email';
@@ -40,9 +45,13 @@ const { values: args } = parseArgs({
 
 interface EmailSource {
   name: string;
-  kind: 'dir' | 'tar.gz';
+  kind: 'dir' | 'tar.gz' | 'html-bodies';
   path: string;
   pattern?: string;
+  /** A stable sample of at most this many messages of the source. */
+  sample?: number;
+  /** html-bodies: the manifest CSV beside the archive (rows with role/format say which members are HTML). */
+  manifest?: string;
   label: 'benign' | 'malicious';
   license: string;
   origin: string;
@@ -90,7 +99,41 @@ function withoutMboxLine(raw: Buffer): Buffer {
   return nl < 0 ? raw : raw.subarray(nl + 1);
 }
 
+/**
+ * The template bodies' constant filler person (SOURCES.md: every rendering uses the same name and
+ * address), removed so that no word of it can stand for "legitimate".
+ */
+const FILLER = /alex\.morgan@example\.com|\balex\s+morgan\b|\bmorgan\b|\balex\b/gi;
+
+/**
+ * An HTML body as a message with no header but its content type: no From, Subject, Date or
+ * Received, so no header of a fixed synthetic set can stand for "legitimate" (features email/2 read
+ * no header presence).
+ */
+function bodyAsMessage(html: string): Buffer {
+  return Buffer.from(`Content-Type: text/html; charset=utf-8\r\n\r\n${html.replace(FILLER, '')}`, 'utf8');
+}
+
+/** Members that are HTML bodies: renderings, and templates that are plain HTML already. */
+function htmlMembers(manifest: string): Set<string> {
+  const keep = new Set<string>();
+  for (const line of readFileSync(manifest, 'utf8').split(/\r?\n/).slice(1)) {
+    const cols = line.split(',');
+    if (cols.length < 3) continue;
+    const [role, format] = cols.slice(-2);
+    if ((role === 'rendered' && format === 'html') || (role === 'template' && format === 'html')) keep.add(cols[0]!);
+  }
+  return keep;
+}
+
 function readMessages(s: EmailSource): { file: string; raw: Buffer }[] {
+  if (s.kind === 'html-bodies') {
+    const keep = htmlMembers(join(args.data, s.manifest ?? ''));
+    const tar = gunzipSync(readFileSync(join(args.data, s.path)));
+    return [...tarEntries(tar)]
+      .filter((e) => keep.has(e.name))
+      .map((e) => ({ file: e.name, raw: bodyAsMessage(e.data.toString('utf8')) }));
+  }
   if (s.kind === 'dir') {
     const dir = resolve(s.path);
     return readdirSync(dir)
@@ -111,10 +154,33 @@ interface Row {
   group: string;
   site: string;
   split: Split;
+  date: string;
 }
 
+interface FeatureCode {
+  version: string;
+  names: readonly string[];
+  write: typeof emailFeatures;
+}
+
+const FEATURE_CODE: Record<string, FeatureCode> = {
+  [EMAIL_FEATURES_VERSION]: { version: EMAIL_FEATURES_VERSION, names: EMAIL_FEATURE_NAMES, write: emailFeatures },
+  [EMAIL_V2_FEATURES_VERSION]: {
+    version: EMAIL_V2_FEATURES_VERSION,
+    names: EMAIL_V2_FEATURE_NAMES,
+    write: emailFeaturesV2,
+  },
+};
+
 async function main(): Promise<void> {
-  const file = JSON.parse(readFileSync(args.sources, 'utf8')) as { sources: EmailSource[]; train_params?: object };
+  const file = JSON.parse(readFileSync(args.sources, 'utf8')) as {
+    sources: EmailSource[];
+    train_params?: object;
+    features_version?: string;
+  };
+  const code = FEATURE_CODE[file.features_version ?? EMAIL_FEATURES_VERSION];
+  if (code === undefined) throw new Error(`unknown features_version ${file.features_version}`);
+  const width = code.names.length;
   const sampleCap = args.sample === undefined ? undefined : Number(args.sample);
   const pool = createParsePool({ size: 2 });
   const rows: Row[] = [];
@@ -124,18 +190,19 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   for (const s of file.sources) {
     let messages = readMessages(s);
-    if (sampleCap !== undefined && messages.length > sampleCap) {
+    const cap = Math.min(sampleCap ?? Number.POSITIVE_INFINITY, s.sample ?? Number.POSITIVE_INFINITY);
+    if (messages.length > cap) {
       messages = messages
         .map((m) => ({ m, k: stableUnit(`${s.name}:${m.file}`) }))
         .sort((a, b) => a.k - b.k)
-        .slice(0, sampleCap)
+        .slice(0, cap)
         .map((x) => x.m);
     }
     const st = { read: messages.length, duplicates: 0, failed: {} as Record<string, number>, rows: 0 };
     stats[s.name] = st;
-    const unique = messages
-      .map((m) => withoutMboxLine(m.raw))
-      .filter((raw) => {
+    const kept = messages
+      .map((m) => ({ file: m.file, raw: withoutMboxLine(m.raw) }))
+      .filter(({ raw }) => {
         const h = createHash('sha256').update(raw).digest('hex');
         if (seen.has(h)) {
           st.duplicates++;
@@ -144,6 +211,7 @@ async function main(): Promise<void> {
         seen.add(h);
         return true;
       });
+    const unique = kept.map((m) => m.raw);
     const parsed = await Promise.all(unique.map((raw) => pool.parse(raw)));
     parsed.forEach((p, i) => {
       const raw = unique[i] as Buffer;
@@ -152,15 +220,23 @@ async function main(): Promise<void> {
         return;
       }
       const sig = messageSignals(p.value);
-      const from = p.value.messages[0]?.from?.address.toLowerCase() ?? '';
+      const top = p.value.messages[0];
+      const from = top?.from?.address.toLowerCase() ?? '';
+      const name = (top?.from?.name ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
       const site =
-        sig.fromDomain === ''
-          ? `sha256:${createHash('sha256').update(raw).digest('hex')}`
-          : FREEMAIL_SPLIT.has(sig.fromDomain)
-            ? from
-            : sig.fromDomain;
-      const row = new Float32Array(EMAIL_FEATURE_COUNT);
-      emailFeatures(p.value, row, 0, sig);
+        s.kind === 'html-bodies'
+          ? `template:${kept[i]!.file.split('/')[0]}`
+          : sig.fromDomain !== ''
+            ? FREEMAIL_SPLIT.has(sig.fromDomain)
+              ? from
+              : sig.fromDomain
+            : name !== ''
+              ? `name:${name}`
+              : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+      const date =
+        top?.date !== undefined && !Number.isNaN(top.date.getTime()) ? top.date.toISOString().slice(0, 10) : '';
+      const row = new Float32Array(width);
+      code.write(p.value, row, 0, sig);
       features.push(Array.from(row));
       rows.push({
         encoded: encodeRawEmail(raw),
@@ -169,25 +245,33 @@ async function main(): Promise<void> {
         group: s.label === 'benign' ? 'ham' : s.name.startsWith('phishing') ? 'phish' : 'spam',
         site,
         split: splitOf(site),
+        date,
       });
       st.rows++;
     });
     console.log(`${s.name}: ${JSON.stringify(st)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
   await pool.close();
-  const matrix = new Float32Array(rows.length * EMAIL_FEATURE_COUNT);
-  for (const [i, f] of features.entries()) matrix.set(f, i * EMAIL_FEATURE_COUNT);
+  const matrix = new Float32Array(rows.length * width);
+  for (const [i, f] of features.entries()) matrix.set(f, i * width);
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'features.f32'), Buffer.from(matrix.buffer));
-  const tsv = rows.map((r) => [r.encoded, r.malicious ? 1 : 0, r.source, r.group, 0, r.split, r.site].join('\t'));
-  writeFileSync(join(args.out, 'rows.tsv'), `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\n${tsv.join('\n')}\n`);
+  const tsv = rows.map((r) =>
+    [r.encoded, r.malicious ? 1 : 0, r.source, r.group, 0, r.split, r.site.replace(/[\t\r\n]/g, ' '), r.date].join(
+      '\t',
+    ),
+  );
+  writeFileSync(
+    join(args.out, 'rows.tsv'),
+    `indicator\tlabel\tsource\tgroup\trank\tsplit\tsite\tdate\n${tsv.join('\n')}\n`,
+  );
   writeFileSync(
     join(args.out, 'spec.json'),
     JSON.stringify(
       {
         model: 'email',
-        features_version: EMAIL_FEATURES_VERSION,
-        feature_names: EMAIL_FEATURE_NAMES,
+        features_version: code.version,
+        feature_names: code.names,
         sources: file.sources.map((s) => ({ ...s, ...stats[s.name] })),
         sample_cap: sampleCap ?? null,
         // train.py then also reports spam vs ham, phishing vs ham, and all malicious vs each ham source.
@@ -198,9 +282,7 @@ async function main(): Promise<void> {
       2,
     ),
   );
-  console.log(
-    `exported ${rows.length} messages, ${EMAIL_FEATURE_COUNT} features, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
-  );
+  console.log(`exported ${rows.length} messages, ${width} features, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
 void main();

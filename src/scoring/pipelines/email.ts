@@ -9,11 +9,16 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { itemError } from '../../errors';
 import { explainEmail } from '../../indicators/email/message-explain';
 import { EMAIL_FEATURE_NAMES, EMAIL_FEATURES_VERSION, emailFeatures } from '../../indicators/email/message-features';
+import {
+  EMAIL_V2_FEATURE_NAMES,
+  EMAIL_V2_FEATURES_VERSION,
+  emailFeaturesV2,
+} from '../../indicators/email/message-features-v2';
 import { messageSignals } from '../../indicators/email/message-signals';
 import { parseEmail } from '../../indicators/email/parse-email';
 import type { ParsedEmail } from '../../indicators/email/types';
 import { fail, type Parsed } from '../../indicators/types';
-import type { Pipeline } from '../pipeline';
+import type { FeatureParts, Pipeline } from '../pipeline';
 
 const GOLDEN_PREFIX = 'eml-gz-b64:';
 
@@ -38,17 +43,31 @@ async function parseEncoded(value: string): Promise<Parsed<ParsedEmail>> {
   return parseEmail(raw);
 }
 
+/** The parts of features `email/1`: model v1 keeps serving (rollback) with the numbers it learned on. */
+const emailFeatures1: FeatureParts<ParsedEmail, null> = {
+  featuresVersion: EMAIL_FEATURES_VERSION,
+  featureNames: EMAIL_FEATURE_NAMES,
+  loadAssets: () => null,
+  features: (e, _assets, out, offset) => emailFeatures(e, out, offset),
+  explain: (e) => explainEmail(e, messageSignals(e)),
+};
+
+/**
+ * Features `email/2` (message-features-v2.ts), and `email/1` for older versions: each model version is
+ * fed the features its metadata names (pipelineForFeatures).
+ */
 export const emailPipeline: Pipeline<ParsedEmail, null> = {
   kind: 'email_message',
   modelName: 'email',
-  featuresVersion: EMAIL_FEATURES_VERSION,
-  featureNames: EMAIL_FEATURE_NAMES,
+  featuresVersion: EMAIL_V2_FEATURES_VERSION,
+  featureNames: EMAIL_V2_FEATURE_NAMES,
   // Messages reach the model through the email scorer, whose limit is --max-email-bytes.
   maxLength: Number.POSITIVE_INFINITY,
   loadAssets: () => null,
   parse: (item) => parseEncoded(item.value),
   normalised: (e) => e.messages[0]?.messageId ?? '',
   enrich: () => undefined,
-  features: (e, _assets, out, offset) => emailFeatures(e, out, offset),
+  features: (e, _assets, out, offset) => emailFeaturesV2(e, out, offset),
   explain: (e) => explainEmail(e, messageSignals(e)),
+  olderFeatures: [emailFeatures1],
 };

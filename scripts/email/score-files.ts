@@ -1,0 +1,37 @@
+/**
+ * Scores .eml files end to end with the models of a repository folder and prints, per file, the
+ * message model's score, the verdict and the reasons (what PredictEmails answers, in-process).
+ *
+ *   npx tsx scripts/email/score-files.ts [--models models] [--pins email=1] file.eml ...
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { models: { type: 'string', default: 'models' }, pins: { type: 'string', default: '' } },
+});
+
+async function main(): Promise<void> {
+  const config = loadConfig(['--models', args.models as string, '--model-versions', args.pins as string], {});
+  const app = await createApp(config, pino({ level: 'warn' }, process.stderr));
+  const res = await app.emails.scoreEmails(
+    positionals.map((f) => ({ id: basename(f), raw: readFileSync(f) })),
+    'full',
+  );
+  for (const r of res) {
+    console.log(
+      `${r.id}\tv${r.model?.version}\t${r.score?.toFixed(4)}\t${r.verdict}\t${r.reasons
+        .filter((x) => x.code !== 'MODEL_SCORE')
+        .map((x) => (x.code === 'EMBEDDED_MALICIOUS_INDICATOR' ? x.message : x.code))
+        .join('; ')}`,
+    );
+  }
+  await app.close();
+}
+
+void main();
