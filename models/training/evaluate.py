@@ -71,9 +71,10 @@ def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_ben
 
 
 class Evaluator:
-    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None):
+    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None, left_out_rows="test"):
         self.spec, self.X, self.rows, self.params, self.fprs, self.min_rows = spec, X, rows, params, fprs, min_rows
         self.cap = cap
+        self.left_out_rows = left_out_rows
         self.y = np.array([int(r["label"]) for r in rows], dtype=np.int64)
         self.split = np.array([r["split"] for r in rows])
         self.src = np.array([r["source"] for r in rows])
@@ -121,7 +122,7 @@ class Evaluator:
         _, _, X, rows = load_export(export)
         if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
             sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
-        return Evaluator(self.spec, X, self.rows, self.params, self.fprs, self.min_rows, self.cap)
+        return Evaluator(self.spec, X, self.rows, self.params, self.fprs, self.min_rows, self.cap, self.left_out_rows)
 
     def in_distribution(self) -> dict:
         return self.run(self.split == "train", self.split == "val", self.split == "test")
@@ -135,8 +136,9 @@ class Evaluator:
             t0 = time.time()
             gone = (self.src == s) | (self.lineage == s)
             ev = self if not exports or s not in exports else self.with_features(exports[s])
+            held = (self.src == s) if self.left_out_rows == "all" else base_test & (self.src == s)
             res = ev.run((self.split == "train") & ~gone, (self.split == "val") & ~gone,
-                           base_test & (~gone | (self.src == s)), exclude_from_thresholds=(s,))
+                         (base_test & ~gone) | held, exclude_from_thresholds=(s,))
             f = res["sources"].get(s, {})
             out[s] = {**f, "thresholds": res["thresholds"], "thresholds_set_by": res["thresholds_set_by"],
                       "seconds": round(time.time() - t0, 1)}
@@ -236,6 +238,10 @@ def main() -> None:
                     help="features for leaving out SOURCE: an export of the same rows whose learned counts exclude it")
     ap.add_argument("--later-export", type=Path,
                     help="an export split by time (counts from its train split only): its figures become later_in_time")
+    ap.add_argument("--left-out-rows", choices=("test", "all"), default="test",
+                    help="which rows of a left-out source are scored: its test split (held-out sites), or all of them "
+                         "(none was trained on; more rows for small sources, but a site it shares with another source "
+                         "may have been trained on there)")
     args = ap.parse_args()
     if args.store:
         if not args.metadata:
@@ -254,7 +260,7 @@ def main() -> None:
     if args.max_iter:
         params["max_iter"] = args.max_iter
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
-    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source)
+    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows)
     if args.slice:
         import re
         slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]

@@ -191,6 +191,8 @@ def main() -> None:
     ap.add_argument("--thresholds-on", choices=("pooled", "hardest-source"), default="pooled",
                     help="pooled: the FPR over all benign validation rows; hardest-source: the highest threshold that keeps "
                          "every benign source (>= 200 validation rows) at that FPR (see evaluate.py)")
+    ap.add_argument("--min-threshold-rows", type=int, default=200,
+                    help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold")
     ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
     ap.add_argument("--auc-by-group", action="store_true", help="also report test AUC within each group (e.g. the source year), benign and malicious rows of that group only")
     ap.add_argument("--importance", type=int, default=0, help="record the N features whose permutation on test costs the most AUC (0: skip)")
@@ -210,7 +212,7 @@ def main() -> None:
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
     if args.thresholds_on == "hardest-source":
         src_val = np.array([rows[i]["source"] for i in idx["val"]])
-        thresholds, thresholds_set_by = hardest_source_thresholds(p_val, y[idx["val"]], src_val, fprs, 200)
+        thresholds, thresholds_set_by = hardest_source_thresholds(p_val, y[idx["val"]], src_val, fprs, args.min_threshold_rows)
     else:
         thresholds = {k: threshold_at_fpr(p_val[y[idx["val"]] == 0], f) for k, f in fprs.items()}
         thresholds_set_by = {k: "pooled" for k in fprs}

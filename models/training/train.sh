@@ -25,6 +25,8 @@ cd "$root"
 data=${DATA:-../shared/data}
 work=${WORK:-models/training/.work}/$name
 out=${OUT:-models}/$name/$version
+# A version's own sources file (e.g. email-2-sources.json, other features version) wins over the model's default.
+if [ -z "$sources" ] && [ -f "models/training/$name-$version-sources.json" ]; then sources=models/training/$name-$version-sources.json; fi
 sources=${sources:-models/training/$name-sources.json}
 # The pinned Python packages, in a virtualenv made on first use (scripts/python-env.ts); PYTHON_TRAIN overrides.
 python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}

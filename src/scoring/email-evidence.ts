@@ -40,7 +40,7 @@ const PLACE_WEIGHT: Record<string, number> = {
   text: 0.5,
   'html:text': 0.3,
   'html:hidden-text': 0.3,
-  'html:src': 0.2,
+  'html:src': 0.1,
 };
 /** A link target whose visible text names another site: the reader is being told one place and sent to another. */
 const MISMATCH_WEIGHT = 1;

@@ -86,6 +86,12 @@ function* tarEntries(tar: Buffer): Generator<{ name: string; data: Buffer }> {
       longName = data.toString('utf8').replace(/\0.*$/s, '');
       continue;
     }
+    if (type === 'x') {
+      // A pax extended header: its `path` record names the next member (names over 100 bytes).
+      const path = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'));
+      if (path !== null) longName = path[1];
+      continue;
+    }
     const name = longName ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
     longName = undefined;
     if (type === '0' || type === '\0') yield { name, data };

@@ -42,7 +42,7 @@ describe('combineEvidence', () => {
     assert.equal(contextWeight(href, site), 1);
     assert.equal(contextWeight(href, new Set()), 0.6);
     assert.equal(contextWeight(mention('a@evil.example', ['header:from'], 0.99, 'email_address'), new Set()), 1);
-    assert.equal(contextWeight(mention('https://cdn.example/logo.png', ['html:src'], 0.99, 'url'), new Set()), 0.2);
+    assert.equal(contextWeight(mention('https://cdn.example/logo.png', ['html:src'], 0.99, 'url'), new Set()), 0.1);
     const mismatch = [
       {
         messageIndex: 0,

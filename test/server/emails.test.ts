@@ -68,7 +68,7 @@ describe('PredictEmails', () => {
     const [phish, att, plain] = res.results as [EmailPrediction, EmailPrediction, EmailPrediction];
     for (const r of res.results) {
       assert.equal(r.error, undefined);
-      assert.deepEqual(r.model, { name: 'email', version: 1 });
+      assert.deepEqual(r.model, { name: 'email', version: 2 });
       assert.ok(r.score! >= 0 && r.score! <= 1);
       assert.notEqual(r.verdict, Verdict.VERDICT_UNSPECIFIED);
       assert.equal(r.reasons[0]?.code, 'MODEL_SCORE');
@@ -143,17 +143,30 @@ describe('PredictEmails', () => {
     assert.equal(typeof ok.score, 'number');
   });
 
-  it('reproduces the golden scores of models/email/1 through the RPC', async () => {
-    const golden = JSON.parse(readFileSync(join(__dirname, '../../models/email/1/golden.json'), 'utf8')) as {
-      rows: { indicator: string; probability: number }[];
-    };
-    const rows = golden.rows.slice(0, 12);
-    const res = await predict({ items: rows.map((r, i) => ({ id: String(i), value: decodeRawEmail(r.indicator)! })) });
-    res.results.forEach((r, i) => {
-      assert.equal(r.error, undefined);
-      assert.ok(Math.abs(r.score! - rows[i]!.probability) < 1e-5, `row ${i}: ${r.score} vs ${rows[i]!.probability}`);
+  for (const version of [2, 1]) {
+    it(`reproduces the golden scores of models/email/${version} through the RPC, pinned (v1 with its own features)`, async () => {
+      const golden = JSON.parse(readFileSync(join(__dirname, `../../models/email/${version}/golden.json`), 'utf8')) as {
+        rows: { indicator: string; probability: number }[];
+      };
+      const rows = golden.rows.slice(0, 12);
+      await srv.app.repository.reload(new Map([['email', version]]));
+      try {
+        const res = await predict({
+          items: rows.map((r, i) => ({ id: String(i), value: decodeRawEmail(r.indicator)! })),
+        });
+        res.results.forEach((r, i) => {
+          assert.equal(r.error, undefined);
+          assert.deepEqual(r.model, { name: 'email', version });
+          assert.ok(
+            Math.abs(r.score! - rows[i]!.probability) < 1e-5,
+            `row ${i}: ${r.score} vs ${rows[i]!.probability}`,
+          );
+        });
+      } finally {
+        await srv.app.repository.reload(new Map([['email', 0]]));
+      }
     });
-  });
+  }
 
   it('drops bodies and reasons in the compact view', async () => {
     const res = await predict({
