@@ -39,7 +39,9 @@ async function main(): Promise<void> {
   const rl = createInterface({ input: createReadStream(args.rows as string) });
   let header: string[] | undefined;
   let pending: { cols: Record<string, string>; raw: Buffer }[] = [];
-  process.stdout.write('source\tlabel\tsplit\tdate\tmodel_score\tcombined\told_verdict\tnew_verdict\tcited\n');
+  process.stdout.write(
+    'source\tlabel\tsplit\tdate\tmodel_score\tcombined\tmodel_verdict\told_verdict\tnew_verdict\tcited\n',
+  );
   const flush = async () => {
     const res = await app.emails.scoreEmails(
       pending.map((p, i) => ({ id: String(i), raw: p.raw })),
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
       const old = cited.length > 0 && base === 'benign' ? 'suspicious' : base;
       const m = /combined score is ([0-9.]+)/.exec(r.reasons.map((x) => x.message).join(' '));
       process.stdout.write(
-        `${[c.source, c.label, c.split, c.date ?? '', r.score.toFixed(6), m?.[1] ?? r.score.toFixed(6), old, r.verdict, cited.length].join('\t')}\n`,
+        `${[c.source, c.label, c.split, c.date ?? '', r.score.toFixed(6), m?.[1] ?? r.score.toFixed(6), base, old, r.verdict, cited.length].join('\t')}\n`,
       );
     }
     pending = [];
