@@ -9,7 +9,8 @@
  *
  * Split key: the From address's registrable domain, or the whole address on a free mailbox provider
  * (one gmail.com would otherwise put a fifth of the senders on one side), or the message hash when
- * there is no From (the display name when the archive obfuscated the address: R-list posts). HTML
+ * there is no From (for email/2 and later, the display name when there is one: the R-list archive
+ * obfuscates addresses, and one poster's messages must stay on one side). HTML
  * template bodies (`kind: html-bodies`) are split by their organisation (the member's folder).
  * rows.tsv columns: indicator (the raw message, eml-gz-b64:, so golden rows re-run the parser), label,
  * source, group (ham / spam / phish), rank (0), split, site, date (the message's Date, YYYY-MM-DD or
@@ -187,6 +188,8 @@ async function main(): Promise<void> {
   const code = FEATURE_CODE[file.features_version ?? EMAIL_FEATURES_VERSION];
   if (code === undefined) throw new Error(`unknown features_version ${file.features_version}`);
   const width = code.names.length;
+  // email/1's split stays as it was trained (the message hash without a From address), so v1 retrains byte for byte.
+  const splitByName = code.version !== EMAIL_FEATURES_VERSION;
   const sampleCap = args.sample === undefined ? undefined : Number(args.sample);
   const pool = createParsePool({ size: 2 });
   const rows: Row[] = [];
@@ -236,7 +239,7 @@ async function main(): Promise<void> {
             ? FREEMAIL_SPLIT.has(sig.fromDomain)
               ? from
               : sig.fromDomain
-            : name !== ''
+            : name !== '' && splitByName
               ? `name:${name}`
               : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
       const date =
