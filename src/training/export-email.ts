@@ -154,6 +154,9 @@ function readMessages(s: EmailSource): { file: string; raw: Buffer }[] {
     .map((e) => ({ file: e.name, raw: Buffer.from(e.data) }));
 }
 
+/** Messages handed to the parse pool at once (its queue holds 1,000 by default). */
+const PARSE_CHUNK = 200;
+
 interface Row {
   encoded: string;
   malicious: boolean;
@@ -221,7 +224,11 @@ async function main(): Promise<void> {
         return true;
       });
     const unique = kept.map((m) => m.raw);
-    const parsed = await Promise.all(unique.map((raw) => pool.parse(raw)));
+    // In chunks: the pool's queue is bounded (EMAIL_QUEUE_FULL past it), a corpus is not.
+    const parsed: Awaited<ReturnType<typeof pool.parse>>[] = [];
+    for (let i = 0; i < unique.length; i += PARSE_CHUNK) {
+      parsed.push(...(await Promise.all(unique.slice(i, i + PARSE_CHUNK).map((raw) => pool.parse(raw)))));
+    }
     parsed.forEach((p, i) => {
       const raw = unique[i] as Buffer;
       if (!p.ok) {
