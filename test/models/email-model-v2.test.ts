@@ -1,8 +1,8 @@
 /**
  * The committed email model v2 (features email/2): metadata with sources, licences and the
  * out-of-source evaluation the card quotes, golden parity from the raw messages through the serving
- * parser and the v2 feature code, and the repository's choice of feature code per version: v2 loads
- * only with the email/2 pipeline, v1 only with email/1, and a repository holding both serves each
+ * parser and the v2 feature code, and the choice of feature code per version: the email pipeline
+ * computes email/2 and, for v1, email/1 (olderFeatures), and a repository holding both serves each
  * version with its own.
  */
 import assert from 'node:assert/strict';
@@ -20,7 +20,8 @@ import {
 import { parseEmail } from '../../src/indicators/email/parse-email';
 import { GOLDEN_TOLERANCE, type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
 import { createModelRepository } from '../../src/scoring/model-repository';
-import { decodeRawEmail, EMAIL_PIPELINES, emailPipeline, emailPipelineV2 } from '../../src/scoring/pipelines/email';
+import { pipelineForFeatures } from '../../src/scoring/pipeline';
+import { decodeRawEmail, emailPipeline } from '../../src/scoring/pipelines/email';
 import { assertMatchesFeatureCode, committedModel } from '../helpers/model';
 
 const committed = committedModel('email', 2);
@@ -28,7 +29,7 @@ const { golden, meta } = committed;
 
 let model: LoadedModel;
 before(async () => {
-  model = await loadModel(committed.dir, emailPipelineV2);
+  model = await loadModel(committed.dir, emailPipeline);
 });
 after(() => model.release());
 
@@ -93,16 +94,14 @@ describe('feature code per version', () => {
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('refuses a version with the other version feature code', async () => {
-    await assert.rejects(loadModel(committed.dir, emailPipeline), /features version email\/2 does not match/);
-    await assert.rejects(
-      loadModel(committedModel('email', 1).dir, emailPipelineV2),
-      /features version email\/1 does not match/,
-    );
+  it('computes email/2 for v2 and email/1 for v1, and refuses a features version it does not know', async () => {
+    assert.equal(pipelineForFeatures(emailPipeline, 'email/2')?.featureNames.length, EMAIL_V2_FEATURE_COUNT);
+    assert.equal(pipelineForFeatures(emailPipeline, 'email/1')?.featureNames.length, 294);
+    assert.equal(pipelineForFeatures(emailPipeline, 'email/9'), undefined);
   });
 
   it('loads both versions side by side, each with its own pipeline, and serves the newest', async () => {
-    const repo = createModelRepository({ dir: tmp, pipelines: EMAIL_PIPELINES, logger: pino({ level: 'silent' }) });
+    const repo = createModelRepository({ dir: tmp, pipelines: [emailPipeline], logger: pino({ level: 'silent' }) });
     try {
       const [status] = await repo.reload();
       assert.deepEqual(
@@ -112,10 +111,10 @@ describe('feature code per version', () => {
           [1, 'ready'],
         ],
       );
-      assert.equal(repo.serving('email')!.pipeline, emailPipelineV2);
+      assert.equal(repo.serving('email')!.pipeline?.featuresVersion, 'email/2');
       await repo.reload(new Map([['email', 1]]));
       assert.equal(repo.serving('email')!.version, 1);
-      assert.equal(repo.serving('email')!.pipeline, emailPipeline);
+      assert.equal(repo.serving('email')!.pipeline?.featuresVersion, 'email/1');
     } finally {
       await repo.close();
     }
