@@ -22,9 +22,10 @@ export type FieldWireTypes = Readonly<Record<number, number>>;
 /** Every batch request of PredictionService: `repeated Item items = 1; ResultView view = 2;`. */
 export const BATCH_REQUEST_FIELDS: FieldWireTypes = { 1: 2, 2: 0 };
 
-function readVarint(buf: Buffer, pos: number): [value: number, next: number] | undefined {
+/** A varint of at most `maxBytes` bytes: 5 for tags and lengths, 10 for values (a negative int32 takes 10). */
+function readVarint(buf: Buffer, pos: number, maxBytes = 5): [value: number, next: number] | undefined {
   let value = 0;
-  for (let shift = 0; shift < 35 && pos < buf.length; shift += 7) {
+  for (let shift = 0; shift < 7 * maxBytes && pos < buf.length; shift += 7) {
     const b = buf[pos++] as number;
     value += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) return [value, pos];
@@ -47,7 +48,7 @@ export function wireProblem(buf: Buffer, fields: FieldWireTypes): string | undef
       return `field ${field} has wire type ${wire}; the message defines it with wire type ${expected}`;
     pos = afterTag;
     if (wire === 0) {
-      const v = readVarint(buf, pos);
+      const v = readVarint(buf, pos, 10);
       if (v === undefined) return `field ${field} is cut short`;
       pos = v[1];
     } else if (wire === 1) pos += 8;

@@ -60,6 +60,11 @@ describe('malformed requests', () => {
     const ok = await unary(`${PS}/PredictDomains`, good);
     assert.equal(ok.err, null);
     assert.equal(PredictDomainsResponse.decode(ok.res!).results[0]?.id, '1');
+    // view = -1: a negative int32 is a 10-byte varint, valid protobuf (an unknown enum value).
+    const negative = Buffer.concat([good.subarray(0, -2), Buffer.from([0x10, ...Array(9).fill(0xff), 0x01])]);
+    const neg = await unary(`${PS}/PredictDomains`, negative);
+    assert.equal(neg.err, null, neg.err?.details);
+    assert.equal(PredictDomainsResponse.decode(neg.res!).results[0]?.id, '1');
     const empty = await unary(`${PS}/PredictDomains`, Buffer.alloc(0));
     assert.equal(empty.err, null);
     assert.equal(PredictDomainsResponse.decode(empty.res!).results.length, 0);
