@@ -14,6 +14,8 @@ import { PredictionServiceClient, type PredictResponse } from '../gen/threatpred
 import { createLogger } from '../logger';
 import { main as serve } from '../main';
 import { errorInfoOf, TYPE_TO_KIND, toPrediction } from '../server/convert';
+import { retryUnavailable } from './retry';
+import { clientChannelOptions } from './service-config';
 
 const USAGE = `usage:
   threatpredict predict [--server HOST:PORT] [--type domain|url|ip|email_address] [--compact] [VALUE ...]
@@ -55,14 +57,17 @@ async function inProcess(type: IndicatorType, view: ResultView): Promise<{ score
 }
 
 function remote(address: string, type: IndicatorType, view: ResultView): { score: Score; close(): Promise<void> } {
-  const client = new PredictionServiceClient(address, credentials.createInsecure());
+  const client = new PredictionServiceClient(address, credentials.createInsecure(), clientChannelOptions());
   return {
     score: (values) =>
-      new Promise((resolve, reject) =>
-        client.predict(
-          { items: values.map((value, i) => ({ id: String(i + 1), value, type })), view },
-          (err: Error | null, res: PredictResponse) => (err ? reject(err) : resolve(res.results)),
-        ),
+      retryUnavailable(
+        () =>
+          new Promise((resolve, reject) =>
+            client.predict(
+              { items: values.map((value, i) => ({ id: String(i + 1), value, type })), view },
+              (err: Error | null, res: PredictResponse) => (err ? reject(err) : resolve(res.results)),
+            ),
+          ),
       ),
     close: async () => client.close(),
   };
@@ -124,7 +129,11 @@ async function models(argv: string[]): Promise<number> {
     options: { server: { type: 'string' } },
   });
   const [action, name, version] = positionals;
-  const client = new ModelServiceClient(values.server ?? '127.0.0.1:50051', credentials.createInsecure());
+  const client = new ModelServiceClient(
+    values.server ?? '127.0.0.1:50051',
+    credentials.createInsecure(),
+    clientChannelOptions(),
+  );
   const done =
     (resolve: (n: number) => void, reject: (e: Error) => void) => (err: Error | null, res?: { models: Model[] }) => {
       if (err) return reject(err);

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
+import { retryUnavailable } from '../../src/cli/retry';
+import { clientChannelOptions } from '../../src/cli/service-config';
 import {
   type ListModelsResponse,
   ModelServiceClient,
@@ -58,9 +60,9 @@ function waitFor(match: (l: Line) => boolean, what: string, ms = 60_000): Promis
   });
 }
 
-function clients() {
-  return Array.from({ length: CONNECTIONS }, () => {
-    const options = { 'grpc.use_local_subchannel_pool': 1 };
+function clients(n = CONNECTIONS, extra: Record<string, string | number> = {}) {
+  return Array.from({ length: n }, () => {
+    const options = { 'grpc.use_local_subchannel_pool': 1, ...extra };
     const addr = `127.0.0.1:${port}`;
     return {
       predictions: new PredictionServiceClient(addr, credentials.createInsecure(), options),
@@ -239,6 +241,74 @@ describe('--processes 2', () => {
     assert.ok(!later.some((l) => l.to === 2), `never serving the unpinned newest: ${JSON.stringify(later)}`);
     assert.deepEqual(await servingVersions(), Array(CONNECTIONS).fill(1));
     pids = [pids[1] as number, fresh];
+  });
+
+  it('loses no unary call when a process is killed under load: UNAVAILABLE, then the retry succeeds', async () => {
+    // Two groups of callers side by side, each connection its own: without a retry policy, a call in
+    // flight on the killed process must fail with UNAVAILABLE (retry elsewhere) and nothing else; with
+    // what our clients do (the service config's retry policy, and src/cli/retry.ts for calls that had
+    // begun to be answered), every call must succeed.
+    const plain = clients(4);
+    const retrying = clients(4, clientChannelOptions());
+    const failures = { plain: new Map<string, number>(), retrying: new Map<string, number>() };
+    const done = { plain: 0, retrying: 0 };
+    let stopAt = Number.POSITIVE_INFINITY;
+    let calls = 0;
+    const loop = async (c: ReturnType<typeof clients>[number], group: 'plain' | 'retrying', caller: number) => {
+      for (let n = 0; calls < stopAt; n++) {
+        calls++;
+        const items = Array.from({ length: 200 }, (_, i) => ({
+          id: String(i),
+          value: `k${caller}-${n}-${i}.kill.example`,
+        }));
+        try {
+          const once = () =>
+            call<object, PredictDomainsResponse>((r, cb) => c.predictions.predictDomains(r as never, cb), {
+              items,
+              view: 1,
+            });
+          const res = await (group === 'plain' ? once() : retryUnavailable(once));
+          assert.equal(res.results.length, items.length);
+          done[group]++;
+        } catch (err) {
+          const e = err as { code?: number; details?: string };
+          const key = group === 'plain' ? String(e.code) : `${e.code} ${e.details}`;
+          failures[group].set(key, (failures[group].get(key) ?? 0) + 1);
+        }
+      }
+    };
+    const loops = [
+      ...plain.flatMap((c, i) => [loop(c, 'plain', i * 2), loop(c, 'plain', i * 2 + 1)]),
+      ...retrying.flatMap((c, i) => [loop(c, 'retrying', 100 + i * 2), loop(c, 'retrying', 101 + i * 2)]),
+    ];
+    try {
+      // Every connection is open and has answered before the kill.
+      while (done.plain + done.retrying < 64) await new Promise((r) => setTimeout(r, 20));
+      const victim = pids[0] as number;
+      const before = lines.length;
+      process.kill(victim, 'SIGKILL');
+      const replaced = await waitFor(
+        (l) => lines.indexOf(l) >= before && l.msg === 'replacement process serving',
+        'a replacement',
+      );
+      stopAt = calls + 64;
+      await Promise.all(loops);
+      pids = [pids[1] as number, replaced.pid as number];
+    } finally {
+      stopAt = 0;
+      await Promise.all(loops);
+      for (const c of [...plain, ...retrying]) c.close();
+    }
+    // Calls were in flight on the killed process: the callers without retries saw them fail...
+    assert.ok(
+      (failures.plain.get('14') ?? 0) > 0,
+      `no call failed without retries: ${JSON.stringify([...failures.plain])}`,
+    );
+    // ... with UNAVAILABLE only (never CANCELLED, INTERNAL or a hang) ...
+    assert.deepEqual([...failures.plain.keys()], ['14']);
+    // ... and the callers with the retry policy lost none.
+    assert.deepEqual([...failures.retrying], []);
+    assert.ok(done.retrying > 0);
   });
 
   it('stops every process on SIGTERM and exits 0', async () => {
