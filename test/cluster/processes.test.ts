@@ -277,7 +277,51 @@ describe('--processes 2', () => {
         }
       }
     };
+    // Streams end UNAVAILABLE on the killed process, having answered in order what came before the
+    // requests without an answer (which the client sends again); elsewhere they end OK, all answered.
+    const streamEnds: { code: number; unanswered: number }[] = [];
+    const streamLoop = async (c: ReturnType<typeof clients>[number], caller: number) => {
+      while (calls < stopAt) {
+        streamEnds.push(
+          await new Promise((resolve) => {
+            const s = c.predictions.streamPredictDomains();
+            let sent = 0;
+            let answered = 0;
+            let ended = false;
+            const pump = () => {
+              while (calls < stopAt && sent - answered < 2) {
+                const items = Array.from({ length: 50 }, (_, i) => ({
+                  id: String(i),
+                  value: `s${caller}-${sent}-${i}.kill.example`,
+                }));
+                s.write({ items, view: 1 });
+                sent++;
+              }
+              if (calls >= stopAt && !ended) {
+                ended = true;
+                s.end();
+              }
+            };
+            s.on('data', () => {
+              answered++;
+              pump();
+            });
+            // grpc-js emits 'error' before 'end' for a failed stream; the first one tells.
+            let settled = false;
+            const settle = (code: number) => {
+              if (settled) return;
+              settled = true;
+              resolve({ code, unanswered: sent - answered });
+            };
+            s.on('error', (err: { code?: number }) => settle(err.code ?? -1));
+            s.on('end', () => settle(0));
+            pump();
+          }),
+        );
+      }
+    };
     const loops = [
+      ...plain.map((c, i) => streamLoop(c, i)),
       ...plain.flatMap((c, i) => [loop(c, 'plain', i * 2), loop(c, 'plain', i * 2 + 1)]),
       ...retrying.flatMap((c, i) => [loop(c, 'retrying', 100 + i * 2), loop(c, 'retrying', 101 + i * 2)]),
     ];
@@ -306,6 +350,11 @@ describe('--processes 2', () => {
     );
     // ... with UNAVAILABLE only (never CANCELLED, INTERNAL or a hang) ...
     assert.deepEqual([...failures.plain.keys()], ['14']);
+    assert.ok(
+      streamEnds.some((e) => e.code === 14),
+      `no stream ended UNAVAILABLE: ${JSON.stringify(streamEnds)}`,
+    );
+    for (const e of streamEnds) assert.ok(e.code === 14 || (e.code === 0 && e.unanswered === 0), JSON.stringify(e));
     // ... and the callers with the retry policy lost none.
     assert.deepEqual([...failures.retrying], []);
     assert.ok(done.retrying > 0);
