@@ -29,7 +29,11 @@ function withoutLeadingNoise(raw: Buffer): Buffer {
   return raw.subarray(start);
 }
 
-export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {}): Promise<Parsed<ParsedEmail>> {
+export async function parseEmail(
+  raw: Buffer,
+  limits: Partial<EmailLimits> = {},
+  opts: { plainTextBecause?: string | undefined } = {},
+): Promise<Parsed<ParsedEmail>> {
   const { maxBytes, maxDepth, maxIndicators } = { ...DEFAULT_EMAIL_LIMITS, ...limits };
   if (raw.length > maxBytes) {
     return fail(
@@ -41,7 +45,7 @@ export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {})
   }
   const message = withoutLeadingNoise(raw);
   if (message.length === 0) return fail(itemError('INVALID_EMAIL_MESSAGE', 'the message is empty'));
-  const tree = await parseMessageTree(message, maxDepth);
+  const tree = await parseMessageTree(message, maxDepth, opts.plainTextBecause);
   if (!tree.ok) return tree;
   const { messages, extras, warnings, depthLimitHits } = tree.value;
   const attachments = tree.value.attachments.map(describeAttachment);
@@ -61,7 +65,12 @@ export async function parseEmail(raw: Buffer, limits: Partial<EmailLimits> = {})
     messages,
     indicators: extraction.indicators,
     attachments,
-    warnings: [...(await auditMime(message)), ...warnings, ...extraction.warnings],
+    // A message read as plain text because its parse ran out of time is not walked again for the audit.
+    warnings: [
+      ...(opts.plainTextBecause === undefined ? await auditMime(message) : []),
+      ...warnings,
+      ...extraction.warnings,
+    ],
     facts: {
       htmlOnly: top !== undefined && top.htmlBody !== '' && top.textBody.trim() === '',
       linkMismatches: extraction.linkMismatches,

@@ -43,6 +43,9 @@ export interface MessageTree {
   limitHit?: string | undefined;
 }
 
+/** A limit found outside the parser (time): read as plain text, as for the parser's own limits. */
+class ParserLimit extends Error {}
+
 /** mailsplit's errors for its resource limits (parts per message, header bytes per part). */
 const LIMIT_ERRORS = /Max allowed child nodes exceeded|Max header size/;
 /** What the plain-text reading keeps: headers up to here (whole lines), then the body up to here. */
@@ -211,14 +214,22 @@ function describe(err: unknown): string {
   return message.length > 160 ? `${message.slice(0, 160)}...` : message;
 }
 
-/** Parses `raw` and every message attached inside it, depth-first, at most `maxDepth` levels down. */
-export async function parseMessageTree(raw: Buffer, maxDepth: number): Promise<Parsed<MessageTree>> {
+/**
+ * Parses `raw` and every message attached inside it, depth-first, at most `maxDepth` levels down.
+ * With `plainTextBecause` (an earlier parse ran out of time) it reads the plain-text fallback only.
+ */
+export async function parseMessageTree(
+  raw: Buffer,
+  maxDepth: number,
+  plainTextBecause?: string,
+): Promise<Parsed<MessageTree>> {
   const tree: MessageTree = { messages: [], extras: [], attachments: [], warnings: [], depthLimitHits: 0 };
   let top: ParsedMail;
   try {
+    if (plainTextBecause !== undefined) throw new ParserLimit(plainTextBecause);
     top = await simpleParser(raw, PARSER_OPTIONS);
   } catch (err) {
-    if (!LIMIT_ERRORS.test(describe(err)))
+    if (!(err instanceof ParserLimit) && !LIMIT_ERRORS.test(describe(err)))
       return fail(itemError('INVALID_EMAIL_MESSAGE', `the message could not be parsed: ${describe(err)}`));
     tree.limitHit = describe(err);
     tree.warnings.push(

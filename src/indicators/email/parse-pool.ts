@@ -64,6 +64,8 @@ interface Job {
   deadline: number;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** Set when the full parse ran out of time: the message is read again as plain text, once. */
+  plainTextBecause?: string | undefined;
   resolve(result: Parsed<ParsedEmail>): void;
 }
 
@@ -117,6 +119,18 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       queues.set(job.caller, [job]);
       turns.push(job.caller);
     } else q.push(job);
+    queuedJobs++;
+    queuedBytes += job.raw.length;
+  };
+
+  /** A message that goes again before any other (its first parse ran out of time). */
+  const requeueFirst = (job: Job): void => {
+    const q = queues.get(job.caller);
+    if (q === undefined) queues.set(job.caller, [job]);
+    else q.unshift(job);
+    const turn = turns.indexOf(job.caller);
+    if (turn >= 0) turns.splice(turn, 1);
+    turns.unshift(job.caller);
     queuedJobs++;
     queuedBytes += job.raw.length;
   };
@@ -214,19 +228,32 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       slot.job = job;
       const timeoutMs = Math.max(1, Math.min(job.limits.timeoutMs, job.deadline - Date.now()));
       slot.timer = setTimeout(() => {
-        settle(
-          slot,
-          fail(
-            itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${timeoutMs} ms`, {
-              timeout_ms: String(timeoutMs),
-            }),
-          ),
-        );
+        const late = slot.job;
+        if (late !== undefined && late.plainTextBecause === undefined && late.deadline > Date.now()) {
+          // Slow to parse is a parser limit like the others (issue #15 item 7): a message made to
+          // outlast the time limit is read again as plain text from its start, and scored, instead
+          // of escaping with an error. Once: if that runs out of time too, the caller gets the error.
+          clearTimeout(slot.timer);
+          slot.job = undefined;
+          slot.timer = undefined;
+          late.plainTextBecause = `parsing the message took longer than ${timeoutMs} ms`;
+          requeueFirst(late);
+        } else {
+          settle(
+            slot,
+            fail(
+              itemError('EMAIL_PARSE_TIMEOUT', `parsing the message took longer than ${timeoutMs} ms`, {
+                timeout_ms: String(timeoutMs),
+              }),
+            ),
+          );
+        }
         replace(slot);
         pump();
       }, timeoutMs);
+      // A copy goes to the worker: the job keeps its bytes for a second reading.
       const raw = new Uint8Array(job.raw);
-      const request: WorkerRequest = { id: job.id, raw, limits: job.limits };
+      const request: WorkerRequest = { id: job.id, raw, limits: job.limits, plainTextBecause: job.plainTextBecause };
       slot.worker.postMessage(request, [raw.buffer]);
     }
   };

@@ -12,6 +12,8 @@ export interface WorkerRequest {
   id: number;
   raw: Uint8Array;
   limits: Partial<EmailLimits>;
+  /** Read the message as plain text from its start, for this reason (see parse-pool.ts). */
+  plainTextBecause?: string | undefined;
 }
 
 export type WorkerResponse =
@@ -30,6 +32,7 @@ if (port) {
       const result = await parseEmail(
         Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength),
         request.limits,
+        { plainTextBecause: request.plainTextBecause },
       );
       response = result.ok
         ? { id: request.id, ok: true, value: result.value }
