@@ -45,7 +45,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     throw new ConfigError(`geoip directory: ${err.message}`);
   });
   const pipelines = [...defaultPipelines(), ipPipeline(geo)];
-  const backend = config.inference === 'worker' ? createWorkerBackend() : createInlineBackend();
+  const engine = { engine: config.modelEngine };
+  const backend = config.inference === 'worker' ? createWorkerBackend(engine) : createInlineBackend(engine);
   const repository = createModelRepository({
     dir: config.modelsDir,
     // The email model loads and is checked like the others, but is not in the scorer's routing: messages come as bytes.

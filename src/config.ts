@@ -21,6 +21,8 @@ export interface Config {
   readonly intraOpThreads: number;
   /** Where model runs happen: `worker` (an inference thread; default) or `inline` (the event loop). */
   readonly inference: 'worker' | 'inline';
+  /** Small model runs (unary calls) walked in JavaScript (`trees`, default) or all on onnxruntime. */
+  readonly modelEngine: 'trees' | 'onnxruntime';
   /**
    * Server processes sharing the port (src/cluster): 1 serves from this process; more fork that many,
    * each with its own models, caches and inference thread.
@@ -66,6 +68,7 @@ const SETTINGS = {
   geoip: ['THREATPREDICT_GEOIP_DIR', ''],
   'model-versions': ['THREATPREDICT_MODEL_VERSIONS', ''],
   inference: ['THREATPREDICT_INFERENCE', 'worker'],
+  'model-engine': ['THREATPREDICT_MODEL_ENGINE', 'trees'],
   processes: ['THREATPREDICT_PROCESSES', '1'],
   'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '100000'],
   'cache-max-bytes': ['THREATPREDICT_CACHE_MAX_BYTES', String(256 * 1024 * 1024)],
@@ -167,6 +170,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     geoipDir: geoipDir === '' ? '' : directory('geoip directory', geoipDir),
     modelVersions,
     inference: oneOf('inference', get('inference'), ['worker', 'inline'] as const),
+    modelEngine: oneOf('model engine', get('model-engine'), ['trees', 'onnxruntime'] as const),
     processes: int('processes', get('processes'), 1, 64),
     cacheEntries: int('cache entries', get('cache-entries'), 0, 100_000_000),
     cacheMaxBytes: int('cache max bytes', get('cache-max-bytes'), 1024 * 1024, 64 * 1024 * 1024 * 1024),

@@ -8,14 +8,8 @@
 
 import type { Worker } from 'node:worker_threads';
 import { siblingFile, startWorker } from '../worker-file';
-import {
-  type FeaturesSpec,
-  type ModelIo,
-  openSession,
-  runSession,
-  type WorkerReply,
-  type WorkerRequest,
-} from './inference-protocol';
+import type { FeaturesSpec, ModelIo, WorkerReply, WorkerRequest } from './inference-protocol';
+import { type ModelEngine, openModelRunner } from './trees/tree-runner';
 
 export interface SessionSpec extends ModelIo {
   intraOpThreads: number;
@@ -32,6 +26,9 @@ export interface ScoredValues {
 export interface InferenceSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** What runs of at most SMALL_RUN_ROWS rows use (trees/tree-runner.ts), and why not the walk. */
+  readonly smallRuns: 'trees' | 'onnxruntime';
+  readonly smallRunsFallback?: string | undefined;
   /** Probability of the positive class for `rows` feature rows laid out row-major. */
   run(features: Float32Array, rows: number): Promise<Float32Array>;
   /**
@@ -126,27 +123,41 @@ class RunQueue {
   }
 }
 
+export interface BackendOptions {
+  /** How runs on the event loop are made (see trees/tree-runner.ts); `trees` by default. */
+  engine?: ModelEngine;
+}
+
 /** A session on the event loop; the runs queued during one event-loop turn share one model run. */
-async function loadInline(bytes: Uint8Array, spec: SessionSpec): Promise<InferenceSession> {
-  const session = await openSession(bytes, spec.intraOpThreads);
+async function loadInline(bytes: Uint8Array, spec: SessionSpec, engine: ModelEngine): Promise<InferenceSession> {
+  const runner = await openModelRunner(bytes, { ...spec, engine });
   const queue = new RunQueue(
     spec.width,
-    (features, rows) => runSession(session, features, rows, spec),
+    (features, rows) => runner.run(features, rows),
     (start) => setImmediate(start),
   );
   return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
+    inputNames: runner.inputNames,
+    outputNames: runner.outputNames,
+    smallRuns: runner.smallRuns,
+    smallRunsFallback: runner.fallbackReason,
     run: (features, rows) => queue.push(features, rows),
-    release: () => session.release(),
+    release: () => runner.release(),
   };
 }
 
-export function createInlineBackend(): InferenceBackend {
-  return { load: loadInline, failure: () => undefined, onFailure: () => {}, close: async () => {} };
+export function createInlineBackend(opts: BackendOptions = {}): InferenceBackend {
+  const engine = opts.engine ?? 'trees';
+  return {
+    load: (bytes, spec) => loadInline(bytes, spec, engine),
+    failure: () => undefined,
+    onFailure: () => {},
+    close: async () => {},
+  };
 }
 
-export function createWorkerBackend(): InferenceBackend {
+export function createWorkerBackend(opts: BackendOptions = {}): InferenceBackend {
+  const engine = opts.engine ?? 'trees';
   const worker: Worker = startWorker(siblingFile(__filename, 'inference-worker'));
   worker.unref();
   let nextId = 1;
@@ -192,7 +203,7 @@ export function createWorkerBackend(): InferenceBackend {
       });
       if (!loaded.ok) throw new Error(loaded.error);
       // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS).
-      const inline = await loadInline(bytes, spec);
+      const inline = await loadInline(bytes, spec, engine);
       const io: ModelIo = { width: spec.width, input: spec.input, output: spec.output, positive: spec.positive };
       const queue = new RunQueue(spec.width, async (features, rows) => {
         const reply = await request({ type: 'run', id: nextId++, session, features, rows, ...io }, [
@@ -213,6 +224,8 @@ export function createWorkerBackend(): InferenceBackend {
       return {
         inputNames: loaded.inputNames ?? [],
         outputNames: loaded.outputNames ?? [],
+        smallRuns: inline.smallRuns,
+        smallRunsFallback: inline.smallRunsFallback,
         run: (features, rows) => (rows <= INLINE_MAX_ROWS ? inline.run(features, rows) : queue.push(features, rows)),
         scoreValues: spec.features === undefined ? undefined : scoreValues,
         async release() {

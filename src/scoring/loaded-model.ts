@@ -19,6 +19,8 @@ export interface LoadedModel {
   readonly dir: string;
   readonly metadata: ModelMetadata;
   readonly assets: unknown;
+  /** What small runs use (scoring/trees/tree-runner.ts), and why not the walk in JavaScript. */
+  readonly smallRuns: { engine: 'trees' | 'onnxruntime'; fallback?: string | undefined };
   /** The pipeline with the feature code of this version's features version (see pipelineForFeatures). */
   readonly pipeline?: AnyPipeline | undefined;
   /**
@@ -122,6 +124,7 @@ export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOption
     dir,
     metadata,
     assets,
+    smallRuns: { engine: session.smallRuns, fallback: session.smallRunsFallback },
     pipeline,
     cache: opts.cache && opts.cache.entries > 0 ? createCacheStore<CachedAnswer>(opts.cache) : undefined,
     predict(features, rows) {

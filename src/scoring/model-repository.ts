@@ -94,7 +94,16 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
       }
       if (vs.model.name !== name) throw new Error(`metadata.json names model "${vs.model.name}", the folder "${name}"`);
       vs.state = 'ready';
-      opts.logger.info({ model: name, version }, 'model version loaded and checked');
+      const small = vs.model.smallRuns;
+      opts.logger.info(
+        {
+          model: name,
+          version,
+          smallRuns: small.engine,
+          ...(small.fallback ? { smallRunsFallback: small.fallback } : {}),
+        },
+        'model version loaded and checked',
+      );
     } catch (err) {
       await vs.model?.release();
       vs.model = undefined;

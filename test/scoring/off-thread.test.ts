@@ -25,8 +25,11 @@ describe('features on the inference thread', () => {
   let inline: App;
   before(async () => {
     // No cache: every item is computed, by the inference thread (worker) or the event loop (inline).
-    worker = await createApp(loadConfig(['--inference', 'worker', '--cache-entries', '0'], {}), silent);
-    inline = await createApp(loadConfig(['--inference', 'inline', '--cache-entries', '0'], {}), silent);
+    // One engine for every run size (onnxruntime), so any difference is the features' (small runs
+    // walked in JavaScript agree with onnxruntime to 1e-6, not bit for bit: test/scoring/trees.test.ts).
+    const common = ['--cache-entries', '0', '--model-engine', 'onnxruntime'];
+    worker = await createApp(loadConfig(['--inference', 'worker', ...common], {}), silent);
+    inline = await createApp(loadConfig(['--inference', 'inline', ...common], {}), silent);
   });
   after(async () => {
     await worker.close();

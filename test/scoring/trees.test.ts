@@ -1,0 +1,133 @@
+/**
+ * Small runs walked in JavaScript (src/scoring/trees): every committed model is read, walked and
+ * checked against onnxruntime and against the probabilities scikit-learn recorded in its golden set;
+ * the walk's own rules (x <= threshold, missing values, cycles, unsupported graphs) on hand-made trees.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { GOLDEN_TOLERANCE } from '../../src/scoring/loaded-model';
+import { flattenTrees, runFlatTrees } from '../../src/scoring/trees/flat-trees';
+import { readTreeEnsemble, type TreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
+import { ENGINE_TOLERANCE, openModelRunner, SMALL_RUN_ROWS } from '../../src/scoring/trees/tree-runner';
+
+const MODELS = join(__dirname, '..', '..', 'models');
+const versions = readdirSync(MODELS)
+  .filter((name) => name !== 'training')
+  .flatMap((name) =>
+    readdirSync(join(MODELS, name))
+      .filter((v) => /^[0-9]+$/.test(v))
+      .map((v) => join(MODELS, name, v)),
+  );
+
+function io(dir: string) {
+  const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
+  return {
+    width: meta.feature_names.length as number,
+    input: meta.input.name as string,
+    output: meta.output.name as string,
+    positive: meta.output.positive_class_index as number,
+    intraOpThreads: 1,
+  };
+}
+
+describe('committed models, walked', () => {
+  it('finds every model version', () => assert.ok(versions.length >= 8, versions.join(', ')));
+  for (const dir of versions) {
+    const name = dir.slice(MODELS.length + 1);
+    it(`${name}: walks small runs, as onnxruntime and scikit-learn score its golden rows`, async () => {
+      const bytes = readFileSync(join(dir, 'model.onnx'));
+      const walked = await openModelRunner(bytes, { ...io(dir), engine: 'trees' });
+      const reference = await openModelRunner(bytes, { ...io(dir), engine: 'onnxruntime' });
+      try {
+        assert.equal(walked.smallRuns, 'trees', walked.fallbackReason);
+        assert.equal(reference.smallRuns, 'onnxruntime');
+        const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as {
+          rows: { features: number[]; probability: number }[];
+        };
+        const width = io(dir).width;
+        // One row at a time (walked) and all together (onnxruntime, more than SMALL_RUN_ROWS).
+        assert.ok(golden.rows.length > SMALL_RUN_ROWS);
+        const all = new Float32Array(golden.rows.flatMap((r) => r.features));
+        const ort = await reference.run(all.slice(), golden.rows.length);
+        for (const [i, row] of golden.rows.entries()) {
+          const [p] = await walked.run(all.slice(i * width, (i + 1) * width), 1);
+          assert.ok(
+            Math.abs((p as number) - row.probability) <= GOLDEN_TOLERANCE,
+            `row ${i}: ${p} vs ${row.probability}`,
+          );
+          assert.ok(Math.abs((p as number) - (ort[i] as number)) <= ENGINE_TOLERANCE, `row ${i}: ${p} vs ${ort[i]}`);
+        }
+      } finally {
+        await walked.release();
+        await reference.release();
+      }
+    });
+  }
+});
+
+/** A tree: root tests feature 0 <= 0.5; yes -> leaf 1.5, no -> node testing feature 1 <= -2. */
+function tree(missingTrue: boolean, mode: TreeNode['mode'] = 'BRANCH_LEQ'): Map<number, TreeNode> {
+  const leaf = (weight: number): TreeNode => ({
+    mode: 'LEAF',
+    feature: 0,
+    value: 0,
+    trueId: 0,
+    falseId: 0,
+    missingTrue: false,
+    weight,
+  });
+  return new Map<number, TreeNode>([
+    [0, { mode, feature: 0, value: 0.5, trueId: 1, falseId: 2, missingTrue, weight: 0 }],
+    [1, leaf(1.5)],
+    [2, { mode: 'BRANCH_LEQ', feature: 1, value: -2, trueId: 3, falseId: 4, missingTrue: false, weight: 0 }],
+    [3, leaf(-1)],
+    [4, leaf(0.25)],
+  ]);
+}
+
+function ensemble(trees: Map<number, TreeNode>[], postTransform: 'NONE' | 'LOGISTIC' = 'NONE'): TreeEnsemble {
+  return { input: 'X', outputs: [], trees, base: 0.5, postTransform, maxFeature: 1 };
+}
+
+describe('the walk', () => {
+  it('goes left on x <= threshold (equal included), and sums leaves and the base value', () => {
+    const flat = flattenTrees(ensemble([tree(false), tree(true)]));
+    assert.ok(flat.ok);
+    const rows = new Float32Array([0.5, 0, 0.6, -2, 0.6, -1.5]);
+    assert.deepEqual([...runFlatTrees(flat.trees, rows, 3, 2)], [0.5 + 3, 0.5 - 2, 0.5 + 0.5]);
+  });
+
+  it('sends a missing value where its node says', () => {
+    const flat = flattenTrees(ensemble([tree(false), tree(true)]));
+    assert.ok(flat.ok);
+    // NaN at the root: tree 1 goes to the false side (then -3 <= -2: leaf -1), tree 2 to the true leaf.
+    assert.deepEqual([...runFlatTrees(flat.trees, new Float32Array([Number.NaN, -3]), 1, 2)], [0.5 - 1 + 1.5]);
+  });
+
+  it('applies the logistic as onnxruntime does', () => {
+    const flat = flattenTrees(ensemble([tree(false)], 'LOGISTIC'));
+    assert.ok(flat.ok);
+    const [p] = runFlatTrees(flat.trees, new Float32Array([0, 0]), 1, 2);
+    // In float32 steps, as onnxruntime does: within one float step of the exact value.
+    assert.ok(Math.abs((p as number) - 1 / (1 + Math.exp(-2))) <= 1.2e-7, String(p));
+  });
+
+  it('refuses what it does not walk: other comparisons, cycles, rows narrower than the trees read', () => {
+    const lt = flattenTrees(ensemble([tree(false, 'BRANCH_LT')]));
+    assert.equal(lt.ok, false);
+    const cyclic = tree(false);
+    (cyclic.get(2) as TreeNode).falseId = 0;
+    assert.deepEqual(flattenTrees(ensemble([cyclic])), { ok: false, why: 'a tree has a cycle' });
+    const flat = flattenTrees(ensemble([tree(false)]));
+    assert.ok(flat.ok);
+    assert.throws(() => runFlatTrees(flat.trees, new Float32Array([0]), 1, 1), /reads feature 1/);
+  });
+
+  it('reads only a single binary TreeEnsembleClassifier', () => {
+    const read = readTreeEnsemble(new Uint8Array([0x3a, 0x02, 0x0a, 0x00]));
+    assert.equal(read.ok, false);
+    assert.equal(readTreeEnsemble(new Uint8Array([0xff, 0xff, 0xff])).ok, false);
+  });
+});
