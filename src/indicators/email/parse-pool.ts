@@ -34,6 +34,12 @@ export interface ParsePoolOptions {
   maxQueued?: number;
   /** Bytes of waiting messages at most, over all callers (default 128 MiB). */
   maxQueuedBytes?: number;
+  /**
+   * The worker's entry file (default parse-worker beside this file). Tests pass one that speaks the
+   * same protocol but stalls on purpose, so the pool's handling of slow parses is checked without
+   * depending on how fast this machine parses.
+   */
+  workerFile?: string;
 }
 
 /** Who asks and until when: lets the pool share workers fairly and drop work nobody will read. */
