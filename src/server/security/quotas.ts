@@ -109,7 +109,6 @@ export function quotaInterceptor(opts: { limits: QuotaLimits; logger: Logger; no
 
   return (method, call) => {
     let identity: Identity | undefined;
-    let metadataNext: (() => void) | undefined;
     let waiting: NodeJS.Timeout | undefined;
     let refused = false;
     const refuse = (kind: 'call' | 'item', id: Identity, wait: number) => {
@@ -120,26 +119,23 @@ export function quotaInterceptor(opts: { limits: QuotaLimits; logger: Logger; no
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, pass) => {
-            identity = callIdentity(metadata);
-            if (identity === undefined || requirementOf(method.path) === 'open') return pass(metadata);
-            const wait = calls.take(identity.quotaKey, callRate(identity), 1);
-            if (wait > 0) return refuse('call', identity, wait);
-            // A unary call's items are known with its one message: the handler starts only once both are paid.
-            if (method.requestStream) pass(metadata);
-            else metadataNext = () => pass(metadata);
+            const id = callIdentity(metadata);
+            // Open methods (health) are not metered: a probe must never be refused for a quota.
+            if (id === undefined || requirementOf(method.path) === 'open') return pass(metadata);
+            identity = id;
+            const wait = calls.take(id.quotaKey, callRate(id), 1);
+            if (wait > 0) return refuse('call', id, wait);
+            pass(metadata);
           },
           onReceiveMessage: (message, pass) => {
             const id = identity;
+            if (refused) return;
             if (id === undefined) return pass(message);
             const n = itemCount(message);
             const wait = n === 0 ? 0 : items.take(id.quotaKey, itemRate(id), n);
-            if (!method.requestStream) {
-              if (wait > 0) return refuse('item', id, wait);
-              metadataNext?.();
-              metadataNext = undefined;
-              return pass(message);
-            }
             if (wait === 0) return pass(message);
+            // A unary handler has not started before its one message arrives: refuse it.
+            if (!method.requestStream) return refuse('item', id, wait);
             // Slowed, not refused: the bucket is charged when the wait is over.
             const retry = (ms: number) => {
               waiting = setTimeout(() => {
@@ -151,10 +147,7 @@ export function quotaInterceptor(opts: { limits: QuotaLimits; logger: Logger; no
             retry(wait);
           },
           onReceiveHalfClose: (pass) => {
-            if (refused) return;
-            metadataNext?.();
-            metadataNext = undefined;
-            pass();
+            if (!refused) pass();
           },
           onCancel: () => clearTimeout(waiting),
         }),
