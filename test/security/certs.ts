@@ -35,7 +35,22 @@ export function certFactory(): CertFactory {
     dir,
     ca(name) {
       const base = join(dir, `ca-${++n}`);
-      openssl(['req', '-x509', ...keyArgs, '-keyout', `${base}.key`, '-out', `${base}.pem`, '-days', '2', '-subj', `/CN=${name}`], dir);
+      openssl(
+        [
+          'req',
+          '-x509',
+          ...keyArgs,
+          '-keyout',
+          `${base}.key`,
+          '-out',
+          `${base}.pem`,
+          '-days',
+          '2',
+          '-subj',
+          `/CN=${name}`,
+        ],
+        dir,
+      );
       return { cert: `${base}.pem`, key: `${base}.key` };
     },
     issue(ca, cn, san) {
@@ -43,7 +58,23 @@ export function certFactory(): CertFactory {
       writeFileSync(`${base}.ext`, `subjectAltName=${san}\n`);
       openssl(['req', ...keyArgs, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${cn}`], dir);
       openssl(
-        ['x509', '-req', '-in', `${base}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', `${base}.pem`, '-days', '2', '-extfile', `${base}.ext`],
+        [
+          'x509',
+          '-req',
+          '-in',
+          `${base}.csr`,
+          '-CA',
+          ca.cert,
+          '-CAkey',
+          ca.key,
+          '-CAcreateserial',
+          '-out',
+          `${base}.pem`,
+          '-days',
+          '2',
+          '-extfile',
+          `${base}.ext`,
+        ],
         dir,
       );
       return { cert: `${base}.pem`, key: `${base}.key` };

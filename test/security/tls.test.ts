@@ -83,7 +83,14 @@ describe('mTLS', () => {
     identities = join(certs.dir, 'identities');
     writeFileSync(identities, 'cert ops-console cn=ops.example.com models.read,models.admin\n');
     server = await startTestServer([
-      '--tls-cert', leaf.cert, '--tls-key', leaf.key, '--tls-client-ca', clientCa.cert, '--auth-file', identities,
+      '--tls-cert',
+      leaf.cert,
+      '--tls-key',
+      leaf.key,
+      '--tls-client-ca',
+      clientCa.cert,
+      '--auth-file',
+      identities,
     ]);
   });
   after(async () => {
@@ -128,7 +135,10 @@ describe('mTLS', () => {
     assert.equal(callReason(denied), 'SCOPE_MISSING');
     const res = await reload(ops);
     assert.ok(res.models.length > 0);
-    assert.ok(res.models.some((m) => m.versions.some((v) => v.sha256 !== '')), 'models.read sees detail');
+    assert.ok(
+      res.models.some((m) => m.versions.some((v) => v.sha256 !== '')),
+      'models.read sees detail',
+    );
   });
 });
 

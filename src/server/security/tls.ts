@@ -12,7 +12,6 @@
 
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import type { SecureServerOptions } from 'node:http2';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -58,10 +57,6 @@ function contextOptions(files: TlsFiles): SecureContextOptions {
 }
 
 class ReloadableSslCredentials extends ServerCredentials {
-  constructor(serverOptions: SecureServerOptions, context: SecureContextOptions) {
-    super(serverOptions, context);
-  }
-
   update(context: SecureContextOptions): void {
     this.updateSecureContextOptions(context);
   }
