@@ -8,6 +8,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ChannelCredentials, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { checkHealth, probeCredentials } from '../../src/cli/health-client';
 import {
   ModelServiceClient,
   type ReloadModelsRequest,
@@ -175,5 +176,32 @@ describe('certificate rotation', () => {
     assert.equal(answered, '1');
     await failure(predictOne(server.address, credentials.createSsl(certs.read(oldCa.cert))));
     assert.ok(server.logs.some((l) => l.msg === 'TLS certificate reloaded'));
+  });
+});
+
+describe('the health probe (Docker HEALTHCHECK)', () => {
+  it('speaks TLS, and mTLS with the server certificate, from the server environment', async (t) => {
+    const certs = certFactory();
+    const ca = certs.ca('one CA for server and clients');
+    const leaf = certs.issue(ca, 'threatpredict', 'IP:127.0.0.1');
+    const server = await startTestServer(['--tls-cert', leaf.cert, '--tls-key', leaf.key, '--tls-client-ca', ca.cert]);
+    t.after(async () => {
+      await server.close();
+      certs.cleanup();
+    });
+    const env = {
+      THREATPREDICT_TLS_CERT: leaf.cert,
+      THREATPREDICT_TLS_KEY: leaf.key,
+      THREATPREDICT_TLS_CLIENT_CA: ca.cert,
+    };
+    assert.equal(await checkHealth(server.address, '', 5000, probeCredentials(env)), 'SERVING');
+    assert.equal(
+      await checkHealth(server.address, '', 5000, probeCredentials({ ...env, THREATPREDICT_HEALTH_TLS_CA: ca.cert })),
+      'SERVING',
+    );
+    await assert.rejects(checkHealth(server.address, '', 5000, probeCredentials({})));
+    await assert.rejects(
+      checkHealth(server.address, '', 5000, probeCredentials({ ...env, THREATPREDICT_TLS_CLIENT_CA: '' })),
+    );
   });
 });
