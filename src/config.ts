@@ -45,7 +45,7 @@ export interface Config {
   readonly maxStreamsPerConnection: number;
   /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
   readonly modelVersions: ReadonlyMap<string, number>;
-  /** Whether ReloadModels is served (admin RPC; there is no authentication yet). */
+  /** Whether ReloadModels is served at all (admin RPC); callers also need the models.admin scope when authentication is on. */
   readonly adminRpc: boolean;
   /** Reload the model repository when its files change. */
   readonly watchModels: boolean;

@@ -171,3 +171,20 @@ describe('the identities file', () => {
     },
   );
 });
+
+describe('--admin-rpc with scopes', () => {
+  it('keeps ReloadModels off without --admin-rpc, even for models.admin', async (t) => {
+    const admin = newToken();
+    const server = await startTestServer(['--auth', tokenLine('ops', admin, 'models.admin'), '--admin-rpc', 'false']);
+    t.after(() => server.close());
+    const err = await refusal(
+      invoke<object, ReloadModelsResponse>(
+        server.models.reloadModels.bind(server.models) as Unary<object, ReloadModelsResponse>,
+        { pins: [] },
+        admin,
+      ),
+    );
+    assert.equal(err.code, status.PERMISSION_DENIED);
+    assert.equal(callReason(err), 'ADMIN_RPC_DISABLED');
+  });
+});
