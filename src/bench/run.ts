@@ -91,7 +91,9 @@ async function main(): Promise<void> {
   let paired: PairedResult | undefined;
   let tls: TlsCostResult | undefined;
   const servers: ServerProcess[] = [];
-  const flags = [values.quick ? '--quick' : '', values.only === undefined ? '' : `--only '${values.only}'`].filter(Boolean);
+  const flags = [values.quick ? '--quick' : '', values.only === undefined ? '' : `--only '${values.only}'`].filter(
+    Boolean,
+  );
   const reproduce = [
     values.soak ? 'npm run bench -- --soak' : `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`,
   ];
