@@ -77,3 +77,26 @@ describe('identities entries', () => {
     assert.deepEqual(names, ['uri=spiffe://fleet/sensor-1', 'dns=sensor-1.example', 'cn=sensor-1']);
   });
 });
+
+describe('bad credential files at start', () => {
+  it('stop the start with a ConfigError naming the problem', async () => {
+    const { createSecurity } = await import('../../src/server/security');
+    const pino = (await import('pino')).default;
+    const logger = pino({ level: 'silent' });
+    const base = loadConfig([], {}).security;
+    assert.throws(
+      () =>
+        createSecurity({
+          config: { ...base, authInline: 'token a sha256:nothex predict' },
+          listen: '127.0.0.1:1',
+          logger,
+        }),
+      (e: Error) => e instanceof ConfigError && /entry 1/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        createSecurity({ config: { ...base, tlsCert: __filename, tlsKey: __filename }, listen: '127.0.0.1:1', logger }),
+      (e: Error) => e instanceof ConfigError && /TLS files/.test(e.message),
+    );
+  });
+});

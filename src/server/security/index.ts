@@ -5,7 +5,7 @@
  */
 import { ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { isLoopbackHost, type SecurityConfig } from '../../config';
+import { ConfigError, isLoopbackHost, type SecurityConfig } from '../../config';
 import { authInterceptor } from './auth';
 import { quotaInterceptor } from './quotas';
 import { createTlsCredentials } from './tls';
@@ -23,7 +23,16 @@ export interface Security {
   close(): void;
 }
 
+/** Bad certificate files or identities entries stop the start like any bad setting (exit 2, the file named). */
 export function createSecurity(opts: { config: SecurityConfig; listen: string; logger: Logger }): Security {
+  try {
+    return build(opts);
+  } catch (err) {
+    throw err instanceof ConfigError ? err : new ConfigError((err as Error).message);
+  }
+}
+
+function build(opts: { config: SecurityConfig; listen: string; logger: Logger }): Security {
   const { config, logger } = opts;
   const tls =
     config.tlsCert === ''
