@@ -1,7 +1,9 @@
 /** Security settings: plaintext off loopback needs saying so; the identities file refuses what it cannot trust. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import pino from 'pino';
 import { ConfigError, isLoopbackHost, loadConfig } from '../../src/config';
+import { createSecurity } from '../../src/server/security';
 import { certificateNames, hashToken, IdentitiesError, parseIdentities } from '../../src/server/security/tokens';
 
 describe('plaintext and the listen address', () => {
@@ -79,9 +81,7 @@ describe('identities entries', () => {
 });
 
 describe('bad credential files at start', () => {
-  it('stop the start with a ConfigError naming the problem', async () => {
-    const { createSecurity } = await import('../../src/server/security');
-    const pino = (await import('pino')).default;
+  it('stop the start with a ConfigError naming the problem', () => {
     const logger = pino({ level: 'silent' });
     const base = loadConfig([], {}).security;
     assert.throws(
