@@ -19,8 +19,14 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:20-bookworm-slim
+# TLS by default: the server listens beyond loopback, and refuses plaintext there. Mount the
+# certificate and key here (a cert-manager Secret has these names; the files are re-read when they
+# change). For mTLS add THREATPREDICT_TLS_CLIENT_CA=/etc/threatpredict/tls/ca.crt; for tokens,
+# THREATPREDICT_AUTH_FILE=/etc/threatpredict/identities (README "Security").
 ENV NODE_ENV=production \
-    THREATPREDICT_LISTEN=0.0.0.0:50051
+    THREATPREDICT_LISTEN=0.0.0.0:50051 \
+    THREATPREDICT_TLS_CERT=/etc/threatpredict/tls/tls.crt \
+    THREATPREDICT_TLS_KEY=/etc/threatpredict/tls/tls.key
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -33,7 +39,8 @@ COPY models ./models
 RUN rm -rf models/training && chown -R node:node /app
 USER node
 EXPOSE 50051
-# grpc.health.v1 Check through the bundled client (no extra binary in the image).
+# grpc.health.v1 Check through the bundled client (no extra binary in the image); it speaks TLS/mTLS
+# from the same THREATPREDICT_TLS_* environment (src/cli/health-client.ts probeCredentials).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "dist/cli/health-check.js", "127.0.0.1:50051"]
 CMD ["node", "dist/main.js"]

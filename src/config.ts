@@ -45,12 +45,35 @@ export interface Config {
   readonly maxStreamsPerConnection: number;
   /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
   readonly modelVersions: ReadonlyMap<string, number>;
-  /** Whether ReloadModels is served (admin RPC; there is no authentication yet). */
+  /** Whether ReloadModels is served at all (admin RPC); callers also need the models.admin scope when authentication is on. */
   readonly adminRpc: boolean;
   /** Reload the model repository when its files change. */
   readonly watchModels: boolean;
   /** Directory with GeoLite2-City.mmdb / GeoLite2-ASN.mmdb (geoipupdate layout); bundled data when empty. */
   readonly geoipDir: string;
+  /** Security settings (TLS, credentials, quotas): src/server/security/. */
+  readonly security: SecurityConfig;
+}
+
+export interface SecurityConfig {
+  /** PEM server certificate chain and key; both empty = plaintext. */
+  readonly tlsCert: string;
+  readonly tlsKey: string;
+  /** PEM CA bundle for client certificates; set = mTLS (a client without a certificate it signed is refused). */
+  readonly tlsClientCa: string;
+  readonly tlsMinVersion: 'TLSv1.2' | 'TLSv1.3';
+  /** Plaintext on a non-loopback address is refused unless this is true. */
+  readonly allowPlaintext: boolean;
+  /** Identities file (tokens and certificate identities with their scopes), watched for changes. */
+  readonly authFile: string;
+  /** The same entries inline (`;`-separated), e.g. from an environment variable. */
+  readonly authInline: string;
+  /** Per identity: calls and items per second (0 = unlimited), and how many seconds of them a burst may use. */
+  readonly quotaCalls: number;
+  readonly quotaItems: number;
+  readonly quotaBurstSeconds: number;
+  /** How often certificate and identities files are checked for changes. */
+  readonly credentialsPollMs: number;
 }
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -80,6 +103,17 @@ const SETTINGS = {
   'max-streams-per-connection': ['THREATPREDICT_MAX_STREAMS_PER_CONNECTION', '256'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
+  'tls-cert': ['THREATPREDICT_TLS_CERT', ''],
+  'tls-key': ['THREATPREDICT_TLS_KEY', ''],
+  'tls-client-ca': ['THREATPREDICT_TLS_CLIENT_CA', ''],
+  'tls-min-version': ['THREATPREDICT_TLS_MIN_VERSION', '1.2'],
+  'allow-plaintext': ['THREATPREDICT_ALLOW_PLAINTEXT', 'false'],
+  'auth-file': ['THREATPREDICT_AUTH_FILE', ''],
+  auth: ['THREATPREDICT_AUTH', ''],
+  'quota-calls': ['THREATPREDICT_QUOTA_CALLS', '0'],
+  'quota-items': ['THREATPREDICT_QUOTA_ITEMS', '0'],
+  'quota-burst-seconds': ['THREATPREDICT_QUOTA_BURST_SECONDS', '2'],
+  'credentials-poll-ms': ['THREATPREDICT_CREDENTIALS_POLL_MS', '5000'],
 } as const;
 
 export class ConfigError extends Error {}
@@ -139,6 +173,52 @@ function checkPins(modelsDir: string, versions: ReadonlyMap<string, number>): vo
   }
 }
 
+function file(name: string, raw: string): string {
+  if (raw === '') return '';
+  const path = resolve(raw);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new ConfigError(`${name} ${path} is not a file`);
+  return path;
+}
+
+/** Loopback hosts: the only ones where plaintext is allowed without saying so. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+function securityConfig(get: (k: keyof typeof SETTINGS) => string, listen: string): SecurityConfig {
+  const tlsCert = file('tls cert', get('tls-cert'));
+  const tlsKey = file('tls key', get('tls-key'));
+  if ((tlsCert === '') !== (tlsKey === '')) throw new ConfigError('tls cert and tls key must be given together');
+  const tlsClientCa = file('tls client ca', get('tls-client-ca'));
+  if (tlsClientCa !== '' && tlsCert === '') throw new ConfigError('tls client ca needs tls cert and tls key');
+  const allowPlaintext = bool('allow plaintext', get('allow-plaintext'));
+  const host = listen.slice(0, listen.lastIndexOf(':'));
+  if (tlsCert === '' && !allowPlaintext && !isLoopbackHost(host))
+    throw new ConfigError(
+      `listen ${listen} is not a loopback address: give --tls-cert and --tls-key, or --allow-plaintext true ` +
+        '(tokens and answers then cross the network readable by anyone on the path)',
+    );
+  const authFile = file('auth file', get('auth-file'));
+  const authInline = get('auth');
+  if (authFile !== '' && authInline !== '')
+    throw new ConfigError('give either an auth file or inline auth entries, not both');
+  const version = oneOf('tls min version', get('tls-min-version'), ['1.2', '1.3'] as const);
+  return Object.freeze({
+    tlsCert,
+    tlsKey,
+    tlsClientCa,
+    tlsMinVersion: version === '1.3' ? 'TLSv1.3' : 'TLSv1.2',
+    allowPlaintext,
+    authFile,
+    authInline,
+    quotaCalls: int('quota calls', get('quota-calls'), 0, 10_000_000),
+    quotaItems: int('quota items', get('quota-items'), 0, 1_000_000_000),
+    quotaBurstSeconds: int('quota burst seconds', get('quota-burst-seconds'), 1, 3600),
+    credentialsPollMs: int('credentials poll ms', get('credentials-poll-ms'), 100, 3_600_000),
+  });
+}
+
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
   const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, { type: 'string' as const }]));
   let values: Record<string, string | undefined>;
@@ -182,5 +262,6 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     maxStreamsPerConnection: int('max streams per connection', get('max-streams-per-connection'), 1, 100_000),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
+    security: securityConfig(get, listen),
   });
 }

@@ -18,6 +18,7 @@ export const GrpcCode = {
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 export type GrpcCodeName = keyof typeof GrpcCode;
 
@@ -58,6 +59,18 @@ export const ERROR_CATALOGUE = {
   ADMIN_RPC_DISABLED: [
     'PERMISSION_DENIED',
     'Admin RPCs (ReloadModels) are disabled; start the server with --admin-rpc true.',
+  ],
+  CREDENTIALS_REJECTED: [
+    'UNAUTHENTICATED',
+    'The call carries no credentials the server accepts: no bearer token, or one it does not know.',
+  ],
+  SCOPE_MISSING: [
+    'PERMISSION_DENIED',
+    "The caller's identity lacks the scope this RPC needs (predict, models.read or models.admin); ErrorInfo names it.",
+  ],
+  QUOTA_EXCEEDED: [
+    'RESOURCE_EXHAUSTED',
+    "The caller's identity used up its call or item quota; retry after the delay in the RetryInfo detail.",
   ],
   DEADLINE_EXCEEDED: ['DEADLINE_EXCEEDED', 'The call deadline passed before the answer was ready.'],
   INTERNAL: ['INTERNAL', 'An unexpected server error; the cause is logged, not sent.'],

@@ -14,7 +14,9 @@ describe('loadConfig', () => {
   });
 
   it('takes the environment, and the command line over it', () => {
-    assert.equal(loadConfig([], { THREATPREDICT_LISTEN: '0.0.0.0:9000' }).listen, '0.0.0.0:9000');
+    // A non-loopback address needs TLS or --allow-plaintext (test/security/config.test.ts).
+    const open = { THREATPREDICT_ALLOW_PLAINTEXT: 'true' };
+    assert.equal(loadConfig([], { ...open, THREATPREDICT_LISTEN: '0.0.0.0:9000' }).listen, '0.0.0.0:9000');
     assert.equal(loadConfig(['--listen', '[::1]:7000'], { THREATPREDICT_LISTEN: '0.0.0.0:9000' }).listen, '[::1]:7000');
     assert.equal(loadConfig(['--max-batch-items', '5'], {}).maxBatchItems, 5);
     assert.equal(loadConfig([], { THREATPREDICT_PROCESSES: '4' }).processes, 4);

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/encoding"
 )
@@ -47,6 +48,7 @@ type options struct {
 	readEvery time.Duration
 	count     int
 	kind      kind
+	tlsCA     string // PEM CA the server's certificate must chain to; "" = plaintext
 }
 
 func main() {
@@ -76,6 +78,7 @@ func main() {
 	fs.Float64Var(&o.zipfS, "zipf-s", 1.1, "Zipf exponent of the hot set (> 1)")
 	fs.DurationVar(&o.readEvery, "read-every", 200*time.Millisecond, "slow: one reply read this often")
 	fs.IntVar(&o.count, "count", 100000, "names: how many")
+	fs.StringVar(&o.tlsCA, "tls-ca", "", "connect with TLS, trusting this PEM CA (plaintext without it)")
 	kindName := fs.String("kind", "domain", "domain | url | ip: the RPCs and values (stream, unary, names)")
 	urlsPath := fs.String("urls", "", "-kind url: real URLs, one per line (generated URLs without it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load generator here")
@@ -151,9 +154,17 @@ func fail(msg string) {
 // dial opens n connections; workers share them round-robin.
 func dial(o options) []*grpc.ClientConn {
 	conns := make([]*grpc.ClientConn, o.conns)
+	transport := insecure.NewCredentials()
+	if o.tlsCA != "" {
+		tc, err := credentials.NewClientTLSFromFile(o.tlsCA, "")
+		if err != nil {
+			fail(err.Error())
+		}
+		transport = tc
+	}
 	for i := range conns {
 		c, err := grpc.NewClient(o.addr,
-			grpc.WithTransportCredentials(insecure.NewCredentials()),
+			grpc.WithTransportCredentials(transport),
 			grpc.WithDefaultCallOptions(grpc.ForceCodec(encoding.Codec(rawCodec{})), grpc.MaxCallRecvMsgSize(256<<20)),
 		)
 		if err != nil {

@@ -8,6 +8,7 @@ import { echoOf } from './scenarios';
 import type { SlowReaderResult } from './slow-reader';
 import type { SoakResult } from './soak';
 import type { TargetCheck } from './targets';
+import type { TlsCostResult } from './tls-cost';
 
 export interface Machine {
   nproc: number;
@@ -32,6 +33,8 @@ export interface Report {
   slowReader?: SlowReaderResult | undefined;
   soak?: SoakResult | undefined;
   paired?: PairedResult | undefined;
+  /** TLS against plaintext, measured side by side (src/bench/tls-cost.ts). */
+  tls?: TlsCostResult | undefined;
   /** For every real scenario: its items/s over the echo scenario of the same kind and shape. */
   vsTransport: Record<string, number>;
   /** For every real scenario: its items/s over the model ceiling of its kind and view. */
@@ -167,6 +170,15 @@ export function formatReport(r: Report): string {
     if (p.medianRatio2 !== undefined)
       lines.push(
         `  --processes 2: full ${perRound((x) => x.full2)} (median ${p.medianRatio2.full.toFixed(2)}x), compact ${perRound((x) => x.compact2)} (median ${p.medianRatio2.compact.toFixed(2)}x)`,
+      );
+  }
+  if (r.tls) {
+    lines.push(
+      `TLS against plaintext (${r.tls.shapes[0]?.rounds.length ?? 0} alternating rounds of 4 s, median round):`,
+    );
+    for (const t of r.tls.shapes)
+      lines.push(
+        `  ${t.shape}: items/s ${t.throughputRatio.toFixed(2)}x, server CPU per item ${t.cpuRatio.toFixed(2)}x (${t.extraCpuUsPerItem >= 0 ? '+' : ''}${t.extraCpuUsPerItem.toFixed(2)} us per ${t.shape.startsWith('unary') ? 'call' : 'item'})`,
       );
   }
   if (r.soak) {

@@ -7,6 +7,7 @@
  *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~9 min)
  *   npm run bench -- --quick      the same, short windows and 2 paired rounds (~4 min)
  *   npm run bench -- --soak       5-minute sustained stream (memory flat?) and the slow reader
+ *   npm run bench -- --only tls   TLS against plaintext, side by side (per streamed item, per unary call)
  *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids, e.g. 'url', 'ip/'; 'paired';
  *            'model' or model/[url/|ip/]<view>), --tranco FILE, --urls FILE (labelled URL CSV, gzip),
  *            --report FILE (print a saved run's JSON as the table again)
@@ -26,6 +27,7 @@ import { type ServerProcess, startServerProcess } from './server-process';
 import { runSlowReader, type SlowReaderResult } from './slow-reader';
 import { runSoak, type SoakResult } from './soak';
 import { checkTargets } from './targets';
+import { runTlsCost, type TlsCostResult } from './tls-cost';
 import { writeUrlList } from './url-list';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -87,8 +89,14 @@ async function main(): Promise<void> {
   let slow: SlowReaderResult | undefined;
   let soak: SoakResult | undefined;
   let paired: PairedResult | undefined;
+  let tls: TlsCostResult | undefined;
   const servers: ServerProcess[] = [];
-  const reproduce = [values.soak ? 'npm run bench -- --soak' : `npm run bench${values.quick ? ' -- --quick' : ''}`];
+  const flags = [values.quick ? '--quick' : '', values.only === undefined ? '' : `--only '${values.only}'`].filter(
+    Boolean,
+  );
+  const reproduce = [
+    values.soak ? 'npm run bench -- --soak' : `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`,
+  ];
   // Commands in the report name the URL list by the file name its note below explains.
   const portable = (cmd: string) => (data.urls === '' ? cmd : cmd.replaceAll(data.urls, 'urls.txt'));
   try {
@@ -163,6 +171,11 @@ async function main(): Promise<void> {
         reproduce.push(paired.command);
         while (servers.length > 0) await servers.pop()?.stop();
       }
+      if (only === undefined || only.test('tls')) {
+        log(`TLS against plaintext (alternating rounds) ...`);
+        tls = await runTlsCost(bin, ROOT, values.quick ? 2 : 5, tranco, log);
+        reproduce.push(tls.command);
+      }
       for (const run of modelRuns) {
         log(`${run.id} (${run.inFlight} batch${run.inFlight > 1 ? 'es' : ''} in flight) ...`);
         const c = await runModelCeiling(run, bin, ROOT, work, values.quick ? 2 : 5, data);
@@ -200,6 +213,7 @@ async function main(): Promise<void> {
     slowReader: slow,
     soak,
     paired,
+    tls,
     ...ratios(results, ceilings),
     targets: checkTargets(results, ceilings, slow, soak, paired),
     reproduce: [

@@ -5,7 +5,6 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { credentials } from '@grpc/grpc-js';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { Model, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
@@ -14,6 +13,7 @@ import { PredictionServiceClient, type PredictResponse } from '../gen/threatpred
 import { createLogger } from '../logger';
 import { main as serve } from '../main';
 import { errorInfoOf, TYPE_TO_KIND, toPrediction } from '../server/convert';
+import { remoteAccess } from './remote-access';
 import { retryUnavailable } from './retry';
 import { clientChannelOptions } from './service-config';
 
@@ -24,7 +24,9 @@ const USAGE = `usage:
       Lists the models on a running server, or reloads the repository there, pinning or unpinning a
       version first (needs a server started with --admin-rpc true). Default server 127.0.0.1:50051.
   threatpredict serve [--listen HOST:PORT] [--models DIR] ...
-      Runs the gRPC server (see README for every option).`;
+      Runs the gRPC server (see README for every option).
+With --server: THREATPREDICT_SERVER_CA (TLS), THREATPREDICT_CLIENT_CERT/KEY (mTLS) and
+THREATPREDICT_TOKEN (bearer token) from the environment.`;
 
 const TYPES: Record<string, IndicatorType> = {
   domain: IndicatorType.INDICATOR_TYPE_DOMAIN,
@@ -57,7 +59,8 @@ async function inProcess(type: IndicatorType, view: ResultView): Promise<{ score
 }
 
 function remote(address: string, type: IndicatorType, view: ResultView): { score: Score; close(): Promise<void> } {
-  const client = new PredictionServiceClient(address, credentials.createInsecure(), clientChannelOptions());
+  const access = remoteAccess(process.env);
+  const client = new PredictionServiceClient(address, access.creds, clientChannelOptions());
   return {
     score: (values) =>
       retryUnavailable(
@@ -65,6 +68,7 @@ function remote(address: string, type: IndicatorType, view: ResultView): { score
           new Promise((resolve, reject) =>
             client.predict(
               { items: values.map((value, i) => ({ id: String(i + 1), value, type })), view },
+              access.metadata(),
               (err: Error | null, res: PredictResponse) => (err ? reject(err) : resolve(res.results)),
             ),
           ),
@@ -129,11 +133,8 @@ async function models(argv: string[]): Promise<number> {
     options: { server: { type: 'string' } },
   });
   const [action, name, version] = positionals;
-  const client = new ModelServiceClient(
-    values.server ?? '127.0.0.1:50051',
-    credentials.createInsecure(),
-    clientChannelOptions(),
-  );
+  const access = remoteAccess(process.env);
+  const client = new ModelServiceClient(values.server ?? '127.0.0.1:50051', access.creds, clientChannelOptions());
   const done =
     (resolve: (n: number) => void, reject: (e: Error) => void) => (err: Error | null, res?: { models: Model[] }) => {
       if (err) return reject(err);
@@ -142,12 +143,12 @@ async function models(argv: string[]): Promise<number> {
     };
   try {
     return await new Promise<number>((resolve, reject) => {
-      if (action === 'list') client.listModels({}, done(resolve, reject));
-      else if (action === 'reload') client.reloadModels({ pins: [] }, done(resolve, reject));
+      if (action === 'list') client.listModels({}, access.metadata(), done(resolve, reject));
+      else if (action === 'reload') client.reloadModels({ pins: [] }, access.metadata(), done(resolve, reject));
       else if (action === 'pin' && name !== undefined && version !== undefined && /^[1-9][0-9]*$/.test(version)) {
-        client.reloadModels({ pins: [{ name, version: Number(version) }] }, done(resolve, reject));
+        client.reloadModels({ pins: [{ name, version: Number(version) }] }, access.metadata(), done(resolve, reject));
       } else if (action === 'unpin' && name !== undefined)
-        client.reloadModels({ pins: [{ name, version: 0 }] }, done(resolve, reject));
+        client.reloadModels({ pins: [{ name, version: 0 }] }, access.metadata(), done(resolve, reject));
       else reject(new Error(`usage: threatpredict models list|reload|pin NAME VERSION|unpin NAME`));
     });
   } finally {

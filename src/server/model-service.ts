@@ -11,7 +11,7 @@ export interface ModelServiceOptions {
   /** This process's models (localModelControl) or every process's (src/cluster). */
   control: ModelControl;
   logger: Logger;
-  /** ReloadModels is served only when true (there is no authentication yet). */
+  /** ReloadModels is served only when true, and then only to callers with the models.admin scope (src/server/security). */
   adminRpc: boolean;
   /** The limits GetServerInfo reports: the ones the prediction service enforces. */
   limits: Pick<Config, 'maxBatchItems' | 'maxMessageBytes' | 'maxEmailBytes'>;

@@ -3,13 +3,14 @@
  * models are loaded) and server reflection, so `grpcurl list/describe` work without the proto files.
  */
 import { resolve } from 'node:path';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { App } from '../app';
 import type { PredictError } from '../errors';
 import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
 import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
 import { toServiceError } from './call-errors';
+import { failedCallLog } from './call-log';
 import { emailHandlers } from './email-handlers';
 import { listen } from './listener';
 import { BATCH_REQUEST_FIELDS, guardUnary, withCheckedRequests } from './malformed';
@@ -18,6 +19,7 @@ import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
 import { withRawBatchRequests } from './raw-batch';
 import { addReflection } from './reflection';
+import { createSecurity } from './security';
 import { withEncodedResponses } from './wire';
 
 // Written by `npm run generate` (buf build): every file of the contract with its imports.
@@ -39,7 +41,10 @@ export interface ServerOptions {
 /** Serves `app` (config, logger, scoring core, model repository) on `app.config.listen`. */
 export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
   const { config, logger } = app;
+  const security = createSecurity({ config: config.security, listen: config.listen, logger });
   const server = new Server({
+    // Innermost first: the failed-call log also sees the calls the security interceptors refuse.
+    interceptors: [failedCallLog({ logger }), ...security.interceptors],
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
     // A connection with no call for this long gets a GOAWAY (clients reconnect on their next call).
@@ -101,7 +106,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
 
   const listener = await listen({
     server,
-    credentials: ServerCredentials.createInsecure(),
+    credentials: security.credentials,
     listen: config.listen,
     limits: { maxConnections: config.maxConnections, handshakeTimeoutMs: config.handshakeTimeoutMs },
     logger,
@@ -115,6 +120,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     async shutdown() {
       for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, 'NOT_SERVING');
       listener.close();
+      security.close();
       stopping.abort();
       await new Promise<void>((res) => {
         const timer = setTimeout(() => {

@@ -86,6 +86,15 @@ const (
 	// The answer would exceed the message size limit even in the compact view (e.g. very long ids): send
 	// fewer items. gRPC code RESOURCE_EXHAUSTED.
 	ErrorReason_RESPONSE_TOO_LARGE ErrorReason = 23
+	// The call carries no credentials the server accepts: no bearer token, or one it does not know. gRPC
+	// code UNAUTHENTICATED.
+	ErrorReason_CREDENTIALS_REJECTED ErrorReason = 24
+	// The caller's identity lacks the scope this RPC needs (predict, models.read or models.admin);
+	// ErrorInfo names it. gRPC code PERMISSION_DENIED.
+	ErrorReason_SCOPE_MISSING ErrorReason = 25
+	// The caller's identity used up its call or item quota; retry after the delay in the RetryInfo
+	// detail. gRPC code RESOURCE_EXHAUSTED.
+	ErrorReason_QUOTA_EXCEEDED ErrorReason = 26
 )
 
 // Enum value maps for ErrorReason.
@@ -115,6 +124,9 @@ var (
 		21: "CALL_CANCELLED",
 		22: "MALFORMED_REQUEST",
 		23: "RESPONSE_TOO_LARGE",
+		24: "CREDENTIALS_REJECTED",
+		25: "SCOPE_MISSING",
+		26: "QUOTA_EXCEEDED",
 	}
 	ErrorReason_value = map[string]int32{
 		"ERROR_REASON_UNSPECIFIED":   0,
@@ -141,6 +153,9 @@ var (
 		"CALL_CANCELLED":             21,
 		"MALFORMED_REQUEST":          22,
 		"RESPONSE_TOO_LARGE":         23,
+		"CREDENTIALS_REJECTED":       24,
+		"SCOPE_MISSING":              25,
+		"QUOTA_EXCEEDED":             26,
 	}
 )
 
@@ -175,7 +190,7 @@ var File_threatpredict_v1_error_reason_proto protoreflect.FileDescriptor
 
 const file_threatpredict_v1_error_reason_proto_rawDesc = "" +
 	"\n" +
-	"#threatpredict/v1/error_reason.proto\x12\x10threatpredict.v1*\xbe\x04\n" +
+	"#threatpredict/v1/error_reason.proto\x12\x10threatpredict.v1*\xff\x04\n" +
 	"\vErrorReason\x12\x1c\n" +
 	"\x18ERROR_REASON_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fINDICATOR_EMPTY\x10\x01\x12\x16\n" +
@@ -202,7 +217,10 @@ const file_threatpredict_v1_error_reason_proto_rawDesc = "" +
 	"\x10EMAIL_QUEUE_FULL\x10\x14\x12\x12\n" +
 	"\x0eCALL_CANCELLED\x10\x15\x12\x15\n" +
 	"\x11MALFORMED_REQUEST\x10\x16\x12\x16\n" +
-	"\x12RESPONSE_TOO_LARGE\x10\x17B\xbe\x01\n" +
+	"\x12RESPONSE_TOO_LARGE\x10\x17\x12\x18\n" +
+	"\x14CREDENTIALS_REJECTED\x10\x18\x12\x11\n" +
+	"\rSCOPE_MISSING\x10\x19\x12\x12\n" +
+	"\x0eQUOTA_EXCEEDED\x10\x1aB\xbe\x01\n" +
 	"\x14com.threatpredict.v1B\x10ErrorReasonProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3"
 
 var (

@@ -87,6 +87,21 @@ export enum ErrorReason {
    * fewer items. gRPC code RESOURCE_EXHAUSTED.
    */
   RESPONSE_TOO_LARGE = 23,
+  /**
+   * CREDENTIALS_REJECTED - The call carries no credentials the server accepts: no bearer token, or one it does not know. gRPC
+   * code UNAUTHENTICATED.
+   */
+  CREDENTIALS_REJECTED = 24,
+  /**
+   * SCOPE_MISSING - The caller's identity lacks the scope this RPC needs (predict, models.read or models.admin);
+   * ErrorInfo names it. gRPC code PERMISSION_DENIED.
+   */
+  SCOPE_MISSING = 25,
+  /**
+   * QUOTA_EXCEEDED - The caller's identity used up its call or item quota; retry after the delay in the RetryInfo
+   * detail. gRPC code RESOURCE_EXHAUSTED.
+   */
+  QUOTA_EXCEEDED = 26,
 }
 
 export function errorReasonFromJSON(object: any): ErrorReason {
@@ -163,6 +178,15 @@ export function errorReasonFromJSON(object: any): ErrorReason {
     case 23:
     case "RESPONSE_TOO_LARGE":
       return ErrorReason.RESPONSE_TOO_LARGE;
+    case 24:
+    case "CREDENTIALS_REJECTED":
+      return ErrorReason.CREDENTIALS_REJECTED;
+    case 25:
+    case "SCOPE_MISSING":
+      return ErrorReason.SCOPE_MISSING;
+    case 26:
+    case "QUOTA_EXCEEDED":
+      return ErrorReason.QUOTA_EXCEEDED;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ErrorReason");
   }
@@ -218,6 +242,12 @@ export function errorReasonToJSON(object: ErrorReason): string {
       return "MALFORMED_REQUEST";
     case ErrorReason.RESPONSE_TOO_LARGE:
       return "RESPONSE_TOO_LARGE";
+    case ErrorReason.CREDENTIALS_REJECTED:
+      return "CREDENTIALS_REJECTED";
+    case ErrorReason.SCOPE_MISSING:
+      return "SCOPE_MISSING";
+    case ErrorReason.QUOTA_EXCEEDED:
+      return "QUOTA_EXCEEDED";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ErrorReason");
   }

@@ -30,6 +30,9 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CALL_CANCELLED: _ClassVar[ErrorReason]
     MALFORMED_REQUEST: _ClassVar[ErrorReason]
     RESPONSE_TOO_LARGE: _ClassVar[ErrorReason]
+    CREDENTIALS_REJECTED: _ClassVar[ErrorReason]
+    SCOPE_MISSING: _ClassVar[ErrorReason]
+    QUOTA_EXCEEDED: _ClassVar[ErrorReason]
 ERROR_REASON_UNSPECIFIED: ErrorReason
 INDICATOR_EMPTY: ErrorReason
 INDICATOR_TOO_LONG: ErrorReason
@@ -54,3 +57,6 @@ EMAIL_QUEUE_FULL: ErrorReason
 CALL_CANCELLED: ErrorReason
 MALFORMED_REQUEST: ErrorReason
 RESPONSE_TOO_LARGE: ErrorReason
+CREDENTIALS_REJECTED: ErrorReason
+SCOPE_MISSING: ErrorReason
+QUOTA_EXCEEDED: ErrorReason

@@ -30,6 +30,9 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       value :CALL_CANCELLED, 21
       value :MALFORMED_REQUEST, 22
       value :RESPONSE_TOO_LARGE, 23
+      value :CREDENTIALS_REJECTED, 24
+      value :SCOPE_MISSING, 25
+      value :QUOTA_EXCEEDED, 26
     end
   end
 end
