@@ -51,6 +51,8 @@ export interface Config {
   readonly watchModels: boolean;
   /** Directory with GeoLite2-City.mmdb / GeoLite2-ASN.mmdb (geoipupdate layout); bundled data when empty. */
   readonly geoipDir: string;
+  /** HOST:PORT of the Prometheus endpoint (GET /metrics); empty: no metrics are kept or served. */
+  readonly metricsListen: string;
 }
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -80,6 +82,7 @@ const SETTINGS = {
   'max-streams-per-connection': ['THREATPREDICT_MAX_STREAMS_PER_CONNECTION', '256'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
+  'metrics-listen': ['THREATPREDICT_METRICS_LISTEN', ''],
 } as const;
 
 export class ConfigError extends Error {}
@@ -118,6 +121,12 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
   return raw as T;
 }
 
+function hostPort(name: string, raw: string): string {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(raw);
+  if (m === null || Number(m[2]) > 65535) throw new ConfigError(`${name} must be HOST:PORT, got "${raw}"`);
+  return raw;
+}
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function directory(name: string, raw: string): string {
@@ -148,9 +157,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     throw new ConfigError((err as Error).message);
   }
   const get = (k: keyof typeof SETTINGS) => values[k] ?? env[SETTINGS[k][0]] ?? SETTINGS[k][1];
-  const listen = get('listen');
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(listen);
-  if (m === null || Number(m[2]) > 65535) throw new ConfigError(`listen must be HOST:PORT, got "${listen}"`);
+  const listen = hostPort('listen', get('listen'));
+  const metricsListen = get('metrics-listen') === '' ? '' : hostPort('metrics listen', get('metrics-listen'));
   const logLevel = get('log-level');
   if (!LEVELS.includes(logLevel))
     throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
@@ -182,5 +190,6 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     maxStreamsPerConnection: int('max streams per connection', get('max-streams-per-connection'), 1, 100_000),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
+    metricsListen,
   });
 }

@@ -35,6 +35,8 @@ export interface CacheStats {
   misses: number;
   entries: number;
   capacity: number;
+  /** Estimated bytes the entries keep alive (entryBytes), bounded by the store's maxBytes. */
+  bytes: number;
 }
 
 export interface PredictionCache<V> {
@@ -241,7 +243,13 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
     return v;
   }
 
-  const stats = () => ({ hits, misses, entries: young.count + old.count, capacity: generation * 2 });
+  const stats = () => ({
+    hits,
+    misses,
+    entries: young.count + old.count,
+    capacity: generation * 2,
+    bytes: young.bytes + old.bytes,
+  });
 
   function makeSpace(space: number): PredictionCache<V> {
     return {

@@ -13,6 +13,7 @@ import { toServiceError } from './call-errors';
 import { emailHandlers } from './email-handlers';
 import { listen } from './listener';
 import { BATCH_REQUEST_FIELDS, guardUnary, withCheckedRequests } from './malformed';
+import { metricsInterceptor } from './metrics-interceptor';
 import { localModelControl, type ModelControl } from './model-control';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
@@ -48,6 +49,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
     'grpc.max_concurrent_streams': config.maxStreamsPerConnection,
+    interceptors: app.metrics === undefined ? [] : [metricsInterceptor(app.metrics.rpc)],
   });
   const rawBatches = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
     'predictDomains',
