@@ -10,6 +10,8 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 /** In a server process: answer the primary's metric requests from this registry. */
 export function shareWithPrimary(registry: Registry): void {
   AggregatorRegistry.setRegistries([registry]);
+  // prom-client starts answering the primary's requests when an AggregatorRegistry is made, not before.
+  new AggregatorRegistry();
 }
 
 /** In the primary: every process's metrics, combined. */
