@@ -21,6 +21,33 @@ import { type MetricsListener, registryRenderer, startMetricsListener } from '..
 import { call, startTestServer, type TestServer } from '../helpers/server';
 import { type Exposition, fetchText, scrape, total } from './scrape';
 
+/**
+ * The metric selectors of a PromQL expression, read with the Prometheus project's PromQL grammar:
+ * each metric name and the label names its matchers use. Grafana's `$__rate_interval` is replaced
+ * by a duration first; an expression that does not parse fails the test.
+ */
+function selectors(expr: string): { metric: string; labels: string[] }[] {
+  const text = expr.replaceAll('$__rate_interval', '5m');
+  const out: { metric: string; labels: string[] }[] = [];
+  const cursor = promql!.parse(text).cursor();
+  do {
+    assert.ok(!cursor.type.isError, `"${expr}" parses as PromQL (error at ${cursor.from})`);
+    if (cursor.name !== 'VectorSelector') continue;
+    const node = cursor.node;
+    const name = node.getChild('Identifier');
+    assert.ok(name !== null, `"${expr}": every selector names its metric`);
+    const labels: string[] = [];
+    const inner = node.cursor();
+    do if (inner.name === 'LabelName') labels.push(text.slice(inner.from, inner.to));
+    while (inner.next() && inner.from < node.to);
+    out.push({ metric: text.slice(name.from, name.to), labels });
+  } while (cursor.next());
+  assert.ok(out.length > 0, `"${expr}" selects a metric`);
+  return out;
+}
+
+// The grammar is an ES module; this test file is CommonJS.
+let promql: typeof import('@prometheus-io/lezer-promql', { with: { 'resolution-mode': 'import' }}).parser | undefined;
 let t: TestServer;
 let listener: MetricsListener;
 
@@ -31,6 +58,7 @@ const VERDICT_LABEL: Record<number, string> = {
 };
 
 before(async () => {
+  promql = (await import('@prometheus-io/lezer-promql')).parser;
   t = await startTestServer(['--metrics-listen', '127.0.0.1:0']);
   const registry = t.app.metrics?.registry;
   assert.ok(registry, 'metrics are on with --metrics-listen');
@@ -151,6 +179,47 @@ describe('metrics endpoint', () => {
       assert.equal(m.types.get(name), 'gauge', name);
     assert.equal(m.types.get('nodejs_eventloop_lag_seconds'), 'gauge');
     assert.ok(total(m, 'threatpredict_model_versions', { state: 'serving' }) >= 4);
+  });
+
+  it('has every metric and label the Grafana dashboard queries', async () => {
+    // Runs after the calls above, so every labelled series has appeared.
+    const m = await scrape(listener.port);
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '../../deploy/grafana/threatpredict.json'), 'utf8'));
+    const exprs: string[] = [];
+    for (const panel of dashboard.panels as { type: string; title: string; targets?: { expr: string }[] }[]) {
+      if (panel.type === 'row') continue;
+      assert.ok((panel.targets ?? []).length > 0, `panel "${panel.title}" queries something`);
+      for (const target of panel.targets ?? []) exprs.push(target.expr);
+    }
+    assert.ok(exprs.length >= 20);
+    const seen = new Set<string>();
+    for (const expr of exprs) {
+      for (const { metric, labels } of selectors(expr)) {
+        seen.add(metric);
+        const series = m.samples.get(metric);
+        assert.ok(series !== undefined && series.length > 0, `${metric} (in "${expr}") is in the exposition`);
+        for (const label of labels)
+          assert.ok(
+            series.some((s) => label in s.labels),
+            `${metric} has a label ${label} (in "${expr}")`,
+          );
+      }
+    }
+    // The dashboard covers what the issue asks for.
+    for (const metric of [
+      'grpc_server_handled_total',
+      'grpc_server_handling_seconds_bucket',
+      'threatpredict_items_total',
+      'threatpredict_cache_hits_total',
+      'threatpredict_cache_bytes',
+      'threatpredict_model_serving_version',
+      'threatpredict_inference_queued_runs',
+      'threatpredict_email_parse_queued',
+      'threatpredict_email_parse_seconds_bucket',
+      'threatpredict_email_message_bytes_bucket',
+      'nodejs_eventloop_lag_p99_seconds',
+    ])
+      assert.ok(seen.has(metric), `the dashboard shows ${metric}`);
   });
 
   it('answers 404 elsewhere than GET /metrics', async () => {
