@@ -48,6 +48,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     throw new ConfigError(`geoip directory: ${err.message}`);
   });
   const pipelines = [...defaultPipelines(), ipPipeline(geo)];
+  if (config.modelTrust.allowUnsigned)
+    logger.warn(
+      { keys: config.modelTrust.keys.map((k) => k.id) },
+      'UNSIGNED MODELS ALLOWED (--allow-unsigned-models): whoever can write the model repository decides the verdicts',
+    );
   const engine = { engine: config.modelEngine };
   const backend = config.inference === 'worker' ? createWorkerBackend(engine) : createInlineBackend(engine);
   const repository = createModelRepository({
@@ -59,6 +64,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     pins: config.modelVersions,
     backend,
     cache: { entries: config.cacheEntries, maxBytes: config.cacheMaxBytes },
+    trust: config.modelTrust,
   });
   await repository.reload();
   const stopWatching = config.watchModels ? watchRepository(config.modelsDir, repository, logger) : () => {};

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type ModelTrust, readPublicKey } from './scoring/model-trust';
 
 export interface Config {
   /** host:port to listen on. */
@@ -51,6 +52,8 @@ export interface Config {
   readonly watchModels: boolean;
   /** Directory with GeoLite2-City.mmdb / GeoLite2-ASN.mmdb (geoipupdate layout); bundled data when empty. */
   readonly geoipDir: string;
+  /** Which model versions may load: the Ed25519 keys their manifests may be signed with, and whether unsigned ones may. */
+  readonly modelTrust: ModelTrust;
   /** HOST:PORT of the Prometheus endpoint (GET /metrics); empty: no metrics are kept or served. */
   readonly metricsListen: string;
 }
@@ -83,6 +86,9 @@ const SETTINGS = {
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
   'metrics-listen': ['THREATPREDICT_METRICS_LISTEN', ''],
+  // The project's key, which signed the committed models (its private half is not in the repository).
+  'model-signing-key': ['THREATPREDICT_MODEL_SIGNING_KEY', join(REPO_ROOT, 'keys', 'threatpredict-models.pub')],
+  'allow-unsigned-models': ['THREATPREDICT_ALLOW_UNSIGNED_MODELS', 'false'],
 } as const;
 
 export class ConfigError extends Error {}
@@ -119,6 +125,24 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
   if (!(allowed as readonly string[]).includes(raw))
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
+}
+
+/** Comma-separated public key files (several during a key rotation). */
+function signingKeys(raw: string): ModelTrust['keys'] {
+  const paths = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (paths.length === 0) throw new ConfigError('model signing key: give at least one public key file');
+  return paths.map((p) => {
+    const path = resolve(p);
+    if (!existsSync(path)) throw new ConfigError(`model signing key ${path} does not exist`);
+    try {
+      return readPublicKey(path);
+    } catch (err) {
+      throw new ConfigError(`model signing key: ${(err as Error).message}`);
+    }
+  });
 }
 
 function hostPort(name: string, raw: string): string {
@@ -191,5 +215,9 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
     metricsListen,
+    modelTrust: Object.freeze({
+      keys: Object.freeze(signingKeys(get('model-signing-key'))),
+      allowUnsigned: bool('allow unsigned models', get('allow-unsigned-models')),
+    }),
   });
 }
