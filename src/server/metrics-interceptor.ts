@@ -28,6 +28,9 @@ export function metricsInterceptor(metrics: RpcMetrics): ServerInterceptor {
         next({ onCancel: () => finish(Status.CANCELLED) });
       },
       sendStatus(status, next) {
+        // The status the handler ended with. (grpc-js reports onCancel after every call, cancelled or
+        // not, so the first of the two wins; a client that resets a stream its handler then ends
+        // normally counts as that status.)
         finish(status.code);
         next(status);
       },

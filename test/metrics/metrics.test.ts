@@ -4,6 +4,7 @@
  * verdict as the answers said, cache, email parse size), and it is off unless asked for.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -115,6 +116,24 @@ describe('metrics endpoint', () => {
     assert.ok(total(after, 'grpc_server_handling_seconds_sum', { ...domains, grpc_code: 'OK' }) > 0);
     const inf = { ...domains, grpc_code: 'OK', le: '+Inf' };
     assert.equal(delta(before, after, 'grpc_server_handling_seconds_bucket', inf), 2, 'latency histogram buckets');
+  });
+
+  it('counts a stream as in flight while open, and once when it ends', async () => {
+    const before = await scrape(listener.port);
+    const stream = t.predictions.streamPredictDomains();
+    const got = new Promise<void>((resolve) => stream.once('data', () => resolve()));
+    stream.write({ items: [{ id: '1', value: 'example.net' }], view: 0 });
+    await got;
+    const open = await scrape(listener.port);
+    const labels = { grpc_method: 'StreamPredictDomains', grpc_type: 'bidi_stream' };
+    assert.equal(delta(before, open, 'grpc_server_in_flight', labels), 1, 'an open stream is in flight');
+    const ended = once(stream, 'end');
+    stream.end();
+    await ended;
+    const after = await scrape(listener.port);
+    assert.equal(total(after, 'grpc_server_in_flight', labels), 0, 'the ended stream is no longer in flight');
+    assert.equal(delta(before, after, 'grpc_server_handled_total', { ...labels, grpc_code: 'OK' }), 1);
+    assert.equal(delta(before, after, 'grpc_server_handling_seconds_count', { ...labels, grpc_code: 'OK' }), 1);
   });
 
   it('counts items per type and verdict exactly as the answers gave them, cache repeats included', async () => {
