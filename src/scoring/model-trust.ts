@@ -160,6 +160,7 @@ export function checkVersion(
   }
   if (manifestPath === undefined) throw new Error(`${SIGNATURE_FILE} without ${MANIFEST_FILE}`);
   if (statSync(manifestPath).size > MAX_MANIFEST_BYTES) throw new Error(`${MANIFEST_FILE} is too large`);
+  if (statSync(sigPath).size > 1024) throw new Error(`${SIGNATURE_FILE} is too large for an Ed25519 signature`);
   const bytes = readFileSync(manifestPath);
   const signature = Buffer.from(readFileSync(sigPath, 'utf8').trim(), 'base64');
   const key = trust.keys.find((k) => verify(null, bytes, k.key, signature));
