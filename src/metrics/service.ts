@@ -21,7 +21,7 @@ export interface ModelSource {
     versions: readonly {
       version: number;
       state: string;
-      model?: { cache?: { stats(): { hits: number; misses: number; entries: number; bytes: number } } | undefined };
+      model?: { cache?: { stats(): { hits: number; misses: number; entries: number }; bytes(): number } | undefined };
     }[];
   }[];
 }
@@ -110,16 +110,17 @@ function watchModels(registry: Registry, source: ModelSource): void {
   });
   // Cache counters live in each version's cache (cheap plain numbers); they are read here, per version,
   // so a version released from memory takes its series with it instead of making a counter go down.
-  const perVersion = (read: (s: { hits: number; misses: number; entries: number; bytes: number }) => number) =>
+  type Cache = { stats(): { hits: number; misses: number; entries: number }; bytes(): number };
+  const perVersion = (read: (c: Cache) => number) =>
     function (this: Counter | Gauge) {
       this.reset();
       for (const m of source.list())
         for (const v of m.versions) {
-          const s = v.model?.cache?.stats();
-          if (s === undefined) continue;
+          const cache = v.model?.cache;
+          if (cache === undefined) continue;
           const labels = { model: m.name, version: String(v.version) };
-          if (this instanceof Counter) this.inc(labels, read(s));
-          else this.set(labels, read(s));
+          if (this instanceof Counter) this.inc(labels, read(cache));
+          else this.set(labels, read(cache));
         }
     };
   const labelNames = ['model', 'version'];
@@ -128,28 +129,28 @@ function watchModels(registry: Registry, source: ModelSource): void {
     help: 'Prediction cache lookups answered from the cache, per model version.',
     labelNames,
     registers: [registry],
-    collect: perVersion((s) => s.hits),
+    collect: perVersion((c) => c.stats().hits),
   });
   new Counter({
     name: 'threatpredict_cache_misses_total',
     help: 'Prediction cache lookups that missed, per model version.',
     labelNames,
     registers: [registry],
-    collect: perVersion((s) => s.misses),
+    collect: perVersion((c) => c.stats().misses),
   });
   new Gauge({
     name: 'threatpredict_cache_bytes',
     help: 'Estimated bytes the prediction cache keeps alive, per model version (bounded by --cache-max-bytes).',
     labelNames,
     registers: [registry],
-    collect: perVersion((s) => s.bytes),
+    collect: perVersion((c) => c.bytes()),
   });
   new Gauge({
     name: 'threatpredict_cache_entries',
     help: 'Answers in the prediction cache, per model version (bounded by --cache-entries).',
     labelNames,
     registers: [registry],
-    collect: perVersion((s) => s.entries),
+    collect: perVersion((c) => c.stats().entries),
   });
 }
 

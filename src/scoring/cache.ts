@@ -35,8 +35,6 @@ export interface CacheStats {
   misses: number;
   entries: number;
   capacity: number;
-  /** Estimated bytes the entries keep alive (entryBytes), bounded by the store's maxBytes. */
-  bytes: number;
 }
 
 export interface PredictionCache<V> {
@@ -59,6 +57,8 @@ export interface CacheStore<V> {
   /** The cache of one key space, created on first use. */
   space(name: string): PredictionCache<V>;
   stats(): CacheStats;
+  /** Estimated bytes the entries keep alive (entryBytes), bounded by the store's maxBytes. */
+  bytes(): number;
 }
 
 export interface CacheLimits {
@@ -243,13 +243,7 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
     return v;
   }
 
-  const stats = () => ({
-    hits,
-    misses,
-    entries: young.count + old.count,
-    capacity: generation * 2,
-    bytes: young.bytes + old.bytes,
-  });
+  const stats = () => ({ hits, misses, entries: young.count + old.count, capacity: generation * 2 });
 
   function makeSpace(space: number): PredictionCache<V> {
     return {
@@ -290,5 +284,6 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
       return c;
     },
     stats,
+    bytes: () => young.bytes + old.bytes,
   };
 }
