@@ -36,6 +36,8 @@ COPY proto ./proto
 COPY third_party ./third_party
 COPY src/gen/threatpredict.binpb ./src/gen/threatpredict.binpb
 COPY models ./models
+# The public key the committed models are signed with (the default --model-signing-key).
+COPY keys ./keys
 RUN rm -rf models/training && chown -R node:node /app
 USER node
 EXPOSE 50051

@@ -7,6 +7,7 @@ import { type Config, ConfigError } from './config';
 import { createParsePool, type ParsePool } from './indicators/email/parse-pool';
 import type { GeoLookup } from './indicators/ip/geo';
 import { openConfiguredGeo } from './indicators/ip/geo-config';
+import { createMetrics, type Metrics } from './metrics/service';
 import { createEmailScorer, type EmailScorer } from './scoring/email-scorer';
 import { createInlineBackend, createWorkerBackend, type InferenceBackend } from './scoring/inference-pool';
 import { createModelRepository, type ModelRepository } from './scoring/model-repository';
@@ -32,6 +33,8 @@ export interface App {
   emails: EmailScorer;
   /** Where model runs happen; its failure() makes health NOT_SERVING. */
   inference: InferenceBackend;
+  /** The Prometheus registry and what feeds it; undefined when metrics are off (no --metrics-listen). */
+  metrics: Metrics | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,11 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     throw new ConfigError(`geoip directory: ${err.message}`);
   });
   const pipelines = [...defaultPipelines(), ipPipeline(geo)];
+  if (config.modelTrust.allowUnsigned)
+    logger.warn(
+      { keys: config.modelTrust.keys.map((k) => k.id) },
+      'UNSIGNED MODELS ALLOWED (--allow-unsigned-models): whoever can write the model repository decides the verdicts',
+    );
   const engine = { engine: config.modelEngine };
   const backend = config.inference === 'worker' ? createWorkerBackend(engine) : createInlineBackend(engine);
   const repository = createModelRepository({
@@ -56,12 +64,30 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     pins: config.modelVersions,
     backend,
     cache: { entries: config.cacheEntries, maxBytes: config.cacheMaxBytes },
+    trust: config.modelTrust,
   });
   await repository.reload();
   const stopWatching = config.watchModels ? watchRepository(config.modelsDir, repository, logger) : () => {};
-  const scorer = createScorer({ repository, pipelines });
-  const emailParser = createParsePool({ limits: { maxBytes: config.maxEmailBytes }, logger });
-  const emails = createEmailScorer({ parser: emailParser, scorer, repository });
+  // Off unless asked for: with no metrics the hot path does not even test a counter.
+  const metrics = config.metricsListen === '' ? undefined : createMetrics();
+  const scorer = createScorer({ repository, pipelines, items: metrics?.items });
+  const emailParser = createParsePool({
+    limits: { maxBytes: config.maxEmailBytes },
+    logger,
+    metrics: metrics?.emailParse,
+  });
+  const emails = createEmailScorer({ parser: emailParser, scorer, repository, items: metrics?.items });
+  metrics?.watch({
+    models: repository,
+    queues: {
+      inference: () => backend.pending(),
+      emailParse: () => ({
+        queued: emailParser.queued(),
+        queuedBytes: emailParser.queuedBytes(),
+        running: emailParser.running(),
+      }),
+    },
+  });
   return {
     config,
     logger,
@@ -71,6 +97,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     emailParser,
     emails,
     inference: backend,
+    metrics,
     async close() {
       stopWatching();
       await emailParser.close();

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type ModelTrust, readPublicKey } from './scoring/model-trust';
 
 export interface Config {
   /** host:port to listen on. */
@@ -53,6 +54,10 @@ export interface Config {
   readonly geoipDir: string;
   /** Security settings (TLS, credentials, quotas): src/server/security/. */
   readonly security: SecurityConfig;
+  /** Which model versions may load: the Ed25519 keys their manifests may be signed with, and whether unsigned ones may. */
+  readonly modelTrust: ModelTrust;
+  /** HOST:PORT of the Prometheus endpoint (GET /metrics); empty: no metrics are kept or served. */
+  readonly metricsListen: string;
 }
 
 export interface SecurityConfig {
@@ -114,6 +119,10 @@ const SETTINGS = {
   'quota-items': ['THREATPREDICT_QUOTA_ITEMS', '0'],
   'quota-burst-seconds': ['THREATPREDICT_QUOTA_BURST_SECONDS', '2'],
   'credentials-poll-ms': ['THREATPREDICT_CREDENTIALS_POLL_MS', '5000'],
+  'metrics-listen': ['THREATPREDICT_METRICS_LISTEN', ''],
+  // The project's key, which signed the committed models (its private half is not in the repository).
+  'model-signing-key': ['THREATPREDICT_MODEL_SIGNING_KEY', join(REPO_ROOT, 'keys', 'threatpredict-models.pub')],
+  'allow-unsigned-models': ['THREATPREDICT_ALLOW_UNSIGNED_MODELS', 'false'],
 } as const;
 
 export class ConfigError extends Error {}
@@ -150,6 +159,30 @@ function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[
   if (!(allowed as readonly string[]).includes(raw))
     throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
+}
+
+/** Comma-separated public key files (several during a key rotation). */
+function signingKeys(raw: string): ModelTrust['keys'] {
+  const paths = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (paths.length === 0) throw new ConfigError('model signing key: give at least one public key file');
+  return paths.map((p) => {
+    const path = resolve(p);
+    if (!existsSync(path)) throw new ConfigError(`model signing key ${path} does not exist`);
+    try {
+      return readPublicKey(path);
+    } catch (err) {
+      throw new ConfigError(`model signing key: ${(err as Error).message}`);
+    }
+  });
+}
+
+function hostPort(name: string, raw: string): string {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(raw);
+  if (m === null || Number(m[2]) > 65535) throw new ConfigError(`${name} must be HOST:PORT, got "${raw}"`);
+  return raw;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -228,9 +261,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     throw new ConfigError((err as Error).message);
   }
   const get = (k: keyof typeof SETTINGS) => values[k] ?? env[SETTINGS[k][0]] ?? SETTINGS[k][1];
-  const listen = get('listen');
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(listen);
-  if (m === null || Number(m[2]) > 65535) throw new ConfigError(`listen must be HOST:PORT, got "${listen}"`);
+  const listen = hostPort('listen', get('listen'));
+  const metricsListen = get('metrics-listen') === '' ? '' : hostPort('metrics listen', get('metrics-listen'));
   const logLevel = get('log-level');
   if (!LEVELS.includes(logLevel))
     throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
@@ -263,5 +295,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
     security: securityConfig(get, listen),
+    metricsListen,
+    modelTrust: Object.freeze({
+      keys: Object.freeze(signingKeys(get('model-signing-key'))),
+      allowUnsigned: bool('allow unsigned models', get('allow-unsigned-models')),
+    }),
   });
 }

@@ -5,6 +5,8 @@ import { fleetPins, isMember, joinCluster } from './cluster/member';
 import { runPrimary } from './cluster/primary';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { clusterRenderer, shareWithPrimary } from './metrics/cluster';
+import { type MetricsListener, registryRenderer, startMetricsListener } from './metrics/http';
 import { trackHealth } from './server/health';
 import { localModelControl } from './server/model-control';
 import { startServer } from './server/server';
@@ -25,10 +27,24 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const root = createLogger(config.logLevel);
   const logger = member ? root.child({ pid: process.pid }) : root;
   if (config.processes > 1 && !member) {
+    // One scrape target for the whole fleet: the primary sums what every process reports.
+    if (config.metricsListen !== '')
+      await startMetricsListener({ listen: config.metricsListen, render: clusterRenderer(), logger });
     runPrimary(config, logger);
     return;
   }
   const app = await createApp(config, logger);
+  let metricsListener: MetricsListener | undefined;
+  if (app.metrics !== undefined) {
+    const registry = app.metrics.registry;
+    if (member) shareWithPrimary(registry);
+    else
+      metricsListener = await startMetricsListener({
+        listen: config.metricsListen,
+        render: registryRenderer(registry),
+        logger,
+      });
+  }
   // A process forked to replace another takes the fleet's pins before it listens, never after.
   const pins = member ? fleetPins() : new Map<string, number>();
   if (pins.size > 0) await app.repository.reload(pins);
@@ -50,6 +66,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     logger.info({ signal }, 'shutting down: finishing in-flight calls');
     server
       .shutdown()
+      .then(() => metricsListener?.close())
       .then(() => app.close())
       .then(() => {
         logger.info('stopped');

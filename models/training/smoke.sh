@@ -8,7 +8,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-OUT="$tmp/models" WORK="$tmp/work" models/training/train.sh domain 1 --sample 2000 > "$tmp/train.log" 2>&1 || {
+# Signed with a key made for the run: the pipeline must write a manifest that the server's check accepts.
+npx tsx scripts/models-sign.ts --keygen "$tmp/signing" > /dev/null
+OUT="$tmp/models" WORK="$tmp/work" models/training/train.sh domain 1 --sample 2000 --signing-key "$tmp/signing.key" > "$tmp/train.log" 2>&1 || {
   cat "$tmp/train.log"
   echo "smoke: training failed" >&2
   exit 1
@@ -34,5 +36,7 @@ assert m["metrics"]["roc_auc"] > 0.8, f"smoke model AUC {m['metrics']['roc_auc']
 assert all(s.get("license") for s in m["training_data"]), "every source needs a licence"
 g = json.loads((out / "golden.json").read_text())
 assert g["features_version"] == m["features_version"] and len(g["rows"]) > 0
+assert (out / "manifest.json").is_file() and (out / "manifest.sig").is_file(), "train.sh did not sign the version"
 print(f"smoke: ok: {len(g['rows'])} golden rows, test AUC {m['metrics']['roc_auc']:.3f} on a {m['sample_cap']}-row sample per source")
 PY
+npx tsx scripts/models-sign.ts --verify "$tmp/models/domain/1" --public "$tmp/signing.pub"

@@ -5,18 +5,22 @@
 #   models/training/train.sh domain 1 --sample 3000   # small smoke run (CI), still the same code path
 #   models/training/train.sh domain 2 --sources my-sources.json   # your own data (see domain-sources.json)
 #   models/training/train.sh ip 1 --features ip/1 --sources models/training/ip-sources-v1.json  # an older features version
-# Environment: DATA=../shared/data, OUT=models (write models/<name>/<version> there), WORK=models/training/.work
+#   models/training/train.sh domain 3 --signing-key ~/keys/models.key   # signs what it writes (manifest.json/.sig)
+# Environment: DATA=../shared/data, OUT=models (write models/<name>/<version> there), WORK=models/training/.work,
+# THREATPREDICT_MODEL_SIGNING_PRIVATE_KEY (a private key file: sign, as --signing-key does).
 set -euo pipefail
 name=${1:?model name (domain)}; version=${2:?version number}; shift 2
 sample=()
 extra=()
 sources=
+signing_key=${THREATPREDICT_MODEL_SIGNING_PRIVATE_KEY:-}
 export_extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sample) sample=(--sample "$2"); shift 2 ;;
     --sources) sources=$2; shift 2 ;;
     --features) export_extra+=(--features "$2"); shift 2 ;;
+    --signing-key) signing_key=$2; shift 2 ;;
     *) extra+=("$1"); shift ;;
   esac
 done
@@ -30,5 +34,12 @@ if [ -z "$sources" ] && [ -f "models/training/$name-$version-sources.json" ]; th
 sources=${sources:-models/training/$name-sources.json}
 # The pinned Python packages, in a virtualenv made on first use (scripts/python-env.ts); PYTHON_TRAIN overrides.
 python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
+# A manifest left from an earlier run would no longer match the new files: the version would be refused.
+rm -f "$out/manifest.json" "$out/manifest.sig"
 npx tsx "src/training/export-$name.ts" --sources "$sources" --data "$data" --out "$work" "${sample[@]}" "${export_extra[@]}"
 "$python" models/training/train.py --export "$work" --out "$out" "${extra[@]}"
+if [ -n "$signing_key" ]; then
+  npx tsx scripts/models-sign.ts "$out" --key "$signing_key"
+else
+  echo "train.sh: $out is UNSIGNED; servers refuse it unless it is signed (npm run models:sign -- $out --key KEY) or started with --allow-unsigned-models true" >&2
+fi

@@ -4,7 +4,10 @@
  * load generator wrote with the same generator the gRPC scenarios use (`loadgen names -kind ...`).
  *
  *   node dist/bench/model-ceiling.js --names FILE --kind domain|url|ip --view full|compact
- *       [--batch 1000] [--seconds 5] [--in-flight 1]
+ *       [--batch 1000] [--seconds 5] [--in-flight 1] [--metrics]
+ *
+ * `--metrics` turns the Prometheus metrics on (as --metrics-listen does; no listener is opened here),
+ * to measure what counting costs per item.
  *
  * Prints one JSON line: items/s, CPU per item and the share of items the model scored.
  */
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '20' },
       'in-flight': { type: 'string', default: '1' },
+      metrics: { type: 'boolean', default: false },
     },
   });
   const kind = values.kind as IndicatorKind;
@@ -63,7 +67,10 @@ async function main(): Promise<void> {
   for (let i = 0; i + batch <= names.length; i += batch) {
     batches.push(names.slice(i, i + batch).map((value, j) => ({ id: String(i + j), value })));
   }
-  const app = await createApp(loadConfig([]), createLogger('warn'));
+  const app = await createApp(
+    loadConfig(values.metrics ? ['--metrics-listen', '127.0.0.1:0'] : []),
+    createLogger('warn'),
+  );
   checkReady(app, kind);
   const warmup = Number(values.warmup);
   const inFlight = Number(values['in-flight']);
@@ -98,6 +105,7 @@ async function main(): Promise<void> {
       view,
       batch,
       inFlight,
+      metrics: values.metrics === true,
       batches: used,
       items,
       seconds,

@@ -57,6 +57,8 @@ export interface CacheStore<V> {
   /** The cache of one key space, created on first use. */
   space(name: string): PredictionCache<V>;
   stats(): CacheStats;
+  /** Estimated bytes the entries keep alive (entryBytes), bounded by the store's maxBytes. */
+  bytes(): number;
 }
 
 export interface CacheLimits {
@@ -282,5 +284,6 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
       return c;
     },
     stats,
+    bytes: () => young.bytes + old.bytes,
   };
 }

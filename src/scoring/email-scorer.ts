@@ -17,12 +17,14 @@
  * - Crypto wallets get no score (no model scores them); they are reported with the reason
  *   CRYPTO_WALLET and count as a feature of the message model.
  */
+
 import { itemError, type PredictError, toPredictError } from '../errors';
 import { explainEmail } from '../indicators/email/message-explain';
 import { messageSignals } from '../indicators/email/message-signals';
 import type { ParsePool, ParseRequest } from '../indicators/email/parse-pool';
 import type { ExtractedIndicator, ParsedEmail } from '../indicators/email/types';
 import type { Reason, Verdict } from '../indicators/types';
+import type { ItemCounts } from '../metrics/items';
 import { combineEvidence } from './email-evidence';
 import type { ModelRepository } from './model-repository';
 import { pipelineForFeatures, type ScoredItem } from './pipeline';
@@ -61,6 +63,8 @@ export interface EmailScorerOptions {
   parser: ParsePool;
   scorer: Scorer;
   repository: ModelRepository;
+  /** Messages answered per verdict (type email_message; src/metrics); none when metrics are off. */
+  items?: ItemCounts | undefined;
 }
 
 const RULE_FOUND_IN_EXCLUDED = new Set(['header:received', 'header:x-originating-ip', 'header:to', 'header:cc']);
@@ -209,5 +213,11 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
     return out;
   }
 
-  return { scoreEmails };
+  return {
+    async scoreEmails(items, view, request) {
+      const out = await scoreEmails(items, view, request);
+      opts.items?.countAll('email_message', out);
+      return out;
+    },
+  };
 }

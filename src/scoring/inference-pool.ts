@@ -39,8 +39,18 @@ export interface InferenceSession {
   release(): Promise<void>;
 }
 
+/** Work waiting and in progress in a backend, read by the metrics when scraped. */
+export interface BackendLoad {
+  /** Runs queued for coalescing, not yet started. */
+  queued: number;
+  /** Runs (and feature batches) started and not yet answered. */
+  inFlight: number;
+}
+
 export interface InferenceBackend {
   load(bytes: Uint8Array, spec: SessionSpec): Promise<InferenceSession>;
+  /** What waits and what runs now (plain counters: reading them costs nothing on the hot path). */
+  pending(): BackendLoad;
   /** Why the backend can no longer run large batches (its thread is gone), or undefined while it can. */
   failure(): string | undefined;
   /** Called once if the backend fails while serving (not when closed). */
@@ -75,6 +85,8 @@ class RunQueue {
   private busy = false;
 
   constructor(
+    /** The backend's counters, shared by its queues. */
+    private readonly load: BackendLoad,
     private readonly width: number,
     private readonly execute: (features: Float32Array, rows: number) => Promise<Float32Array>,
     /** Lets more runs queue up before the first one starts (e.g. until the end of this event-loop turn). */
@@ -88,6 +100,7 @@ class RunQueue {
       );
     return new Promise((resolve, reject) => {
       this.queue.push({ features, rows, resolve, reject });
+      this.load.queued++;
       if (!this.busy) {
         this.busy = true;
         this.gather(() => void this.drain());
@@ -102,6 +115,8 @@ class RunQueue {
       while (take < this.queue.length && (take === 0 || rows + this.queue[take]!.rows <= MAX_COALESCED_ROWS))
         rows += this.queue[take++]!.rows;
       const group = this.queue.splice(0, take);
+      this.load.queued -= take;
+      this.load.inFlight += take;
       const features = new Float32Array(rows * this.width);
       let at = 0;
       for (const p of group) {
@@ -117,6 +132,8 @@ class RunQueue {
         }
       } catch (err) {
         for (const p of group) p.reject(err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        this.load.inFlight -= take;
       }
     }
     this.busy = false;
@@ -129,9 +146,15 @@ export interface BackendOptions {
 }
 
 /** A session on the event loop; the runs queued during one event-loop turn share one model run. */
-async function loadInline(bytes: Uint8Array, spec: SessionSpec, engine: ModelEngine): Promise<InferenceSession> {
+async function loadInline(
+  bytes: Uint8Array,
+  spec: SessionSpec,
+  engine: ModelEngine,
+  load: BackendLoad,
+): Promise<InferenceSession> {
   const runner = await openModelRunner(bytes, { ...spec, engine });
   const queue = new RunQueue(
+    load,
     spec.width,
     (features, rows) => runner.run(features, rows),
     (start) => setImmediate(start),
@@ -148,8 +171,10 @@ async function loadInline(bytes: Uint8Array, spec: SessionSpec, engine: ModelEng
 
 export function createInlineBackend(opts: BackendOptions = {}): InferenceBackend {
   const engine = opts.engine ?? 'trees';
+  const load: BackendLoad = { queued: 0, inFlight: 0 };
   return {
-    load: (bytes, spec) => loadInline(bytes, spec, engine),
+    load: (bytes, spec) => loadInline(bytes, spec, engine, load),
+    pending: () => load,
     failure: () => undefined,
     onFailure: () => {},
     close: async () => {},
@@ -163,6 +188,7 @@ export function createWorkerBackend(opts: BackendOptions = {}): InferenceBackend
   let nextId = 1;
   let nextSession = 1;
   const replies = new Map<number, (r: WorkerReply) => void>();
+  const backendLoad: BackendLoad = { queued: 0, inFlight: 0 };
   worker.on('message', (r: WorkerReply) => {
     const done = replies.get(r.id);
     replies.delete(r.id);
@@ -203,9 +229,9 @@ export function createWorkerBackend(opts: BackendOptions = {}): InferenceBackend
       });
       if (!loaded.ok) throw new Error(loaded.error);
       // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS).
-      const inline = await loadInline(bytes, spec, engine);
+      const inline = await loadInline(bytes, spec, engine, backendLoad);
       const io: ModelIo = { width: spec.width, input: spec.input, output: spec.output, positive: spec.positive };
-      const queue = new RunQueue(spec.width, async (features, rows) => {
+      const queue = new RunQueue(backendLoad, spec.width, async (features, rows) => {
         const reply = await request({ type: 'run', id: nextId++, session, features, rows, ...io }, [
           features.buffer as ArrayBuffer,
         ]);
@@ -215,7 +241,10 @@ export function createWorkerBackend(opts: BackendOptions = {}): InferenceBackend
       });
 
       async function scoreValues(values: string[]): Promise<ScoredValues> {
-        const reply = await request({ type: 'score', id: nextId++, session, values, ...io });
+        backendLoad.inFlight++;
+        const reply = await request({ type: 'score', id: nextId++, session, values, ...io }).finally(() => {
+          backendLoad.inFlight--;
+        });
         if (!reply.ok || reply.probabilities === undefined || reply.features === undefined)
           throw new Error(reply.ok ? 'inference returned nothing' : reply.error);
         return { probabilities: reply.probabilities, features: reply.features };
@@ -233,6 +262,7 @@ export function createWorkerBackend(opts: BackendOptions = {}): InferenceBackend
         },
       };
     },
+    pending: () => backendLoad,
     failure: () => gone,
     onFailure(listener) {
       listeners.push(listener);

@@ -5,13 +5,14 @@
  * calls in flight keep the version they started with, a refused version never serves, and versions
  * that passed stay loaded so that rolling back is a pointer swap, not a load.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { PredictError } from '../errors';
 import type { CacheLimits } from './cache';
 import type { InferenceBackend } from './inference-pool';
 import { type LoadedModel, loadModel } from './loaded-model';
+import { checkVersion, type ModelTrust, versionFiles } from './model-trust';
 import type { AnyPipeline } from './pipeline';
 
 export type VersionState = 'loading' | 'serving' | 'ready' | 'failed' | 'retired';
@@ -54,6 +55,11 @@ export interface ModelRepositoryOptions {
   backend?: InferenceBackend;
   /** Each version's prediction cache (none: no caching). */
   cache?: CacheLimits | undefined;
+  /**
+   * Signature policy (see model-trust.ts). Without it, versions are not asked for signatures (library
+   * use, tests of other checks); links that leave the repository are refused either way.
+   */
+  trust?: ModelTrust | undefined;
 }
 
 const RELEASE_DELAY_MS = 5000;
@@ -61,14 +67,19 @@ const RELEASE_DELAY_MS = 5000;
 function versionsOnDisk(dir: string): number[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((v) => /^[1-9][0-9]*$/.test(v) && statSync(join(dir, v)).isDirectory())
+    .filter((v) => /^[1-9][0-9]*$/.test(v) && statSync(join(dir, v), { throwIfNoEntry: false })?.isDirectory() === true)
     .map(Number)
     .sort((a, b) => b - a);
 }
 
 function stampOf(dir: string): number {
   let newest = 0;
-  for (const f of readdirSync(dir)) newest = Math.max(newest, statSync(join(dir, f)).mtimeMs);
+  for (const f of readdirSync(dir)) {
+    const path = join(dir, f);
+    // A dangling link has no target to stat: its own time will do (the version is refused anyway).
+    const mtime = (statSync(path, { throwIfNoEntry: false }) ?? lstatSync(path)).mtimeMs;
+    newest = Math.max(newest, mtime);
+  }
   return newest;
 }
 
@@ -84,6 +95,17 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
     const dir = join(opts.dir, name, String(version));
     const vs: VersionStatus = { version, state: 'loading', reason: '', stamp: stampOf(dir) };
     try {
+      // Before any file is read: where its files really are, and whether they are the signed ones.
+      if (opts.trust === undefined) versionFiles(dir, opts.dir);
+      else {
+        const trusted = checkVersion(dir, opts.dir, name, version, opts.trust);
+        if (!trusted.signed)
+          opts.logger.warn(
+            { model: name, version },
+            'model version is UNSIGNED and loads only because of --allow-unsigned-models',
+          );
+        else opts.logger.info({ model: name, version, keyId: trusted.keyId }, 'model version signature verified');
+      }
       vs.model = await loadModel(dir, pipeline, {
         intraOpThreads: opts.intraOpThreads ?? 1,
         backend: opts.backend,

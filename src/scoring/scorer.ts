@@ -6,6 +6,7 @@
 import { itemError, toPredictError } from '../errors';
 import { detectKind, isFileHash } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
+import type { ItemCounts } from '../metrics/items';
 import type { PredictionCache } from './cache';
 import type { ModelRepository } from './model-repository';
 import { type AnyPipeline, type CachedAnswer, type InputItem, pipelineForFeatures, type ScoredItem } from './pipeline';
@@ -30,11 +31,15 @@ export interface Scorer {
    * pipeline keys its cache by something else than the raw value.
    */
   cacheOf(kind: IndicatorKind): PredictionCache<CachedAnswer> | undefined;
+  /** Counts answers a transport gave from cacheOf() itself, in the items metric (see ScorerOptions.items). */
+  countCached(kind: IndicatorKind, answers: readonly (CachedAnswer | undefined)[]): void;
 }
 
 export interface ScorerOptions {
   repository: ModelRepository;
   pipelines: readonly AnyPipeline[];
+  /** Items answered per type and verdict (src/metrics); none when metrics are off. */
+  items?: ItemCounts | undefined;
 }
 
 /** What an invalid item's result shows as its indicator: the raw value, trimmed and bounded. */
@@ -100,6 +105,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
   const byKind = new Map<IndicatorKind, AnyPipeline>(opts.pipelines.map((p) => [p.kind, p]));
   // The longest value any pipeline accepts: a longer one is refused before its type is detected.
   const maxAnyLength = Math.max(...opts.pipelines.map((p) => p.maxLength));
+  const counts = opts.items;
   async function runPipeline(p: AnyPipeline, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
     // One model version for the whole batch, even if a reload swaps it meanwhile; its cache with it.
     const model = opts.repository.serving(p.modelName);
@@ -227,14 +233,19 @@ export function createScorer(opts: ScorerOptions): Scorer {
           : itemError('INDICATOR_TYPE_UNSUPPORTED', `indicators of type ${kind} are recognised but not scored`, {
               type: kind,
             });
-      return items.map((it) => ({ id: it.id, indicator: echo(it.value), kind, reasons: [], error: err }));
+      const refused = items.map((it) => ({ id: it.id, indicator: echo(it.value), kind, reasons: [], error: err }));
+      counts?.countAll(kind, refused);
+      return refused;
     }
+    let out: ScoredItem[];
     try {
-      return await runPipeline(p, items, view);
+      out = await runPipeline(p, items, view);
     } catch (err) {
       // A failure of the batch itself (not of an item): every item reports it, none is lost.
-      return items.map((it) => errorResult(it, kind, err));
+      out = items.map((it) => errorResult(it, kind, err));
     }
+    counts?.countAll(kind, out);
+    return out;
   }
 
   async function scoreMixed(items: readonly GenericItem[], view: View): Promise<ScoredItem[]> {
@@ -270,6 +281,12 @@ export function createScorer(opts: ScorerOptions): Scorer {
       if (g === undefined) groups.set(kind, [i]);
       else g.push(i);
     }
+    // Items refused before their type was known or trusted (the rest are counted by scoreBatch).
+    if (counts !== undefined)
+      for (let i = 0; i < items.length; i++) {
+        const r = out[i];
+        if (r !== undefined) counts.count(r.kind, r);
+      }
     for (const [kind, idx] of groups) {
       const results = await scoreBatch(
         kind,
@@ -298,5 +315,13 @@ export function createScorer(opts: ScorerOptions): Scorer {
       : opts.repository.serving(p.modelName)?.cache?.space(p.kind);
   }
 
-  return { scoreBatch, scoreMixed, pipelines: () => opts.pipelines, cacheOf };
+  function countCached(kind: IndicatorKind, answers: readonly (CachedAnswer | undefined)[]): void {
+    if (counts === undefined) return;
+    for (let i = 0; i < answers.length; i++) {
+      const a = answers[i];
+      if (a !== undefined) counts.count(kind, a.result);
+    }
+  }
+
+  return { scoreBatch, scoreMixed, pipelines: () => opts.pipelines, cacheOf, countCached };
 }

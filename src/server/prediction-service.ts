@@ -100,6 +100,7 @@ export function createPredictionService(
       else misses.push({ id: batch.id(i), value: batch.value(i) });
     }
     cache.countHits(batch.count - misses.length);
+    scorer.countCached(kind, hits);
     const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view);
     const bytes = encodeRawBatchResponse(batch, hits, scored, view);
     if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);

@@ -14,6 +14,7 @@ import { failedCallLog } from './call-log';
 import { emailHandlers } from './email-handlers';
 import { listen } from './listener';
 import { BATCH_REQUEST_FIELDS, guardUnary, withCheckedRequests } from './malformed';
+import { metricsInterceptor } from './metrics-interceptor';
 import { localModelControl, type ModelControl } from './model-control';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
@@ -43,8 +44,12 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   const { config, logger } = app;
   const security = createSecurity({ config: config.security, listen: config.listen, logger });
   const server = new Server({
-    // Innermost first: the failed-call log also sees the calls the security interceptors refuse.
-    interceptors: [failedCallLog({ logger }), ...security.interceptors],
+    // Nearest the wire first: metrics and the failed-call log also see the calls security refuses.
+    interceptors: [
+      ...(app.metrics === undefined ? [] : [metricsInterceptor(app.metrics.rpc)]),
+      failedCallLog({ logger }),
+      ...security.interceptors,
+    ],
     'grpc.max_receive_message_length': config.maxMessageBytes,
     'grpc.max_send_message_length': config.maxMessageBytes,
     // A connection with no call for this long gets a GOAWAY (clients reconnect on their next call).

@@ -22,7 +22,7 @@ import {
   type PredictDomainsResponse,
   PredictionServiceClient,
 } from '../../src/gen/threatpredict/v1/prediction_service';
-import { addDomainVersion } from '../helpers/model';
+import { addDomainVersion, testSigningKeyFile } from '../helpers/model';
 import { call } from '../helpers/server';
 
 const ROOT = join(__dirname, '..', '..');
@@ -92,6 +92,7 @@ before(async () => {
   addDomainVersion(repo, 1);
   addDomainVersion(repo, 2);
   const args = ['--processes', '2', '--listen', '127.0.0.1:0', '--models', repo, '--admin-rpc', 'true'];
+  args.push('--model-signing-key', testSigningKeyFile());
   args.push('--log-level', 'debug', '--cache-entries', String(CACHE_ENTRIES), '--shutdown-grace-ms', '2000');
   child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js'), ...args], {
     cwd: ROOT,

@@ -1,8 +1,10 @@
 /** The committed model versions as tests read them: metadata, golden rows, and the checks every version owes. */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { signVersion } from '../../src/scoring/model-trust';
 
 export interface GoldenRow<C = unknown> {
   indicator: string;
@@ -44,9 +46,29 @@ export function assertMatchesFeatureCode<C>(
   assert.ok(bytes.length < 5 * 1024 * 1024, 'model.onnx stays under 5 MB');
 }
 
+/** An Ed25519 key pair made for this test process: versions the tests make are signed with it. */
+const testKeys = generateKeyPairSync('ed25519');
+let testPublicKeyFile: string | undefined;
+
+/** The public half as a PEM file, for `--model-signing-key` of servers that load test-made versions. */
+export function testSigningKeyFile(): string {
+  if (testPublicKeyFile === undefined) {
+    testPublicKeyFile = join(mkdtempSync(join(tmpdir(), 'tp-test-key-')), 'test.pub');
+    writeFileSync(testPublicKeyFile, testKeys.publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+  return testPublicKeyFile;
+}
+
+/** Signs the version folder `<repo>/<model>/<version>` with the test key, as it is now. */
+export function signForTests(dir: string): void {
+  signVersion(dir, dirname(dirname(dir)), basename(dirname(dir)), Number(basename(dir)), testKeys.privateKey);
+}
+
 /**
  * Copies the committed domain model v1 into the repository `repo` as `version` (its metadata says
  * so), lets `mutate` change the copy, and returns its folder: a second version to pin, swap or break.
+ * The copy is signed with the test key after `mutate` (servers given testSigningKeyFile() accept the
+ * signature, so the check under test is the one that refuses a broken copy).
  */
 export function addDomainVersion(repo: string, version: number, mutate: (dir: string) => void = () => {}): string {
   const dir = join(repo, 'domain', String(version));
@@ -56,5 +78,6 @@ export function addDomainVersion(repo: string, version: number, mutate: (dir: st
   meta.version = version;
   writeFileSync(metaPath, JSON.stringify(meta));
   mutate(dir);
+  signForTests(dir);
   return dir;
 }

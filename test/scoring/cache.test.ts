@@ -33,6 +33,15 @@ describe('prediction cache', () => {
     assert.deepEqual(c.stats(), { hits: 3, misses: 3, entries: 2, capacity: 100 });
   });
 
+  it('reports the estimated bytes its entries keep alive (threatpredict_cache_bytes)', () => {
+    const whole = createCacheStore<string>({ entries: 100, maxBytes: 1 << 20 });
+    const c = whole.space('domain');
+    assert.equal(whole.bytes(), 0);
+    store(c, 'example.com', 'A');
+    store(c, 'bücher.de', 'B');
+    assert.equal(whole.bytes(), entryBytes(bytes('example.com').length) + entryBytes(bytes('bücher.de').length));
+  });
+
   it('stores an answer the second time its key is offered, not the first (admission)', () => {
     const c = createPredictionCache<string>(100);
     assert.equal(c.offer('once.example', 'A'), false);

@@ -13,7 +13,7 @@ import { checkHealth } from '../../src/cli/health-client';
 import type { ReloadModelsResponse } from '../../src/gen/threatpredict/v1/model_service';
 import type { StreamPredictDomainsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
 import { callReason } from '../helpers/errors';
-import { addDomainVersion } from '../helpers/model';
+import { addDomainVersion, testSigningKeyFile } from '../helpers/model';
 import { call, startTestServer, type TestServer } from '../helpers/server';
 
 let repo: string;
@@ -34,7 +34,7 @@ before(async () => {
   repo = mkdtempSync(join(tmpdir(), 'tp-models-'));
   addVersion(1);
   addVersion(2);
-  t = await startTestServer(['--models', repo]);
+  t = await startTestServer(['--models', repo, '--model-signing-key', testSigningKeyFile()]);
 });
 after(async () => {
   await t.close();

@@ -40,6 +40,8 @@ export interface ParsePoolOptions {
    * depending on how fast this machine parses.
    */
   workerFile?: string;
+  /** Told of every message a worker finished with (parsed, refused, timed out): size and time on the worker. */
+  metrics?: { parsed(bytes: number, seconds: number, outcome: 'ok' | 'error' | 'timeout'): void };
 }
 
 /** Who asks and until when: lets the pool share workers fairly and drop work nobody will read. */
@@ -58,6 +60,10 @@ export interface ParsePool {
   parse(raw: Buffer, request?: ParseRequest): Promise<Parsed<ParsedEmail>>;
   /** Messages waiting for a worker now. */
   queued(): number;
+  /** Bytes of the messages waiting now. */
+  queuedBytes(): number;
+  /** Messages being parsed now. */
+  running(): number;
   /** Terminates the workers; queued and running parses resolve with INTERNAL. */
   close(): Promise<void>;
 }
@@ -72,6 +78,8 @@ interface Job {
   onAbort: (() => void) | undefined;
   /** Set when the full parse ran out of time: the message is read again as plain text, once. */
   plainTextBecause?: string | undefined;
+  /** performance.now() when a worker took it. */
+  started: number;
   resolve(result: Parsed<ParsedEmail>): void;
 }
 
@@ -116,7 +124,12 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
     clearTimeout(slot.timer);
     slot.job = undefined;
     slot.timer = undefined;
-    if (job !== undefined) finish(job, result);
+    if (job === undefined) return;
+    if (options.metrics !== undefined) {
+      const outcome = result.ok ? 'ok' : result.error.reason === 'EMAIL_PARSE_TIMEOUT' ? 'timeout' : 'error';
+      options.metrics.parsed(job.raw.length, (performance.now() - job.started) / 1000, outcome);
+    }
+    finish(job, result);
   };
 
   const enqueue = (job: Job): void => {
@@ -232,6 +245,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
         job = next;
       }
       slot.job = job;
+      job.started = performance.now();
       const timeoutMs = Math.max(1, Math.min(job.limits.timeoutMs, job.deadline - Date.now()));
       slot.timer = setTimeout(() => {
         const late = slot.job;
@@ -315,6 +329,7 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
           deadline: request.deadline ?? Number.POSITIVE_INFINITY,
           signal: request.signal,
           onAbort: undefined,
+          started: 0,
           resolve,
         };
         if (job.signal !== undefined) {
@@ -326,6 +341,8 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
       });
     },
     queued: () => queuedJobs,
+    queuedBytes: () => queuedBytes,
+    running: () => slots.reduce((n, s) => n + (s.job === undefined ? 0 : 1), 0),
     async close() {
       closed = true;
       drain(() => fail(itemError('INTERNAL', 'internal error')));

@@ -5,7 +5,8 @@
  * attacker how to stay under a threshold or what the server's files are). Health stays open: load
  * balancers and orchestrators probe it without credentials. Methods not listed need an identity.
  */
-import type { Model, ModelVersion } from '../../gen/threatpredict/v1/model_service';
+import type { Model } from '../../gen/threatpredict/v1/model_service';
+import { withoutDetails } from '../model-details';
 import type { Scope } from './identity';
 
 /** `open`: no credentials needed; `identity`: any authenticated caller; otherwise the scope. */
@@ -31,29 +32,11 @@ export function carriesModelDetail(path: string): boolean {
   return path in MODEL_DETAIL;
 }
 
-function summary(v: ModelVersion): ModelVersion {
-  return {
-    version: v.version,
-    state: v.state,
-    stateReason: '',
-    featuresVersion: '',
-    trainingData: [],
-    metrics: {},
-    sha256: '',
-    algorithm: '',
-    trainedAt: '',
-  };
-}
-
-function summaryModel(m: Model): Model {
-  return { name: m.name, servingVersion: m.servingVersion, versions: m.versions.map(summary) };
-}
-
-/** The response with each model cut down to name, serving version and each version's number and state. */
+/** The response with each model cut down to what anyone may see (model-details.ts). */
 export function withoutModelDetail(path: string, response: Record<string, unknown>): Record<string, unknown> {
   const field = MODEL_DETAIL[path];
-  if (field === 'models') return { ...response, models: (response.models as Model[]).map(summaryModel) };
+  if (field === 'models') return { ...response, models: withoutDetails(response.models as Model[]) };
   if (field === 'model' && response.model !== undefined)
-    return { ...response, model: summaryModel(response.model as Model) };
+    return { ...response, model: withoutDetails([response.model as Model])[0] };
   return response;
 }

@@ -1,0 +1,1 @@
+h0n3Esi49K9/iJjkAb+pFUjnp5YEfY599LZweYT5M0A1XcPDho/YNJvnyB/GsP200w3tMgMx8GKx/qLZqSnlDg==

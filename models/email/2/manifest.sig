@@ -1,0 +1,1 @@
+D/wf2XtuD1RlL0QvM3VzytLPrWORjTGFIH+t7XHuOVpJb52ctfzne3LcovyApEW7lAh1bpK4Bzc4CFrnQrMdDA==
