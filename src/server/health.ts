@@ -4,6 +4,9 @@
  * and `threatpredict.model.<name>.newest` turns NOT_SERVING when the newest version on disk was
  * refused: a failed roll-out is visible to a health probe while the previous version keeps serving.
  * A gone inference thread turns the service NOT_SERVING, so an orchestrator restarts the process.
+ * With `requireNewest` (--health-requires-newest) a refused newest version turns the overall service
+ * NOT_SERVING too: a balancer that checks '' then stops routing to an instance that did not take a
+ * roll-out, so a fleet never serves two versions for long without someone seeing it.
  */
 import type { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
@@ -11,17 +14,27 @@ import type { InferenceBackend } from '../scoring/inference-pool';
 import type { ModelRepository } from '../scoring/model-repository';
 import { SERVICE_NAMES } from './server';
 
+export interface HealthOptions {
+  /** Overall NOT_SERVING also while any model's newest version on disk is refused. */
+  requireNewest?: boolean;
+}
+
 export function updateHealth(
   health: HealthImplementation,
   repository: ModelRepository,
   inference: Pick<InferenceBackend, 'failure'>,
+  opts: HealthOptions = {},
 ): boolean {
   const models = repository.list();
   // A model with no version on disk is simply not deployed (its items answer MODEL_UNAVAILABLE); one
   // whose versions all failed is an outage, and so is an inference thread that is gone.
   const deployed = models.filter((m) => m.versions.length > 0);
+  const refusedNewest = models.some((m) => m.versions[0]?.state === 'failed');
   const ready =
-    deployed.length > 0 && deployed.every((m) => m.serving !== undefined) && inference.failure() === undefined;
+    deployed.length > 0 &&
+    deployed.every((m) => m.serving !== undefined) &&
+    inference.failure() === undefined &&
+    !(opts.requireNewest === true && refusedNewest);
   for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, ready ? 'SERVING' : 'NOT_SERVING');
   for (const m of models) {
     health.setStatus(`threatpredict.model.${m.name}`, m.serving !== undefined ? 'SERVING' : 'NOT_SERVING');
@@ -39,11 +52,12 @@ export function trackHealth(
   health: HealthImplementation,
   app: { repository: ModelRepository; inference: InferenceBackend },
   logger: Logger,
+  opts: HealthOptions = {},
 ): boolean {
-  app.repository.onReload(() => updateHealth(health, app.repository, app.inference));
+  app.repository.onReload(() => updateHealth(health, app.repository, app.inference, opts));
   app.inference.onFailure((why) => {
     logger.error({ why }, 'inference thread gone: large batches fail per item; health NOT_SERVING');
-    updateHealth(health, app.repository, app.inference);
+    updateHealth(health, app.repository, app.inference, opts);
   });
-  return updateHealth(health, app.repository, app.inference);
+  return updateHealth(health, app.repository, app.inference, opts);
 }

@@ -11,6 +11,7 @@ import { ModelServiceService } from '../gen/threatpredict/v1/model_service';
 import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_service';
 import { toServiceError } from './call-errors';
 import { emailHandlers } from './email-handlers';
+import { instanceInterceptor } from './instance';
 import { listen } from './listener';
 import { BATCH_REQUEST_FIELDS, guardUnary, withCheckedRequests } from './malformed';
 import { localModelControl, type ModelControl } from './model-control';
@@ -48,6 +49,16 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
     'grpc.max_concurrent_streams': config.maxStreamsPerConnection,
+    // Long-lived connections pin a client to one backend behind an L7 balancer (or in client-side
+    // round robin): a GOAWAY at this age makes it reconnect and be spread again. Calls open then get
+    // the grace to finish; a stream still open after it is cut and its client resends (README, fleet).
+    ...(config.maxConnectionAgeMs > 0
+      ? {
+          'grpc.max_connection_age_ms': config.maxConnectionAgeMs,
+          'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
+        }
+      : {}),
+    interceptors: [instanceInterceptor(config.instanceId)],
   });
   const rawBatches = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
     'predictDomains',
@@ -88,6 +99,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
         logger,
         adminRpc: config.adminRpc,
         limits: config,
+        instanceId: config.instanceId,
       }),
       rejectMalformed,
     ),
