@@ -1,0 +1,136 @@
+/**
+ * The README's "Running a fleet", on loopback: three server processes (dist/main.js, as deployed)
+ * behind Debian's HAProxy running deploy/haproxy/haproxy.cfg, under sustained unary and streaming
+ * load from the Go load generator's fleet client (bench/go/fleet.go). One backend is killed (SIGKILL:
+ * a crash, nothing answered on the way out) and brought back mid-run.
+ *
+ * Every decision waits on counts, never on time: the phases end when enough answers have come back,
+ * and the servers' short connection age (--max-connection-age-ms) is what moves streams back onto the
+ * restarted backend. Fails (never skips) without haproxy: `bash scripts/provision-fleet.sh`.
+ */
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type FleetEvent, type FleetLoad, haproxyVersion, startFleetLoad, startHaproxy } from '../../src/bench/fleet';
+import { buildLoadgen } from '../../src/bench/loadgen';
+import { freePort, type ServerProcess, startServerProcess } from '../../src/bench/server-process';
+
+const ROOT = resolve(__dirname, '..', '..');
+const NAMES = ['backend1', 'backend2', 'backend3'];
+// Short ages so streams cycle several times within the run; the grace lets unary calls finish.
+const SERVER_ARGS = [
+  '--max-connection-age-ms',
+  '2000',
+  '--max-connection-age-grace-ms',
+  '1000',
+  '--shutdown-grace-ms',
+  '2000',
+];
+const STREAMS = 4;
+
+const backendArgs = (name: string) => [...SERVER_ARGS, '--instance-id', name];
+
+/** Messages answered in `phase` (unary calls and stream messages), per backend. */
+function perBackend(e: FleetEvent, phase: string, what: (c: FleetEvent['backends'][string][string]) => number) {
+  const counts = e.backends[phase] ?? {};
+  return Object.fromEntries(NAMES.map((n) => [n, counts[n] === undefined ? 0 : what(counts[n])]));
+}
+
+const answeredIn = (e: FleetEvent, phase: string) =>
+  Object.values(e.backends[phase] ?? {}).reduce((s, c) => s + c.unaryCalls + c.streamMessages, 0);
+
+describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
+  let loadgen: string;
+  const servers: (ServerProcess | undefined)[] = [];
+  let ports: number[];
+  let balancer: Awaited<ReturnType<typeof startHaproxy>> | undefined;
+  let load: FleetLoad | undefined;
+
+  before(async () => {
+    haproxyVersion(); // fails here, with the command to run, when haproxy is missing
+    loadgen = await buildLoadgen(ROOT);
+    ports = [await freePort(), await freePort(), await freePort()];
+    const started = await Promise.all(
+      NAMES.map((n, i) => startServerProcess('real', ROOT, ['domain'], backendArgs(n), ports[i])),
+    );
+    servers.push(...started);
+    balancer = await startHaproxy(
+      ROOT,
+      `127.0.0.1:${await freePort()}`,
+      ports.map((p) => `127.0.0.1:${p}`),
+    );
+  });
+
+  after(async () => {
+    load?.kill();
+    await balancer?.stop();
+    await Promise.all(servers.map((s) => s?.stop()));
+  });
+
+  it('loses and repeats no item through a crash and a restart, and spreads calls evenly again', async (t) => {
+    load = startFleetLoad(loadgen, balancer!.addr, [
+      '-concurrency',
+      '4',
+      '-streams',
+      String(STREAMS),
+      '-batch',
+      '20',
+      '-window',
+      '2',
+      '-conns',
+      '2',
+      '-progress',
+      '100ms',
+    ]);
+    load.phase('warm');
+    await load.until((e) => answeredIn(e, 'warm') >= 400 && Object.keys(e.backends.warm ?? {}).length === 3);
+
+    // A crash: calls and streams on backend2 die with it.
+    await servers[1]!.kill('SIGKILL');
+    const beforeDown = load.last!;
+    load.phase('down');
+    await load.until((e) => answeredIn(e, 'down') >= 400 && e.reconnects > beforeDown.reconnects);
+
+    // Back on the same port; the balancer's check finds it again.
+    servers[1] = await startServerProcess('real', ROOT, ['domain'], backendArgs('backend2'), ports[1]);
+    load.phase('back');
+    // Streams return to backend2 only when their connections age out: wait until every stream has
+    // been cut and reopened at least twice since the restart.
+    const atRestart = load.last!;
+    await load.until((e) => e.reconnects >= atRestart.reconnects + 2 * STREAMS);
+    load.phase('even');
+    await load.until((e) => answeredIn(e, 'even') >= 1500);
+    const end = await load.stop();
+    load = undefined;
+    t.diagnostic(JSON.stringify({ ...end, event: undefined }));
+
+    // Nothing lost, nothing answered twice, every item answered in its own message's order.
+    assert.equal(end.lostMessages, 0, 'every sent message was answered');
+    assert.equal(end.duplicatedMessages, 0, 'no message was answered twice');
+    assert.equal(end.badReplies, 0, 'every reply answered exactly its request, ids in order');
+    assert.equal(end.itemErrors, 0, 'no item came back with an error');
+    assert.equal(end.unaryFailures, 0, 'unary calls succeeded through the service config retries alone');
+    assert.ok(end.reconnects >= 2 * STREAMS, 'streams were cut (crash, connection age) and reopened');
+    assert.ok(end.resent > 0, 'streams resent what was unanswered when they were cut');
+
+    // While backend2 was down nothing came from it; after, it answers again.
+    assert.equal(perBackend(end, 'down', (c) => c.unaryCalls + c.streamMessages).backend2, 0);
+    const evenStreams = perBackend(end, 'even', (c) => c.streamMessages);
+    assert.ok(
+      evenStreams.backend2! > 0,
+      `streams came back to backend2 after the connection age: ${JSON.stringify(evenStreams)}`,
+    );
+
+    // Per-backend share of calls (unary calls and stream calls, each balanced on its own) within 20%
+    // of even, once streams have cycled.
+    const calls = perBackend(end, 'even', (c) => c.unaryCalls + c.streamCalls);
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    for (const [name, n] of Object.entries(calls)) {
+      const share = n / total;
+      assert.ok(
+        Math.abs(share - 1 / 3) <= 0.2 / 3,
+        `${name} answered ${(100 * share).toFixed(1)}% of ${total} calls (even: 33.3% +- 6.7): ${JSON.stringify(calls)}`,
+      );
+    }
+  });
+});
