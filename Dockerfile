@@ -30,8 +30,11 @@ COPY proto ./proto
 COPY third_party ./third_party
 COPY src/gen/threatpredict.binpb ./src/gen/threatpredict.binpb
 COPY models ./models
-RUN rm -rf models/training && chown -R node:node /app
-USER node
+# The files stay root's and read-only to the server: it writes nothing at run time (logs go to
+# stdout), so the container runs with a read-only root filesystem (deploy/kubernetes). The numeric
+# uid of the image's `node` user lets Kubernetes check runAsNonRoot.
+RUN rm -rf models/training
+USER 1000:1000
 EXPOSE 50051
 # grpc.health.v1 Check through the bundled client (no extra binary in the image).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -68,7 +68,7 @@ export interface Config {
 const REPO_ROOT = resolve(__dirname, '..');
 
 /** The settings, their environment variable and default. `--name value` on the command line wins. */
-const SETTINGS = {
+export const SETTINGS = {
   listen: ['THREATPREDICT_LISTEN', '127.0.0.1:50051'],
   models: ['THREATPREDICT_MODELS', join(REPO_ROOT, 'models')],
   'max-batch-items': ['THREATPREDICT_MAX_BATCH_ITEMS', '10000'],

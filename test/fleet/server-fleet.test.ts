@@ -102,6 +102,11 @@ describe('a server process in a fleet', () => {
       assert.equal(t.app.repository.serving('domain')?.version, 1, 'version 1 still serves');
       assert.equal(await checkHealth(t.address, ''), 'NOT_SERVING');
       assert.equal(await checkHealth(t.address, 'threatpredict.v1.PredictionService'), 'NOT_SERVING');
+      assert.equal(
+        await checkHealth(t.address, 'threatpredict.v1.ModelService'),
+        'SERVING',
+        'for liveness and rollback',
+      );
       assert.equal(await checkHealth(plain.address, ''), 'SERVING', 'without the flag only .newest says so');
       assert.equal(await checkHealth(plain.address, 'threatpredict.model.domain.newest'), 'NOT_SERVING');
       // The refused version stays the newest on disk until the operator removes (or fixes) it.
