@@ -4,6 +4,7 @@ package main
 // until told to stop, that never lose or repeat an item when backends come and go.
 //
 //	loadgen fleet -addr 127.0.0.1:PORT -concurrency 4 -streams 4 -batch 50 -window 2
+//	loadgen fleet -addr 127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3 ...   (client-side round_robin)
 //
 // Unary calls retry UNAVAILABLE through the gRPC service config (fleetServiceConfig, the one the
 // README documents). Streams cannot be retried by gRPC once an answer has come back, so each stream
@@ -34,6 +35,8 @@ import (
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/resolver"
+	"google.golang.org/grpc/resolver/manual"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -209,14 +212,29 @@ func (a *attemptCounter) TagConn(ctx context.Context, _ *stats.ConnTagInfo) cont
 }
 func (a *attemptCounter) HandleConn(context.Context, stats.ConnStats) {}
 
+// dialFleet connects to one address (a balancer), or to several (host:port,host:port,...) and
+// balances over them itself with round_robin, as a client of a headless Service would over the pod
+// addresses DNS returns.
 func dialFleet(o options, t *fleetTally) *grpc.ClientConn {
-	c, err := grpc.NewClient(o.addr,
+	target := o.addr
+	var opts []grpc.DialOption
+	if strings.Contains(o.addr, ",") {
+		r := manual.NewBuilderWithScheme("fleet")
+		var addrs []resolver.Address
+		for _, a := range strings.Split(o.addr, ",") {
+			addrs = append(addrs, resolver.Address{Addr: a})
+		}
+		r.InitialState(resolver.State{Addresses: addrs})
+		target = "fleet:///backends"
+		opts = append(opts, grpc.WithResolvers(r))
+	}
+	c, err := grpc.NewClient(target, append(opts,
 		grpc.WithStatsHandler(&t.attempts),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultServiceConfig(fleetServiceConfig),
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 30 * time.Second, Timeout: 10 * time.Second}),
 		grpc.WithDefaultCallOptions(grpc.ForceCodec(encoding.Codec(rawCodec{})), grpc.MaxCallRecvMsgSize(256<<20)),
-	)
+	)...)
 	if err != nil {
 		fail(err.Error())
 	}

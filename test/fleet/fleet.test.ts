@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { type FleetEvent, type FleetLoad, haproxyVersion, startFleetLoad, startHaproxy } from '../../src/bench/fleet';
 import { buildLoadgen } from '../../src/bench/loadgen';
 import { freePort, type ServerProcess, startServerProcess } from '../../src/bench/server-process';
@@ -67,8 +67,13 @@ describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
     await Promise.all(servers.map((s) => s?.stop()));
   });
 
-  it('loses and repeats no item through a crash and a restart, and spreads calls evenly again', async (t) => {
-    load = startFleetLoad(loadgen, balancer!.addr, [
+  /**
+   * Load through `addr` (the balancer, or every backend for client-side round_robin); backend
+   * `victim` crashes and comes back; then the counts are checked.
+   */
+  async function crashAndReturn(t: TestContext, addr: string, victim: number): Promise<FleetEvent> {
+    const name = NAMES[victim] as string;
+    load = startFleetLoad(loadgen, addr, [
       '-concurrency',
       '4',
       '-streams',
@@ -85,16 +90,16 @@ describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
     load.phase('warm');
     await load.until((e) => answeredIn(e, 'warm') >= 400 && Object.keys(e.backends.warm ?? {}).length === 3);
 
-    // A crash: calls and streams on backend2 die with it.
-    await servers[1]!.kill('SIGKILL');
+    // A crash: calls and streams on the victim die with it.
+    await servers[victim]!.kill('SIGKILL');
     const beforeDown = load.last!;
     load.phase('down');
     await load.until((e) => answeredIn(e, 'down') >= 400 && e.reconnects > beforeDown.reconnects);
 
-    // Back on the same port; the balancer's check finds it again.
-    servers[1] = await startServerProcess('real', ROOT, ['domain'], backendArgs('backend2'), ports[1]);
+    // Back on the same port; the balancer's check (or the client's reconnect) finds it again.
+    servers[victim] = await startServerProcess('real', ROOT, ['domain'], backendArgs(name), ports[victim]);
     load.phase('back');
-    // Streams return to backend2 only when their connections age out: wait until every stream has
+    // Streams return to the victim only when their connections age out: wait until every stream has
     // been cut and reopened at least twice since the restart.
     const atRestart = load.last!;
     await load.until((e) => e.reconnects >= atRestart.reconnects + 2 * STREAMS);
@@ -132,5 +137,14 @@ describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
         `${name} answered ${(100 * share).toFixed(1)}% of ${total} calls (even: 33.3% +- 6.7): ${JSON.stringify(calls)}`,
       );
     }
+    return end;
+  }
+
+  it('through HAProxy: loses and repeats no item through a crash and a restart, and spreads calls evenly again', async (t) => {
+    await crashAndReturn(t, balancer!.addr, 1);
+  });
+
+  it('client-side round_robin over the backends (a headless Service): the same, with gRPC retries', async (t) => {
+    await crashAndReturn(t, ports.map((p) => `127.0.0.1:${p}`).join(','), 2);
   });
 });

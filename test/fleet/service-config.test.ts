@@ -1,0 +1,27 @@
+/**
+ * One service config for every client: clients/service-config.json is what the README shows and
+ * what the fleet test's Go client (bench/go/fleet.go) runs with, so the documented config is the
+ * tested one (grpc-go refuses an invalid default service config at NewClient).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+
+const ROOT = join(__dirname, '..', '..');
+const file = readFileSync(join(ROOT, 'clients', 'service-config.json'), 'utf8');
+
+it('the Go fleet client runs with clients/service-config.json', () => {
+  const go = readFileSync(join(ROOT, 'bench', 'go', 'fleet.go'), 'utf8');
+  const m = /const fleetServiceConfig = `([^`]*)`/.exec(go);
+  assert.ok(m, 'fleet.go declares fleetServiceConfig');
+  assert.deepEqual(JSON.parse(m[1] as string), JSON.parse(file));
+});
+
+it('the README shows it verbatim, with UNAVAILABLE retried and round_robin', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.ok(readme.includes(file.trim()), 'README "Service config for a fleet" holds the file as it is');
+  const cfg = JSON.parse(file);
+  assert.deepEqual(cfg.loadBalancingConfig, [{ round_robin: {} }]);
+  assert.deepEqual(cfg.methodConfig[0].retryPolicy.retryableStatusCodes, ['UNAVAILABLE']);
+});
