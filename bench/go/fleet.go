@@ -68,8 +68,9 @@ type fleetTally struct {
 	answers    map[uint64]int // message sequence -> times answered
 	sent       atomic.Uint64  // distinct messages sent (resends not counted)
 	itemErrors atomic.Int64
-	badReplies atomic.Int64 // wrong count or ids: would mean a mix-up between messages
-	unaryFails atomic.Int64 // unary calls that failed after the service config's retries
+	badReplies atomic.Int64   // wrong count or ids: would mean a mix-up between messages
+	unaryFails atomic.Int64   // unary calls that failed after the service config's retries
+	failures   map[string]int // "code: message" of those failures (under mu)
 	attempts   attemptCounter
 	reconnects atomic.Int64
 	resent     atomic.Int64 // messages sent again on a new stream
@@ -126,6 +127,18 @@ func (t *fleetTally) snapshot(final bool) map[string]any {
 			dup++
 		}
 	}
+	// Copies: the caller encodes them after the lock is released, while answers keep coming.
+	backends := map[string]map[string]backendCount{}
+	for phase, m := range t.byPhase {
+		backends[phase] = map[string]backendCount{}
+		for name, c := range m {
+			backends[phase][name] = *c
+		}
+	}
+	failures := map[string]int{}
+	for k, v := range t.failures {
+		failures[k] = v
+	}
 	ev := map[string]any{
 		"phase":              t.phase,
 		"sent":               t.sent.Load(),
@@ -134,11 +147,12 @@ func (t *fleetTally) snapshot(final bool) map[string]any {
 		"itemErrors":         t.itemErrors.Load(),
 		"badReplies":         t.badReplies.Load(),
 		"unaryFailures":      t.unaryFails.Load(),
+		"unaryFailureErrors": failures,
 		"unaryRetried":       t.attempts.attempts.Load() - t.attempts.calls.Load(),
 		"reconnects":         t.reconnects.Load(),
 		"resent":             t.resent.Load(),
 		"streamOpenFailures": t.openFails.Load(),
-		"backends":           t.byPhase,
+		"backends":           backends,
 	}
 	if final {
 		ev["lostMessages"] = int(t.sent.Load()) - answered
@@ -242,7 +256,7 @@ func dialFleet(o options, t *fleetTally) *grpc.ClientConn {
 }
 
 func runFleet(o options, values Values, unaryWorkers int) {
-	t := &fleetTally{phase: "start", byPhase: map[string]map[string]*backendCount{}, answers: map[uint64]int{}}
+	t := &fleetTally{phase: "start", byPhase: map[string]map[string]*backendCount{}, answers: map[uint64]int{}, failures: map[string]int{}}
 	g := &fleetGen{o: o, values: values}
 	conns := make([]*grpc.ClientConn, max(1, o.conns))
 	for i := range conns {
@@ -314,6 +328,9 @@ func fleetUnary(ctx context.Context, cc *grpc.ClientConn, o options, g *fleetGen
 		// The service config retried UNAVAILABLE already; what is left is counted, and the message is
 		// sent again so the run still accounts for every item.
 		t.unaryFails.Add(1)
+		t.mu.Lock()
+		t.failures[status.Code(err).String()+": "+status.Convert(err).Message()]++
+		t.mu.Unlock()
 		if ctx.Err() != nil {
 			return
 		}

@@ -100,6 +100,8 @@ export interface FleetEvent {
   itemErrors: number;
   badReplies: number;
   unaryFailures: number;
+  /** "Code: message" -> count, of the unary calls that failed after gRPC's retries (and were sent again). */
+  unaryFailureErrors?: Record<string, number>;
   unaryRetried: number;
   reconnects: number;
   resent: number;

@@ -39,6 +39,8 @@ export async function startServerProcess(
   extraArgs: string[] = [],
   /** A fixed port (a backend restarted where its balancer expects it); a free one by default. */
   fixedPort?: number,
+  /** How long loading the models may take (a fleet test starts three servers on a busy machine). */
+  readyTimeoutMs = 60_000,
 ): Promise<ServerProcess> {
   const port = fixedPort ?? (await freePort());
   const addr = `127.0.0.1:${port}`;
@@ -55,7 +57,10 @@ export async function startServerProcess(
   // model is missing: fine as long as the benchmarked ones are there) or when the echo server logs
   // "listening".
   const ready = new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${kind} server not ready after 60 s; stderr: ${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => rej(new Error(`${kind} server not ready after ${readyTimeoutMs / 1000} s; stderr: ${stderr}`)),
+      readyTimeoutMs,
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       let entry: { msg?: string; models?: string[] };

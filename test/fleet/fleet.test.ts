@@ -27,6 +27,8 @@ const SERVER_ARGS = [
   '2000',
 ];
 const STREAMS = 4;
+// Loading models on a machine shared with the rest of the suite can take long: not a measurement.
+const READY_MS = 240_000;
 
 const backendArgs = (name: string) => [...SERVER_ARGS, '--instance-id', name];
 
@@ -39,7 +41,7 @@ function perBackend(e: FleetEvent, phase: string, what: (c: FleetEvent['backends
 const answeredIn = (e: FleetEvent, phase: string) =>
   Object.values(e.backends[phase] ?? {}).reduce((s, c) => s + c.unaryCalls + c.streamMessages, 0);
 
-describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
+describe('a fleet of three behind HAProxy', { timeout: 900_000 }, () => {
   let loadgen: string;
   const servers: (ServerProcess | undefined)[] = [];
   let ports: number[];
@@ -51,7 +53,7 @@ describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
     loadgen = await buildLoadgen(ROOT);
     ports = [await freePort(), await freePort(), await freePort()];
     const started = await Promise.all(
-      NAMES.map((n, i) => startServerProcess('real', ROOT, ['domain'], backendArgs(n), ports[i])),
+      NAMES.map((n, i) => startServerProcess('real', ROOT, ['domain'], backendArgs(n), ports[i], READY_MS)),
     );
     servers.push(...started);
     balancer = await startHaproxy(
@@ -97,12 +99,18 @@ describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
     await load.until((e) => answeredIn(e, 'down') >= 400 && e.reconnects > beforeDown.reconnects);
 
     // Back on the same port; the balancer's check (or the client's reconnect) finds it again.
-    servers[victim] = await startServerProcess('real', ROOT, ['domain'], backendArgs(name), ports[victim]);
+    servers[victim] = await startServerProcess('real', ROOT, ['domain'], backendArgs(name), ports[victim], READY_MS);
     load.phase('back');
-    // Streams return to the victim only when their connections age out: wait until every stream has
-    // been cut and reopened at least twice since the restart.
-    const atRestart = load.last!;
-    await load.until((e) => e.reconnects >= atRestart.reconnects + 2 * STREAMS);
+    // First the victim is back in the rotation (the balancer's check, or the client's reconnect
+    // backoff, found it): it answers unary calls again.
+    const rejoined = await load.until((e) => (e.backends.back?.[name]?.unaryCalls ?? 0) >= 20);
+    // Streams return to it only when their connections age out (nothing else ends them): a stream
+    // message answered by it from now on shows one did. Then every stream is cut and reopened at
+    // least twice more before the shares are counted.
+    load.phase('rejoined');
+    await load.until((e) => (e.backends.rejoined?.[name]?.streamMessages ?? 0) > 0);
+    const streamsBack = load.last!;
+    await load.until((e) => e.reconnects >= Math.max(streamsBack.reconnects, rejoined.reconnects + STREAMS) + STREAMS);
     load.phase('even');
     await load.until((e) => answeredIn(e, 'even') >= 1500);
     const end = await load.stop();
@@ -114,17 +122,18 @@ describe('a fleet of three behind HAProxy', { timeout: 240_000 }, () => {
     assert.equal(end.duplicatedMessages, 0, 'no message was answered twice');
     assert.equal(end.badReplies, 0, 'every reply answered exactly its request, ids in order');
     assert.equal(end.itemErrors, 0, 'no item came back with an error');
-    assert.equal(end.unaryFailures, 0, 'unary calls succeeded through the service config retries alone');
+    // Unary calls: the service config retries UNAVAILABLE until an answer has begun (gRPC's rule). A
+    // backend killed after its answer began leaves a call that no gRPC retry may repeat; the client
+    // sends it again itself (scoring is idempotent) and lostMessages above counts it. Any other
+    // failure is a bug.
+    for (const error of Object.keys(end.unaryFailureErrors ?? {}))
+      assert.match(error, /^(Internal: server closed the stream without sending trailers|Unavailable: .*)$/, error);
     assert.ok(end.reconnects >= 2 * STREAMS, 'streams were cut (crash, connection age) and reopened');
     assert.ok(end.resent > 0, 'streams resent what was unanswered when they were cut');
 
-    // While backend2 was down nothing came from it; after, it answers again.
-    assert.equal(perBackend(end, 'down', (c) => c.unaryCalls + c.streamMessages).backend2, 0);
-    const evenStreams = perBackend(end, 'even', (c) => c.streamMessages);
-    assert.ok(
-      evenStreams.backend2! > 0,
-      `streams came back to backend2 after the connection age: ${JSON.stringify(evenStreams)}`,
-    );
+    // While the victim was down nothing came from it; after, it answers again.
+    assert.equal(perBackend(end, 'down', (c) => c.unaryCalls + c.streamMessages)[name], 0);
+    assert.ok((end.backends.rejoined?.[name]?.streamMessages ?? 0) > 0, 'streams came back to it');
 
     // Per-backend share of calls (unary calls and stream calls, each balanced on its own) within 20%
     // of even, once streams have cycled.
