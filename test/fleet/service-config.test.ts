@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { CLIENT_SERVICE_CONFIG } from '../../src/cli/service-config';
 
 const ROOT = join(__dirname, '..', '..');
 const file = readFileSync(join(ROOT, 'clients', 'service-config.json'), 'utf8');
@@ -24,4 +25,10 @@ it('the README shows it verbatim, with UNAVAILABLE retried and round_robin', () 
   const cfg = JSON.parse(file);
   assert.deepEqual(cfg.loadBalancingConfig, [{ round_robin: {} }]);
   assert.deepEqual(cfg.methodConfig[0].retryPolicy.retryableStatusCodes, ['UNAVAILABLE']);
+});
+
+it('retries as our own CLI does (src/cli/service-config.ts), for the same services', () => {
+  const cfg = JSON.parse(file);
+  assert.deepEqual(cfg.methodConfig[0].retryPolicy, CLIENT_SERVICE_CONFIG.methodConfig[0].retryPolicy);
+  assert.deepEqual(cfg.methodConfig[0].name, CLIENT_SERVICE_CONFIG.methodConfig[0].name);
 });
