@@ -420,9 +420,15 @@ func fleetStreamOnce(st grpc.ClientStream, queue []*fleetMsg, o options, g *flee
 		defer mu.Unlock()
 		return append([]*fleetMsg(nil), inflight...)
 	}
+	// A failed send means the stream is gone: wait for the receiver to stop before taking what is
+	// unanswered, or an answer it is still handling would be resent too (and answered twice).
+	failed := func() ([]*fleetMsg, error) {
+		err := <-recvErr
+		return unanswered(), err
+	}
 	for _, m := range queue {
 		if err := st.SendMsg(m.raw); err != nil {
-			return unanswered(), <-recvErr
+			return failed()
 		}
 		t.resent.Add(1)
 	}
@@ -454,7 +460,7 @@ func fleetStreamOnce(st grpc.ClientStream, queue []*fleetMsg, o options, g *flee
 			mu.Unlock()
 			t.sent.Add(1)
 			if err := st.SendMsg(m.raw); err != nil {
-				return unanswered(), <-recvErr
+				return failed()
 			}
 		}
 	}
