@@ -16,7 +16,9 @@ RUN npm run build && npm run check:generated
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# onnxruntime-node ships binaries for every platform (288 MB); a Linux image needs only Linux's (70 MB).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/onnxruntime-node/bin/napi-v*/darwin node_modules/onnxruntime-node/bin/napi-v*/win32
 
 FROM node:20-bookworm-slim
 # TLS by default: the server listens beyond loopback, and refuses plaintext there. Mount the
@@ -38,8 +40,11 @@ COPY src/gen/threatpredict.binpb ./src/gen/threatpredict.binpb
 COPY models ./models
 # The public key the committed models are signed with (the default --model-signing-key).
 COPY keys ./keys
-RUN rm -rf models/training && chown -R node:node /app
-USER node
+# The files stay root's and read-only to the server: it writes nothing at run time (logs go to
+# stdout), so the container runs with a read-only root filesystem (deploy/kubernetes). The numeric
+# uid of the image's `node` user lets Kubernetes check runAsNonRoot.
+RUN rm -rf models/training
+USER 1000:1000
 EXPOSE 50051
 # grpc.health.v1 Check through the bundled client (no extra binary in the image); it speaks TLS/mTLS
 # from the same THREATPREDICT_TLS_* environment (src/cli/health-client.ts probeCredentials).

@@ -3,6 +3,7 @@
  * setting has a default that works on a laptop; a bad value stops the start with a clear message.
  */
 import { existsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ModelTrust, readPublicKey } from './scoring/model-trust';
@@ -44,6 +45,17 @@ export interface Config {
   readonly keepaliveTimeoutMs: number;
   /** Concurrent calls (HTTP/2 streams) per connection; a client queues more until one ends. */
   readonly maxStreamsPerConnection: number;
+  /**
+   * A connection older than this (+-10% jitter) gets a GOAWAY, so long-lived clients reconnect and a
+   * balancer spreads them again; 0 = never.
+   */
+  readonly maxConnectionAgeMs: number;
+  /** After that GOAWAY, calls still open get this long before the connection is closed under them. */
+  readonly maxConnectionAgeGraceMs: number;
+  /** Names this process in GetServerInfo and the `threatpredict-instance` response header. */
+  readonly instanceId: string;
+  /** Overall health NOT_SERVING also when a model's newest version on disk was refused (fleet roll-outs). */
+  readonly healthRequiresNewest: boolean;
   /** Pinned model versions from the configuration (name -> version); absent names serve their newest. */
   readonly modelVersions: ReadonlyMap<string, number>;
   /** Whether ReloadModels is served at all (admin RPC); callers also need the models.admin scope when authentication is on. */
@@ -84,7 +96,7 @@ export interface SecurityConfig {
 const REPO_ROOT = resolve(__dirname, '..');
 
 /** The settings, their environment variable and default. `--name value` on the command line wins. */
-const SETTINGS = {
+export const SETTINGS = {
   listen: ['THREATPREDICT_LISTEN', '127.0.0.1:50051'],
   models: ['THREATPREDICT_MODELS', join(REPO_ROOT, 'models')],
   'max-batch-items': ['THREATPREDICT_MAX_BATCH_ITEMS', '10000'],
@@ -106,6 +118,10 @@ const SETTINGS = {
   'keepalive-time-ms': ['THREATPREDICT_KEEPALIVE_TIME_MS', '60000'],
   'keepalive-timeout-ms': ['THREATPREDICT_KEEPALIVE_TIMEOUT_MS', '20000'],
   'max-streams-per-connection': ['THREATPREDICT_MAX_STREAMS_PER_CONNECTION', '256'],
+  'max-connection-age-ms': ['THREATPREDICT_MAX_CONNECTION_AGE_MS', '0'],
+  'max-connection-age-grace-ms': ['THREATPREDICT_MAX_CONNECTION_AGE_GRACE_MS', '10000'],
+  'instance-id': ['THREATPREDICT_INSTANCE_ID', ''],
+  'health-requires-newest': ['THREATPREDICT_HEALTH_REQUIRES_NEWEST', 'false'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
   'tls-cert': ['THREATPREDICT_TLS_CERT', ''],
@@ -182,6 +198,17 @@ function signingKeys(raw: string): ModelTrust['keys'] {
 function hostPort(name: string, raw: string): string {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(raw);
   if (m === null || Number(m[2]) > 65535) throw new ConfigError(`${name} must be HOST:PORT, got "${raw}"`);
+  return raw;
+}
+
+/**
+ * Empty -> `host/pid`: unique per server process (each of `--processes N` reads the config itself),
+ * and in a Kubernetes pod the host name is the pod's name.
+ */
+function instanceId(raw: string): string {
+  if (raw === '') return `${hostname()}/${process.pid}`;
+  if (!/^[\x21-\x7e]{1,128}$/.test(raw))
+    throw new ConfigError(`instance id must be 1 to 128 printable ASCII characters without spaces, got "${raw}"`);
   return raw;
 }
 
@@ -292,6 +319,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     keepaliveTimeMs: int('keepalive time ms', get('keepalive-time-ms'), 1000, 2_147_483_647),
     keepaliveTimeoutMs: int('keepalive timeout ms', get('keepalive-timeout-ms'), 1000, 600_000),
     maxStreamsPerConnection: int('max streams per connection', get('max-streams-per-connection'), 1, 100_000),
+    maxConnectionAgeMs: int('max connection age ms', get('max-connection-age-ms'), 0, 2_147_483_647),
+    maxConnectionAgeGraceMs: int('max connection age grace ms', get('max-connection-age-grace-ms'), 0, 2_147_483_647),
+    instanceId: instanceId(get('instance-id')),
+    healthRequiresNewest: bool('health requires newest', get('health-requires-newest')),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
     security: securityConfig(get, listen),

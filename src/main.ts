@@ -50,7 +50,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   if (pins.size > 0) await app.repository.reload(pins);
   const cluster = member ? joinCluster(localModelControl(app.repository), logger) : undefined;
   const server = await startServer(app, { models: cluster?.control });
-  const ready = trackHealth(server.health, app, logger);
+  const ready = trackHealth(server.health, app, logger, { requireNewest: config.healthRequiresNewest });
   const models = app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`);
   if (cluster === undefined) logger.info({ models }, ready ? 'serving' : 'not serving: a model is missing');
   else {

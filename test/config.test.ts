@@ -22,6 +22,17 @@ describe('loadConfig', () => {
     assert.equal(loadConfig([], { THREATPREDICT_PROCESSES: '4' }).processes, 4);
   });
 
+  it('has fleet settings off by default, and an instance id per process', () => {
+    const c = loadConfig([], {});
+    assert.equal(c.maxConnectionAgeMs, 0, 'no GOAWAY by age unless asked');
+    assert.equal(c.healthRequiresNewest, false);
+    assert.match(c.instanceId, new RegExp(`/${process.pid}$`));
+    const f = loadConfig(['--max-connection-age-ms', '300000', '--instance-id', 'pod-1'], {
+      THREATPREDICT_MAX_CONNECTION_AGE_GRACE_MS: '30000',
+    });
+    assert.deepEqual([f.maxConnectionAgeMs, f.maxConnectionAgeGraceMs, f.instanceId], [300000, 30000, 'pod-1']);
+  });
+
   const bad: [string[], Record<string, string>, RegExp][] = [
     [['--listen', 'nope'], {}, /listen must be HOST:PORT, got "nope"/],
     [['--listen', 'h:70000'], {}, /HOST:PORT/],
@@ -35,6 +46,13 @@ describe('loadConfig', () => {
     [['--model-versions', 'domain=99'], {}, /model versions: domain has no version 99 in /],
     [['--model-versions', 'domian=1'], {}, /model versions: no model "domian" in /],
     [['--geoip', '/nonexistent'], {}, /geoip directory \/nonexistent does not exist/],
+    [
+      ['--instance-id', 'pod a'],
+      {},
+      /instance id must be 1 to 128 printable ASCII characters without spaces, got "pod a"/,
+    ],
+    [[], { THREATPREDICT_MAX_CONNECTION_AGE_MS: '-1' }, /max connection age ms must be an integer from 0/],
+    [[], { THREATPREDICT_HEALTH_REQUIRES_NEWEST: 'yes' }, /health requires newest must be true or false/],
   ];
   for (const [argv, env, message] of bad) {
     it(`refuses ${JSON.stringify(argv)} ${JSON.stringify(env)} with a clear message`, () => {

@@ -5,6 +5,7 @@
 //	loadgen stream  -kind url -urls urls.txt -addr 127.0.0.1:PORT -batch 1000 -view compact
 //	loadgen slow    -addr 127.0.0.1:PORT -batch 1000 -duration 10s -read-every 200ms
 //	loadgen names   -count 100000 -offset 3 [-kind ip]
+//	loadgen fleet   -addr BALANCER:PORT -concurrency 4 -streams 4 -batch 50 -window 2   (fleet.go; stdin drives it)
 //
 // -kind domain|url|ip picks the RPCs (Predict*/StreamPredict* Domains, Urls or Ips) and the values:
 // domain names (names.go), URLs (urls.go) or IP addresses (ips.go); the hot set is for domains only.
@@ -53,7 +54,7 @@ type options struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen stream|unary|slow|names [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen stream|unary|slow|names|fleet [flags]")
 		os.Exit(2)
 	}
 	cmd := os.Args[1]
@@ -129,6 +130,9 @@ func main() {
 		runUnary(o, names, values)
 	case "slow":
 		runSlow(o, names, values)
+	case "fleet":
+		o.workers = *streams
+		runFleet(o, values, *concurrency)
 	case "names":
 		w := bufio.NewWriterSize(os.Stdout, 1<<16)
 		p := names.Picker(int64(o.offset))

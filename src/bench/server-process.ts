@@ -13,9 +13,11 @@ export interface ServerProcess {
   /** The command line, for the "reproduce" section of the report. */
   readonly command: string;
   stop(): Promise<void>;
+  /** Sends `signal` (SIGKILL: a crash) and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
@@ -35,8 +37,12 @@ export async function startServerProcess(
   root: string,
   models: readonly string[] = ['domain'],
   extraArgs: string[] = [],
+  /** A fixed port (a backend restarted where its balancer expects it); a free one by default. */
+  fixedPort?: number,
+  /** How long loading the models may take (a fleet test starts three servers on a busy machine). */
+  readyTimeoutMs = 60_000,
 ): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const addr = `127.0.0.1:${port}`;
   const script = kind === 'real' ? join(root, 'dist', 'main.js') : join(root, 'dist', 'bench', 'echo-server.js');
   const args = [script, '--listen', addr, ...extraArgs];
@@ -51,7 +57,10 @@ export async function startServerProcess(
   // model is missing: fine as long as the benchmarked ones are there) or when the echo server logs
   // "listening".
   const ready = new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${kind} server not ready after 60 s; stderr: ${stderr}`)), 60_000);
+    const timer = setTimeout(
+      () => rej(new Error(`${kind} server not ready after ${readyTimeoutMs / 1000} s; stderr: ${stderr}`)),
+      readyTimeoutMs,
+    );
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       let entry: { msg?: string; models?: string[] };
@@ -93,6 +102,10 @@ export async function startServerProcess(
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill(signal) {
+      child.kill(signal);
+      await exited;
     },
   };
 }

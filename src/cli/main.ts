@@ -7,12 +7,12 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
-import { Model, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
 import { IndicatorType, Prediction, ResultView } from '../gen/threatpredict/v1/prediction';
 import { PredictionServiceClient, type PredictResponse } from '../gen/threatpredict/v1/prediction_service';
 import { createLogger } from '../logger';
 import { main as serve } from '../main';
 import { errorInfoOf, TYPE_TO_KIND, toPrediction } from '../server/convert';
+import { models } from './models';
 import { remoteAccess } from './remote-access';
 import { retryUnavailable } from './retry';
 import { clientChannelOptions } from './service-config';
@@ -20,9 +20,10 @@ import { clientChannelOptions } from './service-config';
 const USAGE = `usage:
   threatpredict predict [--server HOST:PORT] [--type domain|url|ip|email_address] [--compact] [VALUE ...]
       Scores each VALUE (or each line of stdin when none is given) and prints one JSON line per result.
-  threatpredict models list|reload|pin NAME VERSION|unpin NAME [--server HOST:PORT]
+  threatpredict models list|reload|pin NAME VERSION|unpin NAME [--server HOST:PORT[,HOST:PORT...]]
       Lists the models on a running server, or reloads the repository there, pinning or unpinning a
       version first (needs a server started with --admin-rpc true). Default server 127.0.0.1:50051.
+      Several servers (a fleet): each in turn, stopping at the first that fails.
   threatpredict serve [--listen HOST:PORT] [--models DIR] ...
       Runs the gRPC server (see README for every option).
 With --server: THREATPREDICT_SERVER_CA (TLS), THREATPREDICT_CLIENT_CERT/KEY (mTLS) and
@@ -126,41 +127,11 @@ async function predict(argv: string[]): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-async function models(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { server: { type: 'string' } },
-  });
-  const [action, name, version] = positionals;
-  const access = remoteAccess(process.env);
-  const client = new ModelServiceClient(values.server ?? '127.0.0.1:50051', access.creds, clientChannelOptions());
-  const done =
-    (resolve: (n: number) => void, reject: (e: Error) => void) => (err: Error | null, res?: { models: Model[] }) => {
-      if (err) return reject(err);
-      for (const m of res?.models ?? []) process.stdout.write(`${JSON.stringify(Model.toJSON(m))}\n`);
-      resolve(0);
-    };
-  try {
-    return await new Promise<number>((resolve, reject) => {
-      if (action === 'list') client.listModels({}, access.metadata(), done(resolve, reject));
-      else if (action === 'reload') client.reloadModels({ pins: [] }, access.metadata(), done(resolve, reject));
-      else if (action === 'pin' && name !== undefined && version !== undefined && /^[1-9][0-9]*$/.test(version)) {
-        client.reloadModels({ pins: [{ name, version: Number(version) }] }, access.metadata(), done(resolve, reject));
-      } else if (action === 'unpin' && name !== undefined)
-        client.reloadModels({ pins: [{ name, version: 0 }] }, access.metadata(), done(resolve, reject));
-      else reject(new Error(`usage: threatpredict models list|reload|pin NAME VERSION|unpin NAME`));
-    });
-  } finally {
-    client.close();
-  }
-}
-
 export async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
     if (command === 'predict') process.exitCode = await predict(rest);
-    else if (command === 'models') process.exitCode = await models(rest);
+    else if (command === 'models') process.exitCode = await models(rest, (line) => process.stdout.write(`${line}\n`));
     else if (command === 'serve') await serve(rest);
     else {
       process.stderr.write(`${USAGE}\n`);

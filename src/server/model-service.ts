@@ -15,9 +15,17 @@ export interface ModelServiceOptions {
   adminRpc: boolean;
   /** The limits GetServerInfo reports: the ones the prediction service enforces. */
   limits: Pick<Config, 'maxBatchItems' | 'maxMessageBytes' | 'maxEmailBytes'>;
+  /** This process's name (`--instance-id`), for GetServerInfo. */
+  instanceId?: string;
 }
 
-export function createModelService({ control, logger, adminRpc, limits }: ModelServiceOptions): ModelServiceServer {
+export function createModelService({
+  control,
+  logger,
+  adminRpc,
+  limits,
+  instanceId = '',
+}: ModelServiceOptions): ModelServiceServer {
   const listModels: ModelServiceServer['listModels'] = (_call, callback) => {
     control.list().then(
       (models) => callback(null, { models }),
@@ -66,6 +74,7 @@ export function createModelService({ control, logger, adminRpc, limits }: ModelS
       maxBatchItems: limits.maxBatchItems,
       maxMessageBytes: limits.maxMessageBytes,
       maxEmailBytes: limits.maxEmailBytes,
+      instanceId,
     });
   };
   return { listModels, getModel, reloadModels, getServerInfo };

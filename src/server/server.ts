@@ -12,6 +12,7 @@ import { PredictionServiceService } from '../gen/threatpredict/v1/prediction_ser
 import { toServiceError } from './call-errors';
 import { failedCallLog } from './call-log';
 import { emailHandlers } from './email-handlers';
+import { instanceInterceptor } from './instance';
 import { listen } from './listener';
 import { BATCH_REQUEST_FIELDS, guardUnary, withCheckedRequests } from './malformed';
 import { metricsInterceptor } from './metrics-interceptor';
@@ -44,9 +45,11 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
   const { config, logger } = app;
   const security = createSecurity({ config: config.security, listen: config.listen, logger });
   const server = new Server({
-    // Nearest the wire first: metrics and the failed-call log also see the calls security refuses.
+    // Nearest the wire first: metrics, the instance header and the failed-call log also see the calls
+    // security refuses.
     interceptors: [
       ...(app.metrics === undefined ? [] : [metricsInterceptor(app.metrics.rpc)]),
+      instanceInterceptor(config.instanceId),
       failedCallLog({ logger }),
       ...security.interceptors,
     ],
@@ -58,6 +61,15 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
     'grpc.max_concurrent_streams': config.maxStreamsPerConnection,
+    // Long-lived connections pin a client to one backend behind an L7 balancer (or in client-side
+    // round robin): a GOAWAY at this age makes it reconnect and be spread again. Calls open then get
+    // the grace to finish; a stream still open after it is cut and its client resends (README, fleet).
+    ...(config.maxConnectionAgeMs > 0
+      ? {
+          'grpc.max_connection_age_ms': config.maxConnectionAgeMs,
+          'grpc.max_connection_age_grace_ms': config.maxConnectionAgeGraceMs,
+        }
+      : {}),
   });
   const rawBatches = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
     'predictDomains',
@@ -98,6 +110,7 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
         logger,
         adminRpc: config.adminRpc,
         limits: config,
+        instanceId: config.instanceId,
       }),
       rejectMalformed,
     ),

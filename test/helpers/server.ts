@@ -40,7 +40,7 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
   const logger = pino({ level: 'debug' }, sink);
   const app = await createApp(config, logger);
   const server = await startServer(app);
-  trackHealth(server.health, app, logger);
+  trackHealth(server.health, app, logger, { requireNewest: config.healthRequiresNewest });
   const address = `127.0.0.1:${server.port}`;
   const predictions = new PredictionServiceClient(address, credentials.createInsecure());
   const models = new ModelServiceClient(address, credentials.createInsecure());

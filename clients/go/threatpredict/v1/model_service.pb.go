@@ -874,6 +874,9 @@ type GetServerInfoResponse struct {
 	MaxMessageBytes uint64 `protobuf:"varint,2,opt,name=max_message_bytes,json=maxMessageBytes,proto3" json:"max_message_bytes,omitempty"`
 	// Largest raw email (`EmailItem.value`) accepted, in bytes; larger ones get EMAIL_TOO_LARGE.
 	MaxEmailBytes uint64 `protobuf:"varint,3,opt,name=max_email_bytes,json=maxEmailBytes,proto3" json:"max_email_bytes,omitempty"`
+	// Which server process answered (`--instance-id`; host/pid by default). Behind a balancer each call
+	// may reach another instance; every response's `threatpredict-instance` header says the same.
+	InstanceId    string `protobuf:"bytes,4,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -927,6 +930,13 @@ func (x *GetServerInfoResponse) GetMaxEmailBytes() uint64 {
 		return x.MaxEmailBytes
 	}
 	return 0
+}
+
+func (x *GetServerInfoResponse) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
 }
 
 var File_threatpredict_v1_model_service_proto protoreflect.FileDescriptor
@@ -991,11 +1001,13 @@ const file_threatpredict_v1_model_service_proto_rawDesc = "" +
 	"\x04pins\x18\x01 \x03(\v2\x1c.threatpredict.v1.VersionPinR\x04pins\"G\n" +
 	"\x14ReloadModelsResponse\x12/\n" +
 	"\x06models\x18\x01 \x03(\v2\x17.threatpredict.v1.ModelR\x06models\"\x16\n" +
-	"\x14GetServerInfoRequest\"\x93\x01\n" +
+	"\x14GetServerInfoRequest\"\xb4\x01\n" +
 	"\x15GetServerInfoResponse\x12&\n" +
 	"\x0fmax_batch_items\x18\x01 \x01(\rR\rmaxBatchItems\x12*\n" +
 	"\x11max_message_bytes\x18\x02 \x01(\x04R\x0fmaxMessageBytes\x12&\n" +
-	"\x0fmax_email_bytes\x18\x03 \x01(\x04R\rmaxEmailBytes*\xda\x01\n" +
+	"\x0fmax_email_bytes\x18\x03 \x01(\x04R\rmaxEmailBytes\x12\x1f\n" +
+	"\vinstance_id\x18\x04 \x01(\tR\n" +
+	"instanceId*\xda\x01\n" +
 	"\x11ModelVersionState\x12#\n" +
 	"\x1fMODEL_VERSION_STATE_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bMODEL_VERSION_STATE_LOADING\x10\x01\x12\x1f\n" +

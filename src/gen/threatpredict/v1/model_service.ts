@@ -219,6 +219,11 @@ export interface GetServerInfoResponse {
   maxMessageBytes: number;
   /** Largest raw email (`EmailItem.value`) accepted, in bytes; larger ones get EMAIL_TOO_LARGE. */
   maxEmailBytes: number;
+  /**
+   * Which server process answered (`--instance-id`; host/pid by default). Behind a balancer each call
+   * may reach another instance; every response's `threatpredict-instance` header says the same.
+   */
+  instanceId: string;
 }
 
 function createBaseThresholds(): Thresholds {
@@ -1584,7 +1589,7 @@ export const GetServerInfoRequest: MessageFns<GetServerInfoRequest> = {
 };
 
 function createBaseGetServerInfoResponse(): GetServerInfoResponse {
-  return { maxBatchItems: 0, maxMessageBytes: 0, maxEmailBytes: 0 };
+  return { maxBatchItems: 0, maxMessageBytes: 0, maxEmailBytes: 0, instanceId: "" };
 }
 
 export const GetServerInfoResponse: MessageFns<GetServerInfoResponse> = {
@@ -1597,6 +1602,9 @@ export const GetServerInfoResponse: MessageFns<GetServerInfoResponse> = {
     }
     if (message.maxEmailBytes !== 0) {
       writer.uint32(24).uint64(message.maxEmailBytes);
+    }
+    if (message.instanceId !== "") {
+      writer.uint32(34).string(message.instanceId);
     }
     return writer;
   },
@@ -1638,6 +1646,14 @@ export const GetServerInfoResponse: MessageFns<GetServerInfoResponse> = {
             message.maxEmailBytes = longToNumber(reader.uint64());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.instanceId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1667,6 +1683,11 @@ export const GetServerInfoResponse: MessageFns<GetServerInfoResponse> = {
         : isSet(object.max_email_bytes)
         ? globalThis.Number(object.max_email_bytes)
         : 0,
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "",
     };
   },
 
@@ -1681,6 +1702,9 @@ export const GetServerInfoResponse: MessageFns<GetServerInfoResponse> = {
     if (message.maxEmailBytes !== 0) {
       obj.maxEmailBytes = Math.round(message.maxEmailBytes);
     }
+    if (message.instanceId !== "") {
+      obj.instanceId = message.instanceId;
+    }
     return obj;
   },
 
@@ -1692,6 +1716,7 @@ export const GetServerInfoResponse: MessageFns<GetServerInfoResponse> = {
     message.maxBatchItems = object.maxBatchItems ?? 0;
     message.maxMessageBytes = object.maxMessageBytes ?? 0;
     message.maxEmailBytes = object.maxEmailBytes ?? 0;
+    message.instanceId = object.instanceId ?? "";
     return message;
   },
 };

@@ -147,11 +147,13 @@ class GetServerInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetServerInfoResponse(_message.Message):
-    __slots__ = ("max_batch_items", "max_message_bytes", "max_email_bytes")
+    __slots__ = ("max_batch_items", "max_message_bytes", "max_email_bytes", "instance_id")
     MAX_BATCH_ITEMS_FIELD_NUMBER: _ClassVar[int]
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_EMAIL_BYTES_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     max_batch_items: int
     max_message_bytes: int
     max_email_bytes: int
-    def __init__(self, max_batch_items: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., max_email_bytes: _Optional[int] = ...) -> None: ...
+    instance_id: str
+    def __init__(self, max_batch_items: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., max_email_bytes: _Optional[int] = ..., instance_id: _Optional[str] = ...) -> None: ...

@@ -68,6 +68,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       optional :max_batch_items, :uint32, 1
       optional :max_message_bytes, :uint64, 2
       optional :max_email_bytes, :uint64, 3
+      optional :instance_id, :string, 4
     end
     add_enum "threatpredict.v1.ModelVersionState" do
       value :MODEL_VERSION_STATE_UNSPECIFIED, 0
