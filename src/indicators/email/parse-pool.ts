@@ -194,7 +194,9 @@ export function createParsePool(options: ParsePoolOptions = {}): ParsePool {
   };
 
   const spawn = (slotOf: () => Slot): Worker => {
-    const worker = startWorker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 } });
+    const worker = startWorker(options.workerFile ?? WORKER_FILE, {
+      resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb ?? 512 },
+    });
     worker.on('message', (response: WorkerResponse) => {
       const slot = slotOf();
       if ('ready' in response) {
