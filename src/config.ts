@@ -51,6 +51,12 @@ export interface Config {
   readonly watchModels: boolean;
   /** Directory with GeoLite2-City.mmdb / GeoLite2-ASN.mmdb (geoipupdate layout); bundled data when empty. */
   readonly geoipDir: string;
+  /** host:port of the JSON-over-HTTP listener (src/http); empty: none. */
+  readonly httpListen: string;
+  /** Also answer csirtg-predictd's endpoints (`/domain/?q=`, `/url/?q=`, `/ip/?q=`, `/email`) on the HTTP port. */
+  readonly httpSeedCompat: boolean;
+  /** Deadline of an HTTP call that does not send `X-Server-Timeout`. */
+  readonly httpTimeoutMs: number;
 }
 
 const REPO_ROOT = resolve(__dirname, '..');
@@ -80,6 +86,9 @@ const SETTINGS = {
   'max-streams-per-connection': ['THREATPREDICT_MAX_STREAMS_PER_CONNECTION', '256'],
   'admin-rpc': ['THREATPREDICT_ADMIN_RPC', 'false'],
   'watch-models': ['THREATPREDICT_WATCH_MODELS', 'false'],
+  'http-listen': ['THREATPREDICT_HTTP_LISTEN', ''],
+  'http-seed-compat': ['THREATPREDICT_HTTP_SEED_COMPAT', 'false'],
+  'http-timeout-ms': ['THREATPREDICT_HTTP_TIMEOUT_MS', '60000'],
 } as const;
 
 export class ConfigError extends Error {}
@@ -151,6 +160,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   const listen = get('listen');
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(listen);
   if (m === null || Number(m[2]) > 65535) throw new ConfigError(`listen must be HOST:PORT, got "${listen}"`);
+  const httpListen = get('http-listen');
+  const h = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(httpListen);
+  if (httpListen !== '' && (h === null || Number(h[2]) > 65535))
+    throw new ConfigError(`http listen must be HOST:PORT, got "${httpListen}"`);
   const logLevel = get('log-level');
   if (!LEVELS.includes(logLevel))
     throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
@@ -182,5 +195,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     maxStreamsPerConnection: int('max streams per connection', get('max-streams-per-connection'), 1, 100_000),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
+    httpListen,
+    httpSeedCompat: bool('http seed compat', get('http-seed-compat')),
+    httpTimeoutMs: int('http timeout ms', get('http-timeout-ms'), 100, 3_600_000),
   });
 }
