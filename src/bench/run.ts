@@ -16,6 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatHttpVsGrpc, type HttpVsGrpcResult, runHttpVsGrpc } from './http-vs-grpc';
 import { buildLoadgen } from './loadgen';
 import { runScenario, type ScenarioResult } from './measure';
 import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   let slow: SlowReaderResult | undefined;
   let soak: SoakResult | undefined;
   let paired: PairedResult | undefined;
+  let httpVsGrpc: HttpVsGrpcResult | undefined;
   const servers: ServerProcess[] = [];
   const reproduce = [values.soak ? 'npm run bench -- --soak' : `npm run bench${values.quick ? ' -- --quick' : ''}`];
   // Commands in the report name the URL list by the file name its note below explains.
@@ -163,6 +165,16 @@ async function main(): Promise<void> {
         reproduce.push(paired.command);
         while (servers.length > 0) await servers.pop()?.stop();
       }
+      if (only === undefined || only.test('http-vs-grpc')) {
+        log('JSON over HTTP vs gRPC, batches of 1000 (rounds alternating) ...');
+        httpVsGrpc = await runHttpVsGrpc({
+          root: ROOT,
+          rounds: values.quick ? 2 : 3,
+          seconds: values.quick ? 2 : 4,
+          log,
+        });
+        reproduce.push(httpVsGrpc.command);
+      }
       for (const run of modelRuns) {
         log(`${run.id} (${run.inFlight} batch${run.inFlight > 1 ? 'es' : ''} in flight) ...`);
         const c = await runModelCeiling(run, bin, ROOT, work, values.quick ? 2 : 5, data);
@@ -200,6 +212,7 @@ async function main(): Promise<void> {
     slowReader: slow,
     soak,
     paired,
+    httpVsGrpc,
     ...ratios(results, ceilings),
     targets: checkTargets(results, ceilings, slow, soak, paired),
     reproduce: [
@@ -208,7 +221,8 @@ async function main(): Promise<void> {
     ],
   };
   writeJson(values.out as string, report);
-  process.stdout.write(`${formatReport(report)}\n\nall figures: ${values.out}\n`);
+  const http = httpVsGrpc === undefined ? '' : `\n\n${formatHttpVsGrpc(httpVsGrpc)}`;
+  process.stdout.write(`${formatReport(report)}${http}\n\nall figures: ${values.out}\n`);
 }
 
 main().catch((err) => {
