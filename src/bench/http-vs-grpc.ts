@@ -95,7 +95,8 @@ export async function runHttpVsGrpc(opts: HttpVsGrpcOptions): Promise<HttpVsGrpc
   const grpc = new PredictionServiceClient(server.addr, credentials.createInsecure(), {
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
   });
-  const agent = new Agent({ keepAlive: true, maxSockets: inFlight });
+  // A fresh agent per window: no connection idles across the other transport's window.
+  let agent = new Agent({ keepAlive: true, maxSockets: inFlight });
   const counter = { n: 0 };
   const grpcCall = (mode: NameMode) => () =>
     new Promise<void>((resolve, reject) => {
@@ -133,6 +134,8 @@ export async function runHttpVsGrpc(opts: HttpVsGrpcOptions): Promise<HttpVsGrpc
       req.end(body);
     });
   const window = async (call: () => Promise<void>): Promise<TransportWindow> => {
+    agent.destroy();
+    agent = new Agent({ keepAlive: true, maxSockets: inFlight });
     const cpu0 = cpuSeconds(server.pid);
     const { items, itemsPerSec } = await closedLoop(opts.seconds, inFlight, batch, call);
     return { itemsPerSec, cpuUsPerItem: ((cpuSeconds(server.pid) - cpu0) * 1e6) / items };

@@ -170,6 +170,9 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     },
   );
   server.maxConnections = config.maxConnections;
+  // Longer than the usual 60 s idle timeout of clients and load balancers: a server that closes an idle
+  // connection first races the client's next request on it, which then fails with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
 
   const [host, portText] = [
     config.httpListen.slice(0, config.httpListen.lastIndexOf(':')).replace(/^\[|\]$/g, ''),

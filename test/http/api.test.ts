@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type {
@@ -253,6 +253,24 @@ describe('errors and limits', () => {
     });
     assert.equal(answer.status, 504);
     assert.equal(reasonOf(JSON.parse(answer.body)), 'DEADLINE_EXCEEDED');
+  });
+
+  it('keeps an idle connection open past the 5 s Node default, so a client reusing it does not race a close', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const port = Number(new URL(s.base).port);
+    const get = () =>
+      new Promise<boolean>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/v1/serverInfo', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(req.reusedSocket));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    await get();
+    await new Promise((r) => setTimeout(r, 6000));
+    assert.equal(await get(), true, 'the second request went over the same connection');
+    agent.destroy();
   });
 
   it('a bad X-Server-Timeout is 400', async () => {
