@@ -99,6 +99,18 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
   function context(req: IncomingMessage, res: ServerResponse): CallContext {
     const controller = new AbortController();
     res.once('close', () => controller.abort());
+    // The call, body included, gets --http-timeout-ms; past it the connection closes.
+    const timer = setTimeout(() => {
+      if (!res.headersSent)
+        sendJson(
+          res,
+          504,
+          { message: 'the call deadline passed before the answer was ready' },
+          { connection: 'close' },
+        );
+      controller.abort();
+    }, config.httpTimeoutMs);
+    res.once('close', () => clearTimeout(timer));
     return {
       peer: `http:${req.socket.remoteAddress}:${req.socket.remotePort}`,
       deadline: Date.now() + config.httpTimeoutMs,
@@ -167,12 +179,13 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
     '/email/': {
       method: 'POST',
       handle: async (req, res) => {
+        const ctx = context(req, res);
         const raw = await readBody(req, config.maxMessageBytes);
         const answer = PredictEmailsResponse.decode(
           await services.callDecoded(
             'predictEmails',
             { items: [{ id: '', value: raw }], view: ResultView.RESULT_VIEW_FULL },
-            context(req, res),
+            ctx,
           ),
         );
         const p = answer.results[0] ?? EmailPredictionCodec.fromPartial({});

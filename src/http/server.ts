@@ -95,7 +95,8 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
         if (!res.headersSent) {
           const err = new PredictError('DEADLINE_EXCEEDED', 'the call deadline passed before the answer was ready');
           const body = errorBody(err, contract.registry, logger);
-          sendJson(res, body.httpStatus, body.json);
+          // A body still arriving is not drained: the connection closes with the answer.
+          sendJson(res, body.httpStatus, body.json, req.complete ? {} : { connection: 'close' });
         }
         controller.abort();
       }, deadline - Date.now());
@@ -153,8 +154,9 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
 
   const server: Server = createServer(
     {
-      // Receiving one request (headers and body) may take this long; the deadline covers the answer.
-      requestTimeout: config.httpTimeoutMs,
+      // No limit on receiving a whole request from Node: a stream's body may rightly take hours. A
+      // call's deadline covers its body (callContext); the seed's routes have their own (seed.ts).
+      requestTimeout: 0,
       headersTimeout: Math.min(config.handshakeTimeoutMs, config.httpTimeoutMs),
     },
     (req, res) => {
