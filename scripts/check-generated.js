@@ -38,8 +38,11 @@ try {
     process.exit(1);
   }
   console.log(`generated code is up to date (${want.length} files)`);
-  // The OpenAPI document the HTTP listener serves (gnostic, from the google.api.http rules).
-  execFileSync('node_modules/.bin/tsx', ['scripts/generate-openapi.ts', '--check'], { stdio: 'inherit' });
+  // The OpenAPI document the HTTP listener serves (gnostic, from the google.api.http rules). Its
+  // generator needs Go; the Docker build, which has none, says THREATPREDICT_CHECK_OPENAPI=0 (CI checks it).
+  if (process.env.THREATPREDICT_CHECK_OPENAPI === '0')
+    console.log('openapi.json not checked (THREATPREDICT_CHECK_OPENAPI=0)');
+  else execFileSync('node_modules/.bin/tsx', ['scripts/generate-openapi.ts', '--check'], { stdio: 'inherit' });
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
