@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system toolchains the C++ and Ruby client tests need (test/clients/*.test.ts): Debian's
+# Installs the system toolchains the C++ and Ruby client tests need (test/clients/*.test.ts), and the
+# chromium that test/http/browser.test.ts drives: Debian's
 # packages, so it needs root (or sudo). The Go and Python clients need nothing from here: their tests
 # fetch what they need without root on first use (Go modules into the Go cache, Python into a
 # virtualenv, see scripts/python-env.ts); only the Go toolchain itself must be on PATH.
@@ -27,6 +28,7 @@ packages=(
   ruby-grpc                # gem `grpc` (runtime) for Ruby
   ruby-grpc-tools          # grpc_tools_ruby_protoc and its plugin
   ruby-google-protobuf
+  chromium                 # the browser test of the HTTP page (test/http/browser.test.ts)
 )
 
 missing=()

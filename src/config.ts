@@ -70,6 +70,12 @@ export interface Config {
   readonly modelTrust: ModelTrust;
   /** HOST:PORT of the Prometheus endpoint (GET /metrics); empty: no metrics are kept or served. */
   readonly metricsListen: string;
+  /** host:port of the JSON-over-HTTP listener (src/http); empty: none. */
+  readonly httpListen: string;
+  /** Also answer csirtg-predictd's endpoints (`/domain/?q=`, `/url/?q=`, `/ip/?q=`, `/email`) on the HTTP port. */
+  readonly httpSeedCompat: boolean;
+  /** Deadline of an HTTP call that does not send `X-Server-Timeout`. */
+  readonly httpTimeoutMs: number;
 }
 
 export interface SecurityConfig {
@@ -139,6 +145,9 @@ export const SETTINGS = {
   // The project's key, which signed the committed models (its private half is not in the repository).
   'model-signing-key': ['THREATPREDICT_MODEL_SIGNING_KEY', join(REPO_ROOT, 'keys', 'threatpredict-models.pub')],
   'allow-unsigned-models': ['THREATPREDICT_ALLOW_UNSIGNED_MODELS', 'false'],
+  'http-listen': ['THREATPREDICT_HTTP_LISTEN', ''],
+  'http-seed-compat': ['THREATPREDICT_HTTP_SEED_COMPAT', 'false'],
+  'http-timeout-ms': ['THREATPREDICT_HTTP_TIMEOUT_MS', '60000'],
 } as const;
 
 export class ConfigError extends Error {}
@@ -279,6 +288,23 @@ function securityConfig(get: (k: keyof typeof SETTINGS) => string, listen: strin
   });
 }
 
+/**
+ * The HTTP gateway (src/http) speaks plaintext and checks no credentials yet: it may not open a way
+ * around what the gRPC port enforces. So it is refused when authentication is on, and beyond loopback
+ * unless plaintext is allowed explicitly.
+ */
+function httpAllowed(httpListen: string, security: SecurityConfig): void {
+  if (security.authFile !== '' || security.authInline !== '' || security.tlsClientCa !== '')
+    throw new ConfigError(
+      'http listen cannot be used with authentication (auth file, auth, tls client ca): the HTTP gateway does not check credentials yet',
+    );
+  const host = httpListen.slice(0, httpListen.lastIndexOf(':'));
+  if (!security.allowPlaintext && !isLoopbackHost(host))
+    throw new ConfigError(
+      `http listen ${httpListen} is not a loopback address and the HTTP gateway speaks plaintext only: give --allow-plaintext true to accept that`,
+    );
+}
+
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
   const options = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, { type: 'string' as const }]));
   let values: Record<string, string | undefined>;
@@ -290,6 +316,9 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   const get = (k: keyof typeof SETTINGS) => values[k] ?? env[SETTINGS[k][0]] ?? SETTINGS[k][1];
   const listen = hostPort('listen', get('listen'));
   const metricsListen = get('metrics-listen') === '' ? '' : hostPort('metrics listen', get('metrics-listen'));
+  const httpListen = get('http-listen') === '' ? '' : hostPort('http listen', get('http-listen'));
+  const security = securityConfig(get, listen);
+  if (httpListen !== '') httpAllowed(httpListen, security);
   const logLevel = get('log-level');
   if (!LEVELS.includes(logLevel))
     throw new ConfigError(`log level must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
@@ -325,11 +354,14 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     healthRequiresNewest: bool('health requires newest', get('health-requires-newest')),
     adminRpc: bool('admin rpc', get('admin-rpc')),
     watchModels: bool('watch models', get('watch-models')),
-    security: securityConfig(get, listen),
+    security,
     metricsListen,
     modelTrust: Object.freeze({
       keys: Object.freeze(signingKeys(get('model-signing-key'))),
       allowUnsigned: bool('allow unsigned models', get('allow-unsigned-models')),
     }),
+    httpListen,
+    httpSeedCompat: bool('http seed compat', get('http-seed-compat')),
+    httpTimeoutMs: int('http timeout ms', get('http-timeout-ms'), 100, 3_600_000),
   });
 }

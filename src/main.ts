@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { fleetPins, isMember, joinCluster } from './cluster/member';
 import { runPrimary } from './cluster/primary';
 import { type Config, ConfigError, loadConfig } from './config';
+import { startHttpServer } from './http/server';
 import { createLogger } from './logger';
 import { clusterRenderer, shareWithPrimary } from './metrics/cluster';
 import { type MetricsListener, registryRenderer, startMetricsListener } from './metrics/http';
@@ -50,6 +51,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   if (pins.size > 0) await app.repository.reload(pins);
   const cluster = member ? joinCluster(localModelControl(app.repository), logger) : undefined;
   const server = await startServer(app, { models: cluster?.control });
+  // JSON over HTTP, the OpenAPI document and the analysts' page: only with --http-listen.
+  const http = config.httpListen === '' ? undefined : await startHttpServer(app, { models: cluster?.control });
   const ready = trackHealth(server.health, app, logger, { requireNewest: config.healthRequiresNewest });
   const models = app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`);
   if (cluster === undefined) logger.info({ models }, ready ? 'serving' : 'not serving: a model is missing');
@@ -64,8 +67,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight calls');
-    server
-      .shutdown()
+    Promise.all([server.shutdown(), http?.shutdown()])
       .then(() => metricsListener?.close())
       .then(() => app.close())
       .then(() => {

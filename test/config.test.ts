@@ -53,7 +53,26 @@ describe('loadConfig', () => {
     ],
     [[], { THREATPREDICT_MAX_CONNECTION_AGE_MS: '-1' }, /max connection age ms must be an integer from 0/],
     [[], { THREATPREDICT_HEALTH_REQUIRES_NEWEST: 'yes' }, /health requires newest must be true or false/],
+    // The HTTP gateway checks no credentials yet: it must not open a way around the gRPC port's.
+    [
+      [
+        '--http-listen',
+        '127.0.0.1:8080',
+        '--auth',
+        'token sensor sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 predict',
+      ],
+      {},
+      /http listen cannot be used with authentication/,
+    ],
+    [['--http-listen', '0.0.0.0:8080'], {}, /http listen 0.0.0.0:8080 is not a loopback address/],
   ];
+  it('serves HTTP beyond loopback only when plaintext is allowed in so many words', () => {
+    const config = loadConfig(
+      ['--http-listen', '0.0.0.0:8080', '--allow-plaintext', 'true', '--listen', '0.0.0.0:50051'],
+      {},
+    );
+    assert.equal(config.httpListen, '0.0.0.0:8080');
+  });
   for (const [argv, env, message] of bad) {
     it(`refuses ${JSON.stringify(argv)} ${JSON.stringify(env)} with a clear message`, () => {
       assert.throws(

@@ -1,6 +1,8 @@
 /** The printed report (one table, the ceilings, the targets, how to reproduce) and the JSON file. */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { HttpVsGrpcResult } from './http-vs-grpc';
 import type { ScenarioResult } from './measure';
 import { type ModelCeiling, modelCeilingOf } from './model-ceiling-run';
 import { ceilingOf, type PairedResult, type PairedRound } from './paired';
@@ -35,6 +37,8 @@ export interface Report {
   paired?: PairedResult | undefined;
   /** TLS against plaintext, measured side by side (src/bench/tls-cost.ts). */
   tls?: TlsCostResult | undefined;
+  /** JSON over HTTP against gRPC per item (src/bench/http-vs-grpc.ts). */
+  httpVsGrpc?: HttpVsGrpcResult | undefined;
   /** For every real scenario: its items/s over the echo scenario of the same kind and shape. */
   vsTransport: Record<string, number>;
   /** For every real scenario: its items/s over the model ceiling of its kind and view. */

@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatHttpVsGrpc, type HttpVsGrpcResult, runHttpVsGrpc } from './http-vs-grpc';
 import { buildLoadgen } from './loadgen';
 import { runScenario, type ScenarioResult } from './measure';
 import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   let soak: SoakResult | undefined;
   let paired: PairedResult | undefined;
   let tls: TlsCostResult | undefined;
+  let httpVsGrpc: HttpVsGrpcResult | undefined;
   const servers: ServerProcess[] = [];
   const flags = [values.quick ? '--quick' : '', values.only === undefined ? '' : `--only '${values.only}'`].filter(
     Boolean,
@@ -176,6 +178,16 @@ async function main(): Promise<void> {
         tls = await runTlsCost(bin, ROOT, values.quick ? 2 : 5, tranco, log);
         reproduce.push(tls.command);
       }
+      if (only === undefined || only.test('http-vs-grpc')) {
+        log('JSON over HTTP vs gRPC, batches of 1000 (rounds alternating) ...');
+        httpVsGrpc = await runHttpVsGrpc({
+          root: ROOT,
+          rounds: values.quick ? 2 : 3,
+          seconds: values.quick ? 2 : 4,
+          log,
+        });
+        reproduce.push(httpVsGrpc.command);
+      }
       for (const run of modelRuns) {
         log(`${run.id} (${run.inFlight} batch${run.inFlight > 1 ? 'es' : ''} in flight) ...`);
         const c = await runModelCeiling(run, bin, ROOT, work, values.quick ? 2 : 5, data);
@@ -214,6 +226,7 @@ async function main(): Promise<void> {
     soak,
     paired,
     tls,
+    httpVsGrpc,
     ...ratios(results, ceilings),
     targets: checkTargets(results, ceilings, slow, soak, paired),
     reproduce: [
@@ -222,7 +235,8 @@ async function main(): Promise<void> {
     ],
   };
   writeJson(values.out as string, report);
-  process.stdout.write(`${formatReport(report)}\n\nall figures: ${values.out}\n`);
+  const http = httpVsGrpc === undefined ? '' : `\n\n${formatHttpVsGrpc(httpVsGrpc)}`;
+  process.stdout.write(`${formatReport(report)}${http}\n\nall figures: ${values.out}\n`);
 }
 
 main().catch((err) => {

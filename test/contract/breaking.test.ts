@@ -62,7 +62,11 @@ it('fails a renamed enum value and a removed RPC', async () => {
   assert.notEqual(renamed.code, 0);
   assert.match(renamed.out, /VERDICT_MALICIOUS/);
   const removed = await breakingWith('threatpredict/v1/model_service.proto', (s) =>
-    s.replace(/ {2}rpc GetServerInfo\(GetServerInfoRequest\) returns \(GetServerInfoResponse\);\n/, ''),
+    // The RPC with its google.api.http option block.
+    s.replace(
+      / {2}rpc GetServerInfo\(GetServerInfoRequest\) returns \(GetServerInfoResponse\)( \{[\s\S]*?\n {2}\}|;)\n/,
+      '',
+    ),
   );
   assert.notEqual(removed.code, 0);
   assert.match(removed.out, /GetServerInfo/);

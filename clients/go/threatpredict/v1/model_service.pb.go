@@ -7,6 +7,7 @@
 package threatpredictv1
 
 import (
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -943,7 +944,7 @@ var File_threatpredict_v1_model_service_proto protoreflect.FileDescriptor
 
 const file_threatpredict_v1_model_service_proto_rawDesc = "" +
 	"\n" +
-	"$threatpredict/v1/model_service.proto\x12\x10threatpredict.v1\"J\n" +
+	"$threatpredict/v1/model_service.proto\x12\x10threatpredict.v1\x1a\x1cgoogle/api/annotations.proto\"J\n" +
 	"\n" +
 	"Thresholds\x12\x1e\n" +
 	"\n" +
@@ -1014,13 +1015,14 @@ const file_threatpredict_v1_model_service_proto_rawDesc = "" +
 	"\x1bMODEL_VERSION_STATE_SERVING\x10\x02\x12\x1d\n" +
 	"\x19MODEL_VERSION_STATE_READY\x10\x03\x12\x1e\n" +
 	"\x1aMODEL_VERSION_STATE_FAILED\x10\x04\x12\x1f\n" +
-	"\x1bMODEL_VERSION_STATE_RETIRED\x10\x052\xfb\x02\n" +
-	"\fModelService\x12W\n" +
+	"\x1bMODEL_VERSION_STATE_RETIRED\x10\x052\xe0\x03\n" +
+	"\fModelService\x12k\n" +
 	"\n" +
-	"ListModels\x12#.threatpredict.v1.ListModelsRequest\x1a$.threatpredict.v1.ListModelsResponse\x12Q\n" +
-	"\bGetModel\x12!.threatpredict.v1.GetModelRequest\x1a\".threatpredict.v1.GetModelResponse\x12]\n" +
-	"\fReloadModels\x12%.threatpredict.v1.ReloadModelsRequest\x1a&.threatpredict.v1.ReloadModelsResponse\x12`\n" +
-	"\rGetServerInfo\x12&.threatpredict.v1.GetServerInfoRequest\x1a'.threatpredict.v1.GetServerInfoResponseB\xbf\x01\n" +
+	"ListModels\x12#.threatpredict.v1.ListModelsRequest\x1a$.threatpredict.v1.ListModelsResponse\"\x12\x82\xd3\xe4\x93\x02\f\x12\n" +
+	"/v1/models\x12l\n" +
+	"\bGetModel\x12!.threatpredict.v1.GetModelRequest\x1a\".threatpredict.v1.GetModelResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/models/{name}\x12{\n" +
+	"\fReloadModels\x12%.threatpredict.v1.ReloadModelsRequest\x1a&.threatpredict.v1.ReloadModelsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16:\x01*\"\x11/v1/models:reload\x12x\n" +
+	"\rGetServerInfo\x12&.threatpredict.v1.GetServerInfoRequest\x1a'.threatpredict.v1.GetServerInfoResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/serverInfoB\xbf\x01\n" +
 	"\x14com.threatpredict.v1B\x11ModelServiceProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3"
 
 var (

@@ -7,6 +7,7 @@
 package threatpredictv1
 
 import (
+	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -1035,7 +1036,7 @@ var File_threatpredict_v1_prediction_service_proto protoreflect.FileDescriptor
 
 const file_threatpredict_v1_prediction_service_proto_rawDesc = "" +
 	"\n" +
-	")threatpredict/v1/prediction_service.proto\x12\x10threatpredict.v1\x1a\x1cthreatpredict/v1/email.proto\x1a\x1cthreatpredict/v1/items.proto\x1a!threatpredict/v1/prediction.proto\"}\n" +
+	")threatpredict/v1/prediction_service.proto\x12\x10threatpredict.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cthreatpredict/v1/email.proto\x1a\x1cthreatpredict/v1/items.proto\x1a!threatpredict/v1/prediction.proto\"}\n" +
 	"\x15PredictDomainsRequest\x122\n" +
 	"\x05items\x18\x01 \x03(\v2\x1c.threatpredict.v1.DomainItemR\x05items\x120\n" +
 	"\x04view\x18\x02 \x01(\x0e2\x1c.threatpredict.v1.ResultViewR\x04view\"P\n" +
@@ -1085,19 +1086,20 @@ const file_threatpredict_v1_prediction_service_proto_rawDesc = "" +
 	"\x05items\x18\x01 \x03(\v2\x1f.threatpredict.v1.IndicatorItemR\x05items\x120\n" +
 	"\x04view\x18\x02 \x01(\x0e2\x1c.threatpredict.v1.ResultViewR\x04view\"O\n" +
 	"\x15StreamPredictResponse\x126\n" +
-	"\aresults\x18\x01 \x03(\v2\x1c.threatpredict.v1.PredictionR\aresults2\x99\b\n" +
-	"\x11PredictionService\x12c\n" +
-	"\x0ePredictDomains\x12'.threatpredict.v1.PredictDomainsRequest\x1a(.threatpredict.v1.PredictDomainsResponse\x12y\n" +
-	"\x14StreamPredictDomains\x12-.threatpredict.v1.StreamPredictDomainsRequest\x1a..threatpredict.v1.StreamPredictDomainsResponse(\x010\x01\x12Z\n" +
-	"\vPredictUrls\x12$.threatpredict.v1.PredictUrlsRequest\x1a%.threatpredict.v1.PredictUrlsResponse\x12p\n" +
-	"\x11StreamPredictUrls\x12*.threatpredict.v1.StreamPredictUrlsRequest\x1a+.threatpredict.v1.StreamPredictUrlsResponse(\x010\x01\x12W\n" +
+	"\aresults\x18\x01 \x03(\v2\x1c.threatpredict.v1.PredictionR\aresults2\xf3\n" +
 	"\n" +
-	"PredictIps\x12#.threatpredict.v1.PredictIpsRequest\x1a$.threatpredict.v1.PredictIpsResponse\x12m\n" +
-	"\x10StreamPredictIps\x12).threatpredict.v1.StreamPredictIpsRequest\x1a*.threatpredict.v1.StreamPredictIpsResponse(\x010\x01\x12`\n" +
-	"\rPredictEmails\x12&.threatpredict.v1.PredictEmailsRequest\x1a'.threatpredict.v1.PredictEmailsResponse\x12v\n" +
-	"\x13StreamPredictEmails\x12,.threatpredict.v1.StreamPredictEmailsRequest\x1a-.threatpredict.v1.StreamPredictEmailsResponse(\x010\x01\x12N\n" +
-	"\aPredict\x12 .threatpredict.v1.PredictRequest\x1a!.threatpredict.v1.PredictResponse\x12d\n" +
-	"\rStreamPredict\x12&.threatpredict.v1.StreamPredictRequest\x1a'.threatpredict.v1.StreamPredictResponse(\x010\x01B\xc4\x01\n" +
+	"\x11PredictionService\x12\x83\x01\n" +
+	"\x0ePredictDomains\x12'.threatpredict.v1.PredictDomainsRequest\x1a(.threatpredict.v1.PredictDomainsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/domains:predict\x12\x9f\x01\n" +
+	"\x14StreamPredictDomains\x12-.threatpredict.v1.StreamPredictDomainsRequest\x1a..threatpredict.v1.StreamPredictDomainsResponse\"$\x82\xd3\xe4\x93\x02\x1e:\x01*\"\x19/v1/domains:streamPredict(\x010\x01\x12w\n" +
+	"\vPredictUrls\x12$.threatpredict.v1.PredictUrlsRequest\x1a%.threatpredict.v1.PredictUrlsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15:\x01*\"\x10/v1/urls:predict\x12\x93\x01\n" +
+	"\x11StreamPredictUrls\x12*.threatpredict.v1.StreamPredictUrlsRequest\x1a+.threatpredict.v1.StreamPredictUrlsResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/urls:streamPredict(\x010\x01\x12s\n" +
+	"\n" +
+	"PredictIps\x12#.threatpredict.v1.PredictIpsRequest\x1a$.threatpredict.v1.PredictIpsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14:\x01*\"\x0f/v1/ips:predict\x12\x8f\x01\n" +
+	"\x10StreamPredictIps\x12).threatpredict.v1.StreamPredictIpsRequest\x1a*.threatpredict.v1.StreamPredictIpsResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/ips:streamPredict(\x010\x01\x12\x7f\n" +
+	"\rPredictEmails\x12&.threatpredict.v1.PredictEmailsRequest\x1a'.threatpredict.v1.PredictEmailsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17:\x01*\"\x12/v1/emails:predict\x12\x9b\x01\n" +
+	"\x13StreamPredictEmails\x12,.threatpredict.v1.StreamPredictEmailsRequest\x1a-.threatpredict.v1.StreamPredictEmailsResponse\"#\x82\xd3\xe4\x93\x02\x1d:\x01*\"\x18/v1/emails:streamPredict(\x010\x01\x12q\n" +
+	"\aPredict\x12 .threatpredict.v1.PredictRequest\x1a!.threatpredict.v1.PredictResponse\"!\x82\xd3\xe4\x93\x02\x1b:\x01*\"\x16/v1/indicators:predict\x12\x8d\x01\n" +
+	"\rStreamPredict\x12&.threatpredict.v1.StreamPredictRequest\x1a'.threatpredict.v1.StreamPredictResponse\"'\x82\xd3\xe4\x93\x02!:\x01*\"\x1c/v1/indicators:streamPredict(\x010\x01B\xc4\x01\n" +
 	"\x14com.threatpredict.v1B\x16PredictionServiceProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3"
 
 var (

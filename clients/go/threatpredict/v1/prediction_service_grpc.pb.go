@@ -43,23 +43,28 @@ const (
 type PredictionServiceClient interface {
 	// Scores a batch of domain names.
 	PredictDomains(ctx context.Context, in *PredictDomainsRequest, opts ...grpc.CallOption) (*PredictDomainsResponse, error)
-	// Scores a stream of domain batches: one response message per request message, in order.
+	// Scores a stream of domain batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictDomains(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamPredictDomainsRequest, StreamPredictDomainsResponse], error)
 	// Scores a batch of URLs.
 	PredictUrls(ctx context.Context, in *PredictUrlsRequest, opts ...grpc.CallOption) (*PredictUrlsResponse, error)
-	// Scores a stream of URL batches: one response message per request message, in order.
+	// Scores a stream of URL batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictUrls(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamPredictUrlsRequest, StreamPredictUrlsResponse], error)
 	// Scores a batch of IP addresses, with GeoIP/ASN enrichment.
 	PredictIps(ctx context.Context, in *PredictIpsRequest, opts ...grpc.CallOption) (*PredictIpsResponse, error)
-	// Scores a stream of IP batches: one response message per request message, in order.
+	// Scores a stream of IP batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictIps(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamPredictIpsRequest, StreamPredictIpsResponse], error)
 	// Parses and scores a batch of raw email messages and every indicator inside them.
 	PredictEmails(ctx context.Context, in *PredictEmailsRequest, opts ...grpc.CallOption) (*PredictEmailsResponse, error)
-	// Parses and scores a stream of email batches: one response message per request message, in order.
+	// Parses and scores a stream of email batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictEmails(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamPredictEmailsRequest, StreamPredictEmailsResponse], error)
 	// Scores indicators of any type given as plain strings: detects each type and routes it.
 	Predict(ctx context.Context, in *PredictRequest, opts ...grpc.CallOption) (*PredictResponse, error)
-	// Streaming form of `Predict`: one response message per request message, in order.
+	// Streaming form of `Predict`: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredict(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[StreamPredictRequest, StreamPredictResponse], error)
 }
 
@@ -198,23 +203,28 @@ type PredictionService_StreamPredictClient = grpc.BidiStreamingClient[StreamPred
 type PredictionServiceServer interface {
 	// Scores a batch of domain names.
 	PredictDomains(context.Context, *PredictDomainsRequest) (*PredictDomainsResponse, error)
-	// Scores a stream of domain batches: one response message per request message, in order.
+	// Scores a stream of domain batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictDomains(grpc.BidiStreamingServer[StreamPredictDomainsRequest, StreamPredictDomainsResponse]) error
 	// Scores a batch of URLs.
 	PredictUrls(context.Context, *PredictUrlsRequest) (*PredictUrlsResponse, error)
-	// Scores a stream of URL batches: one response message per request message, in order.
+	// Scores a stream of URL batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictUrls(grpc.BidiStreamingServer[StreamPredictUrlsRequest, StreamPredictUrlsResponse]) error
 	// Scores a batch of IP addresses, with GeoIP/ASN enrichment.
 	PredictIps(context.Context, *PredictIpsRequest) (*PredictIpsResponse, error)
-	// Scores a stream of IP batches: one response message per request message, in order.
+	// Scores a stream of IP batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictIps(grpc.BidiStreamingServer[StreamPredictIpsRequest, StreamPredictIpsResponse]) error
 	// Parses and scores a batch of raw email messages and every indicator inside them.
 	PredictEmails(context.Context, *PredictEmailsRequest) (*PredictEmailsResponse, error)
-	// Parses and scores a stream of email batches: one response message per request message, in order.
+	// Parses and scores a stream of email batches: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredictEmails(grpc.BidiStreamingServer[StreamPredictEmailsRequest, StreamPredictEmailsResponse]) error
 	// Scores indicators of any type given as plain strings: detects each type and routes it.
 	Predict(context.Context, *PredictRequest) (*PredictResponse, error)
-	// Streaming form of `Predict`: one response message per request message, in order.
+	// Streaming form of `Predict`: one response message per request message, in order. Over
+	// HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
 	StreamPredict(grpc.BidiStreamingServer[StreamPredictRequest, StreamPredictResponse]) error
 	mustEmbedUnimplementedPredictionServiceServer()
 }

@@ -1733,7 +1733,10 @@ export const PredictionServiceService = {
       Buffer.from(PredictDomainsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PredictDomainsResponse => PredictDomainsResponse.decode(value),
   },
-  /** Scores a stream of domain batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of domain batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictDomains: {
     path: "/threatpredict.v1.PredictionService/StreamPredictDomains" as const,
     requestStream: true as const,
@@ -1755,7 +1758,10 @@ export const PredictionServiceService = {
     responseSerialize: (value: PredictUrlsResponse): Buffer => Buffer.from(PredictUrlsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PredictUrlsResponse => PredictUrlsResponse.decode(value),
   },
-  /** Scores a stream of URL batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of URL batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictUrls: {
     path: "/threatpredict.v1.PredictionService/StreamPredictUrls" as const,
     requestStream: true as const,
@@ -1777,7 +1783,10 @@ export const PredictionServiceService = {
     responseSerialize: (value: PredictIpsResponse): Buffer => Buffer.from(PredictIpsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PredictIpsResponse => PredictIpsResponse.decode(value),
   },
-  /** Scores a stream of IP batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of IP batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictIps: {
     path: "/threatpredict.v1.PredictionService/StreamPredictIps" as const,
     requestStream: true as const,
@@ -1800,7 +1809,10 @@ export const PredictionServiceService = {
       Buffer.from(PredictEmailsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PredictEmailsResponse => PredictEmailsResponse.decode(value),
   },
-  /** Parses and scores a stream of email batches: one response message per request message, in order. */
+  /**
+   * Parses and scores a stream of email batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictEmails: {
     path: "/threatpredict.v1.PredictionService/StreamPredictEmails" as const,
     requestStream: true as const,
@@ -1822,7 +1834,10 @@ export const PredictionServiceService = {
     responseSerialize: (value: PredictResponse): Buffer => Buffer.from(PredictResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PredictResponse => PredictResponse.decode(value),
   },
-  /** Streaming form of `Predict`: one response message per request message, in order. */
+  /**
+   * Streaming form of `Predict`: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredict: {
     path: "/threatpredict.v1.PredictionService/StreamPredict" as const,
     requestStream: true as const,
@@ -1838,23 +1853,38 @@ export const PredictionServiceService = {
 export interface PredictionServiceServer extends UntypedServiceImplementation {
   /** Scores a batch of domain names. */
   predictDomains: handleUnaryCall<PredictDomainsRequest, PredictDomainsResponse>;
-  /** Scores a stream of domain batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of domain batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictDomains: handleBidiStreamingCall<StreamPredictDomainsRequest, StreamPredictDomainsResponse>;
   /** Scores a batch of URLs. */
   predictUrls: handleUnaryCall<PredictUrlsRequest, PredictUrlsResponse>;
-  /** Scores a stream of URL batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of URL batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictUrls: handleBidiStreamingCall<StreamPredictUrlsRequest, StreamPredictUrlsResponse>;
   /** Scores a batch of IP addresses, with GeoIP/ASN enrichment. */
   predictIps: handleUnaryCall<PredictIpsRequest, PredictIpsResponse>;
-  /** Scores a stream of IP batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of IP batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictIps: handleBidiStreamingCall<StreamPredictIpsRequest, StreamPredictIpsResponse>;
   /** Parses and scores a batch of raw email messages and every indicator inside them. */
   predictEmails: handleUnaryCall<PredictEmailsRequest, PredictEmailsResponse>;
-  /** Parses and scores a stream of email batches: one response message per request message, in order. */
+  /**
+   * Parses and scores a stream of email batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictEmails: handleBidiStreamingCall<StreamPredictEmailsRequest, StreamPredictEmailsResponse>;
   /** Scores indicators of any type given as plain strings: detects each type and routes it. */
   predict: handleUnaryCall<PredictRequest, PredictResponse>;
-  /** Streaming form of `Predict`: one response message per request message, in order. */
+  /**
+   * Streaming form of `Predict`: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredict: handleBidiStreamingCall<StreamPredictRequest, StreamPredictResponse>;
 }
 
@@ -1875,7 +1905,10 @@ export interface PredictionServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PredictDomainsResponse) => void,
   ): ClientUnaryCall;
-  /** Scores a stream of domain batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of domain batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictDomains(): ClientDuplexStream<StreamPredictDomainsRequest, StreamPredictDomainsResponse>;
   streamPredictDomains(
     options: Partial<CallOptions>,
@@ -1900,7 +1933,10 @@ export interface PredictionServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PredictUrlsResponse) => void,
   ): ClientUnaryCall;
-  /** Scores a stream of URL batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of URL batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictUrls(): ClientDuplexStream<StreamPredictUrlsRequest, StreamPredictUrlsResponse>;
   streamPredictUrls(
     options: Partial<CallOptions>,
@@ -1925,7 +1961,10 @@ export interface PredictionServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PredictIpsResponse) => void,
   ): ClientUnaryCall;
-  /** Scores a stream of IP batches: one response message per request message, in order. */
+  /**
+   * Scores a stream of IP batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictIps(): ClientDuplexStream<StreamPredictIpsRequest, StreamPredictIpsResponse>;
   streamPredictIps(
     options: Partial<CallOptions>,
@@ -1950,7 +1989,10 @@ export interface PredictionServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PredictEmailsResponse) => void,
   ): ClientUnaryCall;
-  /** Parses and scores a stream of email batches: one response message per request message, in order. */
+  /**
+   * Parses and scores a stream of email batches: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredictEmails(): ClientDuplexStream<StreamPredictEmailsRequest, StreamPredictEmailsResponse>;
   streamPredictEmails(
     options: Partial<CallOptions>,
@@ -1975,7 +2017,10 @@ export interface PredictionServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PredictResponse) => void,
   ): ClientUnaryCall;
-  /** Streaming form of `Predict`: one response message per request message, in order. */
+  /**
+   * Streaming form of `Predict`: one response message per request message, in order. Over
+   * HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
+   */
   streamPredict(): ClientDuplexStream<StreamPredictRequest, StreamPredictResponse>;
   streamPredict(options: Partial<CallOptions>): ClientDuplexStream<StreamPredictRequest, StreamPredictResponse>;
   streamPredict(

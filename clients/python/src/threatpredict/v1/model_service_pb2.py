@@ -22,9 +22,10 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$threatpredict/v1/model_service.proto\x12\x10threatpredict.v1\"3\n\nThresholds\x12\x12\n\nsuspicious\x18\x01 \x01(\x02\x12\x11\n\tmalicious\x18\x02 \x01(\x02\"\\\n\x0eTrainingSource\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07license\x18\x02 \x01(\t\x12\r\n\x05label\x18\x03 \x01(\t\x12\x0c\n\x04rows\x18\x04 \x01(\x04\x12\x0e\n\x06origin\x18\x05 \x01(\t\"\xc0\x03\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\r\x12\x32\n\x05state\x18\x02 \x01(\x0e\x32#.threatpredict.v1.ModelVersionState\x12\x14\n\x0cstate_reason\x18\x03 \x01(\t\x12\x18\n\x10\x66\x65\x61tures_version\x18\x04 \x01(\t\x12\x30\n\nthresholds\x18\x05 \x01(\x0b\x32\x1c.threatpredict.v1.Thresholds\x12\x37\n\rtraining_data\x18\x06 \x03(\x0b\x32 .threatpredict.v1.TrainingSource\x12<\n\x07metrics\x18\x07 \x03(\x0b\x32+.threatpredict.v1.ModelVersion.MetricsEntry\x12\x0e\n\x06sha256\x18\x08 \x01(\t\x12\x11\n\talgorithm\x18\t \x01(\t\x12\x12\n\ntrained_at\x18\n \x01(\t\x12+\n\x05\x63\x61\x63he\x18\x0b \x01(\x0b\x32\x1c.threatpredict.v1.CacheStats\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"`\n\nCacheStats\x12\x0c\n\x04hits\x18\x01 \x01(\x04\x12\x0e\n\x06misses\x18\x02 \x01(\x04\x12\x0f\n\x07\x65ntries\x18\x03 \x01(\x04\x12\x10\n\x08\x63\x61pacity\x18\x04 \x01(\x04\x12\x11\n\thit_ratio\x18\x05 \x01(\x01\"`\n\x05Model\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x17\n\x0fserving_version\x18\x02 \x01(\r\x12\x30\n\x08versions\x18\x03 \x03(\x0b\x32\x1e.threatpredict.v1.ModelVersion\"\x13\n\x11ListModelsRequest\"=\n\x12ListModelsResponse\x12\'\n\x06models\x18\x01 \x03(\x0b\x32\x17.threatpredict.v1.Model\"\x1f\n\x0fGetModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\":\n\x10GetModelResponse\x12&\n\x05model\x18\x01 \x01(\x0b\x32\x17.threatpredict.v1.Model\"+\n\nVersionPin\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\r\"A\n\x13ReloadModelsRequest\x12*\n\x04pins\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.VersionPin\"?\n\x14ReloadModelsResponse\x12\'\n\x06models\x18\x01 \x03(\x0b\x32\x17.threatpredict.v1.Model\"\x16\n\x14GetServerInfoRequest\"y\n\x15GetServerInfoResponse\x12\x17\n\x0fmax_batch_items\x18\x01 \x01(\r\x12\x19\n\x11max_message_bytes\x18\x02 \x01(\x04\x12\x17\n\x0fmax_email_bytes\x18\x03 \x01(\x04\x12\x13\n\x0binstance_id\x18\x04 \x01(\t*\xda\x01\n\x11ModelVersionState\x12#\n\x1fMODEL_VERSION_STATE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bMODEL_VERSION_STATE_LOADING\x10\x01\x12\x1f\n\x1bMODEL_VERSION_STATE_SERVING\x10\x02\x12\x1d\n\x19MODEL_VERSION_STATE_READY\x10\x03\x12\x1e\n\x1aMODEL_VERSION_STATE_FAILED\x10\x04\x12\x1f\n\x1bMODEL_VERSION_STATE_RETIRED\x10\x05\x32\xfb\x02\n\x0cModelService\x12W\n\nListModels\x12#.threatpredict.v1.ListModelsRequest\x1a$.threatpredict.v1.ListModelsResponse\x12Q\n\x08GetModel\x12!.threatpredict.v1.GetModelRequest\x1a\".threatpredict.v1.GetModelResponse\x12]\n\x0cReloadModels\x12%.threatpredict.v1.ReloadModelsRequest\x1a&.threatpredict.v1.ReloadModelsResponse\x12`\n\rGetServerInfo\x12&.threatpredict.v1.GetServerInfoRequest\x1a\'.threatpredict.v1.GetServerInfoResponseB\xbf\x01\n\x14\x63om.threatpredict.v1B\x11ModelServiceProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n$threatpredict/v1/model_service.proto\x12\x10threatpredict.v1\x1a\x1cgoogle/api/annotations.proto\"3\n\nThresholds\x12\x12\n\nsuspicious\x18\x01 \x01(\x02\x12\x11\n\tmalicious\x18\x02 \x01(\x02\"\\\n\x0eTrainingSource\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07license\x18\x02 \x01(\t\x12\r\n\x05label\x18\x03 \x01(\t\x12\x0c\n\x04rows\x18\x04 \x01(\x04\x12\x0e\n\x06origin\x18\x05 \x01(\t\"\xc0\x03\n\x0cModelVersion\x12\x0f\n\x07version\x18\x01 \x01(\r\x12\x32\n\x05state\x18\x02 \x01(\x0e\x32#.threatpredict.v1.ModelVersionState\x12\x14\n\x0cstate_reason\x18\x03 \x01(\t\x12\x18\n\x10\x66\x65\x61tures_version\x18\x04 \x01(\t\x12\x30\n\nthresholds\x18\x05 \x01(\x0b\x32\x1c.threatpredict.v1.Thresholds\x12\x37\n\rtraining_data\x18\x06 \x03(\x0b\x32 .threatpredict.v1.TrainingSource\x12<\n\x07metrics\x18\x07 \x03(\x0b\x32+.threatpredict.v1.ModelVersion.MetricsEntry\x12\x0e\n\x06sha256\x18\x08 \x01(\t\x12\x11\n\talgorithm\x18\t \x01(\t\x12\x12\n\ntrained_at\x18\n \x01(\t\x12+\n\x05\x63\x61\x63he\x18\x0b \x01(\x0b\x32\x1c.threatpredict.v1.CacheStats\x1a.\n\x0cMetricsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x01:\x02\x38\x01\"`\n\nCacheStats\x12\x0c\n\x04hits\x18\x01 \x01(\x04\x12\x0e\n\x06misses\x18\x02 \x01(\x04\x12\x0f\n\x07\x65ntries\x18\x03 \x01(\x04\x12\x10\n\x08\x63\x61pacity\x18\x04 \x01(\x04\x12\x11\n\thit_ratio\x18\x05 \x01(\x01\"`\n\x05Model\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x17\n\x0fserving_version\x18\x02 \x01(\r\x12\x30\n\x08versions\x18\x03 \x03(\x0b\x32\x1e.threatpredict.v1.ModelVersion\"\x13\n\x11ListModelsRequest\"=\n\x12ListModelsResponse\x12\'\n\x06models\x18\x01 \x03(\x0b\x32\x17.threatpredict.v1.Model\"\x1f\n\x0fGetModelRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\":\n\x10GetModelResponse\x12&\n\x05model\x18\x01 \x01(\x0b\x32\x17.threatpredict.v1.Model\"+\n\nVersionPin\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\r\"A\n\x13ReloadModelsRequest\x12*\n\x04pins\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.VersionPin\"?\n\x14ReloadModelsResponse\x12\'\n\x06models\x18\x01 \x03(\x0b\x32\x17.threatpredict.v1.Model\"\x16\n\x14GetServerInfoRequest\"y\n\x15GetServerInfoResponse\x12\x17\n\x0fmax_batch_items\x18\x01 \x01(\r\x12\x19\n\x11max_message_bytes\x18\x02 \x01(\x04\x12\x17\n\x0fmax_email_bytes\x18\x03 \x01(\x04\x12\x13\n\x0binstance_id\x18\x04 \x01(\t*\xda\x01\n\x11ModelVersionState\x12#\n\x1fMODEL_VERSION_STATE_UNSPECIFIED\x10\x00\x12\x1f\n\x1bMODEL_VERSION_STATE_LOADING\x10\x01\x12\x1f\n\x1bMODEL_VERSION_STATE_SERVING\x10\x02\x12\x1d\n\x19MODEL_VERSION_STATE_READY\x10\x03\x12\x1e\n\x1aMODEL_VERSION_STATE_FAILED\x10\x04\x12\x1f\n\x1bMODEL_VERSION_STATE_RETIRED\x10\x05\x32\xe0\x03\n\x0cModelService\x12k\n\nListModels\x12#.threatpredict.v1.ListModelsRequest\x1a$.threatpredict.v1.ListModelsResponse\"\x12\x82\xd3\xe4\x93\x02\x0c\x12\n/v1/models\x12l\n\x08GetModel\x12!.threatpredict.v1.GetModelRequest\x1a\".threatpredict.v1.GetModelResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/models/{name}\x12{\n\x0cReloadModels\x12%.threatpredict.v1.ReloadModelsRequest\x1a&.threatpredict.v1.ReloadModelsResponse\"\x1c\x82\xd3\xe4\x93\x02\x16\"\x11/v1/models:reload:\x01*\x12x\n\rGetServerInfo\x12&.threatpredict.v1.GetServerInfoRequest\x1a\'.threatpredict.v1.GetServerInfoResponse\"\x16\x82\xd3\xe4\x93\x02\x10\x12\x0e/v1/serverInfoB\xbf\x01\n\x14\x63om.threatpredict.v1B\x11ModelServiceProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,38 +35,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._serialized_options = b'\n\024com.threatpredict.v1B\021ModelServiceProtoP\001ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\242\002\003TPX\252\002\020Threatpredict.V1\312\002\020Threatpredict\\V1\352\002\021Threatpredict::V1'
   _globals['_MODELVERSION_METRICSENTRY']._loaded_options = None
   _globals['_MODELVERSION_METRICSENTRY']._serialized_options = b'8\001'
-  _globals['_MODELVERSIONSTATE']._serialized_start=1354
-  _globals['_MODELVERSIONSTATE']._serialized_end=1572
-  _globals['_THRESHOLDS']._serialized_start=58
-  _globals['_THRESHOLDS']._serialized_end=109
-  _globals['_TRAININGSOURCE']._serialized_start=111
-  _globals['_TRAININGSOURCE']._serialized_end=203
-  _globals['_MODELVERSION']._serialized_start=206
-  _globals['_MODELVERSION']._serialized_end=654
-  _globals['_MODELVERSION_METRICSENTRY']._serialized_start=608
-  _globals['_MODELVERSION_METRICSENTRY']._serialized_end=654
-  _globals['_CACHESTATS']._serialized_start=656
-  _globals['_CACHESTATS']._serialized_end=752
-  _globals['_MODEL']._serialized_start=754
-  _globals['_MODEL']._serialized_end=850
-  _globals['_LISTMODELSREQUEST']._serialized_start=852
-  _globals['_LISTMODELSREQUEST']._serialized_end=871
-  _globals['_LISTMODELSRESPONSE']._serialized_start=873
-  _globals['_LISTMODELSRESPONSE']._serialized_end=934
-  _globals['_GETMODELREQUEST']._serialized_start=936
-  _globals['_GETMODELREQUEST']._serialized_end=967
-  _globals['_GETMODELRESPONSE']._serialized_start=969
-  _globals['_GETMODELRESPONSE']._serialized_end=1027
-  _globals['_VERSIONPIN']._serialized_start=1029
-  _globals['_VERSIONPIN']._serialized_end=1072
-  _globals['_RELOADMODELSREQUEST']._serialized_start=1074
-  _globals['_RELOADMODELSREQUEST']._serialized_end=1139
-  _globals['_RELOADMODELSRESPONSE']._serialized_start=1141
-  _globals['_RELOADMODELSRESPONSE']._serialized_end=1204
-  _globals['_GETSERVERINFOREQUEST']._serialized_start=1206
-  _globals['_GETSERVERINFOREQUEST']._serialized_end=1228
-  _globals['_GETSERVERINFORESPONSE']._serialized_start=1230
-  _globals['_GETSERVERINFORESPONSE']._serialized_end=1351
-  _globals['_MODELSERVICE']._serialized_start=1575
-  _globals['_MODELSERVICE']._serialized_end=1954
+  _globals['_MODELSERVICE'].methods_by_name['ListModels']._loaded_options = None
+  _globals['_MODELSERVICE'].methods_by_name['ListModels']._serialized_options = b'\202\323\344\223\002\014\022\n/v1/models'
+  _globals['_MODELSERVICE'].methods_by_name['GetModel']._loaded_options = None
+  _globals['_MODELSERVICE'].methods_by_name['GetModel']._serialized_options = b'\202\323\344\223\002\023\022\021/v1/models/{name}'
+  _globals['_MODELSERVICE'].methods_by_name['ReloadModels']._loaded_options = None
+  _globals['_MODELSERVICE'].methods_by_name['ReloadModels']._serialized_options = b'\202\323\344\223\002\026\"\021/v1/models:reload:\001*'
+  _globals['_MODELSERVICE'].methods_by_name['GetServerInfo']._loaded_options = None
+  _globals['_MODELSERVICE'].methods_by_name['GetServerInfo']._serialized_options = b'\202\323\344\223\002\020\022\016/v1/serverInfo'
+  _globals['_MODELVERSIONSTATE']._serialized_start=1384
+  _globals['_MODELVERSIONSTATE']._serialized_end=1602
+  _globals['_THRESHOLDS']._serialized_start=88
+  _globals['_THRESHOLDS']._serialized_end=139
+  _globals['_TRAININGSOURCE']._serialized_start=141
+  _globals['_TRAININGSOURCE']._serialized_end=233
+  _globals['_MODELVERSION']._serialized_start=236
+  _globals['_MODELVERSION']._serialized_end=684
+  _globals['_MODELVERSION_METRICSENTRY']._serialized_start=638
+  _globals['_MODELVERSION_METRICSENTRY']._serialized_end=684
+  _globals['_CACHESTATS']._serialized_start=686
+  _globals['_CACHESTATS']._serialized_end=782
+  _globals['_MODEL']._serialized_start=784
+  _globals['_MODEL']._serialized_end=880
+  _globals['_LISTMODELSREQUEST']._serialized_start=882
+  _globals['_LISTMODELSREQUEST']._serialized_end=901
+  _globals['_LISTMODELSRESPONSE']._serialized_start=903
+  _globals['_LISTMODELSRESPONSE']._serialized_end=964
+  _globals['_GETMODELREQUEST']._serialized_start=966
+  _globals['_GETMODELREQUEST']._serialized_end=997
+  _globals['_GETMODELRESPONSE']._serialized_start=999
+  _globals['_GETMODELRESPONSE']._serialized_end=1057
+  _globals['_VERSIONPIN']._serialized_start=1059
+  _globals['_VERSIONPIN']._serialized_end=1102
+  _globals['_RELOADMODELSREQUEST']._serialized_start=1104
+  _globals['_RELOADMODELSREQUEST']._serialized_end=1169
+  _globals['_RELOADMODELSRESPONSE']._serialized_start=1171
+  _globals['_RELOADMODELSRESPONSE']._serialized_end=1234
+  _globals['_GETSERVERINFOREQUEST']._serialized_start=1236
+  _globals['_GETSERVERINFOREQUEST']._serialized_end=1258
+  _globals['_GETSERVERINFORESPONSE']._serialized_start=1260
+  _globals['_GETSERVERINFORESPONSE']._serialized_end=1381
+  _globals['_MODELSERVICE']._serialized_start=1605
+  _globals['_MODELSERVICE']._serialized_end=2085
 # @@protoc_insertion_point(module_scope)

@@ -22,12 +22,13 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
 from threatpredict.v1 import email_pb2 as threatpredict_dot_v1_dot_email__pb2
 from threatpredict.v1 import items_pb2 as threatpredict_dot_v1_dot_items__pb2
 from threatpredict.v1 import prediction_pb2 as threatpredict_dot_v1_dot_prediction__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)threatpredict/v1/prediction_service.proto\x12\x10threatpredict.v1\x1a\x1cthreatpredict/v1/email.proto\x1a\x1cthreatpredict/v1/items.proto\x1a!threatpredict/v1/prediction.proto\"p\n\x15PredictDomainsRequest\x12+\n\x05items\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.DomainItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"G\n\x16PredictDomainsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"v\n\x1bStreamPredictDomainsRequest\x12+\n\x05items\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.DomainItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"M\n\x1cStreamPredictDomainsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"j\n\x12PredictUrlsRequest\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.threatpredict.v1.UrlItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"D\n\x13PredictUrlsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"p\n\x18StreamPredictUrlsRequest\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.threatpredict.v1.UrlItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"J\n\x19StreamPredictUrlsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"h\n\x11PredictIpsRequest\x12\'\n\x05items\x18\x01 \x03(\x0b\x32\x18.threatpredict.v1.IpItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"C\n\x12PredictIpsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"n\n\x17StreamPredictIpsRequest\x12\'\n\x05items\x18\x01 \x03(\x0b\x32\x18.threatpredict.v1.IpItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"I\n\x18StreamPredictIpsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"n\n\x14PredictEmailsRequest\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.threatpredict.v1.EmailItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"K\n\x15PredictEmailsResponse\x12\x32\n\x07results\x18\x01 \x03(\x0b\x32!.threatpredict.v1.EmailPrediction\"t\n\x1aStreamPredictEmailsRequest\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.threatpredict.v1.EmailItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"Q\n\x1bStreamPredictEmailsResponse\x12\x32\n\x07results\x18\x01 \x03(\x0b\x32!.threatpredict.v1.EmailPrediction\"l\n\x0ePredictRequest\x12.\n\x05items\x18\x01 \x03(\x0b\x32\x1f.threatpredict.v1.IndicatorItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"@\n\x0fPredictResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"r\n\x14StreamPredictRequest\x12.\n\x05items\x18\x01 \x03(\x0b\x32\x1f.threatpredict.v1.IndicatorItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"F\n\x15StreamPredictResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction2\x99\x08\n\x11PredictionService\x12\x63\n\x0ePredictDomains\x12\'.threatpredict.v1.PredictDomainsRequest\x1a(.threatpredict.v1.PredictDomainsResponse\x12y\n\x14StreamPredictDomains\x12-.threatpredict.v1.StreamPredictDomainsRequest\x1a..threatpredict.v1.StreamPredictDomainsResponse(\x01\x30\x01\x12Z\n\x0bPredictUrls\x12$.threatpredict.v1.PredictUrlsRequest\x1a%.threatpredict.v1.PredictUrlsResponse\x12p\n\x11StreamPredictUrls\x12*.threatpredict.v1.StreamPredictUrlsRequest\x1a+.threatpredict.v1.StreamPredictUrlsResponse(\x01\x30\x01\x12W\n\nPredictIps\x12#.threatpredict.v1.PredictIpsRequest\x1a$.threatpredict.v1.PredictIpsResponse\x12m\n\x10StreamPredictIps\x12).threatpredict.v1.StreamPredictIpsRequest\x1a*.threatpredict.v1.StreamPredictIpsResponse(\x01\x30\x01\x12`\n\rPredictEmails\x12&.threatpredict.v1.PredictEmailsRequest\x1a\'.threatpredict.v1.PredictEmailsResponse\x12v\n\x13StreamPredictEmails\x12,.threatpredict.v1.StreamPredictEmailsRequest\x1a-.threatpredict.v1.StreamPredictEmailsResponse(\x01\x30\x01\x12N\n\x07Predict\x12 .threatpredict.v1.PredictRequest\x1a!.threatpredict.v1.PredictResponse\x12\x64\n\rStreamPredict\x12&.threatpredict.v1.StreamPredictRequest\x1a\'.threatpredict.v1.StreamPredictResponse(\x01\x30\x01\x42\xc4\x01\n\x14\x63om.threatpredict.v1B\x16PredictionServiceProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)threatpredict/v1/prediction_service.proto\x12\x10threatpredict.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1cthreatpredict/v1/email.proto\x1a\x1cthreatpredict/v1/items.proto\x1a!threatpredict/v1/prediction.proto\"p\n\x15PredictDomainsRequest\x12+\n\x05items\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.DomainItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"G\n\x16PredictDomainsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"v\n\x1bStreamPredictDomainsRequest\x12+\n\x05items\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.DomainItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"M\n\x1cStreamPredictDomainsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"j\n\x12PredictUrlsRequest\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.threatpredict.v1.UrlItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"D\n\x13PredictUrlsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"p\n\x18StreamPredictUrlsRequest\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.threatpredict.v1.UrlItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"J\n\x19StreamPredictUrlsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"h\n\x11PredictIpsRequest\x12\'\n\x05items\x18\x01 \x03(\x0b\x32\x18.threatpredict.v1.IpItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"C\n\x12PredictIpsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"n\n\x17StreamPredictIpsRequest\x12\'\n\x05items\x18\x01 \x03(\x0b\x32\x18.threatpredict.v1.IpItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"I\n\x18StreamPredictIpsResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"n\n\x14PredictEmailsRequest\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.threatpredict.v1.EmailItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"K\n\x15PredictEmailsResponse\x12\x32\n\x07results\x18\x01 \x03(\x0b\x32!.threatpredict.v1.EmailPrediction\"t\n\x1aStreamPredictEmailsRequest\x12*\n\x05items\x18\x01 \x03(\x0b\x32\x1b.threatpredict.v1.EmailItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"Q\n\x1bStreamPredictEmailsResponse\x12\x32\n\x07results\x18\x01 \x03(\x0b\x32!.threatpredict.v1.EmailPrediction\"l\n\x0ePredictRequest\x12.\n\x05items\x18\x01 \x03(\x0b\x32\x1f.threatpredict.v1.IndicatorItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"@\n\x0fPredictResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction\"r\n\x14StreamPredictRequest\x12.\n\x05items\x18\x01 \x03(\x0b\x32\x1f.threatpredict.v1.IndicatorItem\x12*\n\x04view\x18\x02 \x01(\x0e\x32\x1c.threatpredict.v1.ResultView\"F\n\x15StreamPredictResponse\x12-\n\x07results\x18\x01 \x03(\x0b\x32\x1c.threatpredict.v1.Prediction2\xf3\n\n\x11PredictionService\x12\x83\x01\n\x0ePredictDomains\x12\'.threatpredict.v1.PredictDomainsRequest\x1a(.threatpredict.v1.PredictDomainsResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\"\x13/v1/domains:predict:\x01*\x12\x9f\x01\n\x14StreamPredictDomains\x12-.threatpredict.v1.StreamPredictDomainsRequest\x1a..threatpredict.v1.StreamPredictDomainsResponse\"$\x82\xd3\xe4\x93\x02\x1e\"\x19/v1/domains:streamPredict:\x01*(\x01\x30\x01\x12w\n\x0bPredictUrls\x12$.threatpredict.v1.PredictUrlsRequest\x1a%.threatpredict.v1.PredictUrlsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\"\x10/v1/urls:predict:\x01*\x12\x93\x01\n\x11StreamPredictUrls\x12*.threatpredict.v1.StreamPredictUrlsRequest\x1a+.threatpredict.v1.StreamPredictUrlsResponse\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/urls:streamPredict:\x01*(\x01\x30\x01\x12s\n\nPredictIps\x12#.threatpredict.v1.PredictIpsRequest\x1a$.threatpredict.v1.PredictIpsResponse\"\x1a\x82\xd3\xe4\x93\x02\x14\"\x0f/v1/ips:predict:\x01*\x12\x8f\x01\n\x10StreamPredictIps\x12).threatpredict.v1.StreamPredictIpsRequest\x1a*.threatpredict.v1.StreamPredictIpsResponse\" \x82\xd3\xe4\x93\x02\x1a\"\x15/v1/ips:streamPredict:\x01*(\x01\x30\x01\x12\x7f\n\rPredictEmails\x12&.threatpredict.v1.PredictEmailsRequest\x1a\'.threatpredict.v1.PredictEmailsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\"\x12/v1/emails:predict:\x01*\x12\x9b\x01\n\x13StreamPredictEmails\x12,.threatpredict.v1.StreamPredictEmailsRequest\x1a-.threatpredict.v1.StreamPredictEmailsResponse\"#\x82\xd3\xe4\x93\x02\x1d\"\x18/v1/emails:streamPredict:\x01*(\x01\x30\x01\x12q\n\x07Predict\x12 .threatpredict.v1.PredictRequest\x1a!.threatpredict.v1.PredictResponse\"!\x82\xd3\xe4\x93\x02\x1b\"\x16/v1/indicators:predict:\x01*\x12\x8d\x01\n\rStreamPredict\x12&.threatpredict.v1.StreamPredictRequest\x1a\'.threatpredict.v1.StreamPredictResponse\"\'\x82\xd3\xe4\x93\x02!\"\x1c/v1/indicators:streamPredict:\x01*(\x01\x30\x01\x42\xc4\x01\n\x14\x63om.threatpredict.v1B\x16PredictionServiceProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,46 +36,66 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'threatpredict.v1.prediction
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\024com.threatpredict.v1B\026PredictionServiceProtoP\001ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\242\002\003TPX\252\002\020Threatpredict.V1\312\002\020Threatpredict\\V1\352\002\021Threatpredict::V1'
-  _globals['_PREDICTDOMAINSREQUEST']._serialized_start=158
-  _globals['_PREDICTDOMAINSREQUEST']._serialized_end=270
-  _globals['_PREDICTDOMAINSRESPONSE']._serialized_start=272
-  _globals['_PREDICTDOMAINSRESPONSE']._serialized_end=343
-  _globals['_STREAMPREDICTDOMAINSREQUEST']._serialized_start=345
-  _globals['_STREAMPREDICTDOMAINSREQUEST']._serialized_end=463
-  _globals['_STREAMPREDICTDOMAINSRESPONSE']._serialized_start=465
-  _globals['_STREAMPREDICTDOMAINSRESPONSE']._serialized_end=542
-  _globals['_PREDICTURLSREQUEST']._serialized_start=544
-  _globals['_PREDICTURLSREQUEST']._serialized_end=650
-  _globals['_PREDICTURLSRESPONSE']._serialized_start=652
-  _globals['_PREDICTURLSRESPONSE']._serialized_end=720
-  _globals['_STREAMPREDICTURLSREQUEST']._serialized_start=722
-  _globals['_STREAMPREDICTURLSREQUEST']._serialized_end=834
-  _globals['_STREAMPREDICTURLSRESPONSE']._serialized_start=836
-  _globals['_STREAMPREDICTURLSRESPONSE']._serialized_end=910
-  _globals['_PREDICTIPSREQUEST']._serialized_start=912
-  _globals['_PREDICTIPSREQUEST']._serialized_end=1016
-  _globals['_PREDICTIPSRESPONSE']._serialized_start=1018
-  _globals['_PREDICTIPSRESPONSE']._serialized_end=1085
-  _globals['_STREAMPREDICTIPSREQUEST']._serialized_start=1087
-  _globals['_STREAMPREDICTIPSREQUEST']._serialized_end=1197
-  _globals['_STREAMPREDICTIPSRESPONSE']._serialized_start=1199
-  _globals['_STREAMPREDICTIPSRESPONSE']._serialized_end=1272
-  _globals['_PREDICTEMAILSREQUEST']._serialized_start=1274
-  _globals['_PREDICTEMAILSREQUEST']._serialized_end=1384
-  _globals['_PREDICTEMAILSRESPONSE']._serialized_start=1386
-  _globals['_PREDICTEMAILSRESPONSE']._serialized_end=1461
-  _globals['_STREAMPREDICTEMAILSREQUEST']._serialized_start=1463
-  _globals['_STREAMPREDICTEMAILSREQUEST']._serialized_end=1579
-  _globals['_STREAMPREDICTEMAILSRESPONSE']._serialized_start=1581
-  _globals['_STREAMPREDICTEMAILSRESPONSE']._serialized_end=1662
-  _globals['_PREDICTREQUEST']._serialized_start=1664
-  _globals['_PREDICTREQUEST']._serialized_end=1772
-  _globals['_PREDICTRESPONSE']._serialized_start=1774
-  _globals['_PREDICTRESPONSE']._serialized_end=1838
-  _globals['_STREAMPREDICTREQUEST']._serialized_start=1840
-  _globals['_STREAMPREDICTREQUEST']._serialized_end=1954
-  _globals['_STREAMPREDICTRESPONSE']._serialized_start=1956
-  _globals['_STREAMPREDICTRESPONSE']._serialized_end=2026
-  _globals['_PREDICTIONSERVICE']._serialized_start=2029
-  _globals['_PREDICTIONSERVICE']._serialized_end=3078
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictDomains']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictDomains']._serialized_options = b'\202\323\344\223\002\030\"\023/v1/domains:predict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictDomains']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictDomains']._serialized_options = b'\202\323\344\223\002\036\"\031/v1/domains:streamPredict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictUrls']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictUrls']._serialized_options = b'\202\323\344\223\002\025\"\020/v1/urls:predict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictUrls']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictUrls']._serialized_options = b'\202\323\344\223\002\033\"\026/v1/urls:streamPredict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictIps']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictIps']._serialized_options = b'\202\323\344\223\002\024\"\017/v1/ips:predict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictIps']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictIps']._serialized_options = b'\202\323\344\223\002\032\"\025/v1/ips:streamPredict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictEmails']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['PredictEmails']._serialized_options = b'\202\323\344\223\002\027\"\022/v1/emails:predict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictEmails']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredictEmails']._serialized_options = b'\202\323\344\223\002\035\"\030/v1/emails:streamPredict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['Predict']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['Predict']._serialized_options = b'\202\323\344\223\002\033\"\026/v1/indicators:predict:\001*'
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredict']._loaded_options = None
+  _globals['_PREDICTIONSERVICE'].methods_by_name['StreamPredict']._serialized_options = b'\202\323\344\223\002!\"\034/v1/indicators:streamPredict:\001*'
+  _globals['_PREDICTDOMAINSREQUEST']._serialized_start=188
+  _globals['_PREDICTDOMAINSREQUEST']._serialized_end=300
+  _globals['_PREDICTDOMAINSRESPONSE']._serialized_start=302
+  _globals['_PREDICTDOMAINSRESPONSE']._serialized_end=373
+  _globals['_STREAMPREDICTDOMAINSREQUEST']._serialized_start=375
+  _globals['_STREAMPREDICTDOMAINSREQUEST']._serialized_end=493
+  _globals['_STREAMPREDICTDOMAINSRESPONSE']._serialized_start=495
+  _globals['_STREAMPREDICTDOMAINSRESPONSE']._serialized_end=572
+  _globals['_PREDICTURLSREQUEST']._serialized_start=574
+  _globals['_PREDICTURLSREQUEST']._serialized_end=680
+  _globals['_PREDICTURLSRESPONSE']._serialized_start=682
+  _globals['_PREDICTURLSRESPONSE']._serialized_end=750
+  _globals['_STREAMPREDICTURLSREQUEST']._serialized_start=752
+  _globals['_STREAMPREDICTURLSREQUEST']._serialized_end=864
+  _globals['_STREAMPREDICTURLSRESPONSE']._serialized_start=866
+  _globals['_STREAMPREDICTURLSRESPONSE']._serialized_end=940
+  _globals['_PREDICTIPSREQUEST']._serialized_start=942
+  _globals['_PREDICTIPSREQUEST']._serialized_end=1046
+  _globals['_PREDICTIPSRESPONSE']._serialized_start=1048
+  _globals['_PREDICTIPSRESPONSE']._serialized_end=1115
+  _globals['_STREAMPREDICTIPSREQUEST']._serialized_start=1117
+  _globals['_STREAMPREDICTIPSREQUEST']._serialized_end=1227
+  _globals['_STREAMPREDICTIPSRESPONSE']._serialized_start=1229
+  _globals['_STREAMPREDICTIPSRESPONSE']._serialized_end=1302
+  _globals['_PREDICTEMAILSREQUEST']._serialized_start=1304
+  _globals['_PREDICTEMAILSREQUEST']._serialized_end=1414
+  _globals['_PREDICTEMAILSRESPONSE']._serialized_start=1416
+  _globals['_PREDICTEMAILSRESPONSE']._serialized_end=1491
+  _globals['_STREAMPREDICTEMAILSREQUEST']._serialized_start=1493
+  _globals['_STREAMPREDICTEMAILSREQUEST']._serialized_end=1609
+  _globals['_STREAMPREDICTEMAILSRESPONSE']._serialized_start=1611
+  _globals['_STREAMPREDICTEMAILSRESPONSE']._serialized_end=1692
+  _globals['_PREDICTREQUEST']._serialized_start=1694
+  _globals['_PREDICTREQUEST']._serialized_end=1802
+  _globals['_PREDICTRESPONSE']._serialized_start=1804
+  _globals['_PREDICTRESPONSE']._serialized_end=1868
+  _globals['_STREAMPREDICTREQUEST']._serialized_start=1870
+  _globals['_STREAMPREDICTREQUEST']._serialized_end=1984
+  _globals['_STREAMPREDICTRESPONSE']._serialized_start=1986
+  _globals['_STREAMPREDICTRESPONSE']._serialized_end=2056
+  _globals['_PREDICTIONSERVICE']._serialized_start=2059
+  _globals['_PREDICTIONSERVICE']._serialized_end=3454
 # @@protoc_insertion_point(module_scope)

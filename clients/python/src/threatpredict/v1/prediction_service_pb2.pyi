@@ -1,3 +1,4 @@
+from google.api import annotations_pb2 as _annotations_pb2
 from threatpredict.v1 import email_pb2 as _email_pb2
 from threatpredict.v1 import items_pb2 as _items_pb2
 from threatpredict.v1 import prediction_pb2 as _prediction_pb2

@@ -107,7 +107,8 @@ class PredictionServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def StreamPredictDomains(self, request_iterator, context):
-        """Scores a stream of domain batches: one response message per request message, in order.
+        """Scores a stream of domain batches: one response message per request message, in order. Over
+        HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -121,7 +122,8 @@ class PredictionServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def StreamPredictUrls(self, request_iterator, context):
-        """Scores a stream of URL batches: one response message per request message, in order.
+        """Scores a stream of URL batches: one response message per request message, in order. Over
+        HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -135,7 +137,8 @@ class PredictionServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def StreamPredictIps(self, request_iterator, context):
-        """Scores a stream of IP batches: one response message per request message, in order.
+        """Scores a stream of IP batches: one response message per request message, in order. Over
+        HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -149,7 +152,8 @@ class PredictionServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def StreamPredictEmails(self, request_iterator, context):
-        """Parses and scores a stream of email batches: one response message per request message, in order.
+        """Parses and scores a stream of email batches: one response message per request message, in order. Over
+        HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -163,7 +167,8 @@ class PredictionServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def StreamPredict(self, request_iterator, context):
-        """Streaming form of `Predict`: one response message per request message, in order.
+        """Streaming form of `Predict`: one response message per request message, in order. Over
+        HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -3,6 +3,8 @@
 
 require 'google/protobuf'
 
+require 'google/api/annotations_pb'
+
 Google::Protobuf::DescriptorPool.generated_pool.build do
   add_file("threatpredict/v1/model_service.proto", :syntax => :proto3) do
     add_message "threatpredict.v1.Thresholds" do

@@ -3,6 +3,7 @@
 
 require 'google/protobuf'
 
+require 'google/api/annotations_pb'
 require 'threatpredict/v1/email_pb'
 require 'threatpredict/v1/items_pb'
 require 'threatpredict/v1/prediction_pb'

@@ -22,23 +22,28 @@ module Threatpredict
 
         # Scores a batch of domain names.
         rpc :PredictDomains, ::Threatpredict::V1::PredictDomainsRequest, ::Threatpredict::V1::PredictDomainsResponse
-        # Scores a stream of domain batches: one response message per request message, in order.
+        # Scores a stream of domain batches: one response message per request message, in order. Over
+        # HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         rpc :StreamPredictDomains, stream(::Threatpredict::V1::StreamPredictDomainsRequest), stream(::Threatpredict::V1::StreamPredictDomainsResponse)
         # Scores a batch of URLs.
         rpc :PredictUrls, ::Threatpredict::V1::PredictUrlsRequest, ::Threatpredict::V1::PredictUrlsResponse
-        # Scores a stream of URL batches: one response message per request message, in order.
+        # Scores a stream of URL batches: one response message per request message, in order. Over
+        # HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         rpc :StreamPredictUrls, stream(::Threatpredict::V1::StreamPredictUrlsRequest), stream(::Threatpredict::V1::StreamPredictUrlsResponse)
         # Scores a batch of IP addresses, with GeoIP/ASN enrichment.
         rpc :PredictIps, ::Threatpredict::V1::PredictIpsRequest, ::Threatpredict::V1::PredictIpsResponse
-        # Scores a stream of IP batches: one response message per request message, in order.
+        # Scores a stream of IP batches: one response message per request message, in order. Over
+        # HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         rpc :StreamPredictIps, stream(::Threatpredict::V1::StreamPredictIpsRequest), stream(::Threatpredict::V1::StreamPredictIpsResponse)
         # Parses and scores a batch of raw email messages and every indicator inside them.
         rpc :PredictEmails, ::Threatpredict::V1::PredictEmailsRequest, ::Threatpredict::V1::PredictEmailsResponse
-        # Parses and scores a stream of email batches: one response message per request message, in order.
+        # Parses and scores a stream of email batches: one response message per request message, in order. Over
+        # HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         rpc :StreamPredictEmails, stream(::Threatpredict::V1::StreamPredictEmailsRequest), stream(::Threatpredict::V1::StreamPredictEmailsResponse)
         # Scores indicators of any type given as plain strings: detects each type and routes it.
         rpc :Predict, ::Threatpredict::V1::PredictRequest, ::Threatpredict::V1::PredictResponse
-        # Streaming form of `Predict`: one response message per request message, in order.
+        # Streaming form of `Predict`: one response message per request message, in order. Over
+        # HTTP the body is newline-delimited JSON, one request message a line, and so is the answer.
         rpc :StreamPredict, stream(::Threatpredict::V1::StreamPredictRequest), stream(::Threatpredict::V1::StreamPredictResponse)
       end
 
