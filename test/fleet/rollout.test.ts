@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { PredictDomainsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
-import { addDomainVersion } from '../helpers/model';
+import { addDomainVersion, testSigningKeyFile } from '../helpers/model';
 import { call, startTestServer, type TestServer } from '../helpers/server';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'threatpredict.js');
@@ -45,7 +45,17 @@ before(async () => {
   repo = mkdtempSync(join(tmpdir(), 'tp-rollout-'));
   addDomainVersion(repo, 1);
   addDomainVersion(repo, 2);
-  for (const id of ['a', 'b', 'c']) fleet.push(await startTestServer(['--models', repo, '--instance-id', `pod-${id}`]));
+  for (const id of ['a', 'b', 'c'])
+    fleet.push(
+      await startTestServer([
+        '--models',
+        repo,
+        '--model-signing-key',
+        testSigningKeyFile(),
+        '--instance-id',
+        `pod-${id}`,
+      ]),
+    );
   servers = fleet.map((t) => t.address).join(',');
 });
 after(async () => {
@@ -91,7 +101,14 @@ describe('fleet model roll-out', { timeout: 180_000 }, () => {
   });
 
   it('stops at an instance that refuses, and says which instances already moved', async () => {
-    const locked = await startTestServer(['--models', repo, '--admin-rpc', 'false']);
+    const locked = await startTestServer([
+      '--models',
+      repo,
+      '--model-signing-key',
+      testSigningKeyFile(),
+      '--admin-rpc',
+      'false',
+    ]);
     try {
       const order = [fleet[0]!.address, locked.address, fleet[1]!.address].join(',');
       await assert.rejects(

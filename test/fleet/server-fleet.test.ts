@@ -15,7 +15,7 @@ import { checkHealth } from '../../src/cli/health-client';
 import type { GetServerInfoResponse } from '../../src/gen/threatpredict/v1/model_service';
 import type { PredictDomainsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
 import { INSTANCE_HEADER } from '../../src/server/instance';
-import { addDomainVersion } from '../helpers/model';
+import { addDomainVersion, testSigningKeyFile } from '../helpers/model';
 import { call, startTestServer } from '../helpers/server';
 
 describe('a server process in a fleet', () => {
@@ -93,8 +93,15 @@ describe('a server process in a fleet', () => {
   it('with --health-requires-newest, turns NOT_SERVING when the newest version is refused', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'tp-fleet-models-'));
     addDomainVersion(repo, 1);
-    const t = await startTestServer(['--models', repo, '--health-requires-newest', 'true']);
-    const plain = await startTestServer(['--models', repo]);
+    const t = await startTestServer([
+      '--models',
+      repo,
+      '--model-signing-key',
+      testSigningKeyFile(),
+      '--health-requires-newest',
+      'true',
+    ]);
+    const plain = await startTestServer(['--models', repo, '--model-signing-key', testSigningKeyFile()]);
     try {
       assert.equal(await checkHealth(t.address, ''), 'SERVING');
       addDomainVersion(repo, 2, (dir) => writeFileSync(join(dir, 'metadata.json'), '{ not json'));
