@@ -5,6 +5,7 @@
 //	loadgen stream  -kind url -urls urls.txt -addr 127.0.0.1:PORT -batch 1000 -view compact
 //	loadgen slow    -addr 127.0.0.1:PORT -batch 1000 -duration 10s -read-every 200ms
 //	loadgen names   -count 100000 -offset 3 [-kind ip]
+//	loadgen replay  -addr 127.0.0.1:PORT -file indicators.tsv -batch 1000 -window 8 -view full
 //
 // -kind domain|url|ip picks the RPCs (Predict*/StreamPredict* Domains, Urls or Ips) and the values:
 // domain names (names.go), URLs (urls.go) or IP addresses (ips.go); the hot set is for domains only.
@@ -51,7 +52,7 @@ type options struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen stream|unary|slow|names [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen stream|unary|slow|names|replay [flags]")
 		os.Exit(2)
 	}
 	cmd := os.Args[1]
@@ -79,6 +80,7 @@ func main() {
 	kindName := fs.String("kind", "domain", "domain | url | ip: the RPCs and values (stream, unary, names)")
 	urlsPath := fs.String("urls", "", "-kind url: real URLs, one per line (generated URLs without it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load generator here")
+	replayFile := fs.String("file", "", "replay: TYPE<TAB>VALUE lines sent once, in order, through StreamPredict")
 	_ = fs.Parse(os.Args[2:])
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -126,6 +128,9 @@ func main() {
 		runUnary(o, names, values)
 	case "slow":
 		runSlow(o, names, values)
+	case "replay":
+		o.conns = 1
+		runReplay(o, *replayFile)
 	case "names":
 		w := bufio.NewWriterSize(os.Stdout, 1<<16)
 		p := names.Picker(int64(o.offset))
