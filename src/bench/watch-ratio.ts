@@ -69,8 +69,11 @@ async function writeData(dir: string, records: number): Promise<{ eve: string; t
     const okB = b.write(eb.join(''));
     ea = [];
     eb = [];
-    if (!okA) await new Promise<void>((res) => a.once('drain', () => res()));
-    if (!okB) await new Promise<void>((res) => b.once('drain', () => res()));
+    // Both drains are waited for at once: awaiting one first could miss the other's event.
+    await Promise.all([
+      okA ? undefined : new Promise<void>((res) => a.once('drain', () => res())),
+      okB ? undefined : new Promise<void>((res) => b.once('drain', () => res())),
+    ]);
   };
   for (let i = 0; i < records; i++) {
     const line = eveLine(i, r);
