@@ -84,3 +84,17 @@ test('auto format: EVE, Zeek JSON, Zeek TSV after its header, and plain lines', 
     { field: 'server_name', value: 't.example', type: 'domain' },
   ]);
 });
+
+test('auto format: a JSON line after a Zeek TSV log is read as JSON, not as a TSV row', () => {
+  const read = createLineReader('auto');
+  read('#fields\tuid\tserver_name');
+  read('#path\tssl');
+  assert.equal((read('{"event_type":"tls","tls":{"sni":"s.example"}}') as SensorRecord).sensor, 'suricata');
+});
+
+test('eve: a "flow_id" inside another field is not taken for the flow id', () => {
+  const r = readEveLine(
+    '{"event_type":"http","http":{"url":"/x?\\"flow_id\\":7","hostname":"h.example"},"flow_id":1152921504606846977}',
+  ) as SensorRecord;
+  assert.equal(r.flowId, '1152921504606846977');
+});

@@ -1,8 +1,8 @@
 /**
  * Picks the reader for each line: `--format eve|zeek|plain`, or `auto`, which decides per line so a
  * mixed stream (`cat eve.json` then a Zeek log) still reads: `#`-lines and lines after a `#fields`
- * header are Zeek TSV, JSON objects with `event_type` are EVE, other JSON objects Zeek JSON, and the
- * rest plain indicators.
+ * header are Zeek TSV (unless they are JSON objects), JSON objects with `event_type` are EVE, other
+ * JSON objects Zeek JSON, and the rest plain indicators.
  */
 import type { LineResult } from '../record';
 import { readEveLine } from './eve';
@@ -23,9 +23,10 @@ export function createLineReader(format: InputFormat, fileName?: string): LineRe
   const tsv = createZeekTsvReader();
   if (format === 'zeek') return (text) => (text.startsWith('{') ? readZeekJsonLine(text, pathHint) : tsv.read(text));
   return (text) => {
-    if (text.startsWith('#') || tsv.active) return tsv.read(text);
+    if (text.startsWith('#')) return tsv.read(text);
+    // A TSV entry starts with its ts, never with `{`: JSON after a TSV log (`cat`) is still JSON.
     if (text.startsWith('{'))
       return text.includes('"event_type"') ? readEveLine(text) : readZeekJsonLine(text, pathHint);
-    return readPlainLine(text);
+    return tsv.active ? tsv.read(text) : readPlainLine(text);
   };
 }
