@@ -26,7 +26,7 @@ const TLDS = ['com', 'net', 'xyz', 'top', 'info', 'org', 'io'];
 const PUBLIC_FIRST = [23, 45, 52, 66, 91, 104, 151, 172, 185, 203];
 
 /** A small deterministic generator (mulberry32): the same file every run. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -37,7 +37,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function eveLine(i: number, r: () => number): string {
+export function eveLine(i: number, r: () => number): string {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
   const src = `10.${Math.floor(i / 7) % 4}.${Math.floor(r() * 50)}.${1 + Math.floor(r() * 4)}`;
   const dest = `${PUBLIC_FIRST[Math.floor(r() * PUBLIC_FIRST.length)]}.${Math.floor(r() * 20)}.${Math.floor(r() * 25)}.${1 + Math.floor(r() * 10)}`;

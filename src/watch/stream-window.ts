@@ -106,9 +106,17 @@ export function createStreamWindow(opts: StreamWindowOptions): StreamWindow {
     }
   }
 
+  // The oldest recent answer leaves through a ring of keys, not `recent.keys().next()`: V8 keeps a
+  // Map's deleted slots until it rehashes, and an iterator from the front walks over all of them, so
+  // evicting that way cost more per answer the longer a run went (the 1M-record bench found it).
+  const ring: (string | undefined)[] = new Array(Math.max(0, opts.recentAnswers));
+  let ringAt = 0;
   function remember(key: string, a: Answer): void {
     if (opts.recentAnswers <= 0) return;
-    if (recent.size >= opts.recentAnswers) recent.delete(recent.keys().next().value as string);
+    const old = ring[ringAt];
+    if (old !== undefined) recent.delete(old);
+    ring[ringAt] = key;
+    ringAt = (ringAt + 1) % ring.length;
     recent.set(key, a);
   }
 
