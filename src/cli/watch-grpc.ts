@@ -40,7 +40,7 @@ export function answerOfPrediction(p: Prediction): Answer {
     verdict: VERDICTS.get(p.verdict),
     score: p.score,
     model: p.model === undefined ? undefined : `${p.model.name}/${p.model.version}`,
-    reasons: p.reasons.map((r) => ({ code: r.code, message: r.message })),
+    reasons: p.reasons, // as decoded: copying them per answer only fed the garbage collector
     error:
       p.error === undefined
         ? undefined

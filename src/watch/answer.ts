@@ -14,7 +14,7 @@ export interface Answer {
   verdict: VerdictName | undefined;
   score: number | undefined;
   model: string | undefined;
-  reasons: { code: string; message: string }[];
+  reasons: { code: string; message: string; weight?: number }[];
   error: { code: number; reason: string | undefined; message: string } | undefined;
 }
 

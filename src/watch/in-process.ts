@@ -16,7 +16,7 @@ export function answerOfScored(r: ScoredItem): Answer {
     verdict: r.verdict,
     score: r.score,
     model: r.model === undefined ? undefined : `${r.model.name}/${r.model.version}`,
-    reasons: r.reasons.map((x) => ({ code: x.code, message: x.message })),
+    reasons: r.reasons,
     error: r.error === undefined ? undefined : { code: r.error.code, reason: r.error.reason, message: r.error.message },
   };
 }

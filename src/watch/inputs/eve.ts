@@ -22,17 +22,17 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : v === undefined ? [] : [v];
 }
 
-/** Collects observations, once per (type, value) in a record: a DNS answer repeats its query's name. */
+/**
+ * Collects observations, once per (type, value) in a record: a DNS answer repeats its query's name.
+ * A linear scan, not a Set: a record has a handful of values, and this runs for every line.
+ */
 function collector(): { add(field: string, value: string | undefined, type: WatchType): void; out: Observation[] } {
-  const seen = new Set<string>();
   const out: Observation[] = [];
   return {
     out,
     add(field, value, type) {
       if (value === undefined) return;
-      const key = `${type} ${value}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+      for (const o of out) if (o.value === value && o.type === type) return;
       out.push({ field, value, type });
     },
   };
