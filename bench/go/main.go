@@ -6,6 +6,7 @@
 //	loadgen slow    -addr 127.0.0.1:PORT -batch 1000 -duration 10s -read-every 200ms
 //	loadgen names   -count 100000 -offset 3 [-kind ip]
 //	loadgen fleet   -addr BALANCER:PORT -concurrency 4 -streams 4 -batch 50 -window 2   (fleet.go; stdin drives it)
+//	loadgen replay  -addr 127.0.0.1:PORT -file indicators.tsv -batch 1000 -window 8 -view full
 //
 // -kind domain|url|ip picks the RPCs (Predict*/StreamPredict* Domains, Urls or Ips) and the values:
 // domain names (names.go), URLs (urls.go) or IP addresses (ips.go); the hot set is for domains only.
@@ -54,7 +55,7 @@ type options struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen stream|unary|slow|names|fleet [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen stream|unary|slow|names|fleet|replay [flags]")
 		os.Exit(2)
 	}
 	cmd := os.Args[1]
@@ -83,6 +84,7 @@ func main() {
 	kindName := fs.String("kind", "domain", "domain | url | ip: the RPCs and values (stream, unary, names)")
 	urlsPath := fs.String("urls", "", "-kind url: real URLs, one per line (generated URLs without it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load generator here")
+	replayFile := fs.String("file", "", "replay: TYPE<TAB>VALUE lines sent once, in order, through StreamPredict")
 	_ = fs.Parse(os.Args[2:])
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -133,6 +135,9 @@ func main() {
 	case "fleet":
 		o.workers = *streams
 		runFleet(o, values, *concurrency)
+	case "replay":
+		o.conns = 1
+		runReplay(o, *replayFile)
 	case "names":
 		w := bufio.NewWriterSize(os.Stdout, 1<<16)
 		p := names.Picker(int64(o.offset))

@@ -11,6 +11,7 @@
  *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids, e.g. 'url', 'ip/'; 'paired';
  *            'model' or model/[url/|ip/]<view>), --tranco FILE, --urls FILE (labelled URL CSV, gzip),
  *            --report FILE (print a saved run's JSON as the table again)
+ *   npm run bench -- --only watch [--watch-records N]   `threatpredict watch` vs the Go loadgen (ratio)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { runSoak, type SoakResult } from './soak';
 import { checkTargets } from './targets';
 import { runTlsCost, type TlsCostResult } from './tls-cost';
 import { writeUrlList } from './url-list';
+import { runWatchRatio } from './watch-ratio';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -64,8 +66,18 @@ async function main(): Promise<void> {
       tranco: { type: 'string' },
       urls: { type: 'string' },
       report: { type: 'string' },
+      'watch-records': { type: 'string', default: '1000000' },
     },
   });
+  if (values.only === 'watch') {
+    // `threatpredict watch` on an EVE file vs the Go loadgen's StreamPredict on the same indicators.
+    const r = await runWatchRatio({ records: Number(values['watch-records']), view: 'full', rounds: 1, log });
+    process.stdout.write(
+      `watch / StreamPredict (Go loadgen), ${r.records} EVE records: ratio ${r.medianRatio.toFixed(3)} (target >= 0.8); ` +
+        `sent items/s ratio ${r.medianWireRatio.toFixed(3)}\n${r.command}\n`,
+    );
+    return;
+  }
   if (values.report !== undefined) {
     // Print a saved run again (e.g. after the table's layout changed).
     process.stdout.write(`${formatReport(JSON.parse(readFileSync(values.report, 'utf8')) as Report)}\n`);

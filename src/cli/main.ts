@@ -16,6 +16,7 @@ import { models } from './models';
 import { remoteAccess } from './remote-access';
 import { retryUnavailable } from './retry';
 import { clientChannelOptions } from './service-config';
+import { WATCH_USAGE, watch } from './watch';
 
 const USAGE = `usage:
   threatpredict predict [--server HOST:PORT] [--type domain|url|ip|email_address] [--compact] [VALUE ...]
@@ -24,6 +25,7 @@ const USAGE = `usage:
       Lists the models on a running server, or reloads the repository there, pinning or unpinning a
       version first (needs a server started with --admin-rpc true). Default server 127.0.0.1:50051.
       Several servers (a fleet): each in turn, stopping at the first that fails.
+${WATCH_USAGE}
   threatpredict serve [--listen HOST:PORT] [--models DIR] ...
       Runs the gRPC server (see README for every option).
 With --server: THREATPREDICT_SERVER_CA (TLS), THREATPREDICT_CLIENT_CERT/KEY (mTLS) and
@@ -127,11 +129,34 @@ async function predict(argv: string[]): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
+/** The first SIGINT/SIGTERM stops reading and lets the answers in flight be written; a second one exits now. */
+async function watchCommand(argv: string[]): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await watch(argv, {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: stop.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 export async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
     if (command === 'predict') process.exitCode = await predict(rest);
     else if (command === 'models') process.exitCode = await models(rest, (line) => process.stdout.write(`${line}\n`));
+    else if (command === 'watch') process.exitCode = await watchCommand(rest);
     else if (command === 'serve') await serve(rest);
     else {
       process.stderr.write(`${USAGE}\n`);

@@ -1,0 +1,232 @@
+/**
+ * The streaming client under `watch`: indicators go out in batches (by size, or after `flushMs` so a
+ * quiet sensor still gets answers), at most `window` batches in flight on one stream. A value already
+ * waiting for its answer (or answered recently) is not sent again; its record gets the same answer.
+ *
+ * Nothing is lost and nothing is answered twice: every batch stays in the queue until its answer
+ * arrives, the stream answers batches in order, and when the stream breaks (server restart, network)
+ * the window reconnects with exponential backoff and sends every unanswered batch again, in order, on
+ * the new stream. Events of a broken stream are ignored, so a late answer there cannot count twice.
+ */
+import type { Answer } from './answer';
+import type { Channel, Transport, WireItem } from './transport';
+
+export type AnswerCallback = (answer: Answer, deduplicated: boolean) => void;
+
+export interface StreamWindowOptions {
+  transport: Transport;
+  batchSize: number;
+  flushMs: number;
+  window: number;
+  /** Answers kept to answer repeats without asking (0: only values still in flight are shared). */
+  recentAnswers: number;
+  backoff?: { initialMs: number; maxMs: number };
+  /** A broken stream and the delay before the next try. */
+  onRetry?(err: Error, delayMs: number): void;
+}
+
+export interface StreamWindowStats {
+  sent: number;
+  deduplicated: number;
+  batches: number;
+  reconnects: number;
+  resentBatches: number;
+}
+
+export interface StreamWindow {
+  add(item: WireItem, done: AnswerCallback): void;
+  /** True while `window` batches wait for answers: wait for room() before adding more. */
+  readonly full: boolean;
+  room(): Promise<void>;
+  /** Sends the partial batch now and resolves when every batch is answered. */
+  drain(): Promise<void>;
+  readonly stats: StreamWindowStats;
+  close(): void;
+}
+
+interface Pending {
+  key: string;
+  item: WireItem;
+  waiters: AnswerCallback[];
+}
+
+export function createStreamWindow(opts: StreamWindowOptions): StreamWindow {
+  const backoff = opts.backoff ?? { initialMs: 100, maxMs: 5000 };
+  const inflight = new Map<string, Pending>();
+  const recent = new Map<string, Answer>();
+  const queue: Pending[][] = [];
+  let current: Pending[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let channel: Channel | undefined;
+  let channelId = 0;
+  let sentOnChannel = 0;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let fatal: Error | undefined;
+  let closed = false;
+  const roomWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  const drainWaiters: { resolve(): void; reject(e: Error): void }[] = [];
+  const stats: StreamWindowStats = { sent: 0, deduplicated: 0, batches: 0, reconnects: 0, resentBatches: 0 };
+
+  const isFull = () => queue.length >= opts.window;
+
+  function settle(): void {
+    if (fatal !== undefined) {
+      for (const w of roomWaiters.splice(0)) w.reject(fatal);
+      for (const w of drainWaiters.splice(0)) w.reject(fatal);
+      return;
+    }
+    if (!isFull()) for (const w of roomWaiters.splice(0)) w.resolve();
+    if (queue.length === 0 && current.length === 0) for (const w of drainWaiters.splice(0)) w.resolve();
+  }
+
+  function connect(): void {
+    const id = ++channelId;
+    sentOnChannel = 0;
+    channel = opts.transport.open({
+      answers: (results) => {
+        if (id === channelId) onAnswers(results);
+      },
+      failed: (err) => {
+        if (id === channelId) onFailed(err);
+      },
+    });
+  }
+
+  function pump(): void {
+    if (closed || fatal !== undefined || retryTimer !== undefined) return;
+    if (channel === undefined) {
+      if (queue.length === 0) return;
+      connect();
+    }
+    while (sentOnChannel < queue.length && sentOnChannel < opts.window) {
+      const batch = queue[sentOnChannel] as Pending[];
+      sentOnChannel++;
+      channel!.send(batch.map((p) => p.item));
+    }
+  }
+
+  // The oldest recent answer leaves through a ring of keys, not `recent.keys().next()`: V8 keeps a
+  // Map's deleted slots until it rehashes, and an iterator from the front walks over all of them, so
+  // evicting that way cost more per answer the longer a run went (the 1M-record bench found it).
+  const ring: (string | undefined)[] = new Array(Math.max(0, opts.recentAnswers));
+  let ringAt = 0;
+  function remember(key: string, a: Answer): void {
+    if (opts.recentAnswers <= 0) return;
+    const old = ring[ringAt];
+    if (old !== undefined) recent.delete(old);
+    ring[ringAt] = key;
+    ringAt = (ringAt + 1) % ring.length;
+    recent.set(key, a);
+  }
+
+  function onAnswers(results: Answer[]): void {
+    const batch = queue[0];
+    if (batch === undefined || sentOnChannel === 0) {
+      onFailed(Object.assign(new Error('the server answered a batch that was not sent'), { fatal: true }));
+      return;
+    }
+    if (results.length !== batch.length) {
+      onFailed(
+        Object.assign(new Error(`the server answered ${results.length} items for a batch of ${batch.length}`), {
+          fatal: true,
+        }),
+      );
+      return;
+    }
+    queue.shift();
+    sentOnChannel--;
+    failures = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as Pending;
+      const a = results[i] as Answer;
+      inflight.delete(p.key);
+      remember(p.key, a);
+      for (let j = 0; j < p.waiters.length; j++) (p.waiters[j] as AnswerCallback)(a, j > 0);
+    }
+    pump();
+    settle();
+  }
+
+  function onFailed(err: Error & { fatal?: boolean }): void {
+    channelId++; // later events of this channel are ignored
+    const broken = channel;
+    channel = undefined;
+    broken?.close();
+    if (closed) return;
+    if (err.fatal) {
+      fatal = err;
+      settle();
+      return;
+    }
+    stats.reconnects++;
+    stats.resentBatches += sentOnChannel;
+    sentOnChannel = 0;
+    const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** failures) * (1 + Math.random() * 0.2);
+    failures++;
+    opts.onRetry?.(err, Math.round(delay));
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      pump();
+    }, delay);
+  }
+
+  function flush(): void {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (current.length === 0) return;
+    queue.push(current);
+    stats.batches++;
+    current = [];
+    pump();
+  }
+
+  return {
+    stats,
+    get full() {
+      return isFull();
+    },
+    add(item, done) {
+      if (fatal !== undefined) throw fatal;
+      const key = item.type === undefined ? `\0${item.value}` : `${item.type}\0${item.value}`;
+      const known = recent.get(key);
+      if (known !== undefined) {
+        stats.deduplicated++;
+        done(known, true);
+        return;
+      }
+      const waiting = inflight.get(key);
+      if (waiting !== undefined) {
+        stats.deduplicated++;
+        waiting.waiters.push(done);
+        return;
+      }
+      const p: Pending = { key, item, waiters: [done] };
+      inflight.set(key, p);
+      current.push(p);
+      stats.sent++;
+      if (current.length >= opts.batchSize) flush();
+      else if (timer === undefined) timer = setTimeout(flush, opts.flushMs);
+    },
+    room() {
+      if (fatal !== undefined) return Promise.reject(fatal);
+      if (!isFull()) return Promise.resolve();
+      return new Promise((resolve, reject) => roomWaiters.push({ resolve, reject }));
+    },
+    drain() {
+      flush();
+      if (fatal !== undefined) return Promise.reject(fatal);
+      if (queue.length === 0) return Promise.resolve();
+      return new Promise((resolve, reject) => drainWaiters.push({ resolve, reject }));
+    },
+    close() {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      channel?.close();
+      channel = undefined;
+    },
+  };
+}
