@@ -18,6 +18,8 @@ import {
   EMAIL_V3_FEATURE_NAMES,
   emailFeaturesV3,
   messageTextVector,
+  nonTextAttachments,
+  quotedLines,
   topDomainShare,
 } from '../../../src/indicators/email/message-features-v3';
 import { parseEmail } from '../../../src/indicators/email/parse-email';
@@ -84,7 +86,66 @@ describe('body link facts', () => {
   });
 });
 
+describe('nonTextAttachments', () => {
+  it('counts a PDF or an HTML file, not a patch sent as text', async () => {
+    const raw = [
+      'From: dev@example.org',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'Patch attached.',
+      '--b',
+      'Content-Type: text/x-patch; name="0001-fix.patch"',
+      'Content-Disposition: attachment; filename="0001-fix.patch"',
+      '',
+      'diff --git a/x b/x',
+      '--b',
+      'Content-Type: application/pdf; name="invoice.pdf"',
+      'Content-Disposition: attachment; filename="invoice.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'JVBERi0xLjQKJcfsj6IK',
+      '--b',
+      'Content-Type: text/html; name="login.html"',
+      'Content-Disposition: attachment; filename="login.html"',
+      '',
+      '<form action="https://x.example.net"><input type=password></form>',
+      '--b--',
+      '',
+    ].join('\r\n');
+    const e = await parse(raw);
+    assert.equal(e.attachments.length, 3);
+    assert.equal(nonTextAttachments(e), 2);
+  });
+});
+
+describe('quotedLines', () => {
+  it('counts quoted lines of a reply, and blockquotes only in an HTML-only body', async () => {
+    const personal = await fixture('modern/personal.eml');
+    assert.equal(quotedLines(personal, 'Hi\n> earlier\n>\n  > more\nbye'), 3);
+    const html = await parse(
+      'From: a@example.org\r\nContent-Type: text/html\r\n\r\n<p>ok</p><blockquote>old</blockquote><blockquote>x</blockquote>',
+    );
+    assert.equal(quotedLines(html, 'ok old x'), 2);
+    const plain = await parse('From: a@example.org\r\n\r\nno quotes here\r\n');
+    assert.equal(quotedLines(plain, 'no quotes here'), 0);
+  });
+});
+
 describe('emailFeaturesV3', () => {
+  it('compares no display name with a From address that is not there (an archive that obfuscated it)', async () => {
+    const e = await parse('From: jane at gmail.com (Jane u@er@gmail.com)\r\nSubject: lme4 question\r\n\r\nDear all, a question.\r\n');
+    const v2 = new Float32Array(EMAIL_V2_FEATURE_COUNT);
+    emailFeaturesV2(e, v2, 0);
+    const v3 = new Float32Array(EMAIL_V3_FEATURE_COUNT);
+    emailFeaturesV3(e, v3, 0, null);
+    const facts = ['from_name_has_address', 'from_name_domain_mismatch', 'from_name_brand'];
+    assert.ok(facts.some((n) => v2[EMAIL_V2_FEATURE_NAMES.indexOf(n)] === 1), 'email/2 sets them');
+    for (const n of facts) assert.equal(v3[EMAIL_V3_FEATURE_NAMES.indexOf(n)], 0, n);
+  });
+
   it('writes email/2 own numbers unchanged, the link facts and the text logit', async () => {
     const e = await fixture('html-phish.eml');
     assert.equal(EMAIL_V3_FEATURE_NAMES.length, EMAIL_V3_FEATURE_COUNT);
