@@ -16,7 +16,9 @@
  * source, group (ham / spam / phish), rank (0), split, site, date (the message's Date, YYYY-MM-DD or
  * empty: the later-in-time evaluation reads it).
  *
- * The sources file's `features_version` picks the feature code (email/1 by default, email/2).
+ * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3).
+ * email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
+ * text_values.f32: CSR) for the text model train.py fits (models/training/text_model.py).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
