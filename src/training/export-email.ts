@@ -38,8 +38,8 @@ import {
   messageTextVector,
 } from '../indicators/email/message-features-v3';
 import { messageSignals } from '../indicators/email/message-signals';
-import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
 import { createParsePool } from '../indicators/email/parse-pool';
+import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
 import { encodeRawEmail } from '../scoring/pipelines/email';
 import { stableUnit } from './sources';
 import { type Split, splitOf } from './split';

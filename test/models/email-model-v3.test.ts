@@ -102,7 +102,8 @@ describe('models/email/3 golden outputs', () => {
       const w = Buffer.from(assets.text_model.weights_f32_b64, 'base64');
       // The weights' largest entry (a word the golden rows surely use) set to 0.
       let at = 0;
-      for (let i = 0; i < w.length / 4; i++) if (Math.abs(w.readFloatLE(i * 4)) > Math.abs(w.readFloatLE(at * 4))) at = i;
+      for (let i = 0; i < w.length / 4; i++)
+        if (Math.abs(w.readFloatLE(i * 4)) > Math.abs(w.readFloatLE(at * 4))) at = i;
       w.writeFloatLE(0, at * 4);
       assets.text_model.weights_f32_b64 = w.toString('base64');
       writeFileSync(path, JSON.stringify(assets));
@@ -117,7 +118,8 @@ describe('feature code per version (v1, v2, v3)', () => {
   let tmp: string;
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'email-versions-'));
-    for (const v of [1, 2, 3]) cpSync(committedModel('email', v).dir, join(tmp, 'email', String(v)), { recursive: true });
+    for (const v of [1, 2, 3])
+      cpSync(committedModel('email', v).dir, join(tmp, 'email', String(v)), { recursive: true });
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 

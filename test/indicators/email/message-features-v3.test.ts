@@ -23,13 +23,7 @@ import {
   topDomainShare,
 } from '../../../src/indicators/email/message-features-v3';
 import { parseEmail } from '../../../src/indicators/email/parse-email';
-import {
-  hashText,
-  parseTextModel,
-  TEXT_BUCKETS,
-  textLogit,
-  textTokens,
-} from '../../../src/indicators/email/text-hash';
+import { hashText, parseTextModel, TEXT_BUCKETS, textLogit, textTokens } from '../../../src/indicators/email/text-hash';
 import type { ParsedEmail } from '../../../src/indicators/email/types';
 
 async function parse(raw: Buffer | string): Promise<ParsedEmail> {
@@ -61,7 +55,11 @@ describe('textTokens and hashText', () => {
   it('gives the logit as the bucket-order sum plus the bias, from the base64 asset', () => {
     const weights = new Float32Array(8);
     weights.set([0.5, -1.25, 0, 2, 0, 0, 0, 3]);
-    const model = parseTextModel({ buckets: 8, bias: -0.75, weights_f32_b64: Buffer.from(weights.buffer).toString('base64') });
+    const model = parseTextModel({
+      buckets: 8,
+      bias: -0.75,
+      weights_f32_b64: Buffer.from(weights.buffer).toString('base64'),
+    });
     const v = { indices: Uint32Array.from([1, 3, 7]), values: Float32Array.from([0.5, 0.25, 1]) };
     assert.equal(textLogit(model, v), -1.25 * 0.5 + 2 * 0.25 + 3 * 1 - 0.75);
     assert.throws(() => parseTextModel({ buckets: 9, bias: 0, weights_f32_b64: '' }), /0 weights for 9 buckets/);
@@ -136,13 +134,18 @@ describe('quotedLines', () => {
 
 describe('emailFeaturesV3', () => {
   it('compares no display name with a From address that is not there (an archive that obfuscated it)', async () => {
-    const e = await parse('From: jane at gmail.com (Jane u@er@gmail.com)\r\nSubject: lme4 question\r\n\r\nDear all, a question.\r\n');
+    const e = await parse(
+      'From: jane at gmail.com (Jane u@er@gmail.com)\r\nSubject: lme4 question\r\n\r\nDear all, a question.\r\n',
+    );
     const v2 = new Float32Array(EMAIL_V2_FEATURE_COUNT);
     emailFeaturesV2(e, v2, 0);
     const v3 = new Float32Array(EMAIL_V3_FEATURE_COUNT);
     emailFeaturesV3(e, v3, 0, null);
     const facts = ['from_name_has_address', 'from_name_domain_mismatch', 'from_name_brand'];
-    assert.ok(facts.some((n) => v2[EMAIL_V2_FEATURE_NAMES.indexOf(n)] === 1), 'email/2 sets them');
+    assert.ok(
+      facts.some((n) => v2[EMAIL_V2_FEATURE_NAMES.indexOf(n)] === 1),
+      'email/2 sets them',
+    );
     for (const n of facts) assert.equal(v3[EMAIL_V3_FEATURE_NAMES.indexOf(n)], 0, n);
   });
 
