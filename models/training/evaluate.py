@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
+from text_model import fill_text_column, load_text
 from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights
 
 
@@ -71,8 +72,13 @@ def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_ben
 
 
 class Evaluator:
-    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None, left_out_rows="test"):
-        self.spec, self.X, self.rows, self.params, self.fprs, self.min_rows = spec, X, rows, params, fprs, min_rows
+    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None, left_out_rows="test", text=None):
+        self.spec, self.X, self.rows, self.fprs, self.min_rows = spec, X, rows, fprs, min_rows
+        self.params = dict(params)
+        # A text model (email/3 on) is refitted with every throw-away model, on its training rows only,
+        # so a left-out source or later mail never reaches the text column through it.
+        self.text_c = float(self.params.pop("text_c", 4.0))
+        self.text = text
         self.cap = cap
         self.left_out_rows = left_out_rows
         self.y = np.array([int(r["label"]) for r in rows], dtype=np.int64)
@@ -97,6 +103,10 @@ class Evaluator:
                 scale.append(np.full(len(pick), len(sel) / len(pick)))
             idx, scale = np.concatenate(keep), np.concatenate(scale)
         w = sample_weights(self.spec, self.rows, self.y, idx, scale)
+        if self.text is not None:
+            col = list(self.spec["feature_names"]).index(self.spec["text_model"]["column"])
+            sites = np.array([r["site"] for r in self.rows])
+            fill_text_column(self.X, col, self.text, self.y, idx, w, sites, self.text_c)
         return make_model(self.params).fit(self.X[idx], self.y[idx], sample_weight=w)
 
     def run(self, train_mask, val_mask, test_mask, exclude_from_thresholds=()) -> dict:
@@ -122,7 +132,8 @@ class Evaluator:
         _, _, X, rows = load_export(export)
         if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
             sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
-        return Evaluator(self.spec, X, self.rows, self.params, self.fprs, self.min_rows, self.cap, self.left_out_rows)
+        return Evaluator(self.spec, X, self.rows, {**self.params, "text_c": self.text_c}, self.fprs, self.min_rows, self.cap,
+                         self.left_out_rows, self.text)
 
     def in_distribution(self) -> dict:
         return self.run(self.split == "train", self.split == "val", self.split == "test")
@@ -184,7 +195,7 @@ class Evaluator:
 def later_export(export: Path, params: dict, fprs: dict, min_rows: int) -> dict:
     """later_in_time from an export whose split is already by time and whose counts saw only its train split."""
     spec, _, X, rows = load_export(export)
-    ev = Evaluator(spec, X, rows, params, fprs, min_rows)
+    ev = Evaluator(spec, X, rows, params, fprs, min_rows, text=load_text(export, spec, X.shape[0]))
     res = ev.in_distribution()
     return {"export": str(export), "rule": f"the export's own time split ({spec.get('split_mode')}); "
             "train/validation/test as exported, counts from its train split only", **res}
@@ -260,7 +271,8 @@ def main() -> None:
     if args.max_iter:
         params["max_iter"] = args.max_iter
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
-    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows)
+    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows,
+                   load_text(args.export, spec, X.shape[0]))
     if args.slice:
         import re
         slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]

@@ -29,6 +29,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 from skl2onnx import to_onnx
 
+from text_model import asset as text_asset
+from text_model import fill_text_column, load_text
+
 SEED = 20261127
 
 
@@ -206,6 +209,14 @@ def main() -> None:
     params = {"max_iter": args.max_iter, "max_depth": args.max_depth, "learning_rate": args.learning_rate}
     # A model's own training parameters live beside its sources (spec.json carries them over).
     params.update(spec.get("train_params", {}))
+    # The text model's own parameter (email/3 on) is not the trees'.
+    text_c = float(params.pop("text_c", 4.0))
+    T = load_text(args.export, spec, X.shape[0])
+    text_fit = None
+    if T is not None:
+        col = names.index(spec["text_model"]["column"])
+        sites = np.array([r["site"] for r in rows])
+        text_fit = fill_text_column(X, col, T, y, idx["train"], sample_weights(spec, rows, y, idx["train"]), sites, text_c)
 
     model = make_model(params).fit(X[idx["train"]], y[idx["train"]], sample_weight=sample_weights(spec, rows, y, idx["train"]))
     p_val = model.predict_proba(X[idx["val"]])[:, 1]
@@ -248,6 +259,8 @@ def main() -> None:
     (args.out / "model.onnx").write_bytes(model_bytes)
     if (args.export / "assets.json").exists():
         shutil.copyfile(args.export / "assets.json", args.out / "assets.json")
+    if text_fit is not None:
+        (args.out / "assets.json").write_text(json.dumps({"text_model": text_asset(*text_fit)}) + "\n")
 
     # Golden outputs: a fixed, stratified sample of test rows with scikit-learn's probabilities, which the
     # Node parity test and the reload canary check reproduce from the indicator strings.
@@ -278,6 +291,10 @@ def main() -> None:
         "output": {"name": "probabilities", "positive_class_index": 1},
         "algorithm": "HistGradientBoostingClassifier",
         "params": {**params, "class_weight": "balanced via sample_weight", "random_state": SEED},
+        **({"text_model": {"column": spec["text_model"]["column"], "buckets": spec["text_model"]["buckets"],
+                           "algorithm": "LogisticRegression (liblinear, L2) on hashed words and word pairs",
+                           "C": text_c, "out_of_fold": "5 folds by site on the train split (the trees' training rows)",
+                           "asset": "assets.json text_model"}} if text_fit is not None else {}),
         "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
         "thresholds": thresholds,
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"

@@ -16,7 +16,9 @@
  * source, group (ham / spam / phish), rank (0), split, site, date (the message's Date, YYYY-MM-DD or
  * empty: the later-in-time evaluation reads it).
  *
- * The sources file's `features_version` picks the feature code (email/1 by default, email/2).
+ * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3).
+ * email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
+ * text_values.f32: CSR) for the text model train.py fits (models/training/text_model.py).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,8 +31,15 @@ import {
   EMAIL_V2_FEATURES_VERSION,
   emailFeaturesV2,
 } from '../indicators/email/message-features-v2';
+import {
+  EMAIL_V3_FEATURE_NAMES,
+  EMAIL_V3_FEATURES_VERSION,
+  emailFeaturesV3,
+  messageTextVector,
+} from '../indicators/email/message-features-v3';
 import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
+import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
 import { encodeRawEmail } from '../scoring/pipelines/email';
 import { stableUnit } from './sources';
 import { type Split, splitOf } from './split';
@@ -171,6 +180,8 @@ interface FeatureCode {
   version: string;
   names: readonly string[];
   write: typeof emailFeatures;
+  /** The sparse text vector a version's text model reads (email/3 on), written beside the dense rows. */
+  text?: (email: Parameters<typeof emailFeatures>[0]) => SparseText;
 }
 
 const FEATURE_CODE: Record<string, FeatureCode> = {
@@ -180,7 +191,32 @@ const FEATURE_CODE: Record<string, FeatureCode> = {
     names: EMAIL_V2_FEATURE_NAMES,
     write: emailFeaturesV2,
   },
+  [EMAIL_V3_FEATURES_VERSION]: {
+    version: EMAIL_V3_FEATURES_VERSION,
+    names: EMAIL_V3_FEATURE_NAMES,
+    write: (e, out, offset, sig) => emailFeaturesV3(e, out, offset, null, sig),
+    text: messageTextVector,
+  },
 };
+
+/** Rows' sparse text vectors as CSR arrays (text_indptr.u32, text_indices.u32, text_values.f32). */
+function writeText(dir: string, vectors: SparseText[]): void {
+  const indptr = new Uint32Array(vectors.length + 1);
+  let n = 0;
+  for (const [i, v] of vectors.entries()) {
+    n += v.indices.length;
+    indptr[i + 1] = n;
+  }
+  const indices = new Uint32Array(n);
+  const values = new Float32Array(n);
+  for (const [i, v] of vectors.entries()) {
+    indices.set(v.indices, indptr[i]);
+    values.set(v.values, indptr[i]);
+  }
+  writeFileSync(join(dir, 'text_indptr.u32'), Buffer.from(indptr.buffer));
+  writeFileSync(join(dir, 'text_indices.u32'), Buffer.from(indices.buffer));
+  writeFileSync(join(dir, 'text_values.f32'), Buffer.from(values.buffer));
+}
 
 async function main(): Promise<void> {
   const file = JSON.parse(readFileSync(args.sources, 'utf8')) as {
@@ -197,6 +233,7 @@ async function main(): Promise<void> {
   const pool = createParsePool({ size: 2 });
   const rows: Row[] = [];
   const features: number[][] = [];
+  const texts: SparseText[] = [];
   const seen = new Set<string>();
   const stats: Record<string, { read: number; duplicates: number; failed: Record<string, number>; rows: number }> = {};
   const t0 = Date.now();
@@ -254,6 +291,7 @@ async function main(): Promise<void> {
       const row = new Float32Array(width);
       code.write(p.value, row, 0, sig);
       features.push(Array.from(row));
+      if (code.text !== undefined) texts.push(code.text(p.value));
       rows.push({
         encoded: encodeRawEmail(raw),
         malicious: s.label === 'malicious',
@@ -272,6 +310,7 @@ async function main(): Promise<void> {
   for (const [i, f] of features.entries()) matrix.set(f, i * width);
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'features.f32'), Buffer.from(matrix.buffer));
+  if (code.text !== undefined) writeText(args.out, texts);
   const tsv = rows.map((r) =>
     [r.encoded, r.malicious ? 1 : 0, r.source, r.group, 0, r.split, r.site.replace(/[\t\r\n]/g, ' '), r.date].join(
       '\t',
@@ -293,6 +332,8 @@ async function main(): Promise<void> {
         // train.py then also reports spam vs ham, phishing vs ham, and all malicious vs each ham source.
         auc_by_label_group: true,
         train_params: file.train_params ?? {},
+        // train.py fits a linear model on the text vectors and fills this column with its logit.
+        ...(code.text !== undefined ? { text_model: { column: 'text_score', buckets: TEXT_BUCKETS } } : {}),
       },
       null,
       2,

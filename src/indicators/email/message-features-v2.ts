@@ -72,7 +72,7 @@ export const EMAIL_V2_FEATURE_COUNT = EMAIL_V2_FEATURE_NAMES.length;
 const TOKEN_OFFSET = OWN_NAMES.length;
 
 /** Anonymisation words of the corpora (they name the source) and the template bodies' fixed filler person. */
-const STOP_TOKENS = new Set([
+export const STOP_TOKENS: ReadonlySet<string> = new Set([
   'phishing',
   'pot',
   'phish',

@@ -5,6 +5,8 @@
  * whose rows carry the whole raw message as `eml-gz-b64:` + base64(gzip(bytes)) so that the check
  * re-runs the parser, the feature code and the model on exactly what training saw.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { itemError } from '../../errors';
 import { explainEmail } from '../../indicators/email/message-explain';
@@ -14,8 +16,14 @@ import {
   EMAIL_V2_FEATURES_VERSION,
   emailFeaturesV2,
 } from '../../indicators/email/message-features-v2';
+import {
+  EMAIL_V3_FEATURE_NAMES,
+  EMAIL_V3_FEATURES_VERSION,
+  emailFeaturesV3,
+} from '../../indicators/email/message-features-v3';
 import { messageSignals } from '../../indicators/email/message-signals';
 import { parseEmail } from '../../indicators/email/parse-email';
+import { parseTextModel, type TextModel } from '../../indicators/email/text-hash';
 import type { ParsedEmail } from '../../indicators/email/types';
 import { fail, type Parsed } from '../../indicators/types';
 import type { FeatureParts, Pipeline } from '../pipeline';
@@ -43,8 +51,11 @@ async function parseEncoded(value: string): Promise<Parsed<ParsedEmail>> {
   return parseEmail(raw);
 }
 
+/** The assets of an email version: the text model of email/3 on, nothing before. */
+type EmailAssets = TextModel | null;
+
 /** The parts of features `email/1`: model v1 keeps serving (rollback) with the numbers it learned on. */
-const emailFeatures1: FeatureParts<ParsedEmail, null> = {
+const emailFeatures1: FeatureParts<ParsedEmail, EmailAssets> = {
   featuresVersion: EMAIL_FEATURES_VERSION,
   featureNames: EMAIL_FEATURE_NAMES,
   loadAssets: () => null,
@@ -52,22 +63,38 @@ const emailFeatures1: FeatureParts<ParsedEmail, null> = {
   explain: (e) => explainEmail(e, messageSignals(e)),
 };
 
-/**
- * Features `email/2` (message-features-v2.ts), and `email/1` for older versions: each model version is
- * fed the features its metadata names (pipelineForFeatures).
- */
-export const emailPipeline: Pipeline<ParsedEmail, null> = {
-  kind: 'email_message',
-  modelName: 'email',
+/** The parts of features `email/2`: model v2 keeps serving with the numbers it learned on. */
+const emailFeatures2: FeatureParts<ParsedEmail, EmailAssets> = {
   featuresVersion: EMAIL_V2_FEATURES_VERSION,
   featureNames: EMAIL_V2_FEATURE_NAMES,
+  loadAssets: () => null,
+  features: (e, _assets, out, offset) => emailFeaturesV2(e, out, offset),
+  explain: (e) => explainEmail(e, messageSignals(e)),
+};
+
+/** The text model of an email/3 version (assets.json `text_model`, written by train.py). */
+function loadTextModel(dir: string): TextModel {
+  const file = JSON.parse(readFileSync(join(dir, 'assets.json'), 'utf8')) as { text_model?: unknown };
+  return parseTextModel(file.text_model);
+}
+
+/**
+ * Features `email/3` (message-features-v3.ts, with the version's text model), and `email/2` and
+ * `email/1` for older versions: each model version is fed the features its metadata names
+ * (pipelineForFeatures).
+ */
+export const emailPipeline: Pipeline<ParsedEmail, EmailAssets> = {
+  kind: 'email_message',
+  modelName: 'email',
+  featuresVersion: EMAIL_V3_FEATURES_VERSION,
+  featureNames: EMAIL_V3_FEATURE_NAMES,
   // Messages reach the model through the email scorer, whose limit is --max-email-bytes.
   maxLength: Number.POSITIVE_INFINITY,
-  loadAssets: () => null,
+  loadAssets: loadTextModel,
   parse: (item) => parseEncoded(item.value),
   normalised: (e) => e.messages[0]?.messageId ?? '',
   enrich: () => undefined,
-  features: (e, _assets, out, offset) => emailFeaturesV2(e, out, offset),
+  features: (e, assets, out, offset) => emailFeaturesV3(e, out, offset, assets),
   explain: (e) => explainEmail(e, messageSignals(e)),
-  olderFeatures: [emailFeatures1],
+  olderFeatures: [emailFeatures2, emailFeatures1],
 };
