@@ -5,7 +5,7 @@
  * features with the serving feature code.
  *
  *   tsx src/training/export-ip.ts --sources models/training/ip-sources.json --data ../shared/data \
- *       --out models/training/.work/ip [--features ip/3|ip/2|ip/1] [--split network|time]
+ *       --out models/training/.work/ip [--features ip/2|ip/3|ip/1] [--split network|time]
  *       [--benign-split network|address] [--assets-without SOURCE] [--geoip-dir DIR] [--sample N]
  *
  * Splits: `network` (default) hashes the /24 (IPv6 /48), so no neighbourhood is on two sides.
@@ -66,7 +66,8 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'models/training/.work/ip' },
     split: { type: 'string', default: 'network' },
-    features: { type: 'string', default: IP_FEATURES_V3 },
+    // The serving version's features (v2): its card's retrain command runs without --features.
+    features: { type: 'string', default: IP_FEATURES_V2 },
     'benign-split': { type: 'string', default: 'network' },
     'assets-without': { type: 'string' },
     'geoip-dir': { type: 'string' },
