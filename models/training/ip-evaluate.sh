@@ -9,6 +9,9 @@
 # Thresholds come from the hardest benign source (the one that needs the highest threshold). The result goes into
 # models/ip/<version>/metadata.json as out_of_source_evaluation; the served model is untouched.
 #   models/training/ip-evaluate.sh 2 [--max-iter 100]
+# A features version without a published model (a candidate) is evaluated the same way, its result kept in
+# the work folder (and copied to RESULT if set) instead of a metadata.json:
+#   FEATURES=ip/3 RESULT=models/training/results/ip-3-candidate.json models/training/ip-evaluate.sh 3 --max-iter 50
 set -euo pipefail
 version=${1:?model version whose metadata receives the result}; shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +19,13 @@ cd "$root"
 data=${DATA:-../shared/data}
 work=${WORK:-models/training/.work}/ip-eval
 sources=${SOURCES:-models/training/ip-sources.json}
-features=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['features_version'])" "${OUT:-models}/ip/$version/metadata.json")
+meta="${OUT:-models}/ip/$version/metadata.json"
+if [ -n "${FEATURES:-}" ]; then
+  features=$FEATURES
+  [ -f "$meta" ] || meta=
+else
+  features=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['features_version'])" "$meta")
+fi
 export_ip() { npx tsx src/training/export-ip.ts --sources "$sources" --data "$data" --features "$features" "$@"; }
 export_ip --out "$work/main"
 loso=()
@@ -27,9 +36,11 @@ done
 export_ip --out "$work/time" --split time --benign-split address
 python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
 "$python" models/training/evaluate.py --export "$work/main" "${loso[@]}" --later-export "$work/time" \
-  --out "$work/out-of-source.json" --metadata "${OUT:-models}/ip/$version/metadata.json" "$@"
+  --out "$work/out-of-source.json" ${meta:+--metadata "$meta"} "$@"
+if [ -n "${RESULT:-}" ]; then mkdir -p "$(dirname "$RESULT")"; cp "$work/out-of-source.json" "$RESULT"; fi
+[ -n "$meta" ] || exit 0
 # What the version serves with beyond the model and its counts: the rule data and the enrichment, with licences.
-python3 - "${OUT:-models}/ip/$version/metadata.json" src/indicators/ip/data/known-services.json <<'PY'
+python3 - "$meta" src/indicators/ip/data/known-services.json <<'PY'
 import json, sys
 meta_path, known_path = sys.argv[1], sys.argv[2]
 meta, known = json.load(open(meta_path)), json.load(open(known_path))

@@ -4,7 +4,12 @@
  * enriched once beforehand (the geo lookup is the same for every version and is measured by
  * bench-lookup.ts). Then the model's cost per row in batches of 1,000, which grows with the row width.
  *
- *   npx tsx scripts/ip/bench-features.ts [count] [versions, default 1,2]
+ *   npx tsx scripts/ip/bench-features.ts [count] [versions, default 1,2] [extra features versions, e.g. ip/3]
+ *
+ * Each version is scored with its own features version's code (pipelineForFeatures), not the newest.
+ * An extra features version (the third argument) is measured with the newest committed version's
+ * reputation tables: ip/3 reads the same tables as ip/2, so its cost can be measured before a model exists
+ * (the model line is then the table owner's model, only its rules + features figure is ip/3's).
  *
  * "Before" figures for a change: run the same script in a checkout of the older code (its versions).
  */
@@ -13,10 +18,12 @@ import type { IpFeatureAssets, IpIndicator } from '../../src/indicators/ip/featu
 import { createGeoLookup } from '../../src/indicators/ip/geo';
 import { parseIp } from '../../src/indicators/ip/parse';
 import { loadModel } from '../../src/scoring/loaded-model';
+import { type AnyPipeline, pipelineForFeatures } from '../../src/scoring/pipeline';
 import { ipPipeline } from '../../src/scoring/pipelines/ip';
 
 const count = Number(process.argv[2] ?? 200_000);
 const versions = (process.argv[3] ?? '1,2').split(',').map(Number);
+const extraFeatures = (process.argv[4] ?? '').split(',').filter((v) => v !== '');
 
 function randomV4(): string {
   return Array.from({ length: 4 }, () => Math.floor(Math.random() * 256)).join('.');
@@ -24,16 +31,23 @@ function randomV4(): string {
 
 async function main(): Promise<void> {
   const geo = await createGeoLookup();
-  const pipeline = ipPipeline(geo);
+  const newest = ipPipeline(geo);
   const items: IpIndicator[] = [];
   while (items.length < count) {
     const p = parseIp(randomV4());
     if (p.ok && p.value.globallyRoutable) items.push({ ip: p.value, geo: geo.lookup(p.value) });
   }
-  for (const version of versions) {
-    const model = await loadModel(join(__dirname, '../../models/ip', String(version)), pipeline);
+  const runs = [
+    ...versions.map((v) => ({ version: v, features: undefined as string | undefined })),
+    ...extraFeatures.map((f) => ({ version: Math.max(...versions), features: f as string | undefined })),
+  ];
+  for (const { version, features } of runs) {
+    const model = await loadModel(join(__dirname, '../../models/ip', String(version)), newest);
     const assets = model.assets as IpFeatureAssets;
-    const width = model.metadata.feature_names.length;
+    const fv = features ?? model.metadata.features_version;
+    const pipeline = pipelineForFeatures(newest as AnyPipeline, fv) as typeof newest | undefined;
+    if (pipeline === undefined) throw new Error(`the IP pipeline does not compute ${fv}`);
+    const width = pipeline.featureNames.length;
     const out = new Float32Array(1000 * width);
     const run = () => {
       for (let i = 0; i < items.length; i++) {
@@ -50,14 +64,17 @@ async function main(): Promise<void> {
       times.push(Number(process.hrtime.bigint() - start) / items.length);
     }
     times.sort((a, b) => a - b);
-    const batch = new Float32Array(1000 * width);
-    for (let i = 0; i < 1000; i++) pipeline.features(items[i] as IpIndicator, assets, batch, i * width);
+    const mw = model.metadata.feature_names.length;
+    const batch = new Float32Array(1000 * mw);
+    if (features === undefined) {
+      for (let i = 0; i < 1000; i++) pipeline.features(items[i] as IpIndicator, assets, batch, i * mw);
+    }
     await model.predict(batch, 1000);
     const m0 = process.hrtime.bigint();
     for (let r = 0; r < 20; r++) await model.predict(batch, 1000);
     const modelNs = Number(process.hrtime.bigint() - m0) / 20_000;
     console.log(
-      `v${version} (${model.metadata.features_version}, ${width} columns): rules + features median ${(times[2]! / 1000).toFixed(3)} us/item ` +
+      `${features === undefined ? `v${version}` : `${fv} on v${version}'s tables`} (${fv}, ${width} columns): rules + features median ${(times[2]! / 1000).toFixed(3)} us/item ` +
         `(min ${(times[0]! / 1000).toFixed(3)}), model ${(modelNs / 1000).toFixed(2)} us/row`,
     );
     await model.release();

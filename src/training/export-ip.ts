@@ -5,7 +5,7 @@
  * features with the serving feature code.
  *
  *   tsx src/training/export-ip.ts --sources models/training/ip-sources.json --data ../shared/data \
- *       --out models/training/.work/ip [--features ip/2|ip/1] [--split network|time]
+ *       --out models/training/.work/ip [--features ip/2|ip/3|ip/1] [--split network|time]
  *       [--benign-split network|address] [--assets-without SOURCE] [--geoip-dir DIR] [--sample N]
  *
  * Splits: `network` (default) hashes the /24 (IPv6 /48), so no neighbourhood is on two sides.
@@ -38,6 +38,7 @@ import {
   splitKey,
 } from '../indicators/ip/features';
 import { IP_FEATURE_COUNT_V2, IP_FEATURE_NAMES_V2, IP_FEATURES_V2, ipFeaturesV2 } from '../indicators/ip/features-v2';
+import { IP_FEATURE_COUNT_V3, IP_FEATURE_NAMES_V3, IP_FEATURES_V3, ipFeaturesV3 } from '../indicators/ip/features-v3';
 import { createGeoLookup, type GeoLookupOptions } from '../indicators/ip/geo';
 import { geoIpDirectoryPaths } from '../indicators/ip/geo-defaults';
 import { parseIp } from '../indicators/ip/parse';
@@ -65,6 +66,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'models/training/.work/ip' },
     split: { type: 'string', default: 'network' },
+    // The serving version's features (v2): its card's retrain command runs without --features.
     features: { type: 'string', default: IP_FEATURES_V2 },
     'benign-split': { type: 'string', default: 'network' },
     'assets-without': { type: 'string' },
@@ -73,14 +75,18 @@ const { values: args } = parseArgs({
   },
 });
 if (args.split !== 'network' && args.split !== 'time') throw new Error('--split must be network or time');
-if (args.features !== IP_FEATURES_VERSION && args.features !== IP_FEATURES_V2)
-  throw new Error('--features must be ip/1 or ip/2');
+if (![IP_FEATURES_VERSION, IP_FEATURES_V2, IP_FEATURES_V3].includes(args.features))
+  throw new Error('--features must be ip/1, ip/2 or ip/3');
 if (args['benign-split'] !== 'network' && args['benign-split'] !== 'address') {
   throw new Error('--benign-split must be network or address');
 }
-const V2 = args.features === IP_FEATURES_V2;
-const WIDTH = V2 ? IP_FEATURE_COUNT_V2 : IP_FEATURE_COUNT;
-/** Out-of-fold folds of ip/2 training rows, by address. */
+/** ip/2 and ip/3: /24 counts and out-of-fold training rows (ip/3 adds a column that needs no counts). */
+const V2 = args.features !== IP_FEATURES_VERSION;
+const V3 = args.features === IP_FEATURES_V3;
+const WIDTH = V3 ? IP_FEATURE_COUNT_V3 : V2 ? IP_FEATURE_COUNT_V2 : IP_FEATURE_COUNT;
+const NAMES = V3 ? IP_FEATURE_NAMES_V3 : V2 ? IP_FEATURE_NAMES_V2 : IP_FEATURE_NAMES;
+const rowFeatures = V3 ? ipFeaturesV3 : ipFeaturesV2;
+/** Out-of-fold folds of ip/2 and ip/3 training rows, by address. */
 const FOLDS = 5;
 
 /** Splits a CSV line with RFC 4180 quotes (the Tranco file quotes organisation names with commas). */
@@ -257,7 +263,7 @@ async function main(): Promise<void> {
   const features = new Float32Array(rows.length * WIDTH);
   const group: string[] = [];
   rows.forEach((r, i) => {
-    if (V2) ipFeaturesV2(r.x, assets, features, i * WIDTH, inAssets.has(r) ? foldOwn(r) : undefined);
+    if (V2) rowFeatures(r.x, assets, features, i * WIDTH, inAssets.has(r) ? foldOwn(r) : undefined);
     else ipFeatures(r.x, assets, features, i * WIDTH, inAssets.has(r) ? ownOf(r) : undefined);
     // asn_known && (malicious + benign) > 0 after the exclusion: the ASN had training evidence.
     const seen = features[i * WIDTH] === 1 && (features[i * WIDTH + 1]! > 0 || features[i * WIDTH + 2]! > 0);
@@ -293,7 +299,7 @@ async function main(): Promise<void> {
       {
         model: 'ip',
         features_version: args.features,
-        feature_names: V2 ? IP_FEATURE_NAMES_V2 : IP_FEATURE_NAMES,
+        feature_names: NAMES,
         split_mode: args.split,
         benign_split: args.split === 'time' ? args['benign-split'] : 'network',
         assets_without: without ?? null,

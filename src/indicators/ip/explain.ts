@@ -6,9 +6,11 @@
 import type { Reason } from '../types';
 import { IP_FEATURE_NAMES, type IpIndicator, prefixKey, splitKey } from './features';
 import { IP_FEATURE_NAMES_V2 } from './features-v2';
+import { cdnEdgeOf, IP_FEATURE_NAMES_V3 } from './features-v3';
 
 const INDEX_V1 = new Map(IP_FEATURE_NAMES.map((n, i) => [n, i]));
 const INDEX_V2 = new Map(IP_FEATURE_NAMES_V2.map((n, i) => [n, i]));
+const INDEX_V3 = new Map(IP_FEATURE_NAMES_V3.map((n, i) => [n, i]));
 
 /** log-odds beyond which a network's training record is worth naming (about 3:1 either way). */
 const NOTABLE = Math.log(3);
@@ -19,9 +21,14 @@ function prefixText(x: IpIndicator): string {
   return `${k.slice(0, 4)}:${k.slice(4, 8)}::/32`;
 }
 
-/** Reasons read off an ip/1 or ip/2 row (told apart by its width). */
+/** Reasons read off an ip/1, ip/2 or ip/3 row (told apart by its width). */
 export function explainIp(x: IpIndicator, row: Float32Array): Reason[] {
-  const index = row.length === IP_FEATURE_NAMES_V2.length ? INDEX_V2 : INDEX_V1;
+  const index =
+    row.length === IP_FEATURE_NAMES_V3.length
+      ? INDEX_V3
+      : row.length === IP_FEATURE_NAMES_V2.length
+        ? INDEX_V2
+        : INDEX_V1;
   const f = (name: string) => row[index.get(name) as number] as number;
   const count = (name: string) => Math.round(Math.expm1(f(name)));
   const reasons: Reason[] = [];
@@ -47,7 +54,7 @@ export function explainIp(x: IpIndicator, row: Float32Array): Reason[] {
       weight: prefixOdds,
     });
   }
-  if (index === INDEX_V2) {
+  if (index !== INDEX_V1) {
     const netOdds = f('net24_log_odds');
     if (Math.abs(netOdds) >= NOTABLE) {
       reasons.push({
@@ -57,7 +64,14 @@ export function explainIp(x: IpIndicator, row: Float32Array): Reason[] {
       });
     }
   }
-  if (g.hostingProvider !== '') {
+  const edge = index === INDEX_V3 && f('cdn_edge') === 1 ? cdnEdgeOf(x) : '';
+  if (edge !== '') {
+    reasons.push({
+      code: 'HOSTING_PROVIDER',
+      message: `in the published edge ranges of ${edge}: a CDN front end shared by many customers' sites`,
+      weight: 0,
+    });
+  } else if (g.hostingProvider !== '') {
     reasons.push({
       code: 'HOSTING_PROVIDER',
       message: `in the published ${g.hostingProvider} cloud ranges: rented servers, not an end user's line`,

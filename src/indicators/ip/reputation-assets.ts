@@ -3,25 +3,30 @@
  * training addresses, built by the exporter from the training split only and shipped with the model
  * version, so a version always scores with the reputation it was trained with.
  *
- * ip/2 adds per-/24 (IPv6 /48) counts (`net24`); the features version in the file picks the feature code
- * (features.ts for ip/1, features-v2.ts for ip/2), so one server loads both versions.
+ * ip/2 adds per-/24 (IPv6 /48) counts (`net24`); ip/3 has the same counts. The features version in the file
+ * picks the feature code (features.ts for ip/1, features-v2.ts for ip/2, features-v3.ts for ip/3), so one
+ * server loads every version.
  *
  * The file also records the hash of the bundled hosting ranges it was trained with: the hosting columns
  * come from code-versioned data (data/hosting-ranges.json), and a model must not silently score with a
- * rebuilt table, so loading refuses a mismatch.
+ * rebuilt table, so loading refuses a mismatch. ip/3 records the CDN edge table's hash the same way.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { cdnEdgesSha256 } from './cdn-edges';
 import bundledHosting from './data/hosting-ranges.json';
 import { type Counts, IP_FEATURES_VERSION, type IpFeatureAssets } from './features';
 import { IP_FEATURES_V2 } from './features-v2';
+import { IP_FEATURES_V3 } from './features-v3';
 
 /** The features versions whose assets this file reads. */
-export const IP_ASSET_VERSIONS: readonly string[] = [IP_FEATURES_VERSION, IP_FEATURES_V2];
+export const IP_ASSET_VERSIONS: readonly string[] = [IP_FEATURES_VERSION, IP_FEATURES_V2, IP_FEATURES_V3];
 
 interface AssetsFile {
   features_version: string;
   hosting_ranges_sha256: string;
+  /** ip/3: sha256 of data/cdn-edges.json as parsed (the cdn_edge column). */
+  cdn_edges_sha256?: string;
   totals: Counts;
   asn: Record<string, Counts>;
   prefix: Record<string, Counts>;
@@ -76,6 +81,7 @@ export function serializeIpAssets(a: IpFeatureAssets, geoSources?: unknown): str
   const file: AssetsFile = {
     features_version: a.version,
     hosting_ranges_sha256: hostingRangesSha256(),
+    ...(a.version === IP_FEATURES_V3 ? { cdn_edges_sha256: cdnEdgesSha256() } : {}),
     totals: a.totals,
     asn: sorted(a.asn),
     prefix: sorted(a.prefix),
@@ -108,6 +114,9 @@ export function parseIpAssets(json: string): IpFeatureAssets {
   const sha = hostingRangesSha256();
   if (f.hosting_ranges_sha256 !== sha) {
     throw new Error('assets.json was built with other hosting ranges than the bundled data/hosting-ranges.json');
+  }
+  if (f.features_version === IP_FEATURES_V3 && f.cdn_edges_sha256 !== cdnEdgesSha256()) {
+    throw new Error('assets.json was built with other CDN edge ranges than the bundled data/cdn-edges.json');
   }
   const [m, b] = f.totals ?? [];
   if (!Number.isInteger(m) || !Number.isInteger(b)) throw new Error('assets.json: totals missing');

@@ -22,6 +22,7 @@ import {
   ipFeatures,
 } from '../../indicators/ip/features';
 import { IP_FEATURE_NAMES_V2, IP_FEATURES_V2, ipFeaturesV2 } from '../../indicators/ip/features-v2';
+import { IP_FEATURE_NAMES_V3, IP_FEATURES_V3, ipFeaturesV3 } from '../../indicators/ip/features-v3';
 import { type GeoLookup, NO_GEO } from '../../indicators/ip/geo';
 import { createHostingLookup, type HostingLookup } from '../../indicators/ip/hosting';
 import { createKnownServiceLookup, knownServiceMessage } from '../../indicators/ip/known-services';
@@ -73,10 +74,17 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
     kind: 'ip',
     modelName: 'ip',
     maxLength: MAX_IP_LENGTH,
-    featuresVersion: IP_FEATURES_V2,
-    featureNames: IP_FEATURE_NAMES_V2,
-    // v1 (rollback) keeps ip/1: its own columns and feature code, the same rules and parsing.
+    featuresVersion: IP_FEATURES_V3,
+    featureNames: IP_FEATURE_NAMES_V3,
+    // v2 and v1 (rollback) keep ip/2 and ip/1: their own columns and feature code, the same rules and parsing.
     olderFeatures: [
+      {
+        featuresVersion: IP_FEATURES_V2,
+        featureNames: IP_FEATURE_NAMES_V2,
+        loadAssets: (dir) => loadIpAssets(join(dir, 'assets.json')),
+        features: (x, assets, out, offset) => ipFeaturesV2(x, assets, out, offset),
+        explain: (x, row) => explainIp(x, row),
+      },
       {
         featuresVersion: IP_FEATURES_VERSION,
         featureNames: IP_FEATURE_NAMES,
@@ -124,7 +132,7 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
         ],
       };
     },
-    features: (x, assets, out, offset) => ipFeaturesV2(x, assets, out, offset),
+    features: (x, assets, out, offset) => ipFeaturesV3(x, assets, out, offset),
     explain: (x, row) => explainIp(x, row),
   };
 }
