@@ -6,7 +6,7 @@
  *
  *   npx tsx src/bench/feature-cost.ts [--data ../shared/data] [--names 50000] [--rounds 5]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -99,7 +99,13 @@ async function modelCost(version: number): Promise<number> {
   return Math.round(b);
 }
 void (async () => {
-  const model = { v1: await modelCost(1), v2: await modelCost(2) };
+  // Every committed version (a folder with a metadata.json), oldest first.
+  const versions = readdirSync(join('models', 'domain'))
+    .filter((v) => /^\d+$/.test(v) && existsSync(join('models', 'domain', v, 'metadata.json')))
+    .map(Number)
+    .sort((a, b) => a - b);
+  const model: Record<string, number> = {};
+  for (const v of versions) model[`v${v}`] = await modelCost(v);
   console.log(
     JSON.stringify({ names: names.length, ns_per_name_cpu_best_of_rounds: { parse: parseNs, ...result, model } }),
   );

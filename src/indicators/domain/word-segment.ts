@@ -1,0 +1,160 @@
+/**
+ * How much of a label is made of dictionary words (domain/3 features). Benign long names are mostly
+ * words run together (`themetaphysiciansofbutterflies`, `californiacontractorbonds`); generated names
+ * are not, and a model that sees only letters and trigrams reads any 25-letter label as suspicious.
+ *
+ * Each run of letters a-z is segmented by dynamic programming: the fewest letters left outside words,
+ * then the fewest words. Words are looked up in a trie walked from each position, so a label costs
+ * about (letters x longest match) array steps and allocates nothing.
+ */
+
+export interface Segmentation {
+  /** Letters a-z in the text. */
+  letters: number;
+  /** Letters inside dictionary words of the best segmentation. */
+  covered: number;
+  /** Words in the best segmentation. */
+  words: number;
+  /** Length of its longest word (0 without words). */
+  longest: number;
+}
+
+export interface WordSegmenter {
+  /** Segments `text[from, to)` into `out` (overwritten). Characters other than a-z separate runs. */
+  segment(text: string, from: number, to: number, out: Segmentation): Segmentation;
+}
+
+const MAX_TEXT = 256; // DNS names are <= 253 characters
+const A = 97;
+
+function isLetter(c: number): boolean {
+  return c >= A && c <= 122;
+}
+
+export function createWordSegmenter(words: readonly string[]): WordSegmenter {
+  // Trie as first-child / next-sibling arrays, built from a nested object trie.
+  interface Node {
+    end: boolean;
+    kids: Map<number, Node>;
+  }
+  const root: Node = { end: false, kids: new Map() };
+  let count = 1;
+  for (const w of words) {
+    let n = root;
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      if (!isLetter(c)) throw new Error(`word segmenter: "${w}" has a character outside a-z`);
+      let k = n.kids.get(c);
+      if (k === undefined) {
+        k = { end: false, kids: new Map() };
+        n.kids.set(c, k);
+        count++;
+      }
+      n = k;
+    }
+    n.end = true;
+  }
+  const firstChild = new Int32Array(count).fill(-1);
+  const nextSibling = new Int32Array(count).fill(-1);
+  const char = new Uint8Array(count);
+  const end = new Uint8Array(count);
+  // Breadth-first numbering; children of a node are consecutive, so a lookup scans one short range.
+  const queue: Node[] = [root];
+  const ids = new Map<Node, number>([[root, 0]]);
+  let next = 1;
+  for (let q = 0; q < queue.length; q++) {
+    const n = queue[q] as Node;
+    const id = ids.get(n) as number;
+    end[id] = n.end ? 1 : 0;
+    let prev = -1;
+    for (const [c, k] of [...n.kids].sort((a, b) => a[0] - b[0])) {
+      const kid = next++;
+      ids.set(k, kid);
+      char[kid] = c;
+      if (prev === -1) firstChild[id] = kid;
+      else nextSibling[prev] = kid;
+      prev = kid;
+      queue.push(k);
+    }
+  }
+  // The root's children by letter: every position starts there.
+  const rootKid = new Int32Array(26).fill(-1);
+  for (let k = firstChild[0] as number; k !== -1; k = nextSibling[k] as number) rootKid[(char[k] as number) - A] = k;
+
+  function child(node: number, c: number): number {
+    for (let k = firstChild[node] as number; k !== -1; k = nextSibling[k] as number) {
+      const kc = char[k] as number;
+      if (kc === c) return k;
+      if (kc > c) return -1;
+    }
+    return -1;
+  }
+
+  // Per position of a run: (uncovered letters, words) of the best segmentation of its prefix, and the
+  // start of its last step (negative: the step was one uncovered letter).
+  const uncovered = new Int32Array(MAX_TEXT + 1);
+  const nWords = new Int32Array(MAX_TEXT + 1);
+  const back = new Int32Array(MAX_TEXT + 1);
+
+  function better(u: number, w: number, at: number): boolean {
+    const bu = uncovered[at] as number;
+    return u < bu || (u === bu && w < (nWords[at] as number));
+  }
+
+  function segmentRun(text: string, from: number, n: number, out: Segmentation): void {
+    uncovered[0] = 0;
+    nWords[0] = 0;
+    for (let i = 1; i <= n; i++) uncovered[i] = 0x3fffffff;
+    for (let a = 0; a < n; a++) {
+      const u = uncovered[a] as number;
+      const w = nWords[a] as number;
+      if (better(u + 1, w, a + 1)) {
+        uncovered[a + 1] = u + 1;
+        nWords[a + 1] = w;
+        back[a + 1] = -1 - a;
+      }
+      let node = rootKid[text.charCodeAt(from + a) - A] as number;
+      for (let b = a; node !== -1; ) {
+        if (end[node] === 1 && better(u, w + 1, b + 1)) {
+          uncovered[b + 1] = u;
+          nWords[b + 1] = w + 1;
+          back[b + 1] = a;
+        }
+        if (++b >= n) break;
+        node = child(node, text.charCodeAt(from + b));
+      }
+    }
+    out.letters += n;
+    out.covered += n - (uncovered[n] as number);
+    out.words += nWords[n] as number;
+    for (let k = n; k > 0; ) {
+      const s = back[k] as number;
+      if (s >= 0) {
+        if (k - s > out.longest) out.longest = k - s;
+        k = s;
+      } else k = -1 - s;
+    }
+  }
+
+  return {
+    segment(text, from, to, out) {
+      out.letters = 0;
+      out.covered = 0;
+      out.words = 0;
+      out.longest = 0;
+      let i = from;
+      const stop = Math.min(to, from + MAX_TEXT);
+      while (i < stop) {
+        if (!isLetter(text.charCodeAt(i))) {
+          i++;
+          continue;
+        }
+        let j = i + 1;
+        while (j < stop && isLetter(text.charCodeAt(j))) j++;
+        segmentRun(text, i, j - i, out);
+        i = j;
+      }
+      return out;
+    },
+  };
+}
