@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { promisify } from 'node:util';
+import { certFactory } from '../../src/bench/certs';
 import { startTestServer } from '../helpers/server';
-import { certFactory } from './certs';
 import { newToken, tokenLine } from './tokens';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'threatpredict.js');

@@ -9,6 +9,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ChannelCredentials, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { type CertFactory, certFactory, type Pem } from '../../src/bench/certs';
 import { checkHealth, probeCredentials } from '../../src/cli/health-client';
 import {
   ModelServiceClient,
@@ -18,7 +19,6 @@ import {
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
 import { callReason } from '../helpers/errors';
 import { call, startTestServer, type TestServer } from '../helpers/server';
-import { type CertFactory, certFactory, type Pem } from './certs';
 
 const HEALTH_CHECK = resolve(__dirname, '..', '..', 'dist', 'cli', 'health-check.js');
 
