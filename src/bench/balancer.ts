@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { haproxyVersion, startHaproxy } from './fleet';
+import { haproxyVersion, makeFleetTls, startHaproxy } from './fleet';
 import { buildLoadgen, type LoadResult, runLoadgen } from './loadgen';
 import { cpuSeconds } from './proc-stats';
 import { freePort, startServerProcess } from './server-process';
@@ -73,8 +73,15 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   log(haproxyVersion());
   const bin = await buildLoadgen(ROOT);
-  const server = await startServerProcess('real', ROOT, ['domain']);
-  const balancer = await startHaproxy(ROOT, `127.0.0.1:${await freePort()}`, [server.addr, server.addr, server.addr]);
+  // TLS on both paths, as deployed: the ratios compare like with like.
+  const tls = makeFleetTls();
+  const server = await startServerProcess('real', ROOT, ['domain'], [...tls.serverArgs]);
+  const balancer = await startHaproxy(
+    ROOT,
+    `127.0.0.1:${await freePort()}`,
+    [server.addr, server.addr, server.addr],
+    tls,
+  );
   const results: ShapeResult[] = SHAPES.map((s) => ({ id: s.id, direct: [], balanced: [] }));
   let offset = 700;
   const load0 = loadavg()[0] as number;
@@ -94,6 +101,8 @@ async function main(): Promise<void> {
         `${seconds}s`,
         '-offset',
         String(offset++),
+        '-tls-ca',
+        tls.ca,
       ];
       const r: LoadResult = await runLoadgen(bin, args, seconds + 60, {
         onMeasuring() {
@@ -133,6 +142,7 @@ async function main(): Promise<void> {
   } finally {
     await balancer.stop();
     await server.stop();
+    tls.cleanup();
   }
   const lines = [
     `balancer cost: ${rounds} rounds of ${seconds} s windows, direct and through HAProxy alternating (load average ${load0.toFixed(1)} -> ${loadavg()[0]?.toFixed(1)})`,

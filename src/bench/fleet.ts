@@ -4,9 +4,11 @@
  * (test/fleet/fleet.test.ts) and the balancer benchmark (src/bench/balancer.ts) share these.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { type CertFactory, certFactory } from './certs';
 
 export interface Balancer {
   readonly addr: string;
@@ -44,13 +46,56 @@ async function listening(addr: string, child: ChildProcess, stderr: () => string
   throw new Error(`haproxy did not listen on ${addr}: ${stderr()}`);
 }
 
-/** Starts HAProxy with the repository's configuration on `listen`, balancing over the three `backends`. */
-export async function startHaproxy(root: string, listen: string, backends: readonly string[]): Promise<Balancer> {
+/**
+ * The certificates a fleet on loopback needs, as deploy/ expects them: one CA; the servers' pair,
+ * naming BACKEND_NAME (what HAProxy verifies) and 127.0.0.1 (what a client balancing over the
+ * backends itself dials); HAProxy's chain and key in one PEM, for 127.0.0.1.
+ */
+export interface FleetTls {
+  /** The CA every client trusts (loadgen -tls-ca). */
+  readonly ca: string;
+  /** `--tls-cert`/`--tls-key` for each server process. */
+  readonly serverArgs: readonly string[];
+  readonly haproxyPem: string;
+  readonly backendName: string;
+  cleanup(): void;
+}
+
+export const BACKEND_NAME = 'threatpredict.fleet.test';
+
+export function makeFleetTls(certs: CertFactory = certFactory()): FleetTls {
+  const ca = certs.ca('fleet test CA');
+  const server = certs.issue(ca, BACKEND_NAME, `DNS:${BACKEND_NAME},IP:127.0.0.1`);
+  const balancer = certs.issue(ca, 'haproxy', 'IP:127.0.0.1');
+  const haproxyPem = join(certs.dir, 'haproxy.pem');
+  writeFileSync(haproxyPem, Buffer.concat([readFileSync(balancer.cert), readFileSync(balancer.key)]));
+  return {
+    ca: ca.cert,
+    serverArgs: ['--tls-cert', server.cert, '--tls-key', server.key],
+    haproxyPem,
+    backendName: BACKEND_NAME,
+    cleanup: () => certs.cleanup(),
+  };
+}
+
+/**
+ * Starts HAProxy with the repository's configuration on `listen`, balancing over the three `backends`
+ * (TLS servers started with `tls.serverArgs`), serving TLS with `tls.haproxyPem`.
+ */
+export async function startHaproxy(
+  root: string,
+  listen: string,
+  backends: readonly string[],
+  tls: FleetTls,
+): Promise<Balancer> {
   haproxyVersion();
   if (backends.length !== 3) throw new Error('deploy/haproxy/haproxy.cfg names three backends');
   const env = {
     ...process.env,
     THREATPREDICT_FLEET_LISTEN: listen,
+    THREATPREDICT_FLEET_TLS_PEM: tls.haproxyPem,
+    THREATPREDICT_BACKEND_CA: tls.ca,
+    THREATPREDICT_BACKEND_NAME: tls.backendName,
     THREATPREDICT_BACKEND_1: backends[0],
     THREATPREDICT_BACKEND_2: backends[1],
     THREATPREDICT_BACKEND_3: backends[2],
@@ -122,7 +167,10 @@ export interface FleetLoad {
   kill(): void;
 }
 
-/** Runs `loadgen fleet` against `addr`; `args` are its flags (-concurrency, -streams, -batch, ...). */
+/**
+ * Runs `loadgen fleet` against `addr`; `args` are its flags (-concurrency, -streams, -batch, ...;
+ * -tls-ca for TLS).
+ */
 export function startFleetLoad(bin: string, addr: string, args: readonly string[]): FleetLoad {
   const child = spawn(bin, ['fleet', '-addr', addr, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';

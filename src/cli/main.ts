@@ -28,8 +28,9 @@ const USAGE = `usage:
 ${WATCH_USAGE}
   threatpredict serve [--listen HOST:PORT] [--models DIR] ...
       Runs the gRPC server (see README for every option).
-With --server: THREATPREDICT_SERVER_CA (TLS), THREATPREDICT_CLIENT_CERT/KEY (mTLS) and
-THREATPREDICT_TOKEN (bearer token) from the environment.`;
+With --server: THREATPREDICT_SERVER_CA (TLS), THREATPREDICT_SERVER_NAME (the name to check when
+the address is not it), THREATPREDICT_CLIENT_CERT/KEY (mTLS) and THREATPREDICT_TOKEN (bearer token)
+from the environment.`;
 
 const TYPES: Record<string, IndicatorType> = {
   domain: IndicatorType.INDICATOR_TYPE_DOMAIN,

@@ -1,6 +1,7 @@
 /**
- * The README's "Running a fleet", on loopback: three server processes (dist/main.js, as deployed)
- * behind Debian's HAProxy running deploy/haproxy/haproxy.cfg, under sustained unary and streaming
+ * The README's "Running a fleet", on loopback: three server processes (dist/main.js, as deployed:
+ * TLS) behind Debian's HAProxy running deploy/haproxy/haproxy.cfg (TLS to clients, verified TLS to
+ * the backends; certificates made here by makeFleetTls), under sustained unary and streaming
  * load from the Go load generator's fleet client (bench/go/fleet.go). One backend is killed (SIGKILL:
  * a crash, nothing answered on the way out) and brought back mid-run.
  *
@@ -11,7 +12,15 @@
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { type FleetEvent, type FleetLoad, haproxyVersion, startFleetLoad, startHaproxy } from '../../src/bench/fleet';
+import {
+  type FleetEvent,
+  type FleetLoad,
+  type FleetTls,
+  haproxyVersion,
+  makeFleetTls,
+  startFleetLoad,
+  startHaproxy,
+} from '../../src/bench/fleet';
 import { buildLoadgen } from '../../src/bench/loadgen';
 import { freePort, type ServerProcess, startServerProcess } from '../../src/bench/server-process';
 
@@ -30,7 +39,8 @@ const STREAMS = 4;
 // Loading models on a machine shared with the rest of the suite can take long: not a measurement.
 const READY_MS = 240_000;
 
-const backendArgs = (name: string) => [...SERVER_ARGS, '--instance-id', name];
+let tls: FleetTls;
+const backendArgs = (name: string) => [...SERVER_ARGS, ...tls.serverArgs, '--instance-id', name];
 
 /** Messages answered in `phase` (unary calls and stream messages), per backend. */
 function perBackend(e: FleetEvent, phase: string, what: (c: FleetEvent['backends'][string][string]) => number) {
@@ -51,6 +61,7 @@ describe('a fleet of three behind HAProxy', { timeout: 900_000 }, () => {
   before(async () => {
     haproxyVersion(); // fails here, with the command to run, when haproxy is missing
     loadgen = await buildLoadgen(ROOT);
+    tls = makeFleetTls();
     ports = [await freePort(), await freePort(), await freePort()];
     const started = await Promise.all(
       NAMES.map((n, i) => startServerProcess('real', ROOT, ['domain'], backendArgs(n), ports[i], READY_MS)),
@@ -60,6 +71,7 @@ describe('a fleet of three behind HAProxy', { timeout: 900_000 }, () => {
       ROOT,
       `127.0.0.1:${await freePort()}`,
       ports.map((p) => `127.0.0.1:${p}`),
+      tls,
     );
   });
 
@@ -67,6 +79,7 @@ describe('a fleet of three behind HAProxy', { timeout: 900_000 }, () => {
     load?.kill();
     await balancer?.stop();
     await Promise.all(servers.map((s) => s?.stop()));
+    tls?.cleanup();
   });
 
   /**
@@ -81,6 +94,8 @@ describe('a fleet of three behind HAProxy', { timeout: 900_000 }, () => {
   ): Promise<FleetEvent> {
     const name = NAMES[victim] as string;
     load = startFleetLoad(loadgen, addr, [
+      '-tls-ca',
+      tls.ca,
       '-concurrency',
       '4',
       '-streams',

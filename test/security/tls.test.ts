@@ -4,10 +4,12 @@
  * files changes what new connections get, without a restart.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ChannelCredentials, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { type CertFactory, certFactory, type Pem } from '../../src/bench/certs';
 import { checkHealth, probeCredentials } from '../../src/cli/health-client';
 import {
   ModelServiceClient,
@@ -17,7 +19,8 @@ import {
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
 import { callReason } from '../helpers/errors';
 import { call, startTestServer, type TestServer } from '../helpers/server';
-import { type CertFactory, certFactory, type Pem } from './certs';
+
+const HEALTH_CHECK = resolve(__dirname, '..', '..', 'dist', 'cli', 'health-check.js');
 
 function predictOne(address: string, creds: ChannelCredentials): Promise<string> {
   const client = new PredictionServiceClient(address, creds);
@@ -179,7 +182,7 @@ describe('certificate rotation', () => {
   });
 });
 
-describe('the health probe (Docker HEALTHCHECK)', () => {
+describe('the health probe (Docker HEALTHCHECK, Kubernetes exec probes)', () => {
   it('speaks TLS, and mTLS with the server certificate, from the server environment', async (t) => {
     const certs = certFactory();
     const ca = certs.ca('one CA for server and clients');
@@ -203,5 +206,32 @@ describe('the health probe (Docker HEALTHCHECK)', () => {
     await assert.rejects(
       checkHealth(server.address, '', 5000, probeCredentials({ ...env, THREATPREDICT_TLS_CLIENT_CA: '' })),
     );
+  });
+
+  // The probe as deploy/kubernetes runs it: the built CLI, the server's environment, a service argument.
+  it('dist/cli/health-check.js asks the service it is given, over TLS from the environment', async (t) => {
+    const certs = certFactory();
+    const ca = certs.ca('probe CA');
+    const leaf = certs.issue(ca, 'threatpredict', 'IP:127.0.0.1');
+    const server = await startTestServer(['--tls-cert', leaf.cert, '--tls-key', leaf.key]);
+    t.after(async () => {
+      await server.close();
+      certs.cleanup();
+    });
+    const env = { PATH: process.env.PATH ?? '', THREATPREDICT_TLS_CERT: leaf.cert, THREATPREDICT_TLS_KEY: leaf.key };
+    const probe = (args: string[], probeEnv: NodeJS.ProcessEnv) =>
+      new Promise<{ code: number | null; out: string }>((res) =>
+        execFile(process.execPath, [HEALTH_CHECK, server.address, ...args], { env: probeEnv }, (err, stdout) =>
+          res({ code: err === null ? 0 : ((err as { code?: number }).code ?? null), out: stdout.trim() }),
+        ),
+      );
+    assert.deepEqual(await probe([], env), { code: 0, out: 'SERVING' });
+    assert.deepEqual(await probe(['threatpredict.v1.ModelService'], env), { code: 0, out: 'SERVING' });
+    // An unknown service is NOT_FOUND: the argument reached the server (ignored, '' would be SERVING).
+    const unknown = await probe(['threatpredict.v1.NoSuchService'], env);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.out, /NOT_FOUND/);
+    // Without the TLS environment it speaks plaintext to a TLS server, and fails.
+    assert.equal((await probe([''], { PATH: env.PATH })).code, 1);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * Real certificates for the security tests, made with openssl in a temporary folder: a CA, server
- * certificates for 127.0.0.1, client certificates. A missing openssl fails the test (it is a
- * dependency of .ci/run like any other tool).
+ * Real certificates for the security tests, the fleet test and the balancer benchmark, made with
+ * openssl in a temporary folder: a CA, server certificates for 127.0.0.1, client certificates. A
+ * missing openssl fails the test (it is a dependency of .ci/run like any other tool).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
