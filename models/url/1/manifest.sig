@@ -1,1 +1,1 @@
-1REBmZMo3JW9cQu/YfOolRgA42zg0IdvKpISXKN50l47QLPhd5eGlmeYkgU+bCxUAcN7RdZn4FGbvF2BuuDNDg==
+XrA5uhnkMCtTHgkHOCjTSOiMX9opCqAFzGfAonSRF8cNxeaKz+DnWnTiuyYmcIVrZ8lk5kjKf2ngBn8xpyxbCA==
