@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
+import { pythonWith } from '../../scripts/python-env';
 
 interface SourceFigures {
   label: 'benign' | 'malicious';
@@ -66,8 +67,12 @@ before(async () => {
     train_params: { max_iter: 20, max_depth: 3 },
   };
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-  const script = join(__dirname, '..', '..', 'models', 'training', 'evaluate.py');
-  await promisify(execFile)('python3', [script, '--export', dir, '--out', join(dir, 'out.json')], { timeout: 120_000 });
+  const training = join(__dirname, '..', '..', 'models', 'training');
+  // The pinned training environment (numpy, scikit-learn), as train.sh uses: never the system python3.
+  const python = await pythonWith([join(training, 'requirements.txt')]);
+  await promisify(execFile)(python, [join(training, 'evaluate.py'), '--export', dir, '--out', join(dir, 'out.json')], {
+    timeout: 120_000,
+  });
   result = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Result;
 });
 
