@@ -289,20 +289,40 @@ function securityConfig(get: (k: keyof typeof SETTINGS) => string, listen: strin
 }
 
 /**
- * The HTTP gateway (src/http) speaks plaintext and checks no credentials yet: it may not open a way
- * around what the gRPC port enforces. So it is refused when authentication is on, and beyond loopback
- * unless plaintext is allowed explicitly.
+ * The HTTP listener (src/http) has the gRPC port's security from the same settings: TLS (and mTLS)
+ * from --tls-cert/--tls-key/--tls-client-ca, the same credentials, scopes and quotas. What it shares
+ * too is the rule for plaintext: past loopback only with --allow-plaintext true.
  */
 function httpAllowed(httpListen: string, security: SecurityConfig): void {
-  if (security.authFile !== '' || security.authInline !== '' || security.tlsClientCa !== '')
-    throw new ConfigError(
-      'http listen cannot be used with authentication (auth file, auth, tls client ca): the HTTP gateway does not check credentials yet',
-    );
   const host = httpListen.slice(0, httpListen.lastIndexOf(':'));
-  if (!security.allowPlaintext && !isLoopbackHost(host))
+  if (security.tlsCert === '' && !security.allowPlaintext && !isLoopbackHost(host))
     throw new ConfigError(
-      `http listen ${httpListen} is not a loopback address and the HTTP gateway speaks plaintext only: give --allow-plaintext true to accept that`,
+      `http listen ${httpListen} is not a loopback address: give --tls-cert and --tls-key (the HTTP listener then ` +
+        'speaks HTTPS), or --allow-plaintext true (tokens and answers then cross the network readable by anyone on the path)',
     );
+}
+
+/**
+ * Settings that are allowed but deserve a word at start (logged as warnings by src/server/security):
+ * bearer tokens configured while a listener past loopback speaks plaintext, which --allow-plaintext
+ * permits (a TLS-terminating proxy in front, e.g. a sidecar) but which otherwise sends every token in
+ * clear, for anyone on the path to replay. On loopback the traffic does not leave the host: no word.
+ */
+export function startWarnings(config: Pick<Config, 'listen' | 'httpListen' | 'security'>): string[] {
+  const { security } = config;
+  if (security.tlsCert !== '' || (security.authFile === '' && security.authInline === '')) return [];
+  const out: string[] = [];
+  for (const [name, listen] of [
+    ['listen', config.listen],
+    ['http listen', config.httpListen],
+  ] as const) {
+    if (listen === '' || isLoopbackHost(listen.slice(0, listen.lastIndexOf(':')))) continue;
+    out.push(
+      `${name} ${listen} speaks plaintext with bearer tokens configured: every token crosses the network in clear ` +
+        '(anyone on the path can replay it) unless a TLS-terminating proxy is in front; give --tls-cert and --tls-key',
+    );
+  }
+  return out;
 }
 
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, startWarnings } from '../src/config';
 
 describe('loadConfig', () => {
   it('has defaults that work on a laptop', () => {
@@ -53,18 +53,7 @@ describe('loadConfig', () => {
     ],
     [[], { THREATPREDICT_MAX_CONNECTION_AGE_MS: '-1' }, /max connection age ms must be an integer from 0/],
     [[], { THREATPREDICT_HEALTH_REQUIRES_NEWEST: 'yes' }, /health requires newest must be true or false/],
-    // The HTTP gateway checks no credentials yet: it must not open a way around the gRPC port's.
-    [
-      [
-        '--http-listen',
-        '127.0.0.1:8080',
-        '--auth',
-        'token sensor sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 predict',
-      ],
-      {},
-      /http listen cannot be used with authentication/,
-    ],
-    [['--http-listen', '0.0.0.0:8080'], {}, /http listen 0.0.0.0:8080 is not a loopback address/],
+    [['--http-listen', '0.0.0.0:8080'], {}, /http listen 0.0.0.0:8080 is not a loopback address: give --tls-cert/],
   ];
   it('serves HTTP beyond loopback only when plaintext is allowed in so many words', () => {
     const config = loadConfig(
@@ -73,6 +62,37 @@ describe('loadConfig', () => {
     );
     assert.equal(config.httpListen, '0.0.0.0:8080');
   });
+  it("lets the HTTP listener check credentials and speak TLS, with the gRPC port's settings", () => {
+    const token = 'token sensor sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 predict';
+    const c = loadConfig(['--http-listen', '127.0.0.1:8080', '--auth', token], {});
+    assert.equal(c.httpListen, '127.0.0.1:8080');
+    assert.equal(c.security.authInline, token);
+    // With a certificate the HTTP listener speaks HTTPS, so a non-loopback address needs no --allow-plaintext.
+    const tls = loadConfig(
+      ['--http-listen', '0.0.0.0:8443', '--listen', '0.0.0.0:50051', '--tls-cert', __filename, '--tls-key', __filename],
+      {},
+    );
+    assert.equal(tls.httpListen, '0.0.0.0:8443');
+    assert.deepEqual(startWarnings(tls), []);
+  });
+
+  it('warns at start when bearer tokens would cross a plaintext listener past loopback', () => {
+    const token = 'token sensor sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 predict';
+    const open = ['--allow-plaintext', 'true'];
+    const httpOnly = loadConfig(['--http-listen', '0.0.0.0:8080', '--auth', token, ...open], {});
+    const warnings = startWarnings(httpOnly);
+    assert.equal(warnings.length, 1, 'gRPC stays on loopback: only the HTTP listener is named');
+    assert.match(warnings[0] ?? '', /^http listen 0\.0\.0\.0:8080 speaks plaintext with bearer tokens .* in clear/);
+    const both = loadConfig(
+      ['--http-listen', '0.0.0.0:8080', '--listen', '0.0.0.0:50051', '--auth', token, ...open],
+      {},
+    );
+    assert.equal(startWarnings(both).length, 2);
+    // No tokens, or loopback only: nothing to warn about.
+    assert.deepEqual(startWarnings(loadConfig(['--http-listen', '0.0.0.0:8080', ...open], {})), []);
+    assert.deepEqual(startWarnings(loadConfig(['--http-listen', '127.0.0.1:8080', '--auth', token], {})), []);
+  });
+
   for (const [argv, env, message] of bad) {
     it(`refuses ${JSON.stringify(argv)} ${JSON.stringify(env)} with a clear message`, () => {
       assert.throws(

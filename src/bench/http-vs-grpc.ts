@@ -10,6 +10,7 @@
  * prediction cache, where the transport is nearly all of the cost.
  */
 import { Agent, request } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { credentials } from '@grpc/grpc-js';
 import { PredictionServiceClient } from '../gen/threatpredict/v1/prediction_service';
@@ -43,7 +44,7 @@ export interface HttpVsGrpcResult {
   command: string;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const s = createServer();
     s.once('error', rej);
@@ -54,7 +55,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function names(mode: NameMode, batch: number, counter: { n: number }): { id: string; value: string }[] {
+export function names(mode: NameMode, batch: number, counter: { n: number }): { id: string; value: string }[] {
   return Array.from({ length: batch }, (_, i) => {
     const n = mode === 'repeat' ? i : counter.n++;
     return { id: String(i), value: `hv${n.toString(36)}q${(n * 7919).toString(36)}.com` };
@@ -62,7 +63,7 @@ function names(mode: NameMode, batch: number, counter: { n: number }): { id: str
 }
 
 /** Runs `call` from `inFlight` loops for `seconds`; returns items answered per second. */
-async function closedLoop(seconds: number, inFlight: number, batch: number, call: () => Promise<void>) {
+export async function closedLoop(seconds: number, inFlight: number, batch: number, call: () => Promise<void>) {
   const end = Date.now() + seconds * 1000;
   let items = 0;
   const started = process.hrtime.bigint();
@@ -76,6 +77,50 @@ async function closedLoop(seconds: number, inFlight: number, batch: number, call
   );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
   return { items, itemsPerSec: items / elapsed };
+}
+
+/**
+ * One `POST /v1/domains:predict` of `items` through `request` (node:http's, or node:https's for TLS)
+ * on `agent`; resolves once the answer is read and parsed with one result per item.
+ */
+export function postDomains(opts: {
+  request: typeof request;
+  agent: Agent | HttpsAgent;
+  port: number;
+  items: { id: string; value: string }[];
+  headers?: Record<string, string>;
+}): Promise<void> {
+  const { items } = opts;
+  return new Promise<void>((resolve, reject) => {
+    const body = JSON.stringify({ items });
+    const req = opts.request(
+      {
+        host: '127.0.0.1',
+        port: opts.port,
+        path: '/v1/domains:predict',
+        method: 'POST',
+        agent: opts.agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...opts.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { results?: unknown[] };
+          if (res.statusCode !== 200 || json.results?.length !== items.length)
+            reject(new Error(`HTTP ${res.statusCode}: ${JSON.stringify(json).slice(0, 200)}`));
+          else resolve();
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export interface HttpVsGrpcOptions {
@@ -107,32 +152,7 @@ export async function runHttpVsGrpc(opts: HttpVsGrpcOptions): Promise<HttpVsGrpc
       });
     });
   const httpCall = (mode: NameMode) => () =>
-    new Promise<void>((resolve, reject) => {
-      const body = JSON.stringify({ items: names(mode, batch, counter) });
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: httpPort,
-          path: '/v1/domains:predict',
-          method: 'POST',
-          agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { results?: unknown[] };
-            if (res.statusCode !== 200 || json.results?.length !== batch)
-              reject(new Error(`HTTP ${res.statusCode}: ${JSON.stringify(json).slice(0, 200)}`));
-            else resolve();
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+    postDomains({ request, agent, port: httpPort, items: names(mode, batch, counter) });
   const window = async (call: () => Promise<void>): Promise<TransportWindow> => {
     agent.destroy();
     agent = new Agent({ keepAlive: true, maxSockets: inFlight });

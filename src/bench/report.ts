@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { HttpTlsCostResult } from './http-tls-cost';
 import type { HttpVsGrpcResult } from './http-vs-grpc';
 import type { ScenarioResult } from './measure';
 import { type ModelCeiling, modelCeilingOf } from './model-ceiling-run';
@@ -39,6 +40,8 @@ export interface Report {
   tls?: TlsCostResult | undefined;
   /** JSON over HTTP against gRPC per item (src/bench/http-vs-grpc.ts). */
   httpVsGrpc?: HttpVsGrpcResult | undefined;
+  /** HTTPS against plaintext on the HTTP listener (src/bench/http-tls-cost.ts). */
+  httpTls?: HttpTlsCostResult | undefined;
   /** For every real scenario: its items/s over the echo scenario of the same kind and shape. */
   vsTransport: Record<string, number>;
   /** For every real scenario: its items/s over the model ceiling of its kind and view. */

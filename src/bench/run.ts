@@ -7,7 +7,8 @@
  *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~9 min)
  *   npm run bench -- --quick      the same, short windows and 2 paired rounds (~4 min)
  *   npm run bench -- --soak       5-minute sustained stream (memory flat?) and the slow reader
- *   npm run bench -- --only tls   TLS against plaintext, side by side (per streamed item, per unary call)
+ *   npm run bench -- --only tls   TLS against plaintext, side by side (per streamed item, per unary call),
+ *                                 on gRPC and on the JSON-over-HTTP listener (`--only http-tls`: HTTP only)
  *   options: --soak-minutes N, --out FILE, --only REGEX (scenario ids, e.g. 'url', 'ip/'; 'paired';
  *            'model' or model/[url/|ip/]<view>), --tranco FILE, --urls FILE (labelled URL CSV, gzip),
  *            --report FILE (print a saved run's JSON as the table again)
@@ -18,6 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatHttpTlsCost, type HttpTlsCostResult, runHttpTlsCost } from './http-tls-cost';
 import { formatHttpVsGrpc, type HttpVsGrpcResult, runHttpVsGrpc } from './http-vs-grpc';
 import { buildLoadgen } from './loadgen';
 import { runScenario, type ScenarioResult } from './measure';
@@ -104,6 +106,7 @@ async function main(): Promise<void> {
   let paired: PairedResult | undefined;
   let tls: TlsCostResult | undefined;
   let httpVsGrpc: HttpVsGrpcResult | undefined;
+  let httpTls: HttpTlsCostResult | undefined;
   const servers: ServerProcess[] = [];
   const flags = [values.quick ? '--quick' : '', values.only === undefined ? '' : `--only '${values.only}'`].filter(
     Boolean,
@@ -200,6 +203,16 @@ async function main(): Promise<void> {
         });
         reproduce.push(httpVsGrpc.command);
       }
+      if (only === undefined || only.test('http-tls')) {
+        log('HTTPS against plaintext HTTP (alternating rounds) ...');
+        httpTls = await runHttpTlsCost({
+          root: ROOT,
+          rounds: values.quick ? 2 : 5,
+          seconds: values.quick ? 2 : 4,
+          log,
+        });
+        reproduce.push(httpTls.command);
+      }
       for (const run of modelRuns) {
         log(`${run.id} (${run.inFlight} batch${run.inFlight > 1 ? 'es' : ''} in flight) ...`);
         const c = await runModelCeiling(run, bin, ROOT, work, values.quick ? 2 : 5, data);
@@ -239,6 +252,7 @@ async function main(): Promise<void> {
     paired,
     tls,
     httpVsGrpc,
+    httpTls,
     ...ratios(results, ceilings),
     targets: checkTargets(results, ceilings, slow, soak, paired),
     reproduce: [
@@ -247,7 +261,9 @@ async function main(): Promise<void> {
     ],
   };
   writeJson(values.out as string, report);
-  const http = httpVsGrpc === undefined ? '' : `\n\n${formatHttpVsGrpc(httpVsGrpc)}`;
+  const http =
+    (httpVsGrpc === undefined ? '' : `\n\n${formatHttpVsGrpc(httpVsGrpc)}`) +
+    (httpTls === undefined ? '' : `\n\n${formatHttpTlsCost(httpTls)}`);
   process.stdout.write(`${formatReport(report)}${http}\n\nall figures: ${values.out}\n`);
 }
 

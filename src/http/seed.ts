@@ -28,13 +28,15 @@ import { readBody } from './body';
 import type { Contract } from './contract';
 import { sendJson } from './gateway';
 import type { CallContext, InProcessServices } from './services';
-import { errorBody } from './status';
+import { errorBody, noteError } from './status';
 
 export interface SeedDeps {
   services: InProcessServices;
   contract: Contract;
   config: Config;
   logger: Logger;
+  /** Who calls and their item quota (security.ts), for the call context. */
+  caller(req: IncomingMessage, streaming: boolean, signal: AbortSignal): Pick<CallContext, 'identity' | 'admitItems'>;
 }
 
 type Handle = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -95,7 +97,7 @@ export function seedEmailAnswer(p: EmailPrediction, raw: Buffer) {
   };
 }
 
-export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
+export function seedRoutes({ services, contract, config, logger, caller }: SeedDeps) {
   function context(req: IncomingMessage, res: ServerResponse): CallContext {
     const controller = new AbortController();
     res.once('close', () => controller.abort());
@@ -115,6 +117,7 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
       peer: `http:${req.socket.remoteAddress}:${req.socket.remotePort}`,
       deadline: Date.now() + config.httpTimeoutMs,
       signal: controller.signal,
+      ...caller(req, false, controller.signal),
     };
   }
 
@@ -138,9 +141,11 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
   }
 
   const view = ResultView.RESULT_VIEW_COMPACT;
-  const handlers: Record<string, { method: string; handle: Handle }> = {
+  // Each with the RPC it calls: its scope, quotas, metrics and logs are that RPC's.
+  const handlers: Record<string, { method: string; rpc: string; handle: Handle }> = {
     '/domain/': {
       method: 'GET',
+      rpc: 'PredictDomains',
       handle: async (req, res, url) => {
         const data = await one(
           'predictDomains',
@@ -153,6 +158,7 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
     },
     '/url/': {
       method: 'GET',
+      rpc: 'PredictUrls',
       handle: async (req, res, url) => {
         const data = await one(
           'predictUrls',
@@ -165,6 +171,7 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
     },
     '/ip/': {
       method: 'GET',
+      rpc: 'PredictIps',
       handle: async (req, res, url) => {
         const { ip, observedAt } = seedIpQuery(query(url));
         const data = await one(
@@ -178,6 +185,7 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
     },
     '/email/': {
       method: 'POST',
+      rpc: 'PredictEmails',
       handle: async (req, res) => {
         const ctx = context(req, res);
         const raw = await readBody(req, config.maxMessageBytes);
@@ -195,13 +203,14 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
   };
 
   return {
-    match(method: string, pathname: string): { name: string; handle: Handle } | undefined {
+    match(method: string, pathname: string): { name: string; rpcPath: string; handle: Handle } | undefined {
       // Flask-RESTPlus routes were `/domain/`; Flask redirected `/domain` there. Both are answered.
       const key = pathname.endsWith('/') ? pathname : `${pathname}/`;
       const h = handlers[key];
       if (h === undefined || h.method !== method) return undefined;
       return {
         name: key,
+        rpcPath: `/threatpredict.v1.PredictionService/${h.rpc}`,
         handle: async (req, res, url) => {
           try {
             await h.handle(req, res, url);
@@ -209,6 +218,7 @@ export function seedRoutes({ services, contract, config, logger }: SeedDeps) {
             if (err instanceof SeedError) sendJson(res, err.status, { message: err.message });
             else {
               const body = errorBody(err, contract.registry, logger);
+              noteError(res, body);
               const json = body.json as { message?: string };
               sendJson(res, body.httpStatus, { message: json.message ?? 'error' }, { ...body.headers });
             }

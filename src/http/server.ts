@@ -9,8 +9,14 @@
  * for authentication, metrics or access logs: an interceptor sees the route's name (the RPC's full
  * name for API calls, e.g. `threatpredict.v1.PredictionService/PredictDomains`) and may answer itself
  * instead of calling `next`.
+ *
+ * The gRPC port's security applies here from the same objects (app.security): TLS (and mTLS) from the
+ * same certificate files, swapped in by `setSecureContext` when the poller reloads them; authentication,
+ * scopes and the shared quota buckets (security.ts); the metrics and failed-call log (observe.ts).
+ * Those interceptors run first, outermost the observer, then any given in options.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { App } from '../app';
 import { PredictError } from '../errors';
@@ -18,14 +24,20 @@ import type { ModelControl } from '../server/model-control';
 import { type StaticAssets, staticAssets } from './assets';
 import { loadContract } from './contract';
 import { createGateway, type RpcMatch, sendJson } from './gateway';
+import { observeCalls } from './observe';
+import { httpSecurity } from './security';
 import { seedRoutes } from './seed';
 import { type CallContext, inProcessServices } from './services';
-import { CODES, errorBody, HttpError } from './status';
+import { CODES, errorBody, HttpError, noteError } from './status';
 
 export interface HttpRoute {
   /** `threatpredict.v1.PredictionService/PredictDomains`, `seed:/domain/`, `page`, `openapi`, ... */
   name: string;
   kind: 'rpc' | 'seed' | 'static';
+  /** `POST /v1/domains:predict`, `GET /domain/`: the route's template (never the request's URL, which may hold values). */
+  template: string;
+  /** The RPC the route calls, which its security, metrics and logs go by; undefined for static files. */
+  rpc?: { path: string; type: 'unary' | 'bidi_stream' };
 }
 
 export type HttpInterceptor = (
@@ -82,8 +94,18 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   const services = inProcessServices(app, { models: opts.models, shutdown: shutdownSignal });
   const gateway = createGateway({ contract, services, config, logger });
   const assets: StaticAssets = staticAssets();
-  const seed = config.httpSeedCompat ? seedRoutes({ services, contract, config, logger }) : undefined;
-  const interceptors = opts.interceptors ?? [];
+  const security = httpSecurity({ security: app.security, registry: contract.registry, logger });
+  /** What a call's handler needs to know of its caller. */
+  const caller = (req: IncomingMessage, streaming: boolean, signal: AbortSignal) => ({
+    identity: security.caller(req),
+    admitItems: security.itemGate(req, streaming, signal),
+  });
+  const seed = config.httpSeedCompat ? seedRoutes({ services, contract, config, logger, caller }) : undefined;
+  const interceptors = [
+    observeCalls({ metrics: app.metrics?.rpc, logger, identityOf: security.identity }),
+    security.interceptor,
+    ...(opts.interceptors ?? []),
+  ];
 
   /** An API call's context: cancelled when the client goes away or the deadline passes (then answered 504). */
   function callContext(req: IncomingMessage, res: ServerResponse, streaming: boolean): CallContext {
@@ -95,6 +117,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
         if (!res.headersSent) {
           const err = new PredictError('DEADLINE_EXCEEDED', 'the call deadline passed before the answer was ready');
           const body = errorBody(err, contract.registry, logger);
+          noteError(res, body);
           // A body still arriving is not drained: the connection closes with the answer.
           sendJson(res, body.httpStatus, body.json, req.complete ? {} : { connection: 'close' });
         }
@@ -102,7 +125,12 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
       }, deadline - Date.now());
       res.once('close', () => clearTimeout(timer));
     }
-    return { peer: `http:${req.socket.remoteAddress}:${req.socket.remotePort}`, deadline, signal: controller.signal };
+    return {
+      peer: `http:${req.socket.remoteAddress}:${req.socket.remotePort}`,
+      deadline,
+      signal: controller.signal,
+      ...caller(req, streaming, controller.signal),
+    };
   }
 
   function rpcRoute(m: RpcMatch): Route {
@@ -113,6 +141,8 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     return {
       name: `${service}/${method}`,
       kind: 'rpc',
+      template: `${m.binding.httpMethod} ${m.binding.path}`,
+      rpc: { path: `/${service}/${method}`, type: m.binding.streaming ? 'bidi_stream' : 'unary' },
       handle: async (req, res, url) => {
         const ctx = callContext(req, res, m.binding.streaming);
         try {
@@ -134,9 +164,17 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
         allow: rpc.allow.join(', '),
       });
     const s = seed?.match(method, url.pathname);
-    if (s !== undefined) return { name: `seed:${s.name}`, kind: 'seed', handle: s.handle };
+    if (s !== undefined)
+      return {
+        name: `seed:${s.name}`,
+        kind: 'seed',
+        template: `${method} ${s.name}`,
+        rpc: { path: s.rpcPath, type: 'unary' },
+        handle: s.handle,
+      };
     const a = assets.match(method, url.pathname);
-    if (a !== undefined) return { name: a.name, kind: 'static', handle: a.handle };
+    if (a !== undefined)
+      return { name: a.name, kind: 'static', template: `${method} ${url.pathname}`, handle: a.handle };
     return undefined;
   }
 
@@ -152,25 +190,38 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     await run();
   }
 
-  const server: Server = createServer(
-    {
-      // No limit on receiving a whole request from Node: a stream's body may rightly take hours. A
-      // call's deadline covers its body (callContext); the seed's routes have their own (seed.ts).
-      requestTimeout: 0,
-      headersTimeout: Math.min(config.handshakeTimeoutMs, config.httpTimeoutMs),
-    },
-    (req, res) => {
-      dispatch(req, res).catch((err) => {
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        const body = errorBody(err, contract.registry, logger);
-        // Unread body bytes (past a size limit) are not drained: `connection: close` ends the exchange.
-        sendJson(res, body.httpStatus, body.json, { ...body.headers });
-      });
-    },
-  );
+  const serverOptions = {
+    // No limit on receiving a whole request from Node: a stream's body may rightly take hours. A
+    // call's deadline covers its body (callContext); the seed's routes have their own (seed.ts).
+    requestTimeout: 0,
+    headersTimeout: Math.min(config.handshakeTimeoutMs, config.httpTimeoutMs),
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    dispatch(req, res).catch((err) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const body = errorBody(err, contract.registry, logger);
+      noteError(res, body);
+      // Unread body bytes (past a size limit) are not drained: `connection: close` ends the exchange.
+      sendJson(res, body.httpStatus, body.json, { ...body.headers });
+    });
+  };
+  const tls = app.security.tls;
+  let stopReloads = () => {};
+  let server: Server;
+  if (tls === undefined) server = createServer(serverOptions, onRequest);
+  else {
+    const https = createHttpsServer(
+      // A TLS handshake must finish in time, as on the gRPC port.
+      { ...serverOptions, ...tls.httpsOptions(), handshakeTimeout: config.handshakeTimeoutMs },
+      onRequest,
+    );
+    // New connections get the new certificate (or client CA); open ones keep theirs, as on gRPC.
+    stopReloads = tls.onReload((context) => https.setSecureContext(context));
+    server = https;
+  }
   server.maxConnections = config.maxConnections;
   // Longer than the usual 60 s idle timeout of clients and load balancers: a server that closes an idle
   // connection first races the client's next request on it, which then fails with ECONNRESET.
@@ -188,12 +239,23 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
     });
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ httpListen: config.httpListen, port, seedCompat: config.httpSeedCompat }, 'http listening');
+  logger.info(
+    {
+      httpListen: config.httpListen,
+      port,
+      seedCompat: config.httpSeedCompat,
+      tls: tls !== undefined,
+      mtls: app.security.mtls,
+      auth: app.security.authRequired,
+    },
+    'http listening',
+  );
 
   return {
     port,
     async shutdown() {
       stopping.abort();
+      stopReloads();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.closeAllConnections();

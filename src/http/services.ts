@@ -5,6 +5,10 @@
  * with the same limits and per-item errors, as the gRPC call it transcodes to. A handler sees a call
  * object with what the handlers read of a grpc-js call: the request, a deadline, the caller and a
  * `cancelled` event (the HTTP client went away, or the deadline passed).
+ *
+ * What the gRPC interceptors do once a request is decoded happens here too, with the same code: the
+ * request's items are charged to the caller's item quota (`ctx.admitItems`, src/http/security.ts), and
+ * an answer with model detail is cut for a caller without `models.read` (security/policy.ts).
  */
 import { EventEmitter } from 'node:events';
 import type { ServiceDefinition } from '@grpc/grpc-js';
@@ -19,6 +23,9 @@ import { localModelControl, type ModelControl } from '../server/model-control';
 import { createModelService } from '../server/model-service';
 import { createPredictionService } from '../server/prediction-service';
 import { withRawBatchRequests } from '../server/raw-batch';
+import type { Identity } from '../server/security';
+import { carriesModelDetail, withoutModelDetail } from '../server/security/policy';
+import { itemCount } from '../server/security/quotas';
 import type { StreamShutdown } from '../server/stream';
 import { withEncodedResponses } from '../server/wire';
 
@@ -31,6 +38,13 @@ export interface CallContext {
   deadline: number;
   /** Fires when the HTTP exchange ends before the answer (client gone, deadline passed). */
   signal: AbortSignal;
+  /** Who calls, as authentication found it (src/http/security.ts). */
+  identity: Identity;
+  /**
+   * Charges a request's items to the caller's quota: resolves when admitted, rejects with
+   * QUOTA_EXCEEDED for a unary call, waits for a stream's line (as a gRPC stream's message waits).
+   */
+  admitItems(n: number): Promise<void>;
 }
 
 export interface InProcessServices {
@@ -105,21 +119,24 @@ export function inProcessServices(app: App, opts: InProcessOptions): InProcessSe
     }
   }
 
-  function run(key: string, request: unknown, ctx: CallContext): Promise<Buffer> {
+  async function run(key: string, request: unknown, ctx: CallContext): Promise<Buffer> {
     const m = methods.get(key);
-    if (m === undefined) return Promise.reject(new Error(`no unary method ${key}`));
+    if (m === undefined) throw new Error(`no unary method ${key}`);
+    await ctx.admitItems(itemCount(request));
+    const cut = carriesModelDetail(m.def.path) && !ctx.identity.scopes.has('models.read');
     return new Promise((resolve, reject) => {
       m.handler(callObject(request, ctx), (err, res) => {
         if (err) reject(err);
-        else resolve(m.def.responseSerialize(res));
+        else
+          resolve(m.def.responseSerialize(cut ? withoutModelDetail(m.def.path, res as Record<string, unknown>) : res));
       });
     });
   }
 
   return {
-    call(key, bytes, ctx) {
+    async call(key, bytes, ctx) {
       const m = methods.get(key);
-      if (m === undefined) return Promise.reject(new Error(`no unary method ${key}`));
+      if (m === undefined) throw new Error(`no unary method ${key}`);
       return run(key, m.def.requestDeserialize(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), ctx);
     },
     callDecoded: run,

@@ -5,6 +5,7 @@
  * [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": ...}]}`, as the OpenAPI document's
  * default response says.
  */
+import type { ServerResponse } from 'node:http';
 import type { Registry } from '@bufbuild/protobuf';
 import { fromBinary, toJson } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
@@ -62,6 +63,17 @@ export function statusJson(registry: Registry, bytes: Uint8Array): unknown {
   return toJson(schema, fromBinary(schema, bytes), { registry });
 }
 
+/**
+ * `Retry-After` (whole seconds, rounded up: RFC 9110) for a Status with a google.rpc.RetryInfo
+ * detail, so an HTTP client that knows nothing of RetryInfo still backs off (quotas, a full queue).
+ */
+function retryAfter(json: unknown): Record<string, string> {
+  const details = (json as { details?: { '@type'?: string; retryDelay?: string }[] }).details ?? [];
+  const delay = details.find((d) => d['@type'] === 'type.googleapis.com/google.rpc.RetryInfo')?.retryDelay;
+  const seconds = delay === undefined ? Number.NaN : Number.parseFloat(delay);
+  return Number.isFinite(seconds) ? { 'retry-after': String(Math.max(1, Math.ceil(seconds))) } : {};
+}
+
 /** Anything thrown or called back with -> the HTTP answer. Unknown causes are logged and sent as INTERNAL. */
 export function errorBody(err: unknown, registry: Registry, logger: Logger): ErrorBody {
   if (err instanceof HttpError)
@@ -69,15 +81,54 @@ export function errorBody(err: unknown, registry: Registry, logger: Logger): Err
   const grpc = err as { code?: number; metadata?: { get(key: string): unknown[] } } | undefined;
   const details = grpc?.metadata?.get?.('grpc-status-details-bin')?.[0];
   if (typeof grpc?.code === 'number' && details instanceof Uint8Array) {
-    return { httpStatus: httpStatusOf(grpc.code), headers: {}, json: statusJson(registry, details) };
+    const json = statusJson(registry, details);
+    return { httpStatus: httpStatusOf(grpc.code), headers: retryAfter(json), json };
   }
   if (!(err instanceof PredictError)) logger.error({ err }, 'internal error');
   const pe = toPredictError(err);
-  return {
-    httpStatus: httpStatusOf(pe.code),
-    headers: {},
-    json: statusJson(registry, Status.encode(toStatus(pe)).finish()),
-  };
+  const json = statusJson(registry, Status.encode(toStatus(pe)).finish());
+  return { httpStatus: httpStatusOf(pe.code), headers: retryAfter(json), json };
 }
 
 export const CODES = GrpcCode;
+
+/** What an answered error was, for the failed-call log and the metrics (observe.ts). */
+export interface Outcome {
+  code: number;
+  reason: string | undefined;
+  message: string | undefined;
+}
+
+const outcomes = new WeakMap<ServerResponse, Outcome>();
+
+/** Records the error `body` answers on `res`; every place that answers an error calls it. */
+export function noteError(res: ServerResponse, body: ErrorBody): void {
+  const json = body.json as { code?: number; message?: string; details?: { '@type'?: string; reason?: string }[] };
+  const info = json.details?.find((d) => d['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo');
+  outcomes.set(res, { code: json.code ?? CODES.UNKNOWN, reason: info?.reason, message: json.message });
+}
+
+/** HTTP status -> gRPC code, for an answer no error was noted on (google/rpc/code.proto, the other way). */
+const GRPC_CODE: Readonly<Record<number, number>> = {
+  400: CODES.INVALID_ARGUMENT,
+  401: CODES.UNAUTHENTICATED,
+  403: CODES.PERMISSION_DENIED,
+  404: CODES.NOT_FOUND,
+  409: 10 /* ABORTED */,
+  413: CODES.RESOURCE_EXHAUSTED,
+  422: CODES.INVALID_ARGUMENT,
+  429: CODES.RESOURCE_EXHAUSTED,
+  499: CODES.CANCELLED,
+  501: CODES.UNIMPLEMENTED,
+  503: CODES.UNAVAILABLE,
+  504: CODES.DEADLINE_EXCEEDED,
+};
+
+/** How an answered request ended, as a gRPC status: the noted error, else what its HTTP status says. */
+export function outcomeOf(res: ServerResponse): Outcome {
+  const noted = outcomes.get(res);
+  if (noted !== undefined) return noted;
+  const s = res.statusCode;
+  const code = s < 400 ? CODES.OK : (GRPC_CODE[s] ?? (s >= 500 ? CODES.INTERNAL : CODES.INVALID_ARGUMENT));
+  return { code, reason: undefined, message: undefined };
+}

@@ -2,6 +2,12 @@
  * Per-RPC metrics, named and labelled as go-grpc-prometheus and java-grpc-prometheus name them, so
  * existing gRPC dashboards and alerts work on them: calls started, calls handled per status code,
  * handling time per status code, and calls in progress. Counted once per call, not per item.
+ *
+ * The JSON-over-HTTP listener counts its calls in the same metrics, under the gRPC method each route
+ * calls (`POST /v1/domains:predict` and the seed's `GET /domain/` are PredictDomains), with the label
+ * `protocol` = `http` where gRPC calls have `grpc`: a dashboard that sums by method sees every call,
+ * and one that splits by protocol sees each listener. Static files (page, OpenAPI document) are not
+ * RPCs and are not counted.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
@@ -31,11 +37,13 @@ export interface RpcLabels {
   readonly grpc_service: string;
   readonly grpc_method: string;
   readonly grpc_type: string;
+  /** `grpc` or `http`: the listener the call came in on. */
+  readonly protocol: string;
 }
 
 export interface RpcMetrics {
-  /** The labels of a method path (`/pkg.Service/Method`), cached. */
-  labels(path: string, type: string): RpcLabels;
+  /** The labels of a method path (`/pkg.Service/Method`) on a protocol, cached. */
+  labels(path: string, type: string, protocol?: 'grpc' | 'http'): RpcLabels;
   started(labels: RpcLabels): void;
   /** The call ended with `code` after `seconds`. */
   handled(labels: RpcLabels, code: number, seconds: number): void;
@@ -45,7 +53,7 @@ export interface RpcMetrics {
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 export function createRpcMetrics(registry: Registry): RpcMetrics {
-  const names = ['grpc_service', 'grpc_method', 'grpc_type'] as const;
+  const names = ['grpc_service', 'grpc_method', 'grpc_type', 'protocol'] as const;
   const started = new Counter({
     name: 'grpc_server_started_total',
     help: 'RPCs started on the server.',
@@ -73,12 +81,18 @@ export function createRpcMetrics(registry: Registry): RpcMetrics {
   });
   const byPath = new Map<string, RpcLabels>();
   return {
-    labels(path, type) {
-      let l = byPath.get(path);
+    labels(path, type, protocol = 'grpc') {
+      const key = `${protocol} ${type} ${path}`;
+      let l = byPath.get(key);
       if (l === undefined) {
         const slash = path.lastIndexOf('/');
-        l = Object.freeze({ grpc_service: path.slice(1, slash), grpc_method: path.slice(slash + 1), grpc_type: type });
-        byPath.set(path, l);
+        l = Object.freeze({
+          grpc_service: path.slice(1, slash),
+          grpc_method: path.slice(slash + 1),
+          grpc_type: type,
+          protocol,
+        });
+        byPath.set(key, l);
       }
       return l;
     },

@@ -10,6 +10,10 @@
  *
  * Client errors (bad input, cancelled) log at info, refusals (credentials, scopes, quotas, limits) at
  * warn, server-side failures at error.
+ *
+ * The HTTP listener writes the same line through `logFailedCall` (src/http/observe.ts), with
+ * `protocol: "http"`, the gRPC method its route calls, and the route's template (never the URL, whose
+ * path or query may hold a value).
  */
 import { type Metadata, ServerInterceptingCall, type ServerInterceptor, status as Status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -41,6 +45,43 @@ function reasonOf(trailers: Metadata | null | undefined): string | undefined {
   }
 }
 
+export interface FailedCall {
+  protocol: 'grpc' | 'http';
+  /** `/package.Service/Method`: for HTTP, the RPC the route calls. */
+  method: string;
+  code: Status;
+  /** The ErrorInfo reason, when the status has one. */
+  reason: string | undefined;
+  /** The status message: logged only without a reason (see above). */
+  details: string | undefined;
+  identity: string | undefined;
+  peer: string;
+  /** Since the call started. */
+  ms: number;
+  /** HTTP only: `POST /v1/domains:predict`, the route's template. */
+  route?: string;
+  /** HTTP only: the response status. */
+  httpStatus?: number;
+}
+
+/** The one line of a failed call, whatever the protocol. */
+export function logFailedCall(logger: Logger, c: FailedCall): void {
+  logger[levelOf(c.code)](
+    {
+      protocol: c.protocol,
+      method: c.method,
+      ...(c.route === undefined ? {} : { route: c.route, httpStatus: c.httpStatus }),
+      code: Status[c.code],
+      reason: c.reason,
+      ...(c.reason === undefined && c.details !== undefined ? { details: c.details.slice(0, 200) } : {}),
+      identity: c.identity,
+      peer: c.peer,
+      ms: Math.round(c.ms * 10) / 10,
+    },
+    'call failed',
+  );
+}
+
 export function failedCallLog({ logger }: { logger: Logger }): ServerInterceptor {
   return (method, call) => {
     const started = performance.now();
@@ -49,18 +90,16 @@ export function failedCallLog({ logger }: { logger: Logger }): ServerInterceptor
     const log = (code: Status, reason: string | undefined, details: string | undefined) => {
       ended = true;
       const identity = metadata === undefined ? undefined : callIdentity(metadata);
-      logger[levelOf(code)](
-        {
-          method: method.path,
-          code: Status[code],
-          reason,
-          ...(reason === undefined && details !== undefined ? { details: details.slice(0, 200) } : {}),
-          identity: identity?.name,
-          peer: call.getPeer(),
-          ms: Math.round((performance.now() - started) * 10) / 10,
-        },
-        'call failed',
-      );
+      logFailedCall(logger, {
+        protocol: 'grpc',
+        method: method.path,
+        code,
+        reason,
+        details,
+        identity: identity?.name,
+        peer: call.getPeer(),
+        ms: performance.now() - started,
+      });
     };
     return new ServerInterceptingCall(call, {
       start: (next) =>

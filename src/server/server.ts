@@ -21,7 +21,6 @@ import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
 import { withRawBatchRequests } from './raw-batch';
 import { addReflection } from './reflection';
-import { createSecurity } from './security';
 import { withEncodedResponses } from './wire';
 
 // Written by `npm run generate` (buf build): every file of the contract with its imports.
@@ -43,7 +42,7 @@ export interface ServerOptions {
 /** Serves `app` (config, logger, scoring core, model repository) on `app.config.listen`. */
 export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
   const { config, logger } = app;
-  const security = createSecurity({ config: config.security, listen: config.listen, logger });
+  const { security } = app;
   const server = new Server({
     // Nearest the wire first: metrics, the instance header and the failed-call log also see the calls
     // security refuses.
@@ -138,7 +137,6 @@ export async function startServer(app: App, opts: ServerOptions = {}): Promise<R
     async shutdown() {
       for (const s of ['', ...SERVICE_NAMES]) health.setStatus(s, 'NOT_SERVING');
       listener.close();
-      security.close();
       stopping.abort();
       await new Promise<void>((res) => {
         const timer = setTimeout(() => {

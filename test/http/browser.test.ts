@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { newToken, tokenLine } from '../security/tokens';
 import { type HttpTestServer, startHttpTestServer } from './helpers';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -114,7 +115,8 @@ describe('the analysts page', () => {
     // The message has a form, an image and a styled div: none of them may exist in the page.
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(await page.locator('form[action]').count(), 0);
-    assert.equal(await page.locator('input[type=password]').count(), 0);
+    // The page's own password field is the access token; the message's must not exist.
+    assert.equal(await page.locator('input[type=password]:not(#token)').count(), 0);
     // The message's own <style> and style attributes, met while reading its links from an inert
     // DOMParser document, are refused by the CSP as well: nothing of the message applies, scripts least of all.
     assert.deepEqual(
@@ -126,7 +128,7 @@ describe('the analysts page', () => {
   it('is usable from the keyboard: the fields and buttons are reachable by Tab, with labels', async () => {
     await page.goto(`${s.base}/`);
     const reached: string[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Tab');
       // Runs in the page (this project compiles without the DOM lib, hence untyped).
       reached.push(
@@ -137,7 +139,7 @@ describe('the analysts page', () => {
         }),
       );
     }
-    for (const id of ['indicators', 'score-indicators', 'eml', 'score-email'])
+    for (const id of ['token', 'indicators', 'score-indicators', 'eml', 'score-email'])
       assert.ok(reached.includes(id), reached.join(','));
   });
 
@@ -146,5 +148,60 @@ describe('the analysts page', () => {
     await page.goto(`${s.base}/docs/`);
     await page.getByText('/v1/domains:predict').first().waitFor();
     assert.deepEqual(cspViolations(), []);
+  });
+});
+
+describe('the analysts page on a server that checks credentials', () => {
+  const token = newToken();
+  let secured: HttpTestServer;
+  let p: Page;
+  before(async () => {
+    secured = await startHttpTestServer(['--auth', tokenLine('analyst', token, 'predict')]);
+    p = await browser.newPage();
+  });
+  after(async () => {
+    await p?.close();
+    await secured?.close();
+  });
+
+  it('says a token is needed, then scores with the typed token sent as a bearer token', async () => {
+    const sent: (string | undefined)[] = [];
+    p.on('request', (r) => {
+      if (r.url().includes('/v1/')) sent.push(r.headers().authorization);
+    });
+    await p.goto(`${secured.base}/`);
+    await p.getByLabel(/One per line/).fill('paypal-login-secure.xyz');
+    await p.getByRole('button', { name: 'Score indicators' }).click();
+    await p
+      .getByRole('status')
+      .filter({ hasText: /enter an access token/ })
+      .waitFor();
+    await p.getByLabel(/Access token/).fill(token);
+    await p.getByRole('button', { name: 'Score indicators' }).click();
+    await p
+      .getByRole('status')
+      .filter({ hasText: /^Scored 1/ })
+      .waitFor();
+    assert.equal(sent[0], undefined, 'nothing sent before a token was typed');
+    assert.equal(sent.at(-1), `Bearer ${token}`);
+    // Kept for this tab only: sessionStorage, never localStorage; a reload of the tab keeps it.
+    const stored = await p.evaluate(() => {
+      // biome-ignore lint/suspicious/noExplicitAny: the page's storage
+      const g = globalThis as any;
+      return { session: g.sessionStorage.getItem('threatpredict.token'), local: g.localStorage.length };
+    });
+    assert.deepEqual(stored, { session: token, local: 0 });
+    await p.reload();
+    assert.equal(await p.getByLabel(/Access token/).inputValue(), token);
+  });
+
+  it('tells a wrong token apart from a missing one', async () => {
+    await p.getByLabel(/Access token/).fill('not-the-token');
+    await p.getByLabel(/One per line/).fill('example.com');
+    await p.getByRole('button', { name: 'Score indicators' }).click();
+    await p
+      .getByRole('status')
+      .filter({ hasText: /does not accept this access token/ })
+      .waitFor();
   });
 });

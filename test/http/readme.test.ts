@@ -2,14 +2,18 @@
  * The README's `curl` examples (section "JSON over HTTP") work as written: each command of its `sh`
  * blocks (except the `npm start` lines that start the server) runs in a shell from the repository root
  * against a server started with the flags the README names, with only the address changed, and
- * answers JSON that is not an error. Needs `curl` (Debian's, present wherever apt is).
+ * answers JSON that is not an error. Needs `curl` (Debian's, present wherever apt is). The HTTPS
+ * examples run in a folder holding the files they name (ca.pem, client.pem, client.key, made in the
+ * test) against a server with a certificate and tokens ($TOKEN), or with a client CA for the mTLS one.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { type CertFactory, certFactory } from '../../src/bench/certs';
+import { newToken, tokenLine } from '../security/tokens';
 import { type HttpTestServer, startHttpTestServer } from './helpers';
 
 const run = promisify(execFile);
@@ -35,12 +39,27 @@ function readmeCommands(readme: string): string[] {
 }
 
 let s: HttpTestServer;
+let withToken: HttpTestServer;
+let withClientCa: HttpTestServer;
+let certs: CertFactory;
+const TOKEN = newToken();
 before(async () => {
   // The flags the README's examples need: seed endpoints, and ReloadModels (admin).
   s = await startHttpTestServer(['--http-seed-compat', 'true', '--admin-rpc', 'true']);
+  certs = certFactory();
+  const ca = certs.ca('readme CA');
+  const server = certs.issue(ca, 'threatpredict', 'IP:127.0.0.1');
+  const client = certs.issue(ca, 'analyst', 'DNS:analyst.example');
+  copyFileSync(ca.cert, join(certs.dir, 'ca.pem'));
+  copyFileSync(client.cert, join(certs.dir, 'client.pem'));
+  copyFileSync(client.key, join(certs.dir, 'client.key'));
+  const tls = ['--tls-cert', server.cert, '--tls-key', server.key];
+  withToken = await startHttpTestServer([...tls, '--auth', tokenLine('readme', TOKEN, 'predict')]);
+  withClientCa = await startHttpTestServer([...tls, '--tls-client-ca', ca.cert]);
 });
 after(async () => {
-  await s.close();
+  await Promise.all([s?.close(), withToken?.close(), withClientCa?.close()]);
+  certs?.cleanup();
 });
 
 describe('README curl examples', () => {
@@ -70,11 +89,16 @@ describe('README curl examples', () => {
     const host = new URL(s.base).host;
     const commands = readmeCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
     assert.ok(commands.length >= 15, `found ${commands.length} commands`);
+    let https = 0;
     for (const command of commands) {
-      const { stdout } = await run('sh', ['-c', command.replaceAll('127.0.0.1:8080', host)], {
-        cwd: ROOT,
-        maxBuffer: 16 << 20,
-      });
+      const secure = command.includes('https://');
+      if (secure) https++;
+      const target = !secure ? host : new URL((command.includes('--cert') ? withClientCa : withToken).base).host;
+      const { stdout } = await run(
+        'sh',
+        ['-c', command.replaceAll(secure ? '127.0.0.1:8443' : '127.0.0.1:8080', target)],
+        { cwd: secure ? certs.dir : ROOT, maxBuffer: 16 << 20, env: { ...process.env, TOKEN } },
+      );
       const lines = stdout.trim().split('\n');
       assert.ok(stdout.trim() !== '', `no answer: ${command}`);
       for (const line of command.includes('streamPredict') ? lines : [stdout]) {
@@ -85,5 +109,6 @@ describe('README curl examples', () => {
         assert.ok(typeof json.code !== 'number', `${command}\n-> ${line.slice(0, 300)}`);
       }
     }
+    assert.equal(https, 2, 'the HTTPS examples, with a token and with a client certificate');
   });
 });

@@ -12,7 +12,12 @@
  *
  * With neither an identities file nor a client CA, authentication is off (loopback development):
  * every caller is `anonymous` with every scope, and quotas key on its address.
+ *
+ * `createAuthenticator` decides from credentials whatever carried them; the gRPC interceptor below and
+ * the HTTP listener (src/http/security.ts) each only take the credentials off their own transport.
  */
+
+import type { PeerCertificate } from 'node:tls';
 import { type Metadata, ServerInterceptingCall, type ServerInterceptor, type status } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { PredictError } from '../../errors';
@@ -26,7 +31,6 @@ export interface AuthOptions {
   store: IdentityStore | undefined;
   /** Whether client certificates are required and verified (a client CA is configured). */
   mtls: boolean;
-  logger: Logger;
 }
 
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
@@ -38,39 +42,62 @@ export function peerHost(peer: string): string {
   return (i < 0 ? peer : peer.slice(0, i)).replace(/^\[(.*)\]$/, '$1');
 }
 
-type Resolution = { identity: Identity } | { refused: string };
+/** What a call carried, taken off its transport. */
+export interface CallCredentials {
+  /** The `authorization` header or metadata value, as sent. */
+  authorization: string | undefined;
+  /** A client certificate the TLS layer verified against the client CA. */
+  certificate: PeerCertificate | undefined;
+  /** The caller's address (quota key of anonymous callers). */
+  peerHost: string;
+}
 
-function bearer(metadata: Metadata): string | undefined {
-  const v = metadata.get('authorization')[0];
-  if (typeof v !== 'string') return undefined;
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(v);
+/**
+ * Why credentials were refused: none at all, an authorization value that is not a bearer token, or
+ * a token the server does not know (RFC 6750 tells these apart in `WWW-Authenticate`).
+ */
+export type RefusalKind = 'missing' | 'malformed' | 'unknown';
+
+export type Resolution = { identity: Identity } | { refused: string; kind: RefusalKind };
+
+export interface Authenticator {
+  /** Who calls, or why the credentials are refused. */
+  resolve(credentials: CallCredentials): Resolution;
+  /**
+   * Whether `path` (`/package.Service/Method`) may be called with that resolution: undefined when it
+   * may, else the error to answer (CREDENTIALS_REJECTED or SCOPE_MISSING).
+   */
+  check(path: string, resolution: Resolution): PredictError | undefined;
+}
+
+/** `Bearer <token>` -> the token; '' when the value is not of that form; undefined when absent. */
+function bearer(value: string | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(value);
   return m === null ? '' : (m[1] as string);
 }
 
-export function authInterceptor({ store, mtls, logger }: AuthOptions): ServerInterceptor {
+export function createAuthenticator({ store, mtls }: AuthOptions): Authenticator {
   const enabled = store !== undefined || mtls;
-
-  const resolve = (metadata: Metadata, call: Parameters<ServerInterceptor>[1]): Resolution => {
+  const resolve = (c: CallCredentials): Resolution => {
     if (!enabled)
       return {
         identity: {
           name: 'anonymous',
           via: 'anonymous',
           scopes: ALL_SCOPES,
-          quotaKey: `peer:${peerHost(call.getPeer())}`,
+          quotaKey: `peer:${c.peerHost}`,
           quota: {},
         },
       };
-    const token = bearer(metadata);
-    // The token goes no further than this interceptor: handlers and logs never see it.
-    metadata.remove('authorization');
+    const token = bearer(c.authorization);
     if (token !== undefined) {
-      if (token === '') return { refused: 'the authorization header is not "Bearer <token>"' };
+      if (token === '') return { refused: 'the authorization header is not "Bearer <token>"', kind: 'malformed' };
       const entry = store?.current().tokens.get(hashToken(token));
-      if (entry === undefined) return { refused: 'the bearer token is not known to this server' };
+      if (entry === undefined) return { refused: 'the bearer token is not known to this server', kind: 'unknown' };
       return { identity: { ...entry, via: 'token', quotaKey: `token:${entry.name}` } };
     }
-    const cert = call.getAuthContext().sslPeerCertificate;
+    const cert = c.certificate;
     if (cert !== undefined) {
       const names = certificateNames(cert);
       const table = store?.current().certificates;
@@ -81,31 +108,50 @@ export function authInterceptor({ store, mtls, logger }: AuthOptions): ServerInt
       const name = names[0] ?? `fingerprint=${cert.fingerprint256}`;
       return { identity: { name, via: 'certificate', scopes: PREDICT_ONLY, quotaKey: `cert:${name}`, quota: {} } };
     }
-    return { refused: mtls ? 'no bearer token and no client certificate' : 'no bearer token' };
+    return { refused: mtls ? 'no bearer token and no client certificate' : 'no bearer token', kind: 'missing' };
   };
 
+  const check = (path: string, r: Resolution): PredictError | undefined => {
+    const requirement = requirementOf(path);
+    if (requirement === 'open') return undefined;
+    if (!('identity' in r)) return new PredictError('CREDENTIALS_REJECTED', r.refused);
+    const { identity } = r;
+    if (requirement === 'identity' || identity.scopes.has(requirement)) return undefined;
+    return new PredictError(
+      'SCOPE_MISSING',
+      `${path.slice(1).replace('/', '.')} needs the scope ${requirement}, which ${identity.name} does not have`,
+      { scope: requirement, identity: identity.name },
+    );
+  };
+  return { resolve, check };
+}
+
+export function authInterceptor({
+  authenticator,
+  logger,
+}: {
+  authenticator: Authenticator;
+  logger: Logger;
+}): ServerInterceptor {
   return (method, call) => {
     let identity: Identity | undefined;
     return new ServerInterceptingCall(call, {
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, pass) => {
-            const requirement = requirementOf(method.path);
-            const r = resolve(metadata, call);
+            const authorization = metadata.get('authorization')[0];
+            // The token goes no further than this interceptor: handlers and logs never see it.
+            metadata.remove('authorization');
+            const r = authenticator.resolve({
+              authorization: typeof authorization === 'string' ? authorization : undefined,
+              certificate: call.getAuthContext().sslPeerCertificate,
+              peerHost: peerHost(call.getPeer()),
+            });
             if ('identity' in r) {
               identity = r.identity;
               setCallIdentity(metadata, identity);
             }
-            if (requirement === 'open') return pass(metadata);
-            let refusal: PredictError | undefined;
-            if (identity === undefined)
-              refusal = new PredictError('CREDENTIALS_REJECTED', (r as { refused: string }).refused);
-            else if (requirement !== 'identity' && !identity.scopes.has(requirement))
-              refusal = new PredictError(
-                'SCOPE_MISSING',
-                `${method.path.slice(1).replace('/', '.')} needs the scope ${requirement}, which ${identity.name} does not have`,
-                { scope: requirement, identity: identity.name },
-              );
+            const refusal = authenticator.check(method.path, r);
             if (refusal === undefined) return pass(metadata);
             // Metadata is never passed on: the handler does not start, messages stop here.
             const e = toServiceError(refusal, logger);

@@ -1,21 +1,33 @@
 /**
- * The server's security, from its configuration: the transport credentials the listener hands to
- * grpc-js (TLS/mTLS with reloading files, or plaintext) and the interceptors that gate every call
- * (authentication and scopes, then quotas). `callIdentity` is how anything else learns who called.
+ * The server's security, from its configuration, made once per process and shared by both listeners:
+ * the TLS files (one poller; grpc-js takes `credentials`, the HTTP listener `tls`), the identities
+ * and what they may call (`authenticator`), and the quota buckets (`quotas`, one per identity
+ * whichever protocol it calls with). For grpc-js it also gives the interceptors that gate every call
+ * (authentication and scopes, then quotas); src/http/security.ts does the same for HTTP requests with
+ * the same objects. `callIdentity` is how anything else learns who called over gRPC.
  */
 import { ServerCredentials, type ServerInterceptor } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ConfigError, isLoopbackHost, type SecurityConfig } from '../../config';
-import { authInterceptor } from './auth';
-import { quotaInterceptor } from './quotas';
-import { createTlsCredentials } from './tls';
+import { ConfigError, isLoopbackHost, type SecurityConfig, startWarnings } from '../../config';
+import { type Authenticator, authInterceptor, createAuthenticator } from './auth';
+import { createQuotas, type Quotas, quotaInterceptor } from './quotas';
+import { createTlsCredentials, type ReloadingCredentials } from './tls';
 import { createIdentityStore } from './tokens';
 
 export { callIdentity, type Identity, type Scope } from './identity';
 
 export interface Security {
   readonly credentials: ServerCredentials;
-  /** In order: authentication first, so quotas charge the identity it found. */
+  /** The certificate files (reloading); undefined when the listeners speak plaintext. */
+  readonly tls: ReloadingCredentials | undefined;
+  /** Whether client certificates are required and verified (a client CA is configured). */
+  readonly mtls: boolean;
+  /** Whether callers must present credentials (an identities file or inline entries, or a client CA). */
+  readonly authRequired: boolean;
+  readonly authenticator: Authenticator;
+  /** The per-identity buckets; undefined when no quota applies. */
+  readonly quotas: Quotas | undefined;
+  /** For grpc-js, in order: authentication first, so quotas charge the identity it found. */
   readonly interceptors: ServerInterceptor[];
   /** Re-reads the certificate files now (they are also polled). */
   reloadTls(): boolean;
@@ -23,8 +35,17 @@ export interface Security {
   close(): void;
 }
 
+export interface SecurityOptions {
+  config: SecurityConfig;
+  /** The gRPC listen address. */
+  listen: string;
+  /** The HTTP listen address, when there is one. */
+  httpListen?: string;
+  logger: Logger;
+}
+
 /** Bad certificate files or identities entries stop the start like any bad setting (exit 2, the file named). */
-export function createSecurity(opts: { config: SecurityConfig; listen: string; logger: Logger }): Security {
+export function createSecurity(opts: SecurityOptions): Security {
   try {
     return build(opts);
   } catch (err) {
@@ -32,7 +53,11 @@ export function createSecurity(opts: { config: SecurityConfig; listen: string; l
   }
 }
 
-function build(opts: { config: SecurityConfig; listen: string; logger: Logger }): Security {
+function hostOf(listen: string): string {
+  return listen.slice(0, listen.lastIndexOf(':'));
+}
+
+function build(opts: SecurityOptions): Security {
   const { config, logger } = opts;
   const tls =
     config.tlsCert === ''
@@ -54,22 +79,31 @@ function build(opts: { config: SecurityConfig; listen: string; logger: Logger })
     logger,
   });
   const mtls = config.tlsClientCa !== '';
-  const host = opts.listen.slice(0, opts.listen.lastIndexOf(':'));
-  if (store === undefined && !mtls && !isLoopbackHost(host))
-    logger.warn(
-      { listen: opts.listen },
-      'authentication is off on a non-loopback address: anyone who reaches the port can call every RPC',
-    );
-  const interceptors: ServerInterceptor[] = [authInterceptor({ store, mtls, logger })];
-  if (config.quotaCalls > 0 || config.quotaItems > 0 || store !== undefined)
-    interceptors.push(
-      quotaInterceptor({
-        limits: { calls: config.quotaCalls, items: config.quotaItems, burstSeconds: config.quotaBurstSeconds },
-        logger,
-      }),
-    );
+  for (const listen of [opts.listen, opts.httpListen ?? '']) {
+    if (listen !== '' && store === undefined && !mtls && !isLoopbackHost(hostOf(listen)))
+      logger.warn(
+        { listen },
+        'authentication is off on a non-loopback address: anyone who reaches the port can call every RPC',
+      );
+  }
+  for (const warning of startWarnings({ listen: opts.listen, httpListen: opts.httpListen ?? '', security: config }))
+    logger.warn(warning);
+  const authenticator = createAuthenticator({ store, mtls });
+  const quotas =
+    config.quotaCalls > 0 || config.quotaItems > 0 || store !== undefined
+      ? createQuotas({
+          limits: { calls: config.quotaCalls, items: config.quotaItems, burstSeconds: config.quotaBurstSeconds },
+        })
+      : undefined;
+  const interceptors: ServerInterceptor[] = [authInterceptor({ authenticator, logger })];
+  if (quotas !== undefined) interceptors.push(quotaInterceptor({ quotas, logger }));
   return {
     credentials: tls?.credentials ?? ServerCredentials.createInsecure(),
+    tls,
+    mtls,
+    authRequired: store !== undefined || mtls,
+    authenticator,
+    quotas,
     interceptors,
     reloadTls: () => tls?.reload() ?? false,
     close() {

@@ -87,25 +87,39 @@ export function itemCount(message: unknown): number {
   return Array.isArray(items) ? items.length : 0;
 }
 
-function refusal(kind: 'call' | 'item', identity: Identity, waitMs: number, logger: Logger) {
-  const e = toServiceError(
-    new PredictError(
-      'QUOTA_EXCEEDED',
-      `${identity.name} is over its ${kind} quota; retry in ${waitMs} ms`,
-      { identity: identity.name, quota: `${kind}s` },
-      waitMs,
-    ),
-    logger,
-  );
-  return { code: e.code as status, details: e.details as string, metadata: e.metadata as Metadata };
+/**
+ * The buckets of every identity, for every transport: the gRPC interceptor below and the HTTP
+ * listener charge the same instance, so an identity has one call bucket and one item bucket however
+ * it calls.
+ */
+export interface Quotas {
+  /** Charges one call; 0 when admitted, else the ms until it would be. */
+  takeCall(identity: Identity): number;
+  /** Charges `n` items; 0 when admitted, else the ms until they would be (nothing is charged then). */
+  takeItems(identity: Identity, n: number): number;
+  /** The QUOTA_EXCEEDED error for a refusal, with its RetryInfo delay. */
+  refusal(kind: 'call' | 'item', identity: Identity, waitMs: number): PredictError;
 }
 
-export function quotaInterceptor(opts: { limits: QuotaLimits; logger: Logger; now?: () => number }): ServerInterceptor {
-  const { limits, logger } = opts;
+export function createQuotas(opts: { limits: QuotaLimits; now?: () => number }): Quotas {
+  const { limits } = opts;
   const calls = new Buckets(limits.burstSeconds, opts.now);
   const items = new Buckets(limits.burstSeconds, opts.now);
-  const callRate = (id: Identity) => id.quota.calls ?? limits.calls;
-  const itemRate = (id: Identity) => id.quota.items ?? limits.items;
+  return {
+    takeCall: (id) => calls.take(id.quotaKey, id.quota.calls ?? limits.calls, 1),
+    takeItems: (id, n) => (n === 0 ? 0 : items.take(id.quotaKey, id.quota.items ?? limits.items, n)),
+    refusal: (kind, id, waitMs) =>
+      new PredictError(
+        'QUOTA_EXCEEDED',
+        `${id.name} is over its ${kind} quota; retry in ${waitMs} ms`,
+        { identity: id.name, quota: `${kind}s` },
+        waitMs,
+      ),
+  };
+}
+
+export function quotaInterceptor(opts: { quotas: Quotas; logger: Logger }): ServerInterceptor {
+  const { quotas, logger } = opts;
 
   return (method, call) => {
     let identity: Identity | undefined;
@@ -113,7 +127,8 @@ export function quotaInterceptor(opts: { limits: QuotaLimits; logger: Logger; no
     let refused = false;
     const refuse = (kind: 'call' | 'item', id: Identity, wait: number) => {
       refused = true;
-      call.sendStatus(refusal(kind, id, wait, logger));
+      const e = toServiceError(quotas.refusal(kind, id, wait), logger);
+      call.sendStatus({ code: e.code as status, details: e.details as string, metadata: e.metadata as Metadata });
     };
     return new ServerInterceptingCall(call, {
       start: (next) =>
@@ -123,7 +138,7 @@ export function quotaInterceptor(opts: { limits: QuotaLimits; logger: Logger; no
             // Open methods (health) are not metered: a probe must never be refused for a quota.
             if (id === undefined || requirementOf(method.path) === 'open') return pass(metadata);
             identity = id;
-            const wait = calls.take(id.quotaKey, callRate(id), 1);
+            const wait = quotas.takeCall(id);
             if (wait > 0) return refuse('call', id, wait);
             pass(metadata);
           },
@@ -132,14 +147,14 @@ export function quotaInterceptor(opts: { limits: QuotaLimits; logger: Logger; no
             if (refused) return;
             if (id === undefined) return pass(message);
             const n = itemCount(message);
-            const wait = n === 0 ? 0 : items.take(id.quotaKey, itemRate(id), n);
+            const wait = quotas.takeItems(id, n);
             if (wait === 0) return pass(message);
             // A unary handler has not started before its one message arrives: refuse it.
             if (!method.requestStream) return refuse('item', id, wait);
             // Slowed, not refused: the bucket is charged when the wait is over.
             const retry = (ms: number) => {
               waiting = setTimeout(() => {
-                const again = items.take(id.quotaKey, itemRate(id), n);
+                const again = quotas.takeItems(id, n);
                 if (again === 0) pass(message);
                 else retry(again);
               }, ms);

@@ -3,7 +3,8 @@
  * by cert-manager (or anything that rewrites or re-links the files) takes effect without a restart.
  * grpc-js applies a new secure context to its HTTP/2 server when credentials call their protected
  * updateSecureContextOptions (the same path its own certificate providers use); connections already
- * open keep the certificate they were made with.
+ * open keep the certificate they were made with. The HTTP listener (src/http) serves the same files
+ * from the same poller: it takes `httpsOptions()` at start and `setSecureContext` on each reload.
  *
  * Defaults are modern only: TLS 1.2 at least (1.3 with --tls-min-version 1.3), and for TLS 1.2 only
  * ECDHE key exchange with AEAD ciphers (Mozilla's "intermediate" list). With a client CA, a client
@@ -12,7 +13,7 @@
 
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { createSecureContext, type SecureContextOptions, type TlsOptions } from 'node:tls';
 import { ServerCredentials } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 
@@ -40,7 +41,12 @@ export interface TlsFiles {
 }
 
 export interface ReloadingCredentials {
+  /** For grpc-js. */
   readonly credentials: ServerCredentials;
+  /** For a node:tls / node:https server (the HTTP listener): fixed options plus the current context. */
+  httpsOptions(): TlsOptions;
+  /** Called with each new context after a reload took it (e.g. `server.setSecureContext`); returns an unsubscribe. */
+  onReload(listener: (context: SecureContextOptions) => void): () => void;
   /** Reads the files now (the poller calls this when one changes); false when they did not make a valid context. */
   reload(): boolean;
   close(): void;
@@ -96,11 +102,10 @@ export function createTlsCredentials(opts: { files: TlsFiles; pollMs: number; lo
     logger[level]({ cert: files.cert, subject: info.subject, validTo: info.validTo, mtls }, msg);
   };
   logLoaded('TLS certificate loaded');
-  const credentials = new ReloadableSslCredentials(
-    // Server options, fixed for the server's life; the context options above are what reloads replace.
-    { requestCert: mtls, rejectUnauthorized: mtls, minVersion: files.minVersion, ciphers: CIPHERS },
-    current,
-  );
+  // Server options, fixed for the server's life; the context options above are what reloads replace.
+  const fixed = { requestCert: mtls, rejectUnauthorized: mtls, minVersion: files.minVersion, ciphers: CIPHERS };
+  const credentials = new ReloadableSslCredentials(fixed, current);
+  const listeners = new Set<(context: SecureContextOptions) => void>();
 
   const reload = (): boolean => {
     let next: SecureContextOptions;
@@ -122,6 +127,7 @@ export function createTlsCredentials(opts: { files: TlsFiles; pollMs: number; lo
     if (same) return true;
     current = next;
     credentials.update(next);
+    for (const l of listeners) l(next);
     logLoaded('TLS certificate reloaded');
     return true;
   };
@@ -132,6 +138,11 @@ export function createTlsCredentials(opts: { files: TlsFiles; pollMs: number; lo
   for (const f of watched) watchFile(f, { interval: opts.pollMs, persistent: false }, onChange);
   return {
     credentials,
+    httpsOptions: () => ({ ...fixed, ...current }),
+    onReload(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     reload,
     close: () => {
       for (const f of watched) unwatchFile(f, onChange);

@@ -3,6 +3,10 @@
 // textContent: no answer, header or body is ever parsed as HTML into this page. Link text and targets
 // are read from a message's HTML with DOMParser, whose document is inert (no scripts run, nothing
 // loads) and is never attached to this page.
+//
+// A server that checks credentials takes a bearer token: the one typed in the Access token field is
+// sent as `Authorization: Bearer` with every call, and kept in sessionStorage only (this tab, until it
+// closes), never in localStorage or a cookie.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -80,8 +84,45 @@ function table(caption, headers, rows) {
   );
 }
 
+const TOKEN_KEY = 'threatpredict.token';
+
+function token() {
+  return $('token').value.trim();
+}
+
+function rememberToken() {
+  try {
+    if (token() === '') sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, token());
+  } catch {
+    // Storage refused (private mode, policy): the field still holds the token for this page.
+  }
+}
+
+function restoreToken() {
+  try {
+    $('token').value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  } catch {
+    // As above.
+  }
+}
+
+/** What to tell the analyst for a refused call: the server's message, and what to do about it. */
+function refusal(status, json) {
+  const message = json.message ?? `${status}`;
+  if (status === 401)
+    return token() === ''
+      ? `The server asks for credentials: enter an access token above. (${message})`
+      : `The server does not accept this access token. (${message})`;
+  if (status === 403) return `This access token may not do that. (${message})`;
+  if (status === 429) return `Too many requests for this token: try again shortly. (${message})`;
+  return message;
+}
+
 async function api(path, init) {
-  const res = await fetch(path, init);
+  const headers = new Headers(init?.headers);
+  if (token() !== '') headers.set('authorization', `Bearer ${token()}`);
+  const res = await fetch(path, { ...init, headers });
   const text = await res.text();
   let json;
   try {
@@ -89,7 +130,7 @@ async function api(path, init) {
   } catch {
     throw new Error(`${res.status} ${res.statusText}: ${text.slice(0, 200)}`);
   }
-  if (!res.ok) throw new Error(json.message ?? `${res.status} ${res.statusText}`);
+  if (!res.ok) throw new Error(refusal(res.status, json));
   return json;
 }
 
@@ -339,6 +380,8 @@ function setUpDrop() {
   });
 }
 
+restoreToken();
+$('token').addEventListener('input', rememberToken);
 $('indicator-form').addEventListener('submit', scoreIndicators);
 $('email-form').addEventListener('submit', scoreEmail);
 setUpDrop();
