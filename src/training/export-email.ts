@@ -16,9 +16,12 @@
  * source, group (ham / spam / phish), rank (0), split, site, date (the message's Date, YYYY-MM-DD or
  * empty: the later-in-time evaluation reads it).
  *
- * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3).
- * email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
- * text_values.f32: CSR) for the text model train.py fits (models/training/text_model.py).
+ * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3,
+ * email/4). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
+ * text_values.f32: CSR) for the text model train.py fits (models/training/text_model.py); email/4
+ * writes each row's words and pairs instead (text_keys.txt, key_indptr.u32, key_indices.u32,
+ * key_values.f32), from which train.py chooses the vocabulary of each fit, and the sources' `corpus`
+ * and the file's `weighting` go to spec.json for it.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
