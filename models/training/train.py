@@ -316,6 +316,9 @@ def main() -> None:
                            "C": text_c, "out_of_fold": "5 folds by site on the train split (the trees' training rows)",
                            "asset": "assets.json text_model"}} if text_fit is not None else {}),
         "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
+        **({"weighting": "corpus: within each class every corpus weighs the same in total",
+            "corpus": {s["name"]: s.get("corpus", s["name"]) for s in spec["sources"]}}
+           if spec.get("weighting") == "corpus" else {}),
         "thresholds": thresholds,
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"
                             + (", of the benign source that needs the highest threshold" if args.thresholds_on == "hardest-source" else ""),
