@@ -77,7 +77,8 @@ class Evaluator:
         self.params = dict(params)
         # A text model (email/3 on) is refitted with every throw-away model, on its training rows only,
         # so a left-out source or later mail never reaches the text column through it.
-        self.text_c = float(self.params.pop("text_c", 4.0))
+        self.text_opts = {k: self.params.pop(k) for k in list(self.params) if k.startswith("text_")}
+        self.text_c = float(self.text_opts.get("text_c", 4.0))
         self.text = text
         self.cap = cap
         self.left_out_rows = left_out_rows
@@ -104,7 +105,7 @@ class Evaluator:
             idx, scale = np.concatenate(keep), np.concatenate(scale)
         w = sample_weights(self.spec, self.rows, self.y, idx, scale)
         if self.text is not None:
-            col = list(self.spec["feature_names"]).index(self.spec["text_model"]["column"])
+            col = list(self.spec["feature_names"]).index((self.spec.get("text_vocab_model") or self.spec["text_model"])["column"])
             sites = np.array([r["site"] for r in self.rows])
             fill_text_column(self.X, col, self.text, self.y, idx, w, sites, self.text_c)
         return make_model(self.params).fit(self.X[idx], self.y[idx], sample_weight=w)
@@ -132,7 +133,7 @@ class Evaluator:
         _, _, X, rows = load_export(export)
         if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
             sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
-        return Evaluator(self.spec, X, self.rows, {**self.params, "text_c": self.text_c}, self.fprs, self.min_rows, self.cap,
+        return Evaluator(self.spec, X, self.rows, {**self.params, **self.text_opts}, self.fprs, self.min_rows, self.cap,
                          self.left_out_rows, self.text)
 
     def in_distribution(self) -> dict:
@@ -195,7 +196,7 @@ class Evaluator:
 def later_export(export: Path, params: dict, fprs: dict, min_rows: int) -> dict:
     """later_in_time from an export whose split is already by time and whose counts saw only its train split."""
     spec, _, X, rows = load_export(export)
-    ev = Evaluator(spec, X, rows, params, fprs, min_rows, text=load_text(export, spec, X.shape[0]))
+    ev = Evaluator(spec, X, rows, params, fprs, min_rows, text=load_text(export, spec, X.shape[0], rows))
     res = ev.in_distribution()
     return {"export": str(export), "rule": f"the export's own time split ({spec.get('split_mode')}); "
             "train/validation/test as exported, counts from its train split only", **res}
@@ -272,7 +273,7 @@ def main() -> None:
         params["max_iter"] = args.max_iter
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
     ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows,
-                   load_text(args.export, spec, X.shape[0]))
+                   load_text(args.export, spec, X.shape[0], rows))
     if args.slice:
         import re
         slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]

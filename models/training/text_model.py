@@ -27,7 +27,10 @@ from sklearn.model_selection import GroupKFold
 FOLDS = 5
 
 
-def load_text(export: Path, spec: dict, n_rows: int) -> csr_matrix | None:
+def load_text(export: Path, spec: dict, n_rows: int, rows: list | None = None):
+    """The hashed text vectors (email/3), the vocabulary keys (email/4, a VocabText), or None."""
+    if spec.get("text_vocab_model"):
+        return VocabText(export, spec, n_rows, rows or [])
     tm = spec.get("text_model")
     if not tm:
         return None
@@ -53,6 +56,8 @@ def logits(T: csr_matrix, coef32: np.ndarray, bias: float) -> np.ndarray:
 def fill_text_column(X: np.ndarray, col: int, T: csr_matrix, y: np.ndarray, train_idx: np.ndarray, w: np.ndarray,
                      sites: np.ndarray, c: float) -> tuple[np.ndarray, float]:
     """Writes the text logit into X[:, col] (out of fold on train_idx, the full fit elsewhere); returns the full fit."""
+    if isinstance(T, VocabText):
+        return T.fill(X, col, y, train_idx, w, sites, c)
     coef, bias = fit_text(T[train_idx], y[train_idx], w, c)
     X[:, col] = logits(T, coef, bias).astype(np.float32)
     groups = sites[train_idx]
@@ -65,3 +70,68 @@ def fill_text_column(X: np.ndarray, col: int, T: csr_matrix, y: np.ndarray, trai
 def asset(coef32: np.ndarray, bias: float) -> dict:
     return {"buckets": int(len(coef32)), "bias": bias,
             "weights_f32_b64": base64.b64encode(coef32.astype("<f4").tobytes()).decode("ascii")}
+
+
+class VocabText:
+    """The words and pairs of every row (email/4 on: text_keys.txt, key_*.u32/f32), and the rules that choose a
+    vocabulary from the rows a text model trains on:
+    - `text_min_df`: a key needs this many training messages;
+    - `text_min_corpora`: and occurrences in this many corpora (spec `text_vocab_model.corpus`: source -> corpus),
+      since a word only one corpus uses names the corpus (its language, its list, its filler), not the class;
+    - `text_intercept`: fit a bias (false: a message the model knows no word of scores 0, even odds).
+    Keys outside the vocabulary weigh 0 in serving; their values still counted in each row's length (the export
+    normalised over every key), so a message of mostly unknown words stays near the bias."""
+
+    def __init__(self, export: Path, spec: dict, n_rows: int, rows: list):
+        tv = spec["text_vocab_model"]
+        self.keys = (export / "text_keys.txt").read_text(encoding="utf-8").split("\n")[:-1]
+        if len(self.keys) != int(tv["keys"]):
+            raise SystemExit(f"text_keys.txt has {len(self.keys)} keys, spec.json says {tv['keys']}")
+        indptr = np.fromfile(export / "key_indptr.u32", dtype=np.uint32).astype(np.int64)
+        indices = np.fromfile(export / "key_indices.u32", dtype=np.uint32).astype(np.int32)
+        values = np.fromfile(export / "key_values.f32", dtype=np.float32).astype(np.float64)
+        if len(indptr) != n_rows + 1:
+            raise SystemExit(f"key vectors for {len(indptr) - 1} rows, features for {n_rows}")
+        self.K = csr_matrix((values, indices, indptr), shape=(n_rows, len(self.keys)))
+        self.corpus = np.array([tv["corpus"].get(r["source"], r["source"]) for r in rows])
+        tp = spec.get("train_params", {})
+        self.min_df = int(tp.get("text_min_df", 3))
+        self.min_corpora = int(tp.get("text_min_corpora", 2))
+        self.intercept = bool(tp.get("text_intercept", True))
+
+    def vocabulary(self, idx: np.ndarray) -> np.ndarray:
+        """Columns (ascending) that the rows idx may learn: enough messages, enough corpora."""
+        B = self.K[idx].copy()
+        B.data[:] = 1
+        df = np.asarray(B.sum(axis=0)).ravel()
+        corpora = np.zeros(self.K.shape[1], dtype=np.int32)
+        for c in sorted(set(self.corpus[idx].tolist())):
+            corpora += (np.asarray(B[self.corpus[idx] == c].sum(axis=0)).ravel() > 0)
+        return np.flatnonzero((df >= self.min_df) & (corpora >= self.min_corpora))
+
+    def fit(self, idx: np.ndarray, y: np.ndarray, w: np.ndarray, c: float):
+        cols = self.vocabulary(idx)
+        lr = LogisticRegression(C=c, solver="liblinear", max_iter=200, fit_intercept=self.intercept)
+        lr.fit(self.K[idx][:, cols], y[idx], sample_weight=w)
+        return cols, lr.coef_[0].astype(np.float32), float(lr.intercept_[0]) if self.intercept else 0.0
+
+    def logits(self, rows: np.ndarray | slice, fit) -> np.ndarray:
+        cols, coef32, bias = fit
+        Kc = self.K[rows][:, cols]
+        Kc.sort_indices()  # the sum runs in vocabulary order, as serving's does
+        return (Kc @ coef32.astype(np.float64)) + bias
+
+    def fill(self, X: np.ndarray, col: int, y: np.ndarray, train_idx: np.ndarray, w: np.ndarray, sites: np.ndarray,
+             c: float):
+        """As fill_text_column: out-of-fold logits on train_idx (each fold chooses its own vocabulary), the full fit elsewhere."""
+        fit = self.fit(train_idx, y, w, c)
+        X[:, col] = self.logits(slice(None), fit).astype(np.float32)
+        for tr, ho in GroupKFold(n_splits=FOLDS).split(train_idx, groups=sites[train_idx]):
+            f = self.fit(train_idx[tr], y, w[tr], c)
+            X[train_idx[ho], col] = self.logits(train_idx[ho], f).astype(np.float32)
+        return fit
+
+    def asset(self, fit) -> dict:
+        cols, coef32, bias = fit
+        return {"vocabulary": [self.keys[j] for j in cols], "bias": bias,
+                "weights_f32_b64": base64.b64encode(coef32.astype("<f4").tobytes()).decode("ascii")}

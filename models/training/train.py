@@ -30,7 +30,7 @@ from sklearn.metrics import roc_auc_score
 from skl2onnx import to_onnx
 
 from text_model import asset as text_asset
-from text_model import fill_text_column, load_text
+from text_model import VocabText, fill_text_column, load_text
 
 SEED = 20261127
 
@@ -59,6 +59,16 @@ def sample_weights(spec: dict, rows: list, y: np.ndarray, idx: np.ndarray, scale
     if scale is not None:
         w = w * scale
     yy = y[idx]
+    if spec.get("weighting") == "corpus":
+        # Within each class, every corpus (spec source `corpus`, default its name) weighs the same in total, so that
+        # no single collection (8,000 R-list posts) defines ham; `weight` still ranks sources inside a corpus.
+        corpus_of = {s["name"]: s.get("corpus", s["name"]) for s in spec["sources"]}
+        corpus = np.array([corpus_of.get(rows[i]["source"], rows[i]["source"]) for i in idx])
+        for c in (0, 1):
+            names = sorted(set(corpus[yy == c].tolist()))
+            for name in names:
+                sel = (yy == c) & (corpus == name)
+                w[sel] *= 1.0 / (len(names) * w[sel].sum())
     for c in (0, 1):
         total = w[yy == c].sum()
         if total > 0:
@@ -210,11 +220,12 @@ def main() -> None:
     # A model's own training parameters live beside its sources (spec.json carries them over).
     params.update(spec.get("train_params", {}))
     # The text model's own parameter (email/3 on) is not the trees'.
-    text_c = float(params.pop("text_c", 4.0))
-    T = load_text(args.export, spec, X.shape[0])
+    text_opts = {k: params.pop(k) for k in list(params) if k.startswith("text_")}
+    text_c = float(text_opts.get("text_c", 4.0))
+    T = load_text(args.export, spec, X.shape[0], rows)
     text_fit = None
     if T is not None:
-        col = names.index(spec["text_model"]["column"])
+        col = names.index((spec.get("text_vocab_model") or spec["text_model"])["column"])
         sites = np.array([r["site"] for r in rows])
         text_fit = fill_text_column(X, col, T, y, idx["train"], sample_weights(spec, rows, y, idx["train"]), sites, text_c)
 
@@ -259,7 +270,9 @@ def main() -> None:
     (args.out / "model.onnx").write_bytes(model_bytes)
     if (args.export / "assets.json").exists():
         shutil.copyfile(args.export / "assets.json", args.out / "assets.json")
-    if text_fit is not None:
+    if isinstance(T, VocabText):
+        (args.out / "assets.json").write_text(json.dumps({"text_vocab_model": T.asset(text_fit)}, ensure_ascii=False) + "\n")
+    elif text_fit is not None:
         (args.out / "assets.json").write_text(json.dumps({"text_model": text_asset(*text_fit)}) + "\n")
 
     # Golden outputs: a fixed, stratified sample of test rows with scikit-learn's probabilities, which the
@@ -291,11 +304,21 @@ def main() -> None:
         "output": {"name": "probabilities", "positive_class_index": 1},
         "algorithm": "HistGradientBoostingClassifier",
         "params": {**params, "class_weight": "balanced via sample_weight", "random_state": SEED},
-        **({"text_model": {"column": spec["text_model"]["column"], "buckets": spec["text_model"]["buckets"],
+        **({"text_vocab_model": {"column": spec["text_vocab_model"]["column"], "vocabulary": int(len(text_fit[0])),
+                                 "algorithm": "LogisticRegression (liblinear, L2) on words and word pairs of a vocabulary",
+                                 "C": text_c, "min_df": T.min_df, "min_corpora": T.min_corpora, "intercept": T.intercept,
+                                 "corpus": spec["text_vocab_model"]["corpus"],
+                                 "out_of_fold": "5 folds by site on the train split (the trees' training rows), "
+                                                "each fold choosing its own vocabulary",
+                                 "asset": "assets.json text_vocab_model"}} if isinstance(T, VocabText) else
+           {"text_model": {"column": spec["text_model"]["column"], "buckets": spec["text_model"]["buckets"],
                            "algorithm": "LogisticRegression (liblinear, L2) on hashed words and word pairs",
                            "C": text_c, "out_of_fold": "5 folds by site on the train split (the trees' training rows)",
                            "asset": "assets.json text_model"}} if text_fit is not None else {}),
         "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
+        **({"weighting": "corpus: within each class every corpus weighs the same in total",
+            "corpus": {s["name"]: s.get("corpus", s["name"]) for s in spec["sources"]}}
+           if spec.get("weighting") == "corpus" else {}),
         "thresholds": thresholds,
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"
                             + (", of the benign source that needs the highest threshold" if args.thresholds_on == "hardest-source" else ""),

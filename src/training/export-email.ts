@@ -16,9 +16,12 @@
  * source, group (ham / spam / phish), rank (0), split, site, date (the message's Date, YYYY-MM-DD or
  * empty: the later-in-time evaluation reads it).
  *
- * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3).
- * email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
- * text_values.f32: CSR) for the text model train.py fits (models/training/text_model.py).
+ * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3,
+ * email/4). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
+ * text_values.f32: CSR) for the text model train.py fits (models/training/text_model.py); email/4
+ * writes each row's words and pairs instead (text_keys.txt, key_indptr.u32, key_indices.u32,
+ * key_values.f32), from which train.py chooses the vocabulary of each fit, and the sources' `corpus`
+ * and the file's `weighting` go to spec.json for it.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +40,12 @@ import {
   emailFeaturesV3,
   messageTextVector,
 } from '../indicators/email/message-features-v3';
+import {
+  EMAIL_V4_FEATURE_NAMES,
+  EMAIL_V4_FEATURES_VERSION,
+  emailFeaturesV4,
+  messageTextKeys,
+} from '../indicators/email/message-features-v4';
 import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
 import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
@@ -55,6 +64,8 @@ const { values: args } = parseArgs({
 
 interface EmailSource {
   name: string;
+  /** The collection a source belongs to (spamassassin for its five folders); default: the source's name. */
+  corpus?: string;
   kind: 'dir' | 'tar.gz' | 'html-bodies';
   path: string;
   pattern?: string;
@@ -163,6 +174,11 @@ function readMessages(s: EmailSource): { file: string; raw: Buffer }[] {
     .map((e) => ({ file: e.name, raw: Buffer.from(e.data) }));
 }
 
+/** Source name -> corpus (a vocabulary word must occur in more than one corpus). */
+function corpusOf(sources: EmailSource[]): Record<string, string> {
+  return Object.fromEntries(sources.map((s) => [s.name, s.corpus ?? s.name]));
+}
+
 /** Messages handed to the parse pool at once (its queue holds 1,000 by default). */
 const PARSE_CHUNK = 200;
 
@@ -182,6 +198,8 @@ interface FeatureCode {
   write: typeof emailFeatures;
   /** The sparse text vector a version's text model reads (email/3 on), written beside the dense rows. */
   text?: (email: Parameters<typeof emailFeatures>[0]) => SparseText;
+  /** The words and pairs a vocabulary text model reads (email/4 on), with their values. */
+  keys?: (email: Parameters<typeof emailFeatures>[0]) => { keys: string[]; values: Float32Array };
 }
 
 const FEATURE_CODE: Record<string, FeatureCode> = {
@@ -197,7 +215,72 @@ const FEATURE_CODE: Record<string, FeatureCode> = {
     write: (e, out, offset, sig) => emailFeaturesV3(e, out, offset, null, sig),
     text: messageTextVector,
   },
+  [EMAIL_V4_FEATURES_VERSION]: {
+    version: EMAIL_V4_FEATURES_VERSION,
+    names: EMAIL_V4_FEATURE_NAMES,
+    write: (e, out, offset, sig) => emailFeaturesV4(e, out, offset, null, sig),
+    keys: messageTextKeys,
+  },
 };
+
+/**
+ * The words and pairs of every row, as ids into one dictionary, for the vocabulary text model.
+ * A key only one message holds can never reach a vocabulary (train.py asks for several), so the
+ * dictionary keeps keys of two messages or more; the values were normalised over all keys already.
+ */
+class KeyRows {
+  private readonly ids = new Map<string, number>();
+  private readonly df: number[] = [];
+  private readonly rows: { ids: Uint32Array; values: Float32Array }[] = [];
+
+  add(v: { keys: string[]; values: Float32Array }): void {
+    const ids = new Uint32Array(v.keys.length);
+    for (const [i, k] of v.keys.entries()) {
+      let id = this.ids.get(k);
+      if (id === undefined) {
+        id = this.df.length;
+        this.ids.set(k, id);
+        this.df.push(0);
+      }
+      this.df[id] = (this.df[id] as number) + 1;
+      ids[i] = id;
+    }
+    this.rows.push({ ids, values: v.values });
+  }
+
+  /** text_keys.txt (one key a line; line n is id n), key_indptr.u32, key_indices.u32, key_values.f32 (CSR). */
+  write(dir: string): number {
+    const remap = new Int32Array(this.df.length).fill(-1);
+    const kept: string[] = [];
+    for (const [k, id] of this.ids) {
+      if ((this.df[id] as number) >= 2) {
+        remap[id] = kept.length;
+        kept.push(k);
+      }
+    }
+    const indptr = new Uint32Array(this.rows.length + 1);
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (const [r, row] of this.rows.entries()) {
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < row.ids.length; i++) {
+        const j = remap[row.ids[i] as number] as number;
+        if (j >= 0) pairs.push([j, row.values[i] as number]);
+      }
+      pairs.sort((a, b) => a[0] - b[0]);
+      for (const [j, v] of pairs) {
+        indices.push(j);
+        values.push(v);
+      }
+      indptr[r + 1] = indices.length;
+    }
+    writeFileSync(join(dir, 'text_keys.txt'), `${kept.join('\n')}\n`);
+    writeFileSync(join(dir, 'key_indptr.u32'), Buffer.from(indptr.buffer));
+    writeFileSync(join(dir, 'key_indices.u32'), Buffer.from(Uint32Array.from(indices).buffer));
+    writeFileSync(join(dir, 'key_values.f32'), Buffer.from(Float32Array.from(values).buffer));
+    return kept.length;
+  }
+}
 
 /** Rows' sparse text vectors as CSR arrays (text_indptr.u32, text_indices.u32, text_values.f32). */
 function writeText(dir: string, vectors: SparseText[]): void {
@@ -223,6 +306,7 @@ async function main(): Promise<void> {
     sources: EmailSource[];
     train_params?: object;
     features_version?: string;
+    weighting?: string;
   };
   const code = FEATURE_CODE[file.features_version ?? EMAIL_FEATURES_VERSION];
   if (code === undefined) throw new Error(`unknown features_version ${file.features_version}`);
@@ -234,6 +318,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const features: number[][] = [];
   const texts: SparseText[] = [];
+  const keyRows = new KeyRows();
   const seen = new Set<string>();
   const stats: Record<string, { read: number; duplicates: number; failed: Record<string, number>; rows: number }> = {};
   const t0 = Date.now();
@@ -292,6 +377,7 @@ async function main(): Promise<void> {
       code.write(p.value, row, 0, sig);
       features.push(Array.from(row));
       if (code.text !== undefined) texts.push(code.text(p.value));
+      if (code.keys !== undefined) keyRows.add(code.keys(p.value));
       rows.push({
         encoded: encodeRawEmail(raw),
         malicious: s.label === 'malicious',
@@ -311,6 +397,7 @@ async function main(): Promise<void> {
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'features.f32'), Buffer.from(matrix.buffer));
   if (code.text !== undefined) writeText(args.out, texts);
+  const vocabularyKeys = code.keys !== undefined ? keyRows.write(args.out) : 0;
   const tsv = rows.map((r) =>
     [r.encoded, r.malicious ? 1 : 0, r.source, r.group, 0, r.split, r.site.replace(/[\t\r\n]/g, ' '), r.date].join(
       '\t',
@@ -332,8 +419,14 @@ async function main(): Promise<void> {
         // train.py then also reports spam vs ham, phishing vs ham, and all malicious vs each ham source.
         auc_by_label_group: true,
         train_params: file.train_params ?? {},
+        // train.py: "corpus" gives every corpus of a class the same total weight (default: rows x weight).
+        weighting: file.weighting ?? 'rows',
         // train.py fits a linear model on the text vectors and fills this column with its logit.
         ...(code.text !== undefined ? { text_model: { column: 'text_score', buckets: TEXT_BUCKETS } } : {}),
+        // email/4: train.py chooses a vocabulary from text_keys.txt and fills this column with its logit.
+        ...(code.keys !== undefined
+          ? { text_vocab_model: { column: 'text_score', keys: vocabularyKeys, corpus: corpusOf(file.sources) } }
+          : {}),
       },
       null,
       2,

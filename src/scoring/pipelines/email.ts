@@ -21,9 +21,15 @@ import {
   EMAIL_V3_FEATURES_VERSION,
   emailFeaturesV3,
 } from '../../indicators/email/message-features-v3';
+import {
+  EMAIL_V4_FEATURE_NAMES,
+  EMAIL_V4_FEATURES_VERSION,
+  emailFeaturesV4,
+} from '../../indicators/email/message-features-v4';
 import { messageSignals } from '../../indicators/email/message-signals';
 import { parseEmail } from '../../indicators/email/parse-email';
 import { parseTextModel, type TextModel } from '../../indicators/email/text-hash';
+import { parseVocabTextModel, type VocabTextModel } from '../../indicators/email/text-vocab';
 import type { ParsedEmail } from '../../indicators/email/types';
 import { fail, type Parsed } from '../../indicators/types';
 import type { FeatureParts, Pipeline } from '../pipeline';
@@ -51,8 +57,8 @@ async function parseEncoded(value: string): Promise<Parsed<ParsedEmail>> {
   return parseEmail(raw);
 }
 
-/** The assets of an email version: the text model of email/3 on, nothing before. */
-type EmailAssets = TextModel | null;
+/** The assets of an email version: the hashed text model of email/3, the vocabulary one of email/4, nothing before. */
+type EmailAssets = TextModel | VocabTextModel | null;
 
 /** The parts of features `email/1`: model v1 keeps serving (rollback) with the numbers it learned on. */
 const emailFeatures1: FeatureParts<ParsedEmail, EmailAssets> = {
@@ -72,29 +78,36 @@ const emailFeatures2: FeatureParts<ParsedEmail, EmailAssets> = {
   explain: (e) => explainEmail(e, messageSignals(e)),
 };
 
-/** The text model of an email/3 version (assets.json `text_model`, written by train.py). */
-function loadTextModel(dir: string): TextModel {
-  const file = JSON.parse(readFileSync(join(dir, 'assets.json'), 'utf8')) as { text_model?: unknown };
-  return parseTextModel(file.text_model);
+function readAssets(dir: string): { text_model?: unknown; text_vocab_model?: unknown } {
+  return JSON.parse(readFileSync(join(dir, 'assets.json'), 'utf8'));
 }
 
+/** The parts of features `email/3` (message-features-v3.ts, the hashed text model in assets.json `text_model`). */
+const emailFeatures3: FeatureParts<ParsedEmail, EmailAssets> = {
+  featuresVersion: EMAIL_V3_FEATURES_VERSION,
+  featureNames: EMAIL_V3_FEATURE_NAMES,
+  loadAssets: (dir) => parseTextModel(readAssets(dir).text_model),
+  features: (e, assets, out, offset) => emailFeaturesV3(e, out, offset, assets as TextModel),
+  explain: (e) => explainEmail(e, messageSignals(e)),
+};
+
 /**
- * Features `email/3` (message-features-v3.ts, with the version's text model), and `email/2` and
- * `email/1` for older versions: each model version is fed the features its metadata names
- * (pipelineForFeatures).
+ * Features `email/4` (message-features-v4.ts, with the version's vocabulary text model, assets.json
+ * `text_vocab_model`), and `email/3`, `email/2` and `email/1` for older versions: each model version
+ * is fed the features its metadata names (pipelineForFeatures).
  */
 export const emailPipeline: Pipeline<ParsedEmail, EmailAssets> = {
   kind: 'email_message',
   modelName: 'email',
-  featuresVersion: EMAIL_V3_FEATURES_VERSION,
-  featureNames: EMAIL_V3_FEATURE_NAMES,
+  featuresVersion: EMAIL_V4_FEATURES_VERSION,
+  featureNames: EMAIL_V4_FEATURE_NAMES,
   // Messages reach the model through the email scorer, whose limit is --max-email-bytes.
   maxLength: Number.POSITIVE_INFINITY,
-  loadAssets: loadTextModel,
+  loadAssets: (dir) => parseVocabTextModel(readAssets(dir).text_vocab_model),
   parse: (item) => parseEncoded(item.value),
   normalised: (e) => e.messages[0]?.messageId ?? '',
   enrich: () => undefined,
-  features: (e, assets, out, offset) => emailFeaturesV3(e, out, offset, assets),
+  features: (e, assets, out, offset) => emailFeaturesV4(e, out, offset, assets as VocabTextModel),
   explain: (e) => explainEmail(e, messageSignals(e)),
-  olderFeatures: [emailFeatures2, emailFeatures1],
+  olderFeatures: [emailFeatures3, emailFeatures2, emailFeatures1],
 };
