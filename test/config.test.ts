@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import pino from 'pino';
 import { ConfigError, loadConfig, startWarnings } from '../src/config';
+import { createSecurity } from '../src/server/security';
 
 describe('loadConfig', () => {
   it('has defaults that work on a laptop', () => {
@@ -91,6 +94,29 @@ describe('loadConfig', () => {
     // No tokens, or loopback only: nothing to warn about.
     assert.deepEqual(startWarnings(loadConfig(['--http-listen', '0.0.0.0:8080', ...open], {})), []);
     assert.deepEqual(startWarnings(loadConfig(['--http-listen', '127.0.0.1:8080', '--auth', token], {})), []);
+    // And the server says it at start, as a warning.
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _enc, cb) {
+          lines.push(JSON.parse(String(chunk)));
+          cb();
+        },
+      }),
+    );
+    createSecurity({
+      config: httpOnly.security,
+      listen: httpOnly.listen,
+      httpListen: httpOnly.httpListen,
+      logger,
+    }).close();
+    assert.ok(
+      lines.some(
+        (l) => l.level === 40 && /^http listen 0\.0\.0\.0:8080 speaks plaintext with bearer tokens/.test(l.msg),
+      ),
+      JSON.stringify(lines),
+    );
   });
 
   for (const [argv, env, message] of bad) {
