@@ -50,5 +50,5 @@ rows = [line.split() for line in open(sys.argv[1])]
 for k in "AB":
     r = [(float(a), float(c)) for x, a, c in rows if x == k]
     print(k, f"items/s median {statistics.median(x[0] for x in r):,.0f}", "runs", [f"{x[0]:,.0f}" for x in r],
-          f"server CPU us/item median {statistics.median(x[1] for x in r):.2f}")
+          f"server CPU us/item median {statistics.median(x[1] for x in r):.2f}", "runs", [f"{x[1]:.1f}" for x in r])
 PY
