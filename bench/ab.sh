@@ -36,13 +36,20 @@ run() {
   local t0 t1 out
   t0=$(ticks "$2")
   # shellcheck disable=SC2086 # the load's arguments are words
-  out=$("$work/loadgen" $load -addr "127.0.0.1:$1" -warmup 1s -duration 4s -offset "$3" ${tranco:+-tranco "$tranco"} | tail -1)
+  out=$("$work/loadgen" $load -addr "127.0.0.1:$1" -warmup 1s -duration 4s -offset "$3" ${tranco:+-tranco "$tranco"} 2> "$work/err" | tail -1)
   t1=$(ticks "$2")
-  python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['itemsPerSec'], ($t1-$t0)*10000/(d['items']*1.25))" "$out"
+  # A window that fails (the load generator stops at the first failed stream) stops the comparison
+  # with its error and the servers' last log lines, rather than leaving a hole in the medians.
+  if ! python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['itemsPerSec'], ($t1-$t0)*10000/(d['items']*1.25))" "$out" 2> /dev/null; then
+    { echo "window against 127.0.0.1:$1 failed: $out"; cat "$work/err"; tail -n 5 "$work/a.log" "$work/b.log"; } >&2
+    return 1
+  fi
 }
 for i in $(seq 1 "$pairs"); do
-  echo "A $(run 46001 $pa $((2 * i)))"
-  echo "B $(run 46002 $pb $((2 * i + 1)))"
+  ra=$(run 46001 $pa $((2 * i))) || exit 1
+  echo "A $ra"
+  rb=$(run 46002 $pb $((2 * i + 1))) || exit 1
+  echo "B $rb"
 done > "$work/runs"
 python3 - "$work/runs" <<'PY'
 import statistics, sys
@@ -50,5 +57,5 @@ rows = [line.split() for line in open(sys.argv[1])]
 for k in "AB":
     r = [(float(a), float(c)) for x, a, c in rows if x == k]
     print(k, f"items/s median {statistics.median(x[0] for x in r):,.0f}", "runs", [f"{x[0]:,.0f}" for x in r],
-          f"server CPU us/item median {statistics.median(x[1] for x in r):.2f}")
+          f"server CPU us/item median {statistics.median(x[1] for x in r):.2f}", "runs", [f"{x[1]:.1f}" for x in r])
 PY

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { haproxyVersion, makeFleetTls, startHaproxy } from './fleet';
 import { buildLoadgen, type LoadResult, runLoadgen } from './loadgen';
-import { cpuSeconds } from './proc-stats';
+import { treeCpuSeconds } from './proc-stats';
 import { freePort, startServerProcess } from './server-process';
 import { median } from './stats';
 
@@ -106,12 +106,12 @@ async function main(): Promise<void> {
       ];
       const r: LoadResult = await runLoadgen(bin, args, seconds + 60, {
         onMeasuring() {
-          s0 = cpuSeconds(server.pid);
-          b0 = cpuSeconds(balancer.pid);
+          s0 = treeCpuSeconds(server.pid);
+          b0 = treeCpuSeconds(balancer.pid);
         },
         onMeasured() {
-          s1 = cpuSeconds(server.pid);
-          b1 = cpuSeconds(balancer.pid);
+          s1 = treeCpuSeconds(server.pid);
+          b1 = treeCpuSeconds(balancer.pid);
         },
       });
       const per = (sec: number) => (sec * 1e6) / Math.max(1, r.items);

@@ -14,7 +14,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { credentials } from '@grpc/grpc-js';
 import { PredictionServiceClient } from '../gen/threatpredict/v1/prediction_service';
-import { cpuSeconds } from './proc-stats';
+import { treeCpuSeconds } from './proc-stats';
 import { startServerProcess } from './server-process';
 import { median } from './stats';
 
@@ -156,9 +156,9 @@ export async function runHttpVsGrpc(opts: HttpVsGrpcOptions): Promise<HttpVsGrpc
   const window = async (call: () => Promise<void>): Promise<TransportWindow> => {
     agent.destroy();
     agent = new Agent({ keepAlive: true, maxSockets: inFlight });
-    const cpu0 = cpuSeconds(server.pid);
+    const cpu0 = treeCpuSeconds(server.pid);
     const { items, itemsPerSec } = await closedLoop(opts.seconds, inFlight, batch, call);
-    return { itemsPerSec, cpuUsPerItem: ((cpuSeconds(server.pid) - cpu0) * 1e6) / items };
+    return { itemsPerSec, cpuUsPerItem: ((treeCpuSeconds(server.pid) - cpu0) * 1e6) / items };
   };
   const rounds: HttpVsGrpcRound[] = [];
   try {

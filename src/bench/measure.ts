@@ -5,14 +5,14 @@
 import { credentials } from '@grpc/grpc-js';
 import { type GetModelResponse, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
 import { type LoadResult, runLoadgen } from './loadgen';
-import { cpuSeconds, peakRssMb, resetPeak, rssMb, sampleRss } from './proc-stats';
+import { peakRssMb, resetPeak, rssMb, sampleRss, treeCpuSeconds } from './proc-stats';
 import { type DataFiles, loadgenArgs, type Scenario, type Timing } from './scenarios';
 import type { ServerProcess } from './server-process';
 
 export interface ScenarioResult {
   scenario: Scenario;
   load: LoadResult;
-  /** Server CPU (all threads) per item in the window, microseconds. */
+  /** Server CPU (process tree, all threads) per item in the window, microseconds. */
   serverCpuUsPerItem: number;
   /** Server CPU used in the window, in cores (1.0 = one core busy). */
   serverCores: number;
@@ -63,12 +63,12 @@ export async function runScenario(
   const load = await runLoadgen(bin, args, t.warmupSec + t.measureSec + 60, {
     onMeasuring() {
       if (real) lookups0 = cacheLookups(server.addr, s.kind);
-      cpu0 = cpuSeconds(server.pid);
+      cpu0 = treeCpuSeconds(server.pid);
       peakReset = resetPeak(server.pid);
       sampler = sampleRss(server.pid, 100);
     },
     onMeasured() {
-      cpu1 = cpuSeconds(server.pid);
+      cpu1 = treeCpuSeconds(server.pid);
       hwm = peakRssMb(server.pid);
       sampledMax = sampler?.stop().maxMb ?? 0;
       if (real) lookups1 = cacheLookups(server.addr, s.kind);

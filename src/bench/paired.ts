@@ -9,6 +9,7 @@
  * so neither real shape is compared with a handicapped transport.
  */
 import { runLoadgen } from './loadgen';
+import { treeCpuSeconds } from './proc-stats';
 import type { View } from './scenarios';
 import type { ServerProcess } from './server-process';
 import { median } from './stats';
@@ -23,7 +24,11 @@ export interface PairedRound {
   /** The real server with --processes 2. */
   full2?: number;
   compact2?: number;
+  /** Server CPU (process tree) per call of one item in each window, us; same keys as above. */
+  cpu?: PairedCpu;
 }
+
+export type PairedCpu = Record<'echo' | 'echo2' | 'full' | 'compact' | 'full2' | 'compact2', number>;
 
 export interface PairedResult {
   concurrency: number;
@@ -58,22 +63,40 @@ export async function runPairedUnary(
 ): Promise<PairedResult> {
   const concurrency = 64;
   let offset = 200;
-  const window = (server: ServerProcess, view: View) => {
+  // One window's items/s, and the server's CPU per item over it (all its processes).
+  const window = async (server: ServerProcess, view: View): Promise<[number, number]> => {
     const args = ['unary', '-addr', server.addr, '-batch', '1', '-names', 'unique', '-view', view];
     args.push('-concurrency', String(concurrency), '-warmup', '1s', '-duration', '4s', '-offset', String(offset++));
     if (tranco !== '') args.push('-tranco', tranco);
-    return runLoadgen(bin, args, 60).then((r) => r.itemsPerSec);
+    let cpu0 = 0;
+    let cpu1 = 0;
+    const r = await runLoadgen(bin, args, 60, {
+      onMeasuring: () => {
+        cpu0 = treeCpuSeconds(server.pid);
+      },
+      onMeasured: () => {
+        cpu1 = treeCpuSeconds(server.pid);
+      },
+    });
+    return [r.itemsPerSec, ((cpu1 - cpu0) * 1e6) / Math.max(1, r.items)];
   };
   const out: PairedRound[] = [];
   for (let i = 0; i < rounds; i++) {
-    const round: PairedRound = {
-      echo: await window(servers.echo, 'full'),
-      echo2: await window(servers.echo2, 'full'),
-      full: await window(servers.real, 'full'),
-      compact: await window(servers.real, 'compact'),
-      full2: await window(servers.real2, 'full'),
-      compact2: await window(servers.real2, 'compact'),
+    const [echo, echoCpu] = await window(servers.echo, 'full');
+    const [echo2, echo2Cpu] = await window(servers.echo2, 'full');
+    const [full, fullCpu] = await window(servers.real, 'full');
+    const [compact, compactCpu] = await window(servers.real, 'compact');
+    const [full2, full2Cpu] = await window(servers.real2, 'full');
+    const [compact2, compact2Cpu] = await window(servers.real2, 'compact');
+    const cpu = {
+      echo: echoCpu,
+      echo2: echo2Cpu,
+      full: fullCpu,
+      compact: compactCpu,
+      full2: full2Cpu,
+      compact2: compact2Cpu,
     };
+    const round: PairedRound = { echo, echo2, full, compact, full2, compact2, cpu };
     out.push(round);
     onRound(round, i);
   }

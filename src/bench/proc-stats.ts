@@ -1,6 +1,6 @@
 /** The server process as Linux sees it: CPU time (all threads, onnxruntime's included) and memory. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 let ticksPerSec: number | undefined;
 
@@ -15,12 +15,43 @@ function clockTicks(): number {
   return ticksPerSec;
 }
 
-/** utime + stime of the process, in seconds. */
-export function cpuSeconds(pid: number): number {
+/** The fields of /proc/PID/stat after the command name (which may itself hold spaces and parentheses). */
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which may itself contain spaces and parentheses.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks();
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU of the process tree in seconds: utime + stime of the process and of every live process below
+ * it (the workers of a `--processes N` server), plus cutime + cstime, what their children that have
+ * exited and been waited for used. A difference of two readings is the tree's CPU in between.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(statFields(Number(name))[1]);
+      const list = children.get(ppid);
+      if (list === undefined) children.set(ppid, [Number(name)]);
+      else list.push(Number(name));
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  let ticks = 0;
+  const todo = [pid];
+  while (todo.length > 0) {
+    const p = todo.pop() as number;
+    try {
+      const f = statFields(p);
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      continue; // exited meanwhile: its CPU shows in its parent's cutime once waited for
+    }
+    todo.push(...(children.get(p) ?? []));
+  }
+  return ticks / clockTicks();
 }
 
 function statusKb(pid: number, key: string): number {

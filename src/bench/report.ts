@@ -6,10 +6,11 @@ import type { HttpTlsCostResult } from './http-tls-cost';
 import type { HttpVsGrpcResult } from './http-vs-grpc';
 import type { ScenarioResult } from './measure';
 import { type ModelCeiling, modelCeilingOf } from './model-ceiling-run';
-import { ceilingOf, type PairedResult, type PairedRound } from './paired';
+import { ceilingOf, type PairedCpu, type PairedResult, type PairedRound } from './paired';
 import { echoOf } from './scenarios';
 import type { SlowReaderResult } from './slow-reader';
 import type { SoakResult } from './soak';
+import { median } from './stats';
 import type { TargetCheck } from './targets';
 import type { TlsCostResult } from './tls-cost';
 
@@ -178,6 +179,13 @@ export function formatReport(r: Report): string {
       lines.push(
         `  --processes 2: full ${perRound((x) => x.full2)} (median ${p.medianRatio2.full.toFixed(2)}x), compact ${perRound((x) => x.compact2)} (median ${p.medianRatio2.compact.toFixed(2)}x)`,
       );
+    const cpu = p.rounds.map((x) => x.cpu).filter((c) => c !== undefined);
+    if (cpu.length > 0) {
+      const us = (k: keyof PairedCpu) => median(cpu.map((c) => c[k])).toFixed(1);
+      lines.push(
+        `  server CPU us per call, median (all processes): echo ${us('echo')} / 2 processes ${us('echo2')}; full ${us('full')}, compact ${us('compact')}; --processes 2: full ${us('full2')}, compact ${us('compact2')}`,
+      );
+    }
   }
   if (r.tls) {
     lines.push(

@@ -182,7 +182,10 @@ async function main(): Promise<void> {
         paired = await runPairedUnary(bin, pairedServers, rounds, tranco, (r, i) => {
           const c = ceilingOf(r);
           log(
-            `  round ${i + 1}: echo ${Math.round(r.echo)} / 2 processes ${Math.round(r.echo2 ?? 0)}; full ${x(r.full, c)}, compact ${x(r.compact, c)}; --processes 2: full ${x(r.full2, c)}, compact ${x(r.compact2, c)}`,
+            `  round ${i + 1}: echo ${Math.round(r.echo)} / 2 processes ${Math.round(r.echo2 ?? 0)}; full ${x(r.full, c)}, compact ${x(r.compact, c)}; --processes 2: full ${x(r.full2, c)}, compact ${x(r.compact2, c)}` +
+              (r.cpu === undefined
+                ? ''
+                : `; server CPU us/call echo ${r.cpu.echo.toFixed(0)}/${r.cpu.echo2.toFixed(0)}, full ${r.cpu.full.toFixed(0)}/${r.cpu.full2.toFixed(0)}, compact ${r.cpu.compact.toFixed(0)}/${r.cpu.compact2.toFixed(0)} (1/2 processes)`),
           );
         });
         reproduce.push(paired.command);

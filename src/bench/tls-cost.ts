@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoadgen } from './loadgen';
-import { cpuSeconds } from './proc-stats';
+import { treeCpuSeconds } from './proc-stats';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { median } from './stats';
 
@@ -87,10 +87,10 @@ export async function runTlsCost(
       let cpu1 = 0;
       const r = await runLoadgen(bin, args, 60, {
         onMeasuring: () => {
-          cpu0 = cpuSeconds(server.pid);
+          cpu0 = treeCpuSeconds(server.pid);
         },
         onMeasured: () => {
-          cpu1 = cpuSeconds(server.pid);
+          cpu1 = treeCpuSeconds(server.pid);
         },
       });
       return {

@@ -3,7 +3,7 @@
  * batch: parse every item (bad ones become per-item errors), let rules answer what they can, compute
  * features for the rest into one matrix, run the model once, and build the results in input order.
  */
-import { itemError, toPredictError } from '../errors';
+import { itemError, type PredictError, toPredictError } from '../errors';
 import { detectKind, isFileHash } from '../indicators/detect';
 import type { IndicatorKind, Reason } from '../indicators/types';
 import type { ItemCounts } from '../metrics/items';
@@ -48,6 +48,31 @@ function echo(value: string): string {
   return v.length > 256 ? `${v.slice(0, 256)}...` : v;
 }
 
+/**
+ * A result with every field present, always in this order: all results share one object shape (the
+ * encoder reads every one of them), and setting a field later does not grow a property store per
+ * item. `repeat` below writes the same fields in the same order.
+ */
+function result(
+  id: string,
+  indicator: string,
+  kind: IndicatorKind | undefined,
+  error?: PredictError | undefined,
+): ScoredItem {
+  return {
+    id,
+    indicator,
+    kind,
+    score: undefined,
+    verdict: undefined,
+    model: undefined,
+    reasons: [],
+    enrichment: undefined,
+    error,
+    cached: undefined,
+  };
+}
+
 /** The answer for a value longer than `max`: no parsing, no cache (its key would be the raw value). */
 function tooLong(item: InputItem, kind: IndicatorKind | undefined, max: number): ScoredItem {
   const err = itemError(
@@ -55,11 +80,11 @@ function tooLong(item: InputItem, kind: IndicatorKind | undefined, max: number):
     `${kind === undefined ? 'indicator' : kind.replace('_', ' ')} is ${item.value.length} characters; at most ${max} are accepted`,
     { length: String(item.value.length), maxLength: String(max) },
   );
-  return { id: item.id, indicator: echo(item.value), kind, reasons: [], error: err };
+  return result(item.id, echo(item.value), kind, err);
 }
 
 function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unknown): ScoredItem {
-  return { id: item.id, indicator: echo(item.value), kind, reasons: [], error: toPredictError(err) };
+  return result(item.id, echo(item.value), kind, toPredictError(err));
 }
 
 /** Offers an answer to the cache and, if stored, links it to its entry (see ScoredItem.cached). */
@@ -133,12 +158,12 @@ export function createScorer(opts: ScorerOptions): Scorer {
       let r = p.parse(item);
       if (r instanceof Promise) r = await r;
       if (!r.ok) {
-        out[i] = { id: item.id, indicator: echo(item.value), kind: p.kind, reasons: [], error: r.error };
+        out[i] = result(item.id, echo(item.value), p.kind, r.error);
         if (key !== undefined) remember(cache!, key, view, out[i]!);
         continue;
       }
       parsed[i] = r.value;
-      const res: ScoredItem = { id: item.id, indicator: p.normalised(r.value), kind: p.kind, reasons: [] };
+      const res = result(item.id, p.normalised(r.value), p.kind);
       if (view === 'full') res.enrichment = p.enrich(r.value);
       out[i] = res;
       const rule = p.decide?.(r.value);
@@ -186,15 +211,19 @@ export function createScorer(opts: ScorerOptions): Scorer {
       scores = await model.predict(features, toScore.length);
     }
     const ref = { name: model.name, version: model.version };
+    // The MODEL_SCORE reason's text up to the score: built once per batch, not per item.
+    const scoreText = `model ${model.name} v${model.version} gave `;
     for (let j = 0; j < toScore.length; j++) {
       const i = toScore[j]!;
       const res = out[i]!;
       const score = scores[j] as number;
+      // One view of the item's feature row for the floor and the reasons (a view costs ~90 bytes of garbage).
+      const row = features.subarray(j * width, (j + 1) * width);
       res.score = score;
       res.model = ref;
       if (res.verdict === undefined) {
         res.verdict = verdictOf(score, model.metadata.thresholds);
-        const floor = fp.verdictFloor?.(parsed[i], features.subarray(j * width, (j + 1) * width));
+        const floor = fp.verdictFloor?.(parsed[i], row);
         if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
           res.verdict = floor;
           if (view === 'full') {
@@ -207,12 +236,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
         }
       }
       if (view === 'full') {
-        const row = features.subarray(j * width, (j + 1) * width);
         const why: Reason[] = fp.explain(parsed[i], row, score, model.metadata);
-        res.reasons.push(
-          { code: 'MODEL_SCORE', message: `model ${model.name} v${model.version} gave ${score.toFixed(4)}`, weight: 0 },
-          ...why,
-        );
+        const modelScore: Reason = { code: 'MODEL_SCORE', message: scoreText + score.toFixed(4), weight: 0 };
+        // One array of the final length rather than pushes that grow one.
+        res.reasons = res.reasons.length === 0 ? [modelScore, ...why] : [...res.reasons, modelScore, ...why];
       }
       const key = keys[i];
       if (key !== undefined) remember(cache!, key, view, res);
@@ -233,7 +260,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
           : itemError('INDICATOR_TYPE_UNSUPPORTED', `indicators of type ${kind} are recognised but not scored`, {
               type: kind,
             });
-      const refused = items.map((it) => ({ id: it.id, indicator: echo(it.value), kind, reasons: [], error: err }));
+      const refused = items.map((it) => result(it.id, echo(it.value), kind, err));
       counts?.countAll(kind, refused);
       return refused;
     }
@@ -265,7 +292,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
             type: 'file_hash',
           },
         );
-        out[i] = { id: it.id, indicator: echo(it.value), kind: it.kind, reasons: [], error: err };
+        out[i] = result(it.id, echo(it.value), it.kind, err);
         continue;
       }
       const kind = it.kind ?? detectKind(it.value);
@@ -274,7 +301,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
           it.value.trim() === ''
             ? itemError('INDICATOR_EMPTY', 'indicator is empty')
             : itemError('INDICATOR_TYPE_UNKNOWN', 'not a domain, URL, IP address, email address or file hash');
-        out[i] = { id: it.id, indicator: echo(it.value), kind: undefined, reasons: [], error: err };
+        out[i] = result(it.id, echo(it.value), undefined, err);
         continue;
       }
       const g = groups.get(kind);

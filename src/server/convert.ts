@@ -24,7 +24,7 @@ export const TYPE_TO_KIND = new Map<IndicatorType, IndicatorKind>(
   Object.entries(KIND_TO_TYPE).map(([k, t]) => [t, k as IndicatorKind]),
 );
 
-const VERDICTS: Record<Verdict, PbVerdict> = {
+export const VERDICT_TO_PB: Record<Verdict, PbVerdict> = {
   benign: PbVerdict.VERDICT_BENIGN,
   suspicious: PbVerdict.VERDICT_SUSPICIOUS,
   malicious: PbVerdict.VERDICT_MALICIOUS,
@@ -67,7 +67,7 @@ export function toPrediction(r: ScoredItem, view: View): Prediction {
     id: r.id,
     indicator: view === 'full' ? r.indicator : '',
     type: r.kind === undefined ? IndicatorType.INDICATOR_TYPE_UNSPECIFIED : KIND_TO_TYPE[r.kind],
-    verdict: r.verdict === undefined ? PbVerdict.VERDICT_UNSPECIFIED : VERDICTS[r.verdict],
+    verdict: r.verdict === undefined ? PbVerdict.VERDICT_UNSPECIFIED : VERDICT_TO_PB[r.verdict],
     reasons: view === 'full' ? r.reasons : [],
   };
   if (r.score !== undefined) p.score = r.score;
