@@ -15,10 +15,10 @@ import { createInProcessTransport } from '../watch/in-process';
 import { createLineReader, INPUT_FORMATS, type InputFormat } from '../watch/inputs/reader';
 import { createLineSplitter } from '../watch/lines';
 import { alertLine, answerLine, MIN_VERDICTS, type MinVerdict, selected } from '../watch/output';
-import { createPipeline, type LineRef } from '../watch/pipeline';
+import { createPipeline } from '../watch/pipeline';
 import { loadPosition, type Position, savePosition } from '../watch/position';
 import { humanSummary, startProgress, summary } from '../watch/progress';
-import { isMalformed } from '../watch/record';
+import { isMalformed, type Observation } from '../watch/record';
 import { createSink } from '../watch/sink';
 import { createStreamWindow } from '../watch/stream-window';
 import type { Transport } from '../watch/transport';
@@ -137,15 +137,17 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
   });
   const format1 = values['eve-alert'] ? alertLine : answerLine;
   const minShown: MinVerdict = values['eve-alert'] && (min === 'all' || min === 'benign') ? 'suspicious' : min;
-  const pipeline = createPipeline<Position>({
+  const pathName = file ?? '-';
+  const pipeline = createPipeline({
     window,
-    emit(j) {
-      if (!selected(j.answer, minShown)) return;
-      sink.write(format1(j, file));
+    emit(record, line, index, answer, deduplicated) {
+      if (!selected(answer, minShown)) return;
+      const observation = record.observations[index] as Observation;
+      sink.write(format1({ record, line, observation, answer, deduplicated }, file));
       pipeline.counters.written++;
     },
-    done(ref: LineRef<Position>) {
-      sink.mark(ref.position);
+    done(p) {
+      sink.mark({ path: pathName, inode: p.inode, offset: p.end, line: p.line });
     },
   });
   const follower =
@@ -164,14 +166,13 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
       for (const l of lines) {
         const result = read(l.text);
         if (l.replay) continue;
-        const ref = { line: l.line, position: { path: file ?? '-', inode: l.inode, offset: l.end, line: l.line } };
-        if (result === undefined) pipeline.skip(ref);
+        if (result === undefined) pipeline.skip(l.line, l.inode, l.end);
         else if (isMalformed(result)) {
           pipeline.counters.malformed++;
           if (reported++ < MAX_MALFORMED_REPORTS) say(`${file ?? 'stdin'}:${l.line}: ${result.malformed}`);
           else if (reported === MAX_MALFORMED_REPORTS + 1) say('more malformed lines: counted, not reported');
-          pipeline.skip(ref);
-        } else pipeline.record(ref, result);
+          pipeline.skip(l.line, l.inode, l.end);
+        } else pipeline.record(l.line, l.inode, l.end, result);
         if (window.full) await window.room();
       }
       await sink.ready();

@@ -24,7 +24,11 @@ function fakeTransport(): Transport & { channels: FakeChannel[] } {
       const ch: FakeChannel = { events, sent: [], closed: false };
       channels.push(ch);
       return {
-        send: (items) => ch.sent.push([...items]),
+        // Copied as plain items: the window hands over its own per-value objects.
+        send: (items) =>
+          ch.sent.push(
+            items.map((it) => (it.type === undefined ? { value: it.value } : { value: it.value, type: it.type })),
+          ),
         close: () => {
           ch.closed = true;
         },
