@@ -157,6 +157,7 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
   const source = follower === undefined ? stdinLines(io.stdin) : follower.lines();
   const read = createLineReader(format, file);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const tty = (err as NodeJS.WriteStream).isTTY === true && !values.quiet;
   const progressSource = { counters: pipeline.counters, window: window.stats, lag: () => follower?.lag() ?? 0 };
   const progress = tty ? startProgress(progressSource, err as NodeJS.WriteStream) : undefined;
@@ -187,7 +188,8 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
     await transport.close();
     if (out !== io.stdout) await new Promise<void>((resolve) => out.end(resolve));
   }
-  const s = summary(progressSource, (performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const s = summary(progressSource, (performance.now() - t0) / 1000, (cpu.user + cpu.system) / 1e6);
   if (values.stats) err.write(`${JSON.stringify(s)}\n`);
   else if (tty) err.write(`${humanSummary(s)}\n`);
   return 0;
