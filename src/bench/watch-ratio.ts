@@ -282,14 +282,14 @@ export async function runWatchRatio(opts: {
           `server ${round.watchServerCpuUs} us): ratio ${ratio.toFixed(3)}, sent items/s ratio ${wireRatio.toFixed(3)}`,
       );
     }
-    const med = (f: (r: WatchRatioRound) => number) => median(rounds.map(f));
+    const med = (f: (r: WatchRatioRound) => number) => Math.round(median(rounds.map(f)) * 100) / 100;
     return {
       records: opts.records,
       indicators: data.indicators,
       view: opts.view,
       rounds,
-      medianRatio: med((r) => r.ratio),
-      medianWireRatio: med((r) => r.wireRatio),
+      medianRatio: median(rounds.map((r) => r.ratio)),
+      medianWireRatio: median(rounds.map((r) => r.wireRatio)),
       median: {
         loadgenItemsPerSec: med((r) => r.loadgenItemsPerSec),
         watchIndicatorsPerSec: med((r) => r.watchIndicatorsPerSec),
