@@ -3,7 +3,9 @@
  * sends and reads, because the generated codec cost the watcher more CPU than the server spends on a
  * repeat: a request is encoded straight from the window's items into one Buffer (no message objects),
  * and an answer is decoded straight into the watcher's Answer, reading only the fields it uses and
- * skipping the enrichment sub-messages of the full view.
+ * skipping the enrichment sub-messages of the full view. Indicator, model and reasons are decoded
+ * when first read (only answers that are written out are), and the never-alert judgement is made
+ * from the reason codes' bytes.
  *
  * The result is the Answer that decoding with the generated StreamPredictResponse and mapping it with
  * answerOfPrediction gives (test/watch/codec.test.ts checks both ways on encoded messages): reasons are
@@ -12,7 +14,7 @@
  */
 import { IndicatorType, Verdict } from '../gen/threatpredict/v1/prediction';
 import { TYPE_TO_KIND } from '../server/convert';
-import type { Answer, VerdictName } from '../watch/answer';
+import { type Answer, NEVER_ALERT_CODES, type VerdictName } from '../watch/answer';
 import type { WatchType } from '../watch/record';
 import type { WireItem } from '../watch/transport';
 
@@ -97,6 +99,8 @@ export function encodeStreamRequest(items: readonly WireItem[], view: number): B
   return buf;
 }
 
+type Reason = { code: string; message: string; weight: number };
+
 /** A reader over one message's bytes: varints, lengths and skips, with bounds checked. */
 class Reader {
   pos: number;
@@ -166,7 +170,7 @@ class Reader {
   }
 }
 
-function reason(r: Reader, end: number): { code: string; message: string; weight: number } {
+function reason(r: Reader, end: number): Reason {
   const o = { code: '', message: '', weight: 0 };
   const sub = new Reader(r.buf, r.pos, end);
   while (sub.pos < end) {
@@ -244,21 +248,97 @@ function status(r: Reader, end: number): NonNullable<Answer['error']> {
   return { code, reason, message };
 }
 
+const NEVER_ALERT_BYTES = NEVER_ALERT_CODES.map((c) => Buffer.from(c));
+
+function bytesAre(buf: Buffer, start: number, len: number, want: Buffer): boolean {
+  if (len !== want.length) return false;
+  for (let i = 0; i < len; i++) if (buf[start + i] !== want[i]) return false;
+  return true;
+}
+
+/** Whether a Reason's code (its last code field, as a decoder keeps) is a never-alert one; no strings made. */
+function neverAlertReason(buf: Buffer, start: number, end: number): boolean {
+  let codeAt = -1;
+  let codeLen = 0;
+  const sub = new Reader(buf, start, end);
+  while (sub.pos < end) {
+    const tag = sub.varint();
+    if (tag === 10) {
+      const e = sub.delimited();
+      codeAt = sub.pos;
+      codeLen = e - sub.pos;
+      sub.pos = e;
+    } else if ((tag & 7) === 4 || tag === 0) break;
+    else sub.skip(tag & 7);
+  }
+  if (codeAt < 0) return false;
+  for (const want of NEVER_ALERT_BYTES) if (bytesAre(buf, codeAt, codeLen, want)) return true;
+  return false;
+}
+
+/**
+ * An answer whose indicator, model and reasons stay as bytes until something reads them: only the
+ * answers that are written out need them, and a recent answer kept for repeats then holds one object
+ * and a share of its message's buffer instead of a dozen objects for the collector to trace.
+ */
+class WireAnswer implements Answer {
+  private buf: Buffer | undefined;
+  private ind = '';
+  private mdl: string | undefined;
+  private rsn: Reason[] = [];
+  constructor(
+    buf: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    readonly type: string | undefined,
+    readonly verdict: VerdictName | undefined,
+    readonly score: number | undefined,
+    readonly error: Answer['error'],
+    readonly neverAlert: boolean,
+  ) {
+    this.buf = buf;
+  }
+
+  get indicator(): string {
+    if (this.buf !== undefined) this.decode();
+    return this.ind;
+  }
+
+  get model(): string | undefined {
+    if (this.buf !== undefined) this.decode();
+    return this.mdl;
+  }
+
+  get reasons(): Reason[] {
+    if (this.buf !== undefined) this.decode();
+    return this.rsn;
+  }
+
+  private decode(): void {
+    const sub = new Reader(this.buf as Buffer, this.start, this.end);
+    this.buf = undefined;
+    while (sub.pos < this.end) {
+      const tag = sub.varint();
+      if (tag === 18) this.ind = sub.string();
+      else if (tag === 50) this.mdl = modelName(sub, sub.delimited());
+      else if (tag === 58) this.rsn.push(reason(sub, sub.delimited()));
+      else if ((tag & 7) === 4 || tag === 0) break;
+      else sub.skip(tag & 7);
+    }
+  }
+}
+
 function prediction(r: Reader, end: number): Answer {
-  let indicator = '';
+  const start = r.pos;
   let type = 0;
   let verdict = 0;
   let score: number | undefined;
-  let model: string | undefined;
-  const reasons: { code: string; message: string; weight: number }[] = [];
   let error: Answer['error'];
-  const sub = new Reader(r.buf, r.pos, end);
+  let neverAlertCode = false;
+  const sub = new Reader(r.buf, start, end);
   while (sub.pos < end) {
     const tag = sub.varint();
     switch (tag) {
-      case 18:
-        indicator = sub.string();
-        continue;
       case 24:
         type = sub.varint() | 0;
         continue;
@@ -268,14 +348,10 @@ function prediction(r: Reader, end: number): Answer {
       case 40:
         verdict = sub.varint() | 0;
         continue;
-      case 50: {
-        const e = sub.delimited();
-        model = modelName(sub, e);
-        continue;
-      }
       case 58: {
         const e = sub.delimited();
-        reasons.push(reason(sub, e));
+        if (!neverAlertCode) neverAlertCode = neverAlertReason(r.buf, sub.pos, e);
+        sub.pos = e;
         continue;
       }
       case 122: {
@@ -285,18 +361,13 @@ function prediction(r: Reader, end: number): Answer {
       }
     }
     if ((tag & 7) === 4 || tag === 0) break;
-    sub.skip(tag & 7); // id, enrichment, fields added later
+    sub.skip(tag & 7); // id, indicator and model (read when needed), enrichment, fields added later
   }
   r.pos = end;
-  return {
-    indicator,
-    type: KINDS[type],
-    verdict: VERDICT_NAMES[verdict],
-    score,
-    model,
-    reasons,
-    error,
-  };
+  const v = VERDICT_NAMES[verdict];
+  // neverAlerts() of answer.ts, worked out here.
+  const never = neverAlertCode || (error === undefined && v === 'benign' && score === undefined);
+  return new WireAnswer(r.buf, start, end, KINDS[type], v, score, error, never);
 }
 
 /** StreamPredictResponse bytes -> one Answer per result, in order. */

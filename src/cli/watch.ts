@@ -45,10 +45,10 @@ async function* stdinLines(stdin: NodeJS.ReadableStream): AsyncGenerator<FileLin
   const split = createLineSplitter();
   for await (const chunk of stdin) {
     const lines = split.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    if (lines.length > 0) yield lines.map((l) => ({ ...l, inode: 0 }));
+    if (lines.length > 0) yield lines;
   }
   const last = split.flush();
-  if (last !== undefined) yield [{ ...last, inode: 0 }];
+  if (last !== undefined) yield [last];
 }
 
 export interface WatchIo {
