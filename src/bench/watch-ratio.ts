@@ -6,17 +6,23 @@
  * process, so neither inherits the other's prediction cache. The ratio is watch's indicators answered
  * per second over the load generator's items per second (the issue's target: >= 0.8).
  *
- *   npm run build && node dist/bench/watch-ratio.js [--records 1000000] [--view full|compact] [--rounds 1]
+ * Rounds alternate which side goes first (the machine is shared, and its load drifts), and each side
+ * reports the CPU it cost per indicator: the client's (the loadgen's own figure; watch's --stats
+ * cpuSeconds) and the server process's (utime + stime of all its threads over the run). Client and
+ * server share this machine's cores, so the client's CPU per indicator is taken from the server.
+ *
+ *   npm run build && node dist/bench/watch-ratio.js [--records 1000000] [--view full|compact] [--rounds 3]
  *   (or: npm run bench -- --only watch)
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readEveLine } from '../watch/inputs/eve';
 import type { SensorRecord } from '../watch/record';
 import { buildLoadgen, runLoadgen } from './loadgen';
+import { cpuSeconds } from './proc-stats';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { median } from './stats';
 
@@ -98,6 +104,7 @@ interface WatchSummary {
   dedupShare: number;
   indicatorsPerSec: number;
   recordsPerSec: number;
+  cpuSeconds: number;
 }
 
 function runWatch(args: string[]): Promise<WatchSummary> {
@@ -133,22 +140,44 @@ async function freshServer(log: (line: string) => void): Promise<ServerProcess> 
   }
 }
 
+export interface WatchRatioRound {
+  /** Which side ran first in this round. */
+  first: 'loadgen' | 'watch';
+  /** 1-minute load average when the round started. */
+  loadAvg: number;
+  loadgenItemsPerSec: number;
+  watchIndicatorsPerSec: number;
+  ratio: number;
+  /** Items watch put on the wire per second over the loadgen's: the ratio without de-duplication's help. */
+  wireRatio: number;
+  /** CPU per indicator (microseconds): each client's own, and the server's while serving it. */
+  loadgenClientCpuUs: number;
+  loadgenServerCpuUs: number;
+  watchClientCpuUs: number;
+  watchServerCpuUs: number;
+  watch: WatchSummary;
+}
+
 export interface WatchRatioResult {
   records: number;
   indicators: number;
   view: string;
-  rounds: {
-    loadgenItemsPerSec: number;
-    watchIndicatorsPerSec: number;
-    ratio: number;
-    /** Items watch put on the wire per second over the loadgen's: the ratio without de-duplication's help. */
-    wireRatio: number;
-    watch: WatchSummary;
-  }[];
+  rounds: WatchRatioRound[];
   medianRatio: number;
   medianWireRatio: number;
+  median: {
+    loadgenItemsPerSec: number;
+    watchIndicatorsPerSec: number;
+    loadgenClientCpuUs: number;
+    loadgenServerCpuUs: number;
+    watchClientCpuUs: number;
+    watchServerCpuUs: number;
+    loadAvg: number;
+  };
   command: string;
 }
+
+const us = (sec: number, n: number) => Math.round((sec * 1e6 * 100) / n) / 100;
 
 export async function runWatchRatio(opts: {
   records: number;
@@ -164,12 +193,13 @@ export async function runWatchRatio(opts: {
     const bin = await buildLoadgen(ROOT);
     const batch = 1000;
     const window = 8;
-    const rounds: WatchRatioResult['rounds'] = [];
-    for (let k = 0; k < opts.rounds; k++) {
-      let server = await freshServer(opts.log);
-      let load: Awaited<ReturnType<typeof runLoadgen>>;
+    const rounds: WatchRatioRound[] = [];
+
+    const loadgenSide = async () => {
+      const server = await freshServer(opts.log);
       try {
-        load = await runLoadgen(
+        const cpu0 = cpuSeconds(server.pid);
+        const load = await runLoadgen(
           bin,
           [
             'replay',
@@ -186,13 +216,16 @@ export async function runWatchRatio(opts: {
           ],
           1800,
         );
+        return { load, serverCpu: cpuSeconds(server.pid) - cpu0 };
       } finally {
         await server.stop();
       }
-      server = await freshServer(opts.log);
-      let w: WatchSummary;
+    };
+    const watchSide = async () => {
+      const server = await freshServer(opts.log);
       try {
-        w = await runWatch([
+        const cpu0 = cpuSeconds(server.pid);
+        const w = await runWatch([
           data.eve,
           '--server',
           server.addr,
@@ -205,24 +238,51 @@ export async function runWatchRatio(opts: {
           String(window),
           ...(opts.view === 'compact' ? ['--compact'] : []),
         ]);
+        return { w, serverCpu: cpuSeconds(server.pid) - cpu0 };
       } finally {
         await server.stop();
       }
+    };
+
+    for (let k = 0; k < opts.rounds; k++) {
+      const first = k % 2 === 0 ? 'loadgen' : 'watch';
+      const loadAvg = loadavg()[0] as number;
+      let lg: Awaited<ReturnType<typeof loadgenSide>>;
+      let ws: Awaited<ReturnType<typeof watchSide>>;
+      if (first === 'loadgen') {
+        lg = await loadgenSide();
+        ws = await watchSide();
+      } else {
+        ws = await watchSide();
+        lg = await loadgenSide();
+      }
+      const { load } = lg;
+      const { w } = ws;
       const ratio = w.indicatorsPerSec / load.itemsPerSec;
       const wireRatio = w.sent / w.seconds / load.itemsPerSec;
-      rounds.push({
+      const round: WatchRatioRound = {
+        first,
+        loadAvg: Math.round(loadAvg * 10) / 10,
         loadgenItemsPerSec: Math.round(load.itemsPerSec),
         watchIndicatorsPerSec: w.indicatorsPerSec,
         ratio,
         wireRatio,
+        loadgenClientCpuUs: us(load.clientCpuSec, load.items),
+        loadgenServerCpuUs: us(lg.serverCpu, load.items),
+        watchClientCpuUs: us(w.cpuSeconds, w.answered),
+        watchServerCpuUs: us(ws.serverCpu, w.answered),
         watch: w,
-      });
+      };
+      rounds.push(round);
       opts.log(
-        `watch bench round ${k + 1}: loadgen ${Math.round(load.itemsPerSec)} items/s (${load.seconds.toFixed(1)} s), ` +
+        `watch bench round ${k + 1} (${first} first, load ${round.loadAvg}): loadgen ${round.loadgenItemsPerSec} items/s ` +
+          `(${load.seconds.toFixed(1)} s; CPU per item: client ${round.loadgenClientCpuUs} us, server ${round.loadgenServerCpuUs} us), ` +
           `watch ${w.indicatorsPerSec} indicators/s, ${w.recordsPerSec} records/s (${w.seconds} s; ${w.sent} sent, ` +
-          `dedup ${(w.dedupShare * 100).toFixed(1)}%): ratio ${ratio.toFixed(3)}, sent items/s ratio ${wireRatio.toFixed(3)}`,
+          `dedup ${(w.dedupShare * 100).toFixed(1)}%; CPU per indicator: client ${round.watchClientCpuUs} us, ` +
+          `server ${round.watchServerCpuUs} us): ratio ${ratio.toFixed(3)}, sent items/s ratio ${wireRatio.toFixed(3)}`,
       );
     }
+    const med = (f: (r: WatchRatioRound) => number) => Math.round(median(rounds.map(f)) * 100) / 100;
     return {
       records: opts.records,
       indicators: data.indicators,
@@ -230,6 +290,15 @@ export async function runWatchRatio(opts: {
       rounds,
       medianRatio: median(rounds.map((r) => r.ratio)),
       medianWireRatio: median(rounds.map((r) => r.wireRatio)),
+      median: {
+        loadgenItemsPerSec: med((r) => r.loadgenItemsPerSec),
+        watchIndicatorsPerSec: med((r) => r.watchIndicatorsPerSec),
+        loadgenClientCpuUs: med((r) => r.loadgenClientCpuUs),
+        loadgenServerCpuUs: med((r) => r.loadgenServerCpuUs),
+        watchClientCpuUs: med((r) => r.watchClientCpuUs),
+        watchServerCpuUs: med((r) => r.watchServerCpuUs),
+        loadAvg: med((r) => r.loadAvg),
+      },
       command: `node dist/bench/watch-ratio.js --records ${opts.records} --view ${opts.view} --rounds ${opts.rounds}`,
     };
   } finally {
@@ -254,9 +323,13 @@ if (require.main === module) {
   }).then(
     (r) => {
       process.stdout.write(`${JSON.stringify(r)}\n`);
+      const m = r.median;
       process.stdout.write(
-        `watch / StreamPredict (Go loadgen), ${r.records} EVE records, ${r.view} view: median ratio ${r.medianRatio.toFixed(3)} (target >= 0.8); ` +
-          `items put on the wire per second ${r.medianWireRatio.toFixed(3)} of the loadgen's\n`,
+        `watch / StreamPredict (Go loadgen), ${r.records} EVE records, ${r.view} view, ${r.rounds.length} rounds: ` +
+          `median ratio ${r.medianRatio.toFixed(3)} (target >= 0.8); items put on the wire per second ` +
+          `${r.medianWireRatio.toFixed(3)} of the loadgen's; median CPU per indicator: watch ${m.watchClientCpuUs} us ` +
+          `+ its server ${m.watchServerCpuUs} us, loadgen ${m.loadgenClientCpuUs} us + its server ${m.loadgenServerCpuUs} us; ` +
+          `median load average ${m.loadAvg}\n`,
       );
     },
     (err) => {

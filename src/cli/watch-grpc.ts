@@ -4,22 +4,13 @@
  * Keepalive pings find a server that vanished without closing the connection. Errors that a retry
  * cannot fix (a bad request, an unknown method, no credentials) are fatal; the rest are retried.
  */
-import { type ServiceError, status } from '@grpc/grpc-js';
-import { IndicatorType, type Prediction, ResultView, Verdict } from '../gen/threatpredict/v1/prediction';
-import { PredictionServiceClient, type StreamPredictResponse } from '../gen/threatpredict/v1/prediction_service';
+import { Client, type ServiceError, status } from '@grpc/grpc-js';
+import { type Prediction, ResultView, Verdict } from '../gen/threatpredict/v1/prediction';
 import { errorInfoOf, TYPE_TO_KIND } from '../server/convert';
 import type { Answer, VerdictName } from '../watch/answer';
-import type { WatchType } from '../watch/record';
-import type { Transport } from '../watch/transport';
+import type { Transport, WireItem } from '../watch/transport';
 import { remoteAccess } from './remote-access';
-
-const TYPES: Record<WatchType, IndicatorType> = {
-  domain: IndicatorType.INDICATOR_TYPE_DOMAIN,
-  url: IndicatorType.INDICATOR_TYPE_URL,
-  ip: IndicatorType.INDICATOR_TYPE_IP,
-  email_address: IndicatorType.INDICATOR_TYPE_EMAIL_ADDRESS,
-  file_hash: IndicatorType.INDICATOR_TYPE_FILE_HASH,
-};
+import { decodeStreamAnswers, encodeStreamRequest } from './watch-codec';
 
 const VERDICTS = new Map<Verdict, VerdictName>([
   [Verdict.VERDICT_BENIGN, 'benign'],
@@ -34,6 +25,7 @@ const FATAL = new Set<number>([
   status.PERMISSION_DENIED,
 ]);
 
+/** The generated decoder's Prediction as an Answer: what watch-codec.ts must decode to (its test compares). */
 export function answerOfPrediction(p: Prediction): Answer {
   return {
     indicator: p.indicator,
@@ -49,26 +41,31 @@ export function answerOfPrediction(p: Prediction): Answer {
   };
 }
 
+const STREAM_PREDICT = '/threatpredict.v1.PredictionService/StreamPredict';
+
 export function createGrpcTransport(opts: { address: string; compact: boolean }): Transport {
   // TLS, client certificate and bearer token from the environment, as for every CLI command.
   const access = remoteAccess(process.env);
-  const client = new PredictionServiceClient(opts.address, access.creds, {
+  const client = new Client(opts.address, access.creds, {
     'grpc.keepalive_time_ms': 10_000,
     'grpc.keepalive_timeout_ms': 5_000,
     'grpc.max_receive_message_length': 256 * 1024 * 1024,
   });
   const view = opts.compact ? ResultView.RESULT_VIEW_COMPACT : ResultView.RESULT_VIEW_FULL;
+  // The watcher's own codec (watch-codec.ts): requests straight from the window's items, answers
+  // straight into Answers; the generated one built and decoded every message object first.
+  const serialize = (items: readonly WireItem[]) => encodeStreamRequest(items, view);
   return {
     open(events) {
-      const call = client.streamPredict(access.metadata());
+      const call = client.makeBidiStreamRequest(STREAM_PREDICT, serialize, decodeStreamAnswers, access.metadata());
       let open = true;
       const fail = (err: Error & { fatal?: boolean }) => {
         if (!open) return;
         open = false;
         events.failed(err);
       };
-      call.on('data', (res: StreamPredictResponse) => {
-        if (open) events.answers(res.results.map(answerOfPrediction));
+      call.on('data', (answers: Answer[]) => {
+        if (open) events.answers(answers);
       });
       call.on('error', (err: ServiceError) => {
         fail(
@@ -80,14 +77,7 @@ export function createGrpcTransport(opts: { address: string; compact: boolean })
       call.on('end', () => fail(new Error('the server ended the stream')));
       return {
         send(items) {
-          call.write({
-            items: items.map((it, i) => ({
-              id: String(i),
-              value: it.value,
-              type: it.type === undefined ? IndicatorType.INDICATOR_TYPE_UNSPECIFIED : TYPES[it.type],
-            })),
-            view,
-          });
+          call.write(items);
         },
         close() {
           open = false;

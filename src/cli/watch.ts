@@ -15,10 +15,10 @@ import { createInProcessTransport } from '../watch/in-process';
 import { createLineReader, INPUT_FORMATS, type InputFormat } from '../watch/inputs/reader';
 import { createLineSplitter } from '../watch/lines';
 import { alertLine, answerLine, MIN_VERDICTS, type MinVerdict, selected } from '../watch/output';
-import { createPipeline, type LineRef } from '../watch/pipeline';
+import { createPipeline } from '../watch/pipeline';
 import { loadPosition, type Position, savePosition } from '../watch/position';
 import { humanSummary, startProgress, summary } from '../watch/progress';
-import { isMalformed } from '../watch/record';
+import { isMalformed, type Observation } from '../watch/record';
 import { createSink } from '../watch/sink';
 import { createStreamWindow } from '../watch/stream-window';
 import type { Transport } from '../watch/transport';
@@ -45,10 +45,10 @@ async function* stdinLines(stdin: NodeJS.ReadableStream): AsyncGenerator<FileLin
   const split = createLineSplitter();
   for await (const chunk of stdin) {
     const lines = split.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-    if (lines.length > 0) yield lines.map((l) => ({ ...l, inode: 0 }));
+    if (lines.length > 0) yield lines;
   }
   const last = split.flush();
-  if (last !== undefined) yield [{ ...last, inode: 0 }];
+  if (last !== undefined) yield [last];
 }
 
 export interface WatchIo {
@@ -137,15 +137,17 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
   });
   const format1 = values['eve-alert'] ? alertLine : answerLine;
   const minShown: MinVerdict = values['eve-alert'] && (min === 'all' || min === 'benign') ? 'suspicious' : min;
-  const pipeline = createPipeline<Position>({
+  const pathName = file ?? '-';
+  const pipeline = createPipeline({
     window,
-    emit(j) {
-      if (!selected(j.answer, minShown)) return;
-      sink.write(format1(j, file));
+    emit(record, line, index, answer, deduplicated) {
+      if (!selected(answer, minShown)) return;
+      const observation = record.observations[index] as Observation;
+      sink.write(format1({ record, line, observation, answer, deduplicated }, file));
       pipeline.counters.written++;
     },
-    done(ref: LineRef<Position>) {
-      sink.mark(ref.position);
+    done(p) {
+      sink.mark({ path: pathName, inode: p.inode, offset: p.end, line: p.line });
     },
   });
   const follower =
@@ -155,6 +157,7 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
   const source = follower === undefined ? stdinLines(io.stdin) : follower.lines();
   const read = createLineReader(format, file);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const tty = (err as NodeJS.WriteStream).isTTY === true && !values.quiet;
   const progressSource = { counters: pipeline.counters, window: window.stats, lag: () => follower?.lag() ?? 0 };
   const progress = tty ? startProgress(progressSource, err as NodeJS.WriteStream) : undefined;
@@ -164,14 +167,13 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
       for (const l of lines) {
         const result = read(l.text);
         if (l.replay) continue;
-        const ref = { line: l.line, position: { path: file ?? '-', inode: l.inode, offset: l.end, line: l.line } };
-        if (result === undefined) pipeline.skip(ref);
+        if (result === undefined) pipeline.skip(l.line, l.inode, l.end);
         else if (isMalformed(result)) {
           pipeline.counters.malformed++;
           if (reported++ < MAX_MALFORMED_REPORTS) say(`${file ?? 'stdin'}:${l.line}: ${result.malformed}`);
           else if (reported === MAX_MALFORMED_REPORTS + 1) say('more malformed lines: counted, not reported');
-          pipeline.skip(ref);
-        } else pipeline.record(ref, result);
+          pipeline.skip(l.line, l.inode, l.end);
+        } else pipeline.record(l.line, l.inode, l.end, result);
         if (window.full) await window.room();
       }
       await sink.ready();
@@ -186,7 +188,8 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
     await transport.close();
     if (out !== io.stdout) await new Promise<void>((resolve) => out.end(resolve));
   }
-  const s = summary(progressSource, (performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  const s = summary(progressSource, (performance.now() - t0) / 1000, (cpu.user + cpu.system) / 1e6);
   if (values.stats) err.write(`${JSON.stringify(s)}\n`);
   else if (tty) err.write(`${humanSummary(s)}\n`);
   return 0;

@@ -16,18 +16,25 @@ export interface Answer {
   model: string | undefined;
   reasons: { code: string; message: string; weight?: number }[];
   error: { code: number; reason: string | undefined; message: string } | undefined;
+  /**
+   * neverAlerts(this), when the transport worked it out while decoding (watch-codec.ts does, so the
+   * reasons of an answer that is not written out are never decoded).
+   */
+  neverAlert?: boolean;
 }
 
 export const VERDICT_RANK: Record<VerdictName, number> = { benign: 1, suspicious: 2, malicious: 3 };
 
 /** Reasons that say the value names nothing to alert on, whatever else is said about it. */
-const NEVER_ALERT = new Set(['NOT_GLOBALLY_ROUTABLE', 'ALLOW_LISTED', 'KNOWN_SERVICE']);
+export const NEVER_ALERT_CODES: readonly string[] = ['NOT_GLOBALLY_ROUTABLE', 'ALLOW_LISTED', 'KNOWN_SERVICE'];
+const NEVER_ALERT = new Set(NEVER_ALERT_CODES);
 
 /**
  * True for answers decided by a never-alert rule. The compact view carries no reasons; there such a
  * rule shows as a benign verdict without a score (the rules that answer without the model).
  */
 export function neverAlerts(a: Answer): boolean {
+  if (a.neverAlert !== undefined) return a.neverAlert;
   if (a.reasons.some((r) => NEVER_ALERT.has(r.code))) return true;
   return a.error === undefined && a.verdict === 'benign' && a.score === undefined;
 }

@@ -19,7 +19,6 @@ import { createLineSplitter, type Line } from './lines';
 import type { Position } from './position';
 
 export interface FileLine extends Line {
-  inode: number;
   /** A header line read again on resume: feed it to the reader, do not count or answer it. */
   replay?: boolean;
 }
@@ -90,7 +89,7 @@ export function createFollower(opts: FollowOptions): Follower {
     follow: boolean,
     path: string,
   ): AsyncGenerator<FileLine[], 'rotated' | 'end'> {
-    let split = createLineSplitter(start.offset, start.line);
+    let split = createLineSplitter(start.offset, start.line, inode);
     let pos = start.offset;
     offset = pos;
     if (pos > 0) {
@@ -106,7 +105,7 @@ export function createFollower(opts: FollowOptions): Follower {
         size = Math.max(size, pos);
         const lines = split.push(Buffer.from(buf.subarray(0, bytesRead)));
         offset = split.offset;
-        if (lines.length > 0) yield lines.map((l) => ({ ...l, inode }));
+        if (lines.length > 0) yield lines;
         continue;
       }
       // At the end of what is there now.
@@ -114,7 +113,7 @@ export function createFollower(opts: FollowOptions): Follower {
       size = cur.size;
       if (cur.size < pos) {
         notice(`${path} was truncated (${cur.size} bytes, read up to ${pos}): reading it again from the start`);
-        split = createLineSplitter(0, 0);
+        split = createLineSplitter(0, 0, inode);
         pos = 0;
         offset = 0;
         continue;
@@ -127,7 +126,7 @@ export function createFollower(opts: FollowOptions): Follower {
         if (follow && (await fh.stat()).size > pos) continue;
         const last = split.flush();
         offset = split.offset;
-        if (last !== undefined) yield [{ ...last, inode }];
+        if (last !== undefined) yield [last];
         return follow ? 'rotated' : 'end';
       }
       try {

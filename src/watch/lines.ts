@@ -10,6 +10,8 @@ export interface Line {
   line: number;
   /** Byte offset just past this line's newline: where reading resumes after it. */
   end: number;
+  /** The file's inode (0 for stdin), given to the splitter: one object per line, not a copy with it. */
+  inode: number;
 }
 
 export interface LineSplitter {
@@ -21,7 +23,7 @@ export interface LineSplitter {
   readonly line: number;
 }
 
-export function createLineSplitter(startOffset = 0, startLine = 0): LineSplitter {
+export function createLineSplitter(startOffset = 0, startLine = 0, inode = 0): LineSplitter {
   let offset = startOffset;
   let line = startLine;
   let rest: Buffer | undefined;
@@ -42,7 +44,7 @@ export function createLineSplitter(startOffset = 0, startLine = 0): LineSplitter
       let from = 0;
       for (let nl = buf.indexOf(10, from); nl !== -1; nl = buf.indexOf(10, from)) {
         offset += nl + 1 - from;
-        out.push({ text: text(buf, from, nl), line: ++line, end: offset });
+        out.push({ text: text(buf, from, nl), line: ++line, end: offset, inode });
         from = nl + 1;
       }
       rest = from < buf.length ? buf.subarray(from) : undefined;
@@ -51,7 +53,7 @@ export function createLineSplitter(startOffset = 0, startLine = 0): LineSplitter
     flush() {
       if (rest === undefined) return undefined;
       offset += rest.length;
-      const l = { text: text(rest, 0, rest.length), line: ++line, end: offset };
+      const l = { text: text(rest, 0, rest.length), line: ++line, end: offset, inode };
       rest = undefined;
       return l;
     },

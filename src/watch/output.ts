@@ -44,22 +44,45 @@ function answerFields(a: Answer): Record<string, unknown> {
   return o;
 }
 
+const q = JSON.stringify;
+
+/** JSON.stringify of answerFields(a) without its braces, written directly. */
+function answerFieldsText(a: Answer): string {
+  let t = `"type":${a.type === undefined ? 'null' : q(a.type)}`;
+  if (a.indicator !== '') t += `,"indicator":${q(a.indicator)}`;
+  if (a.verdict !== undefined) t += `,"verdict":${q(a.verdict)}`;
+  if (a.score !== undefined) t += `,"score":${q(Math.round(a.score * 1e6) / 1e6)}`;
+  if (a.model !== undefined) t += `,"model":${q(a.model)}`;
+  if (a.reasons.length > 0) t += `,"reasons":${q(a.reasons)}`;
+  if (a.error !== undefined)
+    t += `,"error":{"reason":${a.error.reason === undefined ? 'null' : q(a.error.reason)},"code":${q(a.error.code)},"message":${q(a.error.message)}}`;
+  else if (neverAlerts(a)) t += ',"never_alert":true';
+  return t;
+}
+
+/**
+ * The JSON line of one answer: what JSON.stringify of {ts, sensor, event_type|log, uid, src_ip,
+ * dest_ip, file, line, field, value, ...answer, deduplicated} writes, built as text (one string per
+ * line instead of two objects and a stringify of each; helpers/output-reference.ts is the old code,
+ * and test/watch/output.test.ts compares the two).
+ */
 export function answerLine(j: Joined, file: string | undefined): string {
   const r = j.record;
-  const o: Record<string, unknown> = {};
-  if (r.ts !== undefined) o.ts = r.ts;
-  o.sensor = r.sensor;
-  if (r.kind !== undefined) o[r.sensor === 'suricata' ? 'event_type' : 'log'] = r.kind;
-  if (r.uid !== undefined) o.uid = r.uid;
-  if (r.srcIp !== undefined) o.src_ip = r.srcIp;
-  if (r.destIp !== undefined) o.dest_ip = r.destIp;
-  if (file !== undefined) o.file = file;
-  o.line = j.line;
-  o.field = j.observation.field;
-  o.value = j.observation.value;
-  Object.assign(o, answerFields(j.answer));
-  if (j.deduplicated) o.deduplicated = true;
-  return withFlowId(JSON.stringify(o), r.flowId);
+  let t = r.flowId === undefined ? '{' : `{"flow_id":${r.flowId},`;
+  let first = true;
+  if (r.ts !== undefined) {
+    t += `"ts":${q(r.ts)}`;
+    first = false;
+  }
+  t += `${first ? '' : ','}"sensor":${q(r.sensor)}`;
+  if (r.kind !== undefined) t += `,${r.sensor === 'suricata' ? '"event_type"' : '"log"'}:${q(r.kind)}`;
+  if (r.uid !== undefined) t += `,"uid":${q(r.uid)}`;
+  if (r.srcIp !== undefined) t += `,"src_ip":${q(r.srcIp)}`;
+  if (r.destIp !== undefined) t += `,"dest_ip":${q(r.destIp)}`;
+  if (file !== undefined) t += `,"file":${q(file)}`;
+  t += `,"line":${q(j.line)},"field":${q(j.observation.field)},"value":${q(j.observation.value)},${answerFieldsText(j.answer)}`;
+  if (j.deduplicated) t += ',"deduplicated":true';
+  return `${t}}`;
 }
 
 /** Local-use signature ids (Suricata reserves 1000000-1999999 for local rules): one per type and verdict. */

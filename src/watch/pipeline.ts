@@ -4,11 +4,13 @@
  * a repeated value is answered from an earlier batch. Lines without values (headers, malformed,
  * events with nothing to score) pass through the same FIFO, so the position marked after a line is
  * never ahead of an answer still to be written.
+ *
+ * This runs for every line and every value of a log: an entry is one object that the stream window
+ * answers directly (no closure per value), and a line's place in its file is kept as plain numbers.
  */
 import { type Answer, flagged, neverAlerts } from './answer';
-import type { Joined } from './output';
 import type { SensorRecord } from './record';
-import type { StreamWindow } from './stream-window';
+import type { AnswerTarget, StreamWindow } from './stream-window';
 
 export interface WatchCounters {
   lines: number;
@@ -23,38 +25,65 @@ export interface WatchCounters {
   written: number;
 }
 
-export interface LineRef<P> {
+/** Where a line is: its number, and the read position just past it (file inode and byte offset). */
+export interface LinePlace {
   line: number;
-  /** The read position just past this line (for the position file). */
-  position: P;
+  inode: number;
+  end: number;
 }
 
-interface Entry<P> {
-  ref: LineRef<P>;
-  record: SensorRecord | undefined;
-  answers: (Answer | undefined)[];
-  dedup: boolean[];
-  remaining: number;
-}
-
-export interface Pipeline<P> {
+export interface Pipeline {
   /** A line that produced a record: its values are sent, answered in order. */
-  record(ref: LineRef<P>, record: SensorRecord): void;
+  record(line: number, inode: number, end: number, record: SensorRecord): void;
   /** A line with nothing to answer (header, blank, malformed): it only moves the position. */
-  skip(ref: LineRef<P>): void;
+  skip(line: number, inode: number, end: number): void;
   readonly counters: WatchCounters;
 }
 
-export function createPipeline<P>(opts: {
-  window: StreamWindow;
-  /** Each answer with its record, in log order. */
-  emit(j: Joined): void;
+export interface PipelineOutput {
+  /** One answer with its record, in log order: the `index`th observation of the record on `line`. */
+  emit(record: SensorRecord, line: number, index: number, answer: Answer, deduplicated: boolean): void;
   /** All answers of lines up to and including this one were emitted. */
-  done(ref: LineRef<P>): void;
-}): Pipeline<P> {
-  const fifo: Entry<P>[] = [];
-  let head = 0;
-  const counters: WatchCounters = {
+  done(place: LinePlace): void;
+}
+
+class Entry implements AnswerTarget, LinePlace {
+  answers: (Answer | undefined)[] | undefined;
+  /** Which answers were shared with an earlier value (allocated only when one was). */
+  dedup: boolean[] | undefined;
+  remaining: number;
+  constructor(
+    readonly owner: State,
+    readonly line: number,
+    readonly inode: number,
+    readonly end: number,
+    readonly record: SensorRecord | undefined,
+  ) {
+    const n = record === undefined ? 0 : record.observations.length;
+    this.remaining = n;
+    this.answers = n === 0 ? undefined : new Array(n);
+  }
+
+  answered(index: number, a: Answer, deduplicated: boolean): void {
+    (this.answers as (Answer | undefined)[])[index] = a;
+    if (deduplicated) {
+      if (this.dedup === undefined) this.dedup = new Array(this.answers!.length).fill(false);
+      this.dedup[index] = true;
+    }
+    const c = this.owner.counters;
+    c.answered++;
+    if (deduplicated) c.deduplicated++;
+    if (a.error !== undefined) c.itemErrors++;
+    else if (neverAlerts(a)) c.neverAlert++;
+    else if (flagged(a)) c.flagged++;
+    if (--this.remaining === 0 && this.owner.fifo[this.owner.head] === this) this.owner.release();
+  }
+}
+
+class State {
+  readonly fifo: Entry[] = [];
+  head = 0;
+  readonly counters: WatchCounters = {
     lines: 0,
     records: 0,
     malformed: 0,
@@ -66,59 +95,53 @@ export function createPipeline<P>(opts: {
     itemErrors: 0,
     written: 0,
   };
+  constructor(readonly out: PipelineOutput) {}
 
-  function release(): void {
-    let last: Entry<P> | undefined;
-    while (head < fifo.length && (fifo[head] as Entry<P>).remaining === 0) {
-      const e = fifo[head++] as Entry<P>;
+  release(): void {
+    const fifo = this.fifo;
+    let last: Entry | undefined;
+    while (this.head < fifo.length && (fifo[this.head] as Entry).remaining === 0) {
+      const e = fifo[this.head++] as Entry;
       last = e;
-      if (e.record === undefined) continue;
-      for (let i = 0; i < e.answers.length; i++) {
-        opts.emit({
-          record: e.record,
-          line: e.ref.line,
-          observation: e.record.observations[i]!,
-          answer: e.answers[i]!,
-          deduplicated: e.dedup[i]!,
-        });
-      }
+      const r = e.record;
+      if (r === undefined || e.answers === undefined) continue;
+      for (let i = 0; i < e.answers.length; i++)
+        this.out.emit(r, e.line, i, e.answers[i] as Answer, e.dedup === undefined ? false : (e.dedup[i] as boolean));
     }
-    if (last !== undefined) opts.done(last.ref);
+    if (last !== undefined) this.out.done(last);
     // Compact the array now and then instead of shifting per entry.
-    if (head > 4096 && head * 2 > fifo.length) {
-      fifo.splice(0, head);
-      head = 0;
+    if (this.head > 4096 && this.head * 2 > fifo.length) {
+      fifo.splice(0, this.head);
+      this.head = 0;
     }
   }
+}
 
+export function createPipeline(opts: { window: StreamWindow } & PipelineOutput): Pipeline {
+  const s = new State(opts);
+  const counters = s.counters;
+  const window = opts.window;
   return {
     counters,
-    record(ref, record) {
+    record(line, inode, end, record) {
       counters.lines++;
       counters.records++;
-      const n = record.observations.length;
-      const e: Entry<P> = { ref, record, answers: new Array(n), dedup: new Array(n), remaining: n };
-      fifo.push(e);
+      const e = new Entry(s, line, inode, end, record);
+      s.fifo.push(e);
+      const obs = record.observations;
+      const n = obs.length;
       counters.indicators += n;
       for (let i = 0; i < n; i++) {
-        const o = record.observations[i]!;
-        opts.window.add({ value: o.value, type: o.type }, (a, dedup) => {
-          e.answers[i] = a;
-          e.dedup[i] = dedup;
-          counters.answered++;
-          if (dedup) counters.deduplicated++;
-          if (a.error !== undefined) counters.itemErrors++;
-          else if (neverAlerts(a)) counters.neverAlert++;
-          else if (flagged(a)) counters.flagged++;
-          if (--e.remaining === 0 && fifo[head] === e) release();
-        });
+        const o = obs[i]!;
+        window.addFor(o.value, o.type, e, i);
       }
-      if (n === 0) release();
+      if (n === 0 && s.fifo[s.head] === e) s.release();
     },
-    skip(ref) {
+    skip(line, inode, end) {
       counters.lines++;
-      fifo.push({ ref, record: undefined, answers: [], dedup: [], remaining: 0 });
-      if (fifo[head] === fifo[fifo.length - 1]) release();
+      const e = new Entry(s, line, inode, end, undefined);
+      s.fifo.push(e);
+      if (s.fifo[s.head] === e) s.release();
     },
   };
 }

@@ -23,11 +23,13 @@ export interface Summary extends WatchCounters {
   dedupShare: number;
   recordsPerSec: number;
   indicatorsPerSec: number;
+  /** CPU seconds (user + system, all threads) this process spent in those seconds, when measured. */
+  cpuSeconds?: number;
 }
 
-export function summary(src: ProgressSource, seconds: number): Summary {
+export function summary(src: ProgressSource, seconds: number, cpuSeconds?: number): Summary {
   const c = src.counters;
-  return {
+  const s: Summary = {
     event: 'watch-summary',
     seconds: Math.round(seconds * 1000) / 1000,
     ...c,
@@ -39,6 +41,8 @@ export function summary(src: ProgressSource, seconds: number): Summary {
     recordsPerSec: seconds > 0 ? Math.round(c.records / seconds) : 0,
     indicatorsPerSec: seconds > 0 ? Math.round(c.answered / seconds) : 0,
   };
+  if (cpuSeconds !== undefined) s.cpuSeconds = Math.round(cpuSeconds * 1000) / 1000;
+  return s;
 }
 
 function human(n: number): string {

@@ -24,7 +24,11 @@ function fakeTransport(): Transport & { channels: FakeChannel[] } {
       const ch: FakeChannel = { events, sent: [], closed: false };
       channels.push(ch);
       return {
-        send: (items) => ch.sent.push([...items]),
+        // Copied as plain items: the window hands over its own per-value objects.
+        send: (items) =>
+          ch.sent.push(
+            items.map((it) => (it.type === undefined ? { value: it.value } : { value: it.value, type: it.type })),
+          ),
         close: () => {
           ch.closed = true;
         },
@@ -153,5 +157,37 @@ test('stream window: recent answers answer repeats without asking', () => {
     ['a', true],
   ]);
   assert.equal(t.channels[0]?.sent.length, 1);
+  w.close();
+});
+
+test('stream window: repeats are per type, and a value asked again once its recent answer was evicted', () => {
+  const t = fakeTransport();
+  const w = createStreamWindow({ transport: t, batchSize: 1, flushMs: 10_000, window: 8, recentAnswers: 2 });
+  const got: [string, boolean][] = [];
+  const add = (value: string, type?: 'domain' | 'ip') =>
+    w.add({ value, type }, (a, d) => got.push([`${a.indicator}/${type ?? '-'}`, d]));
+  add('a', 'domain');
+  add('a', 'ip'); // another type: a different question
+  add('a'); // no type: another again
+  add('a', 'domain'); // in flight: shared
+  assert.equal(t.channels[0]?.sent.length, 3);
+  for (let i = 0; i < 3; i++) answerBatch(t.channels[0]!, i);
+  // Recent answers hold the last two (a/ip, a/-): a/domain was evicted and is asked again.
+  add('a', 'ip');
+  add('a', 'domain');
+  assert.equal(t.channels[0]?.sent.length, 4);
+  answerBatch(t.channels[0]!, 3);
+  add('a', 'domain');
+  assert.deepEqual(got, [
+    ['a/domain', false],
+    ['a/domain', true],
+    ['a/ip', false],
+    ['a/-', false],
+    ['a/ip', true],
+    ['a/domain', false],
+    ['a/domain', true],
+  ]);
+  assert.equal(w.stats.sent, 4);
+  assert.equal(w.stats.deduplicated, 3);
   w.close();
 });

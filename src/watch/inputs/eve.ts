@@ -3,8 +3,12 @@
  * the addresses and names they resolved to, HTTP host + URL (and referer), TLS SNI, file hashes,
  * SMTP envelope and email header addresses, and the flow's two addresses. Suricata 7's DNS v2
  * (`rrname`, `answers`, `grouped`) and Suricata 8's v3 (`queries`, `answers`) are both read.
+ *
+ * Most lines are read by a scan that picks out only these fields (eve-scan.ts); a line it does not
+ * vouch for is read here with JSON.parse (readEveLineParsed), and both give the same record.
  */
 import { answerType, bareAddress, type LineResult, type Observation, type WatchType } from '../record';
+import { scanEve } from './eve-scan';
 
 type Obj = Record<string, unknown>;
 
@@ -23,31 +27,28 @@ function list(v: unknown): unknown[] {
 }
 
 /**
- * Collects observations, once per (type, value) in a record: a DNS answer repeats its query's name.
+ * Adds an observation, once per (type, value) in a record: a DNS answer repeats its query's name.
  * A linear scan, not a Set: a record has a handful of values, and this runs for every line.
  */
-function collector(): { add(field: string, value: string | undefined, type: WatchType): void; out: Observation[] } {
-  const out: Observation[] = [];
-  return {
-    out,
-    add(field, value, type) {
-      if (value === undefined) return;
-      for (const o of out) if (o.value === value && o.type === type) return;
-      out.push({ field, value, type });
-    },
-  };
+function add(out: Observation[], field: string, value: string | undefined, type: WatchType): void {
+  if (value === undefined) return;
+  for (let i = 0; i < out.length; i++) {
+    const o = out[i] as Observation;
+    if (o.value === value && o.type === type) return;
+  }
+  out.push({ field, value, type });
 }
 
-function dns(d: Obj, add: ReturnType<typeof collector>['add']): void {
-  add('dns.rrname', str(d.rrname), 'domain');
-  for (const q of list(d.queries)) add('dns.queries.rrname', str(obj(q)?.rrname), 'domain');
+function dns(d: Obj, out: Observation[]): void {
+  add(out, 'dns.rrname', str(d.rrname), 'domain');
+  for (const q of list(d.queries)) add(out, 'dns.queries.rrname', str(obj(q)?.rrname), 'domain');
   for (const a of list(d.answers)) {
     const ans = obj(a);
     if (ans === undefined) continue;
-    add('dns.answers.rrname', str(ans.rrname), 'domain');
+    add(out, 'dns.answers.rrname', str(ans.rrname), 'domain');
     const rdata = str(ans.rdata);
     const t = rdata === undefined ? undefined : answerType(rdata);
-    if (t !== undefined) add('dns.answers.rdata', rdata, t);
+    if (t !== undefined) add(out, 'dns.answers.rdata', rdata, t);
   }
   const grouped = obj(d.grouped);
   if (grouped !== undefined) {
@@ -55,7 +56,7 @@ function dns(d: Obj, add: ReturnType<typeof collector>['add']): void {
       for (const v of list(values)) {
         const rdata = str(v);
         const t = rdata === undefined ? undefined : answerType(rdata);
-        if (t !== undefined) add(`dns.grouped.${rrtype}`, rdata, t);
+        if (t !== undefined) add(out, `dns.grouped.${rrtype}`, rdata, t);
       }
     }
   }
@@ -66,33 +67,43 @@ function dns(d: Obj, add: ReturnType<typeof collector>['add']): void {
  * port is the Host header's (`http_port`), not the flow's: a fileinfo event runs server -> client,
  * so its dest_port is the client's.
  */
-function httpUrl(h: Obj): string | undefined {
-  const url = str(h.url);
+function httpUrl(url: string | undefined, host: string | undefined, port: number): string | undefined {
   if (url !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return url;
-  const host = str(h.hostname);
   if (host === undefined) return undefined;
-  const port = typeof h.http_port === 'number' ? h.http_port : 80;
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `http://${hostPart}${port === 80 ? '' : `:${port}`}${url === undefined ? '/' : url.startsWith('/') ? url : `/${url}`}`;
 }
 
-function smtp(e: Obj, add: ReturnType<typeof collector>['add']): void {
-  const s = obj(e.smtp);
+function http(
+  url: string | undefined,
+  host: string | undefined,
+  port: number,
+  referer: string | undefined,
+  out: Observation[],
+): void {
+  add(out, 'http.url', httpUrl(url, host, port), 'url');
+  if (referer !== undefined && /^https?:\/\//i.test(referer)) add(out, 'http.http_refer', referer, 'url');
+}
+
+function fileinfo(f: Obj, out: Observation[]): void {
+  for (const k of ['md5', 'sha1', 'sha256']) add(out, `fileinfo.${k}`, str(f[k]), 'file_hash');
+}
+
+function smtp(s: Obj | undefined, m: Obj | undefined, out: Observation[]): void {
   if (s !== undefined) {
-    add('smtp.helo', str(s.helo), 'domain');
+    add(out, 'smtp.helo', str(s.helo), 'domain');
     const from = str(s.mail_from);
-    add('smtp.mail_from', from === undefined ? undefined : bareAddress(from), 'email_address');
+    add(out, 'smtp.mail_from', from === undefined ? undefined : bareAddress(from), 'email_address');
     for (const r of list(s.rcpt_to)) {
       const v = str(r);
-      add('smtp.rcpt_to', v === undefined ? undefined : bareAddress(v), 'email_address');
+      add(out, 'smtp.rcpt_to', v === undefined ? undefined : bareAddress(v), 'email_address');
     }
   }
-  const m = obj(e.email);
   if (m !== undefined) {
     for (const key of ['from', 'to', 'cc', 'reply_to']) {
       for (const r of list(m[key])) {
         const v = str(r);
-        add(`email.${key}`, v === undefined ? undefined : bareAddress(v), 'email_address');
+        add(out, `email.${key}`, v === undefined ? undefined : bareAddress(v), 'email_address');
       }
     }
   }
@@ -100,6 +111,35 @@ function smtp(e: Obj, add: ReturnType<typeof collector>['add']): void {
 
 /** One EVE line. `undefined` for a blank line; `malformed` for what is not an EVE event. */
 export function readEveLine(text: string): LineResult {
+  const p = scanEve(text);
+  if (p === null) return readEveLineParsed(text);
+  const out: Observation[] = [];
+  if (p.dnsText !== undefined) dns(JSON.parse(p.dnsText) as Obj, out);
+  else add(out, 'dns.rrname', p.dnsRrname, 'domain');
+  if (p.http) http(p.httpUrl, p.httpHostname, p.httpPort ?? 80, p.httpRefer, out);
+  add(out, 'tls.sni', p.tlsSni, 'domain');
+  if (p.fileinfoText !== undefined) fileinfo(JSON.parse(p.fileinfoText) as Obj, out);
+  if (p.smtpText !== undefined || p.emailText !== undefined)
+    smtp(
+      p.smtpText === undefined ? undefined : (JSON.parse(p.smtpText) as Obj),
+      p.emailText === undefined ? undefined : (JSON.parse(p.emailText) as Obj),
+      out,
+    );
+  add(out, 'src_ip', p.srcIp, 'ip');
+  add(out, 'dest_ip', p.destIp, 'ip');
+  return {
+    sensor: 'suricata',
+    kind: p.eventType,
+    ts: p.ts,
+    flowId: p.flowIdNumber ? FLOW_ID.exec(text)?.[1] : undefined,
+    srcIp: p.srcIp,
+    destIp: p.destIp,
+    observations: out,
+  };
+}
+
+/** readEveLine by JSON.parse of the whole line: every line the scan does not vouch for. */
+export function readEveLineParsed(text: string): LineResult {
   if (text.trim() === '') return undefined;
   let e: Obj | undefined;
   try {
@@ -110,23 +150,20 @@ export function readEveLine(text: string): LineResult {
   if (e === undefined) return { malformed: 'not a JSON object' };
   const eventType = str(e.event_type);
   if (eventType === undefined) return { malformed: 'no event_type: not a Suricata EVE event' };
-  const c = collector();
+  const out: Observation[] = [];
   const d = obj(e.dns);
-  if (d !== undefined) dns(d, c.add);
+  if (d !== undefined) dns(d, out);
   const h = obj(e.http);
-  if (h !== undefined) {
-    c.add('http.url', httpUrl(h), 'url');
-    const referer = str(h.http_refer);
-    if (referer !== undefined && /^https?:\/\//i.test(referer)) c.add('http.http_refer', referer, 'url');
-  }
-  c.add('tls.sni', str(obj(e.tls)?.sni), 'domain');
+  if (h !== undefined)
+    http(str(h.url), str(h.hostname), typeof h.http_port === 'number' ? h.http_port : 80, str(h.http_refer), out);
+  add(out, 'tls.sni', str(obj(e.tls)?.sni), 'domain');
   const f = obj(e.fileinfo);
-  if (f !== undefined) for (const k of ['md5', 'sha1', 'sha256']) c.add(`fileinfo.${k}`, str(f[k]), 'file_hash');
-  smtp(e, c.add);
+  if (f !== undefined) fileinfo(f, out);
+  smtp(obj(e.smtp), obj(e.email), out);
   const src = str(e.src_ip);
   const dest = str(e.dest_ip);
-  c.add('src_ip', src, 'ip');
-  c.add('dest_ip', dest, 'ip');
+  add(out, 'src_ip', src, 'ip');
+  add(out, 'dest_ip', dest, 'ip');
   const ts = e.timestamp;
   return {
     sensor: 'suricata',
@@ -135,6 +172,6 @@ export function readEveLine(text: string): LineResult {
     flowId: typeof e.flow_id === 'number' ? FLOW_ID.exec(text)?.[1] : undefined,
     srcIp: src,
     destIp: dest,
-    observations: c.out,
+    observations: out,
   };
 }

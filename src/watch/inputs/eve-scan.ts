@@ -1,0 +1,328 @@
+/**
+ * The fast path of the EVE reader: one pass over the line's characters that checks it is JSON and
+ * picks out the few fields watch uses, instead of JSON.parse building every key and value of the
+ * event (a third of watch's CPU per record went there and into collecting the garbage).
+ *
+ * It gives up (returns `null`, and the caller reads the line with JSON.parse as before) on anything
+ * unusual: a line not starting with `{`, any deviation from the JSON grammar, a repeated key among
+ * those it reads, an escaped key, a number timestamp, a missing or empty event_type, nesting deeper
+ * than 64. Escaped strings it needs are decoded by JSON.parse of that string alone. DNS answers and
+ * queries, fileinfo, smtp and email sub-objects are handed, as their own text, to JSON.parse and the
+ * same code as the slow path. So whenever it answers, the answer is the one the slow path gives
+ * (test/watch/eve-scan.test.ts compares the two on fixtures, generated events and mutations).
+ */
+/** What the slow path's helpers need from the scan: the parts it read, and ways to finish a record. */
+export interface EveParts {
+  eventType: string;
+  ts: string | undefined;
+  /** True when flow_id is a JSON number (the digits are then taken from the text, as before). */
+  flowIdNumber: boolean;
+  srcIp: string | undefined;
+  destIp: string | undefined;
+  dnsRrname: string | undefined;
+  /** The dns object's text when it has queries, answers or grouped: read by the slow path's code. */
+  dnsText: string | undefined;
+  http: boolean;
+  httpUrl: string | undefined;
+  httpHostname: string | undefined;
+  /** http_port when it is a number. */
+  httpPort: number | undefined;
+  httpRefer: string | undefined;
+  tlsSni: string | undefined;
+  fileinfoText: string | undefined;
+  smtpText: string | undefined;
+  emailText: string | undefined;
+}
+
+let s = '';
+const MAX_DEPTH = 64;
+
+/** Past JSON whitespace (exactly JSON.parse's: space, tab, LF, CR). */
+function ws(i: number): number {
+  for (;;) {
+    const c = s.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9) i++;
+    else return i;
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+let escaped = false;
+
+/** A string starting at i (its `"`): the index past its closing quote, or -1. Sets `escaped`. */
+function str(i: number): number {
+  escaped = false;
+  let j = i + 1;
+  for (;;) {
+    const c = s.charCodeAt(j);
+    if (c === 34) return j + 1;
+    if (c === 92) {
+      escaped = true;
+      const e = s.charCodeAt(j + 1);
+      if (e === 117) {
+        if (!isHex(s.charCodeAt(j + 2)) || !isHex(s.charCodeAt(j + 3))) return -1;
+        if (!isHex(s.charCodeAt(j + 4)) || !isHex(s.charCodeAt(j + 5))) return -1;
+        j += 6;
+      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)
+        j += 2;
+      else return -1;
+    } else if (c < 32 || Number.isNaN(c))
+      return -1; // a control character, or the end of the line
+    else j++;
+  }
+}
+
+function digits(j: number): number {
+  while (s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+  return j;
+}
+
+/** A number per JSON's grammar starting at i: the index past it, or -1. */
+function num(i: number): number {
+  let j = i;
+  if (s.charCodeAt(j) === 45) j++;
+  const c = s.charCodeAt(j);
+  if (c === 48) j++;
+  else if (c >= 49 && c <= 57) j = digits(j + 1);
+  else return -1;
+  if (s.charCodeAt(j) === 46) {
+    const k = digits(j + 1);
+    if (k === j + 1) return -1;
+    j = k;
+  }
+  const e = s.charCodeAt(j);
+  if (e === 101 || e === 69) {
+    j++;
+    const sign = s.charCodeAt(j);
+    if (sign === 43 || sign === 45) j++;
+    const k = digits(j);
+    if (k === j) return -1;
+    j = k;
+  }
+  return j;
+}
+
+/** Any JSON value starting at i (no whitespace before it): the index past it, or -1. */
+function value(i: number, depth: number): number {
+  const c = s.charCodeAt(i);
+  if (c === 34) return str(i);
+  if (c === 123 || c === 91) {
+    if (depth >= MAX_DEPTH) return -1;
+    const close = c === 123 ? 125 : 93;
+    let j = ws(i + 1);
+    if (s.charCodeAt(j) === close) return j + 1;
+    for (;;) {
+      if (c === 123) {
+        if (s.charCodeAt(j) !== 34) return -1;
+        j = str(j);
+        if (j < 0) return -1;
+        j = ws(j);
+        if (s.charCodeAt(j) !== 58) return -1;
+        j = ws(j + 1);
+      }
+      j = value(j, depth + 1);
+      if (j < 0) return -1;
+      j = ws(j);
+      const d = s.charCodeAt(j);
+      if (d === close) return j + 1;
+      if (d !== 44) return -1;
+      j = ws(j + 1);
+    }
+  }
+  if (c === 116) return s.startsWith('true', i) ? i + 4 : -1;
+  if (c === 102) return s.startsWith('false', i) ? i + 5 : -1;
+  if (c === 110) return s.startsWith('null', i) ? i + 4 : -1;
+  return num(i);
+}
+
+/** The string value spanning [from, to) (quotes included), decoded; JSON.parse only when escaped. */
+function text(from: number, to: number): string {
+  const b = s.indexOf('\\', from);
+  return b === -1 || b >= to ? s.slice(from + 1, to - 1) : (JSON.parse(s.slice(from, to)) as string);
+}
+
+/** str() of the slow path: a non-empty string value, else undefined. */
+function nonEmpty(from: number, to: number): string | undefined {
+  if (s.charCodeAt(from) !== 34 || to - from === 2) return undefined;
+  return text(from, to);
+}
+
+const keyIs = (ks: number, len: number, name: string) => len === name.length && s.startsWith(name, ks);
+
+// Spans of the values read from one object: start and end per slot, -1 when absent.
+const spanFrom = new Int32Array(16);
+const spanTo = new Int32Array(16);
+
+/**
+ * The object starting at i: the index past it, or -1; the values of the keys `slot` names are left
+ * in spanFrom/spanTo (a key seen twice gives up: JSON.parse keeps the last, and nothing here should
+ * need to know that).
+ */
+function object(i: number, slots: number, slot: (ks: number, len: number) => number): number {
+  spanFrom.fill(-1, 0, slots);
+  let j = ws(i + 1);
+  if (s.charCodeAt(j) === 125) return j + 1;
+  for (;;) {
+    if (s.charCodeAt(j) !== 34) return -1;
+    const ks = j + 1;
+    j = str(j);
+    if (j < 0 || escaped) return -1;
+    const k = slot(ks, j - 1 - ks);
+    j = ws(j);
+    if (s.charCodeAt(j) !== 58) return -1;
+    j = ws(j + 1);
+    const vs = j;
+    j = value(j, 1);
+    if (j < 0) return -1;
+    if (k >= 0) {
+      if (spanFrom[k] !== -1) return -1;
+      spanFrom[k] = vs;
+      spanTo[k] = j;
+    }
+    j = ws(j);
+    const d = s.charCodeAt(j);
+    if (d === 125) return j + 1;
+    if (d !== 44) return -1;
+    j = ws(j + 1);
+  }
+}
+
+/** Slots of the top-level keys read. */
+const Top = {
+  Timestamp: 0,
+  FlowId: 1,
+  EventType: 2,
+  SrcIp: 3,
+  DestIp: 4,
+  Dns: 5,
+  Http: 6,
+  Tls: 7,
+  Fileinfo: 8,
+  Smtp: 9,
+  Email: 10,
+  Count: 11,
+} as const;
+
+function topSlot(ks: number, len: number): number {
+  switch (len) {
+    case 3:
+      return keyIs(ks, len, 'dns') ? Top.Dns : keyIs(ks, len, 'tls') ? Top.Tls : -1;
+    case 4:
+      return keyIs(ks, len, 'http') ? Top.Http : keyIs(ks, len, 'smtp') ? Top.Smtp : -1;
+    case 5:
+      return keyIs(ks, len, 'email') ? Top.Email : -1;
+    case 6:
+      return keyIs(ks, len, 'src_ip') ? Top.SrcIp : -1;
+    case 7:
+      return keyIs(ks, len, 'flow_id') ? Top.FlowId : keyIs(ks, len, 'dest_ip') ? Top.DestIp : -1;
+    case 8:
+      return keyIs(ks, len, 'fileinfo') ? Top.Fileinfo : -1;
+    case 9:
+      return keyIs(ks, len, 'timestamp') ? Top.Timestamp : -1;
+    case 10:
+      return keyIs(ks, len, 'event_type') ? Top.EventType : -1;
+    default:
+      return -1;
+  }
+}
+
+function dnsSlot(ks: number, len: number): number {
+  if (keyIs(ks, len, 'rrname')) return 0;
+  if (keyIs(ks, len, 'queries')) return 1;
+  if (keyIs(ks, len, 'answers')) return 2;
+  if (keyIs(ks, len, 'grouped')) return 3;
+  return -1;
+}
+
+function httpSlot(ks: number, len: number): number {
+  if (keyIs(ks, len, 'hostname')) return 0;
+  if (keyIs(ks, len, 'url')) return 1;
+  if (keyIs(ks, len, 'http_port')) return 2;
+  if (keyIs(ks, len, 'http_refer')) return 3;
+  return -1;
+}
+
+function tlsSlot(ks: number, len: number): number {
+  return keyIs(ks, len, 'sni') ? 0 : -1;
+}
+
+/** Copies spanFrom/spanTo of the top level, since reading a sub-object reuses them. */
+const topFrom = new Int32Array(Top.Count);
+const topTo = new Int32Array(Top.Count);
+
+const isObject = (slot: number) => topFrom[slot] !== -1 && s.charCodeAt(topFrom[slot] as number) === 123;
+const sliceOf = (slot: number) => s.slice(topFrom[slot], topTo[slot]);
+
+/** The parts of an EVE line, or null: read it with JSON.parse instead. */
+export function scanEve(line: string): EveParts | null {
+  if (line.charCodeAt(0) !== 123) return null;
+  s = line;
+  try {
+    const end = object(0, Top.Count, topSlot);
+    if (end < 0 || ws(end) !== line.length) return null;
+    topFrom.set(spanFrom.subarray(0, Top.Count));
+    topTo.set(spanTo.subarray(0, Top.Count));
+
+    const et = topFrom[Top.EventType] as number;
+    if (et === -1) return null;
+    const eventType = nonEmpty(et, topTo[Top.EventType] as number);
+    if (eventType === undefined) return null;
+    let ts: string | undefined;
+    const t = topFrom[Top.Timestamp] as number;
+    if (t !== -1) {
+      const c = line.charCodeAt(t);
+      if (c === 34) ts = text(t, topTo[Top.Timestamp] as number);
+      else if (c === 45 || (c >= 48 && c <= 57)) return null; // a number timestamp: rare, the slow path keeps it
+    }
+    const f = topFrom[Top.FlowId] as number;
+    const fc = f === -1 ? 0 : line.charCodeAt(f);
+    const parts: EveParts = {
+      eventType,
+      ts,
+      flowIdNumber: fc === 45 || (fc >= 48 && fc <= 57),
+      srcIp: topFrom[Top.SrcIp] === -1 ? undefined : nonEmpty(topFrom[Top.SrcIp] as number, topTo[Top.SrcIp] as number),
+      destIp:
+        topFrom[Top.DestIp] === -1 ? undefined : nonEmpty(topFrom[Top.DestIp] as number, topTo[Top.DestIp] as number),
+      dnsRrname: undefined,
+      dnsText: undefined,
+      http: false,
+      httpUrl: undefined,
+      httpHostname: undefined,
+      httpPort: undefined,
+      httpRefer: undefined,
+      tlsSni: undefined,
+      fileinfoText: isObject(Top.Fileinfo) ? sliceOf(Top.Fileinfo) : undefined,
+      smtpText: isObject(Top.Smtp) ? sliceOf(Top.Smtp) : undefined,
+      emailText: isObject(Top.Email) ? sliceOf(Top.Email) : undefined,
+    };
+    if (isObject(Top.Dns)) {
+      if (object(topFrom[Top.Dns] as number, 4, dnsSlot) < 0) return null;
+      if (spanFrom[1] !== -1 || spanFrom[2] !== -1 || spanFrom[3] !== -1) parts.dnsText = sliceOf(Top.Dns);
+      else if (spanFrom[0] !== -1) parts.dnsRrname = nonEmpty(spanFrom[0] as number, spanTo[0] as number);
+    }
+    if (isObject(Top.Http)) {
+      if (object(topFrom[Top.Http] as number, 4, httpSlot) < 0) return null;
+      parts.http = true;
+      if (spanFrom[0] !== -1) parts.httpHostname = nonEmpty(spanFrom[0] as number, spanTo[0] as number);
+      if (spanFrom[1] !== -1) parts.httpUrl = nonEmpty(spanFrom[1] as number, spanTo[1] as number);
+      const p = spanFrom[2] as number;
+      if (p !== -1) {
+        const c = line.charCodeAt(p);
+        if (c === 45 || (c >= 48 && c <= 57)) parts.httpPort = Number(line.slice(p, spanTo[2]));
+      }
+      if (spanFrom[3] !== -1) parts.httpRefer = nonEmpty(spanFrom[3] as number, spanTo[3] as number);
+    }
+    if (isObject(Top.Tls)) {
+      if (object(topFrom[Top.Tls] as number, 1, tlsSlot) < 0) return null;
+      if (spanFrom[0] !== -1) parts.tlsSni = nonEmpty(spanFrom[0] as number, spanTo[0] as number);
+    }
+    return parts;
+  } catch {
+    return null; // a stack overflow or anything unforeseen: the slow path decides
+  } finally {
+    s = '';
+  }
+}
