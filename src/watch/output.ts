@@ -88,9 +88,14 @@ export function answerLine(j: Joined, file: string | undefined): string {
 /** Local-use signature ids (Suricata reserves 1000000-1999999 for local rules): one per type and verdict. */
 const SID_BASE: Record<string, number> = { domain: 10, url: 20, ip: 30, email_address: 40, file_hash: 50 };
 
+/**
+ * The record's time as EVE writes it; the time of writing when the record has none or its number is
+ * no date (NaN, or beyond the ±8.64e15 ms a Date holds: toISOString would throw and end the reader).
+ */
 function isoTime(ts: string | number | undefined): string {
   if (typeof ts === 'string') return ts;
-  return new Date(ts === undefined ? Date.now() : ts * 1000).toISOString().replace('Z', '+0000');
+  const at = ts === undefined ? Number.NaN : ts * 1000;
+  return new Date(Number.isFinite(at) && Math.abs(at) <= 8.64e15 ? at : Date.now()).toISOString().replace('Z', '+0000');
 }
 
 export function alertLine(j: Joined, file: string | undefined): string {
