@@ -16,7 +16,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { certFactory } from './certs';
 import { closedLoop, freePort, type NameMode, names, postDomains } from './http-vs-grpc';
-import { cpuSeconds } from './proc-stats';
+import { treeCpuSeconds } from './proc-stats';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { median } from './stats';
 
@@ -92,9 +92,9 @@ export async function runHttpTlsCost(opts: {
           items: names(s.names, s.batch, counter),
         });
       try {
-        const cpu0 = cpuSeconds(server.pid);
+        const cpu0 = treeCpuSeconds(server.pid);
         const { items, itemsPerSec } = await closedLoop(seconds, s.inFlight, s.batch, call);
-        return { itemsPerSec, serverCpuUsPerItem: ((cpuSeconds(server.pid) - cpu0) * 1e6) / Math.max(1, items) };
+        return { itemsPerSec, serverCpuUsPerItem: ((treeCpuSeconds(server.pid) - cpu0) * 1e6) / Math.max(1, items) };
       } finally {
         agent.destroy();
       }

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { readEveLine } from '../watch/inputs/eve';
 import type { SensorRecord } from '../watch/record';
 import { buildLoadgen, runLoadgen } from './loadgen';
-import { cpuSeconds } from './proc-stats';
+import { treeCpuSeconds } from './proc-stats';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { median } from './stats';
 
@@ -198,7 +198,7 @@ export async function runWatchRatio(opts: {
     const loadgenSide = async () => {
       const server = await freshServer(opts.log);
       try {
-        const cpu0 = cpuSeconds(server.pid);
+        const cpu0 = treeCpuSeconds(server.pid);
         const load = await runLoadgen(
           bin,
           [
@@ -216,7 +216,7 @@ export async function runWatchRatio(opts: {
           ],
           1800,
         );
-        return { load, serverCpu: cpuSeconds(server.pid) - cpu0 };
+        return { load, serverCpu: treeCpuSeconds(server.pid) - cpu0 };
       } finally {
         await server.stop();
       }
@@ -224,7 +224,7 @@ export async function runWatchRatio(opts: {
     const watchSide = async () => {
       const server = await freshServer(opts.log);
       try {
-        const cpu0 = cpuSeconds(server.pid);
+        const cpu0 = treeCpuSeconds(server.pid);
         const w = await runWatch([
           data.eve,
           '--server',
@@ -238,7 +238,7 @@ export async function runWatchRatio(opts: {
           String(window),
           ...(opts.view === 'compact' ? ['--compact'] : []),
         ]);
-        return { w, serverCpu: cpuSeconds(server.pid) - cpu0 };
+        return { w, serverCpu: treeCpuSeconds(server.pid) - cpu0 };
       } finally {
         await server.stop();
       }

@@ -79,7 +79,15 @@ test('watch output: an EVE alert for a record whose numeric ts is no date is sta
     record: { sensor: 'zeek', ts: 1e20, uid: 'C1', observations: [] },
     line: 7,
     observation: { field: 'query', value: 'bad.example', type: 'domain' },
-    answer: { indicator: 'bad.example', verdict: 'malicious', score: 0.99, reasons: [] },
+    answer: {
+      indicator: 'bad.example',
+      type: 'domain',
+      verdict: 'malicious',
+      score: 0.99,
+      model: 'domain/2',
+      reasons: [],
+      error: undefined,
+    },
     deduplicated: false,
   };
   for (const ts of [1e20, -1e20, Number.NaN, Number.POSITIVE_INFINITY]) {
