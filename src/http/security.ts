@@ -20,7 +20,7 @@ import type { Registry } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import type { PredictError } from '../errors';
 import type { Identity, Security } from '../server/security';
-import type { RefusalKind } from '../server/security/auth';
+import { type RefusalKind, socketHost } from '../server/security/auth';
 import { requirementOf } from '../server/security/policy';
 import { sendJson } from './gateway';
 import type { HttpInterceptor, HttpRoute } from './server';
@@ -85,7 +85,7 @@ export function httpSecurity(opts: { security: Security; registry: Registry; log
     const r = security.authenticator.resolve({
       authorization: header,
       certificate: verifiedCertificate(req),
-      peerHost: req.socket.remoteAddress ?? '',
+      peerHost: socketHost(req.socket.remoteAddress ?? ''),
     });
     if ('identity' in r) identities.set(req, r.identity);
     const refusal = security.authenticator.check(route.rpc.path, r);

@@ -12,6 +12,7 @@ import type {
   StreamPredictDomainsResponse,
 } from '../../src/gen/threatpredict/v1/prediction_service';
 import { RawBatch } from '../../src/server/raw-batch';
+import { peerHost, socketHost } from '../../src/server/security/auth';
 import { Buckets, itemCount } from '../../src/server/security/quotas';
 import { callReason } from '../helpers/errors';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -137,5 +138,18 @@ describe('quotas on a running server', () => {
       got.flatMap((r) => r.results.map((p) => p.id)),
       [0, 1, 2].flatMap((m) => [1, 2, 3, 4, 5].map((i) => `${m}-${i}`)),
     );
+  });
+});
+
+describe('anonymous callers', () => {
+  it('charge one bucket per address, however the listener writes an IPv4 client (dual-stack ::ffff:)', () => {
+    assert.equal(peerHost('ipv4:1.2.3.4:5555'.slice(5)), '1.2.3.4');
+    assert.equal(peerHost('[::ffff:1.2.3.4]:5555'), '1.2.3.4');
+    assert.equal(socketHost('::ffff:1.2.3.4'), '1.2.3.4');
+    assert.equal(socketHost('::FFFF:10.0.0.1'), '10.0.0.1');
+    assert.equal(socketHost('1.2.3.4'), '1.2.3.4');
+    // Real IPv6 addresses stay as they are.
+    assert.equal(peerHost('[2001:db8::1]:443'), '2001:db8::1');
+    assert.equal(socketHost('::ffff:abcd:1'), '::ffff:abcd:1');
   });
 });

@@ -36,10 +36,19 @@ export interface AuthOptions {
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
 const PREDICT_ONLY: ReadonlySet<Scope> = new Set<Scope>(['predict']);
 
-/** The host part of grpc-js's `host:port` / `[v6]:port` peer string. */
+/** The host part of grpc-js's `host:port` / `[v6]:port` peer string, as `socketHost` writes it. */
 export function peerHost(peer: string): string {
   const i = peer.lastIndexOf(':');
-  return (i < 0 ? peer : peer.slice(0, i)).replace(/^\[(.*)\]$/, '$1');
+  return socketHost((i < 0 ? peer : peer.slice(0, i)).replace(/^\[(.*)\]$/, '$1'));
+}
+
+/**
+ * A socket's remote address as one caller's quota key: an IPv4 client of a dual-stack listener shows
+ * as `::ffff:1.2.3.4`, and the same client must charge one bucket whichever port (gRPC or HTTP, bound
+ * to `::` or to `0.0.0.0`) it came in on.
+ */
+export function socketHost(address: string): string {
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address) ? address.slice(7) : address;
 }
 
 /** What a call carried, taken off its transport. */
