@@ -277,6 +277,11 @@ def summarise(result: dict) -> dict:
     parts = [f["long_label"] for f in loso.values() if "long_label" in f]
     if parts:
         out["long_label_left_out"] = pool_long_label(parts)
+        # The same without derived rows (synthetic subdomain variants of benign names): real names only.
+        derived = set(result.get("derived_sources", []))
+        real = [f["long_label"] for s, f in loso.items() if "long_label" in f and s not in derived]
+        if derived and real:
+            out["long_label_left_out_real_sources"] = pool_long_label(real)
     if "long_label" in result["in_distribution"]:
         ll = result["in_distribution"]["long_label"]
         out["long_label_in_distribution"] = {k: ll[k] for k in ("benign", "malicious")}
@@ -347,6 +352,7 @@ def main() -> None:
         "max_train_rows_per_source": args.max_train_rows_per_source,
         **({"masked_features": args.mask_features} if args.mask_features else {}),
         **({"long_label": args.long_label} if args.long_label is not None else {}),
+        "derived_sources": sorted(s["name"] for s in spec.get("sources", []) if s.get("format") == "derived"),
         "threshold_policy": f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
                             f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "
                             "validation FPR; a left-out source never sets its own threshold",

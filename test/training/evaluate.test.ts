@@ -34,7 +34,10 @@ interface Result {
     SourceFigures & { thresholds_set_by: Record<string, string>; long_label?: LongLabel }
   >;
   later_in_time?: { cutoff: string; sources: Record<string, SourceFigures> };
-  summary: Record<string, number | null> & { long_label_left_out?: LongLabel };
+  summary: Record<string, number | null> & {
+    long_label_left_out?: LongLabel;
+    long_label_left_out_real_sources?: LongLabel;
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'evaluate-'));
@@ -69,8 +72,8 @@ before(async () => {
       const split = u < 0.7 ? 'train' : u < 0.8 ? 'val' : 'test';
       const date = name === 'phish' ? `2024-${String(1 + (i % 12)).padStart(2, '0')}-01` : '';
       // Site labels for the --long-label slice: every "hard" row long (21+), half the phishing rows long, a
-      // third of the "easy" rows exactly 20 characters (not longer than 20: outside the slice).
-      const long = name === 'hard' || (name === 'phish' && i % 2 === 0);
+      // third of the "easy" rows long and a third exactly 20 characters (not longer than 20: outside the slice).
+      const long = name === 'hard' || (name === 'phish' && i % 2 === 0) || (name === 'easy' && i % 3 === 1);
       const site = long
         ? `${name}${'x'.repeat(21)}${i}.example`
         : name === 'easy' && i % 3 === 0
@@ -86,7 +89,8 @@ before(async () => {
     model: 'synthetic',
     features_version: 'synthetic/1',
     feature_names: ['f0', 'f1'],
-    sources: sources.map(([name]) => ({ name })),
+    // "easy" stands for a derived source (synthetic rows), which the real-sources slice leaves out.
+    sources: sources.map(([name]) => ({ name, ...(name === 'easy' ? { format: 'derived' } : {}) })),
     train_params: { max_iter: 20, max_depth: 3 },
   };
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
@@ -95,7 +99,18 @@ before(async () => {
   const python = await pythonWith([join(__dirname, '..', '..', 'models', 'training', 'requirements.txt')]);
   await promisify(execFile)(python, [script, '--export', dir, '--out', join(dir, 'out.json')], { timeout: 120_000 });
   result = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Result;
-  const args = ['--export', dir, '--out', join(dir, 'long.json'), '--long-label', '20', '--sources', 'hard', 'phish'];
+  const args = [
+    '--export',
+    dir,
+    '--out',
+    join(dir, 'long.json'),
+    '--long-label',
+    '20',
+    '--sources',
+    'hard',
+    'phish',
+    'easy',
+  ];
   await promisify(execFile)(python, [script, ...args], { timeout: 120_000 });
   longResult = JSON.parse(readFileSync(join(dir, 'long.json'), 'utf8')) as Result;
 });
@@ -141,7 +156,7 @@ it('--long-label N reports benign false positives and malicious detection of nam
   assert.equal(result.in_distribution.long_label, undefined);
   const id = longResult.in_distribution.long_label!;
   // Exactly the long test rows: the 20-character "easy" labels are not longer than 20.
-  assert.equal(id.benign.rows, longTestRows.hard);
+  assert.equal(id.benign.rows, longTestRows.hard! + longTestRows.easy!);
   assert.equal(id.malicious.rows, longTestRows.phish);
   assert.equal(typeof id.benign.fpr_at_suspicious, 'number');
   assert.equal(typeof id.malicious.detection_at_malicious, 'number');
@@ -153,12 +168,16 @@ it('--long-label N reports benign false positives and malicious detection of nam
   assert.ok(hard.long_label!.benign.fpr_at_malicious! > 0.05, 'the hard source left out is flagged');
   // Pooled over the left-out sources (here hard and phish), labels never mixed.
   const pooled = longResult.summary.long_label_left_out!;
-  assert.equal(pooled.benign.rows, longTestRows.hard);
-  assert.equal(pooled.benign.fpr_at_malicious, hard.fpr_at_malicious);
+  assert.equal(pooled.benign.rows, longTestRows.hard! + longTestRows.easy!);
+  // Without the derived source ("easy"), the real-sources slice is the hard source's.
+  const real = longResult.summary.long_label_left_out_real_sources!;
+  assert.equal(real.benign.rows, longTestRows.hard);
+  assert.equal(real.benign.fpr_at_malicious, hard.fpr_at_malicious);
   assert.equal(pooled.malicious.rows, longTestRows.phish);
   const phish = longResult.leave_one_source_out.phish!.long_label!;
   assert.equal(phish.benign.rows, 0);
   assert.equal(pooled.malicious.detection_at_suspicious, phish.malicious.detection_at_suspicious);
   assert.equal(typeof pooled.malicious.detection_at_suspicious, 'number');
-  assert.equal(Object.keys(longResult.leave_one_source_out).sort().join(), 'hard,phish');
+  assert.equal(Object.keys(longResult.leave_one_source_out).sort().join(), 'easy,hard,phish');
+  assert.equal(longResult.leave_one_source_out.easy!.long_label!.benign.rows, longTestRows.easy);
 });
