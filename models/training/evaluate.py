@@ -13,6 +13,12 @@ throw-away models with the same parameters (or fewer trees, --max-iter) and repo
   dated rows before a cut-off (plus undated rows, which keep their site split), scored on dated
   test-split rows from the cut-off on: per source, the same figures as above.
 - `in_distribution`: the full model on the test split, per source, under the same threshold policy.
+- with `--long-label N`, a slice of every run above: the test rows whose registrable label (the first
+  label of the site key: `californiacontractorbonds` of `www.californiacontractorbonds.com`, the
+  customer label on a shared platform) is longer than N characters; benign rows give false-positive
+  rates at each verdict, malicious rows detection, never pooled together. For leave-one-source-out the
+  slice is also pooled over the left-out sources (each scored by the model trained without it, at that
+  model's thresholds): `summary.long_label_left_out`.
 
 Labels are never mixed in one figure: a malicious source gets AUC and detection, a benign source gets
 false-positive rates. Thresholds come from the HARDEST benign source: for each benign source with
@@ -71,9 +77,48 @@ def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_ben
     return out
 
 
+def registrable_label(site: str) -> str:
+    """The first label of a site key: the registrable label (or a shared platform's customer label)."""
+    return site.split(".", 1)[0]
+
+
+def long_label_figures(p: np.ndarray, y: np.ndarray, long_rows: np.ndarray, thresholds) -> dict:
+    """The long-label slice of scored rows: benign false positives and malicious detection at each verdict."""
+    out = {}
+    for label, name, key in ((0, "benign", "fpr"), (1, "malicious", "detection")):
+        sel = long_rows & (y == label)
+        f = {"rows": int(sel.sum())}
+        if sel.any():
+            for verdict in ("suspicious", "malicious"):
+                hits = int((p[sel] >= thresholds[verdict]).sum())
+                f[f"{key}_at_{verdict}"] = round(hits / int(sel.sum()), 6)
+                f[f"{key}_hits_at_{verdict}"] = hits
+        out[name] = f
+    return out
+
+
+def pool_long_label(parts: list[dict]) -> dict:
+    """Long-label slices of several runs (each at its own thresholds) summed into one."""
+    out = {}
+    for name, key in (("benign", "fpr"), ("malicious", "detection")):
+        rows = sum(f[name]["rows"] for f in parts)
+        f = {"rows": rows}
+        if rows:
+            for verdict in ("suspicious", "malicious"):
+                hits = sum(f2[name].get(f"{key}_hits_at_{verdict}", 0) for f2 in parts)
+                f[f"{key}_at_{verdict}"] = round(hits / rows, 6)
+                f[f"{key}_hits_at_{verdict}"] = hits
+        out[name] = f
+    return out
+
+
 class Evaluator:
-    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None, left_out_rows="test", text=None):
+    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None, left_out_rows="test", text=None,
+                 long_label=None):
         self.spec, self.X, self.rows, self.fprs, self.min_rows = spec, X, rows, fprs, min_rows
+        self.long_label = long_label
+        self.long = (np.array([len(registrable_label(r["site"])) > long_label for r in rows])
+                     if long_label is not None else None)
         self.params = dict(params)
         # A text model (email/3 on) is refitted with every throw-away model, on its training rows only,
         # so a left-out source or later mail never reaches the text column through it.
@@ -120,6 +165,12 @@ class Evaluator:
         figures = source_figures(pt, yt, st, sorted(set(st.tolist())), pt[yt == 0], pt[yt == 1], thresholds)
         out = {"thresholds": {k: round(v, 6) for k, v in thresholds.items()}, "thresholds_set_by": chosen_by,
                "sources": figures}
+        if self.long is not None:
+            lt = self.long[test_mask]
+            out["long_label"] = {"min_length_exclusive": self.long_label, **long_label_figures(pt, yt, lt, thresholds)}
+            # Per source, for the left-out run (a held-out source's own slice).
+            out["long_label_by_source"] = {s: long_label_figures(pt, yt, lt & (st == s), thresholds)
+                                           for s in sorted(set(st[lt].tolist()))}
         # Slices of malicious sources (DGA family, a phishing theme): same figures, never pooled with benign.
         gt = self.group[test_mask]
         sliced = np.array([f"{a}/{b}" if b and y else "" for a, b, y in zip(st, gt, yt)])
@@ -134,7 +185,7 @@ class Evaluator:
         if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
             sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
         return Evaluator(self.spec, X, self.rows, {**self.params, **self.text_opts}, self.fprs, self.min_rows, self.cap,
-                         self.left_out_rows, self.text)
+                         self.left_out_rows, self.text, self.long_label)
 
     def in_distribution(self) -> dict:
         return self.run(self.split == "train", self.split == "val", self.split == "test")
@@ -152,6 +203,9 @@ class Evaluator:
             res = ev.run((self.split == "train") & ~gone, (self.split == "val") & ~gone,
                          (base_test & ~gone) | held, exclude_from_thresholds=(s,))
             f = res["sources"].get(s, {})
+            if "long_label_by_source" in res:
+                f = {**f, "long_label": res["long_label_by_source"].get(
+                    s, long_label_figures(np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool), res["thresholds"]))}
             out[s] = {**f, "thresholds": res["thresholds"], "thresholds_set_by": res["thresholds_set_by"],
                       "seconds": round(time.time() - t0, 1)}
             print(f"  without {s}: {json.dumps(f)}", file=sys.stderr)
@@ -221,6 +275,17 @@ def summarise(result: dict) -> dict:
         aucs = [f["roc_auc_vs_benign"] for f in logo.values() if f.get("roc_auc_vs_benign") is not None]
         out["mean_roc_auc_left_out_group"] = round(float(np.mean(aucs)), 6) if aucs else None
         out["min_roc_auc_left_out_group"] = round(min(aucs), 6) if aucs else None
+    parts = [f["long_label"] for f in loso.values() if "long_label" in f]
+    if parts:
+        out["long_label_left_out"] = pool_long_label(parts)
+        # The same without derived rows (synthetic subdomain variants of benign names): real names only.
+        derived = set(result.get("derived_sources", []))
+        real = [f["long_label"] for s, f in loso.items() if "long_label" in f and s not in derived]
+        if derived and real:
+            out["long_label_left_out_real_sources"] = pool_long_label(real)
+    if "long_label" in result["in_distribution"]:
+        ll = result["in_distribution"]["long_label"]
+        out["long_label_in_distribution"] = {k: ll[k] for k in ("benign", "malicious")}
     lt = result.get("later_in_time")
     if lt:
         later = [f["roc_auc_vs_benign"] for f in lt["sources"].values() if f["label"] == "malicious"]
@@ -245,6 +310,10 @@ def main() -> None:
     ap.add_argument("--mask-features", help="regex: features whose names match are set to 0 everywhere (e.g. 'tld|suffix', to see what a model learns without the public suffix)")
     ap.add_argument("--slice", action="append", default=[], metavar="NAME=REGEX",
                     help="report malicious rows whose indicator matches REGEX as slice NAME (replaces the group column), e.g. homepage='^[a-z]+://[^/]+/$'")
+    ap.add_argument("--long-label", type=int, metavar="N",
+                    help="also report the slice of rows whose registrable label is longer than N characters: false "
+                         "positives of its benign rows and detection of its malicious rows at each verdict, per run and "
+                         "pooled over the left-out sources (e.g. 20: long multi-word benign names)")
     ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
     ap.add_argument("--loso-export", action="append", default=[], metavar="SOURCE=DIR",
                     help="features for leaving out SOURCE: an export of the same rows whose learned counts exclude it")
@@ -273,7 +342,7 @@ def main() -> None:
         params["max_iter"] = args.max_iter
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
     ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows,
-                   load_text(args.export, spec, X.shape[0], rows))
+                   load_text(args.export, spec, X.shape[0], rows), args.long_label)
     if args.slice:
         import re
         slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]
@@ -283,6 +352,8 @@ def main() -> None:
         "params": params,
         "max_train_rows_per_source": args.max_train_rows_per_source,
         **({"masked_features": args.mask_features} if args.mask_features else {}),
+        **({"long_label": args.long_label} if args.long_label is not None else {}),
+        "derived_sources": sorted(s["name"] for s in spec.get("sources", []) if s.get("format") == "derived"),
         "threshold_policy": f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
                             f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "
                             "validation FPR; a left-out source never sets its own threshold",

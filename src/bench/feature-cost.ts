@@ -4,7 +4,12 @@
  * fixed mix of names from the training lists, best of several rounds. The numbers the model card
  * quotes; run before and after a feature change.
  *
- *   npx tsx src/bench/feature-cost.ts [--data ../shared/data] [--names 50000] [--rounds 5]
+ *   npx tsx src/bench/feature-cost.ts [--data ../shared/data] [--names 50000] [--rounds 5] \
+ *       [--word-assets DIR/assets.json] [--model DIR ...]
+ *
+ * Features versions with learned word log-odds (domain/3) take them from --word-assets, else from the
+ * newest committed version whose assets.json has them (skipped when none has). --model adds an
+ * uncommitted model folder (e.g. a candidate written by train.py to a temporary folder).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +26,8 @@ const { values: args } = parseArgs({
     names: { type: 'string', default: '50000' },
     rounds: { type: 'string', default: '5' },
     assets: { type: 'string', default: 'models/domain/1/assets.json' },
+    'word-assets': { type: 'string' },
+    model: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -62,17 +69,33 @@ const parseNs = best(Number(args.rounds), () => {
   for (const r of raw) parseDomain(r);
 });
 const assets = loadDomainAssets(args.assets);
+// Every committed version (a folder with a metadata.json), oldest first.
+const versions = readdirSync(join('models', 'domain'))
+  .filter((v) => /^\d+$/.test(v) && existsSync(join('models', 'domain', v, 'metadata.json')))
+  .map(Number)
+  .sort((a, b) => a - b);
+const wordAssetsFile =
+  args['word-assets'] ??
+  versions
+    .map((v) => join('models', 'domain', String(v), 'assets.json'))
+    .reverse()
+    .find((f) => loadDomainAssets(f).wordLogOdds !== undefined);
+const wordLogOdds = wordAssetsFile === undefined ? undefined : loadDomainAssets(wordAssetsFile).wordLogOdds;
 const result: Record<string, number> = {};
 for (const set of DOMAIN_FEATURE_SETS.values()) {
+  if (set.wordOdds && wordLogOdds === undefined) {
+    console.error(`${set.version}: skipped, no assets with word log-odds (--word-assets)`);
+    continue;
+  }
+  const a = set.wordOdds ? { ...assets, wordLogOdds } : assets;
   const out = new Float32Array(set.names.length);
   result[set.version] = best(Number(args.rounds), () => {
-    for (const d of names) set.compute(d, assets, out, 0);
+    for (const d of names) set.compute(d, a, out, 0);
   });
 }
 
 // The model run per name, batches of 1000, for each committed version (its own features as input).
-async function modelCost(version: number): Promise<number> {
-  const dir = join('models', 'domain', String(version));
+async function modelCost(dir: string): Promise<number> {
   const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as {
     features_version: string;
     input: { name: string };
@@ -99,13 +122,9 @@ async function modelCost(version: number): Promise<number> {
   return Math.round(b);
 }
 void (async () => {
-  // Every committed version (a folder with a metadata.json), oldest first.
-  const versions = readdirSync(join('models', 'domain'))
-    .filter((v) => /^\d+$/.test(v) && existsSync(join('models', 'domain', v, 'metadata.json')))
-    .map(Number)
-    .sort((a, b) => a - b);
   const model: Record<string, number> = {};
-  for (const v of versions) model[`v${v}`] = await modelCost(v);
+  for (const v of versions) model[`v${v}`] = await modelCost(join('models', 'domain', String(v)));
+  for (const dir of args.model ?? []) model[dir] = await modelCost(dir);
   console.log(
     JSON.stringify({ names: names.length, ns_per_name_cpu_best_of_rounds: { parse: parseNs, ...result, model } }),
   );

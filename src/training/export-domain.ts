@@ -5,9 +5,16 @@
  * trains on exactly these numbers, so training and serving cannot drift.
  *
  *   tsx src/training/export-domain.ts --sources models/training/domain-sources.json \
- *       --data ../shared/data --out models/training/.work/domain [--sample 5000]
+ *       --data ../shared/data --out models/training/.work/domain [--sample 5000] \
+ *       [--word-odds-without all|S1,S2]
+ *
+ * --word-odds-without: also write, per listed source S (all: every source whose rows feed the word
+ * log-odds), OUT/word-odds-without-S/ with the same rows and features whose word log-odds were learned
+ * without S (nor rows derived from it), for `evaluate.py --loso-export S=DIR`: a left-out source's words
+ * would otherwise reach the model through the vocabulary. The n-gram table and TLD log-odds stay as in
+ * the main export (v2 was evaluated so too).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDomainAssets, serializeDomainAssets } from '../indicators/domain/assets';
@@ -24,6 +31,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'models/training/.work/domain' },
     sample: { type: 'string' },
+    'word-odds-without': { type: 'string' },
   },
 });
 
@@ -144,25 +152,39 @@ const tldStats = new Map([
   [VARIANT_SOURCE, false] as const,
   [MACHINE_SOURCE, false] as const,
 ]);
+// Word log-odds (domain/3): real names only; the derived rows repeat their parent's label with made-up
+// subdomain words, and generated names (word_stats: false) are not anyone's choice of words.
+const wordStats = new Map([
+  ...specs.map((s) => [s.name, s.word_stats !== false] as const),
+  [VARIANT_SOURCE, false] as const,
+  [MACHINE_SOURCE, false] as const,
+]);
 const labelled = (r: Row) => ({
   sld: secondLevelLabel(r.name),
   tld: r.name.labels[r.name.labels.length - 1]!,
   malicious: r.malicious,
   tldStats: tldStats.get(r.source) ?? true,
+  sub: r.name.subdomain,
+  wordStats: wordStats.get(r.source) ?? true,
 });
+const assetOptions = { wordOdds: featureSet.wordOdds === true };
 const train = rows.filter((r) => r.split === 'train');
-const assets = buildDomainAssets(train.map(labelled));
+const assets = buildDomainAssets(train.map(labelled), undefined, assetOptions);
 const fold = new Map(train.map((r) => [r, foldOf(r.name.siteKey, FOLDS)]));
 const foldAssets = Array.from({ length: FOLDS }, (_, k) =>
-  buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelled)),
+  buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelled), undefined, assetOptions),
 );
 
-const features = new Float32Array(rows.length * FEATURE_COUNT);
+function computeFeatures(whole: typeof assets, folds: (typeof assets)[]): Float32Array {
+  const out = new Float32Array(rows.length * FEATURE_COUNT);
+  rows.forEach((r, i) => {
+    const k = fold.get(r);
+    featureSet.compute(r.name, k === undefined ? whole : folds[k]!, out, i * FEATURE_COUNT);
+  });
+  return out;
+}
 const t0 = process.hrtime.bigint();
-rows.forEach((r, i) => {
-  const k = fold.get(r);
-  featureSet.compute(r.name, k === undefined ? assets : foldAssets[k]!, features, i * FEATURE_COUNT);
-});
+const features = computeFeatures(assets, foldAssets);
 const nsPerRow = Number(process.hrtime.bigint() - t0) / rows.length;
 
 mkdirSync(args.out, { recursive: true });
@@ -224,3 +246,33 @@ console.log(
   `exported ${rows.length} rows (${conflicted.size} label conflicts dropped), ${featureSet.version}: ${FEATURE_COUNT} features, ${nsPerRow.toFixed(0)} ns/row`,
 );
 console.log(JSON.stringify(stats));
+
+const without = args['word-odds-without'];
+if (without !== undefined) {
+  if (!assetOptions.wordOdds) throw new Error(`--word-odds-without: ${featureSet.version} has no word log-odds`);
+  const counted = new Set(rows.filter((r) => wordStats.get(r.source) ?? true).map((r) => r.source));
+  const list = without === 'all' ? [...counted].sort() : without.split(',');
+  for (const s of list) {
+    if (!counted.has(s)) throw new Error(`--word-odds-without: no rows of "${s}" feed the word log-odds`);
+    const dir = join(args.out, `word-odds-without-${s}`);
+    mkdirSync(dir, { recursive: true });
+    const labelledWithout = (r: Row) => ({
+      ...labelled(r),
+      wordStats: r.source !== s && r.lineage !== s && (wordStats.get(r.source) ?? true),
+    });
+    const whole = buildDomainAssets(train.map(labelledWithout), undefined, assetOptions);
+    const folds = Array.from({ length: FOLDS }, (_, k) =>
+      buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelledWithout), undefined, assetOptions),
+    );
+    writeFileSync(join(dir, 'features.f32'), Buffer.from(computeFeatures(whole, folds).buffer));
+    writeFileSync(join(dir, 'assets.json'), serializeDomainAssets(whole));
+    for (const f of ['rows.tsv', 'spec.json']) {
+      try {
+        symlinkSync(join('..', f), join(dir, f));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+    console.log(`word log-odds without ${s}: ${dir}`);
+  }
+}

@@ -37,6 +37,12 @@ export interface SourceSpec {
    * DGA's TLD choice is arbitrary, and keeping it out means an unseen family cannot leak in through it.
    */
   tld_stats?: boolean;
+  /**
+   * Counts towards the word log-odds of domain/3 (default true). False for generated names (DGA): a
+   * generator's word list says nothing about the words of phishing, and a held-out dictionary family
+   * would leak in through it.
+   */
+  word_stats?: boolean;
   license: string;
   origin: string;
 }

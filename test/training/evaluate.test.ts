@@ -19,11 +19,25 @@ interface SourceFigures {
   fpr_at_malicious?: number;
   fpr_at_suspicious?: number;
 }
+interface LongLabel {
+  benign: { rows: number; fpr_at_suspicious?: number; fpr_at_malicious?: number };
+  malicious: { rows: number; detection_at_suspicious?: number; detection_at_malicious?: number };
+}
 interface Result {
-  in_distribution: { thresholds_set_by: Record<string, string>; sources: Record<string, SourceFigures> };
-  leave_one_source_out: Record<string, SourceFigures & { thresholds_set_by: Record<string, string> }>;
+  in_distribution: {
+    thresholds_set_by: Record<string, string>;
+    sources: Record<string, SourceFigures>;
+    long_label?: LongLabel;
+  };
+  leave_one_source_out: Record<
+    string,
+    SourceFigures & { thresholds_set_by: Record<string, string>; long_label?: LongLabel }
+  >;
   later_in_time?: { cutoff: string; sources: Record<string, SourceFigures> };
-  summary: Record<string, number | null>;
+  summary: Record<string, number | null> & {
+    long_label_left_out?: LongLabel;
+    long_label_left_out_real_sources?: LongLabel;
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'evaluate-'));
@@ -38,6 +52,9 @@ const rnd = () => {
 const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
 
 let result: Result;
+let longResult: Result;
+/** Test-split rows of the export whose site label is long (> 20 characters), by source. */
+const longTestRows: Record<string, number> = {};
 before(async () => {
   const sources: [string, number, number, number][] = [
     // name, label, rows, mean of feature 0
@@ -54,7 +71,16 @@ before(async () => {
       const u = rnd();
       const split = u < 0.7 ? 'train' : u < 0.8 ? 'val' : 'test';
       const date = name === 'phish' ? `2024-${String(1 + (i % 12)).padStart(2, '0')}-01` : '';
-      lines.push([`${name}${i}.example`, label, name, '', 0, split, `${name}${i}`, name, date].join('\t'));
+      // Site labels for the --long-label slice: every "hard" row long (21+), half the phishing rows long, a
+      // third of the "easy" rows long and a third exactly 20 characters (not longer than 20: outside the slice).
+      const long = name === 'hard' || (name === 'phish' && i % 2 === 0) || (name === 'easy' && i % 3 === 1);
+      const site = long
+        ? `${name}${'x'.repeat(21)}${i}.example`
+        : name === 'easy' && i % 3 === 0
+          ? `${name}${i}`.padEnd(20, 'y')
+          : `${name}${i}`;
+      if (long && split === 'test') longTestRows[name] = (longTestRows[name] ?? 0) + 1;
+      lines.push([`${name}${i}.example`, label, name, '', 0, split, site, name, date].join('\t'));
     }
   }
   writeFileSync(join(dir, 'features.f32'), Buffer.from(new Float32Array(feats).buffer));
@@ -63,17 +89,30 @@ before(async () => {
     model: 'synthetic',
     features_version: 'synthetic/1',
     feature_names: ['f0', 'f1'],
-    sources: sources.map(([name]) => ({ name })),
+    // "easy" stands for a derived source (synthetic rows), which the real-sources slice leaves out.
+    sources: sources.map(([name]) => ({ name, ...(name === 'easy' ? { format: 'derived' } : {}) })),
     train_params: { max_iter: 20, max_depth: 3 },
   };
   writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-  const training = join(__dirname, '..', '..', 'models', 'training');
-  // The pinned training environment (numpy, scikit-learn), as train.sh uses: never the system python3.
-  const python = await pythonWith([join(training, 'requirements.txt')]);
-  await promisify(execFile)(python, [join(training, 'evaluate.py'), '--export', dir, '--out', join(dir, 'out.json')], {
-    timeout: 120_000,
-  });
+  const script = join(__dirname, '..', '..', 'models', 'training', 'evaluate.py');
+  // The pinned interpreter (numpy, scikit-learn), not whatever python3 is on PATH.
+  const python = await pythonWith([join(__dirname, '..', '..', 'models', 'training', 'requirements.txt')]);
+  await promisify(execFile)(python, [script, '--export', dir, '--out', join(dir, 'out.json')], { timeout: 120_000 });
   result = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Result;
+  const args = [
+    '--export',
+    dir,
+    '--out',
+    join(dir, 'long.json'),
+    '--long-label',
+    '20',
+    '--sources',
+    'hard',
+    'phish',
+    'easy',
+  ];
+  await promisify(execFile)(python, [script, ...args], { timeout: 120_000 });
+  longResult = JSON.parse(readFileSync(join(dir, 'long.json'), 'utf8')) as Result;
 });
 
 it('sets thresholds on the benign source with the most false positives, not on the pooled benign rows', () => {
@@ -110,4 +149,35 @@ it('scores later dated rows with a model trained on earlier ones, and only dated
   assert.equal(lt.cutoff, '2024-10-01');
   assert.ok(lt.sources.phish !== undefined && lt.sources.dga === undefined);
   assert.ok(lt.sources.phish.rows < 1000, 'only the test split from the cut-off on');
+});
+
+it('--long-label N reports benign false positives and malicious detection of names whose registrable label is longer than N', () => {
+  // Without the option, no slice.
+  assert.equal(result.in_distribution.long_label, undefined);
+  const id = longResult.in_distribution.long_label!;
+  // Exactly the long test rows: the 20-character "easy" labels are not longer than 20.
+  assert.equal(id.benign.rows, longTestRows.hard! + longTestRows.easy!);
+  assert.equal(id.malicious.rows, longTestRows.phish);
+  assert.equal(typeof id.benign.fpr_at_suspicious, 'number');
+  assert.equal(typeof id.malicious.detection_at_malicious, 'number');
+  // Left out: the slice of the left-out source, scored by the model trained without it, at its thresholds.
+  const hard = longResult.leave_one_source_out.hard!;
+  assert.equal(hard.long_label!.benign.rows, longTestRows.hard);
+  assert.equal(hard.long_label!.benign.fpr_at_suspicious, hard.fpr_at_suspicious);
+  assert.equal(hard.long_label!.benign.fpr_at_malicious, hard.fpr_at_malicious);
+  assert.ok(hard.long_label!.benign.fpr_at_malicious! > 0.05, 'the hard source left out is flagged');
+  // Pooled over the left-out sources (here hard and phish), labels never mixed.
+  const pooled = longResult.summary.long_label_left_out!;
+  assert.equal(pooled.benign.rows, longTestRows.hard! + longTestRows.easy!);
+  // Without the derived source ("easy"), the real-sources slice is the hard source's.
+  const real = longResult.summary.long_label_left_out_real_sources!;
+  assert.equal(real.benign.rows, longTestRows.hard);
+  assert.equal(real.benign.fpr_at_malicious, hard.fpr_at_malicious);
+  assert.equal(pooled.malicious.rows, longTestRows.phish);
+  const phish = longResult.leave_one_source_out.phish!.long_label!;
+  assert.equal(phish.benign.rows, 0);
+  assert.equal(pooled.malicious.detection_at_suspicious, phish.malicious.detection_at_suspicious);
+  assert.equal(typeof pooled.malicious.detection_at_suspicious, 'number');
+  assert.equal(Object.keys(longResult.leave_one_source_out).sort().join(), 'easy,hard,phish');
+  assert.equal(longResult.leave_one_source_out.easy!.long_label!.benign.rows, longTestRows.easy);
 });

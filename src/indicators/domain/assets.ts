@@ -1,7 +1,9 @@
 /** Building, saving and loading the per-model-version feature statistics (n-gram table, TLD log-odds). */
 import { readFileSync } from 'node:fs';
+import { ENGLISH_WORDS, WORD_SEGMENTER } from './english-words';
 import type { DomainFeatureAssets } from './features';
 import { buildNgramModel, deserializeNgramModel, serializeNgramModel } from './ngram';
+import { buildWordLogOdds, parseWordLogOdds, serializeWordLogOdds } from './word-odds';
 
 export interface LabelledName {
   /** Second-level label, e.g. `example`. */
@@ -10,10 +12,25 @@ export interface LabelledName {
   malicious: boolean;
   /** Counts towards the TLD log-odds (default true); see `tld_stats` in the sources file. */
   tldStats?: boolean;
+  /** The labels left of the registrable domain (`a.b` of `a.b.example.com`), for the word log-odds. */
+  sub?: string;
+  /** Counts towards the word log-odds (default true); see `word_stats` in the sources file. */
+  wordStats?: boolean;
+}
+
+export interface DomainAssetOptions {
+  /** Also learn the word log-odds (domain/3 on). */
+  wordOdds?: boolean;
+  /** Prior strength (rows) of the word log-odds (default 20). */
+  wordPrior?: number;
 }
 
 /** Learns the assets from the training split only (never from evaluation rows). */
-export function buildDomainAssets(rows: readonly LabelledName[], priorStrength = 20): DomainFeatureAssets {
+export function buildDomainAssets(
+  rows: readonly LabelledName[],
+  priorStrength = 20,
+  options: DomainAssetOptions = {},
+): DomainFeatureAssets {
   const ngram = buildNgramModel(rows.filter((r) => !r.malicious).map((r) => r.sld));
   const counts = new Map<string, [number, number]>();
   let mal = 0;
@@ -32,7 +49,14 @@ export function buildDomainAssets(rows: readonly LabelledName[], priorStrength =
     const odds = (m + priorStrength * (base / (1 + base))) / (b + priorStrength * (1 / (1 + base)));
     tldLogOdds.set(tld, Math.log(odds / base));
   }
-  return { ngram, tldLogOdds, defaultTldLogOdds: 0 };
+  const assets: DomainFeatureAssets = { ngram, tldLogOdds, defaultTldLogOdds: 0 };
+  if (options.wordOdds) {
+    const wordRows = rows
+      .filter((r) => r.wordStats !== false)
+      .map((r) => ({ texts: r.sub ? [r.sld, r.sub] : [r.sld], malicious: r.malicious }));
+    assets.wordLogOdds = buildWordLogOdds(WORD_SEGMENTER, ENGLISH_WORDS.length, wordRows, options.wordPrior);
+  }
+  return assets;
 }
 
 export function serializeDomainAssets(a: DomainFeatureAssets): string {
@@ -43,6 +67,7 @@ export function serializeDomainAssets(a: DomainFeatureAssets): string {
     ngram: serializeNgramModel(a.ngram),
     tldLogOdds: tlds,
     defaultTldLogOdds: a.defaultTldLogOdds,
+    ...(a.wordLogOdds === undefined ? {} : { wordLogOdds: serializeWordLogOdds(ENGLISH_WORDS, a.wordLogOdds) }),
   });
 }
 
@@ -51,11 +76,15 @@ export function parseDomainAssets(json: string): DomainFeatureAssets {
     ngram: { alphabet: number; logProb: string; seen: string };
     tldLogOdds: Record<string, number>;
     defaultTldLogOdds: number;
+    wordLogOdds?: Record<string, number>;
   };
   return {
     ngram: deserializeNgramModel(raw.ngram),
     tldLogOdds: new Map(Object.entries(raw.tldLogOdds)),
     defaultTldLogOdds: raw.defaultTldLogOdds,
+    ...(raw.wordLogOdds === undefined
+      ? {}
+      : { wordLogOdds: parseWordLogOdds(WORD_SEGMENTER, ENGLISH_WORDS.length, raw.wordLogOdds) }),
   };
 }
 

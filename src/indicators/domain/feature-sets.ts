@@ -11,6 +11,8 @@ import type { DomainName } from './parse';
 export interface DomainFeatureSet {
   readonly version: string;
   readonly names: readonly string[];
+  /** Its assets carry word log-odds learned from the training split (buildDomainAssets `wordOdds`). */
+  readonly wordOdds?: boolean;
   compute(d: DomainName, assets: DomainFeatureAssets, out: Float32Array, offset: number): void;
 }
 
@@ -29,6 +31,7 @@ export const DOMAIN_FEATURES_2: DomainFeatureSet = {
 export const DOMAIN_FEATURES_3: DomainFeatureSet = {
   version: DOMAIN_FEATURES_VERSION_3,
   names: DOMAIN_FEATURE_NAMES_3,
+  wordOdds: true,
   compute: domainFeatures3,
 };
 

@@ -62,6 +62,11 @@ export interface DomainFeatureAssets {
   tldLogOdds: ReadonlyMap<string, number>;
   /** Used for TLDs not seen in training. */
   defaultTldLogOdds: number;
+  /**
+   * domain/3 on: log-odds of malicious per word of the English list (index of ENGLISH_WORDS), from the
+   * training split (word-odds.ts). Absent in the assets of older versions.
+   */
+  wordLogOdds?: Float32Array;
 }
 
 const LATIN = /[a-z]/;

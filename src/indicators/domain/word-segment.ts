@@ -20,8 +20,14 @@ export interface Segmentation {
 }
 
 export interface WordSegmenter {
-  /** Segments `text[from, to)` into `out` (overwritten). Characters other than a-z separate runs. */
-  segment(text: string, from: number, to: number, out: Segmentation): Segmentation;
+  /**
+   * Segments `text[from, to)` into `out` (overwritten). Characters other than a-z separate runs. With
+   * `ids`, the index (in the list the segmenter was made from) of each word of the segmentation is
+   * written to `ids[0 .. out.words)`, at most `ids.length` of them.
+   */
+  segment(text: string, from: number, to: number, out: Segmentation, ids?: Int32Array): Segmentation;
+  /** Index of `word` in the list, or -1. */
+  indexOf(word: string): number;
 }
 
 const MAX_TEXT = 256; // DNS names are <= 253 characters
@@ -35,29 +41,32 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
   // Trie as first-child / next-sibling arrays, built from a nested object trie.
   interface Node {
     end: boolean;
+    index: number;
     kids: Map<number, Node>;
   }
-  const root: Node = { end: false, kids: new Map() };
+  const root: Node = { end: false, index: -1, kids: new Map() };
   let count = 1;
-  for (const w of words) {
+  for (const [index, w] of words.entries()) {
     let n = root;
     for (let i = 0; i < w.length; i++) {
       const c = w.charCodeAt(i);
       if (!isLetter(c)) throw new Error(`word segmenter: "${w}" has a character outside a-z`);
       let k = n.kids.get(c);
       if (k === undefined) {
-        k = { end: false, kids: new Map() };
+        k = { end: false, index: -1, kids: new Map() };
         n.kids.set(c, k);
         count++;
       }
       n = k;
     }
+    if (!n.end) n.index = index;
     n.end = true;
   }
   const firstChild = new Int32Array(count).fill(-1);
   const nextSibling = new Int32Array(count).fill(-1);
   const char = new Uint8Array(count);
   const end = new Uint8Array(count);
+  const wordIndex = new Int32Array(count).fill(-1);
   // Breadth-first numbering; children of a node are consecutive, so a lookup scans one short range.
   const queue: Node[] = [root];
   const ids = new Map<Node, number>([[root, 0]]);
@@ -66,6 +75,7 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
     const n = queue[q] as Node;
     const id = ids.get(n) as number;
     end[id] = n.end ? 1 : 0;
+    wordIndex[id] = n.index;
     let prev = -1;
     for (const [c, k] of [...n.kids].sort((a, b) => a[0] - b[0])) {
       const kid = next++;
@@ -95,13 +105,15 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
   const uncovered = new Int32Array(MAX_TEXT + 1);
   const nWords = new Int32Array(MAX_TEXT + 1);
   const back = new Int32Array(MAX_TEXT + 1);
+  // The trie node of the word that ends the last step (when it is a word).
+  const backNode = new Int32Array(MAX_TEXT + 1);
 
   function better(u: number, w: number, at: number): boolean {
     const bu = uncovered[at] as number;
     return u < bu || (u === bu && w < (nWords[at] as number));
   }
 
-  function segmentRun(text: string, from: number, n: number, out: Segmentation): void {
+  function segmentRun(text: string, from: number, n: number, out: Segmentation, ids: Int32Array | undefined): void {
     uncovered[0] = 0;
     nWords[0] = 0;
     for (let i = 1; i <= n; i++) uncovered[i] = 0x3fffffff;
@@ -119,6 +131,7 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
           uncovered[b + 1] = u;
           nWords[b + 1] = w + 1;
           back[b + 1] = a;
+          backNode[b + 1] = node;
         }
         if (++b >= n) break;
         node = child(node, text.charCodeAt(from + b));
@@ -126,18 +139,30 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
     }
     out.letters += n;
     out.covered += n - (uncovered[n] as number);
+    const first = out.words;
     out.words += nWords[n] as number;
+    // Walked back from the end: the run's words fill ids[first .. out.words) from the last one.
+    let w = out.words;
     for (let k = n; k > 0; ) {
       const s = back[k] as number;
       if (s >= 0) {
         if (k - s > out.longest) out.longest = k - s;
+        if (ids !== undefined && --w < ids.length && w >= first) ids[w] = wordIndex[backNode[k] as number] as number;
         k = s;
       } else k = -1 - s;
     }
   }
 
   return {
-    segment(text, from, to, out) {
+    indexOf(word) {
+      let node = 0;
+      for (let i = 0; i < word.length && node !== -1; i++) {
+        const c = word.charCodeAt(i);
+        node = isLetter(c) ? child(node, c) : -1;
+      }
+      return node <= 0 ? -1 : (wordIndex[node] as number);
+    },
+    segment(text, from, to, out, ids) {
       out.letters = 0;
       out.covered = 0;
       out.words = 0;
@@ -151,7 +176,7 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
         }
         let j = i + 1;
         while (j < stop && isLetter(text.charCodeAt(j))) j++;
-        segmentRun(text, i, j - i, out);
+        segmentRun(text, i, j - i, out, ids);
         i = j;
       }
       return out;

@@ -37,6 +37,28 @@ describe('word segmenter', () => {
     assert.deepEqual({ ...again }, { letters: 5, covered: 5, words: 1, longest: 5 });
     assert.deepEqual({ ...seg.segment('', 0, 0, out()) }, { letters: 0, covered: 0, words: 0, longest: 0 });
   });
+  it('writes the list index of each word of the best segmentation, in order, across runs', () => {
+    const words = ['the', 'them', 'meta', 'tap', 'of', 'butter', 'flies', 'fly', 'butterflies', 'bonds'];
+    const ids = new Int32Array(8).fill(-9);
+    const s = seg.segment('themetaofbutterflies-9bonds', 0, 27, out(), ids);
+    assert.equal(s.words, 5);
+    assert.deepEqual(
+      Array.from(ids.subarray(0, s.words), (i) => words[i]),
+      ['the', 'meta', 'of', 'butterflies', 'bonds'],
+    );
+    assert.equal(ids[5], -9, 'nothing written past the words');
+    // A short buffer gets the first words only, and nothing is written out of bounds.
+    const two = new Int32Array(2);
+    assert.equal(seg.segment('themetaofbutterflies', 0, 20, out(), two).words, 4);
+    assert.deepEqual(
+      Array.from(two, (i) => words[i]),
+      ['the', 'meta'],
+    );
+    assert.equal(seg.indexOf('butterflies'), 8);
+    assert.equal(seg.indexOf('butterfl'), -1, 'a prefix of a word is not a word');
+    assert.equal(seg.indexOf(''), -1);
+    assert.equal(seg.indexOf('zzz'), -1);
+  });
   it('rejects a word list entry outside a-z instead of building a trie that never matches it', () => {
     assert.throws(() => createWordSegmenter(['ok', 'caf\u00e9']), /outside a-z/);
   });
