@@ -48,6 +48,7 @@ export function joinCluster(local: ModelControl, logger: Logger): Member {
 
   process.on('message', (msg: ToMember) => {
     if (msg.tp === 'do') {
+      logger.debug({ op: msg.op, task: msg.task }, 'model task from the primary');
       const run = msg.op === 'list' ? local.list() : local.reload(new Map(msg.pins));
       run.then(
         (models) => send({ tp: 'done', task: msg.task, ok: true, models }),

@@ -37,11 +37,15 @@ interface Task {
   waiting: Set<number>;
   results: Map<number, TaskResult>;
   timer: NodeJS.Timeout;
+  /** The `readySerial` when the task began: processes ready after it are the ones it could not reach. */
+  readyBefore: number;
 }
 
 export function runPrimary(config: Config, logger: Logger): void {
   const log = logger.child({ role: 'primary' });
-  const ready = new Map<number, { pid: number; port: number; ok: boolean; models: string[] }>();
+  const ready = new Map<number, { pid: number; port: number; ok: boolean; models: string[]; serial: number }>();
+  /** Counts processes becoming ready, so a task knows which began serving after it started. */
+  let readySerial = 0;
   const everServed = new Set<number>();
   const tasks = new Map<number, Task>();
   /** Pins applied by reloads that every process completed, for processes forked later. */
@@ -65,6 +69,7 @@ export function runPrimary(config: Config, logger: Logger): void {
       waiting: new Set(targets.map((w) => w.id)),
       results: new Map(),
       timer: setTimeout(() => finishTask(id), TASK_TIMEOUT_MS[op]),
+      readyBefore: readySerial,
     };
     tasks.set(id, task);
     for (const w of targets) send(w, { tp: 'do', task: id, op, pins: taskPins });
@@ -80,8 +85,18 @@ export function runPrimary(config: Config, logger: Logger): void {
     if (task.op === 'reload' && allOk) {
       for (const [name, version] of task.pins) pins.set(name, version);
       // A replacement that began serving during the reload got the pins from before it: give it these.
-      const late = servingWorkers().filter((w) => !task.results.has(w.id));
-      if (late.length > 0 && task.pins.length > 0) startTask('reload', [...pins], late);
+      // Only those: a process the task did not target because it targeted one process (a replacement's
+      // own pins) is not late, and reloading it would finish a task whose "late" is the first again.
+      const late = servingWorkers().filter(
+        (w) => (ready.get(w.id)?.serial ?? 0) > task.readyBefore && !task.results.has(w.id),
+      );
+      if (late.length > 0 && task.pins.length > 0) {
+        log.info(
+          { pids: late.map((w) => w.process.pid) },
+          'pins replayed to processes that began serving during a reload',
+        );
+        startTask('reload', [...pins], late);
+      }
     }
     if (task.waiting.size > 0)
       log.error({ op: task.op, missing: task.waiting.size }, 'processes did not answer a model task in time');
@@ -103,7 +118,13 @@ export function runPrimary(config: Config, logger: Logger): void {
     const worker = cluster.fork({ [MEMBER_ENV]: '1', [FLEET_PINS_ENV]: JSON.stringify([...pins]) });
     worker.on('message', (msg: ToPrimary) => {
       if (msg.tp === 'ready') {
-        ready.set(worker.id, { pid: worker.process.pid ?? 0, port: msg.port, ok: msg.ok, models: msg.models });
+        ready.set(worker.id, {
+          pid: worker.process.pid ?? 0,
+          port: msg.port,
+          ok: msg.ok,
+          models: msg.models,
+          serial: ++readySerial,
+        });
         everServed.add(worker.id);
         if (serving) {
           log.info({ pid: worker.process.pid, port: msg.port }, 'replacement process serving');

@@ -230,6 +230,15 @@ describe('--processes 2', () => {
     const fresh = replaced.pid as number;
     assert.ok(!pids.includes(fresh));
     await waitFor((l) => l.pid === fresh && l.msg === 'serving version swapped' && l.to === 1, 'the pin replayed');
+    // The replay is one task for the replacement, not the start of reloads passed back and forth between
+    // the processes (which once kept both busy, and the primary too busy to hand over connections).
+    const settled = lines.length;
+    await new Promise((r) => setTimeout(r, 1000));
+    const tasksSince = lines.slice(settled).filter((l) => l.msg === 'model task from the primary');
+    assert.ok(
+      tasksSince.length === 0,
+      `${tasksSince.length} model tasks after the replay: ${JSON.stringify(tasksSince.slice(0, 3))}`,
+    );
     // It took the pin before it listened: it never served the newest version, not even for a moment.
     const own = lines.filter((l) => l.pid === fresh);
     const listening = own.findIndex((l) => l.msg === 'listening');
