@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { RpcMetrics } from '../metrics/rpc';
 import { logFailedCall } from '../server/call-log';
 import type { Identity } from '../server/security';
-import type { HttpInterceptor } from './server';
+import type { HttpInterceptor } from './route';
 import { CODES, outcomeOf } from './status';
 
 export function observeCalls(opts: {

@@ -23,7 +23,7 @@ import type { Identity, Security } from '../server/security';
 import { type RefusalKind, socketHost } from '../server/security/auth';
 import { requirementOf } from '../server/security/policy';
 import { sendJson } from './gateway';
-import type { HttpInterceptor, HttpRoute } from './server';
+import type { HttpInterceptor, HttpRoute } from './route';
 import { errorBody, noteError } from './status';
 
 /** The realm in `WWW-Authenticate` challenges. */

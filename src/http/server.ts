@@ -25,27 +25,11 @@ import { type StaticAssets, staticAssets } from './assets';
 import { loadContract } from './contract';
 import { createGateway, type RpcMatch, sendJson } from './gateway';
 import { observeCalls } from './observe';
+import type { HttpInterceptor, HttpRoute } from './route';
 import { httpSecurity } from './security';
 import { seedRoutes } from './seed';
 import { type CallContext, inProcessServices } from './services';
 import { CODES, errorBody, HttpError, noteError } from './status';
-
-export interface HttpRoute {
-  /** `threatpredict.v1.PredictionService/PredictDomains`, `seed:/domain/`, `page`, `openapi`, ... */
-  name: string;
-  kind: 'rpc' | 'seed' | 'static';
-  /** `POST /v1/domains:predict`, `GET /domain/`: the route's template (never the request's URL, which may hold values). */
-  template: string;
-  /** The RPC the route calls, which its security, metrics and logs go by; undefined for static files. */
-  rpc?: { path: string; type: 'unary' | 'bidi_stream' };
-}
-
-export type HttpInterceptor = (
-  route: HttpRoute,
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: () => Promise<void>,
-) => Promise<void>;
 
 export interface HttpServerOptions {
   /** What ModelService reports and reloads (see src/cluster); this process's repository by default. */

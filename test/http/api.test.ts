@@ -14,7 +14,7 @@ import type {
   PredictEmailsRequest,
   PredictEmailsResponse,
 } from '../../src/gen/threatpredict/v1/prediction_service';
-import type { HttpRoute } from '../../src/http/server';
+import type { HttpRoute } from '../../src/http/route';
 import { call } from '../helpers/server';
 import { getJson, type HttpTestServer, postJson, reasonOf, startHttpTestServer } from './helpers';
 
