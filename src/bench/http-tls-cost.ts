@@ -19,6 +19,7 @@ import { closedLoop, freePort, type NameMode, names, postDomains } from './http-
 import { treeCpuSeconds } from './proc-stats';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { median } from './stats';
+import { tlsRatios } from './tls-cost';
 
 export type HttpTlsShape = 'b1000-repeat-c4' | 'unary-b1-c16' | 'unary-b1-c16-new-connection';
 
@@ -120,9 +121,7 @@ export async function runHttpTlsCost(opts: {
       shapes.push({
         shape,
         rounds: out,
-        throughputRatio: median(out.map((r) => r.tls.itemsPerSec / r.plain.itemsPerSec)),
-        cpuRatio: median(out.map((r) => r.tls.serverCpuUsPerItem / r.plain.serverCpuUsPerItem)),
-        extraCpuUsPerItem: median(out.map((r) => r.tls.serverCpuUsPerItem - r.plain.serverCpuUsPerItem)),
+        ...tlsRatios(out),
       });
     }
     return {

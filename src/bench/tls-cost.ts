@@ -34,6 +34,20 @@ export interface TlsShapeResult {
   extraCpuUsPerItem: number;
 }
 
+/** The medians over alternating plaintext/TLS rounds that a shape's result reports (gRPC and HTTP alike). */
+export function tlsRatios(
+  rounds: {
+    plain: Pick<TlsWindow, 'itemsPerSec' | 'serverCpuUsPerItem'>;
+    tls: Pick<TlsWindow, 'itemsPerSec' | 'serverCpuUsPerItem'>;
+  }[],
+): Pick<TlsShapeResult, 'throughputRatio' | 'cpuRatio' | 'extraCpuUsPerItem'> {
+  return {
+    throughputRatio: median(rounds.map((r) => r.tls.itemsPerSec / r.plain.itemsPerSec)),
+    cpuRatio: median(rounds.map((r) => r.tls.serverCpuUsPerItem / r.plain.serverCpuUsPerItem)),
+    extraCpuUsPerItem: median(rounds.map((r) => r.tls.serverCpuUsPerItem - r.plain.serverCpuUsPerItem)),
+  };
+}
+
 export interface TlsCostResult {
   shapes: TlsShapeResult[];
   command: string;
@@ -116,9 +130,7 @@ export async function runTlsCost(
       shapes.push({
         shape,
         rounds: out,
-        throughputRatio: median(out.map((r) => r.tls.itemsPerSec / r.plain.itemsPerSec)),
-        cpuRatio: median(out.map((r) => r.tls.serverCpuUsPerItem / r.plain.serverCpuUsPerItem)),
-        extraCpuUsPerItem: median(out.map((r) => r.tls.serverCpuUsPerItem - r.plain.serverCpuUsPerItem)),
+        ...tlsRatios(out),
       });
     }
     return {
