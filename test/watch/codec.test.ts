@@ -15,6 +15,7 @@ import { IndicatorType, type Prediction, ResultView } from '../../src/gen/threat
 import { StreamPredictRequest, StreamPredictResponse } from '../../src/gen/threatpredict/v1/prediction_service';
 import { type Answer, neverAlerts } from '../../src/watch/answer';
 import type { WatchType } from '../../src/watch/record';
+import { sampleIpEnrichment } from './helpers/fake-server';
 
 const TYPES: Record<WatchType, IndicatorType> = {
   domain: IndicatorType.INDICATOR_TYPE_DOMAIN,
@@ -100,26 +101,7 @@ const prediction: fc.Arbitrary<Prediction> = fc
             hadUserinfo: true,
           }
         : undefined,
-    ip:
-      p.enrichment === 'ip'
-        ? {
-            version: 4,
-            asn: 64500,
-            asOrganization: 'AS',
-            countryCode: 'DE',
-            countryName: 'Germany',
-            city: 'Köln',
-            latitude: 50.9,
-            longitude: 6.9,
-            hasLocation: true,
-            timeZone: 'Europe/Berlin',
-            range: 'unicast',
-            globallyRoutable: true,
-            address: '192.0.2.1',
-            prefixLength: 0,
-            hostingProvider: '',
-          }
-        : undefined,
+    ip: p.enrichment === 'ip' ? sampleIpEnrichment('192.0.2.1', 64500) : undefined,
     error: p.error,
   }));
 

@@ -18,6 +18,27 @@ import {
 const NAMES = ['domain', 'url', 'ip', 'email_address', 'email', 'file_hash', 'crypto_wallet'];
 
 /** The answer for one item, from its bytes alone. */
+/** A full IP enrichment with non-ASCII text, as the full view carries it. */
+export function sampleIpEnrichment(address: string, asn: number): NonNullable<Prediction['ip']> {
+  return {
+    version: 4,
+    asn,
+    asOrganization: 'AS',
+    countryCode: 'DE',
+    countryName: 'Germany',
+    city: 'Köln',
+    latitude: 50.9,
+    longitude: 6.9,
+    hasLocation: true,
+    timeZone: 'Europe/Berlin',
+    range: 'unicast',
+    globallyRoutable: true,
+    address,
+    prefixLength: 0,
+    hostingProvider: '',
+  };
+}
+
 export function fakePrediction(id: string, value: string, type: IndicatorType, view: ResultView): Prediction {
   const h = createHash('sha256').update(`${type}\0${value}`).digest();
   const detected = type === IndicatorType.INDICATOR_TYPE_UNSPECIFIED ? 1 + (h[0]! % 3) : type;
@@ -60,24 +81,7 @@ export function fakePrediction(id: string, value: string, type: IndicatorType, v
       { code: 'MODEL_SCORE', message: `model gave ${score.toFixed(4)} for «${value}»`, weight: 0 },
       { code: 'FEATURE', message: 'weight \u2028 "quoted"', weight: Math.fround((h[6]! - 128) / 7) },
     ];
-    if (detected === IndicatorType.INDICATOR_TYPE_IP)
-      p.ip = {
-        version: 4,
-        asn: h[7]!,
-        asOrganization: 'AS',
-        countryCode: 'DE',
-        countryName: 'Germany',
-        city: 'Köln',
-        latitude: 50.9,
-        longitude: 6.9,
-        hasLocation: true,
-        timeZone: 'Europe/Berlin',
-        range: 'unicast',
-        globallyRoutable: true,
-        address: value,
-        prefixLength: 0,
-        hostingProvider: '',
-      };
+    if (detected === IndicatorType.INDICATOR_TYPE_IP) p.ip = sampleIpEnrichment(value, h[7]!);
     else
       p.domain = {
         registrableDomain: value,
