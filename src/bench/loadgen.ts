@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { treeCpuSeconds } from './proc-stats';
 
 export interface LoadResult {
   event: 'result';
@@ -105,4 +106,27 @@ export async function writeNames(
       if (code !== 0) rej(new Error(`loadgen names exited ${code}`));
     });
   });
+}
+
+/**
+ * runLoadgen, plus the server's CPU (its whole process tree) per item over the measured window only:
+ * warm-up and start-up are left out, and the figure holds on a busy machine where items/s does not.
+ */
+export async function runLoadgenServerCpu(
+  bin: string,
+  args: string[],
+  timeoutSec: number,
+  serverPid: number,
+): Promise<{ load: LoadResult; serverCpuUsPerItem: number }> {
+  let cpu0 = 0;
+  let cpu1 = 0;
+  const load = await runLoadgen(bin, args, timeoutSec, {
+    onMeasuring: () => {
+      cpu0 = treeCpuSeconds(serverPid);
+    },
+    onMeasured: () => {
+      cpu1 = treeCpuSeconds(serverPid);
+    },
+  });
+  return { load, serverCpuUsPerItem: ((cpu1 - cpu0) * 1e6) / Math.max(1, load.items) };
 }

@@ -8,8 +8,7 @@
  * `--processes 2` (src/cluster). The round's transport ceiling is the better of the two echo shapes,
  * so neither real shape is compared with a handicapped transport.
  */
-import { runLoadgen } from './loadgen';
-import { treeCpuSeconds } from './proc-stats';
+import { runLoadgenServerCpu } from './loadgen';
 import type { View } from './scenarios';
 import type { ServerProcess } from './server-process';
 import { median } from './stats';
@@ -68,17 +67,8 @@ export async function runPairedUnary(
     const args = ['unary', '-addr', server.addr, '-batch', '1', '-names', 'unique', '-view', view];
     args.push('-concurrency', String(concurrency), '-warmup', '1s', '-duration', '4s', '-offset', String(offset++));
     if (tranco !== '') args.push('-tranco', tranco);
-    let cpu0 = 0;
-    let cpu1 = 0;
-    const r = await runLoadgen(bin, args, 60, {
-      onMeasuring: () => {
-        cpu0 = treeCpuSeconds(server.pid);
-      },
-      onMeasured: () => {
-        cpu1 = treeCpuSeconds(server.pid);
-      },
-    });
-    return [r.itemsPerSec, ((cpu1 - cpu0) * 1e6) / Math.max(1, r.items)];
+    const { load, serverCpuUsPerItem } = await runLoadgenServerCpu(bin, args, 60, server.pid);
+    return [load.itemsPerSec, serverCpuUsPerItem];
   };
   const out: PairedRound[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -11,8 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoadgen } from './loadgen';
-import { treeCpuSeconds } from './proc-stats';
+import { runLoadgenServerCpu } from './loadgen';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { median } from './stats';
 
@@ -97,21 +96,8 @@ export async function runTlsCost(
       args.push('-addr', server.addr, '-warmup', '1s', '-duration', '4s', '-offset', String(offset++));
       if (tranco !== '') args.push('-tranco', tranco);
       if (ca !== '') args.push('-tls-ca', ca);
-      let cpu0 = 0;
-      let cpu1 = 0;
-      const r = await runLoadgen(bin, args, 60, {
-        onMeasuring: () => {
-          cpu0 = treeCpuSeconds(server.pid);
-        },
-        onMeasured: () => {
-          cpu1 = treeCpuSeconds(server.pid);
-        },
-      });
-      return {
-        itemsPerSec: r.itemsPerSec,
-        serverCpuUsPerItem: ((cpu1 - cpu0) * 1e6) / Math.max(1, r.items),
-        p99us: r.p99us,
-      };
+      const { load, serverCpuUsPerItem } = await runLoadgenServerCpu(bin, args, 60, server.pid);
+      return { itemsPerSec: load.itemsPerSec, serverCpuUsPerItem, p99us: load.p99us };
     };
     const shapes: TlsShapeResult[] = [];
     for (const shape of ['stream-hot-b1000-compact', 'unary-c16-b1'] as const) {
