@@ -19,7 +19,6 @@ import { ipPipeline } from './scoring/pipelines/ip';
 import { urlPipeline } from './scoring/pipelines/url';
 import { createScorer, type Scorer } from './scoring/scorer';
 import { watchRepository } from './scoring/watch';
-import { createSecurity, type Security } from './server/security';
 
 export interface App {
   config: Config;
@@ -36,11 +35,6 @@ export interface App {
   inference: InferenceBackend;
   /** The Prometheus registry and what feeds it; undefined when metrics are off (no --metrics-listen). */
   metrics: Metrics | undefined;
-  /**
-   * TLS files, identities and quota buckets, shared by the gRPC and HTTP listeners: one certificate
-   * poller, and one bucket per identity whichever protocol it calls with.
-   */
-  security: Security;
   close(): Promise<void>;
 }
 
@@ -50,13 +44,6 @@ export function defaultPipelines(): AnyPipeline[] {
 
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   // Opened before the repository loads, which builds its pipelines' models; the IP pipeline enriches with it.
-  // First: bad certificate or identities files stop the start before models load.
-  const security = createSecurity({
-    config: config.security,
-    listen: config.listen,
-    httpListen: config.httpListen,
-    logger,
-  });
   const geo = await openConfiguredGeo(config.geoipDir, logger).catch((err: Error) => {
     throw new ConfigError(`geoip directory: ${err.message}`);
   });
@@ -111,10 +98,8 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     emails,
     inference: backend,
     metrics,
-    security,
     async close() {
       stopWatching();
-      security.close();
       await emailParser.close();
       geo.close();
       await repository.close();

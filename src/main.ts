@@ -10,6 +10,7 @@ import { clusterRenderer, shareWithPrimary } from './metrics/cluster';
 import { type MetricsListener, registryRenderer, startMetricsListener } from './metrics/http';
 import { trackHealth } from './server/health';
 import { localModelControl } from './server/model-control';
+import { createSecurity } from './server/security';
 import { startServer } from './server/server';
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
@@ -34,6 +35,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     runPrimary(config, logger);
     return;
   }
+  // First: bad certificate or identities files stop the start before models load. One per process,
+  // shared by both listeners: one certificate poller, one quota bucket per identity across protocols.
+  const security = createSecurity({
+    config: config.security,
+    listen: config.listen,
+    httpListen: config.httpListen,
+    logger,
+  });
   const app = await createApp(config, logger);
   let metricsListener: MetricsListener | undefined;
   if (app.metrics !== undefined) {
@@ -50,9 +59,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const pins = member ? fleetPins() : new Map<string, number>();
   if (pins.size > 0) await app.repository.reload(pins);
   const cluster = member ? joinCluster(localModelControl(app.repository), logger) : undefined;
-  const server = await startServer(app, { models: cluster?.control });
+  const server = await startServer(app, { security, models: cluster?.control });
   // JSON over HTTP, the OpenAPI document and the analysts' page: only with --http-listen.
-  const http = config.httpListen === '' ? undefined : await startHttpServer(app, { models: cluster?.control });
+  const http =
+    config.httpListen === '' ? undefined : await startHttpServer(app, { security, models: cluster?.control });
   const ready = trackHealth(server.health, app, logger, { requireNewest: config.healthRequiresNewest });
   const models = app.repository.list().map((m) => `${m.name}@${m.serving?.version ?? 'none'}`);
   if (cluster === undefined) logger.info({ models }, ready ? 'serving' : 'not serving: a model is missing');
@@ -70,6 +80,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     Promise.all([server.shutdown(), http?.shutdown()])
       .then(() => metricsListener?.close())
       .then(() => app.close())
+      .then(() => security.close())
       .then(() => {
         logger.info('stopped');
         process.exit(code);

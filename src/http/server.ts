@@ -10,7 +10,7 @@
  * name for API calls, e.g. `threatpredict.v1.PredictionService/PredictDomains`) and may answer itself
  * instead of calling `next`.
  *
- * The gRPC port's security applies here from the same objects (app.security): TLS (and mTLS) from the
+ * The gRPC port's security applies here from the same object as the gRPC listener's (`opts.security`): TLS (and mTLS) from the
  * same certificate files, swapped in by `setSecureContext` when the poller reloads them; authentication,
  * scopes and the shared quota buckets (security.ts); the metrics and failed-call log (observe.ts).
  * Those interceptors run first, outermost the observer, then any given in options.
@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '../app';
 import { PredictError } from '../errors';
 import type { ModelControl } from '../server/model-control';
+import type { Security } from '../server/security';
 import { type StaticAssets, staticAssets } from './assets';
 import { loadContract } from './contract';
 import { createGateway, type RpcMatch, sendJson } from './gateway';
@@ -32,6 +33,8 @@ import { type CallContext, inProcessServices } from './services';
 import { CODES, errorBody, HttpError, noteError } from './status';
 
 export interface HttpServerOptions {
+  /** TLS, identities and quotas: the gRPC listener's own object (one per process, made in src/main.ts). */
+  security: Security;
   /** What ModelService reports and reloads (see src/cluster); this process's repository by default. */
   models?: ModelControl;
   /** Run around every route's handler, outermost first (auth, metrics, ...). */
@@ -70,7 +73,7 @@ interface Route extends HttpRoute {
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
-export async function startHttpServer(app: App, opts: HttpServerOptions = {}): Promise<RunningHttpServer> {
+export async function startHttpServer(app: App, opts: HttpServerOptions): Promise<RunningHttpServer> {
   const { config, logger } = app;
   const contract = loadContract();
   const stopping = new AbortController();
@@ -78,7 +81,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
   const services = inProcessServices(app, { models: opts.models, shutdown: shutdownSignal });
   const gateway = createGateway({ contract, services, config, logger });
   const assets: StaticAssets = staticAssets();
-  const security = httpSecurity({ security: app.security, registry: contract.registry, logger });
+  const security = httpSecurity({ security: opts.security, registry: contract.registry, logger });
   /** What a call's handler needs to know of its caller. */
   const caller = (req: IncomingMessage, streaming: boolean, signal: AbortSignal) => ({
     identity: security.caller(req),
@@ -192,7 +195,7 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
       sendJson(res, body.httpStatus, body.json, { ...body.headers });
     });
   };
-  const tls = app.security.tls;
+  const tls = opts.security.tls;
   let stopReloads = () => {};
   let server: Server;
   if (tls === undefined) server = createServer(serverOptions, onRequest);
@@ -229,8 +232,8 @@ export async function startHttpServer(app: App, opts: HttpServerOptions = {}): P
       port,
       seedCompat: config.httpSeedCompat,
       tls: tls !== undefined,
-      mtls: app.security.mtls,
-      auth: app.security.authRequired,
+      mtls: opts.security.mtls,
+      auth: opts.security.authRequired,
     },
     'http listening',
   );

@@ -21,6 +21,7 @@ import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
 import { withRawBatchRequests } from './raw-batch';
 import { addReflection } from './reflection';
+import type { Security } from './security';
 import { withEncodedResponses } from './wire';
 
 // Written by `npm run generate` (buf build): every file of the contract with its imports.
@@ -35,14 +36,19 @@ export interface RunningServer {
 }
 
 export interface ServerOptions {
+  /**
+   * TLS, identities and quotas: the same object as the HTTP listener's (src/main.ts makes one per
+   * process), so an identity has one quota bucket whichever protocol it calls with.
+   */
+  security: Security;
   /** What ModelService reports and reloads; this process's repository by default (see src/cluster). */
   models?: ModelControl;
 }
 
 /** Serves `app` (config, logger, scoring core, model repository) on `app.config.listen`. */
-export async function startServer(app: App, opts: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(app: App, opts: ServerOptions): Promise<RunningServer> {
   const { config, logger } = app;
-  const { security } = app;
+  const { security } = opts;
   const server = new Server({
     // Nearest the wire first: metrics, the instance header and the failed-call log also see the calls
     // security refuses.

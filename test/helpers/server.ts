@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config';
 import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service';
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
 import { trackHealth } from '../../src/server/health';
+import { createSecurity } from '../../src/server/security';
 import { type RunningServer, startServer } from '../../src/server/server';
 
 export interface TestServer {
@@ -38,8 +39,9 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
     },
   });
   const logger = pino({ level: 'debug' }, sink);
+  const security = createSecurity({ config: config.security, listen: config.listen, logger });
   const app = await createApp(config, logger);
-  const server = await startServer(app);
+  const server = await startServer(app, { security });
   trackHealth(server.health, app, logger, { requireNewest: config.healthRequiresNewest });
   const address = `127.0.0.1:${server.port}`;
   const predictions = new PredictionServiceClient(address, credentials.createInsecure());
@@ -56,6 +58,7 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
       models.close();
       await server.shutdown();
       await app.close();
+      security.close();
     },
   };
 }

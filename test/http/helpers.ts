@@ -12,6 +12,7 @@ import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
 import { type HttpServerOptions, type RunningHttpServer, startHttpServer } from '../../src/http/server';
 import { trackHealth } from '../../src/server/health';
+import { createSecurity } from '../../src/server/security';
 import { type RunningServer, startServer } from '../../src/server/server';
 
 export interface HttpTestServer {
@@ -29,7 +30,7 @@ export interface HttpTestServer {
 
 export async function startHttpTestServer(
   extraArgs: string[] = [],
-  opts: HttpServerOptions = {},
+  opts: Omit<HttpServerOptions, 'security'> = {},
 ): Promise<HttpTestServer> {
   const config = loadConfig(
     ['--listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0', '--shutdown-grace-ms', '2000', ...extraArgs],
@@ -43,10 +44,17 @@ export async function startHttpTestServer(
     },
   });
   const logger = pino({ level: 'info' }, sink);
+  // One for both listeners, as src/main.ts does: the shared-quota tests depend on it.
+  const security = createSecurity({
+    config: config.security,
+    listen: config.listen,
+    httpListen: config.httpListen,
+    logger,
+  });
   const app = await createApp(config, logger);
-  const grpc = await startServer(app);
+  const grpc = await startServer(app, { security });
   trackHealth(grpc.health, app, logger);
-  const http = await startHttpServer(app, opts);
+  const http = await startHttpServer(app, { ...opts, security });
   const predictions = new PredictionServiceClient(`127.0.0.1:${grpc.port}`, credentials.createInsecure());
   const models = new ModelServiceClient(`127.0.0.1:${grpc.port}`, credentials.createInsecure());
   return {
@@ -62,6 +70,7 @@ export async function startHttpTestServer(
       models.close();
       await Promise.all([grpc.shutdown(), http.shutdown()]);
       await app.close();
+      security.close();
     },
   };
 }
