@@ -165,7 +165,7 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
   try {
     for await (const lines of source) {
       for (const l of lines) {
-        const result = read(l.text);
+        const result = read(l);
         if (l.replay) continue;
         if (result === undefined) pipeline.skip(l.line, l.inode, l.end);
         else if (isMalformed(result)) {
