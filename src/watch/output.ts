@@ -47,6 +47,23 @@ function answerFields(a: Answer): Record<string, unknown> {
 
 const q = JSON.stringify;
 
+type PlainReason = { code: string; message: string; weight: number };
+
+/** JSON.stringify(reasons) of reasons that are all {code, message, weight} objects, keys in that order. */
+function writePlainReasons(o: JsonBytes, reasons: PlainReason[]): void {
+  for (let i = 0; i < reasons.length; i++) {
+    const r = reasons[i] as PlainReason;
+    o.ascii(i === 0 ? '[{"code":' : ',{"code":');
+    o.string(r.code);
+    o.ascii(',"message":');
+    o.string(r.message);
+    o.ascii(',"weight":');
+    o.number(r.weight);
+    o.byte(125);
+  }
+  o.byte(93);
+}
+
 /** JSON.stringify of answerFields(a) without its braces, written into `o`. */
 function writeAnswerFields(o: JsonBytes, a: Answer): void {
   o.ascii('"type":');
@@ -70,7 +87,8 @@ function writeAnswerFields(o: JsonBytes, a: Answer): void {
   }
   if (a.reasons.length > 0) {
     o.ascii(',"reasons":');
-    o.text(q(a.reasons));
+    if (a.plainReasons === true) writePlainReasons(o, a.reasons as PlainReason[]);
+    else o.text(q(a.reasons));
   }
   if (a.error !== undefined) {
     o.ascii(',"error":{"reason":');

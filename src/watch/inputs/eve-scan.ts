@@ -319,8 +319,10 @@ export function scanEveBytes(buf: Buffer, from: number, to: number): EveParts | 
   try {
     const end = object(from, Top.Count, topSlot);
     if (end < 0 || ws(end) !== to) return null;
-    topFrom.set(spanFrom.subarray(0, Top.Count));
-    topTo.set(spanTo.subarray(0, Top.Count));
+    for (let k = 0; k < Top.Count; k++) {
+      topFrom[k] = spanFrom[k] as number;
+      topTo[k] = spanTo[k] as number;
+    }
 
     const et = topFrom[Top.EventType] as number;
     if (et === -1) return null;
