@@ -105,11 +105,19 @@ type Reason = { code: string; message: string; weight: number };
 class Reader {
   pos: number;
   constructor(
-    readonly buf: Buffer,
+    public buf: Buffer,
     start: number,
-    readonly end: number,
+    public end: number,
   ) {
     this.pos = start;
+  }
+
+  /** This reader over another span: the readers of the per-answer path are reused, not made per answer. */
+  over(buf: Buffer, start: number, end: number): this {
+    this.buf = buf;
+    this.pos = start;
+    this.end = end;
+    return this;
   }
 
   /** A varint's low 32 bits (unsigned); longer varints (negative int32) are read to their end. */
@@ -170,9 +178,16 @@ class Reader {
   }
 }
 
+// Readers reused by the per-answer code (each use finishes before the next starts, nothing nests in
+// the same one): a Reader per answer, per reason and per model was the decoder's largest allocation.
+const NESTED = new Reader(Buffer.alloc(0), 0, 0);
+const REASON_CODE = new Reader(Buffer.alloc(0), 0, 0);
+const PREDICTION = new Reader(Buffer.alloc(0), 0, 0);
+const LAZY = new Reader(Buffer.alloc(0), 0, 0);
+
 function reason(r: Reader, end: number): Reason {
   const o = { code: '', message: '', weight: 0 };
-  const sub = new Reader(r.buf, r.pos, end);
+  const sub = NESTED.over(r.buf, r.pos, end);
   while (sub.pos < end) {
     const tag = sub.varint();
     if (tag === 10) o.code = sub.string();
@@ -188,7 +203,7 @@ function reason(r: Reader, end: number): Reason {
 function modelName(r: Reader, end: number): string {
   let name = '';
   let version = 0;
-  const sub = new Reader(r.buf, r.pos, end);
+  const sub = NESTED.over(r.buf, r.pos, end);
   while (sub.pos < end) {
     const tag = sub.varint();
     if (tag === 10) name = sub.string();
@@ -260,7 +275,7 @@ function bytesAre(buf: Buffer, start: number, len: number, want: Buffer): boolea
 function neverAlertReason(buf: Buffer, start: number, end: number): boolean {
   let codeAt = -1;
   let codeLen = 0;
-  const sub = new Reader(buf, start, end);
+  const sub = REASON_CODE.over(buf, start, end);
   while (sub.pos < end) {
     const tag = sub.varint();
     if (tag === 10) {
@@ -282,6 +297,7 @@ function neverAlertReason(buf: Buffer, start: number, end: number): boolean {
  * and a share of its message's buffer instead of a dozen objects for the collector to trace.
  */
 class WireAnswer implements Answer {
+  readonly plainReasons = true;
   private buf: Buffer | undefined;
   private ind = '';
   private mdl: string | undefined;
@@ -315,7 +331,7 @@ class WireAnswer implements Answer {
   }
 
   private decode(): void {
-    const sub = new Reader(this.buf as Buffer, this.start, this.end);
+    const sub = LAZY.over(this.buf as Buffer, this.start, this.end);
     this.buf = undefined;
     while (sub.pos < this.end) {
       const tag = sub.varint();
@@ -335,7 +351,7 @@ function prediction(r: Reader, end: number): Answer {
   let score: number | undefined;
   let error: Answer['error'];
   let neverAlertCode = false;
-  const sub = new Reader(r.buf, start, end);
+  const sub = PREDICTION.over(r.buf, start, end);
   while (sub.pos < end) {
     const tag = sub.varint();
     switch (tag) {

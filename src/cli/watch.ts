@@ -14,7 +14,7 @@ import { createFollower, type FileLine } from '../watch/follow';
 import { createInProcessTransport } from '../watch/in-process';
 import { createLineReader, INPUT_FORMATS, type InputFormat } from '../watch/inputs/reader';
 import { createLineSplitter } from '../watch/lines';
-import { alertLine, answerLine, MIN_VERDICTS, type MinVerdict, selected } from '../watch/output';
+import { alertLine, MIN_VERDICTS, type MinVerdict, selected, writeAnswerLine } from '../watch/output';
 import { createPipeline } from '../watch/pipeline';
 import { loadPosition, type Position, savePosition } from '../watch/position';
 import { humanSummary, startProgress, summary } from '../watch/progress';
@@ -135,15 +135,19 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
     recentAnswers,
     onRetry: (e, delayMs) => say(`stream broke (${e.message}); sending the unanswered batches again in ${delayMs} ms`),
   });
-  const format1 = values['eve-alert'] ? alertLine : answerLine;
+  const alerts = values['eve-alert'];
   const minShown: MinVerdict = values['eve-alert'] && (min === 'all' || min === 'benign') ? 'suspicious' : min;
   const pathName = file ?? '-';
   const pipeline = createPipeline({
     window,
     emit(record, line, index, answer, deduplicated) {
       if (!selected(answer, minShown)) return;
-      const observation = record.observations[index] as Observation;
-      sink.write(format1({ record, line, observation, answer, deduplicated }, file));
+      const joined = { record, line, observation: record.observations[index] as Observation, answer, deduplicated };
+      if (alerts) sink.write(alertLine(joined, file));
+      else {
+        writeAnswerLine(sink.bytes, joined, file);
+        sink.endLine();
+      }
       pipeline.counters.written++;
     },
     done(p) {
@@ -165,7 +169,7 @@ export async function watch(argv: string[], io: WatchIo): Promise<number> {
   try {
     for await (const lines of source) {
       for (const l of lines) {
-        const result = read(l.text);
+        const result = read(l);
         if (l.replay) continue;
         if (result === undefined) pipeline.skip(l.line, l.inode, l.end);
         else if (isMalformed(result)) {

@@ -21,6 +21,11 @@ export interface Answer {
    * reasons of an answer that is not written out are never decoded).
    */
   neverAlert?: boolean;
+  /**
+   * True when every reason is a {code: string, message: string, weight: number} object with its keys
+   * in that order (watch-codec.ts makes them so): the writer then writes them without JSON.stringify.
+   */
+  plainReasons?: boolean;
 }
 
 export const VERDICT_RANK: Record<VerdictName, number> = { benign: 1, suspicious: 2, malicious: 3 };

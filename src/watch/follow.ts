@@ -60,16 +60,17 @@ async function findInode(dir: string, inode: number): Promise<string | undefined
 /** The leading `#` lines of a file, up to `limit` bytes: the header a resumed Zeek TSV read needs. */
 async function header(fh: FileHandle, limit: number, inode: number): Promise<FileLine[]> {
   const out: FileLine[] = [];
-  const split = createLineSplitter();
+  const split = createLineSplitter(0, 0, inode);
   const buf = Buffer.alloc(64 * 1024);
   let pos = 0;
   while (pos < limit) {
     const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, limit - pos), pos);
     if (bytesRead === 0) break;
     pos += bytesRead;
-    for (const l of split.push(buf.subarray(0, bytesRead))) {
+    // A copy: the lines keep their bytes, and buf is read into again.
+    for (const l of split.push(Buffer.from(buf.subarray(0, bytesRead)))) {
       if (!l.text.startsWith('#')) return out;
-      out.push({ ...l, inode, replay: true });
+      out.push({ text: l.text, bytes: l.bytes, from: l.from, to: l.to, line: l.line, end: l.end, inode, replay: true });
     }
   }
   return out;

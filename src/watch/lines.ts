@@ -5,13 +5,39 @@
  */
 
 export interface Line {
-  text: string;
+  /** The line's text (decoded from its bytes when first read). */
+  readonly text: string;
+  /** The line's bytes: [from, to) of `bytes`, without the newline (and a CR before it). */
+  readonly bytes: Buffer;
+  readonly from: number;
+  readonly to: number;
   /** 1-based line number in its file. */
-  line: number;
+  readonly line: number;
   /** Byte offset just past this line's newline: where reading resumes after it. */
-  end: number;
+  readonly end: number;
   /** The file's inode (0 for stdin), given to the splitter: one object per line, not a copy with it. */
-  inode: number;
+  readonly inode: number;
+}
+
+/**
+ * A line as bytes of the chunk it was read in: a reader that reads bytes (the EVE scan) never needs
+ * the line as text, which saves decoding it and a string per line for the collector.
+ */
+class ChunkLine implements Line {
+  private decoded: string | undefined;
+  constructor(
+    readonly bytes: Buffer,
+    readonly from: number,
+    readonly to: number,
+    readonly line: number,
+    readonly end: number,
+    readonly inode: number,
+  ) {}
+
+  get text(): string {
+    if (this.decoded === undefined) this.decoded = this.bytes.toString('utf8', this.from, this.to);
+    return this.decoded;
+  }
 }
 
 export interface LineSplitter {
@@ -27,9 +53,9 @@ export function createLineSplitter(startOffset = 0, startLine = 0, inode = 0): L
   let offset = startOffset;
   let line = startLine;
   let rest: Buffer | undefined;
-  function text(b: Buffer, from: number, to: number): string {
+  function lineOf(b: Buffer, from: number, to: number): Line {
     const end = to > from && b[to - 1] === 13 ? to - 1 : to; // CRLF files
-    return b.toString('utf8', from, end);
+    return new ChunkLine(b, from, end, ++line, offset, inode);
   }
   return {
     get offset() {
@@ -44,7 +70,7 @@ export function createLineSplitter(startOffset = 0, startLine = 0, inode = 0): L
       let from = 0;
       for (let nl = buf.indexOf(10, from); nl !== -1; nl = buf.indexOf(10, from)) {
         offset += nl + 1 - from;
-        out.push({ text: text(buf, from, nl), line: ++line, end: offset, inode });
+        out.push(lineOf(buf, from, nl));
         from = nl + 1;
       }
       rest = from < buf.length ? buf.subarray(from) : undefined;
@@ -53,7 +79,7 @@ export function createLineSplitter(startOffset = 0, startLine = 0, inode = 0): L
     flush() {
       if (rest === undefined) return undefined;
       offset += rest.length;
-      const l = { text: text(rest, 0, rest.length), line: ++line, end: offset, inode };
+      const l = lineOf(rest, 0, rest.length);
       rest = undefined;
       return l;
     },

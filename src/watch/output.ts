@@ -7,6 +7,7 @@
  * `flow_id` is written as the digits the log had: a 64-bit id would be rounded by a JavaScript number.
  */
 import { type Answer, flagged, neverAlerts, VERDICT_RANK, type VerdictName } from './answer';
+import { JsonBytes } from './json-bytes';
 import type { Observation, SensorRecord } from './record';
 
 export type MinVerdict = 'all' | VerdictName;
@@ -46,43 +47,122 @@ function answerFields(a: Answer): Record<string, unknown> {
 
 const q = JSON.stringify;
 
-/** JSON.stringify of answerFields(a) without its braces, written directly. */
-function answerFieldsText(a: Answer): string {
-  let t = `"type":${a.type === undefined ? 'null' : q(a.type)}`;
-  if (a.indicator !== '') t += `,"indicator":${q(a.indicator)}`;
-  if (a.verdict !== undefined) t += `,"verdict":${q(a.verdict)}`;
-  if (a.score !== undefined) t += `,"score":${q(Math.round(a.score * 1e6) / 1e6)}`;
-  if (a.model !== undefined) t += `,"model":${q(a.model)}`;
-  if (a.reasons.length > 0) t += `,"reasons":${q(a.reasons)}`;
-  if (a.error !== undefined)
-    t += `,"error":{"reason":${a.error.reason === undefined ? 'null' : q(a.error.reason)},"code":${q(a.error.code)},"message":${q(a.error.message)}}`;
-  else if (neverAlerts(a)) t += ',"never_alert":true';
-  return t;
+type PlainReason = { code: string; message: string; weight: number };
+
+/** JSON.stringify(reasons) of reasons that are all {code, message, weight} objects, keys in that order. */
+function writePlainReasons(o: JsonBytes, reasons: PlainReason[]): void {
+  for (let i = 0; i < reasons.length; i++) {
+    const r = reasons[i] as PlainReason;
+    o.ascii(i === 0 ? '[{"code":' : ',{"code":');
+    o.string(r.code);
+    o.ascii(',"message":');
+    o.string(r.message);
+    o.ascii(',"weight":');
+    o.number(r.weight);
+    o.byte(125);
+  }
+  o.byte(93);
+}
+
+/** JSON.stringify of answerFields(a) without its braces, written into `o`. */
+function writeAnswerFields(o: JsonBytes, a: Answer): void {
+  o.ascii('"type":');
+  if (a.type === undefined) o.ascii('null');
+  else o.string(a.type);
+  if (a.indicator !== '') {
+    o.ascii(',"indicator":');
+    o.string(a.indicator);
+  }
+  if (a.verdict !== undefined) {
+    o.ascii(',"verdict":');
+    o.string(a.verdict);
+  }
+  if (a.score !== undefined) {
+    o.ascii(',"score":');
+    o.number(Math.round(a.score * 1e6) / 1e6);
+  }
+  if (a.model !== undefined) {
+    o.ascii(',"model":');
+    o.string(a.model);
+  }
+  if (a.reasons.length > 0) {
+    o.ascii(',"reasons":');
+    if (a.plainReasons === true) writePlainReasons(o, a.reasons as PlainReason[]);
+    else o.text(q(a.reasons));
+  }
+  if (a.error !== undefined) {
+    o.ascii(',"error":{"reason":');
+    if (a.error.reason === undefined) o.ascii('null');
+    else o.string(a.error.reason);
+    o.ascii(',"code":');
+    o.number(a.error.code);
+    o.ascii(',"message":');
+    o.string(a.error.message);
+    o.byte(125);
+  } else if (neverAlerts(a)) o.ascii(',"never_alert":true');
 }
 
 /**
- * The JSON line of one answer: what JSON.stringify of {ts, sensor, event_type|log, uid, src_ip,
- * dest_ip, file, line, field, value, ...answer, deduplicated} writes, built as text (one string per
- * line instead of two objects and a stringify of each; helpers/output-reference.ts is the old code,
- * and test/watch/output.test.ts compares the two).
+ * The JSON line of one answer (without its newline), written into `o`: what JSON.stringify of {ts,
+ * sensor, event_type|log, uid, src_ip, dest_ip, file, line, field, value, ...answer, deduplicated}
+ * writes, written as bytes (no string per line, nor the two objects and a stringify of each that
+ * the old code made; helpers/output-reference.ts is that code, and test/watch/output.test.ts
+ * compares the two).
  */
-export function answerLine(j: Joined, file: string | undefined): string {
+export function writeAnswerLine(o: JsonBytes, j: Joined, file: string | undefined): void {
   const r = j.record;
-  let t = r.flowId === undefined ? '{' : `{"flow_id":${r.flowId},`;
-  let first = true;
-  if (r.ts !== undefined) {
-    t += `"ts":${q(r.ts)}`;
-    first = false;
+  if (r.flowId === undefined) o.byte(123);
+  else {
+    o.ascii('{"flow_id":');
+    o.text(r.flowId);
+    o.byte(44);
   }
-  t += `${first ? '' : ','}"sensor":${q(r.sensor)}`;
-  if (r.kind !== undefined) t += `,${r.sensor === 'suricata' ? '"event_type"' : '"log"'}:${q(r.kind)}`;
-  if (r.uid !== undefined) t += `,"uid":${q(r.uid)}`;
-  if (r.srcIp !== undefined) t += `,"src_ip":${q(r.srcIp)}`;
-  if (r.destIp !== undefined) t += `,"dest_ip":${q(r.destIp)}`;
-  if (file !== undefined) t += `,"file":${q(file)}`;
-  t += `,"line":${q(j.line)},"field":${q(j.observation.field)},"value":${q(j.observation.value)},${answerFieldsText(j.answer)}`;
-  if (j.deduplicated) t += ',"deduplicated":true';
-  return `${t}}`;
+  if (r.ts !== undefined) {
+    o.ascii('"ts":');
+    if (typeof r.ts === 'string') o.string(r.ts);
+    else o.number(r.ts);
+    o.byte(44);
+  }
+  o.ascii('"sensor":');
+  o.string(r.sensor);
+  if (r.kind !== undefined) {
+    o.ascii(r.sensor === 'suricata' ? ',"event_type":' : ',"log":');
+    o.string(r.kind);
+  }
+  if (r.uid !== undefined) {
+    o.ascii(',"uid":');
+    o.string(r.uid);
+  }
+  if (r.srcIp !== undefined) {
+    o.ascii(',"src_ip":');
+    o.string(r.srcIp);
+  }
+  if (r.destIp !== undefined) {
+    o.ascii(',"dest_ip":');
+    o.string(r.destIp);
+  }
+  if (file !== undefined) {
+    o.ascii(',"file":');
+    o.string(file);
+  }
+  o.ascii(',"line":');
+  o.number(j.line);
+  o.ascii(',"field":');
+  o.string(j.observation.field);
+  o.ascii(',"value":');
+  o.string(j.observation.value);
+  o.byte(44);
+  writeAnswerFields(o, j.answer);
+  if (j.deduplicated) o.ascii(',"deduplicated":true');
+  o.byte(125);
+}
+
+const scratch = new JsonBytes(4096);
+
+/** writeAnswerLine as a string. */
+export function answerLine(j: Joined, file: string | undefined): string {
+  writeAnswerLine(scratch, j, file);
+  return scratch.takeText();
 }
 
 /** Local-use signature ids (Suricata reserves 1000000-1999999 for local rules): one per type and verdict. */

@@ -54,15 +54,21 @@ export interface StreamWindow {
   close(): void;
 }
 
-/** One value sent and not yet answered; it is also the WireItem the transport encodes. */
+/**
+ * One value sent: the WireItem the transport encodes, and its map entry, first while it waits for
+ * its answer and then, answered, as a recent answer (the entry is not replaced by the answer: that
+ * was a second insertion into the map per value sent).
+ */
 class Pending implements WireItem {
   /** Waiters after the first, as (target, index) pairs; most values have one waiter. */
   more: (AnswerTarget | number)[] | undefined;
+  /** Set once answered; the waiters are then let go, so a recent answer keeps no record alive. */
+  answer: Answer | undefined;
   constructor(
     readonly value: string,
     readonly type: WatchType | undefined,
-    readonly map: Map<string, Pending | Answer>,
-    readonly target: AnswerTarget,
+    readonly map: Map<string, Pending>,
+    public target: AnswerTarget | undefined,
     readonly index: number,
   ) {}
 }
@@ -79,10 +85,10 @@ const TYPE_SLOTS: Record<WatchType, number> = { domain: 1, url: 2, ip: 3, email_
 
 export function createStreamWindow(opts: StreamWindowOptions): StreamWindow {
   const backoff = opts.backoff ?? { initialMs: 100, maxMs: 5000 };
-  // One map per asserted type (slot 0: none), keyed by the value itself: a value in flight maps to
-  // its Pending, a recent answer to its Answer. Keys built as type + value cost a string per value
+  // One map per asserted type (slot 0: none), keyed by the value itself, to its Pending (in flight,
+  // or answered and recent). Keys built as type + value cost a string per value
   // and its hashing, the largest share of this file's time in the 1M-record profile.
-  const values: Map<string, Pending | Answer>[] = [];
+  const values: Map<string, Pending>[] = [];
   for (let i = 0; i < 6; i++) values.push(new Map());
   const queue: Pending[][] = [];
   let current: Pending[] = [];
@@ -139,21 +145,18 @@ export function createStreamWindow(opts: StreamWindowOptions): StreamWindow {
   // The oldest recent answer leaves through a ring of keys, not the Map's front iterator: V8 keeps a
   // Map's deleted slots until it rehashes, and an iterator from the front walks over all of them, so
   // evicting that way cost more per answer the longer a run went (the 1M-record bench found it).
-  // A key in the ring always maps to its Answer: a value with a recent answer is never sent again.
-  const ringKeys: (string | undefined)[] = new Array(Math.max(0, opts.recentAnswers));
-  const ringMaps: (Map<string, Pending | Answer> | undefined)[] = new Array(Math.max(0, opts.recentAnswers));
+  // A value in the ring is always its map's entry: a value with a recent answer is never sent again.
+  const ring: (Pending | undefined)[] = new Array(Math.max(0, opts.recentAnswers));
   let ringAt = 0;
-  function remember(p: Pending, a: Answer): void {
+  function remember(p: Pending): void {
     if (opts.recentAnswers <= 0) {
       p.map.delete(p.value);
       return;
     }
-    const old = ringKeys[ringAt];
-    if (old !== undefined) (ringMaps[ringAt] as Map<string, Pending | Answer>).delete(old);
-    ringKeys[ringAt] = p.value;
-    ringMaps[ringAt] = p.map;
-    ringAt = ringAt + 1 === ringKeys.length ? 0 : ringAt + 1;
-    p.map.set(p.value, a);
+    const old = ring[ringAt];
+    if (old !== undefined) old.map.delete(old.value);
+    ring[ringAt] = p;
+    ringAt = ringAt + 1 === ring.length ? 0 : ringAt + 1;
   }
 
   function onAnswers(results: Answer[]): void {
@@ -176,11 +179,15 @@ export function createStreamWindow(opts: StreamWindowOptions): StreamWindow {
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i] as Pending;
       const a = results[i] as Answer;
-      remember(p, a);
-      p.target.answered(p.index, a, false);
+      p.answer = a;
+      remember(p);
+      (p.target as AnswerTarget).answered(p.index, a, false);
+      p.target = undefined;
       const more = p.more;
-      if (more !== undefined)
+      if (more !== undefined) {
+        p.more = undefined;
         for (let j = 0; j < more.length; j += 2) (more[j] as AnswerTarget).answered(more[j + 1] as number, a, true);
+      }
     }
     pump();
     settle();
@@ -223,14 +230,14 @@ export function createStreamWindow(opts: StreamWindowOptions): StreamWindow {
 
   function addFor(value: string, type: WatchType | undefined, target: AnswerTarget, index: number): void {
     if (fatal !== undefined) throw fatal;
-    const map = values[type === undefined ? 0 : TYPE_SLOTS[type]] as Map<string, Pending | Answer>;
+    const map = values[type === undefined ? 0 : TYPE_SLOTS[type]] as Map<string, Pending>;
     const known = map.get(value);
     if (known !== undefined) {
       stats.deduplicated++;
-      if (known instanceof Pending) {
+      if (known.answer === undefined) {
         if (known.more === undefined) known.more = [target, index];
         else known.more.push(target, index);
-      } else target.answered(index, known, true);
+      } else target.answered(index, known.answer, true);
       return;
     }
     const p = new Pending(value, type, map, target, index);

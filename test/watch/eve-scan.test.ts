@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { eveLine, rng } from '../../src/bench/watch-ratio';
-import { readEveLine } from '../../src/watch/inputs/eve';
+import { readEveBytes, readEveLine } from '../../src/watch/inputs/eve';
 import { scanEve } from '../../src/watch/inputs/eve-scan';
 import { readEveLine as reference } from './helpers/eve-reference';
 
@@ -197,4 +197,25 @@ test('eve scan: random JSON objects with the fields EVE events carry', () => {
     }),
     { numRuns: 5000 },
   );
+});
+
+test('eve scan: lines read from the bytes of a whole chunk, neighbours and all, as from their text', () => {
+  // The reader scans a line in place, in the chunk it was read in: the scan must stop at the line's
+  // end even where the next line's bytes follow (every prefix of each line, too).
+  const lines = [...generated.slice(0, 200), ...EDGE.filter((l) => !/\p{Cs}/u.test(l))];
+  const chunk = Buffer.from(`${lines.join('\n')}\n`);
+  let from = 0;
+  let scanned = 0;
+  for (const line of lines) {
+    const to = from + Buffer.byteLength(line);
+    const r = readEveBytes(chunk, from, to);
+    if (r !== null) scanned++;
+    assert.deepEqual(r ?? reference(line), reference(line), line);
+    for (let cut = from; cut < to; cut += 7) {
+      const prefix = chunk.toString('utf8', from, cut);
+      assert.deepEqual(readEveBytes(chunk, from, cut) ?? reference(prefix), reference(prefix), prefix);
+    }
+    from = to + 1;
+  }
+  assert.ok(scanned >= 200, `the generated lines are read from the bytes (${scanned} were)`);
 });

@@ -46,6 +46,8 @@ const answer: fc.Arbitrary<Answer> = fc.record({
     { maxLength: 3 },
   ),
   error: opt(fc.record({ code: fc.integer(), reason: opt(text), message: text })),
+  // The codec's answers say their reasons are plain {code, message, weight} objects (written directly).
+  plainReasons: fc.boolean(),
 });
 
 const joined: fc.Arbitrary<Joined> = fc.record({

@@ -15,8 +15,11 @@
 export interface EveParts {
   eventType: string;
   ts: string | undefined;
-  /** True when flow_id is a JSON number (the digits are then taken from the text, as before). */
-  flowIdNumber: boolean;
+  /**
+   * When flow_id is a JSON number: its digits as the text gives them (what the slow path's expression
+   * finds), since a 64-bit id does not fit a double.
+   */
+  flowId: string | undefined;
   srcIp: string | undefined;
   destIp: string | undefined;
   dnsRrname: string | undefined;
@@ -34,13 +37,32 @@ export interface EveParts {
   emailText: string | undefined;
 }
 
-let s = '';
+// The line being scanned: bytes [base, n) of b. Outside it at() reads -1, as charCodeAt read NaN
+// past a string's end, so the grammar checks below stop at the line's end.
+let b: Buffer = Buffer.alloc(0);
+let n = 0;
 const MAX_DEPTH = 64;
+
+function at(i: number): number {
+  return i < n ? (b[i] as number) : -1;
+}
+
+/** Whether the bytes at i are the ASCII `word`. */
+function bytesAt(i: number, word: string): boolean {
+  if (i + word.length > n) return false;
+  for (let k = 0; k < word.length; k++) if (b[i + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The bytes [from, to) as text (UTF-8; invalid bytes become U+FFFD, as reading the whole line did). */
+function utf8(from: number, to: number): string {
+  return b.toString('utf8', from, to);
+}
 
 /** Past JSON whitespace (exactly JSON.parse's: space, tab, LF, CR). */
 function ws(i: number): number {
   for (;;) {
-    const c = s.charCodeAt(i);
+    const c = at(i);
     if (c === 32 || c === 10 || c === 13 || c === 9) i++;
     else return i;
   }
@@ -57,46 +79,46 @@ function str(i: number): number {
   escaped = false;
   let j = i + 1;
   for (;;) {
-    const c = s.charCodeAt(j);
+    const c = at(j);
     if (c === 34) return j + 1;
     if (c === 92) {
       escaped = true;
-      const e = s.charCodeAt(j + 1);
+      const e = at(j + 1);
       if (e === 117) {
-        if (!isHex(s.charCodeAt(j + 2)) || !isHex(s.charCodeAt(j + 3))) return -1;
-        if (!isHex(s.charCodeAt(j + 4)) || !isHex(s.charCodeAt(j + 5))) return -1;
+        if (!isHex(at(j + 2)) || !isHex(at(j + 3))) return -1;
+        if (!isHex(at(j + 4)) || !isHex(at(j + 5))) return -1;
         j += 6;
       } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)
         j += 2;
       else return -1;
-    } else if (c < 32 || Number.isNaN(c))
-      return -1; // a control character, or the end of the line
+    } else if (c < 32)
+      return -1; // a control character, or the end of the line (-1)
     else j++;
   }
 }
 
 function digits(j: number): number {
-  while (s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+  while (at(j) >= 48 && at(j) <= 57) j++;
   return j;
 }
 
 /** A number per JSON's grammar starting at i: the index past it, or -1. */
 function num(i: number): number {
   let j = i;
-  if (s.charCodeAt(j) === 45) j++;
-  const c = s.charCodeAt(j);
+  if (at(j) === 45) j++;
+  const c = at(j);
   if (c === 48) j++;
   else if (c >= 49 && c <= 57) j = digits(j + 1);
   else return -1;
-  if (s.charCodeAt(j) === 46) {
+  if (at(j) === 46) {
     const k = digits(j + 1);
     if (k === j + 1) return -1;
     j = k;
   }
-  const e = s.charCodeAt(j);
+  const e = at(j);
   if (e === 101 || e === 69) {
     j++;
-    const sign = s.charCodeAt(j);
+    const sign = at(j);
     if (sign === 43 || sign === 45) j++;
     const k = digits(j);
     if (k === j) return -1;
@@ -107,50 +129,50 @@ function num(i: number): number {
 
 /** Any JSON value starting at i (no whitespace before it): the index past it, or -1. */
 function value(i: number, depth: number): number {
-  const c = s.charCodeAt(i);
+  const c = at(i);
   if (c === 34) return str(i);
   if (c === 123 || c === 91) {
     if (depth >= MAX_DEPTH) return -1;
     const close = c === 123 ? 125 : 93;
     let j = ws(i + 1);
-    if (s.charCodeAt(j) === close) return j + 1;
+    if (at(j) === close) return j + 1;
     for (;;) {
       if (c === 123) {
-        if (s.charCodeAt(j) !== 34) return -1;
+        if (at(j) !== 34) return -1;
         j = str(j);
         if (j < 0) return -1;
         j = ws(j);
-        if (s.charCodeAt(j) !== 58) return -1;
+        if (at(j) !== 58) return -1;
         j = ws(j + 1);
       }
       j = value(j, depth + 1);
       if (j < 0) return -1;
       j = ws(j);
-      const d = s.charCodeAt(j);
+      const d = at(j);
       if (d === close) return j + 1;
       if (d !== 44) return -1;
       j = ws(j + 1);
     }
   }
-  if (c === 116) return s.startsWith('true', i) ? i + 4 : -1;
-  if (c === 102) return s.startsWith('false', i) ? i + 5 : -1;
-  if (c === 110) return s.startsWith('null', i) ? i + 4 : -1;
+  if (c === 116) return bytesAt(i, 'true') ? i + 4 : -1;
+  if (c === 102) return bytesAt(i, 'false') ? i + 5 : -1;
+  if (c === 110) return bytesAt(i, 'null') ? i + 4 : -1;
   return num(i);
 }
 
 /** The string value spanning [from, to) (quotes included), decoded; JSON.parse only when escaped. */
 function text(from: number, to: number): string {
-  const b = s.indexOf('\\', from);
-  return b === -1 || b >= to ? s.slice(from + 1, to - 1) : (JSON.parse(s.slice(from, to)) as string);
+  for (let i = from + 1; i < to - 1; i++) if (b[i] === 92) return JSON.parse(utf8(from, to)) as string;
+  return utf8(from + 1, to - 1);
 }
 
 /** str() of the slow path: a non-empty string value, else undefined. */
 function nonEmpty(from: number, to: number): string | undefined {
-  if (s.charCodeAt(from) !== 34 || to - from === 2) return undefined;
+  if (at(from) !== 34 || to - from === 2) return undefined;
   return text(from, to);
 }
 
-const keyIs = (ks: number, len: number, name: string) => len === name.length && s.startsWith(name, ks);
+const keyIs = (ks: number, len: number, name: string) => len === name.length && bytesAt(ks, name);
 
 // Spans of the values read from one object: start and end per slot, -1 when absent.
 const spanFrom = new Int32Array(16);
@@ -164,15 +186,15 @@ const spanTo = new Int32Array(16);
 function object(i: number, slots: number, slot: (ks: number, len: number) => number): number {
   spanFrom.fill(-1, 0, slots);
   let j = ws(i + 1);
-  if (s.charCodeAt(j) === 125) return j + 1;
+  if (at(j) === 125) return j + 1;
   for (;;) {
-    if (s.charCodeAt(j) !== 34) return -1;
+    if (at(j) !== 34) return -1;
     const ks = j + 1;
     j = str(j);
     if (j < 0 || escaped) return -1;
     const k = slot(ks, j - 1 - ks);
     j = ws(j);
-    if (s.charCodeAt(j) !== 58) return -1;
+    if (at(j) !== 58) return -1;
     j = ws(j + 1);
     const vs = j;
     j = value(j, 1);
@@ -183,7 +205,7 @@ function object(i: number, slots: number, slot: (ks: number, len: number) => num
       spanTo[k] = j;
     }
     j = ws(j);
-    const d = s.charCodeAt(j);
+    const d = at(j);
     if (d === 125) return j + 1;
     if (d !== 44) return -1;
     j = ws(j + 1);
@@ -253,18 +275,54 @@ function tlsSlot(ks: number, len: number): number {
 const topFrom = new Int32Array(Top.Count);
 const topTo = new Int32Array(Top.Count);
 
-const isObject = (slot: number) => topFrom[slot] !== -1 && s.charCodeAt(topFrom[slot] as number) === 123;
-const sliceOf = (slot: number) => s.slice(topFrom[slot], topTo[slot]);
+const isObject = (slot: number) => topFrom[slot] !== -1 && at(topFrom[slot] as number) === 123;
+const sliceOf = (slot: number) => utf8(topFrom[slot] as number, topTo[slot] as number);
 
-/** The parts of an EVE line, or null: read it with JSON.parse instead. */
-export function scanEve(line: string): EveParts | null {
-  if (line.charCodeAt(0) !== 123) return null;
-  s = line;
+const FLOW_ID = /"flow_id"\s*:\s*(\d+)/;
+const FLOW_ID_KEY = '"flow_id"';
+
+/**
+ * What `/"flow_id"\s*:\s*(\d+)/` finds in the line's text (the slow path's rule: the first place it
+ * matches, wherever that is), read from the bytes when the first `"flow_id"` is followed by ASCII
+ * whitespace, a colon and digits; anything else is left to the expression on the decoded line.
+ */
+function flowIdDigits(from: number): string | undefined {
+  let k = -1;
+  for (let i = from; i + FLOW_ID_KEY.length <= n; i++)
+    if (b[i] === 34 && bytesAt(i, FLOW_ID_KEY)) {
+      k = i + FLOW_ID_KEY.length;
+      break;
+    }
+  if (k !== -1) {
+    const space = (c: number) => c === 32 || (c >= 9 && c <= 13); // \s among ASCII bytes
+    while (space(at(k))) k++;
+    if (at(k) === 58) {
+      k++;
+      while (space(at(k))) k++;
+      let d = k;
+      while (at(d) >= 48 && at(d) <= 57) d++;
+      if (d > k) return b.toString('latin1', k, d);
+    }
+  }
+  return FLOW_ID.exec(utf8(from, n))?.[1];
+}
+
+/**
+ * The parts of an EVE line held as UTF-8 bytes [from, to) of `buf` (without its newline), or null:
+ * read it with JSON.parse instead. Values are made from the bytes, so no text of the whole line is
+ * made, and the values kept while answers are awaited hold no share of a line's text.
+ */
+export function scanEveBytes(buf: Buffer, from: number, to: number): EveParts | null {
+  if (buf[from] !== 123 || to <= from) return null;
+  b = buf;
+  n = to;
   try {
-    const end = object(0, Top.Count, topSlot);
-    if (end < 0 || ws(end) !== line.length) return null;
-    topFrom.set(spanFrom.subarray(0, Top.Count));
-    topTo.set(spanTo.subarray(0, Top.Count));
+    const end = object(from, Top.Count, topSlot);
+    if (end < 0 || ws(end) !== to) return null;
+    for (let k = 0; k < Top.Count; k++) {
+      topFrom[k] = spanFrom[k] as number;
+      topTo[k] = spanTo[k] as number;
+    }
 
     const et = topFrom[Top.EventType] as number;
     if (et === -1) return null;
@@ -273,16 +331,16 @@ export function scanEve(line: string): EveParts | null {
     let ts: string | undefined;
     const t = topFrom[Top.Timestamp] as number;
     if (t !== -1) {
-      const c = line.charCodeAt(t);
+      const c = at(t);
       if (c === 34) ts = text(t, topTo[Top.Timestamp] as number);
       else if (c === 45 || (c >= 48 && c <= 57)) return null; // a number timestamp: rare, the slow path keeps it
     }
     const f = topFrom[Top.FlowId] as number;
-    const fc = f === -1 ? 0 : line.charCodeAt(f);
+    const fc = f === -1 ? 0 : at(f);
     const parts: EveParts = {
       eventType,
       ts,
-      flowIdNumber: fc === 45 || (fc >= 48 && fc <= 57),
+      flowId: fc === 45 || (fc >= 48 && fc <= 57) ? flowIdDigits(from) : undefined,
       srcIp: topFrom[Top.SrcIp] === -1 ? undefined : nonEmpty(topFrom[Top.SrcIp] as number, topTo[Top.SrcIp] as number),
       destIp:
         topFrom[Top.DestIp] === -1 ? undefined : nonEmpty(topFrom[Top.DestIp] as number, topTo[Top.DestIp] as number),
@@ -310,8 +368,8 @@ export function scanEve(line: string): EveParts | null {
       if (spanFrom[1] !== -1) parts.httpUrl = nonEmpty(spanFrom[1] as number, spanTo[1] as number);
       const p = spanFrom[2] as number;
       if (p !== -1) {
-        const c = line.charCodeAt(p);
-        if (c === 45 || (c >= 48 && c <= 57)) parts.httpPort = Number(line.slice(p, spanTo[2]));
+        const c = at(p);
+        if (c === 45 || (c >= 48 && c <= 57)) parts.httpPort = Number(buf.toString('latin1', p, spanTo[2]));
       }
       if (spanFrom[3] !== -1) parts.httpRefer = nonEmpty(spanFrom[3] as number, spanTo[3] as number);
     }
@@ -323,6 +381,20 @@ export function scanEve(line: string): EveParts | null {
   } catch {
     return null; // a stack overflow or anything unforeseen: the slow path decides
   } finally {
-    s = '';
+    b = EMPTY;
+    n = 0;
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * scanEveBytes of a line given as text. Text that is not well-formed UTF-16 (a lone surrogate, which
+ * no decoded file holds) has no UTF-8 bytes of its own: JSON.parse reads it.
+ */
+export function scanEve(line: string): EveParts | null {
+  if (line.charCodeAt(0) !== 123 || LONE_SURROGATE.test(line)) return null;
+  const buf = Buffer.from(line, 'utf8');
+  return scanEveBytes(buf, 0, buf.length);
 }

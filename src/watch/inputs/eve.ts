@@ -7,8 +7,15 @@
  * Most lines are read by a scan that picks out only these fields (eve-scan.ts); a line it does not
  * vouch for is read here with JSON.parse (readEveLineParsed), and both give the same record.
  */
-import { answerType, bareAddress, type LineResult, type Observation, type WatchType } from '../record';
-import { scanEve } from './eve-scan';
+import {
+  answerType,
+  bareAddress,
+  type LineResult,
+  type Observation,
+  type SensorRecord,
+  type WatchType,
+} from '../record';
+import { type EveParts, scanEve, scanEveBytes } from './eve-scan';
 
 type Obj = Record<string, unknown>;
 
@@ -112,7 +119,19 @@ function smtp(s: Obj | undefined, m: Obj | undefined, out: Observation[]): void 
 /** One EVE line. `undefined` for a blank line; `malformed` for what is not an EVE event. */
 export function readEveLine(text: string): LineResult {
   const p = scanEve(text);
-  if (p === null) return readEveLineParsed(text);
+  return p === null ? readEveLineParsed(text) : recordOf(p);
+}
+
+/**
+ * readEveLine of the line held as UTF-8 bytes [from, to) of `buf`, when the scan vouches for it;
+ * null when it does not (then readEveLine of the line's text answers).
+ */
+export function readEveBytes(buf: Buffer, from: number, to: number): SensorRecord | null {
+  const p = scanEveBytes(buf, from, to);
+  return p === null ? null : recordOf(p);
+}
+
+function recordOf(p: EveParts): SensorRecord {
   const out: Observation[] = [];
   if (p.dnsText !== undefined) dns(JSON.parse(p.dnsText) as Obj, out);
   else add(out, 'dns.rrname', p.dnsRrname, 'domain');
@@ -131,7 +150,7 @@ export function readEveLine(text: string): LineResult {
     sensor: 'suricata',
     kind: p.eventType,
     ts: p.ts,
-    flowId: p.flowIdNumber ? FLOW_ID.exec(text)?.[1] : undefined,
+    flowId: p.flowId,
     srcIp: p.srcIp,
     destIp: p.destIp,
     observations: out,
