@@ -314,6 +314,9 @@ def main() -> None:
                     help="also report the slice of rows whose registrable label is longer than N characters: false "
                          "positives of its benign rows and detection of its malicious rows at each verdict, per run and "
                          "pooled over the left-out sources (e.g. 20: long multi-word benign names)")
+    ap.add_argument("--long-label-weight", type=float, metavar="W",
+                    help="weigh benign rows of real sources whose registrable label is longer than --long-label N "
+                         "characters W times in training (overrides the export's long_label_weight; 1: unweighted)")
     ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
     ap.add_argument("--loso-export", action="append", default=[], metavar="SOURCE=DIR",
                     help="features for leaving out SOURCE: an export of the same rows whose learned counts exclude it")
@@ -337,6 +340,10 @@ def main() -> None:
         masked = [j for j, n in enumerate(names) if re.search(args.mask_features, n)]
         X[:, masked] = 0
         print(f"masked: {[names[j] for j in masked]}", file=sys.stderr)
+    if args.long_label_weight is not None:
+        if args.long_label is None:
+            sys.exit("--long-label-weight needs --long-label N")
+        spec["long_label_weight"] = {"min_length_exclusive": args.long_label, "weight": args.long_label_weight}
     params = {"max_iter": 200, "max_depth": 8, "learning_rate": 0.1, **spec.get("train_params", {})}
     if args.max_iter:
         params["max_iter"] = args.max_iter
@@ -353,6 +360,7 @@ def main() -> None:
         "max_train_rows_per_source": args.max_train_rows_per_source,
         **({"masked_features": args.mask_features} if args.mask_features else {}),
         **({"long_label": args.long_label} if args.long_label is not None else {}),
+        **({"long_label_weight": spec["long_label_weight"]} if spec.get("long_label_weight") else {}),
         "derived_sources": sorted(s["name"] for s in spec.get("sources", []) if s.get("format") == "derived"),
         "threshold_policy": f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
                             f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "

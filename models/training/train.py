@@ -56,6 +56,15 @@ def sample_weights(spec: dict, rows: list, y: np.ndarray, idx: np.ndarray, scale
     sample), rescaled so that both classes weigh the same (with no weights this is class_weight="balanced")."""
     per_source = {s["name"]: float(s.get("weight", 1.0)) for s in spec["sources"]}
     w = np.array([per_source.get(rows[i]["source"], 1.0) for i in idx])
+    long = spec.get("long_label_weight")
+    if long:
+        # Benign rows of real sources whose registrable label (first label of the site key) is long weigh more:
+        # the only long benign names are a few thousand long-tail sites against tens of thousands of long
+        # phishing names, so length alone had come to mean malice (domain card, long-label slice).
+        derived = {s["name"] for s in spec["sources"] if s.get("format") == "derived"}
+        n, extra = int(long["min_length_exclusive"]), float(long["weight"])
+        w = w * np.array([extra if rows[i]["label"] == "0" and rows[i]["source"] not in derived
+                          and len(rows[i]["site"].split(".", 1)[0]) > n else 1.0 for i in idx])
     if scale is not None:
         w = w * scale
     yy = y[idx]
@@ -319,6 +328,9 @@ def main() -> None:
         **({"weighting": "corpus: within each class every corpus weighs the same in total",
             "corpus": {s["name"]: s.get("corpus", s["name"]) for s in spec["sources"]}}
            if spec.get("weighting") == "corpus" else {}),
+        **({"long_label_weight": {**spec["long_label_weight"], "applies_to": "benign rows of real (not derived) sources "
+                                  "whose registrable label is longer than min_length_exclusive characters"}}
+           if spec.get("long_label_weight") else {}),
         "thresholds": thresholds,
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"
                             + (", of the benign source that needs the highest threshold" if args.thresholds_on == "hardest-source" else ""),

@@ -47,6 +47,7 @@ const sourcesFile = JSON.parse(readFileSync(args.sources, 'utf8')) as {
   train_params?: object;
   features_version?: string;
   benign_machine_subdomains?: MachineSubdomainSpec;
+  long_label_weight?: { min_length_exclusive: number; weight: number };
 };
 const trainParams = sourcesFile.train_params ?? {};
 // The features version is part of what a sources file describes: domain/1 models retrain on domain/1.
@@ -237,6 +238,7 @@ writeFileSync(
       sample_cap: sampleCap ?? null,
       out_of_fold_assets: FOLDS,
       train_params: trainParams,
+      ...(sourcesFile.long_label_weight === undefined ? {} : { long_label_weight: sourcesFile.long_label_weight }),
     },
     null,
     2,

@@ -20,6 +20,11 @@ import {
   DOMAIN_FEATURES_VERSION_3,
   domainFeatures3,
 } from '../../indicators/domain/features-v3';
+import {
+  DOMAIN_FEATURE_NAMES_4,
+  DOMAIN_FEATURES_VERSION_4,
+  domainFeatures4,
+} from '../../indicators/domain/features-v4';
 import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
 import type { DomainEnrichment, Verdict } from '../../indicators/types';
 import type { FeatureParts, Pipeline } from '../pipeline';
@@ -72,7 +77,16 @@ const loadAssets = (dir: string) => loadDomainAssets(join(dir, 'assets.json'));
  * (domains; email addresses by their domain): `domainOf` takes its parsed item to the domain name.
  */
 export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
-  // domain/3 starts with the 39 domain/2 columns in the same order, so the v2 floor and reasons read it too.
+  // domain/3 and domain/4 start with the 39 domain/2 columns in the same order, so the v2 floor and
+  // reasons read them too.
+  const v4: FeatureParts<P, DomainFeatureAssets> = {
+    featuresVersion: DOMAIN_FEATURES_VERSION_4,
+    featureNames: DOMAIN_FEATURE_NAMES_4,
+    loadAssets,
+    features: (p, assets, out, offset) => domainFeatures4(domainOf(p), assets, out, offset),
+    verdictFloor: (_p, row) => domainVerdictFloor2(row),
+    explain: (p, row) => explainDomain2(domainOf(p), row),
+  };
   const v3: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_3,
     featureNames: DOMAIN_FEATURE_NAMES_3,
@@ -97,7 +111,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     verdictFloor: (_p, row) => domainVerdictFloor(row),
     explain: (p, row) => explainDomain(domainOf(p), row),
   };
-  return { modelName: 'domain', ...v3, olderFeatures: [v2, v1] } as const;
+  return { modelName: 'domain', ...v4, olderFeatures: [v3, v2, v1] } as const;
 }
 
 export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {

@@ -49,8 +49,8 @@ function features(name: string): Record<DomainFeatureName3, number> {
 }
 
 describe('domain/3 features', () => {
-  it('is the newest features version and starts with the domain/2 columns, same values', () => {
-    assert.equal(LATEST_DOMAIN_FEATURES, DOMAIN_FEATURES_3);
+  it('is still computed (domain/4 is the newest) and starts with the domain/2 columns, same values', () => {
+    assert.notEqual(LATEST_DOMAIN_FEATURES, DOMAIN_FEATURES_3);
     assert.equal(domainFeatureSet('domain/3'), DOMAIN_FEATURES_3);
     assert.deepEqual(DOMAIN_FEATURE_NAMES_3.slice(0, DOMAIN_FEATURE_COUNT_2), [...DOMAIN_FEATURE_NAMES_2]);
     for (const name of ['btrfs.wiki.kernel.org', 'paypa1-login.com', 'xjwqpzkvt.ru', 'a.b.weebly.com']) {
