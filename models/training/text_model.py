@@ -42,11 +42,11 @@ def load_text(export: Path, spec: dict, n_rows: int, rows: list | None = None):
     return csr_matrix((values, indices, indptr), shape=(n_rows, int(tm["buckets"])))
 
 
-def fit_text(T: csr_matrix, y: np.ndarray, w: np.ndarray, c: float) -> tuple[np.ndarray, float]:
-    """Weights (float32, as served) and bias of an L2 logistic regression."""
-    lr = LogisticRegression(C=c, solver="liblinear", max_iter=200)
+def fit_text(T: csr_matrix, y: np.ndarray, w: np.ndarray, c: float, intercept: bool = True) -> tuple[np.ndarray, float]:
+    """Weights (float32, as served) and bias of an L2 logistic regression (bias 0 without an intercept)."""
+    lr = LogisticRegression(C=c, solver="liblinear", max_iter=200, fit_intercept=intercept)
     lr.fit(T, y, sample_weight=w)
-    return lr.coef_[0].astype(np.float32), float(lr.intercept_[0])
+    return lr.coef_[0].astype(np.float32), float(lr.intercept_[0]) if intercept else 0.0
 
 
 def logits(T: csr_matrix, coef32: np.ndarray, bias: float) -> np.ndarray:
@@ -54,15 +54,17 @@ def logits(T: csr_matrix, coef32: np.ndarray, bias: float) -> np.ndarray:
 
 
 def fill_text_column(X: np.ndarray, col: int, T: csr_matrix, y: np.ndarray, train_idx: np.ndarray, w: np.ndarray,
-                     sites: np.ndarray, c: float) -> tuple[np.ndarray, float]:
-    """Writes the text logit into X[:, col] (out of fold on train_idx, the full fit elsewhere); returns the full fit."""
+                     sites: np.ndarray, c: float, intercept: bool = True) -> tuple[np.ndarray, float]:
+    """Writes the text logit into X[:, col] (out of fold on train_idx, the full fit elsewhere); returns the full fit.
+    `intercept` (train_params text_intercept, hashed models): without one, a text of words the model gives no
+    weight scores 0 instead of the training mix's prior (the vocabulary model reads its own flag)."""
     if isinstance(T, VocabText):
         return T.fill(X, col, y, train_idx, w, sites, c)
-    coef, bias = fit_text(T[train_idx], y[train_idx], w, c)
+    coef, bias = fit_text(T[train_idx], y[train_idx], w, c, intercept)
     X[:, col] = logits(T, coef, bias).astype(np.float32)
     groups = sites[train_idx]
     for tr, ho in GroupKFold(n_splits=FOLDS).split(train_idx, groups=groups):
-        cf, b = fit_text(T[train_idx[tr]], y[train_idx[tr]], w[tr], c)
+        cf, b = fit_text(T[train_idx[tr]], y[train_idx[tr]], w[tr], c, intercept)
         X[train_idx[ho], col] = logits(T[train_idx[ho]], cf, b).astype(np.float32)
     return coef, bias
 

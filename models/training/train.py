@@ -222,12 +222,14 @@ def main() -> None:
     # The text model's own parameter (email/3 on) is not the trees'.
     text_opts = {k: params.pop(k) for k in list(params) if k.startswith("text_")}
     text_c = float(text_opts.get("text_c", 4.0))
+    text_intercept = bool(text_opts.get("text_intercept", True))
     T = load_text(args.export, spec, X.shape[0], rows)
     text_fit = None
     if T is not None:
         col = names.index((spec.get("text_vocab_model") or spec["text_model"])["column"])
         sites = np.array([r["site"] for r in rows])
-        text_fit = fill_text_column(X, col, T, y, idx["train"], sample_weights(spec, rows, y, idx["train"]), sites, text_c)
+        text_fit = fill_text_column(X, col, T, y, idx["train"], sample_weights(spec, rows, y, idx["train"]), sites, text_c,
+                                    text_intercept)
 
     model = make_model(params).fit(X[idx["train"]], y[idx["train"]], sample_weight=sample_weights(spec, rows, y, idx["train"]))
     p_val = model.predict_proba(X[idx["val"]])[:, 1]
@@ -313,7 +315,7 @@ def main() -> None:
                                  "asset": "assets.json text_vocab_model"}} if isinstance(T, VocabText) else
            {"text_model": {"column": spec["text_model"]["column"], "buckets": spec["text_model"]["buckets"],
                            "algorithm": "LogisticRegression (liblinear, L2) on hashed words and word pairs",
-                           "C": text_c, "out_of_fold": "5 folds by site on the train split (the trees' training rows)",
+                           "C": text_c, "intercept": text_intercept, "out_of_fold": "5 folds by site on the train split (the trees' training rows)",
                            "asset": "assets.json text_model"}} if text_fit is not None else {}),
         "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
         **({"weighting": "corpus: within each class every corpus weighs the same in total",
