@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from text_model import fill_text_column, load_text
-from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights
+from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights, text_fold_groups
 
 
 def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_benign, p_malicious, thresholds) -> dict:
@@ -125,6 +125,7 @@ class Evaluator:
         self.text_opts = {k: self.params.pop(k) for k in list(self.params) if k.startswith("text_")}
         self.text_c = float(self.text_opts.get("text_c", 4.0))
         self.text_intercept = bool(self.text_opts.get("text_intercept", True))
+        self.text_groups = text_fold_groups(rows, str(self.text_opts.get("text_folds", "site")))
         self.text = text
         self.cap = cap
         self.left_out_rows = left_out_rows
@@ -152,8 +153,7 @@ class Evaluator:
         w = sample_weights(self.spec, self.rows, self.y, idx, scale)
         if self.text is not None:
             col = list(self.spec["feature_names"]).index((self.spec.get("text_vocab_model") or self.spec["text_model"])["column"])
-            sites = np.array([r["site"] for r in self.rows])
-            fill_text_column(self.X, col, self.text, self.y, idx, w, sites, self.text_c, self.text_intercept)
+            fill_text_column(self.X, col, self.text, self.y, idx, w, self.text_groups, self.text_c, self.text_intercept)
         return make_model(self.params).fit(self.X[idx], self.y[idx], sample_weight=w)
 
     def run(self, train_mask, val_mask, test_mask, exclude_from_thresholds=()) -> dict:
