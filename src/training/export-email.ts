@@ -50,7 +50,6 @@ import {
   EMAIL_V5_FEATURE_NAMES,
   EMAIL_V5_FEATURES_VERSION,
   emailFeaturesV5,
-  messageTextVectorV5,
 } from '../indicators/email/message-features-v5';
 import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
@@ -231,7 +230,7 @@ const FEATURE_CODE: Record<string, FeatureCode> = {
     version: EMAIL_V5_FEATURES_VERSION,
     names: EMAIL_V5_FEATURE_NAMES,
     write: (e, out, offset, sig) => emailFeaturesV5(e, out, offset, null, sig),
-    text: messageTextVectorV5,
+    text: messageTextVector,
   },
 };
 

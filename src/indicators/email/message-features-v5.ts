@@ -10,18 +10,12 @@
  * `shortener_urls` goes as in email/4 (a shared maps link in personal mail is ordinary; the training
  * ham cannot show it), and shorteners are not among the risky hosts for the same reason: the URL
  * model still scores the link and the reasons still say SHORTENED_LINK.
- *
- * The text model is email/3's (hashed words and pairs, text-hash.ts) reading email/4's tokens: the
- * function words of German, French, Spanish, Portuguese, Italian and Dutch are not words of it
- * (`sie`, `und`, `ist` gave a German personal note +1.15 of its v3 logit: in training they occur in
- * phishing_pot's German mail and in no German ham).
  */
 
 import { LINK_STRUCTURE_NAMES, linkStructure } from './link-structure';
 import { EMAIL_V3_FEATURE_NAMES, emailFeaturesV3, messageText } from './message-features-v3';
 import { type MessageSignals, messageSignals } from './message-signals';
-import { hashText, type SparseText, type TextModel, textLogit } from './text-hash';
-import { textTokensV4 } from './text-vocab';
+import type { TextModel } from './text-hash';
 import type { ParsedEmail } from './types';
 
 export const EMAIL_V5_FEATURES_VERSION = 'email/5';
@@ -33,12 +27,6 @@ export const EMAIL_V5_FEATURE_NAMES: readonly string[] = [
   ...LINK_STRUCTURE_NAMES,
 ];
 export const EMAIL_V5_FEATURE_COUNT = EMAIL_V5_FEATURE_NAMES.length;
-const TEXT_SCORE = EMAIL_V5_FEATURE_NAMES.indexOf('text_score');
-
-/** The hashed word and pair vector the email/5 text model reads (for serving and the training export). */
-export function messageTextVectorV5(email: ParsedEmail): SparseText {
-  return hashText(messageText(email), undefined, textTokensV4);
-}
 
 /**
  * Writes the email/5 row. Without a text model (the training export) `text_score` is 0; training
@@ -52,9 +40,8 @@ export function emailFeaturesV5(
   signals: MessageSignals = messageSignals(email),
 ): void {
   const v3 = new Float32Array(EMAIL_V3_FEATURE_NAMES.length);
-  emailFeaturesV3(email, v3, 0, null, signals);
+  emailFeaturesV3(email, v3, 0, textModel, signals);
   for (const [j, i] of KEPT.entries()) out[offset + j] = v3[i] as number;
-  out[offset + TEXT_SCORE] = textModel === null ? 0 : Math.fround(textLogit(textModel, messageTextVectorV5(email)));
   const links = linkStructure(email, messageText(email));
   let i = offset + KEPT.length;
   out[i++] = Math.fround(Math.log1p(links.linkSites));

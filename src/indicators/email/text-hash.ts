@@ -48,13 +48,9 @@ export function textTokens(text: string): string[] {
   return out;
 }
 
-export function hashText(
-  text: string,
-  buckets = TEXT_BUCKETS,
-  tokenize: (text: string) => string[] = textTokens,
-): SparseText {
+export function hashText(text: string, buckets = TEXT_BUCKETS): SparseText {
   const counts = new Map<number, number>();
-  const tokens = tokenize(text);
+  const tokens = textTokens(text);
   const add = (key: string) => {
     const b = fnv1a(key) & (buckets - 1);
     counts.set(b, (counts.get(b) ?? 0) + 1);
