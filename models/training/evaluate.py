@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from text_model import fill_text_column, load_text
-from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights
+from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights, text_fold_groups
 
 
 def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_benign, p_malicious, thresholds) -> dict:
@@ -124,6 +124,8 @@ class Evaluator:
         # so a left-out source or later mail never reaches the text column through it.
         self.text_opts = {k: self.params.pop(k) for k in list(self.params) if k.startswith("text_")}
         self.text_c = float(self.text_opts.get("text_c", 4.0))
+        self.text_intercept = bool(self.text_opts.get("text_intercept", True))
+        self.text_groups = text_fold_groups(rows, str(self.text_opts.get("text_folds", "site")))
         self.text = text
         self.cap = cap
         self.left_out_rows = left_out_rows
@@ -151,8 +153,7 @@ class Evaluator:
         w = sample_weights(self.spec, self.rows, self.y, idx, scale)
         if self.text is not None:
             col = list(self.spec["feature_names"]).index((self.spec.get("text_vocab_model") or self.spec["text_model"])["column"])
-            sites = np.array([r["site"] for r in self.rows])
-            fill_text_column(self.X, col, self.text, self.y, idx, w, sites, self.text_c)
+            fill_text_column(self.X, col, self.text, self.y, idx, w, self.text_groups, self.text_c, self.text_intercept)
         return make_model(self.params).fit(self.X[idx], self.y[idx], sample_weight=w)
 
     def run(self, train_mask, val_mask, test_mask, exclude_from_thresholds=()) -> dict:
@@ -224,6 +225,39 @@ class Evaluator:
                 print(f"  without {src}/{g}: {json.dumps(f)}", file=sys.stderr)
         return out
 
+    def leave_one_site_out(self, source: str) -> dict:
+        """Per site of a benign source (a template organisation), a model trained without every row of that site
+        (all splits), the site's rows all scored at that model's thresholds; the source's other sites stay in
+        training and may set the thresholds. Pooled: each row counted once, scored by the model that never saw
+        its site; AUC of the malicious test rows (each run's own) against the site, weighted by the site's rows."""
+        sites = np.array([r["site"] for r in self.rows])
+        per_site, hits_s, hits_m, rows, auc_sum = {}, 0, 0, 0, 0.0
+        for site in sorted(set(sites[self.src == source].tolist())):
+            t0 = time.time()
+            gone = (self.src == source) & (sites == site)
+            model = self.fit((self.split == "train") & ~gone)
+            val = (self.split == "val") & ~gone
+            pv = model.predict_proba(self.X[val])[:, 1]
+            th, by = hardest_source_thresholds(pv, self.y[val], self.src[val], self.fprs, self.min_rows)
+            ps = model.predict_proba(self.X[gone])[:, 1]
+            mal = (self.split == "test") & (self.y == 1)
+            pm = model.predict_proba(self.X[mal])[:, 1]
+            a = auc(np.r_[np.ones(len(pm)), np.zeros(len(ps))], np.r_[pm, ps])
+            f = {"rows": int(len(ps)), "fpr_at_suspicious": round(rate(ps >= th["suspicious"]), 6),
+                 "fpr_at_malicious": round(rate(ps >= th["malicious"]), 6), "roc_auc_malicious_vs_this": round(a, 6),
+                 "thresholds": {k: round(v, 6) for k, v in th.items()}, "thresholds_set_by": by,
+                 "seconds": round(time.time() - t0, 1)}
+            per_site[site] = f
+            hits_s += int((ps >= th["suspicious"]).sum())
+            hits_m += int((ps >= th["malicious"]).sum())
+            rows += len(ps)
+            auc_sum += a * len(ps)
+            print(f"  without {site}: {json.dumps(f)}", file=sys.stderr)
+        pooled = {"rows": rows, "sites": len(per_site), "fpr_at_suspicious": round(hits_s / max(rows, 1), 6),
+                  "fpr_at_malicious": round(hits_m / max(rows, 1), 6),
+                  "roc_auc_malicious_vs_this_row_weighted": round(auc_sum / max(rows, 1), 6)}
+        return {"source": source, "pooled": pooled, "sites": per_site}
+
     def later_in_time(self, cutoff: str | None) -> dict | None:
         dated = self.date != ""
         if not dated.any():
@@ -286,6 +320,8 @@ def summarise(result: dict) -> dict:
     if "long_label" in result["in_distribution"]:
         ll = result["in_distribution"]["long_label"]
         out["long_label_in_distribution"] = {k: ll[k] for k in ("benign", "malicious")}
+    for src, f in (result.get("leave_one_site_out") or {}).items():
+        out[f"left_out_sites_{src}"] = f["pooled"]
     lt = result.get("later_in_time")
     if lt:
         later = [f["roc_auc_vs_benign"] for f in lt["sources"].values() if f["label"] == "malicious"]
@@ -304,6 +340,9 @@ def main() -> None:
     ap.add_argument("--suspicious-fpr", type=float, default=0.02)
     ap.add_argument("--min-threshold-rows", type=int, default=200, help="a benign source needs this many validation rows to set a threshold")
     ap.add_argument("--sources", nargs="*", help="leave out only these sources (default: every source)")
+    ap.add_argument("--leave-one-site-out", action="append", default=[], metavar="SOURCE",
+                    help="also leave out each site (split key: a template organisation) of this benign source in turn, "
+                         "the source's other sites staying in training")
     ap.add_argument("--time-cutoff", help="yyyy-mm-dd; default: the date that leaves the last 20%% of dated rows after it")
     ap.add_argument("--skip-loso", action="store_true")
     ap.add_argument("--leave-group-out", nargs="*", default=[], help="also leave out each group (e.g. DGA family) of these sources in turn")
@@ -317,6 +356,9 @@ def main() -> None:
     ap.add_argument("--long-label-weight", type=float, metavar="W",
                     help="weigh benign rows of real sources whose registrable label is longer than --long-label N "
                          "characters W times in training (overrides the export's long_label_weight; 1: unweighted)")
+    ap.add_argument("--train-param", action="append", default=[], metavar="KEY=JSON",
+                    help="override one of the export's train_params for these throw-away models (e.g. text_c=0.5, "
+                         "text_intercept=false): an ablation without another export")
     ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
     ap.add_argument("--loso-export", action="append", default=[], metavar="SOURCE=DIR",
                     help="features for leaving out SOURCE: an export of the same rows whose learned counts exclude it")
@@ -347,6 +389,10 @@ def main() -> None:
     params = {"max_iter": 200, "max_depth": 8, "learning_rate": 0.1, **spec.get("train_params", {})}
     if args.max_iter:
         params["max_iter"] = args.max_iter
+    for kv in args.train_param:
+        k, v = kv.split("=", 1)
+        params[k] = json.loads(v)
+        spec.setdefault("train_params", {})[k] = params[k]
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
     ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows,
                    load_text(args.export, spec, X.shape[0], rows), args.long_label)
@@ -373,6 +419,8 @@ def main() -> None:
         args.sources, {s: Path(d) for s, d in loso_exports.items()})
     if loso_exports:
         result["loso_exports"] = loso_exports
+    if args.leave_one_site_out:
+        result["leave_one_site_out"] = {s: ev.leave_one_site_out(s) for s in args.leave_one_site_out}
     if args.leave_group_out:
         result["leave_one_group_out"] = ev.leave_one_group_out(args.leave_group_out)
     lt = ev.later_in_time(args.time_cutoff) if args.later_export is None else later_export(args.later_export, params, fprs,

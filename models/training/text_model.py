@@ -42,11 +42,35 @@ def load_text(export: Path, spec: dict, n_rows: int, rows: list | None = None):
     return csr_matrix((values, indices, indptr), shape=(n_rows, int(tm["buckets"])))
 
 
-def fit_text(T: csr_matrix, y: np.ndarray, w: np.ndarray, c: float) -> tuple[np.ndarray, float]:
-    """Weights (float32, as served) and bias of an L2 logistic regression."""
-    lr = LogisticRegression(C=c, solver="liblinear", max_iter=200)
+def text_folds(train_idx: np.ndarray, groups: np.ndarray, y: np.ndarray):
+    """(train, held-out) positions of train_idx for the out-of-fold logits. Groups named `source:...` (train.py
+    text_folds=source) are few and each all one class: they are dealt to the folds class by class, largest first, so
+    that every fold keeps a malicious corpus to learn from (a plain GroupKFold may hold all of them out at once).
+    Other groups (sites) go to GroupKFold."""
+    g = groups[train_idx]
+    if not str(g[0]).startswith("source:"):
+        yield from GroupKFold(n_splits=FOLDS).split(train_idx, groups=g)
+        return
+    yy = y[train_idx]
+    names = sorted(set(g.tolist()))
+    k = min(FOLDS, len(names))
+    fold_of, slot = {}, 0
+    for label in (1, 0):
+        mine = sorted((n for n in names if yy[g == n].mean() >= 0.5) if label else
+                      (n for n in names if yy[g == n].mean() < 0.5), key=lambda n: (-(g == n).sum(), n))
+        for n in mine:
+            fold_of[n] = slot % k
+            slot += 1
+    f = np.array([fold_of[n] for n in g])
+    for i in range(k):
+        yield np.flatnonzero(f != i), np.flatnonzero(f == i)
+
+
+def fit_text(T: csr_matrix, y: np.ndarray, w: np.ndarray, c: float, intercept: bool = True) -> tuple[np.ndarray, float]:
+    """Weights (float32, as served) and bias of an L2 logistic regression (bias 0 without an intercept)."""
+    lr = LogisticRegression(C=c, solver="liblinear", max_iter=200, fit_intercept=intercept)
     lr.fit(T, y, sample_weight=w)
-    return lr.coef_[0].astype(np.float32), float(lr.intercept_[0])
+    return lr.coef_[0].astype(np.float32), float(lr.intercept_[0]) if intercept else 0.0
 
 
 def logits(T: csr_matrix, coef32: np.ndarray, bias: float) -> np.ndarray:
@@ -54,15 +78,16 @@ def logits(T: csr_matrix, coef32: np.ndarray, bias: float) -> np.ndarray:
 
 
 def fill_text_column(X: np.ndarray, col: int, T: csr_matrix, y: np.ndarray, train_idx: np.ndarray, w: np.ndarray,
-                     sites: np.ndarray, c: float) -> tuple[np.ndarray, float]:
-    """Writes the text logit into X[:, col] (out of fold on train_idx, the full fit elsewhere); returns the full fit."""
+                     sites: np.ndarray, c: float, intercept: bool = True) -> tuple[np.ndarray, float]:
+    """Writes the text logit into X[:, col] (out of fold on train_idx, the full fit elsewhere); returns the full fit.
+    `intercept` (train_params text_intercept, hashed models): without one, a text of words the model gives no
+    weight scores 0 instead of the training mix's prior (the vocabulary model reads its own flag)."""
     if isinstance(T, VocabText):
         return T.fill(X, col, y, train_idx, w, sites, c)
-    coef, bias = fit_text(T[train_idx], y[train_idx], w, c)
+    coef, bias = fit_text(T[train_idx], y[train_idx], w, c, intercept)
     X[:, col] = logits(T, coef, bias).astype(np.float32)
-    groups = sites[train_idx]
-    for tr, ho in GroupKFold(n_splits=FOLDS).split(train_idx, groups=groups):
-        cf, b = fit_text(T[train_idx[tr]], y[train_idx[tr]], w[tr], c)
+    for tr, ho in text_folds(train_idx, sites, y):
+        cf, b = fit_text(T[train_idx[tr]], y[train_idx[tr]], w[tr], c, intercept)
         X[train_idx[ho], col] = logits(T[train_idx[ho]], cf, b).astype(np.float32)
     return coef, bias
 
@@ -126,7 +151,7 @@ class VocabText:
         """As fill_text_column: out-of-fold logits on train_idx (each fold chooses its own vocabulary), the full fit elsewhere."""
         fit = self.fit(train_idx, y, w, c)
         X[:, col] = self.logits(slice(None), fit).astype(np.float32)
-        for tr, ho in GroupKFold(n_splits=FOLDS).split(train_idx, groups=sites[train_idx]):
+        for tr, ho in text_folds(train_idx, sites, y):
             f = self.fit(train_idx[tr], y, w[tr], c)
             X[train_idx[ho], col] = self.logits(train_idx[ho], f).astype(np.float32)
         return fit

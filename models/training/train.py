@@ -47,6 +47,15 @@ def load_export(export: Path):
     return spec, names, X, rows
 
 
+def text_fold_groups(rows: list, by: str) -> np.ndarray:
+    """The groups of the text model's out-of-fold logits: `site` (a sender or template organisation never on two
+    sides) or `source` (each corpus scored by a text model that never saw it, so the trees learn how far the words
+    carry to a kind of mail the text model has not read, and lean on the message's structure where they do not)."""
+    if by not in ("site", "source"):
+        sys.exit(f"text_folds must be site or source, not {by}")
+    return np.array([f"source:{r['source']}" if by == "source" else r["site"] for r in rows])
+
+
 def make_model(params: dict) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **params)
 
@@ -231,12 +240,15 @@ def main() -> None:
     # The text model's own parameter (email/3 on) is not the trees'.
     text_opts = {k: params.pop(k) for k in list(params) if k.startswith("text_")}
     text_c = float(text_opts.get("text_c", 4.0))
+    text_intercept = bool(text_opts.get("text_intercept", True))
+    text_folds = str(text_opts.get("text_folds", "site"))
     T = load_text(args.export, spec, X.shape[0], rows)
     text_fit = None
     if T is not None:
         col = names.index((spec.get("text_vocab_model") or spec["text_model"])["column"])
-        sites = np.array([r["site"] for r in rows])
-        text_fit = fill_text_column(X, col, T, y, idx["train"], sample_weights(spec, rows, y, idx["train"]), sites, text_c)
+        sites = text_fold_groups(rows, text_folds)
+        text_fit = fill_text_column(X, col, T, y, idx["train"], sample_weights(spec, rows, y, idx["train"]), sites, text_c,
+                                    text_intercept)
 
     model = make_model(params).fit(X[idx["train"]], y[idx["train"]], sample_weight=sample_weights(spec, rows, y, idx["train"]))
     p_val = model.predict_proba(X[idx["val"]])[:, 1]
@@ -322,7 +334,8 @@ def main() -> None:
                                  "asset": "assets.json text_vocab_model"}} if isinstance(T, VocabText) else
            {"text_model": {"column": spec["text_model"]["column"], "buckets": spec["text_model"]["buckets"],
                            "algorithm": "LogisticRegression (liblinear, L2) on hashed words and word pairs",
-                           "C": text_c, "out_of_fold": "5 folds by site on the train split (the trees' training rows)",
+                           "C": text_c, "intercept": text_intercept,
+                           "out_of_fold": f"5 folds by {text_folds} on the train split (the trees' training rows)",
                            "asset": "assets.json text_model"}} if text_fit is not None else {}),
         "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
         **({"weighting": "corpus: within each class every corpus weighs the same in total",

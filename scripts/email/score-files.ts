@@ -2,7 +2,9 @@
  * Scores .eml files end to end with the models of a repository folder and prints, per file, the
  * message model's score, the verdict and the reasons (what PredictEmails answers, in-process).
  *
- *   npx tsx scripts/email/score-files.ts [--models models] [--pins email=1] file.eml ...
+ *   npx tsx scripts/email/score-files.ts [--models models] [--pins email=1] [--allow-unsigned] file.eml ...
+ *
+ * `--allow-unsigned` loads a candidate that is not signed yet (one trained here, where the signing key is not).
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -13,11 +15,24 @@ import { loadConfig } from '../../src/config';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { models: { type: 'string', default: 'models' }, pins: { type: 'string', default: '' } },
+  options: {
+    models: { type: 'string', default: 'models' },
+    pins: { type: 'string', default: '' },
+    'allow-unsigned': { type: 'boolean', default: false },
+  },
 });
 
 async function main(): Promise<void> {
-  const config = loadConfig(['--models', args.models as string, '--model-versions', args.pins as string], {});
+  const config = loadConfig(
+    [
+      '--models',
+      args.models as string,
+      '--model-versions',
+      args.pins as string,
+      ...(args['allow-unsigned'] ? ['--allow-unsigned-models', 'true'] : []),
+    ],
+    {},
+  );
   const app = await createApp(config, pino({ level: 'warn' }, process.stderr));
   const res = await app.emails.scoreEmails(
     positionals.map((f) => ({ id: basename(f), raw: readFileSync(f) })),

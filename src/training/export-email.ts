@@ -17,8 +17,8 @@
  * empty: the later-in-time evaluation reads it).
  *
  * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3,
- * email/4). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
- * text_values.f32: CSR) for the text model train.py fits (models/training/text_model.py); email/4
+ * email/4, email/5). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
+ * text_values.f32: CSR; email/5 too) for the text model train.py fits (models/training/text_model.py); email/4
  * writes each row's words and pairs instead (text_keys.txt, key_indptr.u32, key_indices.u32,
  * key_values.f32), from which train.py chooses the vocabulary of each fit, and the sources' `corpus`
  * and the file's `weighting` go to spec.json for it.
@@ -46,6 +46,11 @@ import {
   emailFeaturesV4,
   messageTextKeys,
 } from '../indicators/email/message-features-v4';
+import {
+  EMAIL_V5_FEATURE_NAMES,
+  EMAIL_V5_FEATURES_VERSION,
+  emailFeaturesV5,
+} from '../indicators/email/message-features-v5';
 import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
 import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
@@ -220,6 +225,12 @@ const FEATURE_CODE: Record<string, FeatureCode> = {
     names: EMAIL_V4_FEATURE_NAMES,
     write: (e, out, offset, sig) => emailFeaturesV4(e, out, offset, null, sig),
     keys: messageTextKeys,
+  },
+  [EMAIL_V5_FEATURES_VERSION]: {
+    version: EMAIL_V5_FEATURES_VERSION,
+    names: EMAIL_V5_FEATURE_NAMES,
+    write: (e, out, offset, sig) => emailFeaturesV5(e, out, offset, null, sig),
+    text: messageTextVector,
   },
 };
 
