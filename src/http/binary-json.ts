@@ -18,55 +18,63 @@
 import { type DescField, type DescMessage, fromBinary, type Registry, ScalarType, toJson } from '@bufbuild/protobuf';
 import { JsonWriter } from './json-writer';
 
-type Kind = 'string' | 'bool' | 'uint32' | 'int32' | 'uint64' | 'float' | 'double' | 'enum' | 'message' | 'protobuf-es';
+// What a field holds, as small numbers (the switch below is the hot path).
+const STRING = 0;
+const BOOL = 1;
+const UINT32 = 2;
+const INT32 = 3;
+const UINT64 = 4;
+const FLOAT = 5;
+const DOUBLE = 6;
+const ENUM = 7;
+const MESSAGE = 8;
+/** A message field protobuf-es writes (see the opening comment). */
+const REFLECTED = 9;
 
-interface FieldPlan {
-  /** `"jsonName":` */
-  key: Buffer;
-  kind: Kind;
-  repeated: boolean;
-  /** Implicit presence: a zero value is not written. */
-  implicit: boolean;
-  /** The field's oneof as one bit, or 0. */
-  oneof: number;
-  /** Enum values' JSON (quoted names) by number. */
-  names?: Map<number, Buffer>;
-  message?: MessagePlan;
-  /** For `protobuf-es` fields: the field's message type and the JSON already made, by its bytes. */
-  schema?: DescMessage;
-  made?: Map<string, Buffer>;
-}
-
-interface MessagePlan {
-  byNumber: (FieldPlan | undefined)[];
-}
-
-const WIRE = { varint: 0, fixed64: 1, delimited: 2, fixed32: 5 } as const;
-const SCALARS = new Map<ScalarType, Kind>([
-  [ScalarType.STRING, 'string'],
-  [ScalarType.BOOL, 'bool'],
-  [ScalarType.UINT32, 'uint32'],
-  [ScalarType.INT32, 'int32'],
-  [ScalarType.UINT64, 'uint64'],
-  [ScalarType.FLOAT, 'float'],
-  [ScalarType.DOUBLE, 'double'],
+const SCALARS = new Map<ScalarType, number>([
+  [ScalarType.STRING, STRING],
+  [ScalarType.BOOL, BOOL],
+  [ScalarType.UINT32, UINT32],
+  [ScalarType.INT32, INT32],
+  [ScalarType.UINT64, UINT64],
+  [ScalarType.FLOAT, FLOAT],
+  [ScalarType.DOUBLE, DOUBLE],
 ]);
-const WIRE_OF: Record<Kind, number> = {
-  string: WIRE.delimited,
-  bool: WIRE.varint,
-  uint32: WIRE.varint,
-  int32: WIRE.varint,
-  uint64: WIRE.varint,
-  float: WIRE.fixed32,
-  double: WIRE.fixed64,
-  enum: WIRE.varint,
-  message: WIRE.delimited,
-  'protobuf-es': WIRE.delimited,
-};
+const VARINT = 0;
+const FIXED64 = 1;
+const DELIMITED = 2;
+const FIXED32 = 5;
+const WIRE_TYPE = [DELIMITED, VARINT, VARINT, VARINT, VARINT, FIXED32, FIXED64, VARINT, DELIMITED, DELIMITED];
+
 /** Reflective results kept per field: enough for the few distinct errors of a batch. */
 const MADE_ENTRIES = 256;
 const IMPLICIT = 2;
 const [OPEN, CLOSE, OPEN_LIST, CLOSE_LIST, COMMA] = [0x7b, 0x7d, 0x5b, 0x5d, 0x2c];
+const TRUE = Buffer.from('true');
+
+/** One field of a message type, compiled; every plan has the same shape, so reading them stays fast. */
+class FieldPlan {
+  message: MessagePlan | undefined = undefined;
+  constructor(
+    /** `"jsonName":` */
+    readonly key: Buffer,
+    readonly kind: number,
+    readonly repeated: boolean,
+    /** Implicit presence: a zero value is not written. */
+    readonly implicit: boolean,
+    /** The field's oneof as one bit, or 0. */
+    readonly oneof: number,
+    /** An enum's values as JSON (quoted names) by number. */
+    readonly names: Map<number, Buffer> | undefined,
+    /** A REFLECTED field's message type and the JSON protobuf-es made for it, by its bytes. */
+    readonly schema: DescMessage | undefined,
+    readonly made: Map<string, Buffer> | undefined,
+  ) {}
+}
+
+export interface MessagePlan {
+  byNumber: (FieldPlan | undefined)[];
+}
 
 /** A message type this file writes itself: not a well-known type, no map fields, delimited (group) encoding or other scalars. */
 function writable(schema: DescMessage): boolean {
@@ -79,13 +87,21 @@ function writable(schema: DescMessage): boolean {
   });
 }
 
-export type AnswerJson = (schema: DescMessage, bytes: Uint8Array) => Buffer;
+/** Writes messages' JSON from their bytes into one JsonWriter. */
+export interface Transcoder {
+  readonly w: JsonWriter;
+  /** The compiled message type, or undefined when protobuf-es must write it. */
+  planOf(schema: DescMessage): MessagePlan | undefined;
+  /** Writes `{...}` for the message in `b[start, end)`; false when the wire is not what this file writes. */
+  message(p: MessagePlan, b: Buffer, start: number, end: number): boolean;
+  /**
+   * Writes the members (`"a":1,"b":2`, no braces) of the fields in `b[start, end)`, whose numbers
+   * must all be above `after` (the fields before them are written already); false as message().
+   */
+  members(p: MessagePlan, b: Buffer, start: number, end: number, after: number): boolean;
+}
 
-/**
- * The answer's JSON (UTF-8) written from its bytes, or undefined when the wire is not what this file
- * writes (then protobuf-es must, see answerJson).
- */
-export function directJson(registry: Registry): (schema: DescMessage, bytes: Uint8Array) => Buffer | undefined {
+export function createTranscoder(registry: Registry): Transcoder {
   const plans = new Map<DescMessage, MessagePlan>();
   const w = new JsonWriter();
   const options = { registry };
@@ -96,35 +112,36 @@ export function directJson(registry: Registry): (schema: DescMessage, bytes: Uin
     p = { byNumber: [] };
     // Before the fields: a message type that contains itself finds this plan.
     plans.set(schema, p);
-    const oneofs = schema.oneofs;
-    for (const f of schema.fields) p.byNumber[f.number] = fieldPlan(f, oneofs.indexOf(f.oneof as never));
+    for (const f of schema.fields) p.byNumber[f.number] = fieldPlan(f, schema.oneofs.indexOf(f.oneof as never));
     return p;
   }
 
   function fieldPlan(f: DescField, oneofIndex: number): FieldPlan {
     const repeated = f.fieldKind === 'list';
-    const base = {
-      key: Buffer.from(`${JSON.stringify(f.jsonName)}:`),
+    const nested = f.message !== undefined && writable(f.message);
+    const kind =
+      f.message !== undefined ? (nested ? MESSAGE : REFLECTED) : f.enum !== undefined ? ENUM : SCALARS.get(f.scalar!)!;
+    const fp = new FieldPlan(
+      Buffer.from(`${JSON.stringify(f.jsonName)}:`),
+      kind,
       repeated,
-      implicit: !repeated && f.presence === IMPLICIT && f.fieldKind !== 'message' && f.oneof === undefined,
-      oneof: oneofIndex >= 0 && oneofIndex < 31 ? 1 << oneofIndex : 0,
-    };
-    if (f.message !== undefined) {
-      if (writable(f.message)) return { ...base, kind: 'message', message: plan(f.message) };
-      return { ...base, kind: 'protobuf-es', schema: f.message, made: new Map() };
-    }
-    if (f.enum !== undefined) {
-      const names = new Map(f.enum.values.map((v) => [v.number, Buffer.from(JSON.stringify(v.jsonName))]));
-      return { ...base, kind: 'enum', names };
-    }
-    return { ...base, kind: SCALARS.get(f.scalar as ScalarType) as Kind };
+      !repeated && f.presence === IMPLICIT && f.message === undefined && f.oneof === undefined,
+      oneofIndex >= 0 && oneofIndex < 31 ? 1 << oneofIndex : 0,
+      f.enum === undefined
+        ? undefined
+        : new Map(f.enum.values.map((v) => [v.number, Buffer.from(JSON.stringify(v.jsonName))])),
+      kind === REFLECTED ? f.message : undefined,
+      kind === REFLECTED ? new Map() : undefined,
+    );
+    if (nested) fp.message = plan(f.message!);
+    return fp;
   }
 
   // The reader's cursor (writing is synchronous): -1 once the wire is not what this file writes.
   let pos = 0;
 
   /** A varint as a number, exact up to 2^53; sets pos = -1 past that or on truncation. */
-  function varint(b: Uint8Array, end: number): number {
+  function varint(b: Buffer, end: number): number {
     let value = 0;
     for (let shift = 0; shift < 56; shift += 7) {
       if (pos >= end) break;
@@ -139,21 +156,21 @@ export function directJson(registry: Registry): (schema: DescMessage, bytes: Uin
     return 0;
   }
 
-  /** JSON for a float or double: a number, or the strings toJson gives for NaN and the infinities. */
-  function floatJson(v: number): string {
-    if (Number.isNaN(v)) return '"NaN"';
-    if (v === Number.POSITIVE_INFINITY) return '"Infinity"';
-    if (v === Number.NEGATIVE_INFINITY) return '"-Infinity"';
-    return String(v);
+  /** A float or double: a number, or the strings toJson gives for NaN and the infinities. */
+  function writeFloat(v: number): void {
+    if (Number.isNaN(v)) w.ascii('"NaN"');
+    else if (v === Number.POSITIVE_INFINITY) w.ascii('"Infinity"');
+    else if (v === Number.NEGATIVE_INFINITY) w.ascii('"-Infinity"');
+    else w.ascii(String(v));
   }
 
   /** protobuf-es's JSON for one field's message, remembered by its bytes. */
-  function reflected(f: FieldPlan, b: Uint8Array, start: number, end: number): Buffer {
-    const key = Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
-    const made = f.made as Map<string, Buffer>;
+  function reflected(f: FieldPlan, b: Buffer, start: number, end: number): Buffer {
+    const key = b.toString('latin1', start, end);
+    const made = f.made!;
     let json = made.get(key);
     if (json === undefined) {
-      const schema = f.schema as DescMessage;
+      const schema = f.schema!;
       json = Buffer.from(JSON.stringify(toJson(schema, fromBinary(schema, b.subarray(start, end)), options)));
       // Cleared rather than evicted one by one: a Map's oldest key is slow to find after many deletes.
       if (made.size >= MADE_ENTRIES) made.clear();
@@ -162,11 +179,16 @@ export function directJson(registry: Registry): (schema: DescMessage, bytes: Uin
     return json;
   }
 
-  /** Writes the message in `b[start, end)`; false when the wire is not what this file writes. */
-  function message(p: MessagePlan, b: Uint8Array, start: number, end: number): boolean {
+  function message(p: MessagePlan, b: Buffer, start: number, end: number): boolean {
     w.byte(OPEN);
+    if (!members(p, b, start, end, 0)) return false;
+    w.byte(CLOSE);
+    return true;
+  }
+
+  function members(p: MessagePlan, b: Buffer, start: number, end: number, after: number): boolean {
     pos = start;
-    let last = 0;
+    let last = after;
     let written = false;
     let list: FieldPlan | undefined;
     let oneofs = 0;
@@ -175,7 +197,7 @@ export function directJson(registry: Registry): (schema: DescMessage, bytes: Uin
       if (pos < 0 || tag > 0xffffffff) return false;
       const number = Math.floor(tag / 8);
       const f = p.byNumber[number];
-      if (f === undefined || (tag & 7) !== WIRE_OF[f.kind]) return false;
+      if (f === undefined || (tag & 7) !== WIRE_TYPE[f.kind]) return false;
       if (number < last || (number === last && !f.repeated)) return false;
       if (f.oneof !== 0) {
         if ((oneofs & f.oneof) !== 0) return false;
@@ -187,34 +209,28 @@ export function directJson(registry: Registry): (schema: DescMessage, bytes: Uin
         list = undefined;
       }
       // The value, read before its key is written: an implicit zero writes nothing.
+      const kind = f.kind;
       let value = 0;
-      let len = 0;
-      switch (f.kind) {
-        case 'float':
-          if (pos + 4 > end) return false;
-          value = Buffer.from(b.buffer, b.byteOffset + pos, 4).readFloatLE(0);
-          pos += 4;
-          if (f.implicit && Object.is(value, 0)) continue;
-          break;
-        case 'double':
-          if (pos + 8 > end) return false;
-          value = Buffer.from(b.buffer, b.byteOffset + pos, 8).readDoubleLE(0);
-          pos += 8;
-          if (f.implicit && Object.is(value, 0)) continue;
-          break;
-        case 'string':
-        case 'message':
-        case 'protobuf-es':
-          len = varint(b, end);
-          if (pos < 0 || pos + len > end) return false;
-          if (f.implicit && len === 0) continue;
-          break;
-        default:
-          value = varint(b, end);
-          if (pos < 0) return false;
-          if (f.kind === 'uint32' && value > 0xffffffff) return false;
-          if ((f.kind === 'int32' || f.kind === 'enum') && value > 0x7fffffff) return false;
-          if (f.implicit && value === 0) continue;
+      if (kind === FLOAT) {
+        if (pos + 4 > end) return false;
+        value = b.readFloatLE(pos);
+        pos += 4;
+        if (f.implicit && Object.is(value, 0)) continue;
+      } else if (kind === DOUBLE) {
+        if (pos + 8 > end) return false;
+        value = b.readDoubleLE(pos);
+        pos += 8;
+        if (f.implicit && Object.is(value, 0)) continue;
+      } else {
+        // A length for STRING, MESSAGE and REFLECTED.
+        value = varint(b, end);
+        if (pos < 0) return false;
+        if (kind === STRING || kind === MESSAGE || kind === REFLECTED) {
+          if (pos + value > end) return false;
+        } else if (kind === UINT32) {
+          if (value > 0xffffffff) return false;
+        } else if ((kind === INT32 || kind === ENUM) && value > 0x7fffffff) return false;
+        if (f.implicit && value === 0) continue;
       }
       if (list === f) w.byte(COMMA);
       else {
@@ -226,68 +242,81 @@ export function directJson(registry: Registry): (schema: DescMessage, bytes: Uin
           list = f;
         }
       }
-      switch (f.kind) {
-        case 'string':
-          if (!w.string(b, pos, pos + len)) return false;
-          pos += len;
+      switch (kind) {
+        case STRING:
+          if (!w.string(b, pos, pos + value)) return false;
+          pos += value;
           break;
-        case 'message': {
-          const after = pos + len;
-          if (!message(f.message as MessagePlan, b, pos, after)) return false;
+        case MESSAGE: {
+          const after = pos + value;
+          if (!message(f.message!, b, pos, after)) return false;
           pos = after;
           break;
         }
-        case 'protobuf-es':
-          w.raw(reflected(f, b, pos, pos + len));
-          pos += len;
+        case REFLECTED:
+          w.raw(reflected(f, b, pos, pos + value));
+          pos += value;
           break;
-        case 'bool':
-          w.text(value !== 0 ? 'true' : 'false');
+        case BOOL:
+          // A false bool with explicit presence: the varint was 0.
+          if (value !== 0) w.raw(TRUE);
+          else w.ascii('false');
           break;
-        case 'uint64':
-          w.text(`"${value}"`);
+        case UINT64:
+          w.byte(0x22);
+          w.ascii(String(value));
+          w.byte(0x22);
           break;
-        case 'float':
-        case 'double':
-          w.text(floatJson(value));
+        case FLOAT:
+        case DOUBLE:
+          writeFloat(value);
           break;
-        case 'enum': {
-          const name = f.names?.get(value);
-          if (name === undefined) w.text(String(value));
+        case ENUM: {
+          const name = f.names!.get(value);
+          if (name === undefined) w.ascii(String(value));
           else w.raw(name);
           break;
         }
         default:
-          w.text(String(value));
+          w.ascii(String(value));
       }
     }
     if (list !== undefined) w.byte(CLOSE_LIST);
-    w.byte(CLOSE);
     return pos === end;
   }
 
   const top = new Map<DescMessage, MessagePlan | undefined>();
-  return (schema, bytes) => {
+  function planOf(schema: DescMessage): MessagePlan | undefined {
     let p = top.get(schema);
     if (p === undefined && !top.has(schema)) {
       p = writable(schema) ? plan(schema) : undefined;
       top.set(schema, p);
     }
+    return p;
+  }
+
+  return { w, planOf, message, members };
+}
+
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The answer's JSON (UTF-8) written from its bytes by `t`, or undefined when the wire is not what
+ * this file writes (then protobuf-es must: answer-json.ts).
+ */
+export function directJson(t: Transcoder): (schema: DescMessage, bytes: Uint8Array) => Buffer | undefined {
+  return (schema, bytes) => {
+    const p = t.planOf(schema);
     if (p === undefined) return undefined;
-    w.reset();
+    const b = asBuffer(bytes);
+    t.w.reset();
     try {
-      return message(p, bytes, 0, bytes.length) ? w.finish() : undefined;
+      return t.message(p, b, 0, b.length) ? t.w.finish() : undefined;
     } catch {
       // protobuf-es refused a field's bytes: the caller's protobuf-es says why, for the whole answer.
       return undefined;
     }
   };
-}
-
-/** Writes answers of any message type of `registry` as canonical JSON (UTF-8), by protobuf-es when directJson cannot. */
-export function answerJson(registry: Registry): AnswerJson {
-  const direct = directJson(registry);
-  const options = { registry };
-  return (schema, bytes) =>
-    direct(schema, bytes) ?? Buffer.from(JSON.stringify(toJson(schema, fromBinary(schema, bytes), options)));
 }

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { PredictError } from '../errors';
 import { ResultView } from '../gen/threatpredict/v1/prediction';
-import { answerJson } from './binary-json';
+import { answerJson } from './answer-json';
 import { mediaType, readBody, readLines, tooLarge } from './body';
 import type { Contract, HttpBinding } from './contract';
 import { fastBatchRequest, isStringBatch } from './fast-json';

@@ -42,6 +42,11 @@ export class JsonWriter {
     return out;
   }
 
+  /** A copy of the bytes written from `start` on (e.g. to keep an answer's JSON). */
+  copyFrom(start: number): Buffer {
+    return Buffer.from(this.buf.subarray(start, this.pos));
+  }
+
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + n));
@@ -55,17 +60,26 @@ export class JsonWriter {
     this.buf[this.pos++] = b;
   }
 
-  /** Bytes already JSON (e.g. a field's `"name":`). */
+  /** Bytes already JSON (e.g. a field's `"name":`, or what JSON.stringify gave). */
   raw(src: Uint8Array): void {
-    this.room(src.length);
-    this.buf.set(src, this.pos);
-    this.pos += src.length;
+    const n = src.length;
+    this.room(n);
+    // Most are a few bytes: a loop costs less than a call to set().
+    if (n > 64) this.buf.set(src, this.pos);
+    else {
+      const buf = this.buf;
+      for (let i = 0; i < n; i++) buf[this.pos + i] = src[i] as number;
+    }
+    this.pos += n;
   }
 
-  /** Text already JSON (a number, or what JSON.stringify gave), of any characters. */
-  text(s: string): void {
-    this.room(3 * s.length);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+  /** ASCII text already JSON (a number, `false`). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) buf[this.pos + i] = s.charCodeAt(i);
+    this.pos += n;
   }
 
   /**

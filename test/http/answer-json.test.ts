@@ -23,7 +23,8 @@ import {
   PredictEmailsRequest,
   PredictRequest,
 } from '../../src/gen/threatpredict/v1/prediction_service';
-import { answerJson, directJson } from '../../src/http/binary-json';
+import { answerJson } from '../../src/http/answer-json';
+import { createTranscoder, directJson } from '../../src/http/binary-json';
 import { loadContract } from '../../src/http/contract';
 import { toStatus } from '../../src/server/convert';
 import { type HttpTestServer, startHttpTestServer } from './helpers';
@@ -107,7 +108,7 @@ describe('HTTP answers are protobuf-es JSON of the gRPC answers', () => {
   }
 
   /** Both transports, round after round (fresh, then stored and answered from the cache). */
-  const direct = directJson(registry);
+  const direct = directJson(createTranscoder(registry));
   async function compare(rpc: string, path: string, json: unknown, binary: Buffer, rounds = 4) {
     const out = schema(`${rpc}Response`);
     for (let round = 0; round < rounds; round++) {
@@ -233,7 +234,7 @@ const prediction = fc.record({
 
 describe('answers written from their bytes', () => {
   const write = answerJson(registry);
-  const direct = directJson(registry);
+  const direct = directJson(createTranscoder(registry));
   const response = schema('PredictDomainsResponse');
 
   /**
