@@ -24,9 +24,11 @@ import {
   PredictRequest,
 } from '../../src/gen/threatpredict/v1/prediction_service';
 import { answerJson } from '../../src/http/answer-json';
+import { batchJson } from '../../src/http/batch-json';
 import { createTranscoder, directJson } from '../../src/http/binary-json';
 import { loadContract } from '../../src/http/contract';
 import { toStatus } from '../../src/server/convert';
+import { encodePredictions, storedAnswersOf } from '../../src/server/wire';
 import { type HttpTestServer, startHttpTestServer } from './helpers';
 
 const { registry } = loadContract();
@@ -151,6 +153,28 @@ describe('HTTP answers are protobuf-es JSON of the gRPC answers', () => {
         }).finish(),
       );
       await compare('Predict', '/v1/indicators:predict', { items, view }, binary);
+    }
+  });
+
+  it('answers the cache holds: their JSON kept by their stored encoding and reused, both views', async () => {
+    const out = schema('PredictDomainsResponse');
+    const batch = batchJson(createTranscoder(registry));
+    for (const kind of ['domain', 'url', 'ip'] as const) {
+      const items = VALUES[kind].map((value, i) => ({ id: idOf(i), value }));
+      for (const view of ['full', 'compact'] as const) {
+        let reused = 0;
+        // Fresh; admitted to the cache; the first hit stores its encoding (and its JSON); the next reuses both.
+        for (let round = 0; round < 4; round++) {
+          const bytes = encodePredictions(await s.app.scorer.scoreBatch(kind, items, view), view);
+          const stored = storedAnswersOf(bytes)?.answers.length ?? 0;
+          if (round === 3) reused = stored;
+          const got = batch(out, bytes);
+          assert.equal(got === undefined, stored === 0, `${kind} ${view} round ${round + 1}: the stored path`);
+          if (got !== undefined)
+            assert.equal(got.toString('utf8'), reflective(out, bytes), `${kind} ${view} round ${round + 1}`);
+        }
+        assert.ok(reused >= items.length / 2, `${kind} ${view}: ${reused} stored answers in the last round`);
+      }
     }
   });
 
