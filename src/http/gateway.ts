@@ -10,22 +10,15 @@
  * newline-delimited JSON (one message a line; each answer line is `{"result": ...}` or `{"error": Status}`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type DescField,
-  type DescMessage,
-  fromBinary,
-  fromJson,
-  type JsonValue,
-  toBinary,
-  toJson,
-} from '@bufbuild/protobuf';
+import { type DescField, type DescMessage, fromJson, type JsonValue, toBinary } from '@bufbuild/protobuf';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { PredictError } from '../errors';
 import { ResultView } from '../gen/threatpredict/v1/prediction';
+import { answerJson } from './answer-json';
 import { mediaType, readBody, readLines, tooLarge } from './body';
 import type { Contract, HttpBinding } from './contract';
-import { fastBatchRequest, isStringBatch, predictionsJson } from './fast-json';
+import { fastBatchRequest, isStringBatch } from './fast-json';
 import type { CallContext, InProcessServices } from './services';
 import { errorBody } from './status';
 
@@ -101,7 +94,12 @@ export function sendJson(res: ServerResponse, status: number, json: unknown, hea
   sendJsonText(res, status, JSON.stringify(json), headers);
 }
 
-function sendJsonText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+function sendJsonText(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+) {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -115,15 +113,7 @@ export function createGateway({ contract, services, config, logger }: GatewayDep
   const rules = contract.bindings.map(compile);
   const jsonOptions = { registry };
   const fastRequests = new Set(contract.bindings.filter((b) => isStringBatch(b.input)).map((b) => b.input.typeName));
-  const predictionAnswers = new Set(
-    contract.bindings
-      .filter((b) => {
-        const f = b.output.fields;
-        return f.length === 1 && f[0]!.number === 1 && f[0]!.message?.typeName === 'threatpredict.v1.Prediction';
-      })
-      .map((b) => b.output.typeName),
-  );
-  const predictions = predictionsJson(registry);
+  const answer = answerJson(registry);
 
   function match(method: string, pathname: string) {
     const allow: string[] = [];
@@ -184,12 +174,6 @@ export function createGateway({ contract, services, config, logger }: GatewayDep
     return bytes;
   }
 
-  /** The answer as JSON text: batch answers by way of the remembered results (fast-json.ts). */
-  function answerText(schema: DescMessage, bytes: Uint8Array): string {
-    const fast = predictionAnswers.has(schema.typeName) ? predictions(bytes) : undefined;
-    return fast ?? JSON.stringify(toJson(schema, fromBinary(schema, bytes), jsonOptions));
-  }
-
   /** `POST /v1/emails:predict` with `Content-Type: message/rfc822`: the body is one raw message. */
   async function rawEmail(req: IncomingMessage, url: URL, ctx: CallContext): Promise<Buffer> {
     const view = url.searchParams.get('view') ?? 'RESULT_VIEW_FULL';
@@ -214,7 +198,7 @@ export function createGateway({ contract, services, config, logger }: GatewayDep
     try {
       const bytes = encode(binding.input, parseJson(line, binding.input));
       const out = await services.call(unaryKey, bytes, ctx);
-      return `{"result":${answerText(binding.output, out)}}`;
+      return `{"result":${answer(binding.output, out).toString('utf8')}}`;
     } catch (err) {
       return JSON.stringify({ error: errorBody(err, registry, logger).json });
     }
@@ -244,7 +228,7 @@ export function createGateway({ contract, services, config, logger }: GatewayDep
       binding.handlerKey === 'predictEmails' && mediaType(req) === 'message/rfc822'
         ? await rawEmail(req, url, ctx)
         : await services.call(binding.handlerKey, await requestBytes(binding, req, url, m.params), ctx);
-    sendJsonText(res, 200, answerText(binding.output, out));
+    sendJsonText(res, 200, answer(binding.output, out));
   }
 
   return { match, serve };

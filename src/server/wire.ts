@@ -29,6 +29,37 @@ export function encodedResponse<Res>(bytes: Buffer): Res {
 /** Every response is written here, then copied out (encoding is synchronous, so one serves every call). */
 const out = new ProtoWriter();
 
+/**
+ * Which answers of a response are a stored encoding (`CachedAnswer.wire`), so that the HTTP side can
+ * keep its JSON beside it (src/http/batch-json.ts) and a repeat costs a copy there as well.
+ * `answers[k]` is the index in `results` of the answer that ends with `wires[k]`.
+ */
+export interface StoredAnswers {
+  answers: number[];
+  wires: Uint8Array[];
+}
+
+const storedIn = new WeakMap<Buffer, StoredAnswers>();
+let stored: StoredAnswers = { answers: [], wires: [] };
+/** The index in `results` of the answer being written. */
+let answer = 0;
+
+/** The stored answers a response written here ends its answers with, if any. */
+export function storedAnswersOf(response: Uint8Array): StoredAnswers | undefined {
+  return storedIn.get(response as Buffer);
+}
+
+function begin(): void {
+  out.reset();
+  if (stored.answers.length > 0) stored = { answers: [], wires: [] };
+}
+
+function finish(): Buffer {
+  const bytes = out.finish();
+  if (stored.answers.length > 0) storedIn.set(bytes, stored);
+  return bytes;
+}
+
 /** `Response.results` and `Prediction.id`: both field 1. */
 const RESULTS = 1;
 const ID = 1;
@@ -48,13 +79,13 @@ function writeAnswer(r: ScoredItem, view: View): void {
 }
 
 function writeStored(entry: CachedAnswer): void {
-  if (entry.wire !== undefined) {
-    out.raw(entry.wire);
-    return;
-  }
-  const start = out.pos;
-  writePredictionTail(out, entry.result, entry.view);
-  entry.wire = out.copyFrom(start);
+  if (entry.wire === undefined) {
+    const start = out.pos;
+    writePredictionTail(out, entry.result, entry.view);
+    entry.wire = out.copyFrom(start);
+  } else out.raw(entry.wire);
+  stored.answers.push(answer);
+  stored.wires.push(entry.wire);
 }
 
 /**
@@ -63,15 +94,16 @@ function writeStored(entry: CachedAnswer): void {
  * stored encoding.
  */
 export function encodePredictions(results: readonly ScoredItem[], view: View): Buffer {
-  out.reset();
+  begin();
   for (let i = 0; i < results.length; i++) {
+    answer = i;
     const r = results[i] as ScoredItem;
     const at = out.fork(RESULTS, PREDICTION_LENGTH_BYTES);
     if (r.id !== '') out.string(ID, r.id);
     writeAnswer(r, view);
     out.join(at);
   }
-  return out.finish();
+  return finish();
 }
 
 /**
@@ -84,9 +116,10 @@ export function encodeRawBatchResponse(
   misses: readonly ScoredItem[],
   view: View,
 ): Buffer {
-  out.reset();
+  begin();
   let j = 0;
   for (let i = 0; i < batch.count; i++) {
+    answer = i;
     const hit = hits[i];
     const at = out.fork(RESULTS, PREDICTION_LENGTH_BYTES);
     if (hit !== undefined) {
@@ -101,7 +134,7 @@ export function encodeRawBatchResponse(
     }
     out.join(at);
   }
-  return out.finish();
+  return finish();
 }
 
 /**
