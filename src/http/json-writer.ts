@@ -5,10 +5,7 @@
  * JSON.stringify makes, so the text is JSON.stringify's, byte for byte.
  */
 import { isUtf8 } from 'node:buffer';
-
-const INITIAL_BYTES = 64 * 1024;
-/** A buffer grown past this for one huge answer is dropped afterwards rather than kept for good. */
-const KEPT_BYTES = 8 * 1024 * 1024;
+import { GrowableBuffer } from '../server/growable-buffer';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -26,32 +23,10 @@ const ESCAPES: (Buffer | undefined)[] = Array.from({ length: 128 }, (_, c) => {
   return Buffer.from(short[c] ?? `\\u00${HEX[c >> 4]}${HEX[c & 15]}`);
 });
 
-export class JsonWriter {
-  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  pos = 0;
-
-  reset(): void {
-    this.pos = 0;
-    if (this.buf.length > KEPT_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  }
-
-  /** The bytes written since reset(), in a Buffer of their own. */
-  finish(): Buffer {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buf.copy(out, 0, 0, this.pos);
-    return out;
-  }
-
+export class JsonWriter extends GrowableBuffer {
   /** A copy of the bytes written from `start` on (e.g. to keep an answer's JSON). */
   copyFrom(start: number): Buffer {
     return Buffer.from(this.buf.subarray(start, this.pos));
-  }
-
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + n));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
   }
 
   /** One ASCII character (`{`, `,`, ...). */

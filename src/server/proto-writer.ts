@@ -9,43 +9,18 @@
  * compares whole responses with the generated encoder's).
  */
 
-const INITIAL_BYTES = 64 * 1024;
-/** A buffer grown past this for one huge answer is dropped afterwards rather than kept for good. */
-const KEPT_BYTES = 8 * 1024 * 1024;
+import { GrowableBuffer } from './growable-buffer';
+
 const FLOAT32_MAX = 3.4028234663852886e38;
 
 export function varintLength(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
 
-export class ProtoWriter {
-  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  /** Where the next byte goes. */
-  pos = 0;
-
-  /** Starts a new message, dropping whatever an earlier (possibly failed) one left. */
-  reset(): void {
-    this.pos = 0;
-    if (this.buf.length > KEPT_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  }
-
-  /** The bytes written since reset(), in a Buffer of their own. */
-  finish(): Buffer {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buf.copy(out, 0, 0, this.pos);
-    return out;
-  }
-
+export class ProtoWriter extends GrowableBuffer {
   /** A copy of the bytes written from `start` on (e.g. to store an answer's encoding). */
   copyFrom(start: number): Uint8Array {
     return new Uint8Array(this.buf.subarray(start, this.pos));
-  }
-
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.pos + n));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
   }
 
   /** An unsigned varint of at most 32 bits. */
