@@ -24,9 +24,15 @@ const ESCAPES: (Buffer | undefined)[] = Array.from({ length: 128 }, (_, c) => {
 });
 
 export class JsonWriter extends GrowableBuffer {
-  /** A copy of the bytes written from `start` on (e.g. to keep an answer's JSON). */
+  /**
+   * A copy of the bytes written from `start` on, in memory of its own (to keep an answer's JSON as
+   * long as its cache entry): Buffer.from would cut it from Node's shared 8 KB pool, and one kept
+   * answer would keep its whole slab alive.
+   */
   copyFrom(start: number): Buffer {
-    return Buffer.from(this.buf.subarray(start, this.pos));
+    const out = Buffer.allocUnsafeSlow(this.pos - start);
+    this.buf.copy(out, 0, start, this.pos);
+    return out;
   }
 
   /** One ASCII character (`{`, `,`, ...). */

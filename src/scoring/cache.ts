@@ -78,10 +78,12 @@ export const MAX_KEY_BYTES = 8192;
  * What one entry is estimated to keep alive: a fixed part (the answer's objects, reasons, enrichment
  * of a short name: ~1.1 KB measured for a full-view domain answer) and a part that grows with the key
  * (the key in the arena, the normalised indicator, enrichment strings derived from it, the memoised
- * encoding that repeats them).
+ * encoding that repeats them); plus, once the answer is repeated over HTTP, its JSON kept beside the
+ * encoding (src/http/batch-json.ts): ~350 bytes for a full-view domain answer, growing ~4.6 bytes per
+ * key byte (a 72-byte name 626, a 484-byte URL 1,561), in a Buffer of its own.
  */
 export function entryBytes(keyBytes: number): number {
-  return 1024 + 6 * keyBytes;
+  return 1024 + 6 * keyBytes + (512 + 5 * keyBytes);
 }
 
 const EMPTY = 0;
