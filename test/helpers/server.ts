@@ -4,7 +4,7 @@
  */
 
 import { Writable } from 'node:stream';
-import { credentials } from '@grpc/grpc-js';
+import { type Client, credentials } from '@grpc/grpc-js';
 import pino from 'pino';
 import { type App, createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -69,4 +69,17 @@ export function call<Req, Res>(
   req: Req,
 ): Promise<Res> {
   return new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+/** A PredictionService unary call with the request and the reply as bytes, as they go over the wire. */
+export function rawPredictionCall(client: Client, method: string, request: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    client.makeUnaryRequest(
+      `/threatpredict.v1.PredictionService/${method}`,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      request,
+      (err, res) => (err ? reject(err) : resolve(res as Buffer)),
+    ),
+  );
 }

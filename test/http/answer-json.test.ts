@@ -29,6 +29,7 @@ import { createTranscoder, directJson } from '../../src/http/binary-json';
 import { loadContract } from '../../src/http/contract';
 import { toStatus } from '../../src/server/convert';
 import { encodePredictions, storedAnswersOf } from '../../src/server/wire';
+import { rawPredictionCall } from '../helpers/server';
 import { type HttpTestServer, startHttpTestServer } from './helpers';
 
 const { registry } = loadContract();
@@ -86,17 +87,7 @@ describe('HTTP answers are protobuf-es JSON of the gRPC answers', () => {
     await s.close();
   });
 
-  function grpc(method: string, request: Buffer): Promise<Buffer> {
-    return new Promise((resolve, reject) =>
-      raw.makeUnaryRequest(
-        `/threatpredict.v1.PredictionService/${method}`,
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        request,
-        (err, res) => (err ? reject(err) : resolve(res as Buffer)),
-      ),
-    );
-  }
+  const grpc = (method: string, request: Buffer) => rawPredictionCall(raw, method, request);
 
   async function http(path: string, body: unknown): Promise<string> {
     const res = await fetch(`${s.base}${path}`, {

@@ -11,7 +11,7 @@ import {
   StreamPredictUrlsRequest,
 } from '../../src/gen/threatpredict/v1/prediction_service';
 import { decodeRawBatch } from '../../src/server/raw-batch';
-import { call, startTestServer, type TestServer } from '../helpers/server';
+import { call, rawPredictionCall, startTestServer, type TestServer } from '../helpers/server';
 
 const bytesOf = (req: PredictDomainsRequest) => Buffer.from(PredictDomainsRequest.encode(req).finish());
 
@@ -94,15 +94,7 @@ describe('raw batches end to end', () => {
 
   /** PredictDomains with the reply's bytes as they came off the wire. */
   function predictBytes(req: PredictDomainsRequest): Promise<Buffer> {
-    return new Promise((resolve, reject) =>
-      raw.makeUnaryRequest(
-        '/threatpredict.v1.PredictionService/PredictDomains',
-        (r: PredictDomainsRequest) => bytesOf(r),
-        (b: Buffer) => b,
-        req,
-        (err, res) => (err ? reject(err) : resolve(res as Buffer)),
-      ),
-    );
+    return rawPredictionCall(raw, 'PredictDomains', bytesOf(req));
   }
 
   it('answers repeats from the cache with the same bytes as the first answer, under their own ids', async () => {
@@ -139,16 +131,7 @@ describe('raw batches end to end', () => {
       view: ResultView.RESULT_VIEW_FULL,
     };
     const bytes = Buffer.from(PredictUrlsRequest.encode(req).finish());
-    const ask = () =>
-      new Promise<Buffer>((resolve, reject) =>
-        raw.makeUnaryRequest(
-          '/threatpredict.v1.PredictionService/PredictUrls',
-          (b: Buffer) => b,
-          (b: Buffer) => b,
-          bytes,
-          (err, res) => (err ? reject(err) : resolve(res as Buffer)),
-        ),
-      );
+    const ask = () => rawPredictionCall(raw, 'PredictUrls', bytes);
     const cache = t.app.repository.serving('url')?.cache;
     assert.ok(cache !== undefined);
     const first = await ask();

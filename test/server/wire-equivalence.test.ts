@@ -18,7 +18,7 @@ import type { IndicatorKind } from '../../src/indicators/types';
 import type { ScoredItem } from '../../src/scoring/pipeline';
 import type { View } from '../../src/scoring/scorer';
 import { TYPE_TO_KIND, toPrediction, viewOf } from '../../src/server/convert';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { rawPredictionCall, startTestServer, type TestServer } from '../helpers/server';
 
 const LONG = `${'a'.repeat(300)}.com`;
 
@@ -84,18 +84,7 @@ describe('responses are byte for byte the generated encoding of the same answers
     await t.close();
   });
 
-  /** A unary call with the request and the reply as bytes. */
-  function ask(method: string, request: Buffer): Promise<Buffer> {
-    return new Promise((resolve, reject) =>
-      raw.makeUnaryRequest(
-        `/threatpredict.v1.PredictionService/${method}`,
-        (b: Buffer) => b,
-        (b: Buffer) => b,
-        request,
-        (err, res) => (err ? reject(err) : resolve(res as Buffer)),
-      ),
-    );
-  }
+  const ask = (method: string, request: Buffer) => rawPredictionCall(raw, method, request);
 
   for (const kind of ['domain', 'url', 'ip'] as const) {
     it(`${RPC[kind]}: fresh, stored and cached answers, both views`, async () => {
