@@ -5,7 +5,7 @@
  * JSON.stringify makes, so the text is JSON.stringify's, byte for byte.
  */
 import { isUtf8 } from 'node:buffer';
-import { GrowableBuffer } from '../server/growable-buffer';
+import { GrowableBuffer } from '../growable-buffer';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

@@ -9,7 +9,7 @@
  * compares whole responses with the generated encoder's).
  */
 
-import { GrowableBuffer } from './growable-buffer';
+import { GrowableBuffer } from '../growable-buffer';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 

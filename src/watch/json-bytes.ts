@@ -5,22 +5,9 @@
  * encoded again on its way to the file. Strings are written as JSON.stringify writes them: printable
  * ASCII byte by byte, anything else (escapes, non-ASCII, lone surrogates) through JSON.stringify.
  */
-export class JsonBytes {
-  buf: Buffer;
-  pos = 0;
+import { GrowableBuffer } from '../growable-buffer';
 
-  constructor(readonly initialSize = 64 * 1024) {
-    this.buf = Buffer.allocUnsafeSlow(initialSize);
-  }
-
-  /** Makes room for n more bytes. */
-  private room(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
+export class JsonBytes extends GrowableBuffer {
   byte(c: number): void {
     this.room(1);
     this.buf[this.pos++] = c;
@@ -85,7 +72,7 @@ export class JsonBytes {
   /** The bytes written so far, handed over: later writes go to a new buffer. */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialSize, this.buf.length));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.buf.length));
     this.pos = 0;
     return out;
   }
