@@ -4,19 +4,19 @@
  * the built one (dist/main.js) in its own process, as in the rest of the bench, so the client's work
  * is not on the server's event loop.
  *
- *   npm run build && npx tsx scripts/email/bench-predict-emails.ts [--batches 20] [--in-flight 1]
+ *   npm run build && npx tsx src/bench/predict-emails.ts [--batches 20] [--in-flight 1]
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { credentials } from '@grpc/grpc-js';
-import { startServerProcess } from '../../src/bench/server-process';
 import {
   type PredictEmailsRequest,
   type PredictEmailsResponse,
   PredictionServiceClient,
-} from '../../src/gen/threatpredict/v1/prediction_service';
-import { decodeRawEmail } from '../../src/scoring/pipelines/email';
+} from '../gen/threatpredict/v1/prediction_service';
+import { decodeRawEmail } from '../scoring/pipelines/email';
+import { startServerProcess } from './server-process';
 
 const { values } = parseArgs({
   options: { batches: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '1' } },
