@@ -142,8 +142,9 @@ export function formatHttpTlsCost(r: HttpTlsCostResult): string {
   for (const t of r.shapes) {
     const plain = median(t.rounds.map((x) => x.plain.itemsPerSec));
     const tls = median(t.rounds.map((x) => x.tls.itemsPerSec));
+    const cpu = (side: 'plain' | 'tls') => median(t.rounds.map((x) => x[side].serverCpuUsPerItem)).toFixed(2);
     lines.push(
-      `  ${t.shape}: plaintext ${Math.round(plain)} items/s, HTTPS ${Math.round(tls)} items/s; items/s ${t.throughputRatio.toFixed(2)}x, server CPU per item ${t.cpuRatio.toFixed(2)}x (${t.extraCpuUsPerItem >= 0 ? '+' : ''}${t.extraCpuUsPerItem.toFixed(2)} us per ${t.shape.startsWith('unary') ? 'call' : 'item'})`,
+      `  ${t.shape}: plaintext ${Math.round(plain)} items/s, HTTPS ${Math.round(tls)} items/s; items/s ${t.throughputRatio.toFixed(2)}x, server CPU per item ${t.cpuRatio.toFixed(2)}x (plaintext ${cpu('plain')}, HTTPS ${cpu('tls')}: ${t.extraCpuUsPerItem >= 0 ? '+' : ''}${t.extraCpuUsPerItem.toFixed(2)} us per ${t.shape.startsWith('unary') ? 'call' : 'item'})`,
     );
   }
   return lines.join('\n');

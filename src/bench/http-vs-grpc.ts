@@ -205,8 +205,9 @@ export function formatHttpVsGrpc(r: HttpVsGrpcResult): string {
   for (const mode of ['unique', 'repeat'] as const) {
     const rs = r.rounds.filter((x) => x.names === mode);
     const m = (f: (x: HttpVsGrpcRound) => number) => Math.round(median(rs.map(f)));
+    const us = (f: (x: HttpVsGrpcRound) => number) => median(rs.map(f)).toFixed(2);
     lines.push(
-      `  ${mode.padEnd(6)}  gRPC ${m((x) => x.grpc.itemsPerSec)} items/s, HTTP ${m((x) => x.http.itemsPerSec)} items/s: time per item ${r.medianTimeRatio[mode].toFixed(2)}x, server CPU per item ${r.medianCpuRatio[mode].toFixed(2)}x ${r.medianTimeRatio[mode] <= 2 && r.medianCpuRatio[mode] <= 2 ? 'PASS' : 'FAIL'}`,
+      `  ${mode.padEnd(6)}  gRPC ${m((x) => x.grpc.itemsPerSec)} items/s, HTTP ${m((x) => x.http.itemsPerSec)} items/s: time per item ${r.medianTimeRatio[mode].toFixed(2)}x, server CPU per item ${r.medianCpuRatio[mode].toFixed(2)}x (gRPC ${us((x) => x.grpc.cpuUsPerItem)}, HTTP ${us((x) => x.http.cpuUsPerItem)} us) ${r.medianTimeRatio[mode] <= 2 && r.medianCpuRatio[mode] <= 2 ? 'PASS' : 'FAIL'}`,
     );
   }
   return lines.join('\n');

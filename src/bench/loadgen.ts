@@ -1,5 +1,5 @@
 /**
- * The Go load generator (bench/go): built once per run into a temporary directory, then run once per
+ * The Go load generator (src/bench/loadgen): built once per run into a temporary directory, then run once per
  * scenario. It prints JSON lines; "measuring"/"measured" mark the window the server is sampled in.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -38,12 +38,14 @@ export interface LoadHooks {
 export async function buildLoadgen(root: string): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'threatpredict-bench-')), 'loadgen');
   try {
-    await promisify(execFile)('go', ['build', '-buildvcs=false', '-o', out, '.'], { cwd: join(root, 'bench', 'go') });
+    await promisify(execFile)('go', ['build', '-buildvcs=false', '-o', out, '.'], {
+      cwd: join(root, 'src', 'bench', 'loadgen'),
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT')
-      throw new Error('the benchmark needs the Go toolchain (go >= 1.26) on PATH to build bench/go');
-    throw new Error(`go build of bench/go failed: ${e.stderr ?? e.message}`);
+      throw new Error('the benchmark needs the Go toolchain (go >= 1.26) on PATH to build src/bench/loadgen');
+    throw new Error(`go build of src/bench/loadgen failed: ${e.stderr ?? e.message}`);
   }
   return out;
 }

@@ -164,7 +164,8 @@ export function formatReport(r: Report): string {
   if (r.slowReader) {
     const s = r.slowReader;
     lines.push(
-      `slow reader (${s.seconds} s, one reply read per 200 ms): sent ${s.sent}, received ${s.received}, in flight ${s.inFlightMid} at half time -> ${s.inFlightEnd} at the end; server RSS ${s.serverRssBeforeMb.toFixed(0)} -> ${s.serverRssAfterMb.toFixed(0)} MB`,
+      `slow reader (${s.seconds} s, one reply read per 200 ms): sent ${s.sent}, received ${s.received}, in flight ${s.inFlightMid} at half time -> ${s.inFlightEnd} at the end; server RSS ${s.serverRssBeforeMb.toFixed(0)} -> ${s.serverRssAfterMb.toFixed(0)} MB` +
+        (s.serverCpuUsPerItem === undefined ? '' : `; server CPU ${s.serverCpuUsPerItem.toFixed(2)} us per item read`),
     );
   }
   if (r.paired) {
@@ -191,15 +192,17 @@ export function formatReport(r: Report): string {
     lines.push(
       `TLS against plaintext (${r.tls.shapes[0]?.rounds.length ?? 0} alternating rounds of 4 s, median round):`,
     );
-    for (const t of r.tls.shapes)
+    for (const t of r.tls.shapes) {
+      const cpu = (side: 'plain' | 'tls') => median(t.rounds.map((x) => x[side].serverCpuUsPerItem)).toFixed(2);
       lines.push(
-        `  ${t.shape}: items/s ${t.throughputRatio.toFixed(2)}x, server CPU per item ${t.cpuRatio.toFixed(2)}x (${t.extraCpuUsPerItem >= 0 ? '+' : ''}${t.extraCpuUsPerItem.toFixed(2)} us per ${t.shape.startsWith('unary') ? 'call' : 'item'})`,
+        `  ${t.shape}: items/s ${t.throughputRatio.toFixed(2)}x, server CPU per item ${t.cpuRatio.toFixed(2)}x (plaintext ${cpu('plain')}, TLS ${cpu('tls')}: ${t.extraCpuUsPerItem >= 0 ? '+' : ''}${t.extraCpuUsPerItem.toFixed(2)} us per ${t.shape.startsWith('unary') ? 'call' : 'item'})`,
       );
+    }
   }
   if (r.soak) {
     const s = r.soak;
     lines.push(
-      `soak (${s.minutes} min, hot set, batch 1000, full): ${int(s.itemsPerSec)} items/s; RSS MB over time: ${s.timeline.map(([t, mb]) => `${Math.round(t)}s:${mb.toFixed(0)}`).join(' ')}`,
+      `soak (${s.minutes} min, hot set, batch 1000, full): ${int(s.itemsPerSec)} items/s${s.serverCpuUsPerItem === undefined ? '' : `, server CPU ${s.serverCpuUsPerItem.toFixed(2)} us/item`}; RSS MB over time: ${s.timeline.map(([t, mb]) => `${Math.round(t)}s:${mb.toFixed(0)}`).join(' ')}`,
     );
   }
   lines.push('');

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: the sensor-scale benchmark. Starts the echo server (transport ceiling) and the
- * real server as separate processes on loopback, drives them with the Go load generator (bench/go)
+ * real server as separate processes on loopback, drives them with the Go load generator (src/bench/loadgen)
  * with domains (every scenario) and URLs and IPs (unique values, batches of 1000), measures the
- * in-process model ceiling of each kind, and prints one table plus bench/results/latest.json.
+ * in-process model ceiling of each kind, and prints one table plus dist/bench/results/latest.json.
  *
  *   npm run bench                 all scenarios, then unary c=64 paired with the echo (~9 min)
  *   npm run bench -- --quick      the same, short windows and 2 paired rounds (~4 min)
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       soak: { type: 'boolean', default: false },
       'soak-minutes': { type: 'string', default: '5' },
-      out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
+      out: { type: 'string', default: join(ROOT, 'dist', 'bench', 'results', 'latest.json') },
       only: { type: 'string' },
       tranco: { type: 'string' },
       urls: { type: 'string' },
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const urlCsv = findData(values.urls, 'urls', 'urls_train.csv.gz');
   const startedAt = new Date().toISOString();
   const loadAvgStart = loadavg()[0] as number;
-  log(`building the load generator (bench/go)...`);
+  log(`building the load generator (src/bench/loadgen)...`);
   const bin = await buildLoadgen(ROOT);
   const work = mkdtempSync(join(tmpdir(), 'threatpredict-bench-names-'));
   log(tranco === '' ? 'names: generated (no Tranco list found)' : `names: ${tranco} + DGA-like`);
@@ -269,7 +269,7 @@ async function main(): Promise<void> {
     targets: checkTargets(results, ceilings, slow, soak, paired),
     reproduce: [
       ...reproduce,
-      `(loadgen = cd bench/go && go build -o /tmp/loadgen . ; $ADDR = the server's --listen address)`,
+      `(loadgen = cd src/bench/loadgen && go build -o /tmp/loadgen . ; $ADDR = the server's --listen address)`,
     ],
   };
   writeJson(values.out as string, report);

@@ -4,7 +4,7 @@
  * writer back: the messages in flight stop growing, and so does the server's memory.
  */
 import { runLoadgen } from './loadgen';
-import { rssMb } from './proc-stats';
+import { rssMb, treeCpuSeconds } from './proc-stats';
 import type { ServerProcess } from './server-process';
 
 export interface SlowReaderResult {
@@ -15,6 +15,8 @@ export interface SlowReaderResult {
   inFlightEnd: number;
   serverRssBeforeMb: number;
   serverRssAfterMb: number;
+  /** Server CPU (process tree) over the run per item the reader got back, microseconds (absent in older reports). */
+  serverCpuUsPerItem?: number;
   /**
    * In flight did not grow over the second half. The slack (a quarter, at least 8 messages) covers
    * the jitter of reads racing window updates; a server that buffered would let the writer add
@@ -47,10 +49,20 @@ export async function runSlowReader(
   ];
   if (tranco !== '') args.push('-tranco', tranco);
   const before = rssMb(server.pid);
-  const r = await runLoadgen(bin, args, seconds + 60);
+  let cpu0 = 0;
+  let cpu1 = 0;
+  const r = await runLoadgen(bin, args, seconds + 60, {
+    onMeasuring: () => {
+      cpu0 = treeCpuSeconds(server.pid);
+    },
+    onMeasured: () => {
+      cpu1 = treeCpuSeconds(server.pid);
+    },
+  });
   const after = rssMb(server.pid);
   const mid = Number(r.inFlightMid);
   const end = Number(r.inFlightEnd);
+  const itemsRead = Number(r.received) * Number(r.batch);
   return {
     seconds,
     sent: Number(r.sent),
@@ -59,6 +71,7 @@ export async function runSlowReader(
     inFlightEnd: end,
     serverRssBeforeMb: before,
     serverRssAfterMb: after,
+    serverCpuUsPerItem: ((cpu1 - cpu0) * 1e6) / Math.max(1, itemsRead),
     bounded: end <= mid + Math.max(8, Math.ceil(mid / 4)),
     command: `loadgen ${args.join(' ')}`,
   };

@@ -4,7 +4,7 @@
  * last 30 s is within 10% of the median RSS of the first 30 s after a 30 s warm-up.
  */
 import { runLoadgen } from './loadgen';
-import { sampleRss } from './proc-stats';
+import { sampleRss, treeCpuSeconds } from './proc-stats';
 import { STREAMS } from './scenarios';
 import type { ServerProcess } from './server-process';
 import { median } from './stats';
@@ -12,6 +12,8 @@ import { median } from './stats';
 export interface SoakResult {
   minutes: number;
   itemsPerSec: number;
+  /** Server CPU (process tree) per item over the window, microseconds (absent in older reports). */
+  serverCpuUsPerItem?: number;
   baselineMb: number;
   endMb: number;
   growthPct: number;
@@ -46,11 +48,15 @@ export async function runSoak(
   if (tranco !== '') args.push('-tranco', tranco);
   let sampler: ReturnType<typeof sampleRss> | undefined;
   let samples: Array<[number, number]> = [];
+  let cpu0 = 0;
+  let cpu1 = 0;
   const load = await runLoadgen(bin, args, 30 + minutes * 60 + 60, {
     onMeasuring: () => {
+      cpu0 = treeCpuSeconds(server.pid);
       sampler = sampleRss(server.pid, 1000);
     },
     onMeasured: () => {
+      cpu1 = treeCpuSeconds(server.pid);
       samples = sampler?.stop().samples ?? [];
     },
     onProgress: (ev) =>
@@ -62,6 +68,7 @@ export async function runSoak(
   return {
     minutes,
     itemsPerSec: load.itemsPerSec,
+    serverCpuUsPerItem: ((cpu1 - cpu0) * 1e6) / Math.max(1, load.items),
     baselineMb,
     endMb,
     growthPct: (endMb / baselineMb - 1) * 100,

@@ -2,7 +2,7 @@
  * The README's "Running a fleet", on loopback: three server processes (dist/main.js, as deployed:
  * TLS) behind Debian's HAProxy running deploy/haproxy/haproxy.cfg (TLS to clients, verified TLS to
  * the backends; certificates made here by makeFleetTls), under sustained unary and streaming
- * load from the Go load generator's fleet client (bench/go/fleet.go). One backend is killed (SIGKILL:
+ * load from the Go load generator's fleet client (src/bench/loadgen/fleet.go). One backend is killed (SIGKILL:
  * a crash, nothing answered on the way out) and brought back mid-run.
  *
  * Every decision waits on counts, never on time: the phases end when enough answers have come back,

@@ -1,6 +1,6 @@
 /**
  * One service config for every client: clients/service-config.json is what the README shows and
- * what the fleet test's Go client (bench/go/fleet.go) runs with, so the documented config is the
+ * what the fleet test's Go client (src/bench/loadgen/fleet.go) runs with, so the documented config is the
  * tested one (grpc-go refuses an invalid default service config at NewClient).
  */
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..', '..');
 const file = readFileSync(join(ROOT, 'clients', 'service-config.json'), 'utf8');
 
 it('the Go fleet client runs with clients/service-config.json', () => {
-  const go = readFileSync(join(ROOT, 'bench', 'go', 'fleet.go'), 'utf8');
+  const go = readFileSync(join(ROOT, 'src', 'bench', 'loadgen', 'fleet.go'), 'utf8');
   const m = /const fleetServiceConfig = `([^`]*)`/.exec(go);
   assert.ok(m, 'fleet.go declares fleetServiceConfig');
   assert.deepEqual(JSON.parse(m[1] as string), JSON.parse(file));

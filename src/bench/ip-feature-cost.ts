@@ -2,9 +2,9 @@
  * Per-item cost of the IP pipeline's own work, in-process, for each committed model version: the rules
  * (decide: non-routable, known service) and the feature row, on random globally routable addresses
  * enriched once beforehand (the geo lookup is the same for every version and is measured by
- * bench-lookup.ts). Then the model's cost per row in batches of 1,000, which grows with the row width.
+ * ip-lookup-cost.ts). Then the model's cost per row in batches of 1,000, which grows with the row width.
  *
- *   npx tsx scripts/ip/bench-features.ts [count] [versions, default 1,2] [extra features versions, e.g. ip/3]
+ *   npx tsx src/bench/ip-feature-cost.ts [count] [versions, default 1,2] [extra features versions, e.g. ip/3]
  *
  * Each version is scored with its own features version's code (pipelineForFeatures), not the newest.
  * An extra features version (the third argument) is measured with the newest committed version's
@@ -14,12 +14,12 @@
  * "Before" figures for a change: run the same script in a checkout of the older code (its versions).
  */
 import { join } from 'node:path';
-import type { IpFeatureAssets, IpIndicator } from '../../src/indicators/ip/features';
-import { createGeoLookup } from '../../src/indicators/ip/geo';
-import { parseIp } from '../../src/indicators/ip/parse';
-import { loadModel } from '../../src/scoring/loaded-model';
-import { type AnyPipeline, pipelineForFeatures } from '../../src/scoring/pipeline';
-import { ipPipeline } from '../../src/scoring/pipelines/ip';
+import type { IpFeatureAssets, IpIndicator } from '../indicators/ip/features';
+import { createGeoLookup } from '../indicators/ip/geo';
+import { parseIp } from '../indicators/ip/parse';
+import { loadModel } from '../scoring/loaded-model';
+import { type AnyPipeline, pipelineForFeatures } from '../scoring/pipeline';
+import { ipPipeline } from '../scoring/pipelines/ip';
 
 const count = Number(process.argv[2] ?? 200_000);
 const versions = (process.argv[3] ?? '1,2').split(',').map(Number);

@@ -1,15 +1,22 @@
 /**
  * Messages per second through PredictEmails over loopback gRPC, on real corpus messages (the golden
- * messages of models/email/1: half phishing_pot, half SpamAssassin), in batches of 50.
+ * messages of models/email/1: half phishing_pot, half SpamAssassin), in batches of 50. The server is
+ * the built one (dist/main.js) in its own process, as in the rest of the bench, so the client's work
+ * is not on the server's event loop.
  *
- *   npx tsx scripts/email/bench-predict-emails.ts [--batches 20] [--in-flight 1]
+ *   npm run build && npx tsx src/bench/predict-emails.ts [--batches 20] [--in-flight 1]
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { PredictEmailsRequest, PredictEmailsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
-import { decodeRawEmail } from '../../src/scoring/pipelines/email';
-import { call, startTestServer } from '../../test/helpers/server';
+import { join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { credentials } from '@grpc/grpc-js';
+import {
+  type PredictEmailsRequest,
+  type PredictEmailsResponse,
+  PredictionServiceClient,
+} from '../gen/threatpredict/v1/prediction_service';
+import { decodeRawEmail } from '../scoring/pipelines/email';
+import { startServerProcess } from './server-process';
 
 const { values } = parseArgs({
   options: { batches: { type: 'string', default: '20' }, 'in-flight': { type: 'string', default: '1' } },
@@ -21,12 +28,13 @@ const messages = golden.rows.map((r) => decodeRawEmail(r.indicator)!);
 
 async function main(): Promise<void> {
   // No prediction cache: every batch repeats the same messages, and a cache would answer their indicators from memory.
-  const srv = await startTestServer(['--log-level', 'info', '--cache-entries', '0']);
+  const srv = await startServerProcess('real', resolve(__dirname, '..', '..'), ['email'], ['--cache-entries', '0']);
+  const client = new PredictionServiceClient(srv.addr, credentials.createInsecure());
+  const predictEmails = promisify<PredictEmailsRequest, PredictEmailsResponse>(client.predictEmails.bind(client));
   const batch = Array.from({ length: 50 }, (_, i) => ({ id: String(i), value: messages[i % messages.length]! }));
   const bytes = batch.reduce((n, b) => n + b.value.length, 0);
   const req: PredictEmailsRequest = { items: batch, view: 0 };
-  const run = () =>
-    call<PredictEmailsRequest, PredictEmailsResponse>(srv.predictions.predictEmails.bind(srv.predictions), req);
+  const run = () => predictEmails(req);
   await run(); // warm-up: workers, sessions
   const batches = Number(values.batches);
   const inFlight = Number(values['in-flight']);
@@ -49,7 +57,8 @@ async function main(): Promise<void> {
       msPerBatch: Number(((s * 1000) / batches).toFixed(1)),
     }),
   );
-  await srv.close();
+  client.close();
+  await srv.stop();
 }
 
 void main();

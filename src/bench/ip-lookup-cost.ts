@@ -2,11 +2,11 @@
  * Measures the IP enrichment path: open time and memory of the bundled databases, then per-call cost of
  * parseIp, the hosting lookup and the full geo lookup, on random routable addresses (so caches rarely hit).
  *
- *   node --expose-gc --import tsx scripts/ip/bench-lookup.ts [count]
+ *   node --expose-gc --import tsx src/bench/ip-lookup-cost.ts [count]
  */
-import { createGeoLookup } from '../../src/indicators/ip/geo';
-import { createHostingLookup } from '../../src/indicators/ip/hosting';
-import { type IpAddress, parseIp } from '../../src/indicators/ip/parse';
+import { createGeoLookup } from '../indicators/ip/geo';
+import { createHostingLookup } from '../indicators/ip/hosting';
+import { type IpAddress, parseIp } from '../indicators/ip/parse';
 
 const count = Number(process.argv[2] ?? 200_000);
 

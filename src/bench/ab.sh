@@ -5,19 +5,19 @@
 #
 #   npm run build && cp -r dist dist-b                        # the change
 #   git stash && npm run build && cp -r dist dist-a && git stash pop && npm run build
-#   bench/ab.sh dist-a dist-b "unary -batch 1 -names unique -view full -concurrency 64" 5
-#   bench/ab.sh dist-a dist-b "stream -batch 1000 -names hot -view full -streams 4 -window 2" 4
+#   src/bench/ab.sh dist-a dist-b "unary -batch 1 -names unique -view full -concurrency 64" 5
+#   src/bench/ab.sh dist-a dist-b "stream -batch 1000 -names hot -view full -streams 4 -window 2" 4
 #
 # Extra arguments after the pair count go to both servers. The dist copies must sit in the repository
 # root (they find src/gen and models/ relative to themselves). Needs Go (the load generator).
 set -euo pipefail
 a=${1:?dist dir A}; b=${2:?dist dir B}; load=${3:?loadgen arguments}; pairs=${4:-5}
 shift 4 || shift $#
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 work=$(mktemp -d)
 trap 'kill $pa $pb 2>/dev/null || true; rm -rf "$work"' EXIT
-(cd bench/go && go build -buildvcs=false -o "$work/loadgen" .)
+(cd src/bench/loadgen && go build -buildvcs=false -o "$work/loadgen" .)
 tranco=../shared/data/domains/tranco_top100k.txt
 [ -f "$tranco" ] || tranco=
 

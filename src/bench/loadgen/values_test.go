@@ -184,7 +184,7 @@ var rowRe = regexp.MustCompile(`row\('([0-9a-f.:]+/\d+)', '[^']*', (true|false),
 // serverNonRoutable reads the server's special-purpose table (not globally routable rows).
 func serverNonRoutable(t *testing.T) (v4, v6 []netip.Prefix) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "src", "indicators", "ip", "special-ranges.ts"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "indicators", "ip", "special-ranges.ts"))
 	if err != nil {
 		t.Fatal(err)
 	}
