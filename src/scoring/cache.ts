@@ -46,8 +46,14 @@ export interface PredictionCache<V> {
    */
   getBytes(bytes: Uint8Array, start: number, end: number): V | undefined;
   countHits(n: number): void;
+  /** Counts lookups that found nothing, made with getBytes() by a caller that then did not call get(). */
+  countMisses(n: number): void;
   /** Stores the answer if its key was offered before (see admission above); true when stored. */
   offer(key: string, value: V): boolean;
+  /** Whether offer() would store this key now (it was offered before). */
+  seen(key: string): boolean;
+  /** Offers the key without an answer: as offer() when the key is new, and stores nothing. */
+  note(key: string): void;
   /** Counters of the whole store, every key space together. */
   stats(): CacheStats;
 }
@@ -260,6 +266,9 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
       countHits(n) {
         hits += n;
       },
+      countMisses(n) {
+        misses += n;
+      },
       offer(key, value) {
         const len = encode(key);
         if (len < 0) return false;
@@ -271,6 +280,18 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
         }
         put(space, scratch, 0, len, h, value);
         return true;
+      },
+      seen(key) {
+        const len = encode(key);
+        if (len < 0) return false;
+        const h = hashBytes(space, scratch, 0, len);
+        return doorkeeper[h & doorMask] === (h | 1);
+      },
+      note(key) {
+        const len = encode(key);
+        if (len < 0) return;
+        const h = hashBytes(space, scratch, 0, len);
+        doorkeeper[h & doorMask] = h | 1;
       },
       stats,
     };

@@ -16,7 +16,7 @@ import { toServiceError } from './call-errors';
 import { TYPE_TO_KIND, viewOf } from './convert';
 import { RawBatch } from './raw-batch';
 import { type StreamShutdown, serveStream } from './stream';
-import { encodedResponse, encodePredictions, encodeRawBatchResponse } from './wire';
+import { encodeAnsweredBatchResponse, encodedResponse, encodePredictions, encodeRawBatchResponse } from './wire';
 
 interface BatchRequest<I> {
   items: I[];
@@ -85,22 +85,39 @@ export function createPredictionService(
 
   /**
    * A RawBatch (see raw-batch.ts): repeats are answered from the cache by their bytes, the rest is
-   * decoded and scored. Items the cache answers in the other view are scored again, as in the core.
+   * decoded and scored, on a worker when the batch is large enough (Scorer.answerOffLoop), else
+   * here. Items the cache answers in the other view are scored again, as in the core.
    */
   async function scoreRaw<Res>(kind: IndicatorKind, batch: RawBatch): Promise<Res> {
     const view = viewOf(batch.view);
     const cache = scorer.cacheOf(kind);
-    if (cache === undefined || batch.count > config.maxBatchItems)
+    if (batch.count > config.maxBatchItems || (cache === undefined && !scorer.answersOffLoop(kind)))
       return scoreRequest((v) => scorer.scoreBatch(kind, batch.items, v), batch);
     const hits: (CachedAnswer | undefined)[] = new Array(batch.count);
     const misses: InputItem[] = [];
     for (let i = 0; i < batch.count; i++) {
-      const hit = batch.idIsAscii(i) ? cache.getBytes(batch.bytes, batch.valueStart(i), batch.valueEnd(i)) : undefined;
+      const hit =
+        cache !== undefined && batch.idIsAscii(i)
+          ? cache.getBytes(batch.bytes, batch.valueStart(i), batch.valueEnd(i))
+          : undefined;
       if (hit !== undefined && hit.view === view) hits[i] = hit;
       else misses.push({ id: batch.id(i), value: batch.value(i) });
     }
-    cache.countHits(batch.count - misses.length);
-    scorer.countCached(kind, hits);
+    if (cache !== undefined) {
+      cache.countHits(batch.count - misses.length);
+      scorer.countCached(kind, hits);
+    }
+    const answered = misses.length === 0 ? undefined : await scorer.answerOffLoop(kind, misses, view);
+    if (answered !== undefined) {
+      const bytes = encodeAnsweredBatchResponse(
+        batch,
+        hits,
+        misses.map((m) => m.id),
+        answered,
+      );
+      if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
+      // Over the size limit: scored again here, as objects that fitted() can send in the compact view.
+    }
     const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view);
     const bytes = encodeRawBatchResponse(batch, hits, scored, view);
     if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);

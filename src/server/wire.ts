@@ -9,7 +9,7 @@
  */
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { CachedAnswer, ScoredItem } from '../scoring/pipeline';
-import type { View } from '../scoring/scorer';
+import type { EncodedAnswers, View } from '../scoring/scorer';
 import { writePredictionTail } from './prediction-encoding';
 import { ProtoWriter } from './proto-writer';
 import type { RawBatch } from './raw-batch';
@@ -131,6 +131,39 @@ export function encodeRawBatchResponse(
       const r = misses[j++] as ScoredItem;
       if (r.id !== '') out.string(ID, r.id);
       writeAnswer(r, view);
+    }
+    out.join(at);
+  }
+  return finish();
+}
+
+/**
+ * The response to a RawBatch whose misses a worker answered (Scorer.answerOffLoop): `hits` as above,
+ * and miss j (in item order) is its id `missIds[j]` followed by the worker's encoding of its answer.
+ */
+export function encodeAnsweredBatchResponse(
+  batch: RawBatch,
+  hits: readonly (CachedAnswer | undefined)[],
+  missIds: readonly string[],
+  answers: EncodedAnswers,
+): Buffer {
+  begin();
+  const { bytes, ends } = answers;
+  let j = 0;
+  for (let i = 0; i < batch.count; i++) {
+    answer = i;
+    const hit = hits[i];
+    const at = out.fork(RESULTS, PREDICTION_LENGTH_BYTES);
+    if (hit !== undefined) {
+      const start = batch.idStart(i);
+      const end = batch.idEnd(i);
+      if (end > start) out.bytesOf(ID, batch.bytes, start, end);
+      writeStored(hit);
+    } else {
+      const id = missIds[j] as string;
+      if (id !== '') out.string(ID, id);
+      out.raw(bytes, j === 0 ? 0 : (ends[j - 1] as number), ends[j] as number);
+      j++;
     }
     out.join(at);
   }
