@@ -68,7 +68,10 @@ function batches(tag: string): Record<'domain' | 'url' | 'ip', string[][]> {
         '::1',
         '999.1.1.1',
         'not an ip',
-        ...Array.from({ length: 16 }, (_, i) => `${(i * 37) % 200 + 23}.${(i * 91) % 250}.${tag.length + i}.${i + 1}`),
+        ...Array.from(
+          { length: 16 },
+          (_, i) => `${((i * 37) % 200) + 23}.${(i * 91) % 250}.${tag.length + i}.${i + 1}`,
+        ),
       ],
     ],
   };
@@ -84,6 +87,8 @@ describe('the miss path on worker threads answers what the event loop answers, b
   let toInline: Client;
   /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
   let offLoop = 0;
+  /** When set, every worker is stopped (as a crash would) right after the next batch is handed over. */
+  let crashNext = false;
   before(async () => {
     [workers, inline] = await Promise.all([
       startTestServer(['--workers', '2']),
@@ -94,7 +99,12 @@ describe('the miss path on worker threads answers what the event loop answers, b
     const scorer = workers.app.scorer;
     const answer = scorer.answerOffLoop.bind(scorer);
     scorer.answerOffLoop = async (...args) => {
-      const answers = await answer(...args);
+      const pending = answer(...args); // the batch is posted to a worker before this returns
+      if (crashNext) {
+        crashNext = false;
+        for (const w of workers.app.inference.workers?.() ?? []) void w.terminate();
+      }
+      const answers = await pending;
       if (answers !== undefined) offLoop++;
       return answers;
     };
@@ -161,6 +171,24 @@ describe('the miss path on worker threads answers what the event loop answers, b
       const request = Buffer.from(PredictRequest.encode({ items, view }).finish());
       await same('Predict', request, `Predict view ${view}`);
     }
+  });
+
+  it('a worker that dies holding a batch loses no answer', async () => {
+    const items = batches('crash').domain[0]!.map((value, i) => ({ id: idOf(i), value }));
+    const request = Buffer.from(PredictDomainsRequest.encode({ items, view: ResultView.RESULT_VIEW_FULL }).finish());
+    const before = offLoop;
+    const old = [...(workers.app.inference.workers?.() ?? [])];
+    crashNext = true;
+    await same('PredictDomains', request, 'through a crash');
+    assert.equal(crashNext, false, 'a batch was handed over, and the workers stopped');
+    assert.ok(offLoop - before >= 1, 'answered by the replacement workers');
+    const now = workers.app.inference.workers?.() ?? [];
+    assert.equal(now.length, 2);
+    assert.ok(
+      now.every((w) => !old.includes(w)),
+      'both workers were replaced',
+    );
+    assert.equal(workers.app.inference.failure(), undefined);
   });
 
   it('a version pinned by ReloadModels answers on the workers too', async () => {
