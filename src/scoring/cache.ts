@@ -50,10 +50,10 @@ export interface PredictionCache<V> {
   countMisses(n: number): void;
   /** Stores the answer if its key was offered before (see admission above); true when stored. */
   offer(key: string, value: V): boolean;
-  /** Whether offer() would store this key now (it was offered before). */
-  seen(key: string): boolean;
-  /** Offers the key without an answer: as offer() when the key is new, and stores nothing. */
-  note(key: string): void;
+  /** Whether offer() would store the key whose UTF-8 encoding is `bytes[start, end)` now (it was offered before). */
+  seenBytes(bytes: Uint8Array, start: number, end: number): boolean;
+  /** Offers that key without an answer: as offer() when the key is new, and stores nothing. */
+  noteBytes(bytes: Uint8Array, start: number, end: number): void;
   /** Counters of the whole store, every key space together. */
   stats(): CacheStats;
 }
@@ -281,16 +281,14 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
         put(space, scratch, 0, len, h, value);
         return true;
       },
-      seen(key) {
-        const len = encode(key);
-        if (len < 0) return false;
-        const h = hashBytes(space, scratch, 0, len);
+      seenBytes(bytes, start, end) {
+        if (end - start > MAX_KEY_BYTES) return false;
+        const h = hashBytes(space, bytes, start, end);
         return doorkeeper[h & doorMask] === (h | 1);
       },
-      note(key) {
-        const len = encode(key);
-        if (len < 0) return;
-        const h = hashBytes(space, scratch, 0, len);
+      noteBytes(bytes, start, end) {
+        if (end - start > MAX_KEY_BYTES) return;
+        const h = hashBytes(space, bytes, start, end);
         doorkeeper[h & doorMask] = h | 1;
       },
       stats,

@@ -9,7 +9,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import { siblingFile, startWorker } from '../worker-file';
-import type { AnswerReply, FeaturesSpec, ModelIo, WorkerReply, WorkerRequest } from './inference-protocol';
+import type { AnswerReply, FeaturesSpec, ModelIo, RawValues, WorkerReply, WorkerRequest } from './inference-protocol';
 import type { View } from './stages';
 import { type ModelEngine, openModelRunner } from './trees/tree-runner';
 
@@ -42,7 +42,7 @@ export interface InferenceSession {
    * The whole miss path of a batch on a worker (inference-worker.ts `answer`): present with the
    * worker backend, for sessions loaded with `features`, when the backend has an answer encoder.
    */
-  answer?(values: string[], view: View, keep: number[]): Promise<AnswerReply>;
+  answer?(values: RawValues, view: View, keep: number[]): Promise<AnswerReply>;
   release(): Promise<void>;
 }
 
@@ -212,13 +212,14 @@ export const WORKER_QUEUE = 2;
 const MAX_RESPAWNS = 16;
 const RESPAWN_WINDOW_MS = 60_000;
 
-/** A request to a worker; `tries` counts the workers it was sent to (a crash re-sends it once). */
+/** A request to a worker. */
 interface Job {
   msg: WorkerRequest;
   transfer: ArrayBuffer[];
   /** Counted against WORKER_QUEUE (runs and batches; loads and releases go to every worker at once). */
   counted: boolean;
-  tries: number;
+  /** Workers that died while handling this request (not while it waited behind another). */
+  crashes: number;
   done: (r: WorkerReply) => void;
 }
 
@@ -235,8 +236,8 @@ type LoadRequest = Extract<WorkerRequest, { type: 'load' }>;
  * A pool of `workers` pipeline workers (inference-worker.ts). Every worker loads every session, so
  * any of them can take any request: each goes to the least busy worker with room (WORKER_QUEUE), or
  * waits. A worker that dies is replaced, the replacement loads the live sessions first, and the
- * requests the dead one held are sent again once; a request that kills two workers is answered with
- * an error (its callers then score on the event loop or answer per-item errors).
+ * requests the dead one held are sent again; a request that was running when two workers died is
+ * answered with an error (its callers then score on the event loop or answer per-item errors).
  */
 export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceBackend {
   const engine = opts.engine ?? 'trees';
@@ -255,7 +256,6 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   const listeners: ((why: string) => void)[] = [];
 
   function send(t: Thread, job: Job): void {
-    job.tries++;
     if (job.counted) {
       t.busy++;
       backendLoad.inFlight++;
@@ -336,6 +336,8 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     for (const job of held) {
       if (job.counted) backendLoad.inFlight--;
     }
+    // A worker handles its messages in order: the oldest one it held is the one it was running.
+    if (held[0] !== undefined) held[0].crashes++;
     if (crashes.length > MAX_RESPAWNS) {
       for (const job of held) job.done({ id: job.msg.id, ok: false, error: why });
       failAll(`${why}; ${crashes.length} workers failed within ${RESPAWN_WINDOW_MS / 1000} s`);
@@ -345,7 +347,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     for (const job of held) {
       // Loads and releases went to every worker: the replacement has the live sessions already.
       if (!job.counted) job.done({ id: job.msg.id, ok: job.msg.type === 'release', error: why } as WorkerReply);
-      else if (job.tries >= 2) job.done({ id: job.msg.id, ok: false, error: `${why} (twice with this request)` });
+      else if (job.crashes >= 2) job.done({ id: job.msg.id, ok: false, error: `${why} (twice with this request)` });
       else {
         waiting.unshift(job);
         backendLoad.queued++;
@@ -360,7 +362,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   function request(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     if (gone !== undefined) return Promise.resolve({ id: msg.id, ok: false, error: gone });
     return new Promise((done) => {
-      waiting.push({ msg, transfer, counted: true, tries: 0, done });
+      waiting.push({ msg, transfer, counted: true, crashes: 0, done });
       backendLoad.queued++;
       dispatch();
     });
@@ -372,7 +374,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     const replies = await Promise.all(
       threads.map(
         (t) =>
-          new Promise<WorkerReply>((done) => send(t, { msg: make(), transfer: [], counted: false, tries: 0, done })),
+          new Promise<WorkerReply>((done) => send(t, { msg: make(), transfer: [], counted: false, crashes: 0, done })),
       ),
     );
     return replies.find((r) => !r.ok) ?? replies[0]!;
@@ -416,7 +418,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
         return { probabilities: reply.probabilities, features: reply.features };
       }
 
-      async function answer(values: string[], view: View, keep: number[]): Promise<AnswerReply> {
+      async function answer(values: RawValues, view: View, keep: number[]): Promise<AnswerReply> {
         const reply = await request({ type: 'answer', id: nextId++, session, values, view, keep });
         if (!reply.ok || reply.answers === undefined) throw new Error(reply.ok ? 'no answers' : reply.error);
         return reply.answers;

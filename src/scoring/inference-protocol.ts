@@ -49,6 +49,12 @@ export interface FeaturesSpec {
   metadata: ModelMetadata;
 }
 
+/** Values as UTF-8 bytes, one after another: value j is [ends[j - 1] or 0, ends[j]) of `bytes`. */
+export interface RawValues {
+  bytes: Uint8Array;
+  ends: Int32Array;
+}
+
 /** An item's verdict as `answer` reports it for the items metric: an index into this list. */
 export const ANSWER_VERDICTS = ['none', 'benign', 'suspicious', 'malicious', 'error'] as const;
 
@@ -89,11 +95,16 @@ export type WorkerRequest =
    * and each answer encoded by the worker's answer encoder; `keep` lists the items whose results the
    * event loop also wants as objects.
    */
-  | { type: 'answer'; id: number; session: number; values: string[]; view: View; keep: number[] }
+  | { type: 'answer'; id: number; session: number; values: RawValues; view: View; keep: number[] }
   /** Parse the raw values, compute their features with the session's pipeline, run the model. */
   | ({ type: 'score'; id: number; session: number; values: string[] } & ModelIo)
   | ({ type: 'run'; id: number; session: number; features: Float32Array; rows: number } & ModelIo)
-  | { type: 'release'; id: number; session: number };
+  | { type: 'release'; id: number; session: number }
+  /**
+   * Ends the worker as a crash would, once the messages before it are handled (never in the middle of
+   * a native call, where stopping a thread aborts the process): the pool never sends it, its tests do.
+   */
+  | { type: 'exit'; id: number; code: number };
 
 export type WorkerReply =
   | {

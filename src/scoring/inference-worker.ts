@@ -67,7 +67,13 @@ async function answer(msg: Extract<WorkerRequest, { type: 'answer' }>): Promise<
   encoder ??= require(encoderFile) as AnswerEncoder;
   const { base, pipeline, assets, model } = s.features;
   const { runner } = s;
-  const items = msg.values.map((value) => ({ id: '', value }));
+  // Decoded as the event loop decodes a request's values (server/raw-batch.ts): the same strings.
+  const { bytes: utf8, ends: valueEnds } = msg.values;
+  const text = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
+  const items = Array.from(valueEnds, (end, j) => ({
+    id: '',
+    value: text.toString('utf8', j === 0 ? 0 : valueEnds[j - 1], end),
+  }));
   // As the event loop does: small runs on the walk where the model allows, larger ones on onnxruntime.
   const results = await scoreFresh(base, pipeline, model, assets, items, msg.view, (features, rows) =>
     rows < OFF_THREAD_MIN_ROWS ? runner.run(features, rows) : runner.reference(features, rows),
@@ -134,6 +140,8 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
         sessions.delete(msg.session);
         return { id: msg.id, ok: true };
       }
+      case 'exit':
+        process.exit(msg.code);
     }
   } catch (err) {
     return { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) };

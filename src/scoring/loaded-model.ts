@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { IndicatorKind } from '../indicators/types';
 import { type CacheLimits, type CacheStore, createCacheStore } from './cache';
 import { createInlineBackend, type InferenceBackend, type ScoredValues } from './inference-pool';
-import type { AnswerReply } from './inference-protocol';
+import type { AnswerReply, RawValues } from './inference-protocol';
 import { type ModelMetadata, parseMetadata } from './metadata';
 import { type AnyPipeline, type CachedAnswer, pipelineForFeatures } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
@@ -50,7 +50,7 @@ export interface OffThreadScoring {
    * The whole miss path of a batch of raw values on a worker, answers encoded there (stages.ts,
    * inference-worker.ts `answer`); undefined when the backend has no answer encoder.
    */
-  readonly answer?: ((values: string[], view: View, keep: number[]) => Promise<AnswerReply>) | undefined;
+  readonly answer?: ((values: RawValues, view: View, keep: number[]) => Promise<AnswerReply>) | undefined;
 }
 
 /** Largest difference allowed between a golden probability (scikit-learn) and onnxruntime's. */

@@ -8,7 +8,7 @@ import { detectKind, isFileHash } from '../indicators/detect';
 import type { IndicatorKind } from '../indicators/types';
 import type { CountedItem, ItemCounts } from '../metrics/items';
 import type { PredictionCache } from './cache';
-import { ANSWER_VERDICTS, type AnswerReply, type ClonedResult } from './inference-protocol';
+import { ANSWER_VERDICTS, type AnswerReply, type ClonedResult, type RawValues } from './inference-protocol';
 import type { ModelRepository } from './model-repository';
 import { type AnyPipeline, type CachedAnswer, type InputItem, pipelineForFeatures, type ScoredItem } from './pipeline';
 import {
@@ -23,6 +23,7 @@ import {
   type View,
 } from './stages';
 
+export type { RawValues } from './inference-protocol';
 export type { View } from './stages';
 
 export interface GenericItem extends InputItem {
@@ -45,13 +46,20 @@ export interface Scorer {
   /** Counts answers a transport gave from cacheOf() itself, in the items metric (see ScorerOptions.items). */
   countCached(kind: IndicatorKind, answers: readonly (CachedAnswer | undefined)[]): void;
   /**
-   * Scores items no cache answered on a worker thread, the whole way (stages.ts) with the answers
-   * encoded there by the transport's encoder: the transport copies them after each item's id. Offers
-   * the answers to the cache and counts them, as scoreBatch() would. Undefined when this batch is
-   * better scored by scoreBatch(): too few items for the hop (OFF_THREAD_MIN_ROWS), a pipeline or
-   * backend that cannot, no serving model, or a worker that failed it (scoreBatch then answers).
+   * Scores values no cache answered on a worker thread, the whole way (stages.ts), from their UTF-8
+   * bytes as the request carried them, with the answers encoded there by the transport's encoder:
+   * the transport copies them after each item's id. Offers the answers to the cache and counts them,
+   * as scoreBatch() would; `idOf(j)` is value j's item id (asked for the few answers the cache keeps).
+   * Undefined when the batch is better scored by scoreBatch(): too few values for the hop
+   * (OFF_THREAD_MIN_ROWS), a pipeline or backend that cannot, no serving model, or a worker that
+   * failed it (scoreBatch then answers).
    */
-  answerOffLoop(kind: IndicatorKind, items: readonly InputItem[], view: View): Promise<EncodedAnswers | undefined>;
+  answerOffLoop(
+    kind: IndicatorKind,
+    values: RawValues,
+    view: View,
+    idOf: (j: number) => string,
+  ): Promise<EncodedAnswers | undefined>;
   /** Whether answerOffLoop() may answer items of `kind` now (its serving model's backend can). */
   answersOffLoop(kind: IndicatorKind): boolean;
 }
@@ -83,6 +91,10 @@ function remember(cache: PredictionCache<CachedAnswer>, key: string, view: View,
 const OFF_THREAD_QUEUE = 2;
 
 export { OFF_THREAD_MIN_ROWS } from './stages';
+
+function utf8(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end);
+}
 
 /** What the items metric reads of an answer, per ANSWER_VERDICTS index (no object per item). */
 const COUNTED: readonly CountedItem[] = ANSWER_VERDICTS.map((v) =>
@@ -306,51 +318,47 @@ export function createScorer(opts: ScorerOptions): Scorer {
 
   async function answerOffLoop(
     kind: IndicatorKind,
-    items: readonly InputItem[],
+    values: RawValues,
     view: View,
+    idOf: (j: number) => string,
   ): Promise<EncodedAnswers | undefined> {
     const p = byKind.get(kind);
-    if (p === undefined || items.length < OFF_THREAD_MIN_ROWS) return undefined;
+    const n = values.ends.length;
+    // Pipelines that key their cache by more than the value (IPs) keep the event loop's path.
+    if (p === undefined || p.cacheKey !== undefined || n < OFF_THREAD_MIN_ROWS) return undefined;
     // One model version for the whole batch, as in runPipeline.
     const model = opts.repository.serving(p.modelName);
     const answer = model?.offThread?.kind === p.kind ? model.offThread.answer : undefined;
     if (model === undefined || answer === undefined) return undefined;
     const cache = model.cache?.space(p.kind);
-    const keys: (string | undefined)[] = new Array(items.length);
-    // The items the cache will store (offered before) come back as objects too, for the cache to keep.
+    // The values the cache will keep (offered before) come back as objects too; the others are
+    // offered now, by their bytes, without an answer (the doorkeeper remembers them).
     const keep: number[] = [];
+    const keys: string[] = [];
     if (cache !== undefined) {
+      const { bytes, ends } = values;
       let looked = 0;
-      for (let i = 0; i < items.length; i++) {
-        const item = items[i]!;
-        if (item.value.length > p.maxLength) continue;
-        const key = p.cacheKey?.(item) ?? item.value;
-        if (key === undefined) continue;
-        keys[i] = key;
+      for (let j = 0; j < n; j++) {
+        const start = j === 0 ? 0 : ends[j - 1]!;
+        const end = ends[j]!;
+        // A value longer than the pipeline takes is never a key (UTF-16 units <= UTF-8 bytes).
+        if (end - start > p.maxLength && utf8(bytes, start, end).length > p.maxLength) continue;
         looked++;
-        if (cache.seen(key)) keep.push(i);
+        if (cache.seenBytes(bytes, start, end)) {
+          keep.push(j);
+          keys.push(utf8(bytes, start, end));
+        } else cache.noteBytes(bytes, start, end);
       }
       cache.countMisses(looked);
     }
     let reply: AnswerReply;
     try {
-      reply = await answer(
-        items.map((it) => it.value),
-        view,
-        keep,
-      );
+      reply = await answer(values, view, keep);
     } catch {
       return undefined;
     }
-    if (cache !== undefined) {
-      let k = 0;
-      for (let i = 0; i < items.length; i++) {
-        const key = keys[i];
-        if (key === undefined) continue;
-        if (keep[k] === i) remember(cache, key, view, restored(reply.kept[k++]!, items[i]!.id));
-        else cache.note(key);
-      }
-    }
+    if (cache !== undefined)
+      for (let k = 0; k < keep.length; k++) remember(cache, keys[k]!, view, restored(reply.kept[k]!, idOf(keep[k]!)));
     if (counts !== undefined) {
       const verdicts = reply.verdicts;
       const counted: CountedItem[] = new Array(verdicts.length);

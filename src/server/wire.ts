@@ -139,12 +139,12 @@ export function encodeRawBatchResponse(
 
 /**
  * The response to a RawBatch whose misses a worker answered (Scorer.answerOffLoop): `hits` as above,
- * and miss j (in item order) is its id `missIds[j]` followed by the worker's encoding of its answer.
+ * and the next miss in item order is its id followed by the worker's encoding of its answer. An id
+ * is copied from the request when it is plain ASCII (the bytes encoding its string would write).
  */
 export function encodeAnsweredBatchResponse(
   batch: RawBatch,
   hits: readonly (CachedAnswer | undefined)[],
-  missIds: readonly string[],
   answers: EncodedAnswers,
 ): Buffer {
   begin();
@@ -154,14 +154,13 @@ export function encodeAnsweredBatchResponse(
     answer = i;
     const hit = hits[i];
     const at = out.fork(RESULTS, PREDICTION_LENGTH_BYTES);
-    if (hit !== undefined) {
-      const start = batch.idStart(i);
-      const end = batch.idEnd(i);
+    const start = batch.idStart(i);
+    const end = batch.idEnd(i);
+    if (hit !== undefined || batch.idIsAscii(i)) {
       if (end > start) out.bytesOf(ID, batch.bytes, start, end);
-      writeStored(hit);
-    } else {
-      const id = missIds[j] as string;
-      if (id !== '') out.string(ID, id);
+    } else out.string(ID, batch.id(i));
+    if (hit !== undefined) writeStored(hit);
+    else {
       out.raw(bytes, j === 0 ? 0 : (ends[j - 1] as number), ends[j] as number);
       j++;
     }

@@ -87,7 +87,7 @@ describe('the miss path on worker threads answers what the event loop answers, b
   let toInline: Client;
   /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
   let offLoop = 0;
-  /** When set, every worker is stopped (as a crash would) right after the next batch is handed over. */
+  /** When set, every worker ends (as in a crash) just before the next batch is handed over. */
   let crashNext = false;
   before(async () => {
     [workers, inline] = await Promise.all([
@@ -99,12 +99,12 @@ describe('the miss path on worker threads answers what the event loop answers, b
     const scorer = workers.app.scorer;
     const answer = scorer.answerOffLoop.bind(scorer);
     scorer.answerOffLoop = async (...args) => {
-      const pending = answer(...args); // the batch is posted to a worker before this returns
       if (crashNext) {
         crashNext = false;
-        for (const w of workers.app.inference.workers?.() ?? []) void w.terminate();
+        // Each worker ends before the batch it is about to get (protocol `exit`: between messages).
+        for (const w of workers.app.inference.workers?.() ?? []) w.postMessage({ type: 'exit', id: 0, code: 70 });
       }
-      const answers = await pending;
+      const answers = await answer(...args);
       if (answers !== undefined) offLoop++;
       return answers;
     };
