@@ -1,7 +1,10 @@
 /**
  * The batch-first scoring core. Every RPC, unary or streaming, typed or generic, ends here with a
- * batch: parse every item (bad ones become per-item errors), let rules answer what they can, compute
- * features for the rest into one matrix, run the model once, and build the results in input order.
+ * batch: look each item up in the cache, parse the rest (bad ones become per-item errors), let rules
+ * answer what they can, compute features for the rest into one matrix, run the model once, and build
+ * the results in input order (the stages are named in stages.ts). A transport that holds a batch's
+ * cache misses as bytes hands them to answerOffLoop(), which runs those same stages on a pipeline
+ * worker and gets the answers back encoded: the event loop then only frames, looks up and copies.
  */
 import { type ErrorReason, itemError, PredictError } from '../errors';
 import { detectKind, isFileHash } from '../indicators/detect';
