@@ -344,15 +344,16 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
       return;
     }
     threads.push(spawn());
+    const again: Job[] = [];
     for (const job of held) {
       // Loads and releases went to every worker: the replacement has the live sessions already.
       if (!job.counted) job.done({ id: job.msg.id, ok: job.msg.type === 'release', error: why } as WorkerReply);
       else if (job.crashes >= 2) job.done({ id: job.msg.id, ok: false, error: `${why} (twice with this request)` });
-      else {
-        waiting.unshift(job);
-        backendLoad.queued++;
-      }
+      else again.push(job);
     }
+    // Ahead of the requests that waited, in the order they were first sent.
+    waiting.unshift(...again);
+    backendLoad.queued += again.length;
     dispatch();
   }
 
