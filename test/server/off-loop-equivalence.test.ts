@@ -87,7 +87,7 @@ describe('the miss path on worker threads answers what the event loop answers, b
   let toInline: Client;
   /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
   let offLoop = 0;
-  /** When set, every worker ends (as in a crash) just before the next batch is handed over. */
+  /** When set, a worker ends (as in a crash) just before the next batch is handed to it. */
   let crashNext = false;
   before(async () => {
     [workers, inline] = await Promise.all([
@@ -101,8 +101,9 @@ describe('the miss path on worker threads answers what the event loop answers, b
     scorer.answerOffLoop = async (...args) => {
       if (crashNext) {
         crashNext = false;
-        // Each worker ends before the batch it is about to get (protocol `exit`: between messages).
-        for (const w of workers.app.inference.workers?.() ?? []) w.postMessage({ type: 'exit', id: 0, code: 70 });
+        // The worker an idle pool hands the batch to (the first) ends before it (protocol `exit`,
+        // between messages): it dies holding the batch.
+        workers.app.inference.workers?.()[0]?.postMessage({ type: 'exit', id: 0, code: 70 });
       }
       const answers = await answer(...args);
       if (answers !== undefined) offLoop++;
@@ -180,14 +181,11 @@ describe('the miss path on worker threads answers what the event loop answers, b
     const old = [...(workers.app.inference.workers?.() ?? [])];
     crashNext = true;
     await same('PredictDomains', request, 'through a crash');
-    assert.equal(crashNext, false, 'a batch was handed over, and the workers stopped');
-    assert.ok(offLoop - before >= 1, 'answered by the replacement workers');
+    assert.equal(crashNext, false, 'a batch was handed over, and a worker stopped');
+    assert.ok(offLoop - before >= 1, 'answered by a worker after all');
     const now = workers.app.inference.workers?.() ?? [];
     assert.equal(now.length, 2);
-    assert.ok(
-      now.every((w) => !old.includes(w)),
-      'both workers were replaced',
-    );
+    assert.ok(!now.includes(old[0]!) && now.includes(old[1]!), 'the worker that died was replaced');
     assert.equal(workers.app.inference.failure(), undefined);
   });
 
