@@ -19,6 +19,10 @@ import { ipPipeline } from './scoring/pipelines/ip';
 import { urlPipeline } from './scoring/pipelines/url';
 import { createScorer, type Scorer } from './scoring/scorer';
 import { watchRepository } from './scoring/watch';
+import { siblingFile } from './worker-file';
+
+/** The transport's answer encoder, which the pipeline workers load (see scoring/inference-worker.ts). */
+const ANSWER_ENCODER = siblingFile(__filename, 'server/answer-encoding');
 
 export interface App {
   config: Config;
@@ -54,7 +58,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       'UNSIGNED MODELS ALLOWED (--allow-unsigned-models): whoever can write the model repository decides the verdicts',
     );
   const engine = { engine: config.modelEngine };
-  const backend = config.inference === 'worker' ? createWorkerBackend(engine) : createInlineBackend(engine);
+  const backend =
+    config.inference === 'worker'
+      ? createWorkerBackend({ ...engine, workers: config.workers, answerEncoder: ANSWER_ENCODER })
+      : createInlineBackend(engine);
   const repository = createModelRepository({
     dir: config.modelsDir,
     // The email model loads and is checked like the others, but is not in the scorer's routing: messages come as bytes.

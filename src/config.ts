@@ -3,7 +3,7 @@
  * setting has a default that works on a laptop; a bad value stops the start with a clear message.
  */
 import { existsSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ModelTrust, readPublicKey } from './scoring/model-trust';
@@ -30,6 +30,12 @@ export interface Config {
    * each with its own models, caches and inference thread.
    */
   readonly processes: number;
+  /**
+   * Worker threads per server process that score the cache misses of large batches (parse, rules,
+   * features, model, reasons, encoding) and run the models (with `inference: worker`); the event
+   * loop frames, looks up the cache and writes. Defaults to the cores Node may use.
+   */
+  readonly workers: number;
   /** Prediction cache entries per model version (0 turns caching off). */
   readonly cacheEntries: number;
   /** Estimated bytes each model version's prediction cache may keep alive. */
@@ -116,6 +122,7 @@ export const SETTINGS = {
   inference: ['THREATPREDICT_INFERENCE', 'worker'],
   'model-engine': ['THREATPREDICT_MODEL_ENGINE', 'trees'],
   processes: ['THREATPREDICT_PROCESSES', '1'],
+  workers: ['THREATPREDICT_WORKERS', String(Math.min(64, availableParallelism()))],
   'cache-entries': ['THREATPREDICT_CACHE_ENTRIES', '100000'],
   'cache-max-bytes': ['THREATPREDICT_CACHE_MAX_BYTES', String(256 * 1024 * 1024)],
   'max-connections': ['THREATPREDICT_MAX_CONNECTIONS', '1000'],
@@ -360,6 +367,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     inference: oneOf('inference', get('inference'), ['worker', 'inline'] as const),
     modelEngine: oneOf('model engine', get('model-engine'), ['trees', 'onnxruntime'] as const),
     processes: int('processes', get('processes'), 1, 64),
+    workers: int('workers', get('workers'), 1, 64),
     cacheEntries: int('cache entries', get('cache-entries'), 0, 100_000_000),
     cacheMaxBytes: int('cache max bytes', get('cache-max-bytes'), 1024 * 1024, 64 * 1024 * 1024 * 1024),
     maxConnections: int('max connections', get('max-connections'), 1, 1_000_000),

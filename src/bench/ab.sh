@@ -8,7 +8,9 @@
 #   src/bench/ab.sh dist-a dist-b "unary -batch 1 -names unique -view full -concurrency 64" 5
 #   src/bench/ab.sh dist-a dist-b "stream -batch 1000 -names hot -view full -streams 4 -window 2" 4
 #
-# Extra arguments after the pair count go to both servers. The dist copies must sit in the repository
+# Extra arguments after the pair count go to both servers; A_ARGS and B_ARGS (words) to one each, e.g.
+#   A_ARGS="--workers 1" B_ARGS="--workers 2" bench/ab.sh dist dist "stream ..." 4
+# The dist copies must sit in the repository
 # root (they find src/gen and models/ relative to themselves). Needs Go (the load generator).
 set -euo pipefail
 a=${1:?dist dir A}; b=${2:?dist dir B}; load=${3:?loadgen arguments}; pairs=${4:-5}
@@ -21,8 +23,10 @@ trap 'kill $pa $pb 2>/dev/null || true; rm -rf "$work"' EXIT
 tranco=../shared/data/domains/tranco_top100k.txt
 [ -f "$tranco" ] || tranco=
 
-node "$a/main.js" --listen 127.0.0.1:46001 --log-level info "$@" > "$work/a.log" 2>&1 & pa=$!
-node "$b/main.js" --listen 127.0.0.1:46002 --log-level info "$@" > "$work/b.log" 2>&1 & pb=$!
+# shellcheck disable=SC2086 # A_ARGS and B_ARGS are words
+node "$a/main.js" --listen 127.0.0.1:46001 --log-level info "$@" ${A_ARGS:-} > "$work/a.log" 2>&1 & pa=$!
+# shellcheck disable=SC2086
+node "$b/main.js" --listen 127.0.0.1:46002 --log-level info "$@" ${B_ARGS:-} > "$work/b.log" 2>&1 & pb=$!
 for _ in $(seq 1 240); do
   grep -q '"msg":"serving"' "$work/a.log" && grep -q '"msg":"serving"' "$work/b.log" && break
   sleep 0.5

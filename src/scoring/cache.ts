@@ -46,8 +46,14 @@ export interface PredictionCache<V> {
    */
   getBytes(bytes: Uint8Array, start: number, end: number): V | undefined;
   countHits(n: number): void;
+  /** Counts lookups that found nothing, made with getBytes() by a caller that then did not call get(). */
+  countMisses(n: number): void;
   /** Stores the answer if its key was offered before (see admission above); true when stored. */
   offer(key: string, value: V): boolean;
+  /** Whether offer() would store the key whose UTF-8 encoding is `bytes[start, end)` now (it was offered before). */
+  seenBytes(bytes: Uint8Array, start: number, end: number): boolean;
+  /** Offers that key without an answer: as offer() when the key is new, and stores nothing. */
+  noteBytes(bytes: Uint8Array, start: number, end: number): void;
   /** Counters of the whole store, every key space together. */
   stats(): CacheStats;
 }
@@ -260,6 +266,9 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
       countHits(n) {
         hits += n;
       },
+      countMisses(n) {
+        misses += n;
+      },
       offer(key, value) {
         const len = encode(key);
         if (len < 0) return false;
@@ -271,6 +280,16 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
         }
         put(space, scratch, 0, len, h, value);
         return true;
+      },
+      seenBytes(bytes, start, end) {
+        if (end - start > MAX_KEY_BYTES) return false;
+        const h = hashBytes(space, bytes, start, end);
+        return doorkeeper[h & doorMask] === (h | 1);
+      },
+      noteBytes(bytes, start, end) {
+        if (end - start > MAX_KEY_BYTES) return;
+        const h = hashBytes(space, bytes, start, end);
+        doorkeeper[h & doorMask] = h | 1;
       },
       stats,
     };

@@ -1,6 +1,7 @@
 /**
- * Where model runs happen. `worker` (the default) runs every session on one inference thread, so
- * the event loop keeps decoding the next batch while the model scores this one, and coalesces the
+ * Where model runs happen. `worker` (the default) runs every session on a pool of worker threads
+ * (`--workers`), so the event loop keeps decoding the next batch while the model scores this one,
+ * and the workers take the whole miss path of large batches (`answer`); it coalesces the
  * runs that queue up for the same session into one (dynamic batching, as Triton does): concurrent
  * small unary calls share a model run. `inline` runs on the calling thread (simplest; for
  * comparison in the benchmark and for one-shot CLI use).
@@ -8,7 +9,8 @@
 
 import type { Worker } from 'node:worker_threads';
 import { siblingFile, startWorker } from '../worker-file';
-import type { FeaturesSpec, ModelIo, WorkerReply, WorkerRequest } from './inference-protocol';
+import type { AnswerReply, FeaturesSpec, ModelIo, RawValues, WorkerReply, WorkerRequest } from './inference-protocol';
+import type { View } from './stages';
 import { type ModelEngine, openModelRunner } from './trees/tree-runner';
 
 export interface SessionSpec extends ModelIo {
@@ -36,6 +38,11 @@ export interface InferenceSession {
    * present when the session was loaded with `features`.
    */
   scoreValues?(values: string[]): Promise<ScoredValues>;
+  /**
+   * The whole miss path of a batch on a worker (inference-worker.ts `answer`): present with the
+   * worker backend, for sessions loaded with `features`, when the backend has an answer encoder.
+   */
+  answer?(values: RawValues, view: View, keep: number[]): Promise<AnswerReply>;
   release(): Promise<void>;
 }
 
@@ -55,6 +62,8 @@ export interface InferenceBackend {
   failure(): string | undefined;
   /** Called once if the backend fails while serving (not when closed). */
   onFailure(listener: (why: string) => void): void;
+  /** The worker threads serving now (none inline), e.g. for a test to stop one as a crash would. */
+  workers?(): readonly Worker[];
   close(): Promise<void>;
 }
 
@@ -181,84 +190,253 @@ export function createInlineBackend(opts: BackendOptions = {}): InferenceBackend
   };
 }
 
-export function createWorkerBackend(opts: BackendOptions = {}): InferenceBackend {
+export interface WorkerBackendOptions extends BackendOptions {
+  /** Worker threads (`--workers`); 1 by default. */
+  workers?: number;
+  /**
+   * The module that encodes answers in the workers (inference-worker.ts AnswerEncoder), for
+   * `answer`; the transport's, so the core never imports it. Without it sessions offer no `answer`.
+   */
+  answerEncoder?: string | undefined;
+}
+
+/**
+ * Requests (runs, feature batches, answered batches) in progress on one worker at most. More wait on
+ * the event loop, in order, so a fast client cannot grow what the workers hold: the stream that sent
+ * a waiting batch stops reading past its read-ahead (server/stream.ts). Two keep a worker busy while
+ * its last answer travels back.
+ */
+export const WORKER_QUEUE = 2;
+
+/** Workers that crash more often than this within RESPAWN_WINDOW_MS are not started again: the backend fails. */
+const MAX_RESPAWNS = 16;
+const RESPAWN_WINDOW_MS = 60_000;
+
+/** A request to a worker. */
+interface Job {
+  msg: WorkerRequest;
+  transfer: ArrayBuffer[];
+  /** Counted against WORKER_QUEUE (runs and batches; loads and releases go to every worker at once). */
+  counted: boolean;
+  /** Workers that died while handling this request (not while it waited behind another). */
+  crashes: number;
+  done: (r: WorkerReply) => void;
+}
+
+interface Thread {
+  worker: Worker;
+  jobs: Map<number, Job>;
+  /** Counted jobs in progress. */
+  busy: number;
+}
+
+type LoadRequest = Extract<WorkerRequest, { type: 'load' }>;
+
+/**
+ * A pool of `workers` pipeline workers (inference-worker.ts). Every worker loads every session, so
+ * any of them can take any request: each goes to the least busy worker with room (WORKER_QUEUE), or
+ * waits. A worker that dies is replaced, the replacement loads the live sessions first, and the
+ * requests the dead one held are sent again; a request that was running when two workers died is
+ * answered with an error (its callers then score on the event loop or answer per-item errors).
+ */
+export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceBackend {
   const engine = opts.engine ?? 'trees';
-  const worker: Worker = startWorker(siblingFile(__filename, 'inference-worker'));
-  worker.unref();
+  const size = Math.max(1, opts.workers ?? 1);
   let nextId = 1;
   let nextSession = 1;
-  const replies = new Map<number, (r: WorkerReply) => void>();
   const backendLoad: BackendLoad = { queued: 0, inFlight: 0 };
-  worker.on('message', (r: WorkerReply) => {
-    const done = replies.get(r.id);
-    replies.delete(r.id);
-    done?.(r);
-  });
-  // Once the thread is gone every request fails at once: a message to it would never be answered.
+  const threads: Thread[] = [];
+  const waiting: Job[] = [];
+  /** The load request of every live session, for replacement workers. */
+  const live = new Map<number, LoadRequest>();
+  const crashes: number[] = [];
+  // Once the pool is gone every request fails at once: a message to it would never be answered.
   let gone: string | undefined;
   let closing = false;
   const listeners: ((why: string) => void)[] = [];
-  const fail = (why: string) => {
+
+  function send(t: Thread, job: Job): void {
+    if (job.counted) {
+      t.busy++;
+      backendLoad.inFlight++;
+    }
+    t.jobs.set(job.msg.id, job);
+    t.worker.postMessage(job.msg, job.transfer);
+  }
+
+  /** The least busy worker with room, if any. */
+  function idle(): Thread | undefined {
+    let best: Thread | undefined;
+    for (const t of threads) if (t.busy < WORKER_QUEUE && (best === undefined || t.busy < best.busy)) best = t;
+    return best;
+  }
+
+  function dispatch(): void {
+    while (waiting.length > 0) {
+      const t = idle();
+      if (t === undefined) return;
+      const job = waiting.shift()!;
+      backendLoad.queued--;
+      send(t, job);
+    }
+  }
+
+  function settle(t: Thread, id: number, reply: WorkerReply): void {
+    const job = t.jobs.get(id);
+    if (job === undefined) return;
+    t.jobs.delete(id);
+    if (job.counted) {
+      t.busy--;
+      backendLoad.inFlight--;
+    }
+    job.done(reply);
+    dispatch();
+  }
+
+  function failAll(why: string): void {
     const first = gone === undefined;
     gone ??= why;
-    for (const done of replies.values()) done({ id: 0, ok: false, error: why });
-    replies.clear();
+    for (const t of threads) {
+      for (const [id] of t.jobs) settle(t, id, { id, ok: false, error: gone });
+    }
+    for (const job of waiting.splice(0)) job.done({ id: job.msg.id, ok: false, error: gone });
+    backendLoad.queued = 0;
     if (first && !closing) for (const l of listeners) l(why);
-  };
-  worker.on('error', (err) => fail(`inference thread failed: ${err.message}`));
-  worker.on('exit', (code) => fail(`inference thread exited (code ${code})`));
+  }
 
+  function spawn(): Thread {
+    const worker = startWorker(siblingFile(__filename, 'inference-worker'), {
+      workerData: { answerEncoder: opts.answerEncoder },
+    });
+    worker.unref();
+    const t: Thread = { worker, jobs: new Map(), busy: 0 };
+    worker.on('message', (r: WorkerReply) => settle(t, r.id, r));
+    let ended = false;
+    const crashed = (why: string) => {
+      if (ended) return;
+      ended = true;
+      replace(t, why);
+    };
+    worker.on('error', (err) => crashed(`inference thread failed: ${err.message}`));
+    worker.on('exit', (code) => crashed(`inference thread exited (code ${code})`));
+    // A replacement loads every live session before anything else (a worker handles messages in order).
+    for (const load of live.values()) t.worker.postMessage({ ...load, id: 0 });
+    return t;
+  }
+
+  /** A worker died: start another and send what it held again, once; past the respawn budget, fail. */
+  function replace(dead: Thread, why: string): void {
+    const at = threads.indexOf(dead);
+    if (at < 0 || closing || gone !== undefined) return;
+    threads.splice(at, 1);
+    const now = Date.now();
+    crashes.push(now);
+    while (crashes.length > 0 && crashes[0]! < now - RESPAWN_WINDOW_MS) crashes.shift();
+    const held = [...dead.jobs.values()];
+    for (const job of held) {
+      if (job.counted) backendLoad.inFlight--;
+    }
+    // A worker handles its messages in order: the oldest one it held is the one it was running.
+    if (held[0] !== undefined) held[0].crashes++;
+    if (crashes.length > MAX_RESPAWNS) {
+      for (const job of held) job.done({ id: job.msg.id, ok: false, error: why });
+      failAll(`${why}; ${crashes.length} workers failed within ${RESPAWN_WINDOW_MS / 1000} s`);
+      return;
+    }
+    threads.push(spawn());
+    const again: Job[] = [];
+    for (const job of held) {
+      // Loads and releases went to every worker: the replacement has the live sessions already.
+      if (!job.counted) job.done({ id: job.msg.id, ok: job.msg.type === 'release', error: why } as WorkerReply);
+      else if (job.crashes >= 2) job.done({ id: job.msg.id, ok: false, error: `${why} (twice with this request)` });
+      else again.push(job);
+    }
+    // Ahead of the requests that waited, in the order they were first sent.
+    waiting.unshift(...again);
+    backendLoad.queued += again.length;
+    dispatch();
+  }
+
+  for (let i = 0; i < size; i++) threads.push(spawn());
+
+  /** One request to the least busy worker; it waits on the event loop while every worker is full. */
   function request(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     if (gone !== undefined) return Promise.resolve({ id: msg.id, ok: false, error: gone });
-    return new Promise((resolve) => {
-      replies.set(msg.id, resolve);
-      worker.postMessage(msg, transfer);
+    return new Promise((done) => {
+      waiting.push({ msg, transfer, counted: true, crashes: 0, done });
+      backendLoad.queued++;
+      dispatch();
     });
+  }
+
+  /** The same request to every worker; the first failure, or the first reply. */
+  async function everyWorker(make: () => WorkerRequest): Promise<WorkerReply> {
+    if (gone !== undefined) return { id: 0, ok: false, error: gone };
+    const replies = await Promise.all(
+      threads.map(
+        (t) =>
+          new Promise<WorkerReply>((done) => send(t, { msg: make(), transfer: [], counted: false, crashes: 0, done })),
+      ),
+    );
+    return replies.find((r) => !r.ok) ?? replies[0]!;
   }
 
   return {
     async load(bytes, spec) {
       const session = nextSession++;
-      const loaded = await request({
+      const io: ModelIo = { width: spec.width, input: spec.input, output: spec.output, positive: spec.positive };
+      const loadRequest: LoadRequest = {
         type: 'load',
-        id: nextId++,
+        id: 0,
         session,
         bytes,
         intraOpThreads: spec.intraOpThreads,
+        engine,
+        io,
         features: spec.features,
-      });
-      if (!loaded.ok) throw new Error(loaded.error);
+      };
+      live.set(session, loadRequest);
+      const loaded = await everyWorker(() => ({ ...loadRequest, id: nextId++ }));
+      if (!loaded.ok) {
+        live.delete(session);
+        await everyWorker(() => ({ type: 'release', id: nextId++, session }));
+        throw new Error(loaded.error);
+      }
       // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS).
       const inline = await loadInline(bytes, spec, engine, backendLoad);
-      const io: ModelIo = { width: spec.width, input: spec.input, output: spec.output, positive: spec.positive };
       const queue = new RunQueue(backendLoad, spec.width, async (features, rows) => {
-        const reply = await request({ type: 'run', id: nextId++, session, features, rows, ...io }, [
-          features.buffer as ArrayBuffer,
-        ]);
+        // Not transferred: a run a crash interrupted is sent again.
+        const reply = await request({ type: 'run', id: nextId++, session, features, rows, ...io });
         if (!reply.ok || reply.probabilities === undefined)
           throw new Error(reply.ok ? 'inference returned nothing' : reply.error);
         return reply.probabilities;
       });
 
       async function scoreValues(values: string[]): Promise<ScoredValues> {
-        backendLoad.inFlight++;
-        const reply = await request({ type: 'score', id: nextId++, session, values, ...io }).finally(() => {
-          backendLoad.inFlight--;
-        });
+        const reply = await request({ type: 'score', id: nextId++, session, values, ...io });
         if (!reply.ok || reply.probabilities === undefined || reply.features === undefined)
           throw new Error(reply.ok ? 'inference returned nothing' : reply.error);
         return { probabilities: reply.probabilities, features: reply.features };
       }
 
+      async function answer(values: RawValues, view: View, keep: number[]): Promise<AnswerReply> {
+        const reply = await request({ type: 'answer', id: nextId++, session, values, view, keep });
+        if (!reply.ok || reply.answers === undefined) throw new Error(reply.ok ? 'no answers' : reply.error);
+        return reply.answers;
+      }
+
+      const offThread = spec.features !== undefined;
       return {
         inputNames: loaded.inputNames ?? [],
         outputNames: loaded.outputNames ?? [],
         smallRuns: inline.smallRuns,
         smallRunsFallback: inline.smallRunsFallback,
         run: (features, rows) => (rows <= INLINE_MAX_ROWS ? inline.run(features, rows) : queue.push(features, rows)),
-        scoreValues: spec.features === undefined ? undefined : scoreValues,
+        scoreValues: offThread ? scoreValues : undefined,
+        answer: offThread && opts.answerEncoder !== undefined ? answer : undefined,
         async release() {
-          await Promise.all([request({ type: 'release', id: nextId++, session }), inline.release()]);
+          live.delete(session);
+          await Promise.all([everyWorker(() => ({ type: 'release', id: nextId++, session })), inline.release()]);
         },
       };
     },
@@ -267,9 +445,11 @@ export function createWorkerBackend(opts: BackendOptions = {}): InferenceBackend
     onFailure(listener) {
       listeners.push(listener);
     },
+    workers: () => threads.map((t) => t.worker),
     async close() {
       closing = true;
-      await worker.terminate();
+      failAll('inference thread exited (the backend was closed)');
+      await Promise.all(threads.map((t) => t.worker.terminate()));
     },
   };
 }

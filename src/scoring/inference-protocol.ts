@@ -5,6 +5,10 @@
 
 import * as ort from 'onnxruntime-node';
 import type { IndicatorKind } from '../indicators/types';
+import type { ModelMetadata } from './metadata';
+import type { ScoredItem } from './pipeline';
+import type { View } from './stages';
+import type { ModelEngine } from './trees/tree-runner';
 
 /** How a run feeds the model and reads its answer. */
 export interface ModelIo {
@@ -41,6 +45,38 @@ export interface FeaturesSpec {
   dir: string;
   /** The model version's features version: the inference thread computes that one (pipelineForFeatures). */
   featuresVersion: string;
+  /** The version's metadata, for the verdicts and reasons of `answer`. */
+  metadata: ModelMetadata;
+}
+
+/** Values as UTF-8 bytes, one after another: value j is [ends[j - 1] or 0, ends[j]) of `bytes`. */
+export interface RawValues {
+  bytes: Uint8Array;
+  ends: Int32Array;
+}
+
+/** An item's verdict as `answer` reports it for the items metric: an index into this list. */
+export const ANSWER_VERDICTS = ['none', 'benign', 'suspicious', 'malicious', 'error'] as const;
+
+/** A PredictError as it crosses threads (structured clone keeps only an Error's name and message). */
+export interface ClonedError {
+  reason: string;
+  message: string;
+  metadata: Record<string, string>;
+}
+
+/** A result the event loop keeps (e.g. in the prediction cache), as it crosses threads. */
+export type ClonedResult = Omit<ScoredItem, 'error' | 'cached'> & { error: ClonedError | undefined };
+
+/** The answers of `answer`: each item's encoding (opaque to the core, see ScoredItem.cached) and verdict. */
+export interface AnswerReply {
+  /** The items' encodings one after another; item i's is [ends[i - 1] or 0, ends[i]). */
+  bytes: Uint8Array;
+  ends: Int32Array;
+  /** Per item, an index into ANSWER_VERDICTS. */
+  verdicts: Uint8Array;
+  /** The results the request asked to keep (`keep`), in the order of `keep`. */
+  kept: ClonedResult[];
 }
 
 export type WorkerRequest =
@@ -50,12 +86,25 @@ export type WorkerRequest =
       session: number;
       bytes: Uint8Array;
       intraOpThreads: number;
+      engine: ModelEngine;
+      io: ModelIo;
       features?: FeaturesSpec | undefined;
     }
+  /**
+   * The whole miss path of a batch (stages.ts, scoreFresh): parse, rules, features, model, reasons,
+   * and each answer encoded by the worker's answer encoder; `keep` lists the items whose results the
+   * event loop also wants as objects.
+   */
+  | { type: 'answer'; id: number; session: number; values: RawValues; view: View; keep: number[] }
   /** Parse the raw values, compute their features with the session's pipeline, run the model. */
   | ({ type: 'score'; id: number; session: number; values: string[] } & ModelIo)
   | ({ type: 'run'; id: number; session: number; features: Float32Array; rows: number } & ModelIo)
-  | { type: 'release'; id: number; session: number };
+  | { type: 'release'; id: number; session: number }
+  /**
+   * Ends the worker as a crash would, once the messages before it are handled (never in the middle of
+   * a native call, where stopping a thread aborts the process): the pool never sends it, its tests do.
+   */
+  | { type: 'exit'; id: number; code: number };
 
 export type WorkerReply =
   | {
@@ -66,6 +115,7 @@ export type WorkerReply =
       probabilities?: Float32Array;
       /** For `score`: the feature rows it computed, row-major. */
       features?: Float32Array;
+      answers?: AnswerReply;
     }
   | { id: number; ok: false; error: string };
 

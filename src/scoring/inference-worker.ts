@@ -1,22 +1,39 @@
 /**
- * The inference thread: owns every onnxruntime session, so a model run never blocks the event loop
- * that decodes requests and encodes answers (onnxruntime-node runs synchronously on its calling
- * thread). For pipelines that allow it (pipelines/off-thread.ts) it also computes the features of
- * large batches from the raw values, with the same code and the version's own assets, so that work
- * uses this core instead of the event loop's. Messages are handled one at a time, in order.
+ * A pipeline worker (one of `--workers` threads, inference-pool.ts): owns a copy of every model
+ * session, so a model run never blocks the event loop that decodes requests and encodes answers
+ * (onnxruntime-node runs synchronously on its calling thread). For pipelines that allow it
+ * (pipelines/off-thread.ts) it also takes the whole miss path of large batches (`answer`: parse,
+ * rules, features, model, reasons and the answers' encoding, stages.ts), or their features only
+ * (`score`), with the same code and the version's own assets as the event loop. Messages are handled
+ * one at a time, in order.
  */
-import { parentPort } from 'node:worker_threads';
-import type * as ort from 'onnxruntime-node';
-import { openSession, runSession, type WorkerReply, type WorkerRequest } from './inference-protocol';
-import { type AnyPipeline, pipelineForFeatures } from './pipeline';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PredictError } from '../errors';
+import {
+  ANSWER_VERDICTS,
+  type AnswerReply,
+  type ClonedResult,
+  type WorkerReply,
+  type WorkerRequest,
+} from './inference-protocol';
+import { type AnyPipeline, pipelineForFeatures, type ScoredItem } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
+import { OFF_THREAD_MIN_ROWS, type ScoringModel, scoreFresh, type View } from './stages';
+import { type ModelRunner, openModelRunner } from './trees/tree-runner';
+
+/** What the answer encoder module (workerData.answerEncoder) exports: the transport's encoding. */
+export interface AnswerEncoder {
+  encodeAnswers(results: readonly ScoredItem[], view: View): { bytes: Uint8Array; ends: Int32Array };
+}
 
 interface Session {
-  ort: ort.InferenceSession;
-  features?: { pipeline: AnyPipeline; assets: unknown };
+  runner: ModelRunner;
+  features?: { base: AnyPipeline; pipeline: AnyPipeline; assets: unknown; model: ScoringModel };
 }
 
 const sessions = new Map<number, Session>();
+const encoderFile = (workerData as { answerEncoder?: string } | null)?.answerEncoder;
+let encoder: AnswerEncoder | undefined;
 
 function sessionOf(id: number): Session {
   const s = sessions.get(id);
@@ -24,27 +41,80 @@ function sessionOf(id: number): Session {
   return s;
 }
 
+function verdictCode(r: ScoredItem): number {
+  return r.error !== undefined ? 4 : ANSWER_VERDICTS.indexOf(r.verdict ?? 'none');
+}
+
+function cloned(r: ScoredItem): ClonedResult {
+  const e: PredictError | undefined = r.error;
+  return {
+    id: r.id,
+    indicator: r.indicator,
+    kind: r.kind,
+    score: r.score,
+    verdict: r.verdict,
+    model: r.model,
+    reasons: r.reasons,
+    enrichment: r.enrichment,
+    error: e === undefined ? undefined : { reason: e.reason, message: e.message, metadata: { ...e.metadata } },
+  };
+}
+
+async function answer(msg: Extract<WorkerRequest, { type: 'answer' }>): Promise<AnswerReply> {
+  const s = sessionOf(msg.session);
+  if (s.features === undefined) throw new Error(`session ${msg.session} computes no features`);
+  if (encoderFile === undefined) throw new Error('this worker has no answer encoder');
+  encoder ??= require(encoderFile) as AnswerEncoder;
+  const { base, pipeline, assets, model } = s.features;
+  const { runner } = s;
+  // Decoded as the event loop decodes a request's values (server/raw-batch.ts): the same strings.
+  const { bytes: utf8, ends: valueEnds } = msg.values;
+  const text = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
+  const items = Array.from(valueEnds, (end, j) => ({
+    id: '',
+    value: text.toString('utf8', j === 0 ? 0 : valueEnds[j - 1], end),
+  }));
+  // As the event loop does: small runs on the walk where the model allows, larger ones on onnxruntime.
+  const results = await scoreFresh(base, pipeline, model, assets, items, msg.view, (features, rows) =>
+    rows < OFF_THREAD_MIN_ROWS ? runner.run(features, rows) : runner.reference(features, rows),
+  );
+  const { bytes, ends } = encoder.encodeAnswers(results, msg.view);
+  const verdicts = new Uint8Array(results.length);
+  for (let i = 0; i < results.length; i++) verdicts[i] = verdictCode(results[i]!);
+  return { bytes, ends, verdicts, kept: msg.keep.map((i) => cloned(results[i]!)) };
+}
+
 async function handle(msg: WorkerRequest): Promise<WorkerReply> {
   try {
     switch (msg.type) {
       case 'load': {
-        const session: Session = { ort: await openSession(msg.bytes, msg.intraOpThreads) };
+        const runner = await openModelRunner(msg.bytes, {
+          ...msg.io,
+          intraOpThreads: msg.intraOpThreads,
+          engine: msg.engine,
+        });
+        const session: Session = { runner };
         if (msg.features !== undefined) {
           const base = OFF_THREAD_PIPELINES.get(msg.features.kind);
           const pipeline = base && pipelineForFeatures(base, msg.features.featuresVersion);
-          if (pipeline === undefined)
+          if (base === undefined || pipeline === undefined)
             throw new Error(`no off-thread features for ${msg.features.kind} ${msg.features.featuresVersion}`);
-          session.features = { pipeline, assets: pipeline.loadAssets(msg.features.dir) };
+          const { metadata } = msg.features;
+          session.features = {
+            base,
+            pipeline,
+            assets: pipeline.loadAssets(msg.features.dir),
+            model: { name: metadata.name, version: metadata.version, metadata },
+          };
         }
         sessions.set(msg.session, session);
-        const o = session.ort;
-        return { id: msg.id, ok: true, inputNames: [...o.inputNames], outputNames: [...o.outputNames] };
+        return { id: msg.id, ok: true, inputNames: [...runner.inputNames], outputNames: [...runner.outputNames] };
       }
       case 'run':
         return {
           id: msg.id,
           ok: true,
-          probabilities: await runSession(sessionOf(msg.session).ort, msg.features, msg.rows, msg),
+          probabilities: await sessionOf(msg.session).runner.reference(msg.features, msg.rows),
         };
       case 'score': {
         const s = sessionOf(msg.session);
@@ -60,18 +130,33 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
           pipeline.features(parsed.value, assets, features, j * msg.width);
         }
         // The model gets its own copy: `features` goes back to the event loop (explanations, rules).
-        const probabilities = await runSession(s.ort, features.slice(), rows, msg);
+        const probabilities = await s.runner.reference(features.slice(), rows);
         return { id: msg.id, ok: true, probabilities, features };
       }
+      case 'answer':
+        return { id: msg.id, ok: true, answers: await answer(msg) };
       case 'release': {
-        await sessions.get(msg.session)?.ort.release();
+        await sessions.get(msg.session)?.runner.release();
         sessions.delete(msg.session);
         return { id: msg.id, ok: true };
       }
+      case 'exit':
+        process.exit(msg.code);
     }
   } catch (err) {
     return { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** Buffers a reply may hand over instead of copying: only ones it owns whole. */
+function transferable(a: ArrayBufferView | undefined, into: ArrayBuffer[]): void {
+  if (
+    a !== undefined &&
+    a.byteOffset === 0 &&
+    a.byteLength === a.buffer.byteLength &&
+    !into.includes(a.buffer as ArrayBuffer)
+  )
+    into.push(a.buffer as ArrayBuffer);
 }
 
 let chain = Promise.resolve();
@@ -79,8 +164,13 @@ parentPort?.on('message', (msg: WorkerRequest) => {
   chain = chain.then(async () => {
     const reply = await handle(msg);
     const transfer: ArrayBuffer[] = [];
-    if (reply.ok && reply.probabilities !== undefined) transfer.push(reply.probabilities.buffer as ArrayBuffer);
-    if (reply.ok && reply.features !== undefined) transfer.push(reply.features.buffer as ArrayBuffer);
+    if (reply.ok) {
+      transferable(reply.probabilities, transfer);
+      transferable(reply.features, transfer);
+      transferable(reply.answers?.bytes, transfer);
+      transferable(reply.answers?.ends, transfer);
+      transferable(reply.answers?.verdicts, transfer);
+    }
     parentPort?.postMessage(reply, transfer);
   });
 });

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import type { IndicatorKind } from '../indicators/types';
 import { type CacheLimits, type CacheStore, createCacheStore } from './cache';
 import { createInlineBackend, type InferenceBackend, type ScoredValues } from './inference-pool';
+import type { AnswerReply, RawValues } from './inference-protocol';
 import { type ModelMetadata, parseMetadata } from './metadata';
 import { type AnyPipeline, type CachedAnswer, pipelineForFeatures } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
+import type { View } from './stages';
 
 export interface LoadedModel {
   readonly name: string;
@@ -44,6 +46,11 @@ export interface OffThreadScoring {
   /** Batches being scored there now. */
   readonly pending: number;
   score(values: string[]): Promise<ScoredValues>;
+  /**
+   * The whole miss path of a batch of raw values on a worker, answers encoded there (stages.ts,
+   * inference-worker.ts `answer`); undefined when the backend has no answer encoder.
+   */
+  readonly answer?: ((values: RawValues, view: View, keep: number[]) => Promise<AnswerReply>) | undefined;
 }
 
 /** Largest difference allowed between a golden probability (scikit-learn) and onnxruntime's. */
@@ -88,7 +95,7 @@ export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOption
     intraOpThreads: opts.intraOpThreads ?? 1,
     features:
       OFF_THREAD_PIPELINES.get(base.kind) === base
-        ? { kind: base.kind, dir, featuresVersion: metadata.features_version }
+        ? { kind: base.kind, dir, featuresVersion: metadata.features_version, metadata }
         : undefined,
   });
   if (!session.inputNames.includes(metadata.input.name)) {
@@ -116,6 +123,7 @@ export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOption
     }
   }
   const scoreValues = session.scoreValues;
+  const answer = session.answer;
   let offThreadPending = 0;
 
   const model: LoadedModel = {
@@ -147,6 +155,17 @@ export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOption
                 offThreadPending--;
               }
             },
+            answer:
+              answer === undefined
+                ? undefined
+                : async (values, view, keep) => {
+                    offThreadPending++;
+                    try {
+                      return await tracked(() => answer(values, view, keep));
+                    } finally {
+                      offThreadPending--;
+                    }
+                  },
           },
     async release() {
       if (released) return;

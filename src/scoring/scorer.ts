@@ -1,18 +1,33 @@
 /**
  * The batch-first scoring core. Every RPC, unary or streaming, typed or generic, ends here with a
- * batch: parse every item (bad ones become per-item errors), let rules answer what they can, compute
- * features for the rest into one matrix, run the model once, and build the results in input order.
+ * batch: look each item up in the cache, parse the rest (bad ones become per-item errors), let rules
+ * answer what they can, compute features for the rest into one matrix, run the model once, and build
+ * the results in input order (the stages are named in stages.ts). A transport that holds a batch's
+ * cache misses as bytes hands them to answerOffLoop(), which runs those same stages on a pipeline
+ * worker and gets the answers back encoded: the event loop then only frames, looks up and copies.
  */
-import { itemError, type PredictError, toPredictError } from '../errors';
+import { type ErrorReason, itemError, PredictError } from '../errors';
 import { detectKind, isFileHash } from '../indicators/detect';
-import type { IndicatorKind, Reason } from '../indicators/types';
-import type { ItemCounts } from '../metrics/items';
+import type { IndicatorKind } from '../indicators/types';
+import type { CountedItem, ItemCounts } from '../metrics/items';
 import type { PredictionCache } from './cache';
+import { ANSWER_VERDICTS, type AnswerReply, type ClonedResult, type RawValues } from './inference-protocol';
 import type { ModelRepository } from './model-repository';
 import { type AnyPipeline, type CachedAnswer, type InputItem, pipelineForFeatures, type ScoredItem } from './pipeline';
-import { VERDICT_RANK, verdictOf } from './verdict';
+import {
+  echo,
+  errorResult,
+  featuresStage,
+  OFF_THREAD_MIN_ROWS,
+  parsedStage,
+  reasonsStage,
+  result,
+  tooLong,
+  type View,
+} from './stages';
 
-export type View = 'full' | 'compact';
+export type { RawValues } from './inference-protocol';
+export type { View } from './stages';
 
 export interface GenericItem extends InputItem {
   /** The type the caller asserted, or undefined to detect it. */
@@ -33,6 +48,29 @@ export interface Scorer {
   cacheOf(kind: IndicatorKind): PredictionCache<CachedAnswer> | undefined;
   /** Counts answers a transport gave from cacheOf() itself, in the items metric (see ScorerOptions.items). */
   countCached(kind: IndicatorKind, answers: readonly (CachedAnswer | undefined)[]): void;
+  /**
+   * Scores values no cache answered on a worker thread, the whole way (stages.ts), from their UTF-8
+   * bytes as the request carried them, with the answers encoded there by the transport's encoder:
+   * the transport copies them after each item's id. Offers the answers to the cache and counts them,
+   * as scoreBatch() would; `idOf(j)` is value j's item id (asked for the few answers the cache keeps).
+   * Undefined when the batch is better scored by scoreBatch(): too few values for the hop
+   * (OFF_THREAD_MIN_ROWS), a pipeline or backend that cannot, no serving model, or a worker that
+   * failed it (scoreBatch then answers).
+   */
+  answerOffLoop(
+    kind: IndicatorKind,
+    values: RawValues,
+    view: View,
+    idOf: (j: number) => string,
+  ): Promise<EncodedAnswers | undefined>;
+  /** Whether answerOffLoop() may answer items of `kind` now (its serving model's backend can). */
+  answersOffLoop(kind: IndicatorKind): boolean;
+}
+
+/** Answers encoded by a worker: item j's bytes are [ends[j - 1] or 0, ends[j]) of `bytes`. */
+export interface EncodedAnswers {
+  bytes: Uint8Array;
+  ends: Int32Array;
 }
 
 export interface ScorerOptions {
@@ -40,51 +78,6 @@ export interface ScorerOptions {
   pipelines: readonly AnyPipeline[];
   /** Items answered per type and verdict (src/metrics); none when metrics are off. */
   items?: ItemCounts | undefined;
-}
-
-/** What an invalid item's result shows as its indicator: the raw value, trimmed and bounded. */
-function echo(value: string): string {
-  const v = value.trim();
-  return v.length > 256 ? `${v.slice(0, 256)}...` : v;
-}
-
-/**
- * A result with every field present, always in this order: all results share one object shape (the
- * encoder reads every one of them), and setting a field later does not grow a property store per
- * item. `repeat` below writes the same fields in the same order.
- */
-function result(
-  id: string,
-  indicator: string,
-  kind: IndicatorKind | undefined,
-  error?: PredictError | undefined,
-): ScoredItem {
-  return {
-    id,
-    indicator,
-    kind,
-    score: undefined,
-    verdict: undefined,
-    model: undefined,
-    reasons: [],
-    enrichment: undefined,
-    error,
-    cached: undefined,
-  };
-}
-
-/** The answer for a value longer than `max`: no parsing, no cache (its key would be the raw value). */
-function tooLong(item: InputItem, kind: IndicatorKind | undefined, max: number): ScoredItem {
-  const err = itemError(
-    'INDICATOR_TOO_LONG',
-    `${kind === undefined ? 'indicator' : kind.replace('_', ' ')} is ${item.value.length} characters; at most ${max} are accepted`,
-    { length: String(item.value.length), maxLength: String(max) },
-  );
-  return result(item.id, echo(item.value), kind, err);
-}
-
-function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unknown): ScoredItem {
-  return result(item.id, echo(item.value), kind, toPredictError(err));
 }
 
 /** Offers an answer to the cache and, if stored, links it to its entry (see ScoredItem.cached). */
@@ -100,14 +93,33 @@ function remember(cache: PredictionCache<CachedAnswer>, key: string, view: View,
  */
 const OFF_THREAD_QUEUE = 2;
 
-/**
- * The fewest rows worth handing to the inference thread with their features. The hop costs the event
- * loop ~25 us (messages both ways) and the batch ~200 us of latency; 16 rows would cost it ~100 us of
- * features and model here. A hot-set batch of 1000 has ~60 new names to score: handing those over
- * too (the threshold was INLINE_MAX_ROWS, 64) moved the hot set from 751k to 842k items/s compact and
- * 460k to 516k full (bench/ab.sh, 3-4 pairs); a threshold of 4 was worse than 16 (709k vs 799k).
- */
-export const OFF_THREAD_MIN_ROWS = 16;
+export { OFF_THREAD_MIN_ROWS } from './stages';
+
+function utf8(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end);
+}
+
+/** What the items metric reads of an answer, per ANSWER_VERDICTS index (no object per item). */
+const COUNTED: readonly CountedItem[] = ANSWER_VERDICTS.map((v) =>
+  v === 'error' ? { error: true } : v === 'none' ? {} : { verdict: v },
+);
+
+/** A result a worker kept for the cache, as a result of this thread (its error a PredictError again). */
+function restored(r: ClonedResult, id: string): ScoredItem {
+  const e = r.error;
+  return {
+    id,
+    indicator: r.indicator,
+    kind: r.kind,
+    score: r.score,
+    verdict: r.verdict,
+    model: r.model,
+    reasons: r.reasons,
+    enrichment: r.enrichment,
+    error: e === undefined ? undefined : new PredictError(e.reason as ErrorReason, e.message, e.metadata),
+    cached: undefined,
+  };
+}
 
 /** A cached answer for another item with the same key: a literal, as a spread costs several times more per hit. */
 function repeat(hit: CachedAnswer, id: string): ScoredItem {
@@ -157,24 +169,13 @@ export function createScorer(opts: ScorerOptions): Scorer {
       }
       let r = p.parse(item);
       if (r instanceof Promise) r = await r;
-      if (!r.ok) {
-        out[i] = result(item.id, echo(item.value), p.kind, r.error);
-        if (key !== undefined) remember(cache!, key, view, out[i]!);
+      const { res, score } = parsedStage(p, item, r, view);
+      out[i] = res;
+      if (!score) {
+        if (key !== undefined) remember(cache!, key, view, res);
         continue;
       }
-      parsed[i] = r.value;
-      const res = result(item.id, p.normalised(r.value), p.kind);
-      if (view === 'full') res.enrichment = p.enrich(r.value);
-      out[i] = res;
-      const rule = p.decide?.(r.value);
-      if (rule !== undefined) {
-        res.verdict = rule.verdict;
-        if (view === 'full') res.reasons.push(...rule.reasons);
-        if (!rule.score) {
-          if (key !== undefined) remember(cache!, key, view, res);
-          continue;
-        }
-      }
+      if (r.ok) parsed[i] = r.value;
       toScore.push(i);
     }
     if (toScore.length === 0) return out;
@@ -189,7 +190,6 @@ export function createScorer(opts: ScorerOptions): Scorer {
     // model.pipeline: several pipelines share one model (domains and email addresses), each with its parts.
     const fp = pipelineForFeatures(p, model.metadata.features_version);
     if (fp === undefined) throw new Error(`${p.kind} cannot compute features ${model.metadata.features_version}`);
-    const width = fp.featureNames.length;
     let features: Float32Array;
     let scores: Float32Array;
     const offThread = model.offThread;
@@ -205,44 +205,13 @@ export function createScorer(opts: ScorerOptions): Scorer {
       features = scored.features;
       scores = scored.probabilities;
     } else {
-      // A fresh matrix per batch: batches interleave at the await below, so a shared one would be overwritten.
-      features = new Float32Array(toScore.length * width);
-      for (let j = 0; j < toScore.length; j++) fp.features(parsed[toScore[j]!], model.assets, features, j * width);
+      features = featuresStage(fp, model.assets, parsed, toScore);
       scores = await model.predict(features, toScore.length);
     }
-    const ref = { name: model.name, version: model.version };
-    // The MODEL_SCORE reason's text up to the score: built once per batch, not per item.
-    const scoreText = `model ${model.name} v${model.version} gave `;
-    for (let j = 0; j < toScore.length; j++) {
-      const i = toScore[j]!;
-      const res = out[i]!;
-      const score = scores[j] as number;
-      // One view of the item's feature row for the floor and the reasons (a view costs ~90 bytes of garbage).
-      const row = features.subarray(j * width, (j + 1) * width);
-      res.score = score;
-      res.model = ref;
-      if (res.verdict === undefined) {
-        res.verdict = verdictOf(score, model.metadata.thresholds);
-        const floor = fp.verdictFloor?.(parsed[i], row);
-        if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
-          res.verdict = floor;
-          if (view === 'full') {
-            res.reasons.push({
-              code: 'VERDICT_RAISED',
-              message: `raised to ${floor} by a rule (see the other reasons)`,
-              weight: 0,
-            });
-          }
-        }
-      }
-      if (view === 'full') {
-        const why: Reason[] = fp.explain(parsed[i], row, score, model.metadata);
-        const modelScore: Reason = { code: 'MODEL_SCORE', message: scoreText + score.toFixed(4), weight: 0 };
-        // One array of the final length rather than pushes that grow one.
-        res.reasons = res.reasons.length === 0 ? [modelScore, ...why] : [...res.reasons, modelScore, ...why];
-      }
+    reasonsStage(fp, model, out, parsed, toScore, features, scores, view);
+    for (const i of toScore) {
       const key = keys[i];
-      if (key !== undefined) remember(cache!, key, view, res);
+      if (key !== undefined) remember(cache!, key, view, out[i]!);
     }
     return out;
   }
@@ -350,5 +319,70 @@ export function createScorer(opts: ScorerOptions): Scorer {
     }
   }
 
-  return { scoreBatch, scoreMixed, pipelines: () => opts.pipelines, cacheOf, countCached };
+  async function answerOffLoop(
+    kind: IndicatorKind,
+    values: RawValues,
+    view: View,
+    idOf: (j: number) => string,
+  ): Promise<EncodedAnswers | undefined> {
+    const p = byKind.get(kind);
+    const n = values.ends.length;
+    // Pipelines that key their cache by more than the value (IPs) keep the event loop's path.
+    if (p === undefined || p.cacheKey !== undefined || n < OFF_THREAD_MIN_ROWS) return undefined;
+    // One model version for the whole batch, as in runPipeline.
+    const model = opts.repository.serving(p.modelName);
+    const answer = model?.offThread?.kind === p.kind ? model.offThread.answer : undefined;
+    if (model === undefined || answer === undefined) return undefined;
+    const cache = model.cache?.space(p.kind);
+    // The values the cache will keep (offered before) come back as objects too; the others are
+    // offered now, by their bytes, without an answer (the doorkeeper remembers them).
+    const keep: number[] = [];
+    const keys: string[] = [];
+    if (cache !== undefined) {
+      const { bytes, ends } = values;
+      let looked = 0;
+      for (let j = 0; j < n; j++) {
+        const start = j === 0 ? 0 : ends[j - 1]!;
+        const end = ends[j]!;
+        // A value longer than the pipeline takes is never a key (UTF-16 units <= UTF-8 bytes).
+        if (end - start > p.maxLength && utf8(bytes, start, end).length > p.maxLength) continue;
+        looked++;
+        if (cache.seenBytes(bytes, start, end)) {
+          keep.push(j);
+          keys.push(utf8(bytes, start, end));
+        } else cache.noteBytes(bytes, start, end);
+      }
+      cache.countMisses(looked);
+    }
+    let reply: AnswerReply;
+    try {
+      reply = await answer(values, view, keep);
+    } catch {
+      return undefined;
+    }
+    if (cache !== undefined)
+      for (let k = 0; k < keep.length; k++) remember(cache, keys[k]!, view, restored(reply.kept[k]!, idOf(keep[k]!)));
+    if (counts !== undefined) {
+      const verdicts = reply.verdicts;
+      const counted: CountedItem[] = new Array(verdicts.length);
+      for (let i = 0; i < verdicts.length; i++) counted[i] = COUNTED[verdicts[i]!]!;
+      counts.countAll(kind, counted);
+    }
+    return { bytes: reply.bytes, ends: reply.ends };
+  }
+
+  function offLoopAnswer(p: AnyPipeline | undefined) {
+    const model = p === undefined ? undefined : opts.repository.serving(p.modelName);
+    return model?.offThread?.kind === p?.kind ? model?.offThread?.answer : undefined;
+  }
+
+  return {
+    scoreBatch,
+    scoreMixed,
+    pipelines: () => opts.pipelines,
+    cacheOf,
+    countCached,
+    answerOffLoop,
+    answersOffLoop: (kind) => offLoopAnswer(byKind.get(kind)) !== undefined,
+  };
 }

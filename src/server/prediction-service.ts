@@ -11,12 +11,12 @@ import type { ResultView } from '../gen/threatpredict/v1/prediction';
 import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
 import type { IndicatorKind } from '../indicators/types';
 import type { CachedAnswer, InputItem, ScoredItem } from '../scoring/pipeline';
-import type { GenericItem, Scorer, View } from '../scoring/scorer';
+import { type GenericItem, OFF_THREAD_MIN_ROWS, type RawValues, type Scorer, type View } from '../scoring/scorer';
 import { toServiceError } from './call-errors';
 import { TYPE_TO_KIND, viewOf } from './convert';
 import { RawBatch } from './raw-batch';
 import { type StreamShutdown, serveStream } from './stream';
-import { encodedResponse, encodePredictions, encodeRawBatchResponse } from './wire';
+import { encodeAnsweredBatchResponse, encodedResponse, encodePredictions, encodeRawBatchResponse } from './wire';
 
 interface BatchRequest<I> {
   items: I[];
@@ -26,6 +26,22 @@ interface BatchRequest<I> {
 /** Without decoding a RawBatch's items. */
 function itemCount(req: BatchRequest<unknown>): number {
   return req instanceof RawBatch ? req.count : req.items.length;
+}
+
+/** The value bytes of the items `missed`, copied one after another for a worker (Scorer.answerOffLoop). */
+function missedValues(batch: RawBatch, missed: readonly number[], total: number): RawValues {
+  const bytes = new Uint8Array(total);
+  const ends = new Int32Array(missed.length);
+  let at = 0;
+  for (let j = 0; j < missed.length; j++) {
+    const i = missed[j]!;
+    const start = batch.valueStart(i);
+    const end = batch.valueEnd(i);
+    bytes.set(batch.bytes.subarray(start, end), at);
+    at += end - start;
+    ends[j] = at;
+  }
+  return { bytes, ends };
 }
 
 export interface PredictionServiceDeps {
@@ -85,22 +101,44 @@ export function createPredictionService(
 
   /**
    * A RawBatch (see raw-batch.ts): repeats are answered from the cache by their bytes, the rest is
-   * decoded and scored. Items the cache answers in the other view are scored again, as in the core.
+   * decoded and scored, on a worker when the batch is large enough (Scorer.answerOffLoop), else
+   * here. Items the cache answers in the other view are scored again, as in the core.
    */
   async function scoreRaw<Res>(kind: IndicatorKind, batch: RawBatch): Promise<Res> {
     const view = viewOf(batch.view);
     const cache = scorer.cacheOf(kind);
-    if (cache === undefined || batch.count > config.maxBatchItems)
+    if (batch.count > config.maxBatchItems || (cache === undefined && !scorer.answersOffLoop(kind)))
       return scoreRequest((v) => scorer.scoreBatch(kind, batch.items, v), batch);
     const hits: (CachedAnswer | undefined)[] = new Array(batch.count);
-    const misses: InputItem[] = [];
+    /** The items no cache answered, in order. */
+    const missed: number[] = [];
+    let missedBytes = 0;
     for (let i = 0; i < batch.count; i++) {
-      const hit = batch.idIsAscii(i) ? cache.getBytes(batch.bytes, batch.valueStart(i), batch.valueEnd(i)) : undefined;
+      const hit =
+        cache !== undefined && batch.idIsAscii(i)
+          ? cache.getBytes(batch.bytes, batch.valueStart(i), batch.valueEnd(i))
+          : undefined;
       if (hit !== undefined && hit.view === view) hits[i] = hit;
-      else misses.push({ id: batch.id(i), value: batch.value(i) });
+      else {
+        missed.push(i);
+        missedBytes += batch.valueEnd(i) - batch.valueStart(i);
+      }
     }
-    cache.countHits(batch.count - misses.length);
-    scorer.countCached(kind, hits);
+    if (cache !== undefined) {
+      cache.countHits(batch.count - missed.length);
+      scorer.countCached(kind, hits);
+    }
+    if (missed.length >= OFF_THREAD_MIN_ROWS) {
+      const answered = await scorer.answerOffLoop(kind, missedValues(batch, missed, missedBytes), view, (j) =>
+        batch.id(missed[j]!),
+      );
+      if (answered !== undefined) {
+        const bytes = encodeAnsweredBatchResponse(batch, hits, answered);
+        if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
+        // Over the size limit: scored again here, as objects that fitted() can send in the compact view.
+      }
+    }
+    const misses: InputItem[] = missed.map((i) => ({ id: batch.id(i), value: batch.value(i) }));
     const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view);
     const bytes = encodeRawBatchResponse(batch, hits, scored, view);
     if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);

@@ -9,7 +9,7 @@
  */
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { CachedAnswer, ScoredItem } from '../scoring/pipeline';
-import type { View } from '../scoring/scorer';
+import type { EncodedAnswers, View } from '../scoring/scorer';
 import { writePredictionTail } from './prediction-encoding';
 import { ProtoWriter } from './proto-writer';
 import type { RawBatch } from './raw-batch';
@@ -131,6 +131,38 @@ export function encodeRawBatchResponse(
       const r = misses[j++] as ScoredItem;
       if (r.id !== '') out.string(ID, r.id);
       writeAnswer(r, view);
+    }
+    out.join(at);
+  }
+  return finish();
+}
+
+/**
+ * The response to a RawBatch whose misses a worker answered (Scorer.answerOffLoop): `hits` as above,
+ * and the next miss in item order is its id followed by the worker's encoding of its answer. An id
+ * is copied from the request when it is plain ASCII (the bytes encoding its string would write).
+ */
+export function encodeAnsweredBatchResponse(
+  batch: RawBatch,
+  hits: readonly (CachedAnswer | undefined)[],
+  answers: EncodedAnswers,
+): Buffer {
+  begin();
+  const { bytes, ends } = answers;
+  let j = 0;
+  for (let i = 0; i < batch.count; i++) {
+    answer = i;
+    const hit = hits[i];
+    const at = out.fork(RESULTS, PREDICTION_LENGTH_BYTES);
+    const start = batch.idStart(i);
+    const end = batch.idEnd(i);
+    if (hit !== undefined || batch.idIsAscii(i)) {
+      if (end > start) out.bytesOf(ID, batch.bytes, start, end);
+    } else out.string(ID, batch.id(i));
+    if (hit !== undefined) writeStored(hit);
+    else {
+      out.raw(bytes, j === 0 ? 0 : (ends[j - 1] as number), ends[j] as number);
+      j++;
     }
     out.join(at);
   }

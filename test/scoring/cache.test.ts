@@ -54,6 +54,31 @@ describe('prediction cache', () => {
     assert.equal(c.get('once.example'), 'A');
   });
 
+  it('tells by the bytes whether a key was offered, and notes a key without an answer', () => {
+    const c = createPredictionCache<string>(100);
+    const req = Buffer.concat([
+      bytes('--'),
+      bytes('bücher.de'),
+      bytes('new.example'),
+      bytes('x'.repeat(MAX_KEY_BYTES + 1)),
+    ]);
+    const de = [2, 2 + bytes('bücher.de').length] as const;
+    const fresh = [de[1], de[1] + bytes('new.example').length] as const;
+    const long = [fresh[1], req.length] as const;
+    assert.equal(c.seenBytes(req, ...de), false);
+    c.offer('bücher.de', 'A');
+    assert.equal(c.seenBytes(req, ...de), true, 'offered once, by its string: the same UTF-8 key');
+    assert.equal(c.seenBytes(req, ...fresh), false);
+    c.noteBytes(req, ...fresh);
+    assert.equal(c.seenBytes(req, ...fresh), true);
+    assert.equal(c.get('new.example'), undefined, 'noting stores nothing');
+    assert.equal(c.offer('new.example', 'B'), true, 'the first offer after a note stores');
+    c.noteBytes(req, ...long);
+    assert.equal(c.seenBytes(req, ...long), false, 'a key too long to store is never seen');
+    c.countMisses(2);
+    assert.equal(c.stats().misses, 3);
+  });
+
   it('replaces the value of a key stored again', () => {
     const c = createPredictionCache<number>(10);
     store(c, 'a.com', 1);

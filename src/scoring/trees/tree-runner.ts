@@ -30,6 +30,8 @@ export interface ModelRunner {
   readonly smallRuns: 'trees' | 'onnxruntime';
   readonly fallbackReason?: string | undefined;
   run(features: Float32Array, rows: number): Promise<Float32Array>;
+  /** A run on onnxruntime whatever its size (the reference). */
+  reference(features: Float32Array, rows: number): Promise<Float32Array>;
   release(): Promise<void>;
 }
 
@@ -104,7 +106,12 @@ export async function openModelRunner(
   const session: ort.InferenceSession = await openSession(bytes, spec.intraOpThreads);
   const reference = (features: Float32Array, rows: number) => runSession(session, features, rows, spec);
   const small = spec.engine === 'trees' ? await smallRunWalker(bytes, spec, reference) : { why: 'engine onnxruntime' };
-  const base = { inputNames: session.inputNames, outputNames: session.outputNames, release: () => session.release() };
+  const base = {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    reference,
+    release: () => session.release(),
+  };
   if (!('walk' in small)) return { ...base, smallRuns: 'onnxruntime', fallbackReason: small.why, run: reference };
   const { walk } = small;
   return {

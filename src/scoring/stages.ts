@@ -1,0 +1,195 @@
+/**
+ * The stages of scoring one batch of cache misses, as named steps that the event loop (scorer.ts)
+ * and the pipeline workers (inference-worker.ts, `answer`) both run, so the two give the same answer
+ * byte for byte: check length -> parse -> rules -> features -> model -> verdict and reasons.
+ *
+ * Every result is made by `result()` with all its fields in one order (one object shape for the
+ * encoder, no property store grown as fields are set later).
+ */
+import { itemError, type PredictError, toPredictError } from '../errors';
+import type { IndicatorKind, Parsed, Reason } from '../indicators/types';
+import type { ModelMetadata } from './metadata';
+import type { AnyPipeline, InputItem, ScoredItem } from './pipeline';
+import { VERDICT_RANK, verdictOf } from './verdict';
+
+export type View = 'full' | 'compact';
+
+/**
+ * The fewest rows worth handing to a worker thread with their features. The hop costs the event
+ * loop ~25 us (messages both ways) and the batch ~200 us of latency; 16 rows would cost it ~100 us of
+ * features and model here. A hot-set batch of 1000 has ~60 new names to score: handing those over
+ * too (the threshold was INLINE_MAX_ROWS, 64) moved the hot set from 751k to 842k items/s compact and
+ * 460k to 516k full (src/bench/ab.sh, 3-4 pairs); a threshold of 4 was worse than 16 (709k vs 799k).
+ * Runs of fewer rows are walked in JavaScript where the model allows (trees/tree-runner.ts), larger
+ * ones handed over run on onnxruntime: a worker's `answer` keeps that rule, so it scores a batch
+ * exactly as the event loop would.
+ */
+export const OFF_THREAD_MIN_ROWS = 16;
+
+/** What an invalid item's result shows as its indicator: the raw value, trimmed and bounded. */
+export function echo(value: string): string {
+  const v = value.trim();
+  return v.length > 256 ? `${v.slice(0, 256)}...` : v;
+}
+
+/** A result with every field present, always in this order (see above; scorer.ts `repeat` follows it). */
+export function result(
+  id: string,
+  indicator: string,
+  kind: IndicatorKind | undefined,
+  error?: PredictError | undefined,
+): ScoredItem {
+  return {
+    id,
+    indicator,
+    kind,
+    score: undefined,
+    verdict: undefined,
+    model: undefined,
+    reasons: [],
+    enrichment: undefined,
+    error,
+    cached: undefined,
+  };
+}
+
+/** The answer for a value longer than `max`: no parsing, no cache (its key would be the raw value). */
+export function tooLong(item: InputItem, kind: IndicatorKind | undefined, max: number): ScoredItem {
+  const err = itemError(
+    'INDICATOR_TOO_LONG',
+    `${kind === undefined ? 'indicator' : kind.replace('_', ' ')} is ${item.value.length} characters; at most ${max} are accepted`,
+    { length: String(item.value.length), maxLength: String(max) },
+  );
+  return result(item.id, echo(item.value), kind, err);
+}
+
+export function errorResult(item: InputItem, kind: IndicatorKind | undefined, err: unknown): ScoredItem {
+  return result(item.id, echo(item.value), kind, toPredictError(err));
+}
+
+/**
+ * Stages parse and rules for one item: its result so far, and whether the model must still score it
+ * (false when parsing failed or a rule answered for good).
+ */
+export function parsedStage(
+  p: AnyPipeline,
+  item: InputItem,
+  parsed: Parsed<unknown>,
+  view: View,
+): { res: ScoredItem; score: boolean } {
+  if (!parsed.ok) return { res: result(item.id, echo(item.value), p.kind, parsed.error), score: false };
+  const res = result(item.id, p.normalised(parsed.value), p.kind);
+  if (view === 'full') res.enrichment = p.enrich(parsed.value);
+  const rule = p.decide?.(parsed.value);
+  if (rule === undefined) return { res, score: true };
+  res.verdict = rule.verdict;
+  if (view === 'full') res.reasons.push(...rule.reasons);
+  return { res, score: rule.score };
+}
+
+/** Stage features: one row per item to score, into one fresh matrix (batches interleave at awaits). */
+export function featuresStage(
+  fp: AnyPipeline,
+  assets: unknown,
+  parsed: readonly unknown[],
+  toScore: readonly number[],
+): Float32Array {
+  const width = fp.featureNames.length;
+  const features = new Float32Array(toScore.length * width);
+  for (let j = 0; j < toScore.length; j++) fp.features(parsed[toScore[j]!], assets, features, j * width);
+  return features;
+}
+
+/** The model version a batch was scored with, as the reasons stage needs it. */
+export interface ScoringModel {
+  name: string;
+  version: number;
+  metadata: ModelMetadata;
+}
+
+/**
+ * Stage verdict and reasons: each scored item gets its score, the model, the verdict of the model's
+ * thresholds (a rule's verdict stands), the pipeline's verdict floor and, in the full view, the
+ * MODEL_SCORE reason and the pipeline's explanations.
+ */
+export function reasonsStage(
+  fp: AnyPipeline,
+  model: ScoringModel,
+  out: readonly ScoredItem[],
+  parsed: readonly unknown[],
+  toScore: readonly number[],
+  features: Float32Array,
+  scores: Float32Array,
+  view: View,
+): void {
+  const width = fp.featureNames.length;
+  const ref = { name: model.name, version: model.version };
+  // The MODEL_SCORE reason's text up to the score: built once per batch, not per item.
+  const scoreText = `model ${model.name} v${model.version} gave `;
+  for (let j = 0; j < toScore.length; j++) {
+    const i = toScore[j]!;
+    const res = out[i]!;
+    const score = scores[j] as number;
+    // One view of the item's feature row for the floor and the reasons (a view costs ~90 bytes of garbage).
+    const row = features.subarray(j * width, (j + 1) * width);
+    res.score = score;
+    res.model = ref;
+    if (res.verdict === undefined) {
+      res.verdict = verdictOf(score, model.metadata.thresholds);
+      const floor = fp.verdictFloor?.(parsed[i], row);
+      if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
+        res.verdict = floor;
+        if (view === 'full') {
+          res.reasons.push({
+            code: 'VERDICT_RAISED',
+            message: `raised to ${floor} by a rule (see the other reasons)`,
+            weight: 0,
+          });
+        }
+      }
+    }
+    if (view === 'full') {
+      const why: Reason[] = fp.explain(parsed[i], row, score, model.metadata);
+      const modelScore: Reason = { code: 'MODEL_SCORE', message: scoreText + score.toFixed(4), weight: 0 };
+      // One array of the final length rather than pushes that grow one.
+      res.reasons = res.reasons.length === 0 ? [modelScore, ...why] : [...res.reasons, modelScore, ...why];
+    }
+  }
+}
+
+/**
+ * The whole miss path for items no cache answered, with pipelines that parse synchronously (every
+ * one but raw email messages): what a pipeline worker runs per batch. `run` is the model run.
+ */
+export async function scoreFresh(
+  p: AnyPipeline,
+  fp: AnyPipeline,
+  model: ScoringModel,
+  assets: unknown,
+  items: readonly InputItem[],
+  view: View,
+  run: (features: Float32Array, rows: number) => Promise<Float32Array>,
+): Promise<ScoredItem[]> {
+  const out: ScoredItem[] = new Array(items.length);
+  const parsed: unknown[] = new Array(items.length);
+  const toScore: number[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (item.value.length > p.maxLength) {
+      out[i] = tooLong(item, p.kind, p.maxLength);
+      continue;
+    }
+    const r = p.parse(item);
+    if (r instanceof Promise) throw new Error(`${p.kind} parses asynchronously`);
+    const { res, score } = parsedStage(p, item, r, view);
+    out[i] = res;
+    if (!score) continue;
+    if (r.ok) parsed[i] = r.value;
+    toScore.push(i);
+  }
+  if (toScore.length === 0) return out;
+  const features = featuresStage(fp, assets, parsed, toScore);
+  const scores = await run(features, toScore.length);
+  reasonsStage(fp, model, out, parsed, toScore, features, scores, view);
+  return out;
+}

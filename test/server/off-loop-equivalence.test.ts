@@ -1,0 +1,210 @@
+/**
+ * The miss path on the pipeline workers (Scorer.answerOffLoop: parse, rules, features, model, reasons
+ * and encoding on a worker thread) answers byte for byte what the event loop answers: two servers,
+ * one with `--workers 2` and one with `--inference inline` (everything on the event loop, the path
+ * before the workers), get the same requests in the same order and must send the same bytes. The
+ * batches are large enough to go to a worker, and mix new, invalid, allow-listed, too-long and
+ * duplicate values with ids of every shape; each is sent four times, so answers are fresh, stored in
+ * the cache (admission on the second sighting) and repeated from it. Both views, every indicator type,
+ * and a model version pinned by ReloadModels.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Client, credentials } from '@grpc/grpc-js';
+import { IndicatorType, ResultView } from '../../src/gen/threatpredict/v1/prediction';
+import {
+  PredictDomainsRequest,
+  PredictRequest,
+  PredictResponse,
+} from '../../src/gen/threatpredict/v1/prediction_service';
+import { rawPredictionCall, startTestServer, type TestServer } from '../helpers/server';
+
+/** Ids: plain, empty, not ASCII (looked up and answered as misses), long. */
+const idOf = (i: number) => [`id-${i}`, '', `ïd-${i}`, `long-${'z'.repeat(200)}-${i}`][i % 4] as string;
+
+function names(prefix: string, n: number): string[] {
+  const tlds = ['com', 'xyz', 'info', 'ru', 'top', 'net'];
+  return Array.from({ length: n }, (_, i) => `${prefix}${(i * 7919).toString(36)}q${i}.${tlds[i % tlds.length]}`);
+}
+
+/** Batches per typed RPC, each of at least OFF_THREAD_MIN_ROWS items: many to score, and few. */
+function batches(tag: string): Record<'domain' | 'url' | 'ip', string[][]> {
+  const fresh = names(`${tag}paypa1-login-`, 24);
+  const odd = ['google.com', 'www.github.com', 'bücher.de', 'xn--bcher-kva.de', 'a..b', '', '   ', 'x'.repeat(300)];
+  return {
+    domain: [
+      // Many to score (more than OFF_THREAD_MIN_ROWS rows: onnxruntime), with duplicates.
+      [...fresh, ...odd, fresh[0]!, fresh[1]!, fresh[0]!, 'go0gle.com', 'paypa1.com'],
+      // Few to score (the walk in JavaScript), most answered by rules or refused.
+      [
+        ...odd,
+        ...odd.map((v) => ` ${v}`),
+        ...names(`${tag}few-`, 5),
+        '\ud800broken.com',
+        'microsoft.com',
+        'amazon.co.uk',
+      ],
+    ],
+    url: [
+      [
+        ...fresh.map((d, i) => `http://${d}/verify.php?acct=${i}`),
+        'https://github.com/nodejs/node',
+        'https://user:pw@bücher.de:8443/p/a?q=1#f',
+        'http://192.168.1.1/admin',
+        'javascript:void(0)',
+        'nonsense',
+        'https://drive.google.com/file/d/abc/view',
+        `http://example.com/${'x'.repeat(9000)}`,
+        `http://${fresh[2]}/verify.php?acct=2`,
+      ],
+    ],
+    ip: [
+      [
+        '8.8.8.8',
+        '1.1.1.1',
+        '2001:4860:4860::8888',
+        '185.220.101.1',
+        '10.0.0.1',
+        '::1',
+        '999.1.1.1',
+        'not an ip',
+        ...Array.from(
+          { length: 16 },
+          (_, i) => `${((i * 37) % 200) + 23}.${(i * 91) % 250}.${tag.length + i}.${i + 1}`,
+        ),
+      ],
+    ],
+  };
+}
+
+const RPC = { domain: 'PredictDomains', url: 'PredictUrls', ip: 'PredictIps' } as const;
+const VIEWS = [ResultView.RESULT_VIEW_FULL, ResultView.RESULT_VIEW_COMPACT];
+
+describe('the miss path on worker threads answers what the event loop answers, byte for byte', () => {
+  let workers: TestServer;
+  let inline: TestServer;
+  let toWorkers: Client;
+  let toInline: Client;
+  /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
+  let offLoop = 0;
+  /** When set, a worker ends (as in a crash) just before the next batch is handed to it. */
+  let crashNext = false;
+  before(async () => {
+    [workers, inline] = await Promise.all([
+      startTestServer(['--workers', '2']),
+      startTestServer(['--inference', 'inline']),
+    ]);
+    toWorkers = new Client(workers.address, credentials.createInsecure());
+    toInline = new Client(inline.address, credentials.createInsecure());
+    const scorer = workers.app.scorer;
+    const answer = scorer.answerOffLoop.bind(scorer);
+    scorer.answerOffLoop = async (...args) => {
+      if (crashNext) {
+        crashNext = false;
+        // The worker an idle pool hands the batch to (the first) ends before it (protocol `exit`,
+        // between messages): it dies holding the batch.
+        workers.app.inference.workers?.()[0]?.postMessage({ type: 'exit', id: 0, code: 70 });
+      }
+      const answers = await answer(...args);
+      if (answers !== undefined) offLoop++;
+      return answers;
+    };
+  });
+  after(async () => {
+    toWorkers.close();
+    toInline.close();
+    await Promise.all([workers.close(), inline.close()]);
+  });
+
+  /** Sends one request to both servers, four times, and compares every reply. */
+  async function same(method: string, request: Buffer, what: string): Promise<PredictResponse> {
+    let last: Buffer | undefined;
+    for (let round = 1; round <= 4; round++) {
+      const [got, want] = await Promise.all([
+        rawPredictionCall(toWorkers, method, request),
+        rawPredictionCall(toInline, method, request),
+      ]);
+      assert.ok(got.equals(want), `${what}, round ${round}: the bytes differ`);
+      last = got;
+    }
+    return PredictResponse.decode(last!);
+  }
+
+  for (const kind of ['domain', 'url', 'ip'] as const) {
+    it(`${RPC[kind]}: mixed batches, fresh, stored and cached, both views`, async () => {
+      const before = offLoop;
+      for (const [b, values] of batches(kind)[kind].entries()) {
+        const items = values.map((value, i) => ({ id: idOf(i), value }));
+        for (const view of VIEWS) {
+          const request = Buffer.from(PredictDomainsRequest.encode({ items, view }).finish());
+          const res = await same(RPC[kind], request, `${kind} batch ${b} view ${view}`);
+          assert.equal(res.results.length, items.length);
+          assert.ok(
+            res.results.some((r) => r.error !== undefined),
+            'an invalid item',
+          );
+          assert.ok(
+            res.results.some((r) => r.score === undefined && r.error === undefined),
+            'an item a rule answered',
+          );
+          if (view === ResultView.RESULT_VIEW_FULL)
+            assert.ok(
+              res.results.some((r) => r.score !== undefined && r.reasons.length > 1),
+              'a scored item with reasons',
+            );
+        }
+      }
+      // Domains and URLs go to the workers (IPs need the geo databases of the event loop's process).
+      if (kind === 'ip') assert.equal(offLoop, before, 'IPs stay on the event loop');
+      else assert.ok(offLoop - before >= 2, `${kind}: batches were answered on a worker (${offLoop - before})`);
+    });
+  }
+
+  it('Predict (any type, detected or asserted) on both servers', async () => {
+    const all = Object.values(batches('any')).flat(2);
+    const items = [
+      ...all.map((value, i) => ({ id: idOf(i), value, type: IndicatorType.INDICATOR_TYPE_UNSPECIFIED })),
+      { id: 'e', value: 'someone@paypa1-login.com', type: IndicatorType.INDICATOR_TYPE_UNSPECIFIED },
+      { id: 'h', value: 'd41d8cd98f00b204e9800998ecf8427e', type: IndicatorType.INDICATOR_TYPE_UNSPECIFIED },
+      { id: 'm', value: 'http://x.example/', type: IndicatorType.INDICATOR_TYPE_DOMAIN },
+    ];
+    for (const view of VIEWS) {
+      const request = Buffer.from(PredictRequest.encode({ items, view }).finish());
+      await same('Predict', request, `Predict view ${view}`);
+    }
+  });
+
+  it('a worker that dies holding a batch loses no answer', async () => {
+    const items = batches('crash').domain[0]!.map((value, i) => ({ id: idOf(i), value }));
+    const request = Buffer.from(PredictDomainsRequest.encode({ items, view: ResultView.RESULT_VIEW_FULL }).finish());
+    const before = offLoop;
+    const old = [...(workers.app.inference.workers?.() ?? [])];
+    crashNext = true;
+    await same('PredictDomains', request, 'through a crash');
+    assert.equal(crashNext, false, 'a batch was handed over, and a worker stopped');
+    assert.ok(offLoop - before >= 1, 'answered by a worker after all');
+    const now = workers.app.inference.workers?.() ?? [];
+    assert.equal(now.length, 2);
+    assert.ok(!now.includes(old[0]!) && now.includes(old[1]!), 'the worker that died was replaced');
+    assert.equal(workers.app.inference.failure(), undefined);
+  });
+
+  it('a version pinned by ReloadModels answers on the workers too', async () => {
+    const pin = new Map([['domain', 1]]);
+    await Promise.all([workers.app.repository.reload(pin), inline.app.repository.reload(pin)]);
+    try {
+      const before = offLoop;
+      const items = batches('pinned').domain[0]!.map((value, i) => ({ id: idOf(i), value }));
+      for (const view of VIEWS) {
+        const request = Buffer.from(PredictDomainsRequest.encode({ items, view }).finish());
+        const res = await same('PredictDomains', request, `pinned domain v1, view ${view}`);
+        const versions = new Set(res.results.filter((r) => r.model !== undefined).map((r) => r.model!.version));
+        assert.deepEqual([...versions], [1], 'the pinned version answered');
+      }
+      assert.ok(offLoop - before >= 2, 'on a worker');
+    } finally {
+      const newest = new Map([['domain', 0]]);
+      await Promise.all([workers.app.repository.reload(newest), inline.app.repository.reload(newest)]);
+    }
+  });
+});
