@@ -19,6 +19,7 @@ import * as ort from 'onnxruntime-node';
 import { loadDomainAssets } from '../indicators/domain/assets';
 import { DOMAIN_FEATURE_SETS } from '../indicators/domain/feature-sets';
 import { type DomainName, parseDomain } from '../indicators/domain/parse';
+import { openSession } from '../scoring/inference-protocol';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,7 +108,7 @@ async function modelCost(dir: string): Promise<number> {
   names.forEach((d, i) => {
     set.compute(d, a, x, i * w);
   });
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), { intraOpNumThreads: 1 });
+  const session = await openSession(readFileSync(join(dir, 'model.onnx')), 1); // as the server opens it
   let b = Number.POSITIVE_INFINITY;
   for (let r = 0; r < Number(args.rounds); r++) {
     const cpu0 = process.cpuUsage();

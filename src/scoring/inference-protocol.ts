@@ -19,6 +19,19 @@ export interface ModelIo {
   positive: number;
 }
 
+/**
+ * onnxruntime 1.29+ starts Microsoft's 1DS telemetry client when its environment is first made (the
+ * first session of the process), unless `ORT_DISABLE_TELEMETRY` is set. Its set-up matches GCC
+ * regular expressions, which recurse per character, against the process's command line: one long
+ * argument overflows the stack and the process dies with SIGSEGV (about 20,000 characters when the
+ * first session opens on a worker thread, whose stack is 4 MB; about 120,000 on the main thread; e.g.
+ * `scripts/email/score-files.ts` given 300 files). A detection service has no business sending usage
+ * data from where it runs either. Set here, at load, on the main thread: the native code reads the
+ * process's environment, which a worker thread's `process.env` (a copy) cannot change, and every
+ * inference thread is started after this module is loaded. test/scoring/onnxruntime-telemetry.test.ts.
+ */
+process.env['ORT_DISABLE_TELEMETRY'] = '1';
+
 export function openSession(bytes: Uint8Array, intraOpThreads: number): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, {
     intraOpNumThreads: intraOpThreads,
