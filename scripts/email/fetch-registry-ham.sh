@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Fetches legitimate mail that a registry package ships, pinned and checked by sha256, and renders it
 # into a training source beside ../shared/data (models/email/README.md, "Legitimate mail from the
-# registries"). Today that is Keycloak's account mail (Maven Central org.keycloak:keycloak-themes):
-# short security and account notices with one link, in 33 languages, as Keycloak sends them.
+# registries"): Keycloak's account mail (Maven Central org.keycloak:keycloak-themes), short security
+# and account notices with one link in 33 languages, rendered as a training source; and
+# django-allauth's account mail (PyPI, pinned by sha256 in allauth-requirements.txt), plain text in 46
+# languages, rendered as .eml for scoring (allauth/).
 #
 #   scripts/email/fetch-registry-ham.sh            # -> models/training/.work/registry-ham/
 #   DATA=models/training/.work/registry-ham/data models/training/train.sh email 4 --sources ...
@@ -40,3 +42,9 @@ cp "$out/manifest.csv" "$work/data/emails/keycloak_email_templates_manifest.csv"
 for f in "$shared"/emails/*; do ln -sfn "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$work/data/emails/"; done
 sha256sum "$work/data/emails/keycloak_email_templates.tar.gz" "$work/data/emails/keycloak_email_templates_manifest.csv"
 echo "fetch-registry-ham: $(($(wc -l <"$out/manifest.csv") - 1)) Keycloak bodies; text twins (.eml) in $out/text" >&2
+
+# django-allauth renders with Django itself, in a virtualenv of exactly the hashed pins.
+python=$(npx tsx scripts/python-env.ts scripts/email/allauth-requirements.txt)
+rm -rf "$work/allauth"
+"$python" scripts/email/render-allauth-mail.py "$work/allauth"
+(cd "$work/allauth" && cat *.eml | sha256sum | sed 's/-$/allauth\/*.eml (concatenated, sorted)/')
