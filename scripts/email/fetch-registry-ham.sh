@@ -2,7 +2,7 @@
 # Fetches legitimate mail that a registry package ships, pinned and checked by sha256, and renders it
 # into a training source beside ../shared/data (models/email/README.md, "Legitimate mail from the
 # registries"): Keycloak's account mail (Maven Central org.keycloak:keycloak-themes), short security
-# and account notices with one link in 33 languages, rendered as a training source; and
+# and account notices with one link in 31 languages, rendered as a training source; and
 # django-allauth's account mail (PyPI, pinned by sha256 in allauth-requirements.txt), plain text in 46
 # languages, rendered as .eml for scoring (allauth/).
 #

@@ -3,7 +3,7 @@
  * Apache-2.0) the way Keycloak sends it: each template's own message in each language the theme
  * translates, with its placeholders filled. These are the short, one-link security notices
  * (verify your address, reset your password, a failed sign-in, an invitation) that phishing
- * copies, written by a real product in 33 languages: the legitimate side of issue 13's
+ * copies, written by a real product in 31 languages: the legitimate side of issue 13's
  * "non-English mail with links" that no other source here has. scripts/email/fetch-registry-ham.sh
  * fetches the jar and runs this.
  *

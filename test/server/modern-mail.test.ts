@@ -47,7 +47,7 @@ const KNOWN_RAISED: Record<string, string> = {
     'them passes it but raises alternative.eml, so it is not published; needs non-English personal ham, not a rule',
   'keycloak-login-error-de.eml':
     'Keycloak\'s German failed-sign-in notice (one sentence, an IP, "contact your admin"; text of keycloak-themes ' +
-    '26.4.0): v3 scores it 0.85 (suspicious); it raises 18% of the 391 Keycloak bodies in 33 languages, 19% of this notice ' +
+    '26.4.0): v3 scores it 0.85 (suspicious); it raises 18% of the 391 Keycloak bodies in 31 languages, 19% of this notice ' +
     '(models/email/README.md, Legitimate mail from the registries); short security wording without a link is what ' +
     'the lures copy, and no training ham says it',
 };
