@@ -77,6 +77,23 @@ def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_ben
     return out
 
 
+def verdict_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, thresholds) -> dict:
+    """Per source, at these thresholds: false positives of a benign source, detection of a malicious one."""
+    out = {}
+    for s in sorted(set(src.tolist())):
+        sel = src == s
+        key = "detection" if y[sel].mean() > 0.5 else "fpr"
+        out[s] = {f"{key}_at_{v}": round(rate(p[sel] >= thresholds[v]), 6) for v in ("suspicious", "malicious")}
+    return out
+
+
+def parse_policy(text: str) -> tuple[str, dict]:
+    """NAME=SUSPICIOUS_FPR,MALICIOUS_FPR: the hardest-source rule at other per-source validation FPRs."""
+    name, fprs = text.split("=", 1)
+    sus, mal = (float(v) for v in fprs.split(","))
+    return name, {"suspicious": sus, "malicious": mal}
+
+
 def registrable_label(site: str) -> str:
     """The first label of a site key: the registrable label (or a shared platform's customer label)."""
     return site.split(".", 1)[0]
@@ -114,8 +131,10 @@ def pool_long_label(parts: list[dict]) -> dict:
 
 class Evaluator:
     def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None, left_out_rows="test", text=None,
-                 long_label=None):
+                 long_label=None, policies=None):
         self.spec, self.X, self.rows, self.fprs, self.min_rows = spec, X, rows, fprs, min_rows
+        # Other threshold policies measured on the same throw-away models (--policy): thresholds only, no retraining.
+        self.policies = dict(policies or {})
         self.long_label = long_label
         self.long = (np.array([len(registrable_label(r["site"])) > long_label for r in rows])
                      if long_label is not None else None)
@@ -178,6 +197,18 @@ class Evaluator:
         names = sorted(set(sliced.tolist()) - {""})
         if names:
             out["groups"] = source_figures(pt, yt, sliced, names, pt[yt == 0], pt[yt == 1], thresholds)
+        if self.policies:
+            out["policies"] = {}
+            for name, fprs in self.policies.items():
+                th, by = hardest_source_thresholds(pv, self.y[val_mask], self.src[val_mask], fprs, self.min_rows,
+                                                   exclude_from_thresholds)
+                pol = {"fprs": fprs, "thresholds": {k: round(v, 6) for k, v in th.items()}, "thresholds_set_by": by,
+                       "sources": verdict_figures(pt, yt, st, th)}
+                if self.long is not None:
+                    lt = self.long[test_mask]
+                    pol["long_label_by_source"] = {s: long_label_figures(pt, yt, lt & (st == s), th)
+                                                   for s in sorted(set(st[lt].tolist()))}
+                out["policies"][name] = pol
         return out
 
     def with_features(self, export: Path) -> "Evaluator":
@@ -186,7 +217,7 @@ class Evaluator:
         if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
             sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
         return Evaluator(self.spec, X, self.rows, {**self.params, **self.text_opts}, self.fprs, self.min_rows, self.cap,
-                         self.left_out_rows, self.text, self.long_label)
+                         self.left_out_rows, self.text, self.long_label, self.policies)
 
     def in_distribution(self) -> dict:
         return self.run(self.split == "train", self.split == "val", self.split == "test")
@@ -209,6 +240,14 @@ class Evaluator:
                     s, long_label_figures(np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool), res["thresholds"]))}
             out[s] = {**f, "thresholds": res["thresholds"], "thresholds_set_by": res["thresholds_set_by"],
                       "seconds": round(time.time() - t0, 1)}
+            if "policies" in res:
+                out[s]["policies"] = {
+                    name: {**pol["sources"].get(s, {}), "thresholds": pol["thresholds"],
+                           "thresholds_set_by": pol["thresholds_set_by"],
+                           **({"long_label": pol["long_label_by_source"].get(s, long_label_figures(
+                               np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool), pol["thresholds"]))}
+                              if "long_label_by_source" in pol else {})}
+                    for name, pol in res["policies"].items()}
             print(f"  without {s}: {json.dumps(f)}", file=sys.stderr)
         return out
 
@@ -326,6 +365,33 @@ def summarise(result: dict) -> dict:
     if lt:
         later = [f["roc_auc_vs_benign"] for f in lt["sources"].values() if f["label"] == "malicious"]
         out["macro_roc_auc_later_in_time"] = round(float(np.mean(later)), 6) if later else None
+    if result.get("policies"):
+        out["policies"] = {name: summarise_policy(result, name) for name in result["policies"]}
+    return out
+
+
+def summarise_policy(result: dict, name: str) -> dict:
+    """One --policy on the same runs: worst left-out real benign source per verdict, the sources over the issue's
+    targets (1% malicious, 4% suspicious), detection of each left-out malicious source, and the long-label slice."""
+    derived = set(result.get("derived_sources", []))
+    loso = {s: f for s, f in result["leave_one_source_out"].items() if "policies" in f}
+    ben = {s: f["policies"][name] for s, f in loso.items() if f.get("label") == "benign" and s not in derived}
+    mal = {s: f["policies"][name] for s, f in loso.items() if f.get("label") == "malicious"}
+    targets = {"suspicious": 0.04, "malicious": 0.01}
+    out = {"fprs": result["policies"][name], "targets": targets}
+    for v, target in targets.items():
+        out[f"max_fpr_at_{v}_left_out_real_benign_source"] = max((f[f"fpr_at_{v}"] for f in ben.values()), default=None)
+        out[f"left_out_real_benign_sources_over_target_at_{v}"] = sorted(
+            s for s, f in ben.items() if f[f"fpr_at_{v}"] > target)
+    out["left_out_malicious_detection"] = {s: {k: f[k] for k in ("detection_at_suspicious", "detection_at_malicious")}
+                                           for s, f in mal.items()}
+    real = [f["long_label"] for s, f in ben.items() if "long_label" in f]
+    if real:
+        out["long_label_left_out_real_sources"] = pool_long_label(real)
+    ind = result["in_distribution"].get("policies", {}).get(name)
+    if ind:
+        out["in_distribution_thresholds"] = ind["thresholds"]
+        out["in_distribution"] = ind["sources"]
     return out
 
 
@@ -336,8 +402,13 @@ def main() -> None:
     ap.add_argument("--metadata", type=Path, help="store the result in this metadata.json as out_of_source_evaluation")
     ap.add_argument("--max-iter", type=int, help="trees per throw-away model (default: the export's train_params)")
     ap.add_argument("--max-train-rows-per-source", type=int, help="throw-away models train on a seeded sample of at most this many rows per source (weighted up to stand for the rest)")
-    ap.add_argument("--malicious-fpr", type=float, default=0.005)
-    ap.add_argument("--suspicious-fpr", type=float, default=0.02)
+    ap.add_argument("--malicious-fpr", type=float,
+                    help="default: the sources file's threshold_policy (the served model's), else 0.005")
+    ap.add_argument("--suspicious-fpr", type=float,
+                    help="default: the sources file's threshold_policy (the served model's), else 0.02")
+    ap.add_argument("--policy", action="append", default=[], metavar="NAME=SUSPICIOUS_FPR,MALICIOUS_FPR",
+                    help="also measure the hardest-source rule at these per-source validation FPRs on the same throw-away "
+                         "models (thresholds only; e.g. tight=0.01,0.0025), reported per run and in summary.policies")
     ap.add_argument("--min-threshold-rows", type=int, default=200, help="a benign source needs this many validation rows to set a threshold")
     ap.add_argument("--sources", nargs="*", help="leave out only these sources (default: every source)")
     ap.add_argument("--leave-one-site-out", action="append", default=[], metavar="SOURCE",
@@ -377,6 +448,13 @@ def main() -> None:
 
     t0 = time.time()
     spec, names, X, rows = load_export(args.export)
+    policy = spec.get("threshold_policy", {})
+    if policy.get("on", "hardest-source") != "hardest-source":
+        sys.exit("evaluate.py measures the hardest-source threshold rule only")
+    if args.suspicious_fpr is None:
+        args.suspicious_fpr = float(policy.get("suspicious_fpr", 0.02))
+    if args.malicious_fpr is None:
+        args.malicious_fpr = float(policy.get("malicious_fpr", 0.005))
     if args.mask_features:
         import re
         masked = [j for j, n in enumerate(names) if re.search(args.mask_features, n)]
@@ -394,8 +472,9 @@ def main() -> None:
         params[k] = json.loads(v)
         spec.setdefault("train_params", {})[k] = params[k]
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
+    policies = dict(parse_policy(p) for p in args.policy)
     ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows,
-                   load_text(args.export, spec, X.shape[0], rows), args.long_label)
+                   load_text(args.export, spec, X.shape[0], rows), args.long_label, policies)
     if args.slice:
         import re
         slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]
@@ -411,6 +490,7 @@ def main() -> None:
         "threshold_policy": f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
                             f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "
                             "validation FPR; a left-out source never sets its own threshold",
+        **({"policies": policies} if policies else {}),
         "in_distribution": ev.in_distribution(),
     }
     print(f"in-distribution done ({time.time() - t0:.0f}s)", file=sys.stderr)

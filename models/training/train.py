@@ -210,6 +210,18 @@ def permutation_importance(model, X: np.ndarray, y: np.ndarray, names: list, top
     return out[:top]
 
 
+def resolve_threshold_policy(args, spec: dict) -> None:
+    """Command-line threshold options win; then the sources file's `threshold_policy` (a model version's own policy,
+    so train.sh and evaluate.py apply the same one without flags); then the historical defaults."""
+    policy = spec.get("threshold_policy", {})
+    if args.thresholds_on is None:
+        args.thresholds_on = policy.get("on", "pooled")
+    if args.suspicious_fpr is None:
+        args.suspicious_fpr = float(policy.get("suspicious_fpr", 0.02))
+    if args.malicious_fpr is None:
+        args.malicious_fpr = float(policy.get("malicious_fpr", 0.005))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--export", required=True, type=Path)
@@ -217,11 +229,14 @@ def main() -> None:
     ap.add_argument("--max-iter", type=int, default=200)
     ap.add_argument("--max-depth", type=int, default=8)
     ap.add_argument("--learning-rate", type=float, default=0.1)
-    ap.add_argument("--malicious-fpr", type=float, default=0.005, help="benign FPR on val that sets the malicious threshold")
-    ap.add_argument("--suspicious-fpr", type=float, default=0.02, help="benign FPR on val that sets the suspicious threshold")
-    ap.add_argument("--thresholds-on", choices=("pooled", "hardest-source"), default="pooled",
+    ap.add_argument("--malicious-fpr", type=float, help="benign FPR on val that sets the malicious threshold "
+                    "(default: the sources file's threshold_policy, else 0.005)")
+    ap.add_argument("--suspicious-fpr", type=float, help="benign FPR on val that sets the suspicious threshold "
+                    "(default: the sources file's threshold_policy, else 0.02)")
+    ap.add_argument("--thresholds-on", choices=("pooled", "hardest-source"),
                     help="pooled: the FPR over all benign validation rows; hardest-source: the highest threshold that keeps "
-                         "every benign source (>= 200 validation rows) at that FPR (see evaluate.py)")
+                         "every benign source (>= 200 validation rows) at that FPR (see evaluate.py); default: the sources "
+                         "file's threshold_policy, else pooled")
     ap.add_argument("--min-threshold-rows", type=int, default=200,
                     help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold")
     ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
@@ -231,6 +246,7 @@ def main() -> None:
 
     t0 = time.time()
     spec, names, X, rows = load_export(args.export)
+    resolve_threshold_policy(args, spec)
     y = np.array([int(r["label"]) for r in rows], dtype=np.int64)
     split = np.array([r["split"] for r in rows])
     idx = {s: np.flatnonzero(split == s) for s in ("train", "val", "test")}
@@ -348,6 +364,7 @@ def main() -> None:
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"
                             + (", of the benign source that needs the highest threshold" if args.thresholds_on == "hardest-source" else ""),
         "thresholds_set_by": thresholds_set_by,
+        "threshold_fprs": {"on": args.thresholds_on, **fprs, "min_source_rows": args.min_threshold_rows},
         "split": "hash of site key: 70% train, 10% validation (thresholds), 20% test (metrics); no site on two sides",
         "rows": {s: int(len(v)) for s, v in idx.items()},
         "training_data": [

@@ -6,7 +6,15 @@
  *
  *   tsx src/training/export-domain.ts --sources models/training/domain-sources.json \
  *       --data ../shared/data --out models/training/.work/domain [--sample 5000] \
- *       [--word-odds-without all|S1,S2]
+ *       [--assets-without all|S1,S2] [--word-odds-without all|S1,S2]
+ *
+ * --assets-without: also write, per listed source S (all: every source whose rows feed a learned
+ * asset), OUT/assets-without-S/ with the same rows and features whose assets (benign n-gram table,
+ * TLD log-odds, word log-odds if the features have them) were all learned without S's rows nor rows
+ * derived from it, for `evaluate.py --loso-export S=DIR`. This is what a model trained without S
+ * would ship: the honest leave-one-source-out. Without it a left-out benign source's own trigrams are
+ * in the n-gram table its test rows are scored against (and its TLDs in the log-odds), so it looks
+ * more benign than an unseen source would.
  *
  * --word-odds-without: also write, per listed source S (all: every source whose rows feed the word
  * log-odds), OUT/word-odds-without-S/ with the same rows and features whose word log-odds were learned
@@ -31,6 +39,7 @@ const { values: args } = parseArgs({
     data: { type: 'string', default: '../shared/data' },
     out: { type: 'string', default: 'models/training/.work/domain' },
     sample: { type: 'string' },
+    'assets-without': { type: 'string' },
     'word-odds-without': { type: 'string' },
   },
 });
@@ -48,6 +57,7 @@ const sourcesFile = JSON.parse(readFileSync(args.sources, 'utf8')) as {
   features_version?: string;
   benign_machine_subdomains?: MachineSubdomainSpec;
   long_label_weight?: { min_length_exclusive: number; weight: number };
+  threshold_policy?: { on: 'pooled' | 'hardest-source'; suspicious_fpr: number; malicious_fpr: number };
 };
 const trainParams = sourcesFile.train_params ?? {};
 // The features version is part of what a sources file describes: domain/1 models retrain on domain/1.
@@ -239,6 +249,7 @@ writeFileSync(
       out_of_fold_assets: FOLDS,
       train_params: trainParams,
       ...(sourcesFile.long_label_weight === undefined ? {} : { long_label_weight: sourcesFile.long_label_weight }),
+      ...(sourcesFile.threshold_policy === undefined ? {} : { threshold_policy: sourcesFile.threshold_policy }),
     },
     null,
     2,
@@ -249,32 +260,58 @@ console.log(
 );
 console.log(JSON.stringify(stats));
 
+/** Writes DIR: the same rows, with features from assets learned on the training rows that `labelledWithout` keeps (as it labels them). */
+function writeWithout(dir: string, labelledWithout: (r: Row) => ReturnType<typeof labelled> | undefined): void {
+  mkdirSync(dir, { recursive: true });
+  const learn = (rs: Row[]) =>
+    buildDomainAssets(
+      rs.flatMap((r) => labelledWithout(r) ?? []),
+      undefined,
+      assetOptions,
+    );
+  const whole = learn(train);
+  const folds = Array.from({ length: FOLDS }, (_, k) => learn(train.filter((r) => fold.get(r) !== k)));
+  writeFileSync(join(dir, 'features.f32'), Buffer.from(computeFeatures(whole, folds).buffer));
+  writeFileSync(join(dir, 'assets.json'), serializeDomainAssets(whole));
+  for (const f of ['rows.tsv', 'spec.json']) {
+    try {
+      symlinkSync(join('..', f), join(dir, f));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
+function sourceList(option: string, value: string, counted: Set<string>): string[] {
+  const list = value === 'all' ? [...counted].sort() : value.split(',');
+  for (const s of list)
+    if (!counted.has(s)) throw new Error(`--${option}: no rows of "${s}" feed the assets it rebuilds`);
+  return list;
+}
+
+const assetsWithout = args['assets-without'];
+if (assetsWithout !== undefined) {
+  // A source feeds the assets through its benign names (n-gram table) or its TLDs (log-odds), or its words.
+  const feeds = (r: Row) =>
+    !r.malicious || (tldStats.get(r.source) ?? true) || (assetOptions.wordOdds && (wordStats.get(r.source) ?? true));
+  const counted = new Set(rows.filter((r) => r.source === r.lineage && feeds(r)).map((r) => r.source));
+  for (const s of sourceList('assets-without', assetsWithout, counted)) {
+    const dir = join(args.out, `assets-without-${s}`);
+    writeWithout(dir, (r) => (r.source === s || r.lineage === s ? undefined : labelled(r)));
+    console.log(`assets without ${s}: ${dir}`);
+  }
+}
+
 const without = args['word-odds-without'];
 if (without !== undefined) {
   if (!assetOptions.wordOdds) throw new Error(`--word-odds-without: ${featureSet.version} has no word log-odds`);
   const counted = new Set(rows.filter((r) => wordStats.get(r.source) ?? true).map((r) => r.source));
-  const list = without === 'all' ? [...counted].sort() : without.split(',');
-  for (const s of list) {
-    if (!counted.has(s)) throw new Error(`--word-odds-without: no rows of "${s}" feed the word log-odds`);
+  for (const s of sourceList('word-odds-without', without, counted)) {
     const dir = join(args.out, `word-odds-without-${s}`);
-    mkdirSync(dir, { recursive: true });
-    const labelledWithout = (r: Row) => ({
+    writeWithout(dir, (r) => ({
       ...labelled(r),
       wordStats: r.source !== s && r.lineage !== s && (wordStats.get(r.source) ?? true),
-    });
-    const whole = buildDomainAssets(train.map(labelledWithout), undefined, assetOptions);
-    const folds = Array.from({ length: FOLDS }, (_, k) =>
-      buildDomainAssets(train.filter((r) => fold.get(r) !== k).map(labelledWithout), undefined, assetOptions),
-    );
-    writeFileSync(join(dir, 'features.f32'), Buffer.from(computeFeatures(whole, folds).buffer));
-    writeFileSync(join(dir, 'assets.json'), serializeDomainAssets(whole));
-    for (const f of ['rows.tsv', 'spec.json']) {
-      try {
-        symlinkSync(join('..', f), join(dir, f));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-    }
+    }));
     console.log(`word log-odds without ${s}: ${dir}`);
   }
 }

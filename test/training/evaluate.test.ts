@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -23,20 +23,34 @@ interface LongLabel {
   benign: { rows: number; fpr_at_suspicious?: number; fpr_at_malicious?: number };
   malicious: { rows: number; detection_at_suspicious?: number; detection_at_malicious?: number };
 }
+interface PolicyFigures {
+  thresholds: Record<string, number>;
+  fpr_at_suspicious?: number;
+  fpr_at_malicious?: number;
+  detection_at_suspicious?: number;
+  detection_at_malicious?: number;
+}
 interface Result {
   in_distribution: {
+    thresholds: Record<string, number>;
     thresholds_set_by: Record<string, string>;
     sources: Record<string, SourceFigures>;
     long_label?: LongLabel;
   };
   leave_one_source_out: Record<
     string,
-    SourceFigures & { thresholds_set_by: Record<string, string>; long_label?: LongLabel }
+    SourceFigures & {
+      thresholds: Record<string, number>;
+      thresholds_set_by: Record<string, string>;
+      long_label?: LongLabel;
+      policies?: Record<string, PolicyFigures>;
+    }
   >;
   later_in_time?: { cutoff: string; sources: Record<string, SourceFigures> };
   summary: Record<string, number | null> & {
     long_label_left_out?: LongLabel;
     long_label_left_out_real_sources?: LongLabel;
+    policies?: Record<string, Record<string, unknown>>;
   };
 }
 
@@ -53,6 +67,7 @@ const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.
 
 let result: Result;
 let longResult: Result;
+let policyResult: Result;
 /** Test-split rows of the export whose site label is long (> 20 characters), by source. */
 const longTestRows: Record<string, number> = {};
 before(async () => {
@@ -110,9 +125,28 @@ before(async () => {
     'hard',
     'phish',
     'easy',
+    '--policy',
+    'same=0.02,0.005',
+    '--policy',
+    'tight=0.002,0.0005',
   ];
   await promisify(execFile)(python, [script, ...args], { timeout: 120_000 });
   longResult = JSON.parse(readFileSync(join(dir, 'long.json'), 'utf8')) as Result;
+  // The same export whose sources file names its own threshold policy: evaluate.py applies it without flags.
+  const policyDir = join(dir, 'policy');
+  mkdirSync(policyDir);
+  for (const f of ['features.f32', 'rows.tsv']) copyFileSync(join(dir, f), join(policyDir, f));
+  const policySpec = {
+    ...spec,
+    threshold_policy: { on: 'hardest-source', suspicious_fpr: 0.002, malicious_fpr: 0.0005 },
+  };
+  writeFileSync(join(policyDir, 'spec.json'), JSON.stringify(policySpec));
+  await promisify(execFile)(
+    python,
+    [script, '--export', policyDir, '--out', join(policyDir, 'out.json'), '--sources', 'hard', '--skip-loso'],
+    { timeout: 120_000 },
+  );
+  policyResult = JSON.parse(readFileSync(join(policyDir, 'out.json'), 'utf8')) as Result;
 });
 
 it('sets thresholds on the benign source with the most false positives, not on the pooled benign rows', () => {
@@ -180,4 +214,33 @@ it('--long-label N reports benign false positives and malicious detection of nam
   assert.equal(typeof pooled.malicious.detection_at_suspicious, 'number');
   assert.equal(Object.keys(longResult.leave_one_source_out).sort().join(), 'easy,hard,phish');
   assert.equal(longResult.leave_one_source_out.easy!.long_label!.benign.rows, longTestRows.easy);
+});
+
+it('--policy measures other per-source FPR targets on the same throw-away models, thresholds only', () => {
+  const hard = longResult.leave_one_source_out.hard!;
+  const same = hard.policies!.same!;
+  // The policy equal to the primary one reproduces its thresholds and figures exactly (same models).
+  assert.deepEqual(same.thresholds, hard.thresholds);
+  assert.equal(same.fpr_at_suspicious, hard.fpr_at_suspicious);
+  assert.equal(same.fpr_at_malicious, hard.fpr_at_malicious);
+  // A tighter target raises both thresholds, so the left-out hard source is flagged less and phishing detected less.
+  const tight = hard.policies!.tight!;
+  assert.ok(tight.thresholds.suspicious! > same.thresholds.suspicious!);
+  assert.ok(tight.thresholds.malicious! > same.thresholds.malicious!);
+  assert.ok(
+    tight.fpr_at_suspicious! < same.fpr_at_suspicious!,
+    `${tight.fpr_at_suspicious} < ${same.fpr_at_suspicious}`,
+  );
+  const phish = longResult.leave_one_source_out.phish!.policies!;
+  assert.ok(phish.tight!.detection_at_suspicious! < phish.same!.detection_at_suspicious!);
+  // Summarised per policy: the left-out real benign source over the issue's targets is named.
+  const summary = longResult.summary.policies!;
+  assert.deepEqual(summary.same!.left_out_real_benign_sources_over_target_at_suspicious, ['hard']);
+  assert.equal(summary.same!.max_fpr_at_suspicious_left_out_real_benign_source, hard.fpr_at_suspicious);
+});
+
+it("applies the sources file's threshold_policy when no FPR is given on the command line", () => {
+  const tight = longResult.in_distribution as unknown as { policies: Record<string, { thresholds: unknown }> };
+  assert.deepEqual(policyResult.in_distribution.thresholds, tight.policies.tight!.thresholds);
+  assert.notDeepEqual(policyResult.in_distribution.thresholds, longResult.in_distribution.thresholds);
 });
