@@ -1,1 +1,1 @@
-ZyceBSeTJiyPKj9AtOQo8BuGLs8mreoaEVTCVmc+UAfVoh5C2dwTdRibdQld/iWqd6rqXN1GwxyhkFXE4yo/AA==
+ztGBMsrlboK1oKna1K4KmMxjad1oGURdGEZJeFpsbAqn/MhBHedXiztSCyJWnogz1DscLfxz9YerRi5n6HClDg==

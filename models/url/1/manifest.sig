@@ -1,1 +1,1 @@
-XrA5uhnkMCtTHgkHOCjTSOiMX9opCqAFzGfAonSRF8cNxeaKz+DnWnTiuyYmcIVrZ8lk5kjKf2ngBn8xpyxbCA==
+gfEuVPSih9HDBJESzq0ROiukasqGIWV5gv394NVuYnocPk3ovpPwiTe/U6QCo/Wruh2BpEdYQIsXapWzlEJFCg==
