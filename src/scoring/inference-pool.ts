@@ -64,6 +64,7 @@ export interface InferenceBackend {
   onFailure(listener: (why: string) => void): void;
   /** The worker threads serving now (none inline), e.g. for a test to stop one as a crash would. */
   workers?(): readonly Worker[];
+  /** Answers the requests already on a thread, fails the ones still waiting and every later one, ends the threads. */
   close(): Promise<void>;
 }
 
@@ -228,7 +229,16 @@ interface Thread {
   jobs: Map<number, Job>;
   /** Counted jobs in progress. */
   busy: number;
+  /** Settles when the thread has ended, however it ended. */
+  exited: Promise<void>;
 }
+
+/**
+ * How long close() lets each worker finish what it holds (a run takes milliseconds; a coalesced run of
+ * MAX_COALESCED_ROWS rows ~70 ms here) before stopping it anyway. Stopping a thread inside an
+ * onnxruntime call aborts the whole process (SIGABRT), so that is the last resort of a stuck worker.
+ */
+export const CLOSE_TIMEOUT_MS = 10_000;
 
 type LoadRequest = Extract<WorkerRequest, { type: 'load' }>;
 
@@ -253,6 +263,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   // Once the pool is gone every request fails at once: a message to it would never be answered.
   let gone: string | undefined;
   let closing = false;
+  let closed: Promise<void> | undefined;
   const listeners: ((why: string) => void)[] = [];
 
   function send(t: Thread, job: Job): void {
@@ -309,7 +320,12 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
       workerData: { answerEncoder: opts.answerEncoder },
     });
     worker.unref();
-    const t: Thread = { worker, jobs: new Map(), busy: 0 };
+    const t: Thread = {
+      worker,
+      jobs: new Map(),
+      busy: 0,
+      exited: new Promise((ended) => worker.once('exit', () => ended())),
+    };
     worker.on('message', (r: WorkerReply) => settle(t, r.id, r));
     let ended = false;
     const crashed = (why: string) => {
@@ -358,6 +374,32 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   }
 
   for (let i = 0; i < size; i++) threads.push(spawn());
+
+  /**
+   * Closing: requests not yet on a worker fail at once (as later ones will); each worker answers what
+   * it holds, then ends between two messages (`exit`), never in the middle of a native call.
+   */
+  async function finish(): Promise<void> {
+    closing = true;
+    const why = 'inference thread exited (the backend was closed)';
+    gone ??= why;
+    for (const job of waiting.splice(0)) job.done({ id: job.msg.id, ok: false, error: why });
+    backendLoad.queued = 0;
+    await Promise.all(
+      threads.map(async (t) => {
+        t.worker.postMessage({ type: 'exit', id: 0, code: 0 } satisfies WorkerRequest);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((res) => {
+          timer = setTimeout(() => res(true), CLOSE_TIMEOUT_MS);
+        });
+        const stuck = await Promise.race([t.exited.then(() => false), late]);
+        clearTimeout(timer);
+        if (stuck) await t.worker.terminate();
+        // Anything it never answered (it crashed, or was stopped) gets an error, not silence.
+        for (const [id] of t.jobs) settle(t, id, { id, ok: false, error: why });
+      }),
+    );
+  }
 
   /** One request to the least busy worker; it waits on the event loop while every worker is full. */
   function request(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
@@ -446,10 +488,9 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
       listeners.push(listener);
     },
     workers: () => threads.map((t) => t.worker),
-    async close() {
-      closing = true;
-      failAll('inference thread exited (the backend was closed)');
-      await Promise.all(threads.map((t) => t.worker.terminate()));
+    close() {
+      closed ??= finish();
+      return closed;
     },
   };
 }
