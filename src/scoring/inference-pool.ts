@@ -199,6 +199,11 @@ export interface WorkerBackendOptions extends BackendOptions {
    * `answer`; the transport's, so the core never imports it. Without it sessions offer no `answer`.
    */
   answerEncoder?: string | undefined;
+  /**
+   * The workers' entry file (default inference-worker beside this file). Tests pass one that speaks
+   * the same protocol and fails in a chosen way, e.g. test/helpers/crashing-inference-worker.ts.
+   */
+  workerFile?: string | undefined;
 }
 
 /**
@@ -316,7 +321,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   }
 
   function spawn(): Thread {
-    const worker = startWorker(siblingFile(__filename, 'inference-worker'), {
+    const worker = startWorker(opts.workerFile ?? siblingFile(__filename, 'inference-worker'), {
       workerData: { answerEncoder: opts.answerEncoder },
     });
     worker.unref();
