@@ -22,7 +22,7 @@ import { watchRepository } from './scoring/watch';
 import { siblingFile } from './worker-file';
 
 /** The transport's answer encoder, which the pipeline workers load (see scoring/inference-worker.ts). */
-const ANSWER_ENCODER = siblingFile(__filename, 'server/answer-encoding');
+export const ANSWER_ENCODER = siblingFile(__filename, 'server/answer-encoding');
 
 export interface App {
   config: Config;
@@ -46,7 +46,12 @@ export function defaultPipelines(): AnyPipeline[] {
   return [domainPipeline, emailAddressPipeline, urlPipeline];
 }
 
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export interface AppOptions {
+  /** Where model runs happen, instead of the one the config describes (tests: a pool whose workers fail). */
+  inference?: InferenceBackend | undefined;
+}
+
+export async function createApp(config: Config, logger: Logger, opts: AppOptions = {}): Promise<App> {
   // Opened before the repository loads, which builds its pipelines' models; the IP pipeline enriches with it.
   const geo = await openConfiguredGeo(config.geoipDir, logger).catch((err: Error) => {
     throw new ConfigError(`geoip directory: ${err.message}`);
@@ -59,9 +64,10 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     );
   const engine = { engine: config.modelEngine };
   const backend =
-    config.inference === 'worker'
+    opts.inference ??
+    (config.inference === 'worker'
       ? createWorkerBackend({ ...engine, workers: config.workers, answerEncoder: ANSWER_ENCODER })
-      : createInlineBackend(engine);
+      : createInlineBackend(engine));
   const repository = createModelRepository({
     dir: config.modelsDir,
     // The email model loads and is checked like the others, but is not in the scorer's routing: messages come as bytes.

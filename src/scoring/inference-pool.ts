@@ -43,6 +43,12 @@ export interface InferenceSession {
    * worker backend, for sessions loaded with `features`, when the backend has an answer encoder.
    */
   answer?(values: RawValues, view: View, keep: number[]): Promise<AnswerReply>;
+  /**
+   * Resident (the serving version): loaded on every worker now and by every replacement, so no request
+   * waits for a load. Not resident (a version kept for rollback): released from the workers, and
+   * loaded again by a worker at its first request for it. Absent for sessions on the event loop.
+   */
+  resident?(on: boolean): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -64,6 +70,9 @@ export interface InferenceBackend {
   onFailure(listener: (why: string) => void): void;
   /** The worker threads serving now (none inline), e.g. for a test to stop one as a crash would. */
   workers?(): readonly Worker[];
+  /** How many sessions each worker holds loaded now (none inline), e.g. for a test of what workers load. */
+  loadedSessions?(): number[];
+  /** Answers the requests already on a thread, fails the ones still waiting and every later one, ends the threads. */
   close(): Promise<void>;
 }
 
@@ -198,6 +207,11 @@ export interface WorkerBackendOptions extends BackendOptions {
    * `answer`; the transport's, so the core never imports it. Without it sessions offer no `answer`.
    */
   answerEncoder?: string | undefined;
+  /**
+   * The workers' entry file (default inference-worker beside this file). Tests pass one that speaks
+   * the same protocol and fails in a chosen way, e.g. test/helpers/crashing-inference-worker.ts.
+   */
+  workerFile?: string | undefined;
 }
 
 /**
@@ -228,14 +242,28 @@ interface Thread {
   jobs: Map<number, Job>;
   /** Counted jobs in progress. */
   busy: number;
+  /** Sessions sent to this worker to load (and not released since). */
+  loaded: Set<number>;
+  /** Settles when the thread has ended, however it ended. */
+  exited: Promise<void>;
 }
+
+/**
+ * How long close() lets each worker finish what it holds (a run takes milliseconds; a coalesced run of
+ * MAX_COALESCED_ROWS rows ~70 ms here) before stopping it anyway. Stopping a thread inside an
+ * onnxruntime call aborts the whole process (SIGABRT), so that is the last resort of a stuck worker.
+ */
+export const CLOSE_TIMEOUT_MS = 10_000;
 
 type LoadRequest = Extract<WorkerRequest, { type: 'load' }>;
 
 /**
- * A pool of `workers` pipeline workers (inference-worker.ts). Every worker loads every session, so
- * any of them can take any request: each goes to the least busy worker with room (WORKER_QUEUE), or
- * waits. A worker that dies is replaced, the replacement loads the live sessions first, and the
+ * A pool of `workers` pipeline workers (inference-worker.ts). Any worker can take any request: each
+ * goes to the least busy worker with room (WORKER_QUEUE), or waits, and a worker loads a session it
+ * does not hold just before the request for it. Resident sessions (serving versions) are loaded on
+ * every worker ahead of time; the others (versions kept for rollback) only where they are asked for,
+ * so workers do not each hold every version. A worker that dies is replaced, the replacement loads the
+ * resident sessions first, and the
  * requests the dead one held are sent again; a request that was running when two workers died is
  * answered with an error (its callers then score on the event loop or answer per-item errors).
  */
@@ -247,15 +275,31 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   const backendLoad: BackendLoad = { queued: 0, inFlight: 0 };
   const threads: Thread[] = [];
   const waiting: Job[] = [];
-  /** The load request of every live session, for replacement workers. */
-  const live = new Map<number, LoadRequest>();
+  /** Every live session: how to load it on a worker, and whether every worker keeps it loaded. */
+  const live = new Map<number, { load: LoadRequest; resident: boolean }>();
   const crashes: number[] = [];
   // Once the pool is gone every request fails at once: a message to it would never be answered.
   let gone: string | undefined;
   let closing = false;
+  let closed: Promise<void> | undefined;
   const listeners: ((why: string) => void)[] = [];
 
+  /**
+   * Loads the session on the worker ahead of a request for it, if it is not loaded there (a worker
+   * handles messages in order). Its reply (id 0) answers no request: should it fail, the request says so.
+   */
+  function loadOn(t: Thread, session: number): void {
+    const s = live.get(session);
+    if (s === undefined || t.loaded.has(session)) return;
+    t.loaded.add(session);
+    t.worker.postMessage({ ...s.load, id: 0 });
+  }
+
   function send(t: Thread, job: Job): void {
+    const { msg } = job;
+    if (msg.type === 'run' || msg.type === 'score' || msg.type === 'answer') loadOn(t, msg.session);
+    else if (msg.type === 'load') t.loaded.add(msg.session);
+    else if (msg.type === 'release') t.loaded.delete(msg.session);
     if (job.counted) {
       t.busy++;
       backendLoad.inFlight++;
@@ -305,11 +349,17 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   }
 
   function spawn(): Thread {
-    const worker = startWorker(siblingFile(__filename, 'inference-worker'), {
+    const worker = startWorker(opts.workerFile ?? siblingFile(__filename, 'inference-worker'), {
       workerData: { answerEncoder: opts.answerEncoder },
     });
     worker.unref();
-    const t: Thread = { worker, jobs: new Map(), busy: 0 };
+    const t: Thread = {
+      worker,
+      jobs: new Map(),
+      busy: 0,
+      loaded: new Set(),
+      exited: new Promise((ended) => worker.once('exit', () => ended())),
+    };
     worker.on('message', (r: WorkerReply) => settle(t, r.id, r));
     let ended = false;
     const crashed = (why: string) => {
@@ -319,8 +369,8 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     };
     worker.on('error', (err) => crashed(`inference thread failed: ${err.message}`));
     worker.on('exit', (code) => crashed(`inference thread exited (code ${code})`));
-    // A replacement loads every live session before anything else (a worker handles messages in order).
-    for (const load of live.values()) t.worker.postMessage({ ...load, id: 0 });
+    // A replacement loads the resident sessions before anything else (a worker handles messages in order).
+    for (const [session, s] of live) if (s.resident) loadOn(t, session);
     return t;
   }
 
@@ -346,7 +396,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     threads.push(spawn());
     const again: Job[] = [];
     for (const job of held) {
-      // Loads and releases went to every worker: the replacement has the live sessions already.
+      // Loads and releases are not sent again: the replacement loads the resident sessions, the others on demand.
       if (!job.counted) job.done({ id: job.msg.id, ok: job.msg.type === 'release', error: why } as WorkerReply);
       else if (job.crashes >= 2) job.done({ id: job.msg.id, ok: false, error: `${why} (twice with this request)` });
       else again.push(job);
@@ -359,6 +409,32 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
 
   for (let i = 0; i < size; i++) threads.push(spawn());
 
+  /**
+   * Closing: requests not yet on a worker fail at once (as later ones will); each worker answers what
+   * it holds, then ends between two messages (`exit`), never in the middle of a native call.
+   */
+  async function finish(): Promise<void> {
+    closing = true;
+    const why = 'inference thread exited (the backend was closed)';
+    gone ??= why;
+    for (const job of waiting.splice(0)) job.done({ id: job.msg.id, ok: false, error: why });
+    backendLoad.queued = 0;
+    await Promise.all(
+      threads.map(async (t) => {
+        t.worker.postMessage({ type: 'exit', id: 0, code: 0 } satisfies WorkerRequest);
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<boolean>((res) => {
+          timer = setTimeout(() => res(true), CLOSE_TIMEOUT_MS);
+        });
+        const stuck = await Promise.race([t.exited.then(() => false), late]);
+        clearTimeout(timer);
+        if (stuck) await t.worker.terminate();
+        // Anything it never answered (it crashed, or was stopped) gets an error, not silence.
+        for (const [id] of t.jobs) settle(t, id, { id, ok: false, error: why });
+      }),
+    );
+  }
+
   /** One request to the least busy worker; it waits on the event loop while every worker is full. */
   function request(msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     if (gone !== undefined) return Promise.resolve({ id: msg.id, ok: false, error: gone });
@@ -369,16 +445,41 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     });
   }
 
-  /** The same request to every worker; the first failure, or the first reply. */
-  async function everyWorker(make: () => WorkerRequest): Promise<WorkerReply> {
+  /** The same request to each of these workers at once, whatever they hold; the first failure, or the first reply. */
+  async function toWorkers(to: readonly Thread[], make: () => WorkerRequest): Promise<WorkerReply> {
     if (gone !== undefined) return { id: 0, ok: false, error: gone };
     const replies = await Promise.all(
-      threads.map(
+      to.map(
         (t) =>
           new Promise<WorkerReply>((done) => send(t, { msg: make(), transfer: [], counted: false, crashes: 0, done })),
       ),
     );
-    return replies.find((r) => !r.ok) ?? replies[0]!;
+    return replies.find((r) => !r.ok) ?? replies[0] ?? { id: 0, ok: true };
+  }
+
+  /** Releases the session on the workers that have it loaded. */
+  function unload(session: number): Promise<WorkerReply> {
+    const holding = threads.filter((t) => t.loaded.has(session));
+    return toWorkers(holding, () => ({ type: 'release', id: nextId++, session }));
+  }
+
+  async function resident(session: number, on: boolean): Promise<void> {
+    const s = live.get(session);
+    if (s === undefined) return;
+    s.resident = on;
+    if (!on) {
+      // Also where it was loaded on demand since (e.g. by a batch that started before a swap).
+      await unload(session);
+      return;
+    }
+    const missing = threads.filter((t) => !t.loaded.has(session));
+    await Promise.all(
+      missing.map(async (t) => {
+        const reply = await toWorkers([t], () => ({ ...s.load, id: nextId++ }));
+        // It loaded on another worker before: should it fail here, the next request here tries again.
+        if (!reply.ok) t.loaded.delete(session);
+      }),
+    );
   }
 
   return {
@@ -395,11 +496,16 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
         io,
         features: spec.features,
       };
-      live.set(session, loadRequest);
-      const loaded = await everyWorker(() => ({ ...loadRequest, id: nextId++ }));
+      // Loaded on one worker, which checks it; the others load it when made resident or when asked for it.
+      live.set(session, { load: loadRequest, resident: false });
+      const first = idle() ?? threads[0];
+      const loaded =
+        first === undefined
+          ? { id: 0, ok: false as const, error: gone ?? 'no inference thread' }
+          : await toWorkers([first], () => ({ ...loadRequest, id: nextId++ }));
       if (!loaded.ok) {
         live.delete(session);
-        await everyWorker(() => ({ type: 'release', id: nextId++, session }));
+        await unload(session);
         throw new Error(loaded.error);
       }
       // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS).
@@ -434,9 +540,10 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
         run: (features, rows) => (rows <= INLINE_MAX_ROWS ? inline.run(features, rows) : queue.push(features, rows)),
         scoreValues: offThread ? scoreValues : undefined,
         answer: offThread && opts.answerEncoder !== undefined ? answer : undefined,
+        resident: (on) => resident(session, on),
         async release() {
           live.delete(session);
-          await Promise.all([everyWorker(() => ({ type: 'release', id: nextId++, session })), inline.release()]);
+          await Promise.all([unload(session), inline.release()]);
         },
       };
     },
@@ -446,10 +553,10 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
       listeners.push(listener);
     },
     workers: () => threads.map((t) => t.worker),
-    async close() {
-      closing = true;
-      failAll('inference thread exited (the backend was closed)');
-      await Promise.all(threads.map((t) => t.worker.terminate()));
+    loadedSessions: () => threads.map((t) => t.loaded.size),
+    close() {
+      closed ??= finish();
+      return closed;
     },
   };
 }

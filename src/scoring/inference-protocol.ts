@@ -114,8 +114,9 @@ export type WorkerRequest =
   | ({ type: 'run'; id: number; session: number; features: Float32Array; rows: number } & ModelIo)
   | { type: 'release'; id: number; session: number }
   /**
-   * Ends the worker as a crash would, once the messages before it are handled (never in the middle of
-   * a native call, where stopping a thread aborts the process): the pool never sends it, its tests do.
+   * Ends the worker once the messages before it are handled (never in the middle of a native call,
+   * where stopping a thread aborts the process): the pool's close() sends it with code 0; tests send
+   * another code to end a worker as a crash would.
    */
   | { type: 'exit'; id: number; code: number };
 

@@ -37,6 +37,11 @@ export interface LoadedModel {
    * of the pipeline `kind` (see pipelines/off-thread.ts); undefined when the backend cannot.
    */
   readonly offThread?: OffThreadScoring | undefined;
+  /**
+   * Whether every pipeline worker keeps this version loaded (the serving one), or loads it only when
+   * asked for it (versions kept for rollback): see InferenceSession.resident.
+   */
+  resident(on: boolean): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -167,6 +172,9 @@ export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOption
                     }
                   },
           },
+    async resident(on) {
+      if (!released) await session.resident?.(on);
+    },
     async release() {
       if (released) return;
       released = true;

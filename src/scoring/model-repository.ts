@@ -180,7 +180,10 @@ export function createModelRepository(opts: ModelRepositoryOptions): ModelReposi
       else if (v.model === prev?.serving || v.state === 'retired') v.state = 'retired';
       else v.state = 'ready';
     }
+    // The serving version on every worker before it answers; the others only where they are asked for.
+    if (status.serving !== undefined) await status.serving.resident(true);
     models.set(name, status);
+    for (const v of versions) if (v.model !== undefined && v.model !== status.serving) await v.model.resident(false);
     if (status.serving !== prev?.serving) {
       opts.logger.info(
         { model: name, from: prev?.serving?.version, to: status.serving?.version },

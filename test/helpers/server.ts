@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { type Client, credentials } from '@grpc/grpc-js';
 import pino from 'pino';
-import { type App, createApp } from '../../src/app';
+import { type App, type AppOptions, createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { ModelServiceClient } from '../../src/gen/threatpredict/v1/model_service';
 import { PredictionServiceClient } from '../../src/gen/threatpredict/v1/prediction_service';
@@ -25,7 +25,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(extraArgs: string[] = []): Promise<TestServer> {
+export async function startTestServer(extraArgs: string[] = [], opts: AppOptions = {}): Promise<TestServer> {
   // Admin RPCs on: tests reload and pin models.
   const config = loadConfig(
     ['--listen', '127.0.0.1:0', '--shutdown-grace-ms', '2000', '--admin-rpc', 'true', ...extraArgs],
@@ -40,7 +40,7 @@ export async function startTestServer(extraArgs: string[] = []): Promise<TestSer
   });
   const logger = pino({ level: 'debug' }, sink);
   const security = createSecurity({ config: config.security, listen: config.listen, logger });
-  const app = await createApp(config, logger);
+  const app = await createApp(config, logger, opts);
   const server = await startServer(app, { security });
   trackHealth(server.health, app, logger, { requireNewest: config.healthRequiresNewest });
   const address = `127.0.0.1:${server.port}`;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import {
   createInlineBackend,
   createWorkerBackend,
@@ -16,6 +17,8 @@ import {
   WORKER_QUEUE,
 } from '../../src/scoring/inference-pool';
 import { parseMetadata } from '../../src/scoring/metadata';
+import { createModelRepository } from '../../src/scoring/model-repository';
+import { domainPipeline } from '../../src/scoring/pipelines/domain';
 
 const dir = join(__dirname, '..', '..', 'models', 'domain', '2');
 const metadata = parseMetadata(readFileSync(join(dir, 'metadata.json'), 'utf8'));
@@ -101,6 +104,47 @@ describe('the pool of pipeline workers', () => {
       await s.release();
     } finally {
       await one.close();
+    }
+  });
+});
+
+describe('what the workers load', () => {
+  it('the serving version of each model on every worker; other versions only where asked, pins too', async () => {
+    const backend = createWorkerBackend({ workers: 2 });
+    const logger = pino({ level: 'silent' });
+    const repository = createModelRepository({
+      dir: join(__dirname, '..', '..', 'models'),
+      pipelines: [domainPipeline],
+      logger,
+      backend,
+    });
+    try {
+      await repository.reload();
+      const domain = repository.list().find((m) => m.name === 'domain')!;
+      const loaded = domain.versions.filter((v) => v.model !== undefined).map((v) => v.version);
+      assert.ok(loaded.length >= 3, `versions kept for rollback: ${loaded}`);
+      // One model, several versions loaded on the event loop: one session on each worker.
+      assert.deepEqual(backend.loadedSessions?.(), [1, 1]);
+      const newest = repository.serving('domain')!;
+      // Pinning an older version: it is on every worker, the newest is not any more; answers follow.
+      await repository.reload(new Map([['domain', 1]]));
+      assert.equal(repository.serving('domain')?.version, 1);
+      assert.deepEqual(backend.loadedSessions?.(), [1, 1]);
+      const pinned = await repository.serving('domain')!.offThread!.score(names(30, 'pinned'));
+      assert.equal(pinned.probabilities.length, 30);
+      // A version not resident answers too: the worker asked loads it first.
+      const old = await newest.offThread!.score(names(30, 'rolled-back'));
+      assert.equal(old.probabilities.length, 30);
+      assert.equal(
+        backend.loadedSessions?.().reduce((a, b) => a + b, 0),
+        3,
+        'the newest loaded on one worker, for that batch',
+      );
+      await repository.reload(new Map([['domain', 0]]));
+      assert.deepEqual(backend.loadedSessions?.(), [1, 1]);
+    } finally {
+      await repository.close();
+      await backend.close();
     }
   });
 });

@@ -38,54 +38,58 @@ function isLetter(c: number): boolean {
 }
 
 export function createWordSegmenter(words: readonly string[]): WordSegmenter {
-  // Trie as first-child / next-sibling arrays, built from a nested object trie.
-  interface Node {
-    end: boolean;
-    index: number;
-    kids: Map<number, Node>;
-  }
-  const root: Node = { end: false, index: -1, kids: new Map() };
+  // Trie as first-child / next-sibling arrays, children in ascending order (a lookup stops at a larger
+  // letter), built in place: a trie of objects first cost every thread that loads this module ~50 MB
+  // of heap per word list (40k words, a Map per node), which V8 kept after the build.
+  let cap = 1024;
+  let firstChild = new Int32Array(cap).fill(-1);
+  let nextSibling = new Int32Array(cap).fill(-1);
+  let char = new Uint8Array(cap);
+  let end = new Uint8Array(cap);
+  let wordIndex = new Int32Array(cap).fill(-1);
   let count = 1;
+  function grow(): void {
+    cap *= 2;
+    const ints = (a: Int32Array, fill: number) => {
+      const b = new Int32Array(cap).fill(fill);
+      b.set(a);
+      return b;
+    };
+    const bytes = (a: Uint8Array) => {
+      const b = new Uint8Array(cap);
+      b.set(a);
+      return b;
+    };
+    firstChild = ints(firstChild, -1);
+    nextSibling = ints(nextSibling, -1);
+    char = bytes(char);
+    end = bytes(end);
+    wordIndex = ints(wordIndex, -1);
+  }
   for (const [index, w] of words.entries()) {
-    let n = root;
+    let n = 0;
     for (let i = 0; i < w.length; i++) {
       const c = w.charCodeAt(i);
       if (!isLetter(c)) throw new Error(`word segmenter: "${w}" has a character outside a-z`);
-      let k = n.kids.get(c);
-      if (k === undefined) {
-        k = { end: false, index: -1, kids: new Map() };
-        n.kids.set(c, k);
-        count++;
+      let prev = -1;
+      let k = firstChild[n] as number;
+      while (k !== -1 && (char[k] as number) < c) {
+        prev = k;
+        k = nextSibling[k] as number;
+      }
+      if (k === -1 || char[k] !== c) {
+        if (count === cap) grow();
+        const kid = count++;
+        char[kid] = c;
+        nextSibling[kid] = k;
+        if (prev === -1) firstChild[n] = kid;
+        else nextSibling[prev] = kid;
+        k = kid;
       }
       n = k;
     }
-    if (!n.end) n.index = index;
-    n.end = true;
-  }
-  const firstChild = new Int32Array(count).fill(-1);
-  const nextSibling = new Int32Array(count).fill(-1);
-  const char = new Uint8Array(count);
-  const end = new Uint8Array(count);
-  const wordIndex = new Int32Array(count).fill(-1);
-  // Breadth-first numbering; children of a node are consecutive, so a lookup scans one short range.
-  const queue: Node[] = [root];
-  const ids = new Map<Node, number>([[root, 0]]);
-  let next = 1;
-  for (let q = 0; q < queue.length; q++) {
-    const n = queue[q] as Node;
-    const id = ids.get(n) as number;
-    end[id] = n.end ? 1 : 0;
-    wordIndex[id] = n.index;
-    let prev = -1;
-    for (const [c, k] of [...n.kids].sort((a, b) => a[0] - b[0])) {
-      const kid = next++;
-      ids.set(k, kid);
-      char[kid] = c;
-      if (prev === -1) firstChild[id] = kid;
-      else nextSibling[prev] = kid;
-      prev = kid;
-      queue.push(k);
-    }
+    if (end[n] === 0) wordIndex[n] = index;
+    end[n] = 1;
   }
   // The root's children by letter: every position starts there.
   const rootKid = new Int32Array(26).fill(-1);

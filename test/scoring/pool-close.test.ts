@@ -1,0 +1,31 @@
+/**
+ * Closing the pool of pipeline workers under load (inference-pool.ts close): each worker answers what
+ * it holds and ends between two messages. Stopping a thread in the middle of an onnxruntime call
+ * aborts the whole process, so the load runs in a child and the test looks at how it ended.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { it } from 'node:test';
+
+it('closes a pool under a continuous load of large runs, 10 times, without the process dying', () => {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(__dirname, '..', 'helpers', 'close-under-load.ts')],
+    {
+      encoding: 'utf8',
+      timeout: 240_000,
+    },
+  );
+  assert.equal(child.signal, null, `the process died by ${child.signal}:\n${child.stderr}`);
+  assert.equal(child.status, 0, child.stderr);
+  const got = JSON.parse(child.stdout) as { answered: number; failed: number; answers: number; errors: string[] };
+  assert.ok(got.answered > 0, 'runs were answered');
+  // Four distinct inputs: four distinct probabilities, whichever round answered them.
+  assert.equal(got.answers, 4);
+  // Runs not yet on a worker when the pool closed fail with what happened, nothing else.
+  assert.deepEqual(
+    got.errors.filter((e) => e !== 'inference thread exited (the backend was closed)'),
+    [],
+  );
+});
