@@ -9,9 +9,17 @@
 
 import type { Worker } from 'node:worker_threads';
 import { siblingFile, startWorker } from '../worker-file';
-import type { AnswerReply, FeaturesSpec, ModelIo, RawValues, WorkerReply, WorkerRequest } from './inference-protocol';
+import type {
+  AnswerReply,
+  FeaturesSpec,
+  ModelEngine,
+  ModelIo,
+  RawValues,
+  WorkerReply,
+  WorkerRequest,
+} from './inference-protocol';
 import type { View } from './stages';
-import { type ModelEngine, openModelRunner } from './trees/tree-runner';
+import { openModelRunner } from './trees/tree-runner';
 
 export interface SessionSpec extends ModelIo {
   intraOpThreads: number;

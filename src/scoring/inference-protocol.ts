@@ -8,7 +8,9 @@ import type { IndicatorKind } from '../indicators/types';
 import type { ModelMetadata } from './metadata';
 import type { ScoredItem } from './pipeline';
 import type { View } from './stages';
-import type { ModelEngine } from './trees/tree-runner';
+
+/** `trees`: small runs walked in JavaScript where the model allows (trees/tree-runner.ts); `onnxruntime`: every run there. */
+export type ModelEngine = 'trees' | 'onnxruntime';
 
 /** How a run feeds the model and reads its answer. */
 export interface ModelIo {

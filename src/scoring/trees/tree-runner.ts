@@ -10,12 +10,9 @@
  * 1000 rows 6.8 vs 5.6; ip v2 1 row 1.9 vs 26.4. Hence SMALL_RUN_ROWS.
  */
 import type * as ort from 'onnxruntime-node';
-import { type ModelIo, openSession, runSession } from '../inference-protocol';
+import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
 import { type FlatTrees, flattenTrees, runFlatTrees } from './flat-trees';
 import { readTreeEnsemble, type TreeEnsemble } from './onnx-trees';
-
-/** `trees`: small runs walked in JavaScript where the model allows; `onnxruntime`: every run there. */
-export type ModelEngine = 'trees' | 'onnxruntime';
 
 /** Runs of at most this many rows are walked in JavaScript (see the numbers above). */
 export const SMALL_RUN_ROWS = 16;
