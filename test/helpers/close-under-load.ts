@@ -4,24 +4,13 @@
  * got as one JSON line. Closing a pool by stopping its threads mid-run aborts the whole process
  * (SIGABRT), which a test can only see from outside it.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createWorkerBackend } from '../../src/scoring/inference-pool';
-import { parseMetadata } from '../../src/scoring/metadata';
+import { backendModel } from './model';
 
 const ROUNDS = 10;
 const ROWS = 8000;
-const dir = join(__dirname, '..', '..', 'models', 'domain', '2');
-const metadata = parseMetadata(readFileSync(join(dir, 'metadata.json'), 'utf8'));
-const width = metadata.feature_names.length;
-const spec = {
-  input: metadata.input.name,
-  output: metadata.output.name,
-  width,
-  positive: metadata.output.positive_class_index,
-  intraOpThreads: 1,
-};
-const bytes = readFileSync(join(dir, 'model.onnx'));
+const { spec, bytes } = backendModel('domain', 2);
+const width = spec.width;
 
 async function main(): Promise<void> {
   const answers = new Set<number>();

@@ -4,6 +4,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { type ModelMetadata, parseMetadata } from '../../src/scoring/metadata';
 import { signVersion } from '../../src/scoring/model-trust';
 
 export interface GoldenRow<C = unknown> {
@@ -44,6 +45,31 @@ export function assertMatchesFeatureCode<C>(
   const bytes = readFileSync(join(m.dir, 'model.onnx'));
   assert.equal(createHash('sha256').update(bytes).digest('hex'), m.meta.sha256);
   assert.ok(bytes.length < 5 * 1024 * 1024, 'model.onnx stays under 5 MB');
+}
+
+/** A committed version as the inference backends load it: its folder, metadata, ONNX bytes and run spec. */
+export function backendModel(name: string, version: number) {
+  const dir = join(__dirname, '..', '..', 'models', name, String(version));
+  const metadata: ModelMetadata = parseMetadata(readFileSync(join(dir, 'metadata.json'), 'utf8'));
+  const spec = {
+    input: metadata.input.name,
+    output: metadata.output.name,
+    width: metadata.feature_names.length,
+    positive: metadata.output.positive_class_index,
+    intraOpThreads: 1,
+  };
+  return { dir, metadata, spec, bytes: readFileSync(join(dir, 'model.onnx')) };
+}
+
+/** `n` deterministic feature rows of `width` columns, different from each other (no parsing needed). */
+export function syntheticRows(width: number, n: number, seed: number): Float32Array {
+  const out = new Float32Array(n * width);
+  let s = seed;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    out[i] = (s / 2 ** 32) * 20 - 5;
+  }
+  return out;
 }
 
 /** An Ed25519 key pair made for this test process: versions the tests make are signed with it. */

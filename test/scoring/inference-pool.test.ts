@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   createInlineBackend,
@@ -9,35 +7,17 @@ import {
   type InferenceBackend,
   type InferenceSession,
 } from '../../src/scoring/inference-pool';
+import { backendModel, syntheticRows } from '../helpers/model';
 
-const dir = join(__dirname, '..', '..', 'models', 'domain', '1');
-const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
-const width: number = meta.feature_names.length;
-const spec = {
-  input: meta.input.name,
-  output: meta.output.name,
-  width,
-  positive: meta.output.positive_class_index,
-  intraOpThreads: 1,
-};
-
-/** Deterministic feature rows, different from each other (golden rows would do, these need no parsing). */
-function rows(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n * width);
-  let s = seed;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = (s / 2 ** 32) * 20 - 5;
-  }
-  return out;
-}
+const { spec, bytes } = backendModel('domain', 1);
+const width = spec.width;
+const rows = (n: number, seed: number) => syntheticRows(width, n, seed);
 
 describe('inference backends', () => {
   const backends: InferenceBackend[] = [];
   let worker: InferenceSession;
   let inline: InferenceSession;
   before(async () => {
-    const bytes = readFileSync(join(dir, 'model.onnx'));
     const w = createWorkerBackend();
     const i = createInlineBackend();
     backends.push(w, i);
@@ -74,7 +54,7 @@ describe('inference backends', () => {
 
   it('fails runs at once, never hangs, after the inference thread is gone', async () => {
     const backend = createWorkerBackend();
-    const session = await backend.load(readFileSync(join(dir, 'model.onnx')), spec);
+    const session = await backend.load(bytes, spec);
     await backend.close(); // the thread exits, as it would if it crashed
     const started = Date.now();
     await assert.rejects(session.run(rows(INLINE_MAX_ROWS + 1, 3), INLINE_MAX_ROWS + 1), /inference thread exited/);

@@ -16,31 +16,17 @@ import {
   type InferenceSession,
   WORKER_QUEUE,
 } from '../../src/scoring/inference-pool';
-import { parseMetadata } from '../../src/scoring/metadata';
 import { createModelRepository } from '../../src/scoring/model-repository';
 import { domainPipeline } from '../../src/scoring/pipelines/domain';
+import { backendModel, syntheticRows } from '../helpers/model';
 
-const dir = join(__dirname, '..', '..', 'models', 'domain', '2');
-const metadata = parseMetadata(readFileSync(join(dir, 'metadata.json'), 'utf8'));
-const width = metadata.feature_names.length;
+const { dir, metadata, spec: run } = backendModel('domain', 2);
+const width = run.width;
 const spec = {
-  input: metadata.input.name,
-  output: metadata.output.name,
-  width,
-  positive: metadata.output.positive_class_index,
-  intraOpThreads: 1,
+  ...run,
   features: { kind: 'domain' as const, dir, featuresVersion: metadata.features_version, metadata },
 };
-
-function rows(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n * width);
-  let s = seed;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    out[i] = (s / 2 ** 32) * 20 - 5;
-  }
-  return out;
-}
+const rows = (n: number, seed: number) => syntheticRows(width, n, seed);
 
 const names = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}-login.example.xyz`);
 
