@@ -49,7 +49,11 @@ export function assertMatchesFeatureCode<C>(
 
 /** A committed version as the inference backends load it: its folder, metadata, ONNX bytes and run spec. */
 export function backendModel(name: string, version: number) {
-  const dir = join(__dirname, '..', '..', 'models', name, String(version));
+  return backendModelAt(join(__dirname, '..', '..', 'models', name, String(version)));
+}
+
+/** backendModel() of the version folder `dir`. */
+export function backendModelAt(dir: string) {
   const metadata: ModelMetadata = parseMetadata(readFileSync(join(dir, 'metadata.json'), 'utf8'));
   const spec = {
     input: metadata.input.name,

@@ -14,15 +14,9 @@ const ROOT = join(__dirname, '..', '..');
 /** Opens the domain model the way `how` says, in a child with a `length`-character argument. */
 function openWithLongArgument(how: 'worker thread' | 'main thread', length: number) {
   const script = `
-    const { readFileSync } = require('node:fs');
-    const { join } = require('node:path');
     const { createWorkerBackend } = require('./src/scoring/inference-pool');
     const { openSession } = require('./src/scoring/inference-protocol');
-    const dir = join('models', 'domain', '1');
-    const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
-    const bytes = readFileSync(join(dir, 'model.onnx'));
-    const spec = { input: meta.input.name, output: meta.output.name, width: meta.feature_names.length,
-      positive: meta.output.positive_class_index, intraOpThreads: 1 };
+    const { spec, bytes } = require('./test/helpers/model').backendModel('domain', 1);
     (async () => {
       if (${JSON.stringify(how)} === 'main thread') {
         await openSession(bytes, 1);

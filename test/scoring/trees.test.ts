@@ -11,6 +11,7 @@ import { GOLDEN_TOLERANCE } from '../../src/scoring/loaded-model';
 import { flattenTrees, runFlatTrees } from '../../src/scoring/trees/flat-trees';
 import { readTreeEnsemble, type TreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
 import { ENGINE_TOLERANCE, openModelRunner, SMALL_RUN_ROWS } from '../../src/scoring/trees/tree-runner';
+import { backendModelAt } from '../helpers/model';
 
 const MODELS = join(__dirname, '..', '..', 'models');
 const versions = readdirSync(MODELS)
@@ -21,32 +22,21 @@ const versions = readdirSync(MODELS)
       .map((v) => join(MODELS, name, v)),
   );
 
-function io(dir: string) {
-  const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
-  return {
-    width: meta.feature_names.length as number,
-    input: meta.input.name as string,
-    output: meta.output.name as string,
-    positive: meta.output.positive_class_index as number,
-    intraOpThreads: 1,
-  };
-}
-
 describe('committed models, walked', () => {
   it('finds every model version', () => assert.ok(versions.length >= 8, versions.join(', ')));
   for (const dir of versions) {
     const name = dir.slice(MODELS.length + 1);
     it(`${name}: walks small runs, as onnxruntime and scikit-learn score its golden rows`, async () => {
-      const bytes = readFileSync(join(dir, 'model.onnx'));
-      const walked = await openModelRunner(bytes, { ...io(dir), engine: 'trees' });
-      const reference = await openModelRunner(bytes, { ...io(dir), engine: 'onnxruntime' });
+      const { spec, bytes } = backendModelAt(dir);
+      const walked = await openModelRunner(bytes, { ...spec, engine: 'trees' });
+      const reference = await openModelRunner(bytes, { ...spec, engine: 'onnxruntime' });
       try {
         assert.equal(walked.smallRuns, 'trees', walked.fallbackReason);
         assert.equal(reference.smallRuns, 'onnxruntime');
         const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as {
           rows: { features: number[]; probability: number }[];
         };
-        const width = io(dir).width;
+        const width = spec.width;
         // One row at a time (walked) and all together (onnxruntime, more than SMALL_RUN_ROWS).
         assert.ok(golden.rows.length > SMALL_RUN_ROWS);
         const all = new Float32Array(golden.rows.flatMap((r) => r.features));
