@@ -5,7 +5,8 @@
 # and account notices with one link in 31 languages, rendered as a training source; and
 # django-allauth's account mail (PyPI, pinned by sha256 in allauth-requirements.txt), plain text in 46
 # languages, rendered as .eml for scoring (allauth/); Gitea's notification and account mail (Go
-# module code.gitea.io/gitea) in 25 languages (gitea/); and the real mail that three mail libraries
+# module code.gitea.io/gitea) in 25 languages (gitea/); Ghost's member mail (npm ghost) in 62 (ghost/);
+# and the real mail that three mail libraries
 # ship as test data, listed with language and kind in library-mail.tsv (library-mail/).
 #
 #   scripts/email/fetch-registry-ham.sh            # -> models/training/.work/registry-ham/
@@ -62,6 +63,22 @@ rm -rf "$work/gitea"
 (cd scripts/email/render-gitea-mail && go run . -gitea "$gitea_dir" -out "$root/$work/gitea")
 (cd "$work/gitea" && cat gitea-*/*.eml | sha256sum | sed 's/-$/gitea\/*\/*.eml (concatenated, sorted)/')
 
+# Ghost's member mail (npm ghost, MIT): sign-in link and code, sign-up, paid sign-up, subscription and
+# address-change confirmations in the languages of its @tryghost/i18n catalogue (shipped inside the
+# package as components/tryghost-i18n-0.0.0.tgz), rendered by render-ghost-mail.ts (ghost/).
+ghost_tgz=ghost-6.65.0.tgz
+ghost_sha256=891f68c7da02fe376b1a23e1f28e311da6304dbc95a81b589ff5c4be2c91dc89
+[ -f "$work/fetch/$ghost_tgz" ] || (cd "$work/fetch" && npm pack -q ghost@6.65.0 >/dev/null)
+echo "$ghost_sha256  $work/fetch/$ghost_tgz" | sha256sum --check --quiet
+rm -rf "$work/ghost" "$work/ghost-src" && mkdir -p "$work/ghost-src/i18n"
+tar -xzf "$work/fetch/$ghost_tgz" -C "$work/ghost-src" package/core/server/services/members/emails \
+  package/core/server/services/members/api.js package/components/tryghost-i18n-0.0.0.tgz
+tar -xzf "$work/ghost-src/package/components/tryghost-i18n-0.0.0.tgz" -C "$work/ghost-src/i18n" package/locales
+npx tsx scripts/email/render-ghost-mail.ts --ghost "$work/ghost-src/package" \
+  --i18n "$work/ghost-src/i18n/package/locales" --out "$work/ghost" 2>/dev/null
+rm -rf "$work/ghost-src"
+(cd "$work/ghost" && cat ghost-*/*.eml | sha256sum | sed 's/-$/ghost\/*\/*.eml (concatenated, sorted)/')
+
 # Mail that mail libraries ship as test data, kept by hand (scripts/email/library-mail.tsv names each
 # message kept, its language, kind and shape; everything else in those folders is parser test mail):
 # Apache James' mailbox-store test jar (Apache-2.0), talon 1.4.3's sdist (Apache-2.0; 1.4.4 dropped
@@ -97,4 +114,4 @@ tail -n +2 scripts/email/library-mail.tsv | while IFS=$'\t' read -r source membe
 done
 rm -rf "$lib/unpacked"
 (cd "$lib" && cat */*.eml | sha256sum | sed 's/-$/library-mail\/*\/*.eml (concatenated, sorted)/')
-echo "fetch-registry-ham: $(($(wc -l <"$work/gitea/manifest.tsv") - 1)) Gitea mails, $(($(wc -l <"$lib/manifest.tsv") - 1)) library test mails" >&2
+echo "fetch-registry-ham: $(($(wc -l <"$work/gitea/manifest.tsv") - 1)) Gitea mails, $(($(wc -l <"$work/ghost/manifest.tsv") - 1)) Ghost mails, $(($(wc -l <"$lib/manifest.tsv") - 1)) library test mails" >&2
