@@ -60,7 +60,8 @@ gitea_json=$(cd scripts/email/render-gitea-mail && go mod download -json "code.g
 gitea_dir=$(echo "$gitea_json" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
 [ "$(echo "$gitea_json" | sed -n 's/.*"Sum": "\(.*\)",/\1/p')" = "$gitea_sum" ] || { echo "code.gitea.io/gitea@$gitea_version: sum differs" >&2; exit 1; }
 rm -rf "$work/gitea"
-(cd scripts/email/render-gitea-mail && go run . -gitea "$gitea_dir" -out "$root/$work/gitea")
+gitea_out=$(realpath -m "$work/gitea")
+(cd scripts/email/render-gitea-mail && go run . -gitea "$gitea_dir" -out "$gitea_out")
 (cd "$work/gitea" && cat gitea-*/*.eml | sha256sum | sed 's/-$/gitea\/*\/*.eml (concatenated, sorted)/')
 
 # Ghost's member mail (npm ghost, MIT): sign-in link and code, sign-up, paid sign-up, subscription and
@@ -92,7 +93,7 @@ talon_sha256=1a260153b76b44a7fc8df9d07381b49ed653c1bc6b13a1825d1ec57c3fdf6388
 erp_tgz=email-reply-parser-1.4.2.tgz
 erp_sha256=be8c04d2404b59584ad6c68f961002cb7e7fd3d0215a64dd25f90d940d50c7a5
 [ -f "$work/fetch/$james_jar" ] || mvn -q -B dependency:copy -Dartifact="$james_gav" -DoutputDirectory="$work/fetch" >&2
-[ -f "$work/fetch/$talon_sdist" ] || pip download -q --no-deps --no-binary :all: -d "$work/fetch" talon==1.4.3 >&2
+[ -f "$work/fetch/$talon_sdist" ] || "$python" -m pip download -q --no-deps --no-binary :all: -d "$work/fetch" talon==1.4.3 >&2
 [ -f "$work/fetch/$erp_tgz" ] || (cd "$work/fetch" && npm pack -q email-reply-parser@1.4.2 >/dev/null)
 printf '%s  %s\n' "$james_sha256" "$work/fetch/$james_jar" "$talon_sha256" "$work/fetch/$talon_sdist" \
   "$erp_sha256" "$work/fetch/$erp_tgz" | sha256sum --check --quiet
