@@ -59,8 +59,9 @@ const KNOWN_RAISED: Record<string, string> = {
     '(models/email/README.md); no Chinese ham is in training',
   'ghost-subscribe-en.eml':
     'Ghost\'s English "confirm your subscription" mail (a newsletter platform\'s own template: hidden preheader, one ' +
-    "button): v3 scores it 0.93 (malicious); it raises 98 of Ghost's 323 member mails in 62 languages (30%), each with " +
-    'HIDDEN_TEXT, most by the message model alone (models/email/README.md); no training ham is a subscription confirmation',
+    "button): v3 scores it 0.93 (malicious); it raises 98 of Ghost's 323 member mails in 62 languages (30%), by the " +
+    'message model itself, which does not read the hidden text (models/email/README.md); no training ham is a ' +
+    'subscription confirmation',
   'james-list-fr.eml':
     "a 2015 French operators' list post (FRnOG): v3 scores it 0.997; every French message of Apache James' test mail " +
     'is raised (3 of 3) while its English list posts and JIRA notices are not: the language, not the message',
