@@ -2,12 +2,15 @@
  * Scores .eml files end to end with the models of a repository folder and prints, per file, the
  * message model's score, the verdict and the reasons (what PredictEmails answers, in-process).
  *
- *   npx tsx scripts/email/score-files.ts [--models models] [--pins email=1] [--allow-unsigned] file.eml ...
+ *   npx tsx scripts/email/score-files.ts [--models models] [--pins email=1] [--allow-unsigned] [--ids-from DIR] file.eml ...
  *
+ * Each line starts with the file's name, or with its path under `--ids-from` when one is given (rendered
+ * sets repeat a name in every language folder: `ghost-de/signin.eml`); scripts/email/rate-table.ts
+ * joins those lines to a set's manifest.tsv.
  * `--allow-unsigned` loads a candidate that is not signed yet (one trained here, where the signing key is not).
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createApp } from '../../src/app';
@@ -19,6 +22,7 @@ const { values: args, positionals } = parseArgs({
     models: { type: 'string', default: 'models' },
     pins: { type: 'string', default: '' },
     'allow-unsigned': { type: 'boolean', default: false },
+    'ids-from': { type: 'string' },
   },
 });
 
@@ -35,7 +39,10 @@ async function main(): Promise<void> {
   );
   const app = await createApp(config, pino({ level: 'warn' }, process.stderr));
   const res = await app.emails.scoreEmails(
-    positionals.map((f) => ({ id: basename(f), raw: readFileSync(f) })),
+    positionals.map((f) => ({
+      id: args['ids-from'] === undefined ? basename(f) : relative(args['ids-from'] as string, f),
+      raw: readFileSync(f),
+    })),
     'full',
   );
   for (const r of res) {
