@@ -12,11 +12,11 @@
  *
  * Sets: `keycloak-html` (the HTML bodies, wrapped as the training export wraps a body: a Content-Type
  * header, nothing else), `keycloak-text` (their text/plain twins, with Keycloak's subject), `allauth`
- * (.eml). `--extra name=dir` adds a folder of .eml named `<text>.<lang>.eml` (or with a README-less
- * `<lang>/` subfolder per language); they are legitimate mail too. Nothing here is trained on unless
+ * (.eml). `--extra name=dir` adds a folder of legitimate .eml: its manifest.tsv names each file's
+ * language (and, as `template`, the text it translates), else the names do (`<text>.<lang>.eml`). Nothing here is trained on unless
  * a sources file names it; evaluate.py's leave-one-source-out covers the case where one is.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -60,6 +60,30 @@ function textAndLang(path: string, ext: string): [string, string] {
   return [stem, basename(join(path, '..')).replace(/^keycloak-/, '')];
 }
 
+/**
+ * A folder of legitimate .eml: with a manifest.tsv (columns `file`, `language`, optionally `template`:
+ * the text a message is a translation of), as the ham-extra sets have it; without one, by file name.
+ */
+function extraSet(name: string, dir: string): Sample[] {
+  const manifest = join(dir, 'manifest.tsv');
+  if (!existsSync(manifest)) {
+    return files(dir, '.eml').map((p) => {
+      const [text, lang] = textAndLang(p, '.eml');
+      return { set: name, text, lang, raw: readFileSync(p) };
+    });
+  }
+  const [head, ...lines] = readFileSync(manifest, 'utf8').trimEnd().split('\n');
+  const cols = (head as string).split('\t');
+  const col = (row: string[], c: string) => row[cols.indexOf(c)] ?? '';
+  return lines.map((line) => {
+    const row = line.split('\t');
+    const file = col(row, 'file');
+    const path = existsSync(join(dir, file)) ? join(dir, file) : join(dir, '..', file);
+    const text = cols.includes('template') ? col(row, 'template') : basename(file, '.eml');
+    return { set: name, text, lang: col(row, 'language'), raw: readFileSync(path) };
+  });
+}
+
 function samples(): Sample[] {
   const reg = args.registry as string;
   const out: Sample[] = [];
@@ -83,10 +107,7 @@ function samples(): Sample[] {
   }
   for (const spec of args.extra as string[]) {
     const [name, dir] = spec.split('=', 2) as [string, string];
-    for (const p of files(dir, '.eml')) {
-      const [text, lang] = textAndLang(p, '.eml');
-      out.push({ set: name, text, lang, raw: readFileSync(p) });
-    }
+    out.push(...extraSet(name, dir));
   }
   return out;
 }
