@@ -20,7 +20,7 @@ import base64
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -28,7 +28,8 @@ FOLDS = 5
 
 
 def load_text(export: Path, spec: dict, n_rows: int, rows: list | None = None):
-    """The hashed text vectors (email/3), the vocabulary keys (email/4, a VocabText), or None."""
+    """The hashed text vectors (email/3), with each row's language (email/6, a LanguageText), the vocabulary keys
+    (email/4, a VocabText), or None."""
     if spec.get("text_vocab_model"):
         return VocabText(export, spec, n_rows, rows or [])
     tm = spec.get("text_model")
@@ -39,7 +40,13 @@ def load_text(export: Path, spec: dict, n_rows: int, rows: list | None = None):
     values = np.fromfile(export / "text_values.f32", dtype=np.float32).astype(np.float64)
     if len(indptr) != n_rows + 1:
         raise SystemExit(f"text vectors for {len(indptr) - 1} rows, features for {n_rows}")
-    return csr_matrix((values, indices, indptr), shape=(n_rows, int(tm["buckets"])))
+    T = csr_matrix((values, indices, indptr), shape=(n_rows, int(tm["buckets"])))
+    if tm.get("languages") and spec.get("train_params", {}).get("text_language_bias", True):
+        langs = (export / tm["languages"]).read_text(encoding="utf-8").split("\n")[:-1]
+        if len(langs) != n_rows:
+            raise SystemExit(f"languages for {len(langs)} rows, features for {n_rows}")
+        return LanguageText(T, np.array(langs))
+    return T
 
 
 def text_folds(train_idx: np.ndarray, groups: np.ndarray, y: np.ndarray):
@@ -82,8 +89,8 @@ def fill_text_column(X: np.ndarray, col: int, T: csr_matrix, y: np.ndarray, trai
     """Writes the text logit into X[:, col] (out of fold on train_idx, the full fit elsewhere); returns the full fit.
     `intercept` (train_params text_intercept, hashed models): without one, a text of words the model gives no
     weight scores 0 instead of the training mix's prior (the vocabulary model reads its own flag)."""
-    if isinstance(T, VocabText):
-        return T.fill(X, col, y, train_idx, w, sites, c)
+    if isinstance(T, (VocabText, LanguageText)):
+        return T.fill(X, col, y, train_idx, w, sites, c, intercept)
     coef, bias = fit_text(T[train_idx], y[train_idx], w, c, intercept)
     X[:, col] = logits(T, coef, bias).astype(np.float32)
     for tr, ho in text_folds(train_idx, sites, y):
@@ -95,6 +102,47 @@ def fill_text_column(X: np.ndarray, col: int, T: csr_matrix, y: np.ndarray, trai
 def asset(coef32: np.ndarray, bias: float) -> dict:
     return {"buckets": int(len(coef32)), "bias": bias,
             "weights_f32_b64": base64.b64encode(coef32.astype("<f4").tobytes()).decode("ascii")}
+
+
+class LanguageText:
+    """The hashed vectors and each row's language (email/6: src/indicators/email/text-language.ts). The text model
+    is fitted with one more column per language (1 on that language's rows), so that what the language alone
+    explains (German mail is mostly phishing in these corpora: phishing_pot is multilingual, the ham English) is
+    learned once, by that column, and not spread over the words every text in the language uses. The language
+    columns are not served: the served bias is the fitted one plus the language columns' weights averaged over
+    the training rows (by sample weight), so every language is scored as the training mix on average, and a
+    message's score moves only with its words. Logits (out of fold and full) are the served ones."""
+
+    def __init__(self, T: csr_matrix, langs: np.ndarray):
+        self.T = T
+        self.langs = langs
+        self.shape = T.shape
+
+    def fit(self, idx: np.ndarray, y: np.ndarray, w: np.ndarray, c: float, intercept: bool):
+        names = sorted(set(self.langs[idx].tolist()))
+        col = {n: j for j, n in enumerate(names)}
+        L = csr_matrix((np.ones(len(idx)), ([*range(len(idx))], [col[n] for n in self.langs[idx]])),
+                       shape=(len(idx), len(names)))
+        lr = LogisticRegression(C=c, solver="liblinear", max_iter=200, fit_intercept=intercept)
+        lr.fit(hstack([self.T[idx], L]).tocsr(), y[idx], sample_weight=w)
+        coef = lr.coef_[0]
+        words = coef[: self.T.shape[1]].astype(np.float32)
+        per_language = coef[self.T.shape[1]:]
+        share = np.asarray(L.T @ w).ravel() / w.sum()
+        bias = (float(lr.intercept_[0]) if intercept else 0.0) + float(share @ per_language)
+        self.last_language_weights = dict(zip(names, (per_language - share @ per_language).round(3).tolist()))
+        return words, bias
+
+    def fill(self, X: np.ndarray, col: int, y: np.ndarray, train_idx: np.ndarray, w: np.ndarray, sites: np.ndarray,
+             c: float, intercept: bool = True):
+        coef, bias = self.fit(train_idx, y, w, c, intercept)
+        language_weights = self.last_language_weights
+        X[:, col] = logits(self.T, coef, bias).astype(np.float32)
+        for tr, ho in text_folds(train_idx, sites, y):
+            cf, b = self.fit(train_idx[tr], y, w[tr], c, intercept)
+            X[train_idx[ho], col] = logits(self.T[train_idx[ho]], cf, b).astype(np.float32)
+        self.last_language_weights = language_weights
+        return coef, bias
 
 
 class VocabText:
@@ -147,8 +195,8 @@ class VocabText:
         return (Kc @ coef32.astype(np.float64)) + bias
 
     def fill(self, X: np.ndarray, col: int, y: np.ndarray, train_idx: np.ndarray, w: np.ndarray, sites: np.ndarray,
-             c: float):
-        """As fill_text_column: out-of-fold logits on train_idx (each fold chooses its own vocabulary), the full fit elsewhere."""
+             c: float, intercept: bool = True):
+        """As fill_text_column (the vocabulary model reads its own intercept flag, text_intercept): out-of-fold logits on train_idx (each fold chooses its own vocabulary), the full fit elsewhere."""
         fit = self.fit(train_idx, y, w, c)
         X[:, col] = self.logits(slice(None), fit).astype(np.float32)
         for tr, ho in text_folds(train_idx, sites, y):

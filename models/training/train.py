@@ -30,7 +30,7 @@ from sklearn.metrics import roc_auc_score
 from skl2onnx import to_onnx
 
 from text_model import asset as text_asset
-from text_model import VocabText, fill_text_column, load_text
+from text_model import LanguageText, VocabText, fill_text_column, load_text
 
 SEED = 20261127
 
@@ -352,6 +352,11 @@ def main() -> None:
                            "algorithm": "LogisticRegression (liblinear, L2) on hashed words and word pairs",
                            "C": text_c, "intercept": text_intercept,
                            "out_of_fold": f"5 folds by {text_folds} on the train split (the trees' training rows)",
+                           **({"language_bias": {
+                               "how": "one training-only column per language (text_lang.txt); served bias = fitted bias "
+                                      "+ the language columns' mean weight over the training rows",
+                               "language_weight_minus_mean": T.last_language_weights}}
+                              if isinstance(T, LanguageText) else {}),
                            "asset": "assets.json text_model"}} if text_fit is not None else {}),
         "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
         **({"weighting": "corpus: within each class every corpus weighs the same in total",

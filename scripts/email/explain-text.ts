@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { EMAIL_V3_FEATURE_NAMES, messageText } from '../../src/indicators/email/message-features-v3';
 import { parseEmail } from '../../src/indicators/email/parse-email';
 import { textTokens } from '../../src/indicators/email/text-hash';
+import { neutralTokens } from '../../src/indicators/email/text-language';
 import { keyValues, textKeys, type VocabTextModel } from '../../src/indicators/email/text-vocab';
 import { loadModel } from '../../src/scoring/loaded-model';
 import { pipelineForFeatures } from '../../src/scoring/pipeline';
@@ -103,7 +104,8 @@ async function main(): Promise<void> {
       out.to_spam = known.slice(0, top);
       out.to_ham = known.slice(-top).reverse();
     } else if (assets !== null && 'weights' in assets) {
-      const tokens = textTokens(messageText(parsed.value));
+      // email/6 reads no language's function words (text-language.ts); email/3 and email/5 read email/3's tokens.
+      const tokens = (meta.features_version === 'email/6' ? neutralTokens : textTokens)(messageText(parsed.value));
       const keys: string[] = [];
       for (let i = 0; i < tokens.length; i++) {
         keys.push(tokens[i] as string);

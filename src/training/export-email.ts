@@ -17,11 +17,12 @@
  * empty: the later-in-time evaluation reads it).
  *
  * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3,
- * email/4, email/5). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
+ * email/4, email/5, email/6). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
  * text_values.f32: CSR; email/5 too) for the text model train.py fits (models/training/text_model.py); email/4
  * writes each row's words and pairs instead (text_keys.txt, key_indptr.u32, key_indices.u32,
  * key_values.f32), from which train.py chooses the vocabulary of each fit, and the sources' `corpus`
- * and the file's `weighting` go to spec.json for it.
+ * and the file's `weighting` go to spec.json for it. email/6 writes the hashed vectors as email/3 does and each
+ * row's language (text_lang.txt), which the text model sees in training only.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,6 +52,13 @@ import {
   EMAIL_V5_FEATURES_VERSION,
   emailFeaturesV5,
 } from '../indicators/email/message-features-v5';
+import {
+  EMAIL_V6_FEATURE_NAMES,
+  EMAIL_V6_FEATURES_VERSION,
+  emailFeaturesV6,
+  messageLanguage,
+  neutralTextVector,
+} from '../indicators/email/message-features-v6';
 import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
 import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
@@ -205,6 +213,8 @@ interface FeatureCode {
   text?: (email: Parameters<typeof emailFeatures>[0]) => SparseText;
   /** The words and pairs a vocabulary text model reads (email/4 on), with their values. */
   keys?: (email: Parameters<typeof emailFeatures>[0]) => { keys: string[]; values: Float32Array };
+  /** The message's language (email/6): a column of the text model in training only (text_lang.txt). */
+  language?: (email: Parameters<typeof emailFeatures>[0]) => string;
 }
 
 const FEATURE_CODE: Record<string, FeatureCode> = {
@@ -231,6 +241,13 @@ const FEATURE_CODE: Record<string, FeatureCode> = {
     names: EMAIL_V5_FEATURE_NAMES,
     write: (e, out, offset, sig) => emailFeaturesV5(e, out, offset, null, sig),
     text: messageTextVector,
+  },
+  [EMAIL_V6_FEATURES_VERSION]: {
+    version: EMAIL_V6_FEATURES_VERSION,
+    names: EMAIL_V6_FEATURE_NAMES,
+    write: (e, out, offset, sig) => emailFeaturesV6(e, out, offset, null, sig),
+    text: neutralTextVector,
+    language: messageLanguage,
   },
 };
 
@@ -329,6 +346,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const features: number[][] = [];
   const texts: SparseText[] = [];
+  const languages: string[] = [];
   const keyRows = new KeyRows();
   const seen = new Set<string>();
   const stats: Record<string, { read: number; duplicates: number; failed: Record<string, number>; rows: number }> = {};
@@ -389,6 +407,7 @@ async function main(): Promise<void> {
       features.push(Array.from(row));
       if (code.text !== undefined) texts.push(code.text(p.value));
       if (code.keys !== undefined) keyRows.add(code.keys(p.value));
+      if (code.language !== undefined) languages.push(code.language(p.value));
       rows.push({
         encoded: encodeRawEmail(raw),
         malicious: s.label === 'malicious',
@@ -408,6 +427,7 @@ async function main(): Promise<void> {
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'features.f32'), Buffer.from(matrix.buffer));
   if (code.text !== undefined) writeText(args.out, texts);
+  if (code.language !== undefined) writeFileSync(join(args.out, 'text_lang.txt'), `${languages.join('\n')}\n`);
   const vocabularyKeys = code.keys !== undefined ? keyRows.write(args.out) : 0;
   const tsv = rows.map((r) =>
     [r.encoded, r.malicious ? 1 : 0, r.source, r.group, 0, r.split, r.site.replace(/[\t\r\n]/g, ' '), r.date].join(
@@ -433,7 +453,16 @@ async function main(): Promise<void> {
         // train.py: "corpus" gives every corpus of a class the same total weight (default: rows x weight).
         weighting: file.weighting ?? 'rows',
         // train.py fits a linear model on the text vectors and fills this column with its logit.
-        ...(code.text !== undefined ? { text_model: { column: 'text_score', buckets: TEXT_BUCKETS } } : {}),
+        // email/6: with `languages`, text_lang.txt names each row's language for a training-only column.
+        ...(code.text !== undefined
+          ? {
+              text_model: {
+                column: 'text_score',
+                buckets: TEXT_BUCKETS,
+                ...(code.language !== undefined ? { languages: 'text_lang.txt' } : {}),
+              },
+            }
+          : {}),
         // email/4: train.py chooses a vocabulary from text_keys.txt and fills this column with its logit.
         ...(code.keys !== undefined
           ? { text_vocab_model: { column: 'text_score', keys: vocabularyKeys, corpus: corpusOf(file.sources) } }

@@ -48,9 +48,14 @@ export function textTokens(text: string): string[] {
   return out;
 }
 
-export function hashText(text: string, buckets = TEXT_BUCKETS): SparseText {
+/** The hashed vector of a text's words and pairs; `tokenize` is email/3's by default (email/6: text-language.ts). */
+export function hashText(
+  text: string,
+  buckets = TEXT_BUCKETS,
+  tokenize: (text: string) => string[] = textTokens,
+): SparseText {
   const counts = new Map<number, number>();
-  const tokens = textTokens(text);
+  const tokens = tokenize(text);
   const add = (key: string) => {
     const b = fnv1a(key) & (buckets - 1);
     counts.set(b, (counts.get(b) ?? 0) + 1);

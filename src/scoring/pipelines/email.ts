@@ -31,6 +31,11 @@ import {
   EMAIL_V5_FEATURES_VERSION,
   emailFeaturesV5,
 } from '../../indicators/email/message-features-v5';
+import {
+  EMAIL_V6_FEATURE_NAMES,
+  EMAIL_V6_FEATURES_VERSION,
+  emailFeaturesV6,
+} from '../../indicators/email/message-features-v6';
 import { messageSignals } from '../../indicators/email/message-signals';
 import { parseEmail } from '../../indicators/email/parse-email';
 import { parseTextModel, type TextModel } from '../../indicators/email/text-hash';
@@ -62,7 +67,7 @@ async function parseEncoded(value: string): Promise<Parsed<ParsedEmail>> {
   return parseEmail(raw);
 }
 
-/** The assets of an email version: the hashed text model of email/3 and email/5, the vocabulary one of email/4, nothing before. */
+/** The assets of an email version: the hashed text model of email/3, email/5 and email/6, the vocabulary one of email/4, nothing before. */
 type EmailAssets = TextModel | VocabTextModel | null;
 
 /** The parts of features `email/1`: model v1 keeps serving (rollback) with the numbers it learned on. */
@@ -105,24 +110,32 @@ const emailFeatures4: FeatureParts<ParsedEmail, EmailAssets> = {
   explain: (e) => explainEmail(e, messageSignals(e)),
 };
 
+/** The parts of features `email/5` (message-features-v5.ts: email/3's row without shortener_urls plus the link facts of link-structure.ts, the hashed text model in assets.json `text_model`). */
+const emailFeatures5: FeatureParts<ParsedEmail, EmailAssets> = {
+  featuresVersion: EMAIL_V5_FEATURES_VERSION,
+  featureNames: EMAIL_V5_FEATURE_NAMES,
+  loadAssets: (dir) => parseTextModel(readAssets(dir).text_model),
+  features: (e, assets, out, offset) => emailFeaturesV5(e, out, offset, assets as TextModel),
+  explain: (e) => explainEmail(e, messageSignals(e)),
+};
+
 /**
- * Features `email/5` (message-features-v5.ts: email/3's row without shortener_urls plus the link
- * facts of link-structure.ts, with the version's hashed text model, assets.json `text_model`), and
- * `email/4` .. `email/1` for older versions: each model version is fed the features its metadata
- * names (pipelineForFeatures).
+ * Features `email/6` (message-features-v6.ts: email/3's row with a text model that does not read the
+ * language, the hashed text model in assets.json `text_model`), and `email/5` .. `email/1` for older
+ * versions: each model version is fed the features its metadata names (pipelineForFeatures).
  */
 export const emailPipeline: Pipeline<ParsedEmail, EmailAssets> = {
   kind: 'email_message',
   modelName: 'email',
-  featuresVersion: EMAIL_V5_FEATURES_VERSION,
-  featureNames: EMAIL_V5_FEATURE_NAMES,
+  featuresVersion: EMAIL_V6_FEATURES_VERSION,
+  featureNames: EMAIL_V6_FEATURE_NAMES,
   // Messages reach the model through the email scorer, whose limit is --max-email-bytes.
   maxLength: Number.POSITIVE_INFINITY,
   loadAssets: (dir) => parseTextModel(readAssets(dir).text_model),
   parse: (item) => parseEncoded(item.value),
   normalised: (e) => e.messages[0]?.messageId ?? '',
   enrich: () => undefined,
-  features: (e, assets, out, offset) => emailFeaturesV5(e, out, offset, assets as TextModel),
+  features: (e, assets, out, offset) => emailFeaturesV6(e, out, offset, assets as TextModel),
   explain: (e) => explainEmail(e, messageSignals(e)),
-  olderFeatures: [emailFeatures4, emailFeatures3, emailFeatures2, emailFeatures1],
+  olderFeatures: [emailFeatures5, emailFeatures4, emailFeatures3, emailFeatures2, emailFeatures1],
 };

@@ -1,0 +1,47 @@
+/**
+ * Features `email/6`: email/3's row, the same code and columns, except that `text_score` is the logit
+ * of a hashed text model that does not read the language (text-language.ts): no function words of
+ * any language among its tokens, and a language column in training that is not served
+ * (models/training/text_model.py, `text_language_bias`).
+ *
+ * Why only the text: v3's text model scored the same Keycloak or django-allauth notice up to 3.7
+ * logits higher in Portuguese, Japanese, German or Dutch than in English, French or Italian
+ * (scripts/email/eval-languages.ts; models/email/README.md), because phishing_pot is multilingual
+ * and the ham is English. Every other column stays email/3's, so a model on this row differs from v3
+ * by its words alone, and the comparison says what the words did.
+ */
+import { EMAIL_V3_FEATURE_NAMES, emailFeaturesV3, messageText } from './message-features-v3';
+import { type MessageSignals, messageSignals } from './message-signals';
+import { hashText, type SparseText, TEXT_BUCKETS, type TextModel, textLogit } from './text-hash';
+import { neutralTokens, textLanguage } from './text-language';
+import type { ParsedEmail } from './types';
+
+export const EMAIL_V6_FEATURES_VERSION = 'email/6';
+export const EMAIL_V6_FEATURE_NAMES: readonly string[] = EMAIL_V3_FEATURE_NAMES;
+export const EMAIL_V6_FEATURE_COUNT = EMAIL_V6_FEATURE_NAMES.length;
+const TEXT_SCORE = EMAIL_V6_FEATURE_NAMES.indexOf('text_score');
+
+/** The message's hashed words and pairs, without any language's function words (for the export and serving). */
+export function neutralTextVector(email: ParsedEmail): SparseText {
+  return hashText(messageText(email), TEXT_BUCKETS, neutralTokens);
+}
+
+/** The message's language as training's language column names it (text-language.ts). */
+export function messageLanguage(email: ParsedEmail): string {
+  return textLanguage(messageText(email));
+}
+
+/**
+ * Writes the email/6 row. Without a text model (the training export) `text_score` is 0; training
+ * fills the column from the vectors it exported.
+ */
+export function emailFeaturesV6(
+  email: ParsedEmail,
+  out: Float32Array,
+  offset: number,
+  textModel: TextModel | null,
+  signals: MessageSignals = messageSignals(email),
+): void {
+  emailFeaturesV3(email, out, offset, null, signals);
+  out[offset + TEXT_SCORE] = textModel === null ? 0 : Math.fround(textLogit(textModel, neutralTextVector(email)));
+}
