@@ -156,6 +156,21 @@ function unitRates(rows: readonly Row[]) {
   };
 }
 
+/** The platforms (public suffix or shared-hosting registrable domain) with the most rows, each with its rates. */
+function bySuffix(rows: readonly Row[]) {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = r.name.sharedHostingPlatform && !r.name.privateSuffix ? r.name.registrableDomain : r.name.publicSuffix;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return Object.fromEntries(
+    [...groups]
+      .sort((a, b) => b[1].length - a[1].length)
+      .slice(0, 8)
+      .map(([k, rs]) => [k, rates(rs)]),
+  );
+}
+
 function summarise(rows: readonly Row[], weighBy: string | undefined) {
   const unseen = rows.filter((r) => !r.seen);
   const long = (r: Row) => r.name.siteKey.split('.', 1)[0]!.length > LONG;
@@ -171,6 +186,7 @@ function summarise(rows: readonly Row[], weighBy: string | undefined) {
     unseen: rates(unseen),
     unseen_long_label: rates(unseen.filter(long)),
     unseen_on_platform: rates(unseen.filter(platform)),
+    unseen_on_platform_by_suffix: bySuffix(unseen.filter(platform)),
     unseen_not_on_platform: rates(unseen.filter((r) => !platform(r))),
     unseen_dynamic_dns: rates(unseen.filter(dynamic)),
     unseen_without_dynamic_dns: rates(unseen.filter((r) => !dynamic(r))),
