@@ -84,7 +84,10 @@ it('scores the later rows with those assets, the earlier rows as before', () => 
   const col = DOMAIN_FEATURE_NAMES_2.indexOf('tld_log_odds');
   const main = features('.');
   const later = features('later-than');
-  const rows = readFileSync(join(dir, 'out', 'rows.tsv'), 'utf8').trim().split('\n').slice(1);
+  const rows = readFileSync(join(dir, 'out', 'rows.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   let moved = 0;
   rows.forEach((line, i) => {
     const r = line.split('\t');
