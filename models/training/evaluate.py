@@ -33,6 +33,9 @@ Exporters whose features carry counts learned from the training rows (the IP mod
 would leak a left-out source, or later rows, through those counts. For them:
 - `--loso-export S=DIR` (repeatable): when leaving out S, use the features of DIR, an export of the same
   rows in the same order whose counts were built without S (export-ip.ts --assets-without S);
+- `--later-in-time-export DIR`: the same rows with features whose assets were learned only from rows
+  before a cut-off (export-domain.ts --later-than, which writes DIR/cutoff.json): the date cut of this
+  export at that cut-off, scored as a model trained before it would ship;
 - `--later-export DIR`: an export already split by time, counts from its train split only
   (export-ip.ts --split time); its per-source figures are reported as `later_in_time` instead of the
   date cut of this export (which would reuse counts learned on later rows).
@@ -433,6 +436,9 @@ def main() -> None:
     ap.add_argument("--store", type=Path, help="store this earlier result (a JSON --out file) in --metadata instead of evaluating again")
     ap.add_argument("--loso-export", action="append", default=[], metavar="SOURCE=DIR",
                     help="features for leaving out SOURCE: an export of the same rows whose learned counts exclude it")
+    ap.add_argument("--later-in-time-export", type=Path,
+                    help="features for the later-in-time run: an export of the same rows whose assets were learned "
+                         "from rows before its cut-off only (DIR/cutoff.json, export-domain.ts --later-than)")
     ap.add_argument("--later-export", type=Path,
                     help="an export split by time (counts from its train split only): its figures become later_in_time")
     ap.add_argument("--left-out-rows", choices=("test", "all"), default="test",
@@ -503,8 +509,18 @@ def main() -> None:
         result["leave_one_site_out"] = {s: ev.leave_one_site_out(s) for s in args.leave_one_site_out}
     if args.leave_group_out:
         result["leave_one_group_out"] = ev.leave_one_group_out(args.leave_group_out)
-    lt = ev.later_in_time(args.time_cutoff) if args.later_export is None else later_export(args.later_export, params, fprs,
-                                                                                           args.min_threshold_rows)
+    if args.later_export is not None:
+        lt = later_export(args.later_export, params, fprs, args.min_threshold_rows)
+    elif args.later_in_time_export is not None:
+        cutoff = json.loads((args.later_in_time_export / "cutoff.json").read_text())["cutoff"]
+        if args.time_cutoff and args.time_cutoff != cutoff:
+            sys.exit(f"--time-cutoff {args.time_cutoff} differs from {args.later_in_time_export}'s cut-off {cutoff}")
+        lt = ev.with_features(args.later_in_time_export).later_in_time(cutoff)
+        lt["assets"] = f"learned from rows before the cut-off only ({args.later_in_time_export})"
+    else:
+        lt = ev.later_in_time(args.time_cutoff)
+        if lt is not None:
+            lt["assets"] = "learned from the whole training split, later rows included"
     if lt is not None:
         result["later_in_time"] = lt
     result["summary"] = summarise(result)

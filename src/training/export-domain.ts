@@ -6,7 +6,7 @@
  *
  *   tsx src/training/export-domain.ts --sources models/training/domain-sources.json \
  *       --data ../shared/data --out models/training/.work/domain [--sample 5000] \
- *       [--assets-without all|S1,S2] [--word-odds-without all|S1,S2]
+ *       [--assets-without all|S1,S2] [--word-odds-without all|S1,S2] [--later-than auto|yyyy-mm-dd]
  *
  * --assets-without: also write, per listed source S (all: every source whose rows feed a learned
  * asset), OUT/assets-without-S/ with the same rows and features whose assets (benign n-gram table,
@@ -15,6 +15,12 @@
  * would ship: the honest leave-one-source-out. Without it a left-out benign source's own trigrams are
  * in the n-gram table its test rows are scored against (and its TLDs in the log-odds), so it looks
  * more benign than an unseen source would.
+ *
+ * --later-than: also write OUT/later-than/ with the same rows and features whose assets were learned
+ * only from training rows that are undated or dated before the cut-off (auto: the date that leaves the
+ * last fifth of the dated rows after it, evaluate.py's default), and OUT/later-than/cutoff.json, for
+ * `evaluate.py --later-in-time-export`. Without it the later-in-time model is scored against TLD
+ * log-odds and an n-gram table learned with the later rows themselves (the later phishing hosts' TLDs).
  *
  * --word-odds-without: also write, per listed source S (all: every source whose rows feed the word
  * log-odds), OUT/word-odds-without-S/ with the same rows and features whose word log-odds were learned
@@ -41,6 +47,7 @@ const { values: args } = parseArgs({
     sample: { type: 'string' },
     'assets-without': { type: 'string' },
     'word-odds-without': { type: 'string' },
+    'later-than': { type: 'string' },
   },
 });
 
@@ -314,4 +321,21 @@ if (without !== undefined) {
     }));
     console.log(`word log-odds without ${s}: ${dir}`);
   }
+}
+
+const laterThan = args['later-than'];
+if (laterThan !== undefined) {
+  const dates = rows.flatMap((r) => (r.date === '' ? [] : [r.date])).sort();
+  if (dates.length === 0) throw new Error('--later-than: no source has dated rows (date_column)');
+  const cutoff = laterThan === 'auto' ? dates[Math.floor(0.8 * dates.length)]! : laterThan;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(cutoff)) throw new Error(`--later-than: ${cutoff} is not yyyy-mm-dd`);
+  const dir = join(args.out, 'later-than');
+  // Derived rows are made from undated benign rows only, so a row's own date decides.
+  writeWithout(dir, (r) => (r.date !== '' && r.date >= cutoff ? undefined : labelled(r)));
+  const later = dates.filter((d) => d >= cutoff).length;
+  writeFileSync(
+    join(dir, 'cutoff.json'),
+    `${JSON.stringify({ cutoff, dated_rows: dates.length, later_rows: later })}\n`,
+  );
+  console.log(`assets from rows before ${cutoff} (${later} of ${dates.length} dated rows left out): ${dir}`);
 }

@@ -12,6 +12,12 @@ import { splitUrlCsvLine } from './url-rows';
 export interface SourceSpec {
   name: string;
   path: string;
+  /**
+   * What `path` is relative to: the data folder (--data, default), or the working directory (train.sh
+   * runs from the repository root) for files a script makes on this machine instead of shipping them in
+   * shared data (scripts/domain/extract-long-tail.ts writes under models/training/.work).
+   */
+  path_from?: 'data' | 'cwd';
   format: 'lines' | 'lines-ranked' | 'csv' | 'tsv';
   column?: string;
   group_column?: string;
@@ -80,7 +86,7 @@ export function hostOfUrl(url: string): string {
 }
 
 export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number): SourceRow[] {
-  const buf = readFileSync(join(dataDir, spec.path));
+  const buf = readFileSync(spec.path_from === 'cwd' ? spec.path : join(dataDir, spec.path));
   const text = (spec.path.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const malicious = spec.label === 'malicious';

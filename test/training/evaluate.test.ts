@@ -46,7 +46,7 @@ interface Result {
       policies?: Record<string, PolicyFigures>;
     }
   >;
-  later_in_time?: { cutoff: string; sources: Record<string, SourceFigures> };
+  later_in_time?: { cutoff: string; assets?: string; sources: Record<string, SourceFigures> };
   summary: Record<string, number | null> & {
     long_label_left_out?: LongLabel;
     long_label_left_out_real_sources?: LongLabel;
@@ -68,6 +68,8 @@ const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.
 let result: Result;
 let longResult: Result;
 let policyResult: Result;
+let laterResult: Result & { later_in_time?: { assets?: string } };
+let laterMismatch: string;
 /** Test-split rows of the export whose site label is long (> 20 characters), by source. */
 const longTestRows: Record<string, number> = {};
 before(async () => {
@@ -147,6 +149,27 @@ before(async () => {
     { timeout: 120_000 },
   );
   policyResult = JSON.parse(readFileSync(join(policyDir, 'out.json'), 'utf8')) as Result;
+  // --later-in-time-export: the same rows whose features (as if from assets learned before the cut-off)
+  // make the later phishing rows look like the easy benign ones; the later-in-time run must use them.
+  const laterDir = join(dir, 'later');
+  mkdirSync(laterDir);
+  const shifted = new Float32Array(feats);
+  lines.slice(1).forEach((l, i) => {
+    const r = l.split('\t');
+    if (r[2] === 'phish' && r[8]! >= '2024-10-01') shifted[i * 2] = -2 + gauss();
+  });
+  writeFileSync(join(laterDir, 'features.f32'), Buffer.from(shifted.buffer));
+  for (const f of ['rows.tsv', 'spec.json']) copyFileSync(join(dir, f), join(laterDir, f));
+  writeFileSync(join(laterDir, 'cutoff.json'), JSON.stringify({ cutoff: '2024-10-01' }));
+  const later = [script, '--export', dir, '--skip-loso', '--later-in-time-export', laterDir];
+  await promisify(execFile)(python, [...later, '--out', join(dir, 'later.json')], { timeout: 120_000 });
+  laterResult = JSON.parse(readFileSync(join(dir, 'later.json'), 'utf8'));
+  laterMismatch = await promisify(execFile)(python, [...later, '--time-cutoff', '2024-09-01'], {
+    timeout: 120_000,
+  }).then(
+    () => '',
+    (e: { stderr: string }) => e.stderr,
+  );
 });
 
 it('sets thresholds on the benign source with the most false positives, not on the pooled benign rows', () => {
@@ -183,6 +206,22 @@ it('scores later dated rows with a model trained on earlier ones, and only dated
   assert.equal(lt.cutoff, '2024-10-01');
   assert.ok(lt.sources.phish !== undefined && lt.sources.dga === undefined);
   assert.ok(lt.sources.phish.rows < 1000, 'only the test split from the cut-off on');
+});
+
+it('--later-in-time-export scores the later rows with the features of that export, at its cut-off', () => {
+  const lt = laterResult.later_in_time!;
+  assert.equal(lt.cutoff, '2024-10-01');
+  assert.match(lt.assets!, /before the cut-off only/);
+  assert.match(result.later_in_time!.assets!, /later rows included/);
+  // The later phishing rows now look benign: ranked far below what the main export's features give.
+  assert.ok(result.later_in_time!.sources.phish!.roc_auc_vs_benign! > 0.9);
+  assert.ok(lt.sources.phish!.roc_auc_vs_benign! < 0.7, `AUC ${lt.sources.phish!.roc_auc_vs_benign}`);
+  // In distribution (not the later run) the main export's features stay.
+  assert.equal(
+    laterResult.in_distribution.sources.phish!.roc_auc_vs_benign,
+    result.in_distribution.sources.phish!.roc_auc_vs_benign,
+  );
+  assert.match(laterMismatch, /differs from .*cut-off 2024-10-01/);
 });
 
 it('--long-label N reports benign false positives and malicious detection of names whose registrable label is longer than N', () => {

@@ -1,0 +1,67 @@
+/**
+ * scripts/domain/measure-long-tail.ts on three hosts with the committed domain v3: a project site on
+ * github.io that v3 calls malicious (the platform-customer false positive the card reports), a plain
+ * project site it calls benign, and a host whose registrable domain a training source holds, which
+ * must leave the `unseen` figures.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { promisify } from 'node:util';
+
+const root = join(__dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'measure-long-tail-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Rates {
+  rows: number;
+  model_fpr_at_suspicious: number | null;
+  model_fpr_at_malicious: number | null;
+  served_fpr_at_malicious?: number | null;
+}
+let figures: Record<string, Rates | number | { host: string; served: string }[]>;
+
+before(async () => {
+  writeFileSync(join(dir, 'hosts.tsv'), 'host\nadobe-type-tools.github.io\nwww.7-zip.org\nwiki.gnome.org\n');
+  writeFileSync(join(dir, 'known.txt'), 'gnome.org\n');
+  const source = { name: 'known', path: 'known.txt', format: 'lines', label: 'benign', license: 't', origin: 't' };
+  writeFileSync(join(dir, 'sources.json'), JSON.stringify({ sources: [source] }));
+  const args = ['scripts/domain/measure-long-tail.ts', '--model', 'models/domain/3', '--served'];
+  const more = ['--sources', join(dir, 'sources.json'), '--data', dir, '--out', join(dir, 'out.json')];
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args, ...more, `t=${join(dir, 'hosts.tsv')}`], {
+    cwd: root,
+    timeout: 120_000,
+  });
+  figures = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).sources.t;
+});
+
+it('counts a host whose registrable domain a training source holds as seen, not in the unseen figures', () => {
+  assert.equal(figures.seen_in_training_sources, 1);
+  assert.equal((figures.all as Rates).rows, 3);
+  assert.equal((figures.unseen as Rates).rows, 2);
+});
+
+it('rates the model and the served answers, with the platform slice apart', () => {
+  const unseen = figures.unseen as Rates;
+  assert.equal(unseen.model_fpr_at_malicious, 0.5);
+  assert.equal(unseen.served_fpr_at_malicious, 0.5);
+  assert.deepEqual(figures.unseen_on_platform, {
+    rows: 1,
+    model_fpr_at_suspicious: 1,
+    model_fpr_at_malicious: 1,
+    served_fpr_at_suspicious: 1,
+    served_fpr_at_malicious: 1,
+  });
+  assert.equal((figures.unseen_not_on_platform as Rates).model_fpr_at_suspicious, 0);
+  const top = figures.unseen_highest_scores as { host: string; served: string }[];
+  assert.deepEqual(
+    top.map((t) => [t.host, t.served]),
+    [
+      ['adobe-type-tools.github.io', 'malicious'],
+      ['www.7-zip.org', 'benign'],
+    ],
+  );
+});
