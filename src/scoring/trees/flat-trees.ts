@@ -2,16 +2,22 @@
  * A tree ensemble laid out flat (one typed array per node field) and walked by one small loop. It is
  * for the small runs of unary calls: onnxruntime pays ~15-18 us of fixed cost per run (tensor, native
  * call, output copies) before the first tree, which a one-row run of a plain tree ensemble does not
- * need. For large batches onnxruntime's walk is faster and stays (tree-runner.ts has the numbers).
+ * need. tree-runner.ts has the numbers for larger runs.
  *
  * Generated JavaScript (each tree as nested conditionals) was tried first: 2x faster than onnxruntime
  * once V8 had optimised it, but 10-30x slower for the first seconds after each load while 200+
  * functions wait for the optimising compiler, which a model swap under traffic cannot afford. This
  * loop is one function, optimised after a few calls.
  *
- * Sums are in double, so results are within ~1e-7 of onnxruntime's (which sums floats) and closer to
- * scikit-learn's own.
+ * The walk gives onnxruntime's float32 bit for bit, so an answer does not depend on which engine ran
+ * it: onnxruntime's TreeEnsembleClassifier (tree_ensemble_common.h, one intra-op thread) adds each
+ * tree's leaf weight to a float32 score in tree order, whatever the number of rows (rows come in
+ * blocks of 128, trees outer), then adds the base value in float32 and applies the post transform
+ * (tree_ensemble_aggregator.h FinalizeScores, ml_common.h write_scores). A Float32Array holds the
+ * sums: each `+` of two floats is exact in double, and storing rounds it once, as a float32 add does.
+ * A double sum (as until 2026-12-07) differed from onnxruntime by up to ~2.4e-7.
  */
+import { logistic } from './float32-logistic';
 import type { TreeEnsemble } from './onnx-trees';
 
 export interface FlatTrees {
@@ -25,6 +31,7 @@ export interface FlatTrees {
   no: Int32Array;
   /** 1 when a missing value (NaN) goes to `yes`. */
   missingYes: Uint8Array;
+  /** The base value, a float32. */
   base: number;
   logistic: boolean;
   /** Features a row must have at least. */
@@ -34,6 +41,8 @@ export interface FlatTrees {
 export type Flatten = { ok: true; trees: FlatTrees } | { ok: false; why: string };
 
 export function flattenTrees(ensemble: TreeEnsemble): Flatten {
+  // onnxruntime reports [1 - score, score] then, without the post transform: not worth a second path.
+  if (ensemble.weightsAllPositive) return { ok: false, why: 'no class weight is negative' };
   let total = 0;
   for (const tree of ensemble.trees) total += tree.size;
   const flat: FlatTrees = {
@@ -43,7 +52,7 @@ export function flattenTrees(ensemble: TreeEnsemble): Flatten {
     yes: new Int32Array(total),
     no: new Int32Array(total),
     missingYes: new Uint8Array(total),
-    base: ensemble.base,
+    base: Math.fround(ensemble.base),
     logistic: ensemble.postTransform === 'LOGISTIC',
     width: ensemble.maxFeature + 1,
   };
@@ -87,18 +96,23 @@ function acyclic(flat: FlatTrees): boolean {
   return true;
 }
 
-/** onnxruntime's logistic (ml_common.h ComputeLogistic), in float32 as it computes it. */
-function logistic(score: number): number {
-  const v = Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-Math.abs(Math.fround(score))))));
-  return score < 0 ? Math.fround(1 - v) : v;
-}
-
-/** Score of the second class (sigmoid of the sum, as onnxruntime reports a binary ensemble) per row. */
-export function runFlatTrees(flat: FlatTrees, x: Float32Array, rows: number, width: number): Float32Array {
+/**
+ * Probability of class `positive` (0 or 1) per row, as onnxruntime reports a binary ensemble whose
+ * weights are all on class 0 with mixed signs: [logistic(-score), logistic(score)] (write_scores,
+ * add_second_class 2 and 3), or [-score, score] without the logistic.
+ */
+export function runFlatTrees(
+  flat: FlatTrees,
+  x: Float32Array,
+  rows: number,
+  width: number,
+  positive: 0 | 1 = 1,
+): Float32Array {
   if (width < flat.width) throw new Error(`the model reads feature ${flat.width - 1}, rows have ${width}`);
   if (x.length < rows * width) throw new Error(`${rows} rows of ${width} features need ${rows * width} values`);
   const { roots, feature, value, yes, no, missingYes } = flat;
-  const sums = new Float64Array(rows);
+  // float32 sums, as onnxruntime keeps them (see the header): not a Float64Array.
+  const sums = new Float32Array(rows);
   for (let t = 0; t < roots.length; t++) {
     const root = roots[t] as number;
     for (let r = 0, o = 0; r < rows; r++, o += width) {
@@ -115,9 +129,10 @@ export function runFlatTrees(flat: FlatTrees, x: Float32Array, rows: number, wid
     }
   }
   const out = new Float32Array(rows);
+  const sign = positive === 1 ? 1 : -1;
   for (let r = 0; r < rows; r++) {
-    const s = (sums[r] as number) + flat.base;
-    out[r] = flat.logistic ? logistic(s) : Math.fround(s);
+    const s = sign * Math.fround((sums[r] as number) + flat.base);
+    out[r] = flat.logistic ? logistic(s) : s;
   }
   return out;
 }

@@ -11,13 +11,11 @@
  */
 import type * as ort from 'onnxruntime-node';
 import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
-import { type FlatTrees, flattenTrees, runFlatTrees } from './flat-trees';
+import { flattenTrees, runFlatTrees } from './flat-trees';
 import { readTreeEnsemble, type TreeEnsemble } from './onnx-trees';
 
 /** Runs of at most this many rows are walked in JavaScript (see the numbers above). */
 export const SMALL_RUN_ROWS = 16;
-/** Largest difference allowed between the walk's probability and onnxruntime's. */
-export const ENGINE_TOLERANCE = 1e-6;
 const CHECK_ROWS = 2048;
 
 export interface ModelRunner {
@@ -67,32 +65,40 @@ export function checkRows(ensemble: TreeEnsemble, width: number, rows = CHECK_RO
   return out;
 }
 
-/** The walk as this model's positive class reads it. */
-function walker(flat: FlatTrees, io: ModelIo): (features: Float32Array, rows: number) => Float32Array {
-  if (io.positive === 1) return (features, rows) => runFlatTrees(flat, features, rows, io.width);
-  return (features, rows) => runFlatTrees(flat, features, rows, io.width).map((p) => Math.fround(1 - p));
+/** Index of the first row whose two outputs are not the same float32 (bits, so -0 is not 0), or -1. */
+export function firstDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
 }
 
 /** The walk, if the model is a plain tree ensemble and the walk agrees with onnxruntime; else why not. */
 async function smallRunWalker(
   bytes: Uint8Array,
-  io: ModelIo,
+  io: ModelIo & { intraOpThreads: number },
   reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
 ): Promise<{ walk: (features: Float32Array, rows: number) => Float32Array } | { why: string }> {
+  // With more threads onnxruntime sums each thread's share of the trees apart, then the shares
+  // (tree_ensemble_common.h, sections B2 and D2): another order, other float32 sums.
+  if (io.intraOpThreads !== 1) return { why: `${io.intraOpThreads} intra-op threads sum trees in another order` };
   const read = readTreeEnsemble(bytes);
   if (!read.ok) return { why: read.why };
   const flat = flattenTrees(read.ensemble);
   if (!flat.ok) return { why: flat.why };
   if (flat.trees.width > io.width) return { why: `the trees read feature ${flat.trees.width - 1} of ${io.width}` };
-  if (io.positive !== 0 && io.positive !== 1) return { why: `positive class index ${io.positive}` };
-  const walk = walker(flat.trees, io);
+  const positive = io.positive;
+  if (positive !== 0 && positive !== 1) return { why: `positive class index ${positive}` };
+  const trees = flat.trees;
+  const walk = (features: Float32Array, rows: number) => runFlatTrees(trees, features, rows, io.width, positive);
   const rows = checkRows(read.ensemble, io.width);
   const n = rows.length / io.width;
   const want = await reference(rows.slice(), n);
   const got = walk(rows, n);
-  let worst = 0;
-  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (want[i] as number)));
-  if (!(worst <= ENGINE_TOLERANCE)) return { why: `the walk differs from onnxruntime by ${worst} on the check rows` };
+  // The same float32 or nothing: an answer must not depend on the engine that ran it.
+  const i = firstDifference(got, want);
+  if (i >= 0) return { why: `the walk gives ${got[i]} where onnxruntime gives ${want[i]} (check row ${i})` };
   return { walk };
 }
 
