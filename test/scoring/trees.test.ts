@@ -134,12 +134,15 @@ describe('the walk', () => {
     assert.ok(Math.abs((p as number) - 1 / (1 + Math.exp(-2))) <= 1.2e-7, String(p));
   });
 
-  it('refuses what it does not walk: other comparisons, cycles, rows narrower than the trees read', () => {
+  it('refuses what it does not walk: other comparisons, cycles, shared nodes, rows narrower than the trees read', () => {
     const lt = flattenTrees(ensemble([tree(false, 'BRANCH_LT')]));
     assert.equal(lt.ok, false);
     const cyclic = tree(false);
     (cyclic.get(2) as TreeNode).falseId = 0;
     assert.deepEqual(flattenTrees(ensemble([cyclic])), { ok: false, why: 'a tree has a cycle' });
+    const shared = tree(false);
+    (shared.get(2) as TreeNode).falseId = 1;
+    assert.deepEqual(flattenTrees(ensemble([shared])), { ok: false, why: 'a node has two parents' });
     const positive = flattenTrees({ ...ensemble([tree(false)]), weightsAllPositive: true });
     assert.deepEqual(positive, { ok: false, why: 'no class weight is negative' });
     const flat = flattenTrees(ensemble([tree(false)]));

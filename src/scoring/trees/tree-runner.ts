@@ -27,6 +27,8 @@ export interface ModelRunner {
   run(features: Float32Array, rows: number): Promise<Float32Array>;
   /** A run on onnxruntime whatever its size (the reference). */
   reference(features: Float32Array, rows: number): Promise<Float32Array>;
+  /** The walk whatever the run's size, when it serves (src/bench/engine-cost.ts times it). */
+  readonly walk?: ((features: Float32Array, rows: number) => Float32Array) | undefined;
   release(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function openModelRunner(
   return {
     ...base,
     smallRuns: 'trees',
+    walk,
     run: (features, rows) =>
       rows <= SMALL_RUN_ROWS ? Promise.resolve(walk(features, rows)) : reference(features, rows),
   };
