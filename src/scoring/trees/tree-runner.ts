@@ -1,13 +1,24 @@
 /**
  * A model as the scoring core runs it: onnxruntime for every run, except small runs of a plain tree
- * ensemble, which a loop in JavaScript walks (flat-trees.ts) without onnxruntime's fixed cost per run.
- * onnxruntime stays the reference and the fallback: it loads every model, and the walk serves only
- * after it agreed with onnxruntime on a few thousand rows made to reach every branch (values on,
- * just below and just above each threshold, and missing values).
+ * ensemble, which a loop in JavaScript walks (flat-trees.ts) without onnxruntime's fixed cost per run
+ * (~12-16 us: tensor, native call, output copies). onnxruntime stays the reference and the fallback: it
+ * loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
+ * of a few thousand rows made to reach every branch (values on, just below and just above each
+ * threshold, and missing values). Being exact, the choice of engine never changes an answer, so the
+ * cut-over below is a matter of speed alone.
  *
- * CPU per row measured on this 2-core VM (busy; `npx tsx src/bench/engine-cost.ts`):
- * domain v2 1 row 8.4 us walked vs 18.1 onnxruntime, 8 rows 7.4 vs 8.8, 64 rows 11.5 vs 7.0,
- * 1000 rows 6.8 vs 5.6; ip v2 1 row 1.9 vs 26.4. Hence SMALL_RUN_ROWS.
+ * CPU us per row, walk / onnxruntime, 2026-12-07 02:46 UTC, load average 6.4-7.0 on this 2-core VM
+ * (`node dist/bench/engine-cost.js --only domain/3,url/2,ip/2,email/3`, best of 5 rounds, fresh rows):
+ *
+ *   rows        1            4            8            16           64          1000
+ *   domain/3    7.81 / 18.02 7.35 / 9.40  7.03 / 7.45  6.76 / 6.14  6.36 / 4.89 5.41 / 4.35
+ *   url/2      10.01 / 21.96 9.36 / 11.00 8.87 / 8.72  8.59 / 7.23  8.09 / 6.25 6.84 / 5.78
+ *   ip/2        2.53 / 14.01 2.39 / 4.68  2.27 / 3.24  2.20 / 2.37  2.11 / 1.68 1.96 / 1.47
+ *   email/3    11.58 / 23.74 10.98 / 12.69 10.51 / 10.24 10.08 / 8.77 9.68 / 7.56 8.66 / 7.04
+ *
+ * The two meet at about 8 rows (domain ~9, URL and email ~8, IP ~20), hence SMALL_RUN_ROWS = 8; one
+ * number for every model, since IP's later crossing is worth ~3 us per run. Past that onnxruntime's
+ * walk is 1.2-1.4x faster per row, so large runs (the workers' batches) stay on onnxruntime.
  */
 import type * as ort from 'onnxruntime-node';
 import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
@@ -15,7 +26,7 @@ import { flattenTrees, runFlatTrees } from './flat-trees';
 import { readTreeEnsemble, type TreeEnsemble } from './onnx-trees';
 
 /** Runs of at most this many rows are walked in JavaScript (see the numbers above). */
-export const SMALL_RUN_ROWS = 16;
+export const SMALL_RUN_ROWS = 8;
 const CHECK_ROWS = 2048;
 
 export interface ModelRunner {
