@@ -1,33 +1,21 @@
 /**
  * The walk's last step against onnxruntime's own: a one-tree model puts chosen scores on its leaves
- * (test/helpers/onnx-trees.ts), so onnxruntime's output for row k is its logistic of leaf k's weight.
+ * (src/scoring/trees/one-tree-model.ts), so onnxruntime's output for row k is its logistic of leaf k's weight.
  * The scores include ones where glibc's expf and the correctly rounded one (Math.exp rounded to
  * float32) give different logistics, which the committed models' golden and check rows seldom meet
  * (3-14 rows in 100,000 random rows per model), so a walk back on Math.exp fails here.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expf, fma } from '../../src/scoring/trees/float32-logistic';
-import { firstDifference, openModelRunner } from '../../src/scoring/trees/tree-runner';
-import { ONE_TREE_IO, type OneTreeOptions, oneTreeModel } from '../helpers/onnx-trees';
+import { expf, fma, TELLING_SCORES } from '../../src/scoring/trees/float32-logistic';
+import { ONE_TREE_IO, type OneTreeOptions, oneTreeModel } from '../../src/scoring/trees/one-tree-model';
+import { firstDifference, logisticProbe, openModelRunner } from '../../src/scoring/trees/tree-runner';
 
 /** The logistic with Math.exp, which is what the walk must not do. */
 function correctlyRoundedLogistic(score: number): number {
   const v = Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-Math.abs(score)))));
   return score < 0 ? Math.fround(1 - v) : v;
 }
-
-/**
- * float32 scores (as bits; each binade from 2^-13 to 4) whose logistic differs between glibc's expf
- * and Math.exp, found with float32-logistic.ts and proven telling below by onnxruntime itself, so a
- * walk on Math.exp cannot pass by finding none.
- */
-const TELLING = [
-  0x392c9ba3, 0x39ab732d, 0x3a15b4f1, 0x3a17a53a, 0x3ab64b70, 0x3abbed79, 0x3b028ac3, 0x3b0635a8, 0x3b801742,
-  0x3b80913c, 0x3c0061ce, 0x3c02259b, 0x3c80e8fc, 0x3c80e97e, 0x3d037357, 0x3d040c3e, 0x3d80338b, 0x3d8c212c,
-  0x3e000e5f, 0x3e0013c1, 0x3e806827, 0x3e8077f2, 0x3f00eadd, 0x3f01a98c, 0x3f802b78, 0x3f814416, 0x4004a274,
-  0x4009c256, 0x4089296f,
-];
 
 /** Row k of the one-tree model scores weights[k]: onnxruntime's outputs and the walk's, per positive class. */
 async function bothEngines(options: OneTreeOptions, positive: 0 | 1) {
@@ -47,8 +35,8 @@ async function bothEngines(options: OneTreeOptions, positive: 0 | 1) {
 }
 
 describe('the walk against onnxruntime, score by score', () => {
-  const f = new Float32Array(Uint32Array.from(TELLING).buffer);
-  const hard = [...f].flatMap((s) => [s, -s]);
+  // float32-logistic.ts found them; onnxruntime proves below that they tell the two expf apart.
+  const hard = [...TELLING_SCORES].flatMap((s) => [s, -s]);
   const plain = [0, -0, 1e-30, 0.5, -0.5, 1.5, -3.25, 17, -17, 87.5, -88.5, 100, -104, -110, 200];
   const weights = [...hard, ...plain];
 
@@ -74,6 +62,11 @@ describe('the walk against onnxruntime, score by score', () => {
       const raw = await bothEngines({ weights: none, base, postTransform: 'NONE' }, positive);
       assert.equal(firstDifference(raw.walked, raw.ort), -1);
     }
+  });
+
+  it("asks this machine's onnxruntime for its logistic before walking, and refuses Math.exp's", async () => {
+    assert.equal(await logisticProbe(), undefined);
+    assert.match((await logisticProbe(correctlyRoundedLogistic)) ?? '', /not glibc's expf/);
   });
 
   it('keeps onnxruntime where its order of sums is not the walk’s: several intra-op threads', async () => {

@@ -12,8 +12,10 @@
  * libm 2.36's `__expf_fma`: vfmadd for k, vfmsub for r, and three in the polynomial); each is a
  * single rounding, which `fma` below reproduces in double arithmetic. Checked against glibc 2.36 on
  * every float in [-104.5, 0] (1,120,993,281 values, 0 differences) and against onnxruntime itself by
- * test/scoring/trees-exact.test.ts. A machine whose libm differs (no FMA, another C library) is
- * caught by the check at load only if its check rows meet a differing value: see tree-runner.ts.
+ * test/scoring/trees-exact.test.ts. glibc's build without FMA gave the same expf on 105 million
+ * sampled floats (every third in [-2^-31, -104]). A machine whose expf differs (another C library, a
+ * glibc that rounds correctly) would rarely show it on a model's check rows, so the runner first asks
+ * onnxruntime for the logistic of TELLING_SCORES (tree-runner.ts, logisticProbe).
  */
 
 const F64 = new Float64Array(1);
@@ -80,6 +82,19 @@ export function expf(x: number): number {
   const y = fma(fma(r, C0, C1), r * r, fma(r, C2, 1));
   return Math.fround(y * scale);
 }
+
+/**
+ * float32 scores (as bits: two per binade from 2^-13 to 4) whose logistic differs between glibc's
+ * expf and the correctly rounded one (Math.exp rounded to float32), found with the functions here.
+ */
+export const TELLING_SCORES = new Float32Array(
+  Uint32Array.from([
+    0x392c9ba3, 0x39ab732d, 0x3a15b4f1, 0x3a17a53a, 0x3ab64b70, 0x3abbed79, 0x3b028ac3, 0x3b0635a8, 0x3b801742,
+    0x3b80913c, 0x3c0061ce, 0x3c02259b, 0x3c80e8fc, 0x3c80e97e, 0x3d037357, 0x3d040c3e, 0x3d80338b, 0x3d8c212c,
+    0x3e000e5f, 0x3e0013c1, 0x3e806827, 0x3e8077f2, 0x3f00eadd, 0x3f01a98c, 0x3f802b78, 0x3f814416, 0x4004a274,
+    0x4009c256, 0x4089296f,
+  ]).buffer,
+);
 
 /** onnxruntime's ComputeLogistic of a float32 score, in float32. */
 export function logistic(score: number): number {

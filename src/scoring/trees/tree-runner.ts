@@ -4,8 +4,9 @@
  * (~12-16 us: tensor, native call, output copies). onnxruntime stays the reference and the fallback: it
  * loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
  * of a few thousand rows made to reach every branch (values on, just below and just above each
- * threshold, and missing values). Being exact, the choice of engine never changes an answer, so the
- * cut-over below is a matter of speed alone.
+ * threshold, and missing values), and after this machine's onnxruntime gave the walk's logistic on
+ * scores that tell its C library's expf from others (logisticProbe). Being exact, the choice of
+ * engine never changes an answer, so the cut-over below is a matter of speed alone.
  *
  * CPU us per row, walk / onnxruntime, 2026-12-07 02:46 UTC, load average 6.4-7.0 on this 2-core VM
  * (`node dist/bench/engine-cost.js --only domain/3,url/2,ip/2,email/3`, best of 5 rounds, fresh rows):
@@ -23,6 +24,8 @@
 import type * as ort from 'onnxruntime-node';
 import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
 import { flattenTrees, runFlatTrees } from './flat-trees';
+import { logistic, TELLING_SCORES } from './float32-logistic';
+import { ONE_TREE_IO, oneTreeModel } from './one-tree-model';
 import { readTreeEnsemble, type TreeEnsemble } from './onnx-trees';
 
 /** Runs of at most this many rows are walked in JavaScript (see the numbers above). */
@@ -78,6 +81,31 @@ export function checkRows(ensemble: TreeEnsemble, width: number, rows = CHECK_RO
   return out;
 }
 
+/** Scores besides the telling ones: zeroes, the underflow of expf, large and tiny ones. */
+const PLAIN_SCORES = [0, -0, 1e-30, 0.5, -0.5, 1.5, -3.25, 17, -17, 87.5, -88.5, 100, -104, -110, 200];
+
+/**
+ * Whether this machine's onnxruntime computes `fn`'s logistic (float32-logistic.ts by default), on
+ * scores that tell glibc's expf from a correctly rounded one: undefined if so, else why not. It is
+ * the machine's C library that answers, so the runner asks once per thread (a one-tree model, a
+ * few ms).
+ */
+export async function logisticProbe(fn: (score: number) => number = logistic): Promise<string | undefined> {
+  const scores = [...TELLING_SCORES].flatMap((s) => [s, -s]).concat(PLAIN_SCORES.map(Math.fround));
+  const session = await openSession(oneTreeModel({ weights: scores }), 1);
+  try {
+    const rows = Float32Array.from(scores, (_, k) => k);
+    const want = await runSession(session, rows, scores.length, { ...ONE_TREE_IO, positive: 1 });
+    const got = Float32Array.from(scores, fn);
+    const i = firstDifference(got, want);
+    if (i < 0) return undefined;
+    return `onnxruntime's logistic of ${scores[i]} is ${want[i]}, the walk's ${got[i]} (not glibc's expf)`;
+  } finally {
+    await session.release();
+  }
+}
+let probed: Promise<string | undefined> | undefined;
+
 /** Index of the first row whose two outputs are not the same float32 (bits, so -0 is not 0), or -1. */
 export function firstDifference(a: Float32Array, b: Float32Array): number {
   const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
@@ -101,6 +129,11 @@ async function smallRunWalker(
   const flat = flattenTrees(read.ensemble);
   if (!flat.ok) return { why: flat.why };
   if (flat.trees.width > io.width) return { why: `the trees read feature ${flat.trees.width - 1} of ${io.width}` };
+  if (flat.trees.logistic) {
+    probed ??= logisticProbe();
+    const why = await probed;
+    if (why !== undefined) return { why };
+  }
   const positive = io.positive;
   if (positive !== 0 && positive !== 1) return { why: `positive class index ${positive}` };
   const trees = flat.trees;

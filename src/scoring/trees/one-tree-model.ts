@@ -1,8 +1,9 @@
 /**
- * A one-tree binary TreeEnsembleClassifier written as ONNX bytes, for tests that need onnxruntime to
- * score values chosen by the test: row k (feature 0 = k) lands on leaf k, whose class-0 weight is
- * `weights[k]`, so onnxruntime's output for row k is its post transform of weights[k] + base. Field
- * numbers are onnx.proto's (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto).
+ * A one-tree binary TreeEnsembleClassifier written as ONNX bytes, to have onnxruntime score chosen
+ * values: row k (feature 0 = k) lands on leaf k, whose class-0 weight is `weights[k]`, so
+ * onnxruntime's output for row k is its post transform of weights[k] + base. tree-runner.ts asks it
+ * for its logistic at load (the probe); tests for the walk's last steps. Field numbers are
+ * onnx.proto's (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto).
  */
 import protobuf from 'protobufjs';
 
