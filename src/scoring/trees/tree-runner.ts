@@ -1,7 +1,7 @@
 /**
  * A model as the scoring core runs it: onnxruntime for every run, except small runs of a plain tree
  * ensemble, which a loop in JavaScript walks (flat-trees.ts) without onnxruntime's fixed cost per run
- * (~12-16 us: tensor, native call, output copies). onnxruntime stays the reference and the fallback: it
+ * (~12-17 us: tensor, native call, output copies). onnxruntime stays the reference and the fallback: it
  * loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
  * of a few thousand rows made to reach every branch (values on, just below and just above each
  * threshold, and missing values), and after this machine's onnxruntime gave the walk's logistic on
