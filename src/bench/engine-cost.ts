@@ -1,41 +1,67 @@
 /**
  * In-process cost of one model run by run size, for each engine (src/scoring/trees/tree-runner.ts):
- * onnxruntime, and the walk in JavaScript, as CPU time per row, the two alternating in each round so
- * a busy machine weighs on both alike; best of the rounds. Rows are the version's golden feature rows
- * repeated. The numbers behind SMALL_RUN_ROWS.
+ * onnxruntime, and the walk in JavaScript at every size, as CPU time per row, the two alternating in
+ * each round so a busy machine weighs on both alike; best of the rounds. Every run gets rows it has
+ * not seen just before (PERF-NOTES: the same rows again flatter small runs 2-3x): 20,000 rows whose
+ * features are drawn column by column from the version's golden rows, taken in turn. The numbers
+ * behind SMALL_RUN_ROWS.
  *
- *   npx tsx src/bench/engine-cost.ts [--models models] [--only domain/2] [--rounds 3] [--ms 400]
+ *   npm run build && node dist/bench/engine-cost.js [--models models] [--only domain/3,url/2] [--rounds 5] [--ms 300]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type ModelRunner, openModelRunner } from '../scoring/trees/tree-runner';
+import { openModelRunner } from '../scoring/trees/tree-runner';
 
 const { values: args } = parseArgs({
   options: {
     models: { type: 'string', default: 'models' },
     only: { type: 'string' },
-    rounds: { type: 'string', default: '3' },
-    ms: { type: 'string', default: '400' },
+    rounds: { type: 'string', default: '5' },
+    ms: { type: 'string', default: '300' },
   },
 });
-const SIZES = [1, 4, 16, 64, 1000];
+const SIZES = [1, 4, 8, 16, 32, 64, 256, 1000];
+const POOL_ROWS = 20_000;
 
 function cpuUs(): number {
   const u = process.cpuUsage();
   return u.user + u.system;
 }
 
-async function perRow(runner: ModelRunner, rows: Float32Array, width: number, size: number): Promise<number> {
-  const batch = rows.subarray(0, size * width);
+type Run = (features: Float32Array, rows: number) => Float32Array | Promise<Float32Array>;
+
+async function perRow(run: Run, pool: Float32Array, width: number, size: number): Promise<number> {
   const start = cpuUs();
   const until = Date.now() + Number(args.ms);
   let done = 0;
+  let at = 0;
   while (Date.now() < until) {
-    await runner.run(batch.slice(), size);
+    if (at + size > POOL_ROWS) at = 0;
+    await run(pool.slice(at * width, (at + size) * width), size);
+    at += size;
     done += size;
   }
   return (cpuUs() - start) / done;
+}
+
+/** POOL_ROWS rows, each feature drawn from a golden row at random (mulberry32, fixed seed). */
+function rowPool(golden: { features: number[] }[], width: number): Float32Array {
+  let a = 0x5eed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pool = new Float32Array(POOL_ROWS * width);
+  for (let i = 0; i < POOL_ROWS; i++) {
+    for (let f = 0; f < width; f++) {
+      const from = golden[Math.floor(next() * golden.length)] as { features: number[] };
+      pool[i * width + f] = from.features[f] as number;
+    }
+  }
+  return pool;
 }
 
 async function main(): Promise<void> {
@@ -46,9 +72,9 @@ async function main(): Promise<void> {
         .filter((v) => /^[0-9]+$/.test(v))
         .map((v) => `${m}/${v}`),
     )
-    .filter((v) => args.only === undefined || v === args.only);
+    .filter((v) => args.only === undefined || args.only.split(',').includes(v));
   process.stdout.write(
-    `CPU us per row, best of ${args.rounds} rounds (trees / onnxruntime)\nmodel     ${SIZES.map((s) => `${s} rows`.padStart(20)).join('')}\n`,
+    `CPU us per row, best of ${args.rounds} rounds (walk / onnxruntime)\nmodel     ${SIZES.map((s) => `${s} rows`.padStart(16)).join('')}\n`,
   );
   for (const version of versions) {
     const dir = join(args.models, version);
@@ -64,22 +90,17 @@ async function main(): Promise<void> {
     const walked = await openModelRunner(bytes, { ...io, engine: 'trees' });
     const ort = await openModelRunner(bytes, { ...io, engine: 'onnxruntime' });
     const golden = JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')).rows as { features: number[] }[];
-    const max = Math.max(...SIZES);
-    const rows = new Float32Array(max * io.width);
-    for (let i = 0; i < max; i++)
-      rows.set((golden[i % golden.length] as { features: number[] }).features, i * io.width);
-    // The walk is forced for every size here, to see where it stops paying.
-    const walkAll: ModelRunner =
-      walked.smallRuns === 'trees' ? { ...walked, run: (f, n) => walkRun(walked, f, n) } : walked;
+    const pool = rowPool(golden, io.width);
+    const { walk } = walked;
     const cells: string[] = [];
     for (const size of SIZES) {
       let bestTrees = Number.POSITIVE_INFINITY;
       let bestOrt = Number.POSITIVE_INFINITY;
       for (let r = 0; r < Number(args.rounds); r++) {
-        bestTrees = Math.min(bestTrees, await perRow(walkAll, rows, io.width, size));
-        bestOrt = Math.min(bestOrt, await perRow(ort, rows, io.width, size));
+        if (walk !== undefined) bestTrees = Math.min(bestTrees, await perRow(walk, pool, io.width, size));
+        bestOrt = Math.min(bestOrt, await perRow(ort.reference, pool, io.width, size));
       }
-      cells.push(`${bestTrees.toFixed(2)} / ${bestOrt.toFixed(2)}`.padStart(20));
+      cells.push(`${bestTrees.toFixed(2)} / ${bestOrt.toFixed(2)}`.padStart(16));
     }
     process.stdout.write(
       `${version.padEnd(10)}${cells.join('')}${walked.smallRuns === 'trees' ? '' : `  (not walked: ${walked.fallbackReason})`}\n`,
@@ -87,17 +108,6 @@ async function main(): Promise<void> {
     await walked.release();
     await ort.release();
   }
-}
-
-/** Runs of any size through the walk, in slices the runner walks. */
-async function walkRun(runner: ModelRunner, features: Float32Array, rows: number): Promise<Float32Array> {
-  const out = new Float32Array(rows);
-  const width = features.length / rows;
-  for (let at = 0; at < rows; at += 16) {
-    const n = Math.min(16, rows - at);
-    out.set(await runner.run(features.subarray(at * width, (at + n) * width), n), at);
-  }
-  return out;
 }
 
 main().catch((err) => {

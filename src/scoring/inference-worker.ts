@@ -18,7 +18,7 @@ import {
 } from './inference-protocol';
 import { type AnyPipeline, pipelineForFeatures, type ScoredItem } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
-import { OFF_THREAD_MIN_ROWS, type ScoringModel, scoreFresh, type View } from './stages';
+import { type ScoringModel, scoreFresh, type View } from './stages';
 import { type ModelRunner, openModelRunner } from './trees/tree-runner';
 
 /** What the answer encoder module (workerData.answerEncoder) exports: the transport's encoding. */
@@ -74,9 +74,9 @@ async function answer(msg: Extract<WorkerRequest, { type: 'answer' }>): Promise<
     id: '',
     value: text.toString('utf8', j === 0 ? 0 : valueEnds[j - 1], end),
   }));
-  // As the event loop does: small runs on the walk where the model allows, larger ones on onnxruntime.
+  // The runner's own cut-over (trees/tree-runner.ts): the walk and onnxruntime give the same float32.
   const results = await scoreFresh(base, pipeline, model, assets, items, msg.view, (features, rows) =>
-    rows < OFF_THREAD_MIN_ROWS ? runner.run(features, rows) : runner.reference(features, rows),
+    runner.run(features, rows),
   );
   const { bytes, ends } = encoder.encodeAnswers(results, msg.view);
   const verdicts = new Uint8Array(results.length);

@@ -20,9 +20,8 @@ export type View = 'full' | 'compact';
  * features and model here. A hot-set batch of 1000 has ~60 new names to score: handing those over
  * too (the threshold was INLINE_MAX_ROWS, 64) moved the hot set from 751k to 842k items/s compact and
  * 460k to 516k full (src/bench/ab.sh, 3-4 pairs); a threshold of 4 was worse than 16 (709k vs 799k).
- * Runs of fewer rows are walked in JavaScript where the model allows (trees/tree-runner.ts), larger
- * ones handed over run on onnxruntime: a worker's `answer` keeps that rule, so it scores a batch
- * exactly as the event loop would.
+ * Which engine runs the model (trees/tree-runner.ts: small runs walked in JavaScript, larger ones on
+ * onnxruntime) does not change a score: the walk gives onnxruntime's float32 bit for bit.
  */
 export const OFF_THREAD_MIN_ROWS = 16;
 

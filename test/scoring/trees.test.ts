@@ -1,7 +1,9 @@
 /**
  * Small runs walked in JavaScript (src/scoring/trees): every committed model is read, walked and
- * checked against onnxruntime and against the probabilities scikit-learn recorded in its golden set;
+ * checked against onnxruntime (the same float32, bit for bit) on its golden rows and on the check rows
+ * the runner makes at load, and against the probabilities scikit-learn recorded in its golden set;
  * the walk's own rules (x <= threshold, missing values, cycles, unsupported graphs) on hand-made trees.
+ * trees-exact.test.ts holds the logistic to onnxruntime's on scores chosen to tell expf's apart.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +12,13 @@ import { describe, it } from 'node:test';
 import { GOLDEN_TOLERANCE } from '../../src/scoring/loaded-model';
 import { flattenTrees, runFlatTrees } from '../../src/scoring/trees/flat-trees';
 import { readTreeEnsemble, type TreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
-import { ENGINE_TOLERANCE, openModelRunner, SMALL_RUN_ROWS } from '../../src/scoring/trees/tree-runner';
+import {
+  checkRows,
+  firstDifference,
+  type ModelRunner,
+  openModelRunner,
+  SMALL_RUN_ROWS,
+} from '../../src/scoring/trees/tree-runner';
 import { backendModelAt } from '../helpers/model';
 
 const MODELS = join(__dirname, '..', '..', 'models');
@@ -21,6 +29,16 @@ const versions = readdirSync(MODELS)
       .filter((v) => /^[0-9]+$/.test(v))
       .map((v) => join(MODELS, name, v)),
   );
+
+/** `rows` rows through the runner in runs of at most SMALL_RUN_ROWS, which it walks. */
+async function walkInSmallRuns(runner: ModelRunner, features: Float32Array, rows: number, width: number) {
+  const out = new Float32Array(rows);
+  for (let at = 0; at < rows; at += SMALL_RUN_ROWS) {
+    const n = Math.min(SMALL_RUN_ROWS, rows - at);
+    out.set(await runner.run(features.slice(at * width, (at + n) * width), n), at);
+  }
+  return out;
+}
 
 describe('committed models, walked', () => {
   it('finds every model version', () => assert.ok(versions.length >= 8, versions.join(', ')));
@@ -41,14 +59,26 @@ describe('committed models, walked', () => {
         assert.ok(golden.rows.length > SMALL_RUN_ROWS);
         const all = new Float32Array(golden.rows.flatMap((r) => r.features));
         const ort = await reference.run(all.slice(), golden.rows.length);
+        const walkedRows = new Float32Array(golden.rows.length);
         for (const [i, row] of golden.rows.entries()) {
           const [p] = await walked.run(all.slice(i * width, (i + 1) * width), 1);
+          walkedRows[i] = p as number;
           assert.ok(
             Math.abs((p as number) - row.probability) <= GOLDEN_TOLERANCE,
             `row ${i}: ${p} vs ${row.probability}`,
           );
-          assert.ok(Math.abs((p as number) - (ort[i] as number)) <= ENGINE_TOLERANCE, `row ${i}: ${p} vs ${ort[i]}`);
         }
+        // The same float32 as onnxruntime, not merely close: a sum in double fails here.
+        const g = firstDifference(walkedRows, ort);
+        assert.equal(g, -1, `golden row ${g}: walked ${walkedRows[g]}, onnxruntime ${ort[g]}`);
+        const read = readTreeEnsemble(bytes);
+        assert.ok(read.ok);
+        const check = checkRows(read.ensemble, width);
+        const n = check.length / width;
+        const want = await reference.run(check.slice(), n);
+        const got = await walkInSmallRuns(walked, check, n, width);
+        const c = firstDifference(got, want);
+        assert.equal(c, -1, `check row ${c}: walked ${got[c]}, onnxruntime ${want[c]}`);
       } finally {
         await walked.release();
         await reference.release();
@@ -78,7 +108,7 @@ function tree(missingTrue: boolean, mode: TreeNode['mode'] = 'BRANCH_LEQ'): Map<
 }
 
 function ensemble(trees: Map<number, TreeNode>[], postTransform: 'NONE' | 'LOGISTIC' = 'NONE'): TreeEnsemble {
-  return { input: 'X', outputs: [], trees, base: 0.5, postTransform, maxFeature: 1 };
+  return { input: 'X', outputs: [], trees, base: 0.5, postTransform, weightsAllPositive: false, maxFeature: 1 };
 }
 
 describe('the walk', () => {
@@ -104,12 +134,17 @@ describe('the walk', () => {
     assert.ok(Math.abs((p as number) - 1 / (1 + Math.exp(-2))) <= 1.2e-7, String(p));
   });
 
-  it('refuses what it does not walk: other comparisons, cycles, rows narrower than the trees read', () => {
+  it('refuses what it does not walk: other comparisons, cycles, shared nodes, rows narrower than the trees read', () => {
     const lt = flattenTrees(ensemble([tree(false, 'BRANCH_LT')]));
     assert.equal(lt.ok, false);
     const cyclic = tree(false);
     (cyclic.get(2) as TreeNode).falseId = 0;
     assert.deepEqual(flattenTrees(ensemble([cyclic])), { ok: false, why: 'a tree has a cycle' });
+    const shared = tree(false);
+    (shared.get(2) as TreeNode).falseId = 1;
+    assert.deepEqual(flattenTrees(ensemble([shared])), { ok: false, why: 'a node has two parents' });
+    const positive = flattenTrees({ ...ensemble([tree(false)]), weightsAllPositive: true });
+    assert.deepEqual(positive, { ok: false, why: 'no class weight is negative' });
     const flat = flattenTrees(ensemble([tree(false)]));
     assert.ok(flat.ok);
     assert.throws(() => runFlatTrees(flat.trees, new Float32Array([0]), 1, 1), /reads feature 1/);

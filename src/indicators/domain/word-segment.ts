@@ -91,9 +91,17 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
     if (end[n] === 0) wordIndex[n] = index;
     end[n] = 1;
   }
-  // The root's children by letter: every position starts there.
+  // The root's children by letter, and their children by two letters: every position starts there,
+  // and the second letter's sibling list is the longest the walk scans (up to 26 nodes; ~10% of a
+  // worker's time for new domain names went to segmenting, src/bench/README.md).
   const rootKid = new Int32Array(26).fill(-1);
-  for (let k = firstChild[0] as number; k !== -1; k = nextSibling[k] as number) rootKid[(char[k] as number) - A] = k;
+  const pairKid = new Int32Array(26 * 26).fill(-1);
+  for (let k = firstChild[0] as number; k !== -1; k = nextSibling[k] as number) {
+    const c0 = (char[k] as number) - A;
+    rootKid[c0] = k;
+    for (let j = firstChild[k] as number; j !== -1; j = nextSibling[j] as number)
+      pairKid[c0 * 26 + (char[j] as number) - A] = j;
+  }
 
   function child(node: number, c: number): number {
     for (let k = firstChild[node] as number; k !== -1; k = nextSibling[k] as number) {
@@ -129,7 +137,8 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
         nWords[a + 1] = w;
         back[a + 1] = -1 - a;
       }
-      let node = rootKid[text.charCodeAt(from + a) - A] as number;
+      const c0 = text.charCodeAt(from + a) - A;
+      let node = rootKid[c0] as number;
       for (let b = a; node !== -1; ) {
         if (end[node] === 1 && better(u, w + 1, b + 1)) {
           uncovered[b + 1] = u;
@@ -138,7 +147,8 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
           backNode[b + 1] = node;
         }
         if (++b >= n) break;
-        node = child(node, text.charCodeAt(from + b));
+        const c = text.charCodeAt(from + b);
+        node = b === a + 1 ? (pairKid[c0 * 26 + c - A] as number) : child(node, c);
       }
     }
     out.letters += n;

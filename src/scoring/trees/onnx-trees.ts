@@ -80,7 +80,7 @@ export interface TreeNode {
   falseId: number;
   /** A missing value (NaN) takes the true branch. */
   missingTrue: boolean;
-  /** Sum of the node's class weights (leaves only). */
+  /** The leaf's class weight, a float32 (leaves only; a leaf has one, see readTreeEnsemble). */
   weight: number;
 }
 
@@ -91,6 +91,11 @@ export interface TreeEnsemble {
   trees: Map<number, TreeNode>[];
   base: number;
   postTransform: 'NONE' | 'LOGISTIC';
+  /**
+   * No class weight is negative: onnxruntime then reports [1 - score, score] for a binary model and
+   * skips the post transform (ml_common.h write_scores, add_second_class 0 and 1).
+   */
+  weightsAllPositive: boolean;
   /** Highest feature index any node reads. */
   maxFeature: number;
 }
@@ -119,6 +124,8 @@ export function readTreeEnsemble(bytes: Uint8Array): ReadTrees {
   const classIds = new Set(ints('class_ids'));
   // Binary models score one class; onnxruntime reports sigmoid(score) as the second label's probability.
   if (labels.length !== 2 || classIds.size !== 1) return { ok: false, why: 'only binary classifiers are compiled' };
+  // With the weights on class 1, onnxruntime scores both classes apart (binary as multiclass).
+  if (!classIds.has(0)) return { ok: false, why: `class weights for class ${[...classIds][0]}, not 0` };
   const post = text(attrs.get('post_transform')?.s) || 'NONE';
   if (post !== 'NONE' && post !== 'LOGISTIC') return { ok: false, why: `post_transform ${post} is not supported` };
   const base = floats('base_values');
@@ -158,10 +165,14 @@ export function readTreeEnsemble(bytes: Uint8Array): ReadTrees {
   const cTrees = ints('class_treeids');
   const cNodes = ints('class_nodeids');
   const cWeights = floats('class_weights');
+  const weighted = new Set<TreeNode>();
   for (let k = 0; k < cTrees.length; k++) {
     const leaf = byTree.get(cTrees[k] as number)?.get(cNodes[k] as number);
     if (leaf === undefined || leaf.mode !== 'LEAF') return { ok: false, why: 'a class weight names no leaf' };
-    leaf.weight += Math.fround(cWeights[k] as number);
+    // onnxruntime adds a leaf's weights one by one in an order its sort leaves open; ours have one.
+    if (weighted.has(leaf)) return { ok: false, why: 'a leaf has more than one class weight' };
+    weighted.add(leaf);
+    leaf.weight = Math.fround(cWeights[k] as number);
   }
   for (const tree of byTree.values()) {
     if (!tree.has(0)) return { ok: false, why: 'a tree has no root node 0' };
@@ -177,6 +188,7 @@ export function readTreeEnsemble(bytes: Uint8Array): ReadTrees {
       trees: [...byTree.values()],
       base: base[0] ?? 0,
       postTransform: post,
+      weightsAllPositive: cWeights.every((w) => !(w < 0)),
       maxFeature,
     },
   };

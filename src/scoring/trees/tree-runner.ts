@@ -1,23 +1,35 @@
 /**
  * A model as the scoring core runs it: onnxruntime for every run, except small runs of a plain tree
- * ensemble, which a loop in JavaScript walks (flat-trees.ts) without onnxruntime's fixed cost per run.
- * onnxruntime stays the reference and the fallback: it loads every model, and the walk serves only
- * after it agreed with onnxruntime on a few thousand rows made to reach every branch (values on,
- * just below and just above each threshold, and missing values).
+ * ensemble, which a loop in JavaScript walks (flat-trees.ts) without onnxruntime's fixed cost per run
+ * (~12-17 us: tensor, native call, output copies). onnxruntime stays the reference and the fallback: it
+ * loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
+ * of a few thousand rows made to reach every branch (values on, just below and just above each
+ * threshold, and missing values), and after this machine's onnxruntime gave the walk's logistic on
+ * scores that tell its C library's expf from others (logisticProbe). Being exact, the choice of
+ * engine never changes an answer, so the cut-over below is a matter of speed alone.
  *
- * CPU per row measured on this 2-core VM (busy; `npx tsx src/bench/engine-cost.ts`):
- * domain v2 1 row 8.4 us walked vs 18.1 onnxruntime, 8 rows 7.4 vs 8.8, 64 rows 11.5 vs 7.0,
- * 1000 rows 6.8 vs 5.6; ip v2 1 row 1.9 vs 26.4. Hence SMALL_RUN_ROWS.
+ * CPU us per row, walk / onnxruntime, 2026-12-07 02:46 UTC, load average 6.4-7.0 on this 2-core VM
+ * (`node dist/bench/engine-cost.js --only domain/3,url/2,ip/2,email/3`, best of 5 rounds, fresh rows):
+ *
+ *   rows        1            4            8            16           64          1000
+ *   domain/3    7.81 / 18.02 7.35 / 9.40  7.03 / 7.45  6.76 / 6.14  6.36 / 4.89 5.41 / 4.35
+ *   url/2      10.01 / 21.96 9.36 / 11.00 8.87 / 8.72  8.59 / 7.23  8.09 / 6.25 6.84 / 5.78
+ *   ip/2        2.53 / 14.01 2.39 / 4.68  2.27 / 3.24  2.20 / 2.37  2.11 / 1.68 1.96 / 1.47
+ *   email/3    11.58 / 23.74 10.98 / 12.69 10.51 / 10.24 10.08 / 8.77 9.68 / 7.56 8.66 / 7.04
+ *
+ * The two meet at about 8 rows (domain ~9, URL and email ~8, IP ~20), hence SMALL_RUN_ROWS = 8; one
+ * number for every model, since IP's later crossing is worth ~3 us per run. Past that onnxruntime's
+ * walk is 1.2-1.4x faster per row, so large runs (the workers' batches) stay on onnxruntime.
  */
 import type * as ort from 'onnxruntime-node';
 import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
-import { type FlatTrees, flattenTrees, runFlatTrees } from './flat-trees';
+import { flattenTrees, runFlatTrees } from './flat-trees';
+import { logistic, TELLING_SCORES } from './float32-logistic';
+import { ONE_TREE_IO, oneTreeModel } from './one-tree-model';
 import { readTreeEnsemble, type TreeEnsemble } from './onnx-trees';
 
 /** Runs of at most this many rows are walked in JavaScript (see the numbers above). */
-export const SMALL_RUN_ROWS = 16;
-/** Largest difference allowed between the walk's probability and onnxruntime's. */
-export const ENGINE_TOLERANCE = 1e-6;
+export const SMALL_RUN_ROWS = 8;
 const CHECK_ROWS = 2048;
 
 export interface ModelRunner {
@@ -29,6 +41,8 @@ export interface ModelRunner {
   run(features: Float32Array, rows: number): Promise<Float32Array>;
   /** A run on onnxruntime whatever its size (the reference). */
   reference(features: Float32Array, rows: number): Promise<Float32Array>;
+  /** The walk whatever the run's size, when it serves (src/bench/engine-cost.ts times it). */
+  readonly walk?: ((features: Float32Array, rows: number) => Float32Array) | undefined;
   release(): Promise<void>;
 }
 
@@ -67,32 +81,70 @@ export function checkRows(ensemble: TreeEnsemble, width: number, rows = CHECK_RO
   return out;
 }
 
-/** The walk as this model's positive class reads it. */
-function walker(flat: FlatTrees, io: ModelIo): (features: Float32Array, rows: number) => Float32Array {
-  if (io.positive === 1) return (features, rows) => runFlatTrees(flat, features, rows, io.width);
-  return (features, rows) => runFlatTrees(flat, features, rows, io.width).map((p) => Math.fround(1 - p));
+/** Scores besides the telling ones: zeroes, the underflow of expf, large and tiny ones. */
+const PLAIN_SCORES = [0, -0, 1e-30, 0.5, -0.5, 1.5, -3.25, 17, -17, 87.5, -88.5, 100, -104, -110, 200];
+
+/**
+ * Whether this machine's onnxruntime computes `fn`'s logistic (float32-logistic.ts by default), on
+ * scores that tell glibc's expf from a correctly rounded one: undefined if so, else why not. It is
+ * the machine's C library that answers, so the runner asks once per thread (a one-tree model, a
+ * few ms).
+ */
+export async function logisticProbe(fn: (score: number) => number = logistic): Promise<string | undefined> {
+  const scores = [...TELLING_SCORES].flatMap((s) => [s, -s]).concat(PLAIN_SCORES.map(Math.fround));
+  const session = await openSession(oneTreeModel({ weights: scores }), 1);
+  try {
+    const rows = Float32Array.from(scores, (_, k) => k);
+    const want = await runSession(session, rows, scores.length, { ...ONE_TREE_IO, positive: 1 });
+    const got = Float32Array.from(scores, fn);
+    const i = firstDifference(got, want);
+    if (i < 0) return undefined;
+    return `onnxruntime's logistic of ${scores[i]} is ${want[i]}, the walk's ${got[i]} (not glibc's expf)`;
+  } finally {
+    await session.release();
+  }
+}
+let probed: Promise<string | undefined> | undefined;
+
+/** Index of the first row whose two outputs are not the same float32 (bits, so -0 is not 0), or -1. */
+export function firstDifference(a: Float32Array, b: Float32Array): number {
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  if (x.length !== y.length) return Math.min(x.length, y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
 }
 
 /** The walk, if the model is a plain tree ensemble and the walk agrees with onnxruntime; else why not. */
 async function smallRunWalker(
   bytes: Uint8Array,
-  io: ModelIo,
+  io: ModelIo & { intraOpThreads: number },
   reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
 ): Promise<{ walk: (features: Float32Array, rows: number) => Float32Array } | { why: string }> {
+  // With more threads onnxruntime sums each thread's share of the trees apart, then the shares
+  // (tree_ensemble_common.h, sections B2 and D2): another order, other float32 sums.
+  if (io.intraOpThreads !== 1) return { why: `${io.intraOpThreads} intra-op threads sum trees in another order` };
   const read = readTreeEnsemble(bytes);
   if (!read.ok) return { why: read.why };
   const flat = flattenTrees(read.ensemble);
   if (!flat.ok) return { why: flat.why };
   if (flat.trees.width > io.width) return { why: `the trees read feature ${flat.trees.width - 1} of ${io.width}` };
-  if (io.positive !== 0 && io.positive !== 1) return { why: `positive class index ${io.positive}` };
-  const walk = walker(flat.trees, io);
+  if (flat.trees.logistic) {
+    probed ??= logisticProbe();
+    const why = await probed;
+    if (why !== undefined) return { why };
+  }
+  const positive = io.positive;
+  if (positive !== 0 && positive !== 1) return { why: `positive class index ${positive}` };
+  const trees = flat.trees;
+  const walk = (features: Float32Array, rows: number) => runFlatTrees(trees, features, rows, io.width, positive);
   const rows = checkRows(read.ensemble, io.width);
   const n = rows.length / io.width;
   const want = await reference(rows.slice(), n);
   const got = walk(rows, n);
-  let worst = 0;
-  for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs((got[i] as number) - (want[i] as number)));
-  if (!(worst <= ENGINE_TOLERANCE)) return { why: `the walk differs from onnxruntime by ${worst} on the check rows` };
+  // The same float32 or nothing: an answer must not depend on the engine that ran it.
+  const i = firstDifference(got, want);
+  if (i >= 0) return { why: `the walk gives ${got[i]} where onnxruntime gives ${want[i]} (check row ${i})` };
   return { walk };
 }
 
@@ -114,6 +166,7 @@ export async function openModelRunner(
   return {
     ...base,
     smallRuns: 'trees',
+    walk,
     run: (features, rows) =>
       rows <= SMALL_RUN_ROWS ? Promise.resolve(walk(features, rows)) : reference(features, rows),
   };
