@@ -233,6 +233,8 @@ describe('canonicalizeUrl: parts', () => {
     // `%252525...25` needs 4000 rounds of decode-the-whole-string: 16M steps if done naively. No
     // absolute time limit (a busy machine fails any): the nested URL must cost about what a URL of the
     // same length without escapes costs, measured side by side, best of several (naive: ~1000x).
+    // The bound sits an order of magnitude under naive and well above what a busy machine shows for
+    // linear decoding (up to 31x at load 22 when the bound was 20: a flaky test, not a slow decoder).
     const url = `http://example.com/%${'25'.repeat(4000)}`;
     const flat = `http://example.com/a${'b2'.repeat(4000)}`;
     const r = canonicalizeUrl(url);
@@ -240,7 +242,7 @@ describe('canonicalizeUrl: parts', () => {
     assert.equal(r.value.url, 'http://example.com/%25');
     const best = (u: string) => {
       let min = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < 7; i++) {
+      for (let i = 0; i < 15; i++) {
         const t0 = process.hrtime.bigint();
         canonicalizeUrl(u);
         min = Math.min(min, Number(process.hrtime.bigint() - t0));
@@ -250,6 +252,6 @@ describe('canonicalizeUrl: parts', () => {
     best(url);
     best(flat);
     const ratio = best(url) / best(flat);
-    assert.ok(ratio < 20, `nested escapes cost ${ratio.toFixed(1)}x a plain URL of the same length`);
+    assert.ok(ratio < 100, `nested escapes cost ${ratio.toFixed(1)}x a plain URL of the same length`);
   });
 });
