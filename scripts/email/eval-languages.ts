@@ -19,15 +19,11 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { modelOptions, openApp } from './in-process-app';
 
 const { values: args } = parseArgs({
   options: {
-    models: { type: 'string', default: 'models' },
-    pins: { type: 'string', default: '' },
-    'allow-unsigned': { type: 'boolean', default: false },
+    ...modelOptions,
     registry: { type: 'string', default: 'models/training/.work/registry-ham' },
     extra: { type: 'string', multiple: true, default: [] },
     out: { type: 'string' },
@@ -151,17 +147,7 @@ function summarise(scored: (Sample & { score: number; verdict: string })[]) {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig(
-    [
-      '--models',
-      args.models as string,
-      '--model-versions',
-      args.pins as string,
-      ...(args['allow-unsigned'] ? ['--allow-unsigned-models', 'true'] : []),
-    ],
-    {},
-  );
-  const app = await createApp(config, pino({ level: 'warn' }, process.stderr));
+  const app = await openApp(args);
   const all = samples();
   const scored: (Sample & { score: number; verdict: string })[] = [];
   let model = '';

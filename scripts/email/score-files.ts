@@ -12,32 +12,18 @@
 import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { modelOptions, openApp } from './in-process-app';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    models: { type: 'string', default: 'models' },
-    pins: { type: 'string', default: '' },
-    'allow-unsigned': { type: 'boolean', default: false },
+    ...modelOptions,
     'ids-from': { type: 'string' },
   },
 });
 
 async function main(): Promise<void> {
-  const config = loadConfig(
-    [
-      '--models',
-      args.models as string,
-      '--model-versions',
-      args.pins as string,
-      ...(args['allow-unsigned'] ? ['--allow-unsigned-models', 'true'] : []),
-    ],
-    {},
-  );
-  const app = await createApp(config, pino({ level: 'warn' }, process.stderr));
+  const app = await openApp(args);
   const res = await app.emails.scoreEmails(
     positionals.map((f) => ({
       id: args['ids-from'] === undefined ? basename(f) : relative(args['ids-from'] as string, f),

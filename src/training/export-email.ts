@@ -65,6 +65,7 @@ import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
 import { encodeRawEmail } from '../scoring/pipelines/email';
 import { stableUnit } from './sources';
 import { type Split, splitOf } from './split';
+import { writeTextVectors } from './text-export';
 
 const { values: args } = parseArgs({
   options: {
@@ -310,25 +311,6 @@ class KeyRows {
   }
 }
 
-/** Rows' sparse text vectors as CSR arrays (text_indptr.u32, text_indices.u32, text_values.f32). */
-function writeText(dir: string, vectors: SparseText[]): void {
-  const indptr = new Uint32Array(vectors.length + 1);
-  let n = 0;
-  for (const [i, v] of vectors.entries()) {
-    n += v.indices.length;
-    indptr[i + 1] = n;
-  }
-  const indices = new Uint32Array(n);
-  const values = new Float32Array(n);
-  for (const [i, v] of vectors.entries()) {
-    indices.set(v.indices, indptr[i]);
-    values.set(v.values, indptr[i]);
-  }
-  writeFileSync(join(dir, 'text_indptr.u32'), Buffer.from(indptr.buffer));
-  writeFileSync(join(dir, 'text_indices.u32'), Buffer.from(indices.buffer));
-  writeFileSync(join(dir, 'text_values.f32'), Buffer.from(values.buffer));
-}
-
 async function main(): Promise<void> {
   const file = JSON.parse(readFileSync(args.sources, 'utf8')) as {
     sources: EmailSource[];
@@ -426,7 +408,7 @@ async function main(): Promise<void> {
   for (const [i, f] of features.entries()) matrix.set(f, i * width);
   mkdirSync(args.out, { recursive: true });
   writeFileSync(join(args.out, 'features.f32'), Buffer.from(matrix.buffer));
-  if (code.text !== undefined) writeText(args.out, texts);
+  if (code.text !== undefined) writeTextVectors(args.out, texts);
   if (code.language !== undefined) writeFileSync(join(args.out, 'text_lang.txt'), `${languages.join('\n')}\n`);
   const vocabularyKeys = code.keys !== undefined ? keyRows.write(args.out) : 0;
   const tsv = rows.map((r) =>

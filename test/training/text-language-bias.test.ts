@@ -16,6 +16,7 @@ import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { pythonWith } from '../../scripts/python-env';
 import { parseTextModel, type SparseText, type TextModel, textLogit } from '../../src/indicators/email/text-hash';
+import { writeTextVectors } from '../../src/training/text-export';
 
 const BUCKETS = 64;
 const dir = mkdtempSync(join(tmpdir(), 'text-language-'));
@@ -60,20 +61,8 @@ before(async () => {
     const source = spam ? 'spam' : 'ham';
     lines.push([id, spam ? 1 : 0, source, spam ? 'spam' : 'ham', 0, split, `${source}:${i % 400}`, ''].join('\t'));
   }
-  const indptr = new Uint32Array(all.length + 1);
-  all.forEach((v, i) => {
-    indptr[i + 1] = (indptr[i] as number) + v.indices.length;
-  });
-  const indices = new Uint32Array(indptr[all.length] as number);
-  const values = new Float32Array(indices.length);
-  all.forEach((v, i) => {
-    indices.set(v.indices, indptr[i]);
-    values.set(v.values, indptr[i]);
-  });
   writeFileSync(join(dir, 'features.f32'), Buffer.from(new Float32Array(feats).buffer));
-  writeFileSync(join(dir, 'text_indptr.u32'), Buffer.from(indptr.buffer));
-  writeFileSync(join(dir, 'text_indices.u32'), Buffer.from(indices.buffer));
-  writeFileSync(join(dir, 'text_values.f32'), Buffer.from(values.buffer));
+  writeTextVectors(dir, all);
   writeFileSync(join(dir, 'text_lang.txt'), `${langs.join('\n')}\n`);
   writeFileSync(join(dir, 'rows.tsv'), `${lines.join('\n')}\n`);
   const python = await pythonWith([join(__dirname, '..', '..', 'models', 'training', 'requirements.txt')]);

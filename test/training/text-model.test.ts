@@ -14,6 +14,7 @@ import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { pythonWith } from '../../scripts/python-env';
 import { parseTextModel, type SparseText, textLogit } from '../../src/indicators/email/text-hash';
+import { writeTextVectors } from '../../src/training/text-export';
 
 const BUCKETS = 64;
 const dir = mkdtempSync(join(tmpdir(), 'text-model-'));
@@ -75,20 +76,8 @@ before(async () => {
       lines.push([id, label, name, label ? 'spam' : 'ham', 0, split, `${name}:${i % 300}`, ''].join('\t'));
     }
   }
-  const indptr = new Uint32Array(all.length + 1);
-  all.forEach((v, i) => {
-    indptr[i + 1] = (indptr[i] as number) + v.indices.length;
-  });
-  const indices = new Uint32Array(indptr[all.length] as number);
-  const values = new Float32Array(indices.length);
-  all.forEach((v, i) => {
-    indices.set(v.indices, indptr[i]);
-    values.set(v.values, indptr[i]);
-  });
   writeFileSync(join(dir, 'features.f32'), Buffer.from(new Float32Array(feats).buffer));
-  writeFileSync(join(dir, 'text_indptr.u32'), Buffer.from(indptr.buffer));
-  writeFileSync(join(dir, 'text_indices.u32'), Buffer.from(indices.buffer));
-  writeFileSync(join(dir, 'text_values.f32'), Buffer.from(values.buffer));
+  writeTextVectors(dir, all);
   writeFileSync(join(dir, 'rows.tsv'), `${lines.join('\n')}\n`);
   const spec = {
     model: 'synthetic',
