@@ -2,60 +2,9 @@
  * A one-tree binary TreeEnsembleClassifier written as ONNX bytes, to have onnxruntime score chosen
  * values: row k (feature 0 = k) lands on leaf k, whose class-0 weight is `weights[k]`, so
  * onnxruntime's output for row k is its post transform of weights[k] + base. tree-runner.ts asks it
- * for its logistic at load (the probe); tests for the walk's last steps. Field numbers are
- * onnx.proto's (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto).
+ * for its logistic at load (the probe); tests for the walk's last steps. Messages: onnx-proto.ts.
  */
-import protobuf from 'protobufjs';
-
-const ONNX = protobuf.Root.fromJSON({
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            irVersion: { type: 'int64', id: 1 },
-            graph: { type: 'GraphProto', id: 7 },
-            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } } },
-        GraphProto: {
-          fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-            name: { type: 'string', id: 2 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-          },
-        },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
-        TypeProto: { fields: { tensorType: { type: 'Tensor', id: 1 } } },
-        Tensor: { fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'Shape', id: 2 } } },
-        Shape: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
-        Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
-        NodeProto: {
-          fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
-            name: { type: 'string', id: 3 },
-            opType: { type: 'string', id: 4 },
-            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-            domain: { type: 'string', id: 7 },
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            s: { type: 'bytes', id: 4 },
-            floats: { rule: 'repeated', type: 'float', id: 7 },
-            ints: { rule: 'repeated', type: 'int64', id: 8 },
-            strings: { rule: 'repeated', type: 'bytes', id: 9 },
-            type: { type: 'int32', id: 20 },
-          },
-        },
-      },
-    },
-  },
-}).lookupType('onnx.ModelProto');
+import { ONNX_MODEL } from './onnx-proto';
 
 /** AttributeProto.AttributeType values. */
 const STRING = 3;
@@ -174,5 +123,5 @@ export function oneTreeModel({ weights, base = 0, postTransform = 'LOGISTIC' }: 
       ],
     },
   };
-  return ONNX.encode(ONNX.fromObject(model)).finish();
+  return ONNX_MODEL.encode(ONNX_MODEL.fromObject(model)).finish();
 }

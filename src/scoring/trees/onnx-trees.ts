@@ -4,50 +4,9 @@
  * operators, tensor-valued attributes, several classes) is reported as unsupported, and the model is
  * run by onnxruntime as before.
  *
- * The file is decoded by protobufjs with the few messages of onnx.proto this needs; field numbers are
- * onnx.proto's own (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto), and protobuf skips the
- * fields a schema does not name.
+ * The file is decoded by protobufjs with the few messages of onnx.proto this needs (onnx-proto.ts).
  */
-import protobuf from 'protobufjs';
-
-const ONNX_SUBSET = protobuf.Root.fromJSON({
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: { fields: { graph: { type: 'GraphProto', id: 7 } } },
-        GraphProto: {
-          fields: {
-            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
-            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
-            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
-          },
-        },
-        ValueInfoProto: { fields: { name: { type: 'string', id: 1 } } },
-        NodeProto: {
-          fields: {
-            input: { rule: 'repeated', type: 'string', id: 1 },
-            output: { rule: 'repeated', type: 'string', id: 2 },
-            opType: { type: 'string', id: 4 },
-            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
-            domain: { type: 'string', id: 7 },
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: { type: 'string', id: 1 },
-            f: { type: 'float', id: 2 },
-            i: { type: 'int64', id: 3 },
-            s: { type: 'bytes', id: 4 },
-            t: { type: 'bytes', id: 5 },
-            floats: { rule: 'repeated', type: 'float', id: 7 },
-            ints: { rule: 'repeated', type: 'int64', id: 8 },
-            strings: { rule: 'repeated', type: 'bytes', id: 9 },
-          },
-        },
-      },
-    },
-  },
-}).lookupType('onnx.ModelProto');
+import { ONNX_MODEL } from './onnx-proto';
 
 interface Attribute {
   name: string;
@@ -105,7 +64,7 @@ export type ReadTrees = { ok: true; ensemble: TreeEnsemble } | { ok: false; why:
 export function readTreeEnsemble(bytes: Uint8Array): ReadTrees {
   let model: { graph?: { node?: unknown[]; input?: { name: string }[]; output?: { name: string }[] } };
   try {
-    model = ONNX_SUBSET.toObject(ONNX_SUBSET.decode(bytes), { longs: Number, defaults: false }) as typeof model;
+    model = ONNX_MODEL.toObject(ONNX_MODEL.decode(bytes), { longs: Number, defaults: false }) as typeof model;
   } catch (err) {
     return { ok: false, why: `not an ONNX model: ${(err as Error).message}` };
   }
