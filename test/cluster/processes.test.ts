@@ -230,6 +230,9 @@ describe('--processes 2', () => {
     const fresh = replaced.pid as number;
     assert.ok(!pids.includes(fresh));
     await waitFor((l) => l.pid === fresh && l.msg === 'serving version swapped' && l.to === 1, 'the pin replayed');
+    // The replacement swaps to the pins of its fork before it listens; the primary's replay task reaches
+    // it after it is ready, which on a busy machine is after that swap: wait for the task itself.
+    await waitFor((l) => l.pid === fresh && l.msg === 'model task from the primary', 'the replay task');
     // The replay is one task for the replacement, not the start of reloads passed back and forth between
     // the processes (which once kept both busy, and the primary too busy to hand over connections).
     const settled = lines.length;
@@ -237,7 +240,7 @@ describe('--processes 2', () => {
     const tasksSince = lines.slice(settled).filter((l) => l.msg === 'model task from the primary');
     assert.ok(
       tasksSince.length === 0,
-      `${tasksSince.length} model tasks after the replay: ${JSON.stringify(tasksSince.slice(0, 3))}`,
+      `${tasksSince.length} model tasks after the replay (replacement ${fresh}): ${JSON.stringify(tasksSince.slice(0, 3))}`,
     );
     // It took the pin before it listened: it never served the newest version, not even for a moment.
     const own = lines.filter((l) => l.pid === fresh);
