@@ -23,14 +23,22 @@ const RESULT = join(__dirname, '..', '..', 'models', 'training', 'results', 'dom
 const result = JSON.parse(readFileSync(RESULT, 'utf8')) as PlatformSliceResult;
 
 let repo: string;
-let t: TestServer;
+/** The same repository served with inference workers (the default) and inline. */
+let servers: TestServer[] = [];
 
+/** The answer for `value`, the same from every server (asserted). */
 async function predict(value: string) {
-  const res = await call<object, PredictDomainsResponse>((r, cb) => t.predictions.predictDomains(r as never, cb), {
-    items: [{ id: '1', value }],
-    view: ResultView.RESULT_VIEW_FULL,
-  });
-  return res.results[0]!;
+  const answers = await Promise.all(
+    servers.map(async (t) => {
+      const res = await call<object, PredictDomainsResponse>((r, cb) => t.predictions.predictDomains(r as never, cb), {
+        items: [{ id: '1', value }],
+        view: ResultView.RESULT_VIEW_FULL,
+      });
+      return res.results[0]!;
+    }),
+  );
+  for (const a of answers.slice(1)) assert.deepEqual(a, answers[0], `${value}: workers and inline agree`);
+  return answers[0]!;
 }
 
 before(async () => {
@@ -38,10 +46,11 @@ before(async () => {
   const dir = join(repo, 'domain', '4');
   writePlatformVersion({ from: committedModel('domain', 3).dir, out: dir, version: 4, result });
   signForTests(dir);
-  t = await startTestServer(['--models', repo, '--model-signing-key', testSigningKeyFile()]);
+  const args = ['--models', repo, '--model-signing-key', testSigningKeyFile()];
+  servers = await Promise.all([startTestServer(args), startTestServer([...args, '--inference', 'inline'])]);
 });
 after(async () => {
-  await t.close();
+  await Promise.all(servers.map((t) => t.close()));
   rmSync(repo, { recursive: true, force: true });
 });
 
