@@ -34,6 +34,8 @@ const { values: args, positionals } = parseArgs({
   options: {
     model: { type: 'string', default: 'models/domain/3' },
     served: { type: 'boolean', default: false },
+    /** Serve unsigned versions too (a candidate not yet signed), as --allow-unsigned-models does. */
+    'allow-unsigned': { type: 'boolean', default: false },
     models: { type: 'string', default: 'models' },
     sources: { type: 'string', default: 'models/training/domain-sources.json' },
     data: { type: 'string', default: '../shared/data' },
@@ -200,7 +202,13 @@ async function main(): Promise<void> {
   model = await loadModel(args.model, domainPipeline);
   pipeline = model.pipeline ?? domainPipeline;
   app = args.served
-    ? await createApp(loadConfig(['--models', args.models], {}), pino({ level: 'warn' }, process.stderr))
+    ? await createApp(
+        loadConfig(
+          ['--models', args.models, ...(args['allow-unsigned'] ? ['--allow-unsigned-models', 'true'] : [])],
+          {},
+        ),
+        pino({ level: 'warn' }, process.stderr),
+      )
     : undefined;
 
   const result: Record<string, unknown> = {

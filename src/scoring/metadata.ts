@@ -17,6 +17,11 @@ export interface ModelMetadata {
   output: { name: string; positive_class_index: number };
   algorithm: string;
   thresholds: { suspicious: number; malicious: number };
+  /**
+   * Thresholds of their own for slices of the input that the global ones misjudge, by slice key (the
+   * pipeline's `thresholdSlice` says which slice an item is in; e.g. domain `platform_customer`).
+   */
+  slice_thresholds?: Record<string, { suspicious: number; malicious: number }>;
   training_data: TrainingSourceMeta[];
   metrics: Record<string, number | null>;
   sha256: string;
@@ -42,6 +47,11 @@ export function parseMetadata(json: string): ModelMetadata {
     typeof t?.suspicious === 'number' && typeof t.malicious === 'number' && t.suspicious <= t.malicious,
     'thresholds must have suspicious <= malicious',
   );
+  for (const [slice, st] of Object.entries(m.slice_thresholds ?? {}))
+    need(
+      typeof st?.suspicious === 'number' && typeof st.malicious === 'number' && st.suspicious <= st.malicious,
+      `slice_thresholds.${slice} must have suspicious <= malicious`,
+    );
   need(typeof m.sha256 === 'string' && /^[0-9a-f]{64}$/.test(m.sha256), 'sha256 missing');
   need(Array.isArray(m.training_data), 'training_data missing');
   return m;

@@ -85,6 +85,11 @@ export interface Pipeline<P, A = unknown> {
    * it runs for every scored item, in both views). E.g. a brand lookalike is at least suspicious.
    */
   verdictFloor?(p: P, row: Float32Array): Verdict | undefined;
+  /**
+   * The threshold slice an item is in (a key of the version's metadata `slice_thresholds`), from the
+   * item and its feature row; asked only of versions that have slice thresholds.
+   */
+  thresholdSlice?(p: P, row: Float32Array): string | undefined;
   /** Reasons for a model score, from the item and its feature row. */
   explain(p: P, row: Float32Array, score: number, meta: ModelMetadata): Reason[];
   /**
@@ -97,7 +102,7 @@ export interface Pipeline<P, A = unknown> {
 /** The parts of a pipeline that depend on the features version. */
 export type FeatureParts<P, A = unknown> = Pick<
   Pipeline<P, A>,
-  'featuresVersion' | 'featureNames' | 'loadAssets' | 'features' | 'verdictFloor' | 'explain'
+  'featuresVersion' | 'featureNames' | 'loadAssets' | 'features' | 'verdictFloor' | 'thresholdSlice' | 'explain'
 >;
 
 const variants = new WeakMap<AnyPipeline, Map<string, AnyPipeline>>();

@@ -106,6 +106,13 @@ export interface ScoringModel {
   metadata: ModelMetadata;
 }
 
+/** The version's thresholds for this item: its slice's (metadata `slice_thresholds`) or the global ones. */
+function thresholdsOf(fp: AnyPipeline, meta: ModelMetadata, parsed: unknown, row: Float32Array) {
+  if (meta.slice_thresholds === undefined || fp.thresholdSlice === undefined) return meta.thresholds;
+  const slice = fp.thresholdSlice(parsed, row);
+  return (slice === undefined ? undefined : meta.slice_thresholds[slice]) ?? meta.thresholds;
+}
+
 /**
  * Stage verdict and reasons: each scored item gets its score, the model, the verdict of the model's
  * thresholds (a rule's verdict stands), the pipeline's verdict floor and, in the full view, the
@@ -134,7 +141,7 @@ export function reasonsStage(
     res.score = score;
     res.model = ref;
     if (res.verdict === undefined) {
-      res.verdict = verdictOf(score, model.metadata.thresholds);
+      res.verdict = verdictOf(score, thresholdsOf(fp, model.metadata, parsed[i], row));
       const floor = fp.verdictFloor?.(parsed[i], row);
       if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
         res.verdict = floor;

@@ -18,7 +18,15 @@ const INDEX = Object.fromEntries(DOMAIN_FEATURE_NAMES_2.map((n, i) => [n, i])) a
 const GENERATED_LOGP = -3.4;
 const HOW = ['', 'homoglyphs or digit swaps', 'one edit', 'two edits'];
 
-export function explainDomain2(d: DomainName, row: Float32Array): Reason[] {
+/**
+ * `platform`: the version's thresholds for platform customer sites when they apply to this name
+ * (src/indicators/domain/platform-slice.ts); the SHARED_HOSTING reason then says the verdict used them.
+ */
+export function explainDomain2(
+  d: DomainName,
+  row: Float32Array,
+  platform?: { suspicious: number; malicious: number },
+): Reason[] {
   const f = (n: DomainFeatureName2) => row[INDEX[n]] as number;
   const reasons: Reason[] = [];
   const sld = secondLevelLabel(d);
@@ -85,7 +93,11 @@ export function explainDomain2(d: DomainName, row: Float32Array): Reason[] {
   else if (d.sharedHostingPlatform || d.privateSuffix)
     reasons.push({
       code: 'SHARED_HOSTING',
-      message: `hosted under ${d.privateSuffix ? d.publicSuffix : d.registrableDomain}, which gives subdomains to anyone: its reputation does not apply`,
+      message:
+        `hosted under ${d.privateSuffix ? d.publicSuffix : d.registrableDomain}, which gives subdomains to anyone: its reputation does not apply` +
+        (platform === undefined
+          ? ''
+          : `; a customer site without lure words, judged against this version's thresholds for platform customer sites (suspicious ${platform.suspicious.toFixed(4)}, malicious ${platform.malicious.toFixed(4)})`),
       weight: 0,
     });
   return reasons;

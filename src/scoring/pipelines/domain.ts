@@ -26,7 +26,9 @@ import {
   domainFeatures4,
 } from '../../indicators/domain/features-v4';
 import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
+import { platformSlice } from '../../indicators/domain/platform-slice';
 import type { DomainEnrichment, Verdict } from '../../indicators/types';
+import type { ModelMetadata } from '../metadata';
 import type { FeatureParts, Pipeline } from '../pipeline';
 
 export function domainEnrichment(d: DomainName): DomainEnrichment {
@@ -72,6 +74,15 @@ export function domainVerdictFloor2(row: Float32Array): Verdict | undefined {
 
 const loadAssets = (dir: string) => loadDomainAssets(join(dir, 'assets.json'));
 
+const SLICE_4 = platformSlice(DOMAIN_FEATURE_NAMES_4);
+const SLICE_3 = platformSlice(DOMAIN_FEATURE_NAMES_3);
+const SLICE_2 = platformSlice(DOMAIN_FEATURE_NAMES_2);
+
+/** The version's thresholds for platform customer sites, when it has them and the name is in that slice. */
+function platformThresholds(slice: string | undefined, meta: ModelMetadata) {
+  return slice === undefined ? undefined : meta.slice_thresholds?.[slice];
+}
+
 /**
  * The feature parts of each domain features version, for any pipeline scored by the domain model
  * (domains; email addresses by their domain): `domainOf` takes its parsed item to the domain name.
@@ -85,7 +96,9 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures4(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor2(row),
-    explain: (p, row) => explainDomain2(domainOf(p), row),
+    thresholdSlice: (p, row) => SLICE_4(domainOf(p), row),
+    explain: (p, row, _score, meta) =>
+      explainDomain2(domainOf(p), row, platformThresholds(SLICE_4(domainOf(p), row), meta)),
   };
   const v3: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_3,
@@ -93,7 +106,9 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures3(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor2(row),
-    explain: (p, row) => explainDomain2(domainOf(p), row),
+    thresholdSlice: (p, row) => SLICE_3(domainOf(p), row),
+    explain: (p, row, _score, meta) =>
+      explainDomain2(domainOf(p), row, platformThresholds(SLICE_3(domainOf(p), row), meta)),
   };
   const v2: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_2,
@@ -101,7 +116,9 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures2(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor2(row),
-    explain: (p, row) => explainDomain2(domainOf(p), row),
+    thresholdSlice: (p, row) => SLICE_2(domainOf(p), row),
+    explain: (p, row, _score, meta) =>
+      explainDomain2(domainOf(p), row, platformThresholds(SLICE_2(domainOf(p), row), meta)),
   };
   const v1: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION,

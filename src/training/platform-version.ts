@@ -1,0 +1,47 @@
+/**
+ * A domain model version that is an earlier one plus thresholds for platform customer sites: the same
+ * model.onnx, assets and golden rows (scores do not change, so the golden probabilities stay true), and
+ * metadata with the next version number and `slice_thresholds.platform_customer` taken from a
+ * measure-platform-slice.ts result. Written unsigned: the lead signs what is published.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLATFORM_CUSTOMER } from '../indicators/domain/platform-slice';
+
+/** What measure-platform-slice.ts writes (the parts a version records). */
+export interface PlatformSliceResult {
+  command: string;
+  model: { dir: string; version: number; thresholds: { suspicious: number; malicious: number } };
+  policy: { suspicious_fpr: number; malicious_fpr: number };
+  slice_thresholds: { suspicious: number; malicious: number };
+  chosen_on: string;
+  figures: Record<string, unknown>;
+}
+
+export function writePlatformVersion(opts: {
+  from: string;
+  out: string;
+  version: number;
+  result: PlatformSliceResult;
+}) {
+  const meta = JSON.parse(readFileSync(join(opts.from, 'metadata.json'), 'utf8'));
+  const r = opts.result;
+  if (r.model.version !== meta.version)
+    throw new Error(`the slice was measured on version ${r.model.version}, not on ${opts.from} (${meta.version})`);
+  mkdirSync(opts.out, { recursive: true });
+  for (const f of ['model.onnx', 'assets.json', 'golden.json']) copyFileSync(join(opts.from, f), join(opts.out, f));
+  meta.version = opts.version;
+  meta.derived_from = `domain v${r.model.version}: the same model.onnx, assets and golden rows; thresholds of its own for platform customer sites`;
+  meta.slice_thresholds = {
+    [PLATFORM_CUSTOMER]: {
+      suspicious: r.slice_thresholds.suspicious,
+      malicious: r.slice_thresholds.malicious,
+      applies_to:
+        'customer sites of a platform (PSL private suffix or shared hosting, not dynamic DNS) whose name has no lure evidence (brand, lookalike, phishing keyword, crypto brand or word, lure word)',
+      set_by: `threshold_policy quantiles (${r.policy.suspicious_fpr} / ${r.policy.malicious_fpr}) of ${r.chosen_on}; never below the global thresholds`,
+      command: r.command,
+      evaluation: r.figures,
+    },
+  };
+  writeFileSync(join(opts.out, 'metadata.json'), `${JSON.stringify(meta, null, 1)}\n`);
+}
