@@ -92,7 +92,7 @@ const LINK_PLACES = new Set(['html:href', 'html:form-action', 'text']);
  * Registrable domains of the body's links, one entry per distinct link. Not header addresses, images
  * (often a CDN) or URLs written in HTML text (a kit writes the brand's address as the link text).
  */
-function linkDomains(email: ParsedEmail): string[] {
+export function linkDomains(email: ParsedEmail): string[] {
   const out: string[] = [];
   for (const ind of email.indicators) {
     if (ind.kind !== 'url' || !ind.foundIn.some((f) => LINK_PLACES.has(f))) continue;

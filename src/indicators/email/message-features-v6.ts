@@ -9,8 +9,21 @@
  * (scripts/email/eval-languages.ts; models/email/README.md), because phishing_pot is multilingual
  * and the ham is English. Every other column stays email/3's, so a model on this row differs from v3
  * by its words alone, and the comparison says what the words did.
+ *
+ * One fact is corrected: `brand_shown_not_linked` does not read email addresses. v3 matched brand
+ * names anywhere in the text, so the addressee printed in a footer ("Sent to x@outlook.com") or a
+ * "reply to someone@gmail.com" line counted as a brand shown and not linked; Ghost's member mail was
+ * raised 46% with an icloud/outlook addressee against 24% without (models/email/README.md). A mailbox
+ * is where mail goes, not a brand the message shows; a brand named in the words ("your Outlook
+ * mailbox is full") still counts. email/3 and email/5 keep v3's fact, their models learned it.
  */
-import { EMAIL_V3_FEATURE_NAMES, emailFeaturesV3, messageText } from './message-features-v3';
+import {
+  brandShownNotLinked,
+  EMAIL_V3_FEATURE_NAMES,
+  emailFeaturesV3,
+  linkDomains,
+  messageText,
+} from './message-features-v3';
 import { type MessageSignals, messageSignals } from './message-signals';
 import { hashText, type SparseText, TEXT_BUCKETS, type TextModel, textLogit } from './text-hash';
 import { neutralTokens, textLanguage } from './text-language';
@@ -20,6 +33,34 @@ export const EMAIL_V6_FEATURES_VERSION = 'email/6';
 export const EMAIL_V6_FEATURE_NAMES: readonly string[] = EMAIL_V3_FEATURE_NAMES;
 export const EMAIL_V6_FEATURE_COUNT = EMAIL_V6_FEATURE_NAMES.length;
 const TEXT_SCORE = EMAIL_V6_FEATURE_NAMES.indexOf('text_score');
+const BRAND_SHOWN = EMAIL_V6_FEATURE_NAMES.indexOf('brand_shown_not_linked');
+
+const LOCAL_PART = /[\p{L}\p{N}._%+'-]/u;
+const DOMAIN_PART = /[\p{L}\p{N}.-]/u;
+
+/**
+ * The text with every email address (`local@domain.tld`) blanked out. Scans from each `@` outwards
+ * instead of matching a pattern, so a long run of letters without an `@` costs one pass, not one per
+ * start position.
+ */
+export function withoutAddresses(text: string): string {
+  if (!text.includes('@')) return text;
+  let out = '';
+  let done = 0;
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > done && LOCAL_PART.test(text[start - 1] ?? '')) start--;
+    let end = at + 1;
+    while (end < text.length && DOMAIN_PART.test(text[end] ?? '')) end++;
+    while (end > at + 1 && text[end - 1] === '.') end--; // the full stop ending a sentence
+    const domain = text.slice(at + 1, end);
+    if (start === at || !/[^.]\.[^.]/.test(domain)) continue;
+    out += `${text.slice(done, start)} `;
+    done = end;
+    at = end - 1;
+  }
+  return out + text.slice(done);
+}
 
 /** The message's hashed words and pairs, without any language's function words (for the export and serving). */
 export function neutralTextVector(email: ParsedEmail): SparseText {
@@ -43,5 +84,6 @@ export function emailFeaturesV6(
   signals: MessageSignals = messageSignals(email),
 ): void {
   emailFeaturesV3(email, out, offset, null, signals);
+  out[offset + BRAND_SHOWN] = brandShownNotLinked(withoutAddresses(messageText(email)), linkDomains(email)) ? 1 : 0;
   out[offset + TEXT_SCORE] = textModel === null ? 0 : Math.fround(textLogit(textModel, neutralTextVector(email)));
 }
