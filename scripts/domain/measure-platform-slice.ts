@@ -17,7 +17,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type DomainName, parseDomain } from '../../src/indicators/domain/parse';
-import { hasLureEvidence, isPlatformCustomer, PLATFORM_CUSTOMER } from '../../src/indicators/domain/platform-slice';
+import { isPlatformCustomer, lureEvidence, PLATFORM_CUSTOMER } from '../../src/indicators/domain/platform-slice';
 import { loadModel } from '../../src/scoring/loaded-model';
 import { domainPipeline } from '../../src/scoring/pipelines/domain';
 import { readSource, readSourcesFile, stableUnit } from '../../src/training/sources';
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const model = await loadModel(args.model, domainPipeline);
   const pipeline = model.pipeline ?? domainPipeline;
   const width = pipeline.featureNames.length;
+  const lure = lureEvidence(pipeline.featureNames);
   const score = async (names: DomainName[]): Promise<Row[]> => {
     const x = new Float32Array(names.length * width);
     names.forEach((d, i) => {
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
       host: d.ascii,
       half: halfOf(d),
       score: p[i]!,
-      lure: hasLureEvidence(x.subarray(i * width, (i + 1) * width), pipeline.featureNames),
+      lure: lure(x.subarray(i * width, (i + 1) * width)),
     }));
   };
   const benign = await score(debian);

@@ -45,11 +45,6 @@ export function lureEvidence(names: readonly string[]): (row: ArrayLike<number>)
   };
 }
 
-/** Whether a feature row of `names` carries lure evidence (one-off use; serving uses lureEvidence). */
-export function hasLureEvidence(row: ArrayLike<number>, names: readonly string[]): boolean {
-  return lureEvidence(names)(row);
-}
-
 /**
  * The threshold slice of a domain for feature rows of `names`: `platform_customer` for a platform's
  * customer site without lure evidence, else none (the global thresholds).
