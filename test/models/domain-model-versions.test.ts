@@ -9,15 +9,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { loadDomainAssets } from '../../src/indicators/domain/assets';
 import { DOMAIN_FEATURES_2, DOMAIN_FEATURES_4, type DomainFeatureSet } from '../../src/indicators/domain/feature-sets';
-import type { DomainFeatureAssets } from '../../src/indicators/domain/features';
-import { parseDomain } from '../../src/indicators/domain/parse';
 import { loadModel } from '../../src/scoring/loaded-model';
 import { pipelineForFeatures } from '../../src/scoring/pipeline';
 import { domainPipeline } from '../../src/scoring/pipelines/domain';
 import { emailAddressPipeline } from '../../src/scoring/pipelines/email-address';
+import { DomainVersionRunner } from '../helpers/domain-version';
 
 const MODELS = join(__dirname, '..', '..', 'models', 'domain');
 
@@ -50,33 +47,13 @@ function checkVersion(VERSION: number, FEATURES: DomainFeatureSet, benignToo: re
   const WIDTH = FEATURES.names.length;
   const meta = JSON.parse(readFileSync(join(DIR, 'metadata.json'), 'utf8')) as Metadata;
   const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as Golden;
-  let assets: DomainFeatureAssets;
-  let session: ort.InferenceSession;
-
-  function featuresOf(names: readonly string[]): Float32Array {
-    const out = new Float32Array(names.length * WIDTH);
-    names.forEach((n, i) => {
-      const p = parseDomain(n);
-      assert.ok(p.ok, `${n} should parse`);
-      FEATURES.compute(p.value, assets, out, i * WIDTH);
-    });
-    return out;
-  }
-
-  async function predict(names: readonly string[]): Promise<number[]> {
-    const input = new ort.Tensor('float32', featuresOf(names), [names.length, WIDTH]);
-    const res = await session.run({ [meta.input.name]: input });
-    const data = res[meta.output.name]?.data as Float32Array;
-    return names.map((_, i) => data[i * 2 + meta.output.positive_class_index] as number);
-  }
-
-  before(async () => {
-    assets = loadDomainAssets(join(DIR, 'assets.json'));
-    session = await ort.InferenceSession.create(join(DIR, 'model.onnx'), { intraOpNumThreads: 1 });
+  const model = new DomainVersionRunner(DIR, FEATURES, {
+    input: meta.input.name,
+    output: meta.output.name,
+    positiveClassIndex: meta.output.positive_class_index,
   });
-  after(async () => {
-    await session?.release();
-  });
+  before(() => model.open());
+  after(() => model.close());
 
   describe(`domain model v${VERSION} metadata`, () => {
     it(`matches the ${FEATURES.version} feature code and its checksum`, () => {
@@ -108,7 +85,7 @@ function checkVersion(VERSION: number, FEATURES: DomainFeatureSet, benignToo: re
 
   describe(`domain model v${VERSION} golden rows: Node reproduces Python`, () => {
     it(`parse + ${FEATURES.version} features with the shipped assets give the stored features exactly (float32)`, () => {
-      const x = featuresOf(golden.rows.map((r) => r.indicator));
+      const x = model.featuresOf(golden.rows.map((r) => r.indicator));
       golden.rows.forEach((r, i) => {
         const mine = Array.from(x.subarray(i * WIDTH, (i + 1) * WIDTH));
         assert.deepEqual(
@@ -119,7 +96,7 @@ function checkVersion(VERSION: number, FEATURES: DomainFeatureSet, benignToo: re
       });
     });
     it('onnxruntime-node probability equals scikit-learn within 1e-5', async () => {
-      const p = await predict(golden.rows.map((r) => r.indicator));
+      const p = await model.predict(golden.rows.map((r) => r.indicator));
       golden.rows.forEach((r, i) => {
         assert.ok(Math.abs((p[i] as number) - r.probability) <= 1e-5, `${r.indicator}: ${p[i]} vs ${r.probability}`);
       });
@@ -138,7 +115,7 @@ function checkVersion(VERSION: number, FEATURES: DomainFeatureSet, benignToo: re
         'www.bbc.co.uk',
         ...benignToo,
       ];
-      const p = await predict(names);
+      const p = await model.predict(names);
       names.forEach((n, i) => {
         assert.ok((p[i] as number) < meta.thresholds.suspicious, `${n}: ${p[i]}`);
       });
@@ -151,7 +128,7 @@ function checkVersion(VERSION: number, FEATURES: DomainFeatureSet, benignToo: re
         'paypa1-secure-login-verify.com',
         'xjwqpzkvtbhrmd.ru',
       ];
-      const p = await predict(names);
+      const p = await model.predict(names);
       names.forEach((n, i) => {
         assert.ok((p[i] as number) > meta.thresholds.suspicious, `${n}: ${p[i]}`);
       });

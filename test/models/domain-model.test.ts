@@ -9,16 +9,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as ort from 'onnxruntime-node';
-import { loadDomainAssets } from '../../src/indicators/domain/assets';
+import { DOMAIN_FEATURES_1 } from '../../src/indicators/domain/feature-sets';
 import {
   DOMAIN_FEATURE_COUNT,
   DOMAIN_FEATURE_NAMES,
   DOMAIN_FEATURES_VERSION,
-  type DomainFeatureAssets,
-  domainFeatures,
 } from '../../src/indicators/domain/features';
-import { parseDomain } from '../../src/indicators/domain/parse';
+import { DomainVersionRunner } from '../helpers/domain-version';
 
 const DIR = join(__dirname, '..', '..', 'models', 'domain', '1');
 
@@ -39,37 +36,14 @@ interface Golden {
 
 const meta = JSON.parse(readFileSync(join(DIR, 'metadata.json'), 'utf8')) as Metadata;
 const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as Golden;
-let assets: DomainFeatureAssets;
-let session: ort.InferenceSession;
-
-function featuresOf(names: readonly string[]): Float32Array {
-  const out = new Float32Array(names.length * DOMAIN_FEATURE_COUNT);
-  names.forEach((n, i) => {
-    const p = parseDomain(n);
-    assert.ok(p.ok, `${n} should parse`);
-    domainFeatures(p.value, assets, out, i * DOMAIN_FEATURE_COUNT);
-  });
-  return out;
-}
-
-async function predict(features: Float32Array): Promise<number[]> {
-  const rows = features.length / DOMAIN_FEATURE_COUNT;
-  const input = new ort.Tensor('float32', features, [rows, DOMAIN_FEATURE_COUNT]);
-  const res = await session.run({ [meta.input.name]: input });
-  const probs = res[meta.output.name];
-  assert.ok(probs !== undefined, `output ${meta.output.name} missing`);
-  assert.deepEqual(probs.dims, [rows, 2]);
-  const data = probs.data as Float32Array;
-  return Array.from({ length: rows }, (_, i) => data[i * 2 + meta.output.positive_class_index] as number);
-}
-
-before(async () => {
-  assets = loadDomainAssets(join(DIR, 'assets.json'));
-  session = await ort.InferenceSession.create(join(DIR, 'model.onnx'), { intraOpNumThreads: 1 });
+const model = new DomainVersionRunner(DIR, DOMAIN_FEATURES_1, {
+  input: meta.input.name,
+  output: meta.output.name,
+  positiveClassIndex: meta.output.positive_class_index,
 });
-after(async () => {
-  await session?.release();
-});
+
+before(() => model.open());
+after(() => model.close());
 
 describe('domain model metadata', () => {
   it('matches the serving feature code', () => {
@@ -78,7 +52,7 @@ describe('domain model metadata', () => {
     assert.deepEqual(meta.feature_names, [...DOMAIN_FEATURE_NAMES]);
     assert.deepEqual(meta.input.shape, [null, DOMAIN_FEATURE_COUNT]);
     assert.equal(meta.output.name, 'probabilities');
-    assert.deepEqual(session.inputNames, [meta.input.name]);
+    assert.deepEqual(model.inputNames, [meta.input.name]);
   });
   it('sha256 of model.onnx is the one recorded', () => {
     const sha = createHash('sha256')
@@ -113,7 +87,7 @@ describe('golden rows: Node reproduces Python', () => {
     assert.ok(golden.rows.some((r) => r.probability < meta.thresholds.suspicious));
   });
   it('parse + features with the shipped assets give the stored features exactly (float32)', () => {
-    const x = featuresOf(golden.rows.map((r) => r.indicator));
+    const x = model.featuresOf(golden.rows.map((r) => r.indicator));
     golden.rows.forEach((r, i) => {
       const mine = Array.from(x.subarray(i * DOMAIN_FEATURE_COUNT, (i + 1) * DOMAIN_FEATURE_COUNT));
       const stored = r.features.map((v) => Math.fround(v));
@@ -121,7 +95,7 @@ describe('golden rows: Node reproduces Python', () => {
     });
   });
   it('onnxruntime-node probability equals scikit-learn within 1e-5', async () => {
-    const p = await predict(featuresOf(golden.rows.map((r) => r.indicator)));
+    const p = await model.predict(golden.rows.map((r) => r.indicator));
     golden.rows.forEach((r, i) => {
       assert.ok(
         Math.abs((p[i] as number) - r.probability) <= 1e-5,
@@ -144,25 +118,25 @@ describe('behaviour with clear margins', () => {
       'en.wikipedia.org',
       'www.bbc.co.uk',
     ];
-    const p = await predict(featuresOf(names));
+    const p = await model.predict(names);
     names.forEach((n, i) => {
       assert.ok((p[i] as number) < meta.thresholds.suspicious, `${n}: ${p[i]}`);
     });
   });
   it('generated-looking names score above the suspicious threshold', async () => {
     const names = ['xjwqpzkvtbhrmd.ru', 'qkzvbxwmtplr.biz', 'zxqvtrwplmkbnd.info', 'kxqzvwpt.ws'];
-    const p = await predict(featuresOf(names));
+    const p = await model.predict(names);
     names.forEach((n, i) => {
       assert.ok((p[i] as number) > meta.thresholds.suspicious, `${n}: ${p[i]}`);
     });
   });
   it('a brand in the subdomain of another site scores far above the brand itself', async () => {
-    const [abuse, own] = await predict(featuresOf(['paypal.com.evil.net', 'www.paypal.com']));
+    const [abuse, own] = await model.predict(['paypal.com.evil.net', 'www.paypal.com']);
     assert.ok((abuse as number) > meta.thresholds.malicious, String(abuse));
     assert.ok((own as number) < meta.thresholds.suspicious, String(own));
   });
   it('a brand lookalike with phishing words scores above the look-alike-free name', async () => {
-    const [phish, plain] = await predict(featuresOf(['paypa1-secure-login-verify.com', 'gardenmarket.com']));
+    const [phish, plain] = await model.predict(['paypa1-secure-login-verify.com', 'gardenmarket.com']);
     assert.ok((phish as number) > (plain as number) + 0.3, `${phish} vs ${plain}`);
     assert.ok((phish as number) > meta.thresholds.suspicious, String(phish));
   });
