@@ -13,6 +13,16 @@
  * (private suffix or shared hosting, `x.github.io`), names the dynamic-DNS feature marks, and a rate
  * that weighs each organisation (--weigh-by column of the TSV) or registrable domain equally.
  *
+ * Sources named by --malicious (repeatable) are lists of malicious hosts instead: their shares are
+ * detection, not false positives, and each gets the ROC AUC of its unseen rows' model scores against
+ * the unseen rows of every benign source of the run (scripts/domain/extract-crypto-lists.ts):
+ *
+ *   npx tsx scripts/domain/measure-long-tail.ts --model models/domain/3 --served --malicious crypto_phishing \
+ *       --out models/training/results/domain-4-crypto-lists.json \
+ *       crypto_phishing=models/training/.work/crypto/crypto-phishing-hosts.tsv \
+ *       crypto_legit=models/training/.work/crypto/crypto-legit-hosts.tsv \
+ *       debian_homepage=models/training/.work/long-tail/debian-homepage-hosts.tsv
+ *
  *   npx tsx scripts/domain/measure-long-tail.ts --model models/domain/3 --served \
  *       --sources models/training/domain-sources.json --out models/training/results/domain-3-long-tail.json \
  *       debian_homepage=models/training/.work/long-tail/debian-homepage-hosts.tsv \
@@ -27,6 +37,7 @@ import { type DomainName, parseDomain } from '../../src/indicators/domain/parse'
 import type { Verdict } from '../../src/indicators/types';
 import { loadModel } from '../../src/scoring/loaded-model';
 import { domainPipeline } from '../../src/scoring/pipelines/domain';
+import { rocAuc } from '../../src/training/roc-auc';
 import { readSource, readSourcesFile } from '../../src/training/sources';
 
 const { values: args, positionals } = parseArgs({
@@ -34,6 +45,8 @@ const { values: args, positionals } = parseArgs({
   options: {
     model: { type: 'string', default: 'models/domain/3' },
     served: { type: 'boolean', default: false },
+    /** Names of sources (of the positionals) that list malicious hosts. */
+    malicious: { type: 'string', multiple: true, default: [] },
     /** Serve unsigned versions too (a candidate not yet signed), as --allow-unsigned-models does. */
     'allow-unsigned': { type: 'boolean', default: false },
     models: { type: 'string', default: 'models' },
@@ -129,18 +142,21 @@ async function scoreFile(path: string, weighBy: string | undefined): Promise<Row
   return rows;
 }
 
+/** Shares raised by the model and the service: false positives of a benign list, detection of a malicious one. */
+let share = 'fpr';
+
 function rates(rows: readonly Row[]) {
   const n = rows.length;
   const pct = (k: number) => (n === 0 ? null : Number((k / n).toFixed(6)));
   const count = (f: (r: Row) => boolean) => rows.filter(f).length;
   const out: Record<string, number | null> = {
     rows: n,
-    model_fpr_at_suspicious: pct(count((r) => r.model !== 'benign')),
-    model_fpr_at_malicious: pct(count((r) => r.model === 'malicious')),
+    [`model_${share}_at_suspicious`]: pct(count((r) => r.model !== 'benign')),
+    [`model_${share}_at_malicious`]: pct(count((r) => r.model === 'malicious')),
   };
   if (rows.some((r) => r.served !== undefined)) {
-    out.served_fpr_at_suspicious = pct(count((r) => r.served !== 'benign'));
-    out.served_fpr_at_malicious = pct(count((r) => r.served === 'malicious'));
+    out[`served_${share}_at_suspicious`] = pct(count((r) => r.served !== 'benign'));
+    out[`served_${share}_at_malicious`] = pct(count((r) => r.served === 'malicious'));
   }
   return out;
 }
@@ -153,8 +169,8 @@ function unitRates(rows: readonly Row[]) {
     Number(([...units.values()].reduce((s, rs) => s + rs.filter(f).length / rs.length, 0) / units.size).toFixed(6));
   return {
     units: units.size,
-    model_fpr_at_suspicious: mean((r) => r.model !== 'benign'),
-    model_fpr_at_malicious: mean((r) => r.model === 'malicious'),
+    [`model_${share}_at_suspicious`]: mean((r) => r.model !== 'benign'),
+    [`model_${share}_at_malicious`]: mean((r) => r.model === 'malicious'),
   };
 }
 
@@ -222,12 +238,31 @@ async function main(): Promise<void> {
     long_label_min_length_exclusive: LONG,
     sources: {},
   };
+  const unseenScores = new Map<string, number[]>();
   for (const spec of positionals) {
     const [name, rest] = spec.split('=', 2) as [string, string];
     const [path, weighBy] = rest.split(':', 2) as [string, string | undefined];
     const rows = await scoreFile(path, weighBy);
-    (result.sources as Record<string, unknown>)[name] = { path, ...summarise(rows, weighBy) };
+    share = args.malicious.includes(name) ? 'detection' : 'fpr';
+    (result.sources as Record<string, unknown>)[name] = {
+      path,
+      label: share === 'fpr' ? 'benign' : 'malicious',
+      ...summarise(rows, weighBy),
+    };
+    unseenScores.set(
+      name,
+      rows.filter((r) => !r.seen).map((r) => r.score),
+    );
     console.error(`${name}: ${rows.length} hosts scored`);
+  }
+  for (const bad of args.malicious) {
+    const entry = (result.sources as Record<string, Record<string, unknown>>)[bad];
+    if (entry === undefined) throw new Error(`--malicious ${bad}: no such source among the positionals`);
+    entry.unseen_roc_auc_vs = Object.fromEntries(
+      [...unseenScores]
+        .filter(([name]) => !args.malicious.includes(name))
+        .map(([name, benign]) => [name, rocAuc(unseenScores.get(bad) ?? [], benign)]),
+    );
   }
   await app?.close();
   await model.release();
