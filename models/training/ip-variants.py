@@ -144,6 +144,23 @@ SCORES: dict = {}
 WHERE, WHERE_OUT = False, {}
 
 
+def permutation(model, X, y, held, names, top: int = 6) -> dict:
+    """AUC of the left-out source against the other label's test rows lost when one column is shuffled: what the
+    model trained without the source leans on for it (negative: the column misleads on this source)."""
+    from sklearn.metrics import roc_auc_score
+    sel = held | (y != y[held][0])
+    Xs, ys = X[sel], y[sel]
+    base = roc_auc_score(ys, model.predict_proba(Xs)[:, 1])
+    rng = np.random.default_rng(0)
+    lost = {}
+    for j, n in enumerate(names):
+        Z = Xs.copy()
+        Z[:, j] = rng.permutation(Z[:, j])
+        lost[n] = round(float(base - roc_auc_score(ys, model.predict_proba(Z)[:, 1])), 4)
+    ranked = sorted(lost.items(), key=lambda kv: -kv[1])
+    return {"most": dict(ranked[:top]), "least": dict(ranked[-3:])}
+
+
 def where_lost(pt, yt, st, source: str, test_rows: list, top: int = 12) -> dict | None:
     """Where a left-out malicious source loses AUC: per held-out row, the share of benign test rows scoring at or
     above it (AUC = 1 - its mean); summed per ASN, as AUC points lost, biggest first."""
@@ -203,7 +220,8 @@ def run(variant, spec, names, X, rows, y, src, train, val, test, exclude=()):
     figures = source_figures(pt, yt, st, sorted(set(st.tolist())), pt[yt == 0], pt[yt == 1], th)
     SCORES[(variant, tuple(exclude))] = (pt, yt, st, np.array([r["site"] for r in rows])[test])
     if exclude and WHERE:
-        WHERE_OUT[exclude[0]] = where_lost(pt, yt, st, exclude[0], [rows[i] for i in np.flatnonzero(test)])
+        where = where_lost(pt, yt, st, exclude[0], [rows[i] for i in np.flatnonzero(test)])
+        WHERE_OUT[exclude[0]] = {**(where or {}), "permutation_importance": permutation(model, X[test], yt, st == exclude[0], names)}
     return {"thresholds": {k: round(v, 6) for k, v in th.items()}, "thresholds_set_by": by, "sources": figures}
 
 
@@ -224,7 +242,7 @@ def evaluate_variant(work: Path, variant: str) -> dict:
     out["in_distribution"] = run(variant, spec, names, X, rows, y, src, split == "train", split == "val", split == "test")
     out["feature_names"] = names
     if WHERE_OUT:
-        out["where_left_out_malicious_sources_lose"] = {s: w for s, w in WHERE_OUT.items() if w}
+        out["where_left_out_sources_lose"] = dict(WHERE_OUT)
         WHERE_OUT.clear()
     loso = out["leave_one_source_out"]
     benign = lambda figs: {s: [f["fpr_at_suspicious"], f["fpr_at_malicious"]] for s, f in figs.items() if f["label"] == "benign"}
