@@ -23,6 +23,7 @@ train split without the left-out source, a training row's own fold subtracted):
 - asn_size: log2 of the addresses the ASN announces (the bundled @ip-location-db/asn IPv4 table).
 - monotonic: the base columns with monotonic constraints (more malicious evidence never lowers a score,
   more benign evidence never raises it).
+- no_cdn_edge: on ip/3 exports, ip/3 without its cdn_edge column, i.e. ip/2: the paired baseline of --bootstrap.
 Variants combine with "+" (delta+asn_size).
 """
 
@@ -268,7 +269,8 @@ def main() -> None:
     ap.add_argument("--suspicious-fpr", type=float, default=0.02)
     ap.add_argument("--malicious-fpr", type=float, default=0.0025)
     ap.add_argument("--where", action="store_true",
-                    help="also report, per left-out malicious source, the ASNs where its AUC is lost")
+                    help="also report, per left-out source, the columns its model leans on for it (permutation) and, "
+                         "for a malicious source, the ASNs where its AUC is lost")
     ap.add_argument("--bootstrap", action="store_true",
                     help="also a paired bootstrap (by /24) of each variant's left-out AUCs against the first variant's")
     ap.add_argument("--out", type=Path, help="merge the results into this JSON file (one key per work folder and variant)")
