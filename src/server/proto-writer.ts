@@ -15,10 +15,13 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * Strings of this many UTF-16 units or more are written by Buffer's native UTF-8 writer, shorter
- * ones by the loop (a native call costs ~60 ns; the loop ~2 ns a character on a flat string, several
- * times that on a concatenation). Measured on flat and concatenated ASCII strings of 8-90 units.
+ * ones by the loop. Alone, the call costs ~60 ns and the loop ~2 ns a character of a flat string,
+ * several times that of a concatenation; in a worker's miss path (src/bench/miss-path-cost.ts,
+ * builds alternating) 24 slowed the domains' encoding (1.0 -> 1.6 us per item: their 24-40 unit
+ * names) while it sped URLs' up (4.1 -> 2.8); from 64 on domains' encoding is unchanged and URLs'
+ * 4.5 -> 3.5 us (src/bench/README.md).
  */
-const NATIVE_STRING_UNITS = 24;
+const NATIVE_STRING_UNITS = 64;
 
 export function varintLength(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;

@@ -111,7 +111,7 @@ describe('encodePredictions', () => {
         'ü'.repeat(100),
         '登'.repeat(43),
         `model domain v4 gave ${rand().toFixed(4)}`,
-        `\ud800 broken surrogate ${'z'.repeat(30)}`,
+        `\ud800 broken surrogate ${'z'.repeat(60)}`,
         `"${'q'.repeat(Math.floor(rand() * 40))}" imitates the brand "paypal" (one edit)`,
       ]);
     const results: ScoredItem[] = [];
