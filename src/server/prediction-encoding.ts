@@ -10,7 +10,7 @@ import type { DomainEnrichment, IpEnrichment, UrlEnrichment } from '../indicator
 import type { ScoredItem } from '../scoring/pipeline';
 import type { View } from '../scoring/scorer';
 import { KIND_TO_TYPE, toStatus, VERDICT_TO_PB } from './convert';
-import type { ProtoWriter } from './proto-writer';
+import { ProtoWriter } from './proto-writer';
 
 // Field numbers of threatpredict.v1.Prediction (proto/threatpredict/v1/prediction.proto).
 const INDICATOR = 2;
@@ -38,6 +38,29 @@ function encodedStatus(err: PredictError): Uint8Array {
     statusBytes.set(err, bytes);
   }
   return bytes;
+}
+
+type ModelRef = NonNullable<ScoredItem['model']>;
+
+/**
+ * A ModelRef field (tag, length, name, version), encoded once per reference object: the answers of a
+ * batch share one (scoring/stages.ts reasonsStage), and answers from the cache keep theirs.
+ */
+let lastModel: ModelRef | undefined;
+let lastModelBytes: Uint8Array = new Uint8Array(0);
+const modelWriter = new ProtoWriter(64);
+
+function modelBytes(model: ModelRef): Uint8Array {
+  if (model !== lastModel) {
+    modelWriter.reset();
+    const at = modelWriter.fork(MODEL);
+    if (model.name !== '') modelWriter.string(1, model.name);
+    if (model.version !== 0) modelWriter.uint32(2, model.version);
+    modelWriter.join(at);
+    lastModelBytes = modelWriter.copyFrom(0);
+    lastModel = model;
+  }
+  return lastModelBytes;
 }
 
 function writeDomain(w: ProtoWriter, field: number, d: DomainEnrichment): void {
@@ -94,12 +117,7 @@ export function writePredictionTail(w: ProtoWriter, r: ScoredItem, view: View): 
   if (r.kind !== undefined) w.uint32(TYPE, KIND_TO_TYPE[r.kind]);
   if (r.score !== undefined) w.float(SCORE, r.score);
   if (r.verdict !== undefined) w.uint32(VERDICT, VERDICT_TO_PB[r.verdict]);
-  if (r.model !== undefined) {
-    const at = w.fork(MODEL);
-    if (r.model.name !== '') w.string(1, r.model.name);
-    if (r.model.version !== 0) w.uint32(2, r.model.version);
-    w.join(at);
-  }
+  if (r.model !== undefined) w.raw(modelBytes(r.model));
   if (full) {
     const reasons = r.reasons;
     for (let i = 0; i < reasons.length; i++) {

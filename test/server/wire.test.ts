@@ -95,7 +95,25 @@ describe('encodePredictions', () => {
       return seed / 2 ** 32;
     };
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-    const text = () => pick(['', 'a', 'example.com', 'pаypal-ünï.com', 'x'.repeat(200), '登录.例子.测试']);
+    // Short and long (the writer's loop and its native path), ASCII and not, lengths whose UTF-8
+    // needs a longer length prefix than their UTF-16 units (100 'ü': 200 bytes), lone surrogates, and
+    // concatenations as reasons' messages are.
+    const text = () =>
+      pick([
+        '',
+        'a',
+        'example.com',
+        'pаypal-ünï.com',
+        'x'.repeat(200),
+        '登录.例子.测试',
+        'a'.repeat(127),
+        'a'.repeat(128),
+        'ü'.repeat(100),
+        '登'.repeat(43),
+        `model domain v4 gave ${rand().toFixed(4)}`,
+        `\ud800 broken surrogate ${'z'.repeat(60)}`,
+        `"${'q'.repeat(Math.floor(rand() * 40))}" imitates the brand "paypal" (one edit)`,
+      ]);
     const results: ScoredItem[] = [];
     for (let i = 0; i < 400; i++) {
       const r: ScoredItem = {

@@ -31,6 +31,8 @@ export interface WordSegmenter {
 }
 
 const MAX_TEXT = 256; // DNS names are <= 253 characters
+/** Trie nodes with at least this many children are looked up in a table rather than scanned. */
+const DENSE_CHILDREN = 6;
 const A = 97;
 
 function isLetter(c: number): boolean {
@@ -103,7 +105,26 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
       pairKid[c0 * 26 + (char[j] as number) - A] = j;
   }
 
+  // Deeper nodes with many children get a dense row of 26 as well (their sibling lists are the long
+  // scans left); the rest keep the scan, which stops within a few siblings.
+  const denseRow = new Int32Array(count).fill(-1);
+  let rows = 0;
+  for (let n = 0; n < count; n++) {
+    let kids = 0;
+    for (let k = firstChild[n] as number; k !== -1; k = nextSibling[k] as number) kids++;
+    if (kids >= DENSE_CHILDREN) denseRow[n] = rows++;
+  }
+  const dense = new Int32Array(rows * 26).fill(-1);
+  for (let n = 0; n < count; n++) {
+    const row = denseRow[n] as number;
+    if (row >= 0)
+      for (let k = firstChild[n] as number; k !== -1; k = nextSibling[k] as number)
+        dense[row * 26 + (char[k] as number) - A] = k;
+  }
+
   function child(node: number, c: number): number {
+    const row = denseRow[node] as number;
+    if (row >= 0) return dense[row * 26 + c - A] as number;
     for (let k = firstChild[node] as number; k !== -1; k = nextSibling[k] as number) {
       const kc = char[k] as number;
       if (kc === c) return k;
