@@ -146,7 +146,9 @@ export function kindOf(u: CanonicalUrl): UrlKind {
   const host = u.host;
   const regdom = u.domain?.registrableDomain ?? host;
   const path = u.path.toLowerCase();
-  const sub = host.slice(0, Math.max(0, host.length - regdom.length));
+  // The labels left of the registrable domain; under a private suffix (freedesktop.org) the
+  // registrable domain is the whole host, and its first label says what the site is.
+  const sub = u.domain?.privateSuffix && host === regdom ? `${host}.` : host.slice(0, Math.max(0, host.length - regdom.length));
   if (LICENCE_HOSTS.has(regdom) || /^\/licen[cs]es?\//.test(path)) return 'licence';
   if (HOSTED_FORGES.has(regdom) || HOSTED_FORGES.has(host)) return 'forge-hosted';
   if (SELF_HOSTED_FORGE_HOST.test(sub) || /\/(?:cgit|gitweb|gitlab|gitea)(?:\/|$)|\.git$/.test(path))
