@@ -7,6 +7,9 @@
  * - `served` (with --served): the answer of the service as it runs (`createApp` on --models):
  *   allow-list, rules and thresholds, i.e. what a sensor would be told.
  *
+ * With --only-split test, only the rows whose site is on the test side of the training split (what a
+ * version trained on this list never saw) are kept, for both the list and the probe.
+ *
  * A row whose registrable domain (or site key) is in any source of --sources (the version's training
  * sources, all splits, both labels) is `seen`; `unseen` is the honest figure. The forge-link probe
  * builds, for every registrable domain of the list that is not a platform, the link a self-hosted forge
@@ -28,6 +31,7 @@ import { type CanonicalUrl, canonicalizeUrl } from '../../src/indicators/url/can
 import { loadModel } from '../../src/scoring/loaded-model';
 import { urlPipeline } from '../../src/scoring/pipelines/url';
 import { readSource, type SourceSpec } from '../../src/training/sources';
+import { splitOf } from '../../src/training/split';
 import { splitUrlCsvLine, urlSiteKey } from '../../src/training/url-rows';
 
 const { values: args, positionals } = parseArgs({
@@ -40,6 +44,12 @@ const { values: args, positionals } = parseArgs({
     sources: { type: 'string', default: 'models/training/url-sources.json' },
     data: { type: 'string', default: '../shared/data' },
     top: { type: 'string', default: '15' },
+    /**
+     * Keep only the rows whose site falls in this split of the training split function (`test`: sites
+     * a version trained on this list never saw), so versions with and without the list compare on the
+     * same rows.
+     */
+    'only-split': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -90,6 +100,7 @@ function readRows(path: string, known: Set<string>): Row[] {
     const f = line.split('\t');
     const p = canonicalizeUrl(f[cu]!);
     if (!p.ok || p.value.domain === undefined) continue;
+    if (args['only-split'] !== undefined && splitOf(urlSiteKey(p.value)) !== args['only-split']) continue;
     const d = p.value.domain;
     const seen = known.has(urlSiteKey(p.value)) || known.has(d.registrableDomain);
     const platform = d.privateSuffix || d.sharedHostingPlatform;
@@ -98,7 +109,15 @@ function readRows(path: string, known: Set<string>): Row[] {
       const user = d.registrableDomain.split('.')[0]!;
       const repo = (f[cf] ?? 'project').replace(/[^a-z0-9._-]/gi, '') || 'project';
       const q = canonicalizeUrl(`https://git.${d.registrableDomain}/${user}/${repo}`);
-      if (q.ok) forgeProbe.set(d.registrableDomain, { url: q.value, kind: 'probe-invented-git-forge-link', seen, platform: false, score: 0, model: 'benign' });
+      if (q.ok)
+        forgeProbe.set(d.registrableDomain, {
+          url: q.value,
+          kind: 'probe-invented-git-forge-link',
+          seen,
+          platform: false,
+          score: 0,
+          model: 'benign',
+        });
     }
   }
   return [...rows, ...forgeProbe.values()];
@@ -118,7 +137,12 @@ async function score(rows: Row[]): Promise<void> {
     r.score = p[i]!;
     r.model = r.score >= t.malicious ? 'malicious' : r.score >= t.suspicious ? 'suspicious' : 'benign';
   });
-  result.model = { dir: args.model, version: model.version, features_version: model.metadata.features_version, thresholds: t };
+  result.model = {
+    dir: args.model,
+    version: model.version,
+    features_version: model.metadata.features_version,
+    thresholds: t,
+  };
   await model.release();
   if (!args.served) return;
   const app = await createApp(

@@ -44,7 +44,13 @@ export interface FoundUrl {
 }
 
 /** Why a found string was dropped. */
-export type DropReason = 'unparsable' | 'not_web' | 'ip_or_single_label' | 'placeholder' | 'user_info' | 'reserved_name';
+export type DropReason =
+  | 'unparsable'
+  | 'not_web'
+  | 'ip_or_single_label'
+  | 'placeholder'
+  | 'user_info'
+  | 'reserved_name';
 
 const URL_IN_TEXT = /\b(?:https?|ftp):\/\/[^\s<>"'`()[\]{}|\\^]+/gi;
 
@@ -101,7 +107,11 @@ export function packageJsonUrls(json: string, from: string): FoundUrl[] {
     let u = urlOf(pkg[field]);
     if (u === undefined) continue;
     // A repository is written as a git remote; the browser link is the https form without `.git`.
-    if (field === 'repository') u = u.replace(/^git\+/, '').replace(/^git:\/\//, 'https://').replace(/\.git$/, '');
+    if (field === 'repository')
+      u = u
+        .replace(/^git\+/, '')
+        .replace(/^git:\/\//, 'https://')
+        .replace(/\.git$/, '');
     out.push({ text: u, origin: `npm-${field}`, from: name });
   }
   return out;
@@ -148,12 +158,16 @@ export function kindOf(u: CanonicalUrl): UrlKind {
   const path = u.path.toLowerCase();
   // The labels left of the registrable domain; under a private suffix (freedesktop.org) the
   // registrable domain is the whole host, and its first label says what the site is.
-  const sub = u.domain?.privateSuffix && host === regdom ? `${host}.` : host.slice(0, Math.max(0, host.length - regdom.length));
+  const sub =
+    u.domain?.privateSuffix && host === regdom ? `${host}.` : host.slice(0, Math.max(0, host.length - regdom.length));
   if (LICENCE_HOSTS.has(regdom) || /^\/licen[cs]es?\//.test(path)) return 'licence';
   if (HOSTED_FORGES.has(regdom) || HOSTED_FORGES.has(host)) return 'forge-hosted';
   if (SELF_HOSTED_FORGE_HOST.test(sub) || /\/(?:cgit|gitweb|gitlab|gitea)(?:\/|$)|\.git$/.test(path))
     return 'forge-self-hosted';
-  if (/^(?:bugs|bugzilla|issues|tracker)\./.test(sub) || /\/(?:issues|bugs|bugzilla|tracker)(?:\/|$)|show_bug|enter_bug/.test(path))
+  if (
+    /^(?:bugs|bugzilla|issues|tracker)\./.test(sub) ||
+    /\/(?:issues|bugs|bugzilla|tracker)(?:\/|$)|show_bug|enter_bug/.test(path)
+  )
     return 'bug-tracker';
   if (/^(?:lists|mail|mailman)\./.test(sub) || /\/(?:mailman|pipermail|mailing-?lists?|archives?)(?:\/|$)/.test(path))
     return 'mailing-list';
@@ -163,7 +177,11 @@ export function kindOf(u: CanonicalUrl): UrlKind {
     /\/(?:docs?|documentation|manual|wiki|help|guide|api|man|faq|tutorial)(?:\/|$|\.)/.test(path)
   )
     return 'docs';
-  if (u.scheme === 'ftp' || /^(?:ftp|download|downloads|dl|mirrors?)\./.test(sub) || /\/(?:pub|download|downloads|releases|dist)(?:\/|$)/.test(path))
+  if (
+    u.scheme === 'ftp' ||
+    /^(?:ftp|download|downloads|dl|mirrors?)\./.test(sub) ||
+    /\/(?:pub|download|downloads|releases|dist)(?:\/|$)/.test(path)
+  )
     return 'download';
   if (path === '/' && u.query === '') return 'homepage';
   return 'other-deep';

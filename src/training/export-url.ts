@@ -262,7 +262,10 @@ writeFileSync(
       model: 'url',
       features_version: featuresVersion,
       feature_names: featureSet.names,
-      sources: [...spec.sources, ...(spec.host_sources ?? []), ...(spec.url_sources ?? [])].map((s) => ({ ...s, ...stats[s.name] })),
+      sources: [...spec.sources, ...(spec.host_sources ?? []), ...(spec.url_sources ?? [])].map((s) => ({
+        ...s,
+        ...stats[s.name],
+      })),
       label_conflicts_dropped: conflicted.size,
       invalid_reasons: invalidReasons,
       sample_cap: sampleCap ?? null,

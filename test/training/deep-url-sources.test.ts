@@ -20,7 +20,8 @@ import {
 
 it('reads Homepage fields once per package, the first index winning', () => {
   const main = 'Package: aide\nHomepage: https://aide.github.io/\n\nPackage: nohome\nDescription: none\n';
-  const security = 'Package: aide\nHomepage: https://other.example.net/\n\nPackage: dpdk\nHomepage: https://dpdk.org/doc/guides/\n';
+  const security =
+    'Package: aide\nHomepage: https://other.example.net/\n\nPackage: dpdk\nHomepage: https://dpdk.org/doc/guides/\n';
   assert.deepEqual(
     debianHomepageUrls([main, security]).map((f) => [f.text, f.from]),
     [
@@ -53,8 +54,13 @@ Name: nothing
 });
 
 it('finds URLs in free text without the punctuation that ends a sentence', () => {
-  const text = 'Upstream: <https://www.gnu.org/software/tar/>. See (http://example.net/x.html), and ftp://ftp.gnu.org/gnu/tar.';
-  assert.deepEqual(urlsInText(text), ['https://www.gnu.org/software/tar/', 'http://example.net/x.html', 'ftp://ftp.gnu.org/gnu/tar']);
+  const text =
+    'Upstream: <https://www.gnu.org/software/tar/>. See (http://example.net/x.html), and ftp://ftp.gnu.org/gnu/tar.';
+  assert.deepEqual(urlsInText(text), [
+    'https://www.gnu.org/software/tar/',
+    'http://example.net/x.html',
+    'ftp://ftp.gnu.org/gnu/tar',
+  ]);
 });
 
 it('turns npm repository remotes into browser links and reads bugs objects', () => {
