@@ -155,6 +155,9 @@ class Evaluator:
         self.split = np.array([r["split"] for r in rows])
         self.src = np.array([r["source"] for r in rows])
         self.lineage = np.array([r.get("lineage") or r["source"] for r in rows])
+        # Benign sources left out of a second AUC of each malicious source (--auc-benign-except), so a
+        # version that adds a benign source can be compared with one whose benign pool lacked it.
+        self.benign_except: tuple = ()
         self.date = np.array([r.get("date") or "" for r in rows])
         self.group = np.array([r.get("group") or "" for r in rows])
 
@@ -186,6 +189,12 @@ class Evaluator:
         pt = model.predict_proba(self.X[test_mask])[:, 1]
         yt, st = self.y[test_mask], self.src[test_mask]
         figures = source_figures(pt, yt, st, sorted(set(st.tolist())), pt[yt == 0], pt[yt == 1], thresholds)
+        if self.benign_except:
+            pool = pt[(yt == 0) & ~np.isin(st, self.benign_except)]
+            for s, f in figures.items():
+                if f["label"] == "malicious":
+                    ps = pt[st == s]
+                    f["roc_auc_vs_benign_except"] = round(auc(np.r_[np.ones(len(ps)), np.zeros(len(pool))], np.r_[ps, pool]), 6)
         out = {"thresholds": {k: round(v, 6) for k, v in thresholds.items()}, "thresholds_set_by": chosen_by,
                "sources": figures}
         if self.long is not None:
@@ -219,8 +228,10 @@ class Evaluator:
         _, _, X, rows = load_export(export)
         if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
             sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
-        return Evaluator(self.spec, X, self.rows, {**self.params, **self.text_opts}, self.fprs, self.min_rows, self.cap,
-                         self.left_out_rows, self.text, self.long_label, self.policies)
+        ev = Evaluator(self.spec, X, self.rows, {**self.params, **self.text_opts}, self.fprs, self.min_rows, self.cap,
+                       self.left_out_rows, self.text, self.long_label, self.policies)
+        ev.benign_except = self.benign_except
+        return ev
 
     def in_distribution(self) -> dict:
         return self.run(self.split == "train", self.split == "val", self.split == "test")
@@ -339,6 +350,9 @@ def summarise(result: dict) -> dict:
     out = {
         "macro_roc_auc_left_out_malicious_sources": round(float(np.mean(list(mal.values()))), 6) if mal else None,
         "min_roc_auc_left_out_malicious_source": round(min(mal.values()), 6) if mal else None,
+        "macro_roc_auc_left_out_malicious_sources_vs_benign_except": (
+            round(float(np.mean([f["roc_auc_vs_benign_except"] for f in loso.values() if "roc_auc_vs_benign_except" in f])), 6)
+            if any("roc_auc_vs_benign_except" in f for f in loso.values()) else None),
         "max_fpr_at_malicious_left_out_benign_source": max((f["fpr_at_malicious"] for f in ben.values()), default=None),
         "max_fpr_at_suspicious_left_out_benign_source": max((f["fpr_at_suspicious"] for f in ben.values()), default=None),
         "max_fpr_at_malicious_benign_source_in_distribution": max(
@@ -419,6 +433,10 @@ def main() -> None:
                          "the source's other sites staying in training")
     ap.add_argument("--time-cutoff", help="yyyy-mm-dd; default: the date that leaves the last 20%% of dated rows after it")
     ap.add_argument("--skip-loso", action="store_true")
+    ap.add_argument("--auc-benign-except", action="append", default=[], metavar="SOURCE",
+                    help="also report each malicious source's AUC against the benign test rows without these sources "
+                         "(roc_auc_vs_benign_except; summary macro_..._vs_benign_except): compares a version that adds a "
+                         "benign source with one whose benign pool lacked it")
     ap.add_argument("--leave-group-out", nargs="*", default=[], help="also leave out each group (e.g. DGA family) of these sources in turn")
     ap.add_argument("--mask-features", help="regex: features whose names match are set to 0 everywhere (e.g. 'tld|suffix', to see what a model learns without the public suffix)")
     ap.add_argument("--slice", action="append", default=[], metavar="NAME=REGEX",
@@ -481,6 +499,7 @@ def main() -> None:
     policies = dict(parse_policy(p) for p in args.policy)
     ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows,
                    load_text(args.export, spec, X.shape[0], rows), args.long_label, policies)
+    ev.benign_except = tuple(args.auc_benign_except)
     if args.slice:
         import re
         slices = [(n, re.compile(rx)) for n, rx in (s.split("=", 1) for s in args.slice)]
@@ -490,6 +509,7 @@ def main() -> None:
         "params": params,
         "max_train_rows_per_source": args.max_train_rows_per_source,
         **({"masked_features": args.mask_features} if args.mask_features else {}),
+        **({"auc_benign_except": args.auc_benign_except} if args.auc_benign_except else {}),
         **({"long_label": args.long_label} if args.long_label is not None else {}),
         **({"long_label_weight": spec["long_label_weight"]} if spec.get("long_label_weight") else {}),
         "derived_sources": sorted(s["name"] for s in spec.get("sources", []) if s.get("format") == "derived"),

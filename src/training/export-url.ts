@@ -47,6 +47,12 @@ interface UrlSourcesFile {
    * homepages, so the model learns the host-only case (group `host-list`).
    */
   host_sources?: SourceSpec[];
+  /**
+   * Lists of whole URLs read like the domain model's sources (the column holds the URL): benign deep
+   * pages (scripts/url/extract-deep-urls.ts), so a path is not phishing merely for being deep
+   * (group `url-list`).
+   */
+  url_sources?: SourceSpec[];
 }
 
 interface Row {
@@ -170,12 +176,38 @@ for (const hs of spec.host_sources ?? []) {
     });
   }
 }
+for (const us of spec.url_sources ?? []) {
+  stats[us.name] = { read: 0, invalid: 0, used: 0 };
+  for (const r of readSource(us, args.data)) {
+    stats[us.name]!.read++;
+    const p = canonicalizeUrl(r.value);
+    if (!p.ok) {
+      stats[us.name]!.invalid++;
+      continue;
+    }
+    const prev = byUrl.get(p.value.url);
+    if (prev !== undefined) {
+      if (prev.malicious !== r.malicious) conflicted.add(p.value.url);
+      continue;
+    }
+    const site = urlSiteKey(p.value);
+    byUrl.set(p.value.url, {
+      url: p.value,
+      malicious: r.malicious,
+      source: us.name,
+      year: 'url-list',
+      site,
+      split: splitOf(site),
+      rank: ranks.get(p.value.domain?.registrableDomain ?? '') ?? 0,
+    });
+  }
+}
 for (const k of conflicted) byUrl.delete(k);
 let rows = [...byUrl.values()];
 if (sampleCap !== undefined) {
   // Seeded per-source sample: the smallest hashes, so the same cap always gives the same rows.
   const keep = new Set<Row>();
-  for (const s of [...spec.sources, ...(spec.host_sources ?? [])]) {
+  for (const s of [...spec.sources, ...(spec.host_sources ?? []), ...(spec.url_sources ?? [])]) {
     rows
       .filter((r) => r.source === s.name)
       .map((r) => ({ r, k: stableUnit(`${s.name}:${r.url.url}`) }))
@@ -230,7 +262,10 @@ writeFileSync(
       model: 'url',
       features_version: featuresVersion,
       feature_names: featureSet.names,
-      sources: [...spec.sources, ...(spec.host_sources ?? [])].map((s) => ({ ...s, ...stats[s.name] })),
+      sources: [...spec.sources, ...(spec.host_sources ?? []), ...(spec.url_sources ?? [])].map((s) => ({
+        ...s,
+        ...stats[s.name],
+      })),
       label_conflicts_dropped: conflicted.size,
       invalid_reasons: invalidReasons,
       sample_cap: sampleCap ?? null,

@@ -283,3 +283,21 @@ it("applies the sources file's threshold_policy when no FPR is given on the comm
   assert.deepEqual(policyResult.in_distribution.thresholds, tight.policies.tight!.thresholds);
   assert.notDeepEqual(policyResult.in_distribution.thresholds, longResult.in_distribution.thresholds);
 });
+
+it('--auc-benign-except also scores each malicious source against the benign pool without the named sources', async () => {
+  const script = join(__dirname, '..', '..', 'models', 'training', 'evaluate.py');
+  const python = await pythonWith([join(__dirname, '..', '..', 'models', 'training', 'requirements.txt')]);
+  const out = join(dir, 'except.json');
+  const args = [script, '--export', dir, '--skip-loso', '--auc-benign-except', 'hard', '--out', out];
+  await promisify(execFile)(python, args, { timeout: 120_000 });
+  const sources = (JSON.parse(readFileSync(out, 'utf8')) as Result).in_distribution.sources as Record<
+    string,
+    SourceFigures & { roc_auc_vs_benign_except?: number }
+  >;
+  // Without the overlapping "hard" rows only the "easy" ones are left: phishing separates from them almost
+  // perfectly, while the AUC against the whole pool keeps the overlap.
+  const phish = sources.phish!;
+  assert.ok(phish.roc_auc_vs_benign_except! > 0.99, `except ${phish.roc_auc_vs_benign_except}`);
+  assert.ok(phish.roc_auc_vs_benign! < phish.roc_auc_vs_benign_except! - 0.02, `pool ${phish.roc_auc_vs_benign}`);
+  assert.equal(sources.easy!.roc_auc_vs_benign_except, undefined);
+});
