@@ -1,0 +1,1 @@
+ohVbhmdTyI4ZxHQGVHXjTY+IOKyNdXo554OCytkWV18FIgUgtbeBksyTtjW2XExD0lcdnqfcKIg0NFQsugeBCQ==
