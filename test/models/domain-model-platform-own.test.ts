@@ -20,6 +20,8 @@ import { call, startTestServer, type TestServer } from '../helpers/server';
 let repos: string[] = [];
 let v4: TestServer;
 let v5: TestServer;
+/** v5 with inference workers, which score batches of 16+ names off the event loop. */
+let v5workers: TestServer;
 
 async function predict(t: TestServer, value: string, view = ResultView.RESULT_VIEW_FULL) {
   const res = await call<object, PredictDomainsResponse>((r, cb) => t.predictions.predictDomains(r as never, cb), {
@@ -40,13 +42,14 @@ before(async () => {
   writePlatformOwnVersion({ from: committedModel('domain', 4).dir, out: dir5, version: 5 });
   signForTests(dir5);
   const key = ['--model-signing-key', testSigningKeyFile()];
-  [v4, v5] = await Promise.all([
+  [v4, v5, v5workers] = await Promise.all([
     startTestServer(['--models', repo4, ...key]),
     startTestServer(['--models', repo5, ...key, '--inference', 'inline']),
+    startTestServer(['--models', repo5, ...key]),
   ]);
 });
 after(async () => {
-  await Promise.all([v4, v5].map((t) => t?.close()));
+  await Promise.all([v4, v5, v5workers].map((t) => t?.close()));
   for (const r of repos) rmSync(r, { recursive: true, force: true });
 });
 
@@ -99,6 +102,27 @@ describe("domain v5: platforms' own names", () => {
       assert.equal(a5.score, a4.score);
       assert.ok(!a5.reasons.some((r) => r.code === 'PLATFORM_OWN_NAME'), host);
     });
+
+  it('a batch scored off the event loop answers the same as inline', async () => {
+    const hosts = Array.from({ length: 24 }, (_, i) =>
+      i % 2 === 0 ? `s3-website.eu-central-1.amazonaws.com` : `evil-login-${i}.github.io`,
+    );
+    const batch = async (t: TestServer) =>
+      (
+        await call<object, PredictDomainsResponse>((r, cb) => t.predictions.predictDomains(r as never, cb), {
+          items: hosts.map((value, i) => ({ id: String(i), value })),
+          view: ResultView.RESULT_VIEW_FULL,
+        })
+      ).results;
+    const [inline, workers] = [await batch(v5), await batch(v5workers)];
+    assert.deepEqual(workers, inline);
+    for (const [i, r] of workers.entries())
+      assert.equal(
+        r.reasons.some((x) => x.code === 'PLATFORM_OWN_NAME'),
+        i % 2 === 0,
+        hosts[i],
+      );
+  });
 
   it('evil-login.github.io is still raised', async () => {
     assert.notEqual((await predict(v5, 'evil-login.github.io')).verdict, Verdict.VERDICT_BENIGN);
