@@ -46,6 +46,8 @@ export const REASON_CODES = {
     "The IP address, or a URL's host, names no host on the Internet (a special-purpose range, localhost, a single label); it is not scored.",
   PARSE_LIMIT_HIT: 'The message goes past a parser limit (parts, headers), so only its start was read and scored.',
   PHISHING_KIT_PATH: 'The URL path resembles paths seen on phishing sites in training.',
+  PLATFORM_OWN_NAME:
+    "The name is a hosting platform's own (a public suffix of the PSL's private section, e.g. s3.eu-west-1.amazonaws.com), not a customer's site; answered by a rule, with the model's score beside it.",
   PREFIX_REPUTATION_BAD: 'The network prefix held mostly malicious addresses in the training data.',
   PREFIX_REPUTATION_GOOD: 'The network prefix held mostly benign addresses in the training data.',
   REPLY_TO_MISMATCH: 'Replies go to a domain other than the sender domain.',

@@ -10,7 +10,8 @@
  * A row whose site key or registrable domain is in any source of --sources (the version's training
  * sources, all splits) is marked `seen`; the `unseen` slice is the honest figure for a source the
  * model never saw. Slices: registrable label over --long-label characters, hosts on a platform
- * (private suffix or shared hosting, `x.github.io`), names the dynamic-DNS feature marks, and a rate
+ * (private suffix or shared hosting, `x.github.io`), platforms' own names (`github.io` itself,
+ * src/indicators/domain/platform-own.ts), names the dynamic-DNS feature marks, and a rate
  * that weighs each organisation (--weigh-by column of the TSV) or registrable domain equally.
  *
  * Sources named by --malicious (repeatable) are lists of malicious hosts instead: their shares are
@@ -193,6 +194,7 @@ function summarise(rows: readonly Row[], weighBy: string | undefined) {
   const unseen = rows.filter((r) => !r.seen);
   const long = (r: Row) => r.name.siteKey.split('.', 1)[0]!.length > LONG;
   const platform = (r: Row) => r.name.privateSuffix || r.name.sharedHostingPlatform;
+  const own = (r: Row) => r.name.platformOwn;
   const dynamic = (r: Row) => r.dynamicDns;
   const top = [...unseen]
     .sort((a, b) => b.score - a.score)
@@ -204,6 +206,8 @@ function summarise(rows: readonly Row[], weighBy: string | undefined) {
     unseen: rates(unseen),
     unseen_long_label: rates(unseen.filter(long)),
     unseen_on_platform: rates(unseen.filter(platform)),
+    unseen_platform_own: rates(unseen.filter(own)),
+    unseen_not_platform_own: rates(unseen.filter((r) => !own(r))),
     unseen_on_platform_by_suffix: bySuffix(unseen.filter(platform)),
     unseen_not_on_platform: rates(unseen.filter((r) => !platform(r))),
     unseen_dynamic_dns: rates(unseen.filter(dynamic)),

@@ -1,4 +1,7 @@
 /** The metadata.json written by models/training/train.py beside each model.onnx, validated on load. */
+import type { Verdict } from '../indicators/types';
+
+const VERDICTS: readonly unknown[] = ['benign', 'suspicious', 'malicious'] satisfies Verdict[];
 
 export interface TrainingSourceMeta {
   name: string;
@@ -22,6 +25,12 @@ export interface ModelMetadata {
    * pipeline's `thresholdSlice` says which slice an item is in; e.g. domain `platform_customer`).
    */
   slice_thresholds?: Record<string, { suspicious: number; malicious: number }>;
+  /**
+   * The verdict for a hosting platform's own names (domain: a private PSL suffix such as
+   * `s3.eu-west-1.amazonaws.com`, src/indicators/domain/platform-own.ts), answered by a rule with the
+   * model's score beside it; versions without it score those names like any other.
+   */
+  platform_own_names?: { verdict: Verdict };
   training_data: TrainingSourceMeta[];
   metrics: Record<string, number | null>;
   sha256: string;
@@ -52,6 +61,10 @@ export function parseMetadata(json: string): ModelMetadata {
       typeof st?.suspicious === 'number' && typeof st.malicious === 'number' && st.suspicious <= st.malicious,
       `slice_thresholds.${slice} must have suspicious <= malicious`,
     );
+  need(
+    m.platform_own_names === undefined || VERDICTS.includes(m.platform_own_names?.verdict),
+    'platform_own_names.verdict must be benign, suspicious or malicious',
+  );
   need(typeof m.sha256 === 'string' && /^[0-9a-f]{64}$/.test(m.sha256), 'sha256 missing');
   need(Array.isArray(m.training_data), 'training_data missing');
   return m;

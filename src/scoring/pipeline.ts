@@ -78,7 +78,11 @@ export interface Pipeline<P, A = unknown> {
   cacheKey?(item: InputItem): string | undefined;
   normalised(p: P): string;
   enrich(p: P): Enrichment | undefined;
-  decide?(p: P): RuleDecision | undefined;
+  /**
+   * A rule's answer, or undefined when the model decides. `meta` is the serving model version's
+   * metadata (undefined when none serves), for rules that a version opts into.
+   */
+  decide?(p: P, meta?: ModelMetadata): RuleDecision | undefined;
   features(p: P, assets: A, out: Float32Array, offset: number): void;
   /**
    * A verdict the item must get at least, whatever the model says, read off its feature row (cheap:

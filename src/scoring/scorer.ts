@@ -169,7 +169,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
       }
       let r = p.parse(item);
       if (r instanceof Promise) r = await r;
-      const { res, score } = parsedStage(p, item, r, view);
+      const { res, score } = parsedStage(p, item, r, view, model?.metadata);
       out[i] = res;
       if (!score) {
         if (key !== undefined) remember(cache!, key, view, res);

@@ -75,11 +75,12 @@ export function parsedStage(
   item: InputItem,
   parsed: Parsed<unknown>,
   view: View,
+  meta: ModelMetadata | undefined,
 ): { res: ScoredItem; score: boolean } {
   if (!parsed.ok) return { res: result(item.id, echo(item.value), p.kind, parsed.error), score: false };
   const res = result(item.id, p.normalised(parsed.value), p.kind);
   if (view === 'full') res.enrichment = p.enrich(parsed.value);
-  const rule = p.decide?.(parsed.value);
+  const rule = p.decide?.(parsed.value, meta);
   if (rule === undefined) return { res, score: true };
   res.verdict = rule.verdict;
   if (view === 'full') res.reasons.push(...rule.reasons);
@@ -115,8 +116,8 @@ function thresholdsOf(fp: AnyPipeline, meta: ModelMetadata, parsed: unknown, row
 
 /**
  * Stage verdict and reasons: each scored item gets its score, the model, the verdict of the model's
- * thresholds (a rule's verdict stands), the pipeline's verdict floor and, in the full view, the
- * MODEL_SCORE reason and the pipeline's explanations.
+ * thresholds (or of the rule that let the model score it), the pipeline's verdict floor and, in the
+ * full view, the MODEL_SCORE reason and the pipeline's explanations.
  */
 export function reasonsStage(
   fp: AnyPipeline,
@@ -140,18 +141,18 @@ export function reasonsStage(
     const row = features.subarray(j * width, (j + 1) * width);
     res.score = score;
     res.model = ref;
-    if (res.verdict === undefined) {
-      res.verdict = verdictOf(score, thresholdsOf(fp, model.metadata, parsed[i], row));
-      const floor = fp.verdictFloor?.(parsed[i], row);
-      if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
-        res.verdict = floor;
-        if (view === 'full') {
-          res.reasons.push({
-            code: 'VERDICT_RAISED',
-            message: `raised to ${floor} by a rule (see the other reasons)`,
-            weight: 0,
-          });
-        }
+    // A rule that let the model score its item keeps its verdict, but not below the floor: a
+    // platform's own name that imitates a brand is still raised.
+    res.verdict ??= verdictOf(score, thresholdsOf(fp, model.metadata, parsed[i], row));
+    const floor = fp.verdictFloor?.(parsed[i], row);
+    if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
+      res.verdict = floor;
+      if (view === 'full') {
+        res.reasons.push({
+          code: 'VERDICT_RAISED',
+          message: `raised to ${floor} by a rule (see the other reasons)`,
+          weight: 0,
+        });
       }
     }
     if (view === 'full') {
@@ -187,7 +188,7 @@ export async function scoreFresh(
     }
     const r = p.parse(item);
     if (r instanceof Promise) throw new Error(`${p.kind} parses asynchronously`);
-    const { res, score } = parsedStage(p, item, r, view);
+    const { res, score } = parsedStage(p, item, r, view, model.metadata);
     out[i] = res;
     if (!score) continue;
     if (r.ok) parsed[i] = r.value;

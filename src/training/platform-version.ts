@@ -45,3 +45,30 @@ export function writePlatformVersion(opts: {
   };
   writeFileSync(join(opts.out, 'metadata.json'), `${JSON.stringify(meta, null, 1)}\n`);
 }
+
+/**
+ * A domain version that is an earlier one (same model.onnx, assets, golden rows and slice thresholds)
+ * whose metadata answers hosting platforms' own names (`s3.eu-west-1.amazonaws.com`, `github.io`:
+ * src/indicators/domain/platform-own.ts) benign by rule, with the model's score beside it.
+ * `evaluation`: what measure-long-tail.ts measured, recorded in the metadata. Written unsigned.
+ */
+export function writePlatformOwnVersion(opts: {
+  from: string;
+  out: string;
+  version: number;
+  evaluation?: Record<string, unknown>;
+}) {
+  const meta = JSON.parse(readFileSync(join(opts.from, 'metadata.json'), 'utf8'));
+  if (meta.platform_own_names !== undefined) throw new Error(`${opts.from} already answers platform own names`);
+  mkdirSync(opts.out, { recursive: true });
+  for (const f of ['model.onnx', 'assets.json', 'golden.json']) copyFileSync(join(opts.from, f), join(opts.out, f));
+  meta.derived_from = `domain v${meta.version}: the same model.onnx, assets, golden rows and slice thresholds; platforms' own names answered benign by rule`;
+  meta.version = opts.version;
+  meta.platform_own_names = {
+    verdict: 'benign',
+    applies_to:
+      "names that are a public suffix of the PSL's private section (tldts), not reached only through a wildcard rule (or themselves the base of one): the platform's own name, not a customer's site; the lookalike floor still applies",
+    ...(opts.evaluation === undefined ? {} : { evaluation: opts.evaluation }),
+  };
+  writeFileSync(join(opts.out, 'metadata.json'), `${JSON.stringify(meta, null, 1)}\n`);
+}

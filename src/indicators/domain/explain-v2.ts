@@ -19,12 +19,16 @@ const GENERATED_LOGP = -3.4;
 const HOW = ['', 'homoglyphs or digit swaps', 'one edit', 'two edits'];
 
 /**
+ * `raised`: the score reaches the suspicious threshold that applies to this name. Reasons that say
+ * what pushes a score up without naming anything in the name (the TLD) are given only then: a .io
+ * name the model scores 0.02 is not "risky" for its TLD.
  * `platform`: the version's thresholds for platform customer sites when they apply to this name
  * (src/indicators/domain/platform-slice.ts); the SHARED_HOSTING reason then says the verdict used them.
  */
 export function explainDomain2(
   d: DomainName,
   row: Float32Array,
+  raised: boolean,
   platform?: { suspicious: number; malicious: number },
 ): Reason[] {
   const f = (n: DomainFeatureName2) => row[INDEX[n]] as number;
@@ -78,7 +82,7 @@ export function explainDomain2(
       message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${f('sld_ngram_mean_logp').toFixed(2)})`,
       weight: 0,
     });
-  if (f('tld_log_odds') > 1)
+  if (raised && f('tld_log_odds') > 1)
     reasons.push({
       code: 'RISKY_TLD',
       message: `.${d.labels[d.labels.length - 1]} is over-represented among malicious names in training`,
@@ -90,7 +94,8 @@ export function explainDomain2(
       message: `a dynamic-DNS or tunnel name (${d.registrableDomain}): anyone can point it at their own machine`,
       weight: 0,
     });
-  else if (d.sharedHostingPlatform || d.privateSuffix)
+  // A platform's own name (github.io itself) is not hosted under the platform: it is the platform.
+  else if ((d.sharedHostingPlatform || d.privateSuffix) && !d.platformOwn)
     reasons.push({
       code: 'SHARED_HOSTING',
       message:

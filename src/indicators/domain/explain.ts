@@ -13,7 +13,8 @@ const INDEX = Object.fromEntries(DOMAIN_FEATURE_NAMES.map((n, i) => [n, i])) as 
 /** Below this mean trigram log-probability a name reads as machine-made (benign median is about -2.6). */
 const GENERATED_LOGP = -3.4;
 
-export function explainDomain(d: DomainName, row: Float32Array): Reason[] {
+/** `raised`: the score reaches the suspicious threshold (explain-v2.ts says why RISKY_TLD needs it). */
+export function explainDomain(d: DomainName, row: Float32Array, raised: boolean): Reason[] {
   const f = (n: DomainFeatureName) => row[INDEX[n]] as number;
   const reasons: Reason[] = [];
   const sld = secondLevelLabel(d);
@@ -64,7 +65,7 @@ export function explainDomain(d: DomainName, row: Float32Array): Reason[] {
       weight: 0,
     });
   }
-  if (f('tld_log_odds') > 1) {
+  if (raised && f('tld_log_odds') > 1) {
     const tld = d.labels[d.labels.length - 1];
     reasons.push({
       code: 'RISKY_TLD',
@@ -72,7 +73,7 @@ export function explainDomain(d: DomainName, row: Float32Array): Reason[] {
       weight: 0,
     });
   }
-  if (d.sharedHostingPlatform || d.privateSuffix) {
+  if ((d.sharedHostingPlatform || d.privateSuffix) && !d.platformOwn) {
     reasons.push({
       code: 'SHARED_HOSTING',
       message: `hosted under ${d.privateSuffix ? d.publicSuffix : d.registrableDomain}, which gives subdomains to anyone: its reputation does not apply`,

@@ -7,6 +7,7 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 import { parse as parseTld } from 'tldts';
 import { itemError } from '../../errors';
 import { fail, ok, type Parsed } from '../types';
+import { platformOwner } from './platform-own';
 import { findPlatform, siteKeyOf } from './platforms';
 
 export interface DomainName {
@@ -32,6 +33,14 @@ export interface DomainName {
    */
   siteKey: string;
   hasIdn: boolean;
+  /**
+   * The name is a hosting platform's own (a private PSL suffix such as `github.io` or
+   * `s3.eu-west-1.amazonaws.com`, not one reached only through a wildcard: platform-own.ts), not a
+   * customer's site: `ownerDomain` is then the platform's registrable domain under ICANN rules.
+   */
+  platformOwn: boolean;
+  /** For a platform's own name, its registrable domain under ICANN rules (`github.io`, `amazonaws.com`); else ''. */
+  ownerDomain: string;
 }
 
 /** Longest raw value we look at; DNS names are at most 253 octets, so anything longer is not one. */
@@ -123,6 +132,8 @@ export function parseDomain(raw: string): Parsed<DomainName> {
   const subdomain = p.subdomain ?? '';
   const hasIdn = ascii.includes('xn--');
   const platform = findPlatform(ascii, registrableDomain, publicSuffix);
+  // A private suffix has no registrable domain under the PSL: who runs it is asked only then (rare).
+  const ownerDomain = p.isPrivate === true && p.domain === null ? platformOwner(ascii) : '';
   return ok({
     ascii,
     unicode: hasIdn ? domainToUnicode(ascii) : ascii,
@@ -137,5 +148,7 @@ export function parseDomain(raw: string): Parsed<DomainName> {
     sharedHostingPlatform: platform !== undefined,
     siteKey: siteKeyOf(ascii, registrableDomain, platform),
     hasIdn,
+    platformOwn: ownerDomain !== '',
+    ownerDomain,
   });
 }

@@ -15,16 +15,18 @@ import { userContentEntry } from './user-content';
 
 const reason = (code: Reason['code'], message: string): Reason => ({ code, message, weight: 0 });
 
-export function explainUrl(u: CanonicalUrl, row: Float32Array): Reason[] {
+/** `raised`: the URL's score reaches its suspicious threshold (the host's TLD reason needs it). */
+export function explainUrl(u: CanonicalUrl, row: Float32Array, raised: boolean): Reason[] {
   const reasons = explainOwn(u, row, urlFeatureIndex);
-  if (u.domain !== undefined) reasons.push(...explainDomain(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT)));
+  if (u.domain !== undefined) reasons.push(...explainDomain(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT), raised));
   return reasons;
 }
 
 /** The same for a url/1+domain/2 row (the host's domain/2 features first). */
-export function explainUrl2(u: CanonicalUrl, row: Float32Array): Reason[] {
+export function explainUrl2(u: CanonicalUrl, row: Float32Array, raised: boolean): Reason[] {
   const reasons = explainOwn(u, row, urlFeatureIndex2);
-  if (u.domain !== undefined) reasons.push(...explainDomain2(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT_2)));
+  if (u.domain !== undefined)
+    reasons.push(...explainDomain2(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT_2), raised));
   return reasons;
 }
 

@@ -27,13 +27,14 @@ import {
 } from '../../indicators/domain/features-v4';
 import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
 import { platformSlice } from '../../indicators/domain/platform-slice';
-import type { DomainEnrichment, Verdict } from '../../indicators/types';
+import type { DomainEnrichment, Reason, Verdict } from '../../indicators/types';
 import type { ModelMetadata } from '../metadata';
-import type { FeatureParts, Pipeline } from '../pipeline';
+import type { FeatureParts, Pipeline, RuleDecision } from '../pipeline';
 
 export function domainEnrichment(d: DomainName): DomainEnrichment {
   return {
-    registrableDomain: d.registrableDomain,
+    // A private suffix has none under the PSL; its platform's own registrable domain says who runs it.
+    registrableDomain: d.registrableDomain === '' ? d.ownerDomain : d.registrableDomain,
     publicSuffix: d.publicSuffix,
     subdomain: d.subdomain,
     subdomainDepth: d.subdomainDepth,
@@ -83,6 +84,18 @@ function platformThresholds(slice: string | undefined, meta: ModelMetadata) {
   return slice === undefined ? undefined : meta.slice_thresholds?.[slice];
 }
 
+/** domain/2+ reasons, against the thresholds that apply to the name (its slice's or the global ones). */
+function explain2(
+  slice: typeof SLICE_4,
+  d: DomainName,
+  row: Float32Array,
+  score: number,
+  meta: ModelMetadata,
+): Reason[] {
+  const platform = platformThresholds(slice(d, row), meta);
+  return explainDomain2(d, row, score >= (platform ?? meta.thresholds).suspicious, platform);
+}
+
 /**
  * The feature parts of each domain features version, for any pipeline scored by the domain model
  * (domains; email addresses by their domain): `domainOf` takes its parsed item to the domain name.
@@ -97,8 +110,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures4(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor2(row),
     thresholdSlice: (p, row) => SLICE_4(domainOf(p), row),
-    explain: (p, row, _score, meta) =>
-      explainDomain2(domainOf(p), row, platformThresholds(SLICE_4(domainOf(p), row), meta)),
+    explain: (p, row, score, meta) => explain2(SLICE_4, domainOf(p), row, score, meta),
   };
   const v3: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_3,
@@ -107,8 +119,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures3(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor2(row),
     thresholdSlice: (p, row) => SLICE_3(domainOf(p), row),
-    explain: (p, row, _score, meta) =>
-      explainDomain2(domainOf(p), row, platformThresholds(SLICE_3(domainOf(p), row), meta)),
+    explain: (p, row, score, meta) => explain2(SLICE_3, domainOf(p), row, score, meta),
   };
   const v2: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_2,
@@ -117,8 +128,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures2(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor2(row),
     thresholdSlice: (p, row) => SLICE_2(domainOf(p), row),
-    explain: (p, row, _score, meta) =>
-      explainDomain2(domainOf(p), row, platformThresholds(SLICE_2(domainOf(p), row), meta)),
+    explain: (p, row, score, meta) => explain2(SLICE_2, domainOf(p), row, score, meta),
   };
   const v1: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION,
@@ -126,9 +136,32 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor(row),
-    explain: (p, row) => explainDomain(domainOf(p), row),
+    explain: (p, row, score, meta) => explainDomain(domainOf(p), row, score >= meta.thresholds.suspicious),
   };
   return { modelName: 'domain', ...v4, olderFeatures: [v3, v2, v1] } as const;
+}
+
+/**
+ * Policy of versions whose metadata has `platform_own_names`: a hosting platform's own name
+ * (`s3.eu-west-1.amazonaws.com`, `github.io`: platform-own.ts) gets that verdict, with the model's
+ * score beside it and the lookalike floor still applied. A resolver sees these names all day; the
+ * phishing feeds list the customer sites below them, whose lexical shape the model learned, so it
+ * raises the platforms' own names too (models/domain/README.md, version 5).
+ */
+function platformOwnRule(d: DomainName, meta?: ModelMetadata): RuleDecision | undefined {
+  const own = meta?.platform_own_names;
+  if (own === undefined || !d.platformOwn) return undefined;
+  return {
+    verdict: own.verdict,
+    score: true,
+    reasons: [
+      {
+        code: 'PLATFORM_OWN_NAME',
+        message: `${d.ascii} is a public suffix of the PSL's private section, run by ${d.ownerDomain}: the platform's own name, not a customer's site`,
+        weight: 0,
+      },
+    ],
+  };
 }
 
 export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {
@@ -138,8 +171,8 @@ export const domainPipeline: Pipeline<DomainName, DomainFeatureAssets> = {
   parse: (item) => parseDomain(item.value),
   normalised: (d) => d.ascii,
   enrich: (d) => ({ kind: 'domain', domain: domainEnrichment(d) }),
-  decide(d) {
-    if (!isAllowListed(d)) return undefined;
+  decide(d, meta) {
+    if (!isAllowListed(d)) return platformOwnRule(d, meta);
     return {
       verdict: 'benign',
       score: false,

@@ -46,5 +46,5 @@ export const emailAddressPipeline: Pipeline<EmailAddress, DomainFeatureAssets> =
   parse: (item) => parseEmailAddress(item.value),
   normalised: (e) => e.address,
   enrich: (e) => domainPipeline.enrich(e.domain),
-  decide: (e) => domainPipeline.decide?.(e.domain),
+  decide: (e, meta) => domainPipeline.decide?.(e.domain, meta),
 };

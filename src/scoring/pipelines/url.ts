@@ -96,7 +96,7 @@ const urlFeatures1: FeatureParts<CanonicalUrl, UrlFeatureAssets> = {
   featureNames: URL_FEATURE_NAMES,
   loadAssets,
   features: urlFeatures,
-  explain: (u, row) => explainUrl(u, row),
+  explain: (u, row, score, meta) => explainUrl(u, row, score >= meta.thresholds.suspicious),
 };
 
 export const urlPipeline: Pipeline<CanonicalUrl, UrlFeatureAssets> = {
@@ -111,6 +111,6 @@ export const urlPipeline: Pipeline<CanonicalUrl, UrlFeatureAssets> = {
   enrich: (u) => ({ kind: 'url', url: urlEnrichment(u) }),
   decide: decideUrl,
   features: urlFeatures2,
-  explain: (u, row) => explainUrl2(u, row),
+  explain: (u, row, score, meta) => explainUrl2(u, row, score >= meta.thresholds.suspicious),
   olderFeatures: [urlFeatures1],
 };

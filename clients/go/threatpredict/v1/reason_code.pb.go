@@ -135,6 +135,9 @@ const (
 	// The IP address is in the published ranges of a well-known service (relay egress, messenger,
 	// crawler, uptime monitor); it is answered as that service, not scored by its network's neighbours.
 	ReasonCode_KNOWN_SERVICE ReasonCode = 52
+	// The name is a hosting platform's own (a public suffix of the PSL's private section, e.g.
+	// s3.eu-west-1.amazonaws.com), not a customer's site; answered by a rule, with the model's score beside it.
+	ReasonCode_PLATFORM_OWN_NAME ReasonCode = 53
 )
 
 // Enum value maps for ReasonCode.
@@ -193,6 +196,7 @@ var (
 		50: "VERDICT_RAISED",
 		51: "PARSE_LIMIT_HIT",
 		52: "KNOWN_SERVICE",
+		53: "PLATFORM_OWN_NAME",
 	}
 	ReasonCode_value = map[string]int32{
 		"REASON_CODE_UNSPECIFIED":      0,
@@ -248,6 +252,7 @@ var (
 		"VERDICT_RAISED":               50,
 		"PARSE_LIMIT_HIT":              51,
 		"KNOWN_SERVICE":                52,
+		"PLATFORM_OWN_NAME":            53,
 	}
 )
 
@@ -282,7 +287,7 @@ var File_threatpredict_v1_reason_code_proto protoreflect.FileDescriptor
 
 const file_threatpredict_v1_reason_code_proto_rawDesc = "" +
 	"\n" +
-	"\"threatpredict/v1/reason_code.proto\x12\x10threatpredict.v1*\x87\t\n" +
+	"\"threatpredict/v1/reason_code.proto\x12\x10threatpredict.v1*\x9e\t\n" +
 	"\n" +
 	"ReasonCode\x12\x1b\n" +
 	"\x17REASON_CODE_UNSPECIFIED\x10\x00\x12\x12\n" +
@@ -339,7 +344,8 @@ const file_threatpredict_v1_reason_code_proto_rawDesc = "" +
 	"\x11USER_CONTENT_HOST\x101\x12\x12\n" +
 	"\x0eVERDICT_RAISED\x102\x12\x13\n" +
 	"\x0fPARSE_LIMIT_HIT\x103\x12\x11\n" +
-	"\rKNOWN_SERVICE\x104B\xbd\x01\n" +
+	"\rKNOWN_SERVICE\x104\x12\x15\n" +
+	"\x11PLATFORM_OWN_NAME\x105B\xbd\x01\n" +
 	"\x14com.threatpredict.v1B\x0fReasonCodeProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3"
 
 var (

@@ -128,6 +128,11 @@ export enum ReasonCode {
    * crawler, uptime monitor); it is answered as that service, not scored by its network's neighbours.
    */
   KNOWN_SERVICE = 52,
+  /**
+   * PLATFORM_OWN_NAME - The name is a hosting platform's own (a public suffix of the PSL's private section, e.g.
+   * s3.eu-west-1.amazonaws.com), not a customer's site; answered by a rule, with the model's score beside it.
+   */
+  PLATFORM_OWN_NAME = 53,
 }
 
 export function reasonCodeFromJSON(object: any): ReasonCode {
@@ -291,6 +296,9 @@ export function reasonCodeFromJSON(object: any): ReasonCode {
     case 52:
     case "KNOWN_SERVICE":
       return ReasonCode.KNOWN_SERVICE;
+    case 53:
+    case "PLATFORM_OWN_NAME":
+      return ReasonCode.PLATFORM_OWN_NAME;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ReasonCode");
   }
@@ -404,6 +412,8 @@ export function reasonCodeToJSON(object: ReasonCode): string {
       return "PARSE_LIMIT_HIT";
     case ReasonCode.KNOWN_SERVICE:
       return "KNOWN_SERVICE";
+    case ReasonCode.PLATFORM_OWN_NAME:
+      return "PLATFORM_OWN_NAME";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ReasonCode");
   }

@@ -59,6 +59,7 @@ class ReasonCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VERDICT_RAISED: _ClassVar[ReasonCode]
     PARSE_LIMIT_HIT: _ClassVar[ReasonCode]
     KNOWN_SERVICE: _ClassVar[ReasonCode]
+    PLATFORM_OWN_NAME: _ClassVar[ReasonCode]
 REASON_CODE_UNSPECIFIED: ReasonCode
 ACCESS_NETWORK: ReasonCode
 ALGORITHMIC_LOOK: ReasonCode
@@ -112,3 +113,4 @@ USER_CONTENT_HOST: ReasonCode
 VERDICT_RAISED: ReasonCode
 PARSE_LIMIT_HIT: ReasonCode
 KNOWN_SERVICE: ReasonCode
+PLATFORM_OWN_NAME: ReasonCode

@@ -59,6 +59,7 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       value :VERDICT_RAISED, 50
       value :PARSE_LIMIT_HIT, 51
       value :KNOWN_SERVICE, 52
+      value :PLATFORM_OWN_NAME, 53
     end
   end
 end
