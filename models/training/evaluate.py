@@ -25,6 +25,9 @@ false-positive rates. Thresholds come from the HARDEST benign source: for each b
 enough validation rows, the score that keeps its own validation FPR at the target; the verdict
 threshold is the highest of these (so every benign source stays within the target on validation, not
 only the pooled, easy majority). A left-out benign source never picks its own threshold.
+With `--thresholds-on source-capped` (or the sources file's threshold_policy) every run uses train.py's
+source-capped rule instead: the FPR over the validation ham of all benign sources pooled, each counting as at
+most `--threshold-source-cap` rows (train.py verdict_thresholds; one implementation for both scripts).
 
     python models/training/evaluate.py --export models/training/.work/domain --max-iter 100 \
         --out models/training/.work/domain/out-of-source.json [--metadata models/domain/2/metadata.json]

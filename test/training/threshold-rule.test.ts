@@ -21,7 +21,7 @@ import { pythonWith } from '../../scripts/python-env';
 
 const TRAINING = join(__dirname, '..', '..', 'models', 'training');
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, sys
 import numpy as np
 sys.path.insert(0, sys.argv[1])

@@ -66,7 +66,8 @@ export function withoutAddresses(text: string): string {
 }
 
 /** `local at domain.tld` as list archives write it; the local part is one token of address characters. */
-const ARCHIVED = /(?<![\p{L}\p{N}._%+'-])([\p{L}\p{N}._%+'-]+) at ([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})(?![\p{L}\p{N}-])/gu;
+const ARCHIVED =
+  /(?<![\p{L}\p{N}._%+'-])([\p{L}\p{N}._%+'-]+) at ([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})(?![\p{L}\p{N}-])/gu;
 
 /**
  * The text with every archived address blanked: `local at domain.tld` where the form itself says it is an
@@ -112,6 +113,7 @@ export function emailFeaturesV6(
   signals: MessageSignals = messageSignals(email),
 ): void {
   emailFeaturesV3(email, out, offset, null, signals);
-  out[offset + BRAND_SHOWN] = brandShownNotLinked(withoutArchivedAddresses(withoutAddresses(messageText(email))), linkDomains(email)) ? 1 : 0;
+  const shown = withoutArchivedAddresses(withoutAddresses(messageText(email)));
+  out[offset + BRAND_SHOWN] = brandShownNotLinked(shown, linkDomains(email)) ? 1 : 0;
   out[offset + TEXT_SCORE] = textModel === null ? 0 : Math.fround(textLogit(textModel, neutralTextVector(email)));
 }
