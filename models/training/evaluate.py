@@ -25,6 +25,9 @@ false-positive rates. Thresholds come from the HARDEST benign source: for each b
 enough validation rows, the score that keeps its own validation FPR at the target; the verdict
 threshold is the highest of these (so every benign source stays within the target on validation, not
 only the pooled, easy majority). A left-out benign source never picks its own threshold.
+With `--thresholds-on source-capped` (or the sources file's threshold_policy) every run uses train.py's
+source-capped rule instead: the FPR over the validation ham of all benign sources pooled, each counting as at
+most `--threshold-source-cap` rows (train.py verdict_thresholds; one implementation for both scripts).
 
     python models/training/evaluate.py --export models/training/.work/domain --max-iter 100 \
         --out models/training/.work/domain/out-of-source.json [--metadata models/domain/2/metadata.json]
@@ -55,7 +58,7 @@ from pathlib import Path
 import numpy as np
 
 from text_model import fill_text_column, load_text
-from train import SEED, auc, hardest_source_thresholds, load_export, make_model, rate, sample_weights, text_fold_groups
+from train import SEED, auc, load_export, make_model, rate, sample_weights, text_fold_groups, verdict_thresholds
 
 
 def source_figures(p: np.ndarray, y: np.ndarray, src: np.ndarray, sources, p_benign, p_malicious, thresholds) -> dict:
@@ -133,9 +136,13 @@ def pool_long_label(parts: list[dict]) -> dict:
 
 
 class Evaluator:
-    def __init__(self, spec, X, rows, params, fprs, min_rows, cap=None, left_out_rows="test", text=None,
+    def __init__(self, spec, X, rows, params, fprs, rule, cap=None, left_out_rows="test", text=None,
                  long_label=None, policies=None):
-        self.spec, self.X, self.rows, self.fprs, self.min_rows = spec, X, rows, fprs, min_rows
+        # rule: train.py's threshold rule ({"on": ..., "min_source_rows": ..., "source_cap": ...}); a number is
+        # the hardest-source rule with that many validation rows (older callers).
+        if not isinstance(rule, dict):
+            rule = {"on": "hardest-source", "min_source_rows": int(rule)}
+        self.spec, self.X, self.rows, self.fprs, self.rule = spec, X, rows, fprs, rule
         # Other threshold policies measured on the same throw-away models (--policy): thresholds only, no retraining.
         self.policies = dict(policies or {})
         self.long_label = long_label
@@ -184,8 +191,8 @@ class Evaluator:
     def run(self, train_mask, val_mask, test_mask, exclude_from_thresholds=()) -> dict:
         model = self.fit(train_mask)
         pv = model.predict_proba(self.X[val_mask])[:, 1]
-        thresholds, chosen_by = hardest_source_thresholds(pv, self.y[val_mask], self.src[val_mask], self.fprs,
-                                                          self.min_rows, exclude_from_thresholds)
+        thresholds, chosen_by, _ = verdict_thresholds(self.rule, pv, self.y[val_mask], self.src[val_mask], self.fprs,
+                                                      exclude_from_thresholds)
         pt = model.predict_proba(self.X[test_mask])[:, 1]
         yt, st = self.y[test_mask], self.src[test_mask]
         figures = source_figures(pt, yt, st, sorted(set(st.tolist())), pt[yt == 0], pt[yt == 1], thresholds)
@@ -212,8 +219,8 @@ class Evaluator:
         if self.policies:
             out["policies"] = {}
             for name, fprs in self.policies.items():
-                th, by = hardest_source_thresholds(pv, self.y[val_mask], self.src[val_mask], fprs, self.min_rows,
-                                                   exclude_from_thresholds)
+                th, by, _ = verdict_thresholds(self.rule, pv, self.y[val_mask], self.src[val_mask], fprs,
+                                               exclude_from_thresholds)
                 pol = {"fprs": fprs, "thresholds": {k: round(v, 6) for k, v in th.items()}, "thresholds_set_by": by,
                        "sources": verdict_figures(pt, yt, st, th)}
                 if self.long is not None:
@@ -228,7 +235,7 @@ class Evaluator:
         _, _, X, rows = load_export(export)
         if [r["indicator"] for r in rows] != [r["indicator"] for r in self.rows]:
             sys.exit(f"{export}: rows differ from the main export (same sources, same order needed)")
-        ev = Evaluator(self.spec, X, self.rows, {**self.params, **self.text_opts}, self.fprs, self.min_rows, self.cap,
+        ev = Evaluator(self.spec, X, self.rows, {**self.params, **self.text_opts}, self.fprs, self.rule, self.cap,
                        self.left_out_rows, self.text, self.long_label, self.policies)
         ev.benign_except = self.benign_except
         return ev
@@ -291,7 +298,7 @@ class Evaluator:
             model = self.fit((self.split == "train") & ~gone)
             val = (self.split == "val") & ~gone
             pv = model.predict_proba(self.X[val])[:, 1]
-            th, by = hardest_source_thresholds(pv, self.y[val], self.src[val], self.fprs, self.min_rows)
+            th, by, _ = verdict_thresholds(self.rule, pv, self.y[val], self.src[val], self.fprs)
             ps = model.predict_proba(self.X[gone])[:, 1]
             mal = (self.split == "test") & (self.y == 1)
             pm = model.predict_proba(self.X[mal])[:, 1]
@@ -334,10 +341,10 @@ class Evaluator:
                 "rows_before": int(before.sum()), "rows_after": int(after.sum()), **res}
 
 
-def later_export(export: Path, params: dict, fprs: dict, min_rows: int) -> dict:
+def later_export(export: Path, params: dict, fprs: dict, rule: dict) -> dict:
     """later_in_time from an export whose split is already by time and whose counts saw only its train split."""
     spec, _, X, rows = load_export(export)
-    ev = Evaluator(spec, X, rows, params, fprs, min_rows, text=load_text(export, spec, X.shape[0], rows))
+    ev = Evaluator(spec, X, rows, params, fprs, rule, text=load_text(export, spec, X.shape[0], rows))
     res = ev.in_distribution()
     return {"export": str(export), "rule": f"the export's own time split ({spec.get('split_mode')}); "
             "train/validation/test as exported, counts from its train split only", **res}
@@ -424,9 +431,15 @@ def main() -> None:
     ap.add_argument("--suspicious-fpr", type=float,
                     help="default: the sources file's threshold_policy (the served model's), else 0.02")
     ap.add_argument("--policy", action="append", default=[], metavar="NAME=SUSPICIOUS_FPR,MALICIOUS_FPR",
-                    help="also measure the hardest-source rule at these per-source validation FPRs on the same throw-away "
+                    help="also measure the run's threshold rule at these validation FPRs on the same throw-away "
                          "models (thresholds only; e.g. tight=0.01,0.0025), reported per run and in summary.policies")
     ap.add_argument("--min-threshold-rows", type=int, default=200, help="a benign source needs this many validation rows to set a threshold")
+    ap.add_argument("--thresholds-on", choices=("hardest-source", "source-capped"),
+                    help="the threshold rule of every run (train.py's): default the sources file's threshold_policy, else "
+                         "hardest-source")
+    ap.add_argument("--threshold-source-cap", type=float,
+                    help="with source-capped: validation rows a benign source counts as at most (default: the sources "
+                         "file's threshold_policy source_cap, else 200)")
     ap.add_argument("--sources", nargs="*", help="leave out only these sources (default: every source)")
     ap.add_argument("--leave-one-site-out", action="append", default=[], metavar="SOURCE",
                     help="also leave out each site (split key: a template organisation) of this benign source in turn, "
@@ -473,8 +486,14 @@ def main() -> None:
     t0 = time.time()
     spec, names, X, rows = load_export(args.export)
     policy = spec.get("threshold_policy", {})
-    if policy.get("on", "hardest-source") != "hardest-source":
-        sys.exit("evaluate.py measures the hardest-source threshold rule only")
+    if args.thresholds_on is None:
+        args.thresholds_on = policy.get("on", "hardest-source")
+    if args.thresholds_on == "pooled":
+        sys.exit("evaluate.py measures the hardest-source and source-capped threshold rules only")
+    if args.threshold_source_cap is None:
+        args.threshold_source_cap = float(policy.get("source_cap", 200))
+    rule = {"on": args.thresholds_on, "min_source_rows": args.min_threshold_rows,
+            **({"source_cap": args.threshold_source_cap} if args.thresholds_on == "source-capped" else {})}
     if args.suspicious_fpr is None:
         args.suspicious_fpr = float(policy.get("suspicious_fpr", 0.02))
     if args.malicious_fpr is None:
@@ -497,7 +516,7 @@ def main() -> None:
         spec.setdefault("train_params", {})[k] = params[k]
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
     policies = dict(parse_policy(p) for p in args.policy)
-    ev = Evaluator(spec, X, rows, params, fprs, args.min_threshold_rows, args.max_train_rows_per_source, args.left_out_rows,
+    ev = Evaluator(spec, X, rows, params, fprs, rule, args.max_train_rows_per_source, args.left_out_rows,
                    load_text(args.export, spec, X.shape[0], rows), args.long_label, policies)
     ev.benign_except = tuple(args.auc_benign_except)
     if args.slice:
@@ -513,9 +532,14 @@ def main() -> None:
         **({"long_label": args.long_label} if args.long_label is not None else {}),
         **({"long_label_weight": spec["long_label_weight"]} if spec.get("long_label_weight") else {}),
         "derived_sources": sorted(s["name"] for s in spec.get("sources", []) if s.get("format") == "derived"),
-        "threshold_policy": f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
-                            f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "
-                            "validation FPR; a left-out source never sets its own threshold",
+        "threshold_policy": (f"per verdict, the highest threshold that keeps any single benign source (>= {args.min_threshold_rows} "
+                             f"validation rows) at {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) "
+                             "validation FPR; a left-out source never sets its own threshold"
+                             if rule["on"] == "hardest-source" else
+                             f"per verdict, {args.suspicious_fpr:.2%} (suspicious) / {args.malicious_fpr:.2%} (malicious) FPR of "
+                             f"the validation ham of all benign sources pooled, each counting as at most "
+                             f"{args.threshold_source_cap:g} rows; a left-out source is not in the pool"),
+        "threshold_rule": rule,
         **({"policies": policies} if policies else {}),
         "in_distribution": ev.in_distribution(),
     }
@@ -530,7 +554,7 @@ def main() -> None:
     if args.leave_group_out:
         result["leave_one_group_out"] = ev.leave_one_group_out(args.leave_group_out)
     if args.later_export is not None:
-        lt = later_export(args.later_export, params, fprs, args.min_threshold_rows)
+        lt = later_export(args.later_export, params, fprs, rule)
     elif args.later_in_time_export is not None:
         cutoff = json.loads((args.later_in_time_export / "cutoff.json").read_text())["cutoff"]
         if args.time_cutoff and args.time_cutoff != cutoff:

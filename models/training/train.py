@@ -125,6 +125,66 @@ def hardest_source_thresholds(p_val, y_val, src_val, fprs: dict, min_rows: int, 
     return thresholds, chosen_by
 
 
+def source_cap_weights(src_benign: np.ndarray, cap: float) -> np.ndarray:
+    """Per benign validation row, 1, or cap / n for a source with n > cap rows: no source counts as more than `cap`."""
+    names, inverse, counts = np.unique(src_benign, return_inverse=True, return_counts=True)
+    return np.minimum(1.0, cap / counts)[inverse] if len(names) else np.zeros(0)
+
+
+def weighted_threshold_at_fpr(scores: np.ndarray, weights: np.ndarray, fpr: float) -> tuple[float, int]:
+    """threshold_at_fpr with a weight per row: the smallest threshold whose flagged rows (score >= threshold) weigh
+    less than `fpr` of the total (with equal weights, exactly threshold_at_fpr's answer), and the index of the row
+    it sits just above (the highest unflagged score), -1 if none."""
+    if len(scores) == 0:
+        return 0.5, -1
+    order = np.argsort(-scores, kind="stable")
+    s, cum = scores[order], np.cumsum(weights[order]) / weights.sum()
+    block_end = np.r_[s[1:] != s[:-1], True]  # rows with equal scores are flagged together or not at all
+    ok = np.flatnonzero(block_end & (cum < fpr * (1 - 1e-9)))
+    first_unflagged = int(ok[-1]) + 1 if len(ok) else 0
+    if first_unflagged >= len(s):
+        return 0.0, -1
+    return float(np.nextafter(np.float32(s[first_unflagged]), np.float32(1))), int(order[first_unflagged])
+
+
+def source_capped_thresholds(p_val, y_val, src_val, fprs: dict, cap: float, exclude=()) -> tuple[dict, dict, dict]:
+    """Per verdict, the threshold at that FPR of the validation ham of all benign sources pooled, each source counting
+    as at most `cap` rows (a larger source's rows weigh cap / n), so neither the big easy lists nor one small source
+    decides. Returns the thresholds, the source of the row each sits just above, and each source's validation rows,
+    weight and FPR at them (the rule's inputs, for metadata)."""
+    benign = (y_val == 0) & ~np.isin(src_val, list(exclude))
+    pb, sb = p_val[benign], src_val[benign]
+    w = source_cap_weights(sb, cap)
+    thresholds, chosen_by = {}, {}
+    for verdict, fpr in fprs.items():
+        thresholds[verdict], at = weighted_threshold_at_fpr(pb, w, fpr)
+        chosen_by[verdict] = str(sb[at]) if at >= 0 else "pooled"
+    if thresholds["suspicious"] > thresholds["malicious"]:
+        thresholds["suspicious"] = thresholds["malicious"]
+        chosen_by["suspicious"] = chosen_by["malicious"]
+    inputs = {}
+    for name in sorted(set(sb.tolist())):
+        sel = sb == name
+        inputs[name] = {"rows": int(sel.sum()), "row_weight": round(float(w[sel][0]), 6),
+                        **{f"fpr_at_{v}": round(rate(pb[sel] >= t), 6) for v, t in thresholds.items()}}
+    return thresholds, chosen_by, inputs
+
+
+def verdict_thresholds(rule: dict, p_val, y_val, src_val, fprs: dict, exclude=()) -> tuple[dict, dict, dict]:
+    """The threshold rule named by rule["on"], shared by train.py (the served thresholds) and evaluate.py (every
+    throw-away model): `pooled`, `hardest-source` (rule["min_source_rows"]) or `source-capped` (rule["source_cap"]).
+    Returns thresholds, which source set each, and the rule's per-source inputs (empty but for source-capped)."""
+    on = rule["on"]
+    if on == "source-capped":
+        return source_capped_thresholds(p_val, y_val, src_val, fprs, float(rule["source_cap"]), exclude)
+    if on == "hardest-source":
+        return (*hardest_source_thresholds(p_val, y_val, src_val, fprs, int(rule["min_source_rows"]), exclude), {})
+    if on == "pooled":
+        benign = (y_val == 0) & ~np.isin(src_val, list(exclude))
+        return {k: threshold_at_fpr(p_val[benign], f) for k, f in fprs.items()}, {k: "pooled" for k in fprs}, {}
+    sys.exit(f"unknown threshold rule {on}")
+
+
 def rate(mask: np.ndarray) -> float:
     return float(mask.mean()) if len(mask) else float("nan")
 
@@ -220,6 +280,22 @@ def resolve_threshold_policy(args, spec: dict) -> None:
         args.suspicious_fpr = float(policy.get("suspicious_fpr", 0.02))
     if args.malicious_fpr is None:
         args.malicious_fpr = float(policy.get("malicious_fpr", 0.005))
+    if getattr(args, "threshold_source_cap", None) is None:
+        args.threshold_source_cap = float(policy.get("source_cap", 200))
+
+
+def threshold_rule(args) -> dict:
+    """The threshold rule and its inputs as metadata records them (threshold_fprs) and verdict_thresholds reads them."""
+    return {"on": args.thresholds_on, "min_source_rows": args.min_threshold_rows,
+            **({"source_cap": args.threshold_source_cap} if args.thresholds_on == "source-capped" else {})}
+
+
+THRESHOLD_RULE_TEXT = {
+    "pooled": "",
+    "hardest-source": ", of the benign source that needs the highest threshold",
+    "source-capped": ", all benign sources pooled with each counting as at most {cap:g} rows (a larger source's rows "
+                     "weigh {cap:g}/n), so that neither the large easy sources nor one small source decides",
+}
 
 
 def main() -> None:
@@ -233,10 +309,14 @@ def main() -> None:
                     "(default: the sources file's threshold_policy, else 0.005)")
     ap.add_argument("--suspicious-fpr", type=float, help="benign FPR on val that sets the suspicious threshold "
                     "(default: the sources file's threshold_policy, else 0.02)")
-    ap.add_argument("--thresholds-on", choices=("pooled", "hardest-source"),
+    ap.add_argument("--thresholds-on", choices=("pooled", "hardest-source", "source-capped"),
                     help="pooled: the FPR over all benign validation rows; hardest-source: the highest threshold that keeps "
-                         "every benign source (>= 200 validation rows) at that FPR (see evaluate.py); default: the sources "
-                         "file's threshold_policy, else pooled")
+                         "every benign source (>= 200 validation rows) at that FPR (see evaluate.py); source-capped: the "
+                         "FPR over all benign validation rows, each source counting as at most --threshold-source-cap rows; "
+                         "default: the sources file's threshold_policy, else pooled")
+    ap.add_argument("--threshold-source-cap", type=float,
+                    help="with --thresholds-on source-capped: validation rows a benign source counts as at most "
+                         "(default: the sources file's threshold_policy source_cap, else 200)")
     ap.add_argument("--min-threshold-rows", type=int, default=200,
                     help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold")
     ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
@@ -269,12 +349,9 @@ def main() -> None:
     model = make_model(params).fit(X[idx["train"]], y[idx["train"]], sample_weight=sample_weights(spec, rows, y, idx["train"]))
     p_val = model.predict_proba(X[idx["val"]])[:, 1]
     fprs = {"suspicious": args.suspicious_fpr, "malicious": args.malicious_fpr}
-    if args.thresholds_on == "hardest-source":
-        src_val = np.array([rows[i]["source"] for i in idx["val"]])
-        thresholds, thresholds_set_by = hardest_source_thresholds(p_val, y[idx["val"]], src_val, fprs, args.min_threshold_rows)
-    else:
-        thresholds = {k: threshold_at_fpr(p_val[y[idx["val"]] == 0], f) for k, f in fprs.items()}
-        thresholds_set_by = {k: "pooled" for k in fprs}
+    src_val = np.array([rows[i]["source"] for i in idx["val"]])
+    rule = threshold_rule(args)
+    thresholds, thresholds_set_by, threshold_inputs = verdict_thresholds(rule, p_val, y[idx["val"]], src_val, fprs)
     metrics, p_test = evaluate(model, X, y, rows, idx["test"], thresholds)
     if spec.get("auc_by_label_group"):
         metrics.update(auc_by_label_group(y[idx["test"]], p_test, rows, idx["test"]))
@@ -367,9 +444,10 @@ def main() -> None:
            if spec.get("long_label_weight") else {}),
         "thresholds": thresholds,
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"
-                            + (", of the benign source that needs the highest threshold" if args.thresholds_on == "hardest-source" else ""),
+                            + THRESHOLD_RULE_TEXT[args.thresholds_on].format(cap=args.threshold_source_cap),
         "thresholds_set_by": thresholds_set_by,
-        "threshold_fprs": {"on": args.thresholds_on, **fprs, "min_source_rows": args.min_threshold_rows},
+        "threshold_fprs": {**rule, **fprs},
+        **({"threshold_validation_sources": threshold_inputs} if threshold_inputs else {}),
         "split": "hash of site key: 70% train, 10% validation (thresholds), 20% test (metrics); no site on two sides",
         "rows": {s: int(len(v)) for s, v in idx.items()},
         "training_data": [

@@ -16,6 +16,9 @@
  * raised 46% with an icloud/outlook addressee against 24% without (models/email/README.md). A mailbox
  * is where mail goes, not a brand the message shows; a brand named in the words ("your Outlook
  * mailbox is full") still counts. email/3 and email/5 keep v3's fact, their models learned it.
+ * List archives (pipermail, the R lists) print addresses as `user at gmail.com`; that form is blanked
+ * too when it is unmistakably an address (`withoutArchivedAddresses`), so "sign in at paypal.com"
+ * still names PayPal.
  */
 import {
   brandShownNotLinked,
@@ -62,6 +65,32 @@ export function withoutAddresses(text: string): string {
   return out + text.slice(done);
 }
 
+/** `local at domain.tld` as list archives write it; the local part is one token of address characters. */
+const ARCHIVED =
+  /(?<![\p{L}\p{N}._%+'-])([\p{L}\p{N}._%+'-]+) at ([\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})(?![\p{L}\p{N}-])/gu;
+
+/**
+ * The text with every archived address blanked: `local at domain.tld` where the form itself says it is an
+ * address, because the local part holds a character words do not (`murdoch.duncan`, `mspinola10`) or
+ * a capital inside it (`PDalgd`), or it sits inside `<...>`, after `mailto:`, or before the archive's
+ * `(Full Name)`. A word before " at " ("sign in at paypal.com", "sign-in at apple.com", "visit us at
+ * apple.com") stays: that is how a lure names the site it imitates, and the fact must keep reading it.
+ */
+export function withoutArchivedAddresses(text: string): string {
+  if (!text.includes(' at ')) return text;
+  return text.replace(ARCHIVED, (whole: string, local: string, _domain: string, at: number) => {
+    const before = text.slice(Math.max(0, at - 8), at);
+    const after = text.slice(at + whole.length, at + whole.length + 2);
+    const addressy =
+      /[._%+\d]/u.test(local) ||
+      /.\p{Lu}/u.test(local) ||
+      /(?:<|mailto:\s*)$/iu.test(before) ||
+      after.startsWith('>') ||
+      after === ' (';
+    return addressy ? ' ' : whole;
+  });
+}
+
 /** The message's hashed words and pairs, without any language's function words (for the export and serving). */
 export function neutralTextVector(email: ParsedEmail): SparseText {
   return hashText(messageText(email), TEXT_BUCKETS, neutralTokens);
@@ -84,6 +113,7 @@ export function emailFeaturesV6(
   signals: MessageSignals = messageSignals(email),
 ): void {
   emailFeaturesV3(email, out, offset, null, signals);
-  out[offset + BRAND_SHOWN] = brandShownNotLinked(withoutAddresses(messageText(email)), linkDomains(email)) ? 1 : 0;
+  const shown = withoutArchivedAddresses(withoutAddresses(messageText(email)));
+  out[offset + BRAND_SHOWN] = brandShownNotLinked(shown, linkDomains(email)) ? 1 : 0;
   out[offset + TEXT_SCORE] = textModel === null ? 0 : Math.fround(textLogit(textModel, neutralTextVector(email)));
 }

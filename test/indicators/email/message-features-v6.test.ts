@@ -17,6 +17,7 @@ import {
   EMAIL_V6_FEATURE_NAMES,
   emailFeaturesV6,
   withoutAddresses,
+  withoutArchivedAddresses,
 } from '../../../src/indicators/email/message-features-v6';
 import { parseEmail } from '../../../src/indicators/email/parse-email';
 import type { ParsedEmail } from '../../../src/indicators/email/types';
@@ -85,7 +86,72 @@ describe('withoutAddresses', () => {
   });
 });
 
+/** An R-list post as the archive stores it: addresses as `user at gmail.com`, links to CRAN only. */
+const R_ARCHIVE_POST = [
+  'From: bbolker at gmail.com (Ben Bolker)',
+  'To: r-help@r-project.org',
+  'Subject: Re: [R] lme4 convergence warning',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'On 2019-03-01 Duncan Murdoch <murdoch.duncan at gmail.com> wrote:',
+  '> See https://cran.r-project.org/package=lme4 for the vignette.',
+  '',
+  'Try a different optimizer (see ?lmerControl).',
+  '',
+  'From: bbolker at gmail.com (Ben Bolker)',
+  'Email: pd.mes at cbs.dk  Priv: PDalgd at gmail.com',
+  'R-help at r-project.org mailing list -- To UNSUBSCRIBE see https://stat.ethz.ch/mailman/listinfo/r-help',
+  '',
+].join('\r\n');
+
+/** A lure that names the site it imitates in "at domain" words, and links elsewhere. */
+const AT_SITE_LURE = [
+  'From: "Security" <alert@notice-center.example>',
+  'To: someone@example.org',
+  'Subject: Unusual sign-in',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'We noticed an unusual sign in at paypal.com. Please confirm your identity:',
+  'https://confirm-identity.example.net/verify',
+  '',
+].join('\r\n');
+
+describe('withoutArchivedAddresses (list archives write user at domain.tld)', () => {
+  const cases: [string, string][] = [
+    ['From: murdoch.duncan at gmail.com (Duncan Murdoch)', 'From:   (Duncan Murdoch)'],
+    ['From: bbolker at gmail.com (Ben Bolker)', 'From:   (Ben Bolker)'],
+    ['Ben Bolker <bbolker at gmail.com> wrote:', 'Ben Bolker < > wrote:'],
+    ['<mailto:juho.ruohonen at gmail.com>', '<mailto: >'],
+    ['mailto: erinm.hodgess at gmail.com', 'mailto:  '],
+    ['Email: pd.mes at cbs.dk  Priv: PDalgd at gmail.com', 'Email:    Priv:  '],
+    ['mspinola10 at gmail.com', ' '],
+    ['R-help at r-project.org mailing list', 'R-help at r-project.org mailing list'],
+    ['Sign-in at apple.com was blocked', 'Sign-in at apple.com was blocked'],
+    ['sign in at paypal.com now', 'sign in at paypal.com now'],
+    ['visit us at apple.com.', 'visit us at apple.com.'],
+    ['meet at 10 at the office', 'meet at 10 at the office'],
+  ];
+  for (const [text, want] of cases) it(JSON.stringify(text), () => assert.equal(withoutArchivedAddresses(text), want));
+
+  it('is linear in a long run of address characters', () => {
+    const long = `${'a.'.repeat(100_000)} at`;
+    const t0 = performance.now();
+    assert.equal(withoutArchivedAddresses(long), long);
+    assert.ok(performance.now() - t0 < 1000);
+  });
+});
+
 describe('email/6 brand_shown_not_linked', () => {
+  it("does not read an R-list archive's `user at gmail.com` addresses (email/3 did)", async () => {
+    const e = await parse(R_ARCHIVE_POST);
+    assert.equal(brandFact(e, 3), 1, "email/3 counts gmail.com's 'gmail' as a brand shown");
+    assert.equal(brandFact(e, 6), 0);
+  });
+
+  it('still reads a brand named as "at paypal.com" in the words', async () => {
+    assert.equal(brandFact(await parse(AT_SITE_LURE), 6), 1);
+  });
+
   it('does not read the addressee a Ghost-like footer prints (email/3 did)', async () => {
     const e = await parse(GHOST_LIKE);
     assert.equal(brandFact(e, 3), 1, "email/3 counts outlook.com's 'outlook' as a brand shown");
