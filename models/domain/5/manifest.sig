@@ -1,0 +1,1 @@
+8YqbFRTq2VV/GtGxkwDZJB6ySzU0Td7Vhm/DoqW+B0Xi/GN2Yo2EzrL/mM5OBuPzOE/iWryowELPvIppLdb3Bw==
