@@ -60,9 +60,10 @@ describe('domain/5 features', () => {
     assert.equal(project('hitbtc-polkastarter.io'), 2);
     assert.equal(project('xrp-drop.org'), 1);
     assert.equal(project('xrpa.com'), 0, 'short names only as whole tokens');
-    assert.equal(project('mycrypto.com'), 0, 'the project itself');
-    assert.equal(project('beta.mycrypto.com'), 0, 'the project itself, a subdomain');
-    assert.equal(project('mycrypto.com-wallet.info'), 1);
+    assert.equal(project('idex.market'), 0, 'the project itself');
+    assert.equal(project('beta.hitbtc.com'), 0, 'the project itself, a subdomain');
+    assert.equal(project('hitbtc.com-wallet.info'), 1);
+    assert.equal(project('myetherwallet.com'), 0, 'not a list word: the real wallet');
     assert.equal(project('weather.com'), 0);
   });
 
