@@ -2,9 +2,7 @@
  * A domain model version that is an earlier one plus thresholds for platform customer sites: the same
  * model.onnx, assets and golden rows (scores do not change, so the golden probabilities stay true), and
  * metadata with the next version number and `slice_thresholds.platform_customer` taken from a
- * measure-platform-slice.ts result. With `version` equal to the measured one, a newly trained version
- * gets its own slice thresholds instead (domain v5: train.sh, then measure-platform-slice.ts on it).
- * Written unsigned: the lead signs what is published.
+ * measure-platform-slice.ts result. Written unsigned: the lead signs what is published.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,9 +30,8 @@ export function writePlatformVersion(opts: {
     throw new Error(`the slice was measured on version ${r.model.version}, not on ${opts.from} (${meta.version})`);
   mkdirSync(opts.out, { recursive: true });
   for (const f of ['model.onnx', 'assets.json', 'golden.json']) copyFileSync(join(opts.from, f), join(opts.out, f));
-  if (opts.version !== meta.version)
-    meta.derived_from = `domain v${r.model.version}: the same model.onnx, assets and golden rows; thresholds of its own for platform customer sites`;
   meta.version = opts.version;
+  meta.derived_from = `domain v${r.model.version}: the same model.onnx, assets and golden rows; thresholds of its own for platform customer sites`;
   meta.slice_thresholds = {
     [PLATFORM_CUSTOMER]: {
       suspicious: r.slice_thresholds.suspicious,
