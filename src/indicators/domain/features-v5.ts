@@ -5,7 +5,7 @@
  * of a crypto project, exchange or coin outside crypto-brands.txt (`idex`, `hitbtc`, `polkastarter`,
  * `xrp`) or the words of celebrity giveaways and token sales (`elon`, `musk`, `tesla`, `tokensale`).
  * The lists (`crypto-projects.txt`, `giveaway-words.txt`) were chosen from the list's older positions
- * only and checked against the benign sources (domain card, version 5).
+ * only and checked against the benign sources (domain card, "Version 5 candidate").
  * Changing what a feature means, or their order, requires a new version and a retrained model.
  */
 
