@@ -6,7 +6,9 @@
  *
  *   npx tsx scripts/domain/extract-crypto-lists.ts [--out models/training/.work/crypto]
  *
- * Output: crypto-phishing-hosts.tsv, crypto-legit-hosts.tsv (host, list, position), provenance.json;
+ * Output: crypto-phishing-hosts.tsv, crypto-legit-hosts.tsv (host, list, position, part: the blacklist's
+ * newest 20% of positions / older, the legitimate sites' held-out / training half by registrable domain;
+ * models/training/domain-5-sources.json trains on `older` and `train` only), provenance.json;
  * the package tarball stays in --out. Needs the npm registry (npm pack), nothing else.
  */
 import { execFileSync } from 'node:child_process';
@@ -36,7 +38,7 @@ const lists = cryptoLists(config);
 const write = (name: string, rows: readonly CryptoListRow[]) =>
   writeFileSync(
     join(args.out, `${name}.tsv`),
-    `host\tlist\tposition\n${rows.map((r) => `${r.host}\t${r.list}\t${r.position}`).join('\n')}\n`,
+    `host\tlist\tposition\tpart\n${rows.map((r) => `${r.host}\t${r.list}\t${r.position}\t${r.part}`).join('\n')}\n`,
   );
 write('crypto-phishing-hosts', lists.phishing);
 write('crypto-legit-hosts', lists.legitimate);
@@ -47,7 +49,9 @@ writeFileSync(
       made_by: 'scripts/domain/extract-crypto-lists.ts',
       package: PACKAGE,
       integrity,
-      licence: 'DBAD Public License 1.1 (package LICENSE); evaluation only, not in any training set',
+      licence: 'DBAD Public License 1.1 (package LICENSE)',
+      parts:
+        'blacklist: newest (first 20% of positions, never trained on) / older; legitimate: held_out / train (seeded half by registrable domain)',
       phishing_rows: lists.phishing.length,
       legitimate_rows: lists.legitimate.length,
       dropped: lists.dropped,

@@ -7,6 +7,10 @@
  * phishing and its false positives on legitimate crypto sites are measured on it.
  */
 import { parseDomain } from '../indicators/domain/parse';
+import { stableUnit } from './sources';
+
+/** Share of the blacklist, by position from the top (newest), held out of training as the later rows. */
+export const NEWEST_SHARE = 0.2;
 
 export interface CryptoListRow {
   host: string;
@@ -14,6 +18,12 @@ export interface CryptoListRow {
   list: string;
   /** Position in its list (0 = first; the blacklist is kept newest first). */
   position: number;
+  /**
+   * Which part a training source may read (its `where`): a blacklist row is `newest` in the first
+   * NEWEST_SHARE of the list's positions, else `older`; a legitimate row is `train` or `held_out` by a
+   * seeded half of registrable domains, so no site is on both sides. Never-trained rows measure the model.
+   */
+  part: 'newest' | 'older' | 'train' | 'held_out';
 }
 
 export interface CryptoLists {
@@ -34,6 +44,7 @@ export function cryptoLists(configJson: string): CryptoLists {
     if (!Array.isArray(entries)) throw new Error(`config.json: no ${list} array`);
     const seen = new Set<string>();
     const rows: CryptoListRow[] = [];
+    const newestBelow = entries.length * NEWEST_SHARE;
     entries.forEach((e, position) => {
       const p = typeof e === 'string' ? parseDomain(e.trim()) : undefined;
       if (p === undefined || !p.ok) {
@@ -42,7 +53,16 @@ export function cryptoLists(configJson: string): CryptoLists {
       }
       if (seen.has(p.value.ascii)) return;
       seen.add(p.value.ascii);
-      rows.push({ host: p.value.ascii, list, position });
+      const site = p.value.registrableDomain === '' ? p.value.siteKey : p.value.registrableDomain;
+      const part =
+        list === 'blacklist'
+          ? position < newestBelow
+            ? 'newest'
+            : 'older'
+          : stableUnit(`crypto-legit:${site}`) < 0.5
+            ? 'train'
+            : 'held_out';
+      rows.push({ host: p.value.ascii, list, position, part });
     });
     return rows;
   };

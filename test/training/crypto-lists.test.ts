@@ -61,3 +61,29 @@ it('rocAuc: ranks, ties counting half, as scikit-learn does', () => {
   assert.ok(Math.abs((rocAuc([0.9, 0.4, 0.6], [0.4, 0.2, 0.7]) as number) - 0.722222) < 1e-6);
   assert.equal(rocAuc([], [0.1]), null);
 });
+
+it('marks the blacklist newest first 20% of positions and splits legitimate sites by registrable domain', () => {
+  const { phishing, legitimate } = cryptoLists(config);
+  // 7 entries: positions 0 and 1 are under 20% of 7 (1.4).
+  assert.deepEqual(
+    phishing.map((r) => [r.host, r.part]),
+    [
+      ['uniswap-claim.xyz', 'newest'],
+      ['trezor.us', 'newest'],
+      ['xn--metamsk-3bb.com', 'older'],
+    ],
+  );
+  for (const r of legitimate) assert.ok(r.part === 'train' || r.part === 'held_out', r.host);
+  const many = cryptoLists(
+    JSON.stringify({
+      fuzzylist: [],
+      whitelist: Array.from({ length: 200 }, (_, i) => `site${i}.com`).flatMap((h) => [h, `www.${h}`]),
+      blacklist: [],
+    }),
+  ).legitimate;
+  const partOf = new Map(many.filter((r) => !r.host.startsWith('www.')).map((r) => [r.host, r.part]));
+  for (const r of many.filter((r) => r.host.startsWith('www.')))
+    assert.equal(r.part, partOf.get(r.host.slice(4)), `${r.host}: same part as its registrable domain`);
+  const held = many.filter((r) => r.part === 'held_out').length / many.length;
+  assert.ok(held > 0.35 && held < 0.65, `held-out share ${held}`);
+});

@@ -7,6 +7,7 @@ import { DOMAIN_FEATURE_NAMES, DOMAIN_FEATURES_VERSION, type DomainFeatureAssets
 import { DOMAIN_FEATURE_NAMES_2, DOMAIN_FEATURES_VERSION_2, domainFeatures2 } from './features-v2';
 import { DOMAIN_FEATURE_NAMES_3, DOMAIN_FEATURES_VERSION_3, domainFeatures3 } from './features-v3';
 import { DOMAIN_FEATURE_NAMES_4, DOMAIN_FEATURES_VERSION_4, domainFeatures4 } from './features-v4';
+import { DOMAIN_FEATURE_NAMES_5, DOMAIN_FEATURES_VERSION_5, domainFeatures5 } from './features-v5';
 import type { DomainName } from './parse';
 
 export interface DomainFeatureSet {
@@ -42,11 +43,20 @@ export const DOMAIN_FEATURES_4: DomainFeatureSet = {
   compute: domainFeatures4,
 };
 
-/** The version new models are trained on. */
+export const DOMAIN_FEATURES_5: DomainFeatureSet = {
+  version: DOMAIN_FEATURES_VERSION_5,
+  names: DOMAIN_FEATURE_NAMES_5,
+  compute: domainFeatures5,
+};
+
+/** The version new models are trained on when their sources file names none. */
 export const LATEST_DOMAIN_FEATURES = DOMAIN_FEATURES_4;
 
 export const DOMAIN_FEATURE_SETS: ReadonlyMap<string, DomainFeatureSet> = new Map(
-  [DOMAIN_FEATURES_1, DOMAIN_FEATURES_2, DOMAIN_FEATURES_3, DOMAIN_FEATURES_4].map((s) => [s.version, s]),
+  [DOMAIN_FEATURES_1, DOMAIN_FEATURES_2, DOMAIN_FEATURES_3, DOMAIN_FEATURES_4, DOMAIN_FEATURES_5].map((s) => [
+    s.version,
+    s,
+  ]),
 );
 
 export function domainFeatureSet(version: string): DomainFeatureSet {

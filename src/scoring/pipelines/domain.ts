@@ -25,6 +25,11 @@ import {
   DOMAIN_FEATURES_VERSION_4,
   domainFeatures4,
 } from '../../indicators/domain/features-v4';
+import {
+  DOMAIN_FEATURE_NAMES_5,
+  DOMAIN_FEATURES_VERSION_5,
+  domainFeatures5,
+} from '../../indicators/domain/features-v5';
 import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
 import { platformSlice } from '../../indicators/domain/platform-slice';
 import type { DomainEnrichment, Reason, Verdict } from '../../indicators/types';
@@ -75,6 +80,7 @@ export function domainVerdictFloor2(row: Float32Array): Verdict | undefined {
 
 const loadAssets = (dir: string) => loadDomainAssets(join(dir, 'assets.json'));
 
+const SLICE_5 = platformSlice(DOMAIN_FEATURE_NAMES_5);
 const SLICE_4 = platformSlice(DOMAIN_FEATURE_NAMES_4);
 const SLICE_3 = platformSlice(DOMAIN_FEATURE_NAMES_3);
 const SLICE_2 = platformSlice(DOMAIN_FEATURE_NAMES_2);
@@ -101,8 +107,18 @@ function explain2(
  * (domains; email addresses by their domain): `domainOf` takes its parsed item to the domain name.
  */
 export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
-  // domain/3 and domain/4 start with the 39 domain/2 columns in the same order, so the v2 floor and
-  // reasons read them too.
+  // domain/3, domain/4 and domain/5 start with the 39 domain/2 columns in the same order, so the v2
+  // floor and reasons read them too.
+  const v5: FeatureParts<P, DomainFeatureAssets> = {
+    featuresVersion: DOMAIN_FEATURES_VERSION_5,
+    featureNames: DOMAIN_FEATURE_NAMES_5,
+    loadAssets,
+    features: (p, assets, out, offset) => domainFeatures5(domainOf(p), assets, out, offset),
+    verdictFloor: (_p, row) => domainVerdictFloor2(row),
+    thresholdSlice: (p, row) => SLICE_5(domainOf(p), row),
+    explain: (p, row, _score, meta) =>
+      explainDomain2(domainOf(p), row, platformThresholds(SLICE_5(domainOf(p), row), meta)),
+  };
   const v4: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_4,
     featureNames: DOMAIN_FEATURE_NAMES_4,
@@ -138,7 +154,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     verdictFloor: (_p, row) => domainVerdictFloor(row),
     explain: (p, row, score, meta) => explainDomain(domainOf(p), row, score >= meta.thresholds.suspicious),
   };
-  return { modelName: 'domain', ...v4, olderFeatures: [v3, v2, v1] } as const;
+  return { modelName: 'domain', ...v5, olderFeatures: [v4, v3, v2, v1] } as const;
 }
 
 /**
