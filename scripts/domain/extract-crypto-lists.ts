@@ -8,7 +8,7 @@
  *
  * Output: crypto-phishing-hosts.tsv, crypto-legit-hosts.tsv (host, list, position, part: the blacklist's
  * newest 20% of positions / older, the legitimate sites' held-out / training half by registrable domain;
- * models/training/domain-5-sources.json trains on `older` and `train` only), provenance.json;
+ * models/training/domain-crypto-sources.json trains on `older` and `train` only), provenance.json;
  * the package tarball stays in --out. Needs the npm registry (npm pack), nothing else.
  */
 import { execFileSync } from 'node:child_process';
