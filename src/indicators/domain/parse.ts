@@ -7,7 +7,7 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 import { parse as parseTld } from 'tldts';
 import { itemError } from '../../errors';
 import { fail, ok, type Parsed } from '../types';
-import { platformOwner } from './platform-own';
+import { platformOwner, TLD_OPTIONS } from './platform-own';
 import { findPlatform, siteKeyOf } from './platforms';
 
 export interface DomainName {
@@ -45,14 +45,6 @@ export interface DomainName {
 
 /** Longest raw value we look at; DNS names are at most 253 octets, so anything longer is not one. */
 export const MAX_DOMAIN_INPUT = 1024;
-
-const TLD_OPTIONS = {
-  allowPrivateDomains: true,
-  extractHostname: false,
-  validateHostname: false,
-  detectIp: false,
-  mixedInputs: false,
-} as const;
 
 // Characters allowed in an ASCII label: letters, digits, hyphen, underscore.
 function isLdhu(code: number): boolean {

@@ -13,21 +13,22 @@
  */
 import { parse as parseTld } from 'tldts';
 
-const PRIVATE = {
+/** How every tldts call on a domain reads a name (the parser's too): already a host name, checked by us, PSL private rules included. */
+export const TLD_OPTIONS = {
   allowPrivateDomains: true,
   extractHostname: false,
   validateHostname: false,
   detectIp: false,
   mixedInputs: false,
 } as const;
-const ICANN = { ...PRIVATE, allowPrivateDomains: false } as const;
+const ICANN = { ...TLD_OPTIONS, allowPrivateDomains: false } as const;
 
 /** A label no PSL rule names: labels with "--" in their third and fourth places are reserved. */
 const PROBE = 'zz--probe';
 
 /** `name` is a public suffix of the PSL's private section (no registrable domain of its own). */
 function isPrivateSuffix(name: string): boolean {
-  const p = parseTld(name, PRIVATE);
+  const p = parseTld(name, TLD_OPTIONS);
   return p.isPrivate === true && p.domain === null;
 }
 
