@@ -111,6 +111,29 @@ for (const s of spec.sources) stats[s.name] = { read: 0, invalid: 0, used: 0 };
 const byUrl = new Map<string, Row>();
 const conflicted = new Set<string>();
 const invalidReasons: Record<string, number> = {};
+
+/**
+ * Keeps the first spelling of a URL (its site, split and popularity rank with it); a URL labelled both
+ * ways teaches nothing and is dropped at the end.
+ */
+function addRow(url: CanonicalUrl, malicious: boolean, source: string, year: string): void {
+  const prev = byUrl.get(url.url);
+  if (prev !== undefined) {
+    if (prev.malicious !== malicious) conflicted.add(url.url);
+    return;
+  }
+  const site = urlSiteKey(url);
+  byUrl.set(url.url, {
+    url,
+    malicious,
+    source,
+    year,
+    site,
+    split: splitOf(site),
+    rank: ranks.get(url.domain?.registrableDomain ?? '') ?? 0,
+  });
+}
+
 for (const line of lines.slice(1)) {
   if (line.trim() === '') continue;
   const f = splitUrlCsvLine(line.replace(/\r$/, ''), header.length);
@@ -127,25 +150,7 @@ for (const line of lines.slice(1)) {
     invalidReasons[why] = (invalidReasons[why] ?? 0) + 1;
     continue;
   }
-  const malicious = f[cl] === '1';
-  const key = p.value.url;
-  const prev = byUrl.get(key);
-  if (prev !== undefined) {
-    // Two spellings of one URL: keep the first, but one labelled both ways teaches nothing.
-    if (prev.malicious !== malicious) conflicted.add(key);
-    continue;
-  }
-  const site = urlSiteKey(p.value);
-  const regdom = p.value.domain?.registrableDomain ?? '';
-  byUrl.set(key, {
-    url: p.value,
-    malicious,
-    source,
-    year: f[cy] as string,
-    site,
-    split: splitOf(site),
-    rank: ranks.get(regdom) ?? 0,
-  });
+  addRow(p.value, f[cl] === '1', source, f[cy] as string);
 }
 for (const hs of spec.host_sources ?? []) {
   stats[hs.name] = { read: 0, invalid: 0, used: 0 };
@@ -159,21 +164,7 @@ for (const hs of spec.host_sources ?? []) {
     const labels = p.value.domain.labels;
     const keep = hs.tld_keep?.[labels[labels.length - 1]!];
     if (keep !== undefined && stableUnit(`tld-keep:${p.value.domain.ascii}`) >= keep) continue;
-    const prev = byUrl.get(p.value.url);
-    if (prev !== undefined) {
-      if (prev.malicious !== r.malicious) conflicted.add(p.value.url);
-      continue;
-    }
-    const site = urlSiteKey(p.value);
-    byUrl.set(p.value.url, {
-      url: p.value,
-      malicious: r.malicious,
-      source: hs.name,
-      year: 'host-list',
-      site,
-      split: splitOf(site),
-      rank: ranks.get(p.value.domain.registrableDomain) ?? 0,
-    });
+    addRow(p.value, r.malicious, hs.name, 'host-list');
   }
 }
 for (const us of spec.url_sources ?? []) {
@@ -185,21 +176,7 @@ for (const us of spec.url_sources ?? []) {
       stats[us.name]!.invalid++;
       continue;
     }
-    const prev = byUrl.get(p.value.url);
-    if (prev !== undefined) {
-      if (prev.malicious !== r.malicious) conflicted.add(p.value.url);
-      continue;
-    }
-    const site = urlSiteKey(p.value);
-    byUrl.set(p.value.url, {
-      url: p.value,
-      malicious: r.malicious,
-      source: us.name,
-      year: 'url-list',
-      site,
-      split: splitOf(site),
-      rank: ranks.get(p.value.domain?.registrableDomain ?? '') ?? 0,
-    });
+    addRow(p.value, r.malicious, us.name, 'url-list');
   }
 }
 for (const k of conflicted) byUrl.delete(k);
