@@ -1,5 +1,5 @@
 /**
- * The URL model version 3 candidate (features url/1+domain/2, v2's sources plus the machine's benign
+ * The URL model version 3 (serving by default; features url/1+domain/2, v2's sources plus the machine's benign
  * deep URLs, scripts/url/extract-deep-urls.ts): it loads through the serving pipeline (which re-derives
  * every golden row), names its data with licences, records the out-of-source evaluation with the AUC
  * on v2's benign pool, and no longer calls most free-software project pages that v2 called malicious so.
