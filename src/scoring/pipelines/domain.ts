@@ -116,8 +116,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures5(domainOf(p), assets, out, offset),
     verdictFloor: (_p, row) => domainVerdictFloor2(row),
     thresholdSlice: (p, row) => SLICE_5(domainOf(p), row),
-    explain: (p, row, _score, meta) =>
-      explainDomain2(domainOf(p), row, platformThresholds(SLICE_5(domainOf(p), row), meta)),
+    explain: (p, row, score, meta) => explain2(SLICE_5, domainOf(p), row, score, meta),
   };
   const v4: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_4,
