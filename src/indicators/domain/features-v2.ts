@@ -11,9 +11,9 @@
  * Changing what a feature means, or their order, requires a new version and a retrained model.
  */
 import { createBrandMatcher } from './brand-match';
-import { charStats, type DomainFeatureAssets, secondLevelLabel } from './features';
+import { charStats, type DomainFeatureAssets, emptyCharStats, secondLevelLabel } from './features';
 import { BRANDS, KEYWORDS, loadWordList } from './lexicon';
-import { scoreNgrams } from './ngram';
+import { emptyNgramStats, scoreNgrams } from './ngram';
 import type { DomainName } from './parse';
 import { createSubstringIndex } from './substrings';
 
@@ -104,12 +104,17 @@ export function cryptoWordCount(ascii: string): number {
 const LATIN = /[a-z]/;
 const NON_LATIN_LETTER = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0530-\u058f]/;
 
+// Scratch stats of the label being featurised (one name at a time; see emptyCharStats).
+const SLD_CHARS = emptyCharStats();
+const SLD_NGRAMS = emptyNgramStats();
+const SUB_NGRAMS = emptyNgramStats();
+
 /** Writes the domain/2 features of `d` into `out[offset .. offset + DOMAIN_FEATURE_COUNT_2)`. */
 export function domainFeatures2(d: DomainName, assets: DomainFeatureAssets, out: Float32Array, offset: number): void {
   const sld = secondLevelLabel(d);
   const sub = d.subdomain;
-  const s = charStats(sld);
-  const ng = scoreNgrams(assets.ngram, sld);
+  const s = charStats(sld, SLD_CHARS);
+  const ng = scoreNgrams(assets.ngram, sld, false, SLD_NGRAMS);
   let subMaxLabel = 0;
   let subDigits = 0;
   for (let i = 0, start = 0; i <= sub.length; i++) {
@@ -120,7 +125,7 @@ export function domainFeatures2(d: DomainName, assets: DomainFeatureAssets, out:
       start = i + 1;
     }
   }
-  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true).meanLogProb;
+  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true, SUB_NGRAMS).meanLogProb;
   const tld = d.labels[d.labels.length - 1] as string;
 
   const sldUnicode = d.hasIdn
