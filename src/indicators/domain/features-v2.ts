@@ -74,6 +74,21 @@ const CRYPTO_SET: ReadonlySet<string> = new Set(CRYPTO_BRANDS);
 const CRYPTO_WORDS = loadWordList('crypto-words.txt');
 const CRYPTO_LONG = createSubstringIndex(CRYPTO_WORDS.filter((w) => w.length >= 5));
 const CRYPTO_SHORT: ReadonlySet<string> = new Set(CRYPTO_WORDS.filter((w) => w.length < 5));
+// The short words by `tokenKey`, so a token of a name is looked up without cutting a string out of it.
+const CRYPTO_SHORT_KEYS: ReadonlySet<number> = new Set(
+  [...CRYPTO_SHORT].map((w) => tokenKey(w, 0, w.length)).filter((k) => k >= 0),
+);
+
+/** `s[start, end)` (at most 4 characters) as one number: its length and 7 bits a character; -1 if not ASCII. */
+function tokenKey(s: string, start: number, end: number): number {
+  let k = end - start;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return -1;
+    k = (k << 7) | c;
+  }
+  return k;
+}
 const KEYWORD_INDEX = createSubstringIndex(KEYWORDS);
 const TECH_WORDS = createSubstringIndex(loadWordList('tech-words.txt'));
 const DYNAMIC_DNS: ReadonlySet<string> = new Set(loadWordList('dynamic-dns.txt'));
@@ -94,7 +109,10 @@ export function cryptoWordCount(ascii: string): number {
   for (let i = 0; i <= ascii.length; i++) {
     const c = i < ascii.length ? ascii.charCodeAt(i) : 46;
     if (c === 46 || c === 45 || c === 95 || (c >= 48 && c <= 57)) {
-      if (i - start >= 2 && i - start < 5 && CRYPTO_SHORT.has(ascii.slice(start, i))) n++;
+      if (i - start >= 2 && i - start < 5) {
+        const key = tokenKey(ascii, start, i);
+        if (key >= 0 ? CRYPTO_SHORT_KEYS.has(key) : CRYPTO_SHORT.has(ascii.slice(start, i))) n++;
+      }
       start = i + 1;
     }
   }
