@@ -114,6 +114,17 @@ function thresholdsOf(fp: AnyPipeline, meta: ModelMetadata, parsed: unknown, row
   return (slice === undefined ? undefined : meta.slice_thresholds[slice]) ?? meta.thresholds;
 }
 
+// The row the floor and the reasons read, copied out of the batch's matrix: a `subarray` view per
+// item was ~90 bytes of garbage (and a typed array made) for every new name. One per row width; the
+// stage reads it synchronously and nothing it calls keeps it.
+let rowScratch = new Float32Array(0);
+
+function rowOf(features: Float32Array, j: number, width: number): Float32Array {
+  if (rowScratch.length !== width) rowScratch = new Float32Array(width);
+  for (let k = 0, at = j * width; k < width; k++) rowScratch[k] = features[at + k] as number;
+  return rowScratch;
+}
+
 /**
  * Stage verdict and reasons: each scored item gets its score, the model, the verdict of the model's
  * thresholds (or of the rule that let the model score it), the pipeline's verdict floor and, in the
@@ -137,8 +148,7 @@ export function reasonsStage(
     const i = toScore[j]!;
     const res = out[i]!;
     const score = scores[j] as number;
-    // One view of the item's feature row for the floor and the reasons (a view costs ~90 bytes of garbage).
-    const row = features.subarray(j * width, (j + 1) * width);
+    const row = rowOf(features, j, width);
     res.score = score;
     res.model = ref;
     // A rule that let the model score its item keeps its verdict, but not below the floor: a

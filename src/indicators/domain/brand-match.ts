@@ -51,6 +51,16 @@ export function createBrandMatcher(brands: readonly string[], commonWords: reado
     list.push({ brand: b, mask: charMask(b) });
     candidates.set(key, list);
   }
+  // The first two characters of every brand (7 bits each): a token that starts otherwise is no brand,
+  // and is not cut out of the name to be looked up (most tokens of most names).
+  const brandStarts = new Uint8Array(128 * 128);
+  for (const b of all) if (b.length >= 2) brandStarts[((b.charCodeAt(0) & 127) << 7) | (b.charCodeAt(1) & 127)] = 1;
+  const mayBeBrand = (text: string, start: number, end: number) => {
+    if (end - start < 2) return true;
+    const c0 = text.charCodeAt(start);
+    const c1 = text.charCodeAt(start + 1);
+    return c0 >= 128 || c1 >= 128 || brandStarts[(c0 << 7) | c1] === 1;
+  };
   const embeddable = createSubstringIndex(brands.filter((b) => b.length >= MIN_EMBEDDED && !common.has(b)));
   let scanned = '';
   const atEdge = (b: string, at: number) =>
@@ -83,7 +93,7 @@ export function createBrandMatcher(brands: readonly string[], commonWords: reado
     let start = 0;
     for (let i = 0; i <= text.length; i++) {
       if (i < text.length && !isTokenBreak(text.charCodeAt(i))) continue;
-      if (i > start && all.has(text.slice(start, i))) return text.slice(start, i);
+      if (i > start && mayBeBrand(text, start, i) && all.has(text.slice(start, i))) return text.slice(start, i);
       start = i + 1;
     }
     scanned = text;

@@ -18,6 +18,11 @@ const INDEX = Object.fromEntries(DOMAIN_FEATURE_NAMES_2.map((n, i) => [n, i])) a
 const GENERATED_LOGP = -3.4;
 const HOW = ['', 'homoglyphs or digit swaps', 'one edit', 'two edits'];
 
+/** A named feature of the row (a module function: a closure over the row was made per explained name). */
+function at(row: Float32Array, n: DomainFeatureName2): number {
+  return row[INDEX[n]] as number;
+}
+
 /**
  * `raised`: the score reaches the suspicious threshold that applies to this name. Reasons that say
  * what pushes a score up without naming anything in the name (the TLD) are given only then: a .io
@@ -31,10 +36,9 @@ export function explainDomain2(
   raised: boolean,
   platform?: { suspicious: number; malicious: number },
 ): Reason[] {
-  const f = (n: DomainFeatureName2) => row[INDEX[n]] as number;
   const reasons: Reason[] = [];
   const sld = secondLevelLabel(d);
-  const kind = f('brand_lookalike');
+  const kind = at(row, 'brand_lookalike');
   if (kind >= 1 && kind <= 3) {
     const look = BRAND_MATCHER_2.lookalike(d.hasIdn ? (d.unicode.split('.')[0] ?? sld) : sld);
     if (look !== undefined)
@@ -44,25 +48,25 @@ export function explainDomain2(
         weight: 0,
       });
   }
-  if (f('mixed_script') === 1)
+  if (at(row, 'mixed_script') === 1)
     reasons.push({
       code: 'IDN_HOMOGLYPH',
       message: `the name mixes Latin and non-Latin letters (${d.unicode})`,
       weight: 0,
     });
-  if (f('brand_in_sld') === 1)
+  if (at(row, 'brand_in_sld') === 1)
     reasons.push({
       code: 'BRAND_EMBEDDED',
       message: `"${sld}" contains the brand "${BRAND_MATCHER_2.named(sld)}" but is not its domain`,
       weight: 0,
     });
-  if (f('brand_in_subdomain') === 1)
+  if (at(row, 'brand_in_subdomain') === 1)
     reasons.push({
       code: 'BRAND_IN_SUBDOMAIN',
       message: `the subdomain names "${BRAND_MATCHER_2.named(d.subdomain)}" but the registrable domain is ${d.registrableDomain}`,
       weight: 0,
     });
-  if (f('crypto_brand_in_name') === 1 || f('crypto_word_count') > 0) {
+  if (at(row, 'crypto_brand_in_name') === 1 || at(row, 'crypto_word_count') > 0) {
     const brand = CRYPTO_BRANDS.find((b) => d.ascii.includes(b));
     reasons.push({
       code: 'SUSPICIOUS_KEYWORDS',
@@ -70,19 +74,19 @@ export function explainDomain2(
       weight: 0,
     });
   }
-  if (f('keyword_count') > 0)
+  if (at(row, 'keyword_count') > 0)
     reasons.push({
       code: 'SUSPICIOUS_KEYWORDS',
       message: `phishing keywords in the name: ${KEYWORDS.filter((k) => d.ascii.includes(k)).join(', ')}`,
       weight: 0,
     });
-  if (f('sld_ngram_mean_logp') < GENERATED_LOGP && sld.length >= 8)
+  if (at(row, 'sld_ngram_mean_logp') < GENERATED_LOGP && sld.length >= 8)
     reasons.push({
       code: 'ALGORITHMIC_LOOK',
-      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${f('sld_ngram_mean_logp').toFixed(2)})`,
+      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${at(row, 'sld_ngram_mean_logp').toFixed(2)})`,
       weight: 0,
     });
-  if (raised && f('tld_log_odds') > 1)
+  if (raised && at(row, 'tld_log_odds') > 1)
     reasons.push({
       code: 'RISKY_TLD',
       message: `.${d.labels[d.labels.length - 1]} is over-represented among malicious names in training`,

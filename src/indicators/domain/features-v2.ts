@@ -11,9 +11,9 @@
  * Changing what a feature means, or their order, requires a new version and a retrained model.
  */
 import { createBrandMatcher } from './brand-match';
-import { charStats, type DomainFeatureAssets, secondLevelLabel } from './features';
+import { charStats, type DomainFeatureAssets, emptyCharStats, secondLevelLabel } from './features';
 import { BRANDS, KEYWORDS, loadWordList } from './lexicon';
-import { scoreNgrams } from './ngram';
+import { emptyNgramStats, scoreNgrams } from './ngram';
 import type { DomainName } from './parse';
 import { createSubstringIndex } from './substrings';
 
@@ -74,6 +74,21 @@ const CRYPTO_SET: ReadonlySet<string> = new Set(CRYPTO_BRANDS);
 const CRYPTO_WORDS = loadWordList('crypto-words.txt');
 const CRYPTO_LONG = createSubstringIndex(CRYPTO_WORDS.filter((w) => w.length >= 5));
 const CRYPTO_SHORT: ReadonlySet<string> = new Set(CRYPTO_WORDS.filter((w) => w.length < 5));
+// The short words by `tokenKey`, so a token of a name is looked up without cutting a string out of it.
+const CRYPTO_SHORT_KEYS: ReadonlySet<number> = new Set(
+  [...CRYPTO_SHORT].map((w) => tokenKey(w, 0, w.length)).filter((k) => k >= 0),
+);
+
+/** `s[start, end)` (at most 4 characters) as one number: its length and 7 bits a character; -1 if not ASCII. */
+function tokenKey(s: string, start: number, end: number): number {
+  let k = end - start;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return -1;
+    k = (k << 7) | c;
+  }
+  return k;
+}
 const KEYWORD_INDEX = createSubstringIndex(KEYWORDS);
 const TECH_WORDS = createSubstringIndex(loadWordList('tech-words.txt'));
 const DYNAMIC_DNS: ReadonlySet<string> = new Set(loadWordList('dynamic-dns.txt'));
@@ -94,7 +109,10 @@ export function cryptoWordCount(ascii: string): number {
   for (let i = 0; i <= ascii.length; i++) {
     const c = i < ascii.length ? ascii.charCodeAt(i) : 46;
     if (c === 46 || c === 45 || c === 95 || (c >= 48 && c <= 57)) {
-      if (i - start >= 2 && i - start < 5 && CRYPTO_SHORT.has(ascii.slice(start, i))) n++;
+      if (i - start >= 2 && i - start < 5) {
+        const key = tokenKey(ascii, start, i);
+        if (key >= 0 ? CRYPTO_SHORT_KEYS.has(key) : CRYPTO_SHORT.has(ascii.slice(start, i))) n++;
+      }
       start = i + 1;
     }
   }
@@ -104,12 +122,17 @@ export function cryptoWordCount(ascii: string): number {
 const LATIN = /[a-z]/;
 const NON_LATIN_LETTER = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0530-\u058f]/;
 
+// Scratch stats of the label being featurised (one name at a time; see emptyCharStats).
+const SLD_CHARS = emptyCharStats();
+const SLD_NGRAMS = emptyNgramStats();
+const SUB_NGRAMS = emptyNgramStats();
+
 /** Writes the domain/2 features of `d` into `out[offset .. offset + DOMAIN_FEATURE_COUNT_2)`. */
 export function domainFeatures2(d: DomainName, assets: DomainFeatureAssets, out: Float32Array, offset: number): void {
   const sld = secondLevelLabel(d);
   const sub = d.subdomain;
-  const s = charStats(sld);
-  const ng = scoreNgrams(assets.ngram, sld);
+  const s = charStats(sld, SLD_CHARS);
+  const ng = scoreNgrams(assets.ngram, sld, false, SLD_NGRAMS);
   let subMaxLabel = 0;
   let subDigits = 0;
   for (let i = 0, start = 0; i <= sub.length; i++) {
@@ -120,7 +143,7 @@ export function domainFeatures2(d: DomainName, assets: DomainFeatureAssets, out:
       start = i + 1;
     }
   }
-  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true).meanLogProb;
+  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true, SUB_NGRAMS).meanLogProb;
   const tld = d.labels[d.labels.length - 1] as string;
 
   const sldUnicode = d.hasIdn

@@ -6,7 +6,7 @@
 
 import { KEYWORDS } from './lexicon';
 import { embeddedBrand, nearestBrand, tokenBrand } from './lookalike';
-import { type NgramModel, scoreNgrams } from './ngram';
+import { emptyNgramStats, type NgramModel, scoreNgrams } from './ngram';
 import type { DomainName } from './parse';
 import { createSubstringIndex } from './substrings';
 
@@ -88,7 +88,42 @@ function isVowel(c: number): boolean {
 }
 
 /** Character statistics of one label (shared by the domain/1 and domain/2 features). */
-export function charStats(s: string) {
+export interface CharStats {
+  digitRatio: number;
+  digits: number;
+  hyphens: number;
+  vowelRatio: number;
+  maxConsRun: number;
+  maxDigitRun: number;
+  entropy: number;
+  uniqueRatio: number;
+  maxRepeatRatio: number;
+  hex: boolean;
+  switches: number;
+}
+
+/**
+ * Stats to pass to `charStats` as `into`: the features of every new name fill their module's one
+ * object rather than allocating one (with its boxed numbers) per name, part of the miss path's garbage.
+ */
+export function emptyCharStats(): CharStats {
+  return {
+    digitRatio: 0,
+    digits: 0,
+    hyphens: 0,
+    vowelRatio: 0,
+    maxConsRun: 0,
+    maxDigitRun: 0,
+    entropy: 0,
+    uniqueRatio: 0,
+    maxRepeatRatio: 0,
+    hex: false,
+    switches: 0,
+  };
+}
+
+/** The character statistics of one label, written into `into` (a fresh object unless given) and returned. */
+export function charStats(s: string, into: CharStats = emptyCharStats()): CharStats {
   let digits = 0;
   let letters = 0;
   let vowels = 0;
@@ -138,19 +173,18 @@ export function charStats(s: string) {
     if (n > maxRepeat) maxRepeat = n;
   }
   const len = s.length || 1;
-  return {
-    digitRatio: digits / len,
-    digits,
-    hyphens,
-    vowelRatio: letters === 0 ? 0 : vowels / letters,
-    maxConsRun,
-    maxDigitRun,
-    entropy,
-    uniqueRatio: distinct / len,
-    maxRepeatRatio: maxRepeat / len,
-    hex,
-    switches,
-  };
+  into.digitRatio = digits / len;
+  into.digits = digits;
+  into.hyphens = hyphens;
+  into.vowelRatio = letters === 0 ? 0 : vowels / letters;
+  into.maxConsRun = maxConsRun;
+  into.maxDigitRun = maxDigitRun;
+  into.entropy = entropy;
+  into.uniqueRatio = distinct / len;
+  into.maxRepeatRatio = maxRepeat / len;
+  into.hex = hex;
+  into.switches = switches;
+  return into;
 }
 
 const KEYWORD_INDEX = createSubstringIndex(KEYWORDS);
@@ -165,12 +199,17 @@ function countChar(s: string, code: number): number {
   return n;
 }
 
+// Scratch stats of the label being featurised (one name at a time; see emptyCharStats).
+const SLD_CHARS = emptyCharStats();
+const SLD_NGRAMS = emptyNgramStats();
+const SUB_NGRAMS = emptyNgramStats();
+
 /** Writes the features of `d` into `out[offset .. offset + DOMAIN_FEATURE_COUNT)`. */
 export function domainFeatures(d: DomainName, assets: DomainFeatureAssets, out: Float32Array, offset: number): void {
   const sld = secondLevelLabel(d);
   const sub = d.subdomain;
-  const s = charStats(sld);
-  const ng = scoreNgrams(assets.ngram, sld);
+  const s = charStats(sld, SLD_CHARS);
+  const ng = scoreNgrams(assets.ngram, sld, false, SLD_NGRAMS);
   let subMaxLabel = 0;
   for (let i = 0, start = 0; i <= sub.length; i++) {
     if (i === sub.length || sub.charCodeAt(i) === 46) {
@@ -178,7 +217,7 @@ export function domainFeatures(d: DomainName, assets: DomainFeatureAssets, out: 
       start = i + 1;
     }
   }
-  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true).meanLogProb;
+  const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true, SUB_NGRAMS).meanLogProb;
   const tld = d.labels[d.labels.length - 1] as string;
   const tldLogOdds = assets.tldLogOdds.get(tld) ?? assets.defaultTldLogOdds;
 

@@ -78,9 +78,51 @@ const CONFUSABLES: Record<string, string> = {
   '@': 'a',
 };
 
+// ASCII folds (digit swaps, '@'), by character code; 0 where the character stays as it is.
+const ASCII_FOLD = new Uint8Array(128);
+for (const [from, to] of Object.entries(CONFUSABLES))
+  if (from.charCodeAt(0) < 128) ASCII_FOLD[from.charCodeAt(0)] = to.charCodeAt(0);
+// Scratch for an ASCII label's skeleton (labels are at most 63 characters).
+const SKELETON = Buffer.alloc(64);
+
 /** The Latin skeleton of a label: confusables folded, `rn` read as `m`, `vv` as `w`, hyphens dropped. */
 export function skeleton(label: string): string {
   if (!needsFolding(label)) return label;
+  return asciiSkeleton(label) ?? foldedSkeleton(label);
+}
+
+/**
+ * The skeleton of an ASCII label, made in a scratch buffer and read out once: the same string as
+ * `foldedSkeleton`, without a string per character (most names that need folding are ASCII ones with
+ * digits or hyphens, and this ran for every new name). Undefined for a label it does not handle.
+ */
+function asciiSkeleton(label: string): string | undefined {
+  if (label.length > SKELETON.length) return undefined;
+  let n = 0;
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    if (c >= 128) return undefined;
+    if (c === 45) continue;
+    SKELETON[n++] = ASCII_FOLD[c] || c;
+  }
+  // `rn` -> `m` and `vv` -> `w`, left to right: the folds make no r, n or v, and neither rule's
+  // letters are the other's, so one pass over the folded letters is the two replaces in turn.
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const c = SKELETON[i]!;
+    const next = i + 1 < n ? SKELETON[i + 1] : 0;
+    if (c === 114 && next === 110) {
+      SKELETON[m++] = 109;
+      i++;
+    } else if (c === 118 && next === 118) {
+      SKELETON[m++] = 119;
+      i++;
+    } else SKELETON[m++] = c;
+  }
+  return SKELETON.toString('latin1', 0, m);
+}
+
+function foldedSkeleton(label: string): string {
   let out = '';
   for (const ch of label) {
     if (ch === '-') continue;

@@ -63,9 +63,20 @@ const HYPHEN = 36;
 /**
  * Mean and minimum trigram log-probability of `s`, and the share of trigrams never seen in training.
  * With `dotsAsHyphens`, dots count as hyphens (a subdomain scored as one label) without a new string.
+ * Written into `into` (a fresh object unless given) and returned.
  */
-export function scoreNgrams(model: NgramModel, s: string, dotsAsHyphens = false): NgramStats {
-  if (s.length === 0) return { meanLogProb: 0, minLogProb: 0, unseenRatio: 0 };
+export function scoreNgrams(
+  model: NgramModel,
+  s: string,
+  dotsAsHyphens = false,
+  into: NgramStats = emptyNgramStats(),
+): NgramStats {
+  if (s.length === 0) {
+    into.meanLogProb = 0;
+    into.minLogProb = 0;
+    into.unseenRatio = 0;
+    return into;
+  }
   let a = BOUNDARY;
   let b = BOUNDARY;
   let sum = 0;
@@ -83,7 +94,18 @@ export function scoreNgrams(model: NgramModel, s: string, dotsAsHyphens = false)
     b = c;
   }
   const n = s.length + 1;
-  return { meanLogProb: sum / n, minLogProb: min, unseenRatio: unseen / n };
+  into.meanLogProb = sum / n;
+  into.minLogProb = min;
+  into.unseenRatio = unseen / n;
+  return into;
+}
+
+/**
+ * Stats to pass to `scoreNgrams` as `into`: the features of every new name fill a module's own pair
+ * rather than allocating an object (with its boxed numbers) per call, part of the miss path's garbage.
+ */
+export function emptyNgramStats(): NgramStats {
+  return { meanLogProb: 0, minLogProb: 0, unseenRatio: 0 };
 }
 
 /** Compact, exact serialisation (base64 of the float32 table) for the model's asset file. */

@@ -20,10 +20,12 @@ export function findPlatform(ascii: string, registrableDomain: string, publicSuf
   const sld = registrableDomain.slice(0, registrableDomain.length - publicSuffix.length - 1);
   if (anySuffix.has(sld)) return registrableDomain;
   // Multi-label platform entries (web.core.windows.net): test every suffix of the name on a label boundary.
+  // Only a tail longer than the registrable domain can answer (one as long is the registrable domain
+  // itself): the length is checked before the tail is cut out, so a name with no subdomain cuts none.
   for (let i = ascii.indexOf('.'); i !== -1; i = ascii.indexOf('.', i + 1)) {
+    if (ascii.length - i - 1 <= registrableDomain.length) break;
     const tail = ascii.slice(i + 1);
-    if (tail.length < registrableDomain.length) break;
-    if (exact.has(tail) && tail !== registrableDomain) return tail;
+    if (exact.has(tail)) return tail;
   }
   return undefined;
 }

@@ -83,6 +83,15 @@ describe('brand lookalikes', () => {
     assert.equal(skeleton('g00gle'), 'google');
     assert.equal(skeleton('plain'), 'plain');
   });
+  it('skeleton drops hyphens before reading rn and vv, left to right (the ASCII fast path)', () => {
+    assert.equal(skeleton('r-nicrosoft'), 'microsoft');
+    assert.equal(skeleton('vvvhats'), 'wvhats');
+    assert.equal(skeleton('rrnn-0'), 'rmno');
+    assert.equal(skeleton('paypa1-login'), 'paypallogin');
+    assert.equal(skeleton('p@ypal'), 'paypal');
+    // Longer than a label can be: folded the slow way, the same answer.
+    assert.equal(skeleton(`${'x'.repeat(70)}1`), `${'x'.repeat(70)}l`);
+  });
   it('nearestBrand keeps short brands strict', () => {
     assert.deepEqual(nearestBrand('paypa1'), { brand: 'paypal', distance: 1 });
     assert.deepEqual(nearestBrand('ups'), { brand: 'ups', distance: 0 });
