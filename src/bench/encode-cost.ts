@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
@@ -21,22 +21,11 @@ import type { ScoredItem } from '../scoring/pipeline';
 import type { View } from '../scoring/scorer';
 import { toPrediction } from '../server/convert';
 import { encodePredictions } from '../server/wire';
+import { dataLines, SHARED_DATA } from './shared-data';
 import { median } from './stats';
 import { urlsOfCsv } from './url-list';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '7' } } });
-// The shared data next to the repository, as `npm run bench` finds it (src/bench/run.ts).
-const DATA = join(resolve(__dirname, '..', '..'), '..', 'shared', 'data');
-
-function lines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '');
-  } catch {
-    return [];
-  }
-}
 
 function generated(results: readonly ScoredItem[], view: View): Uint8Array {
   return PredictResponse.encode({ results: results.map((r) => toPrediction(r, view)) }).finish();
@@ -56,10 +45,10 @@ function cpuUsPerItem(encode: (r: readonly ScoredItem[]) => Uint8Array, batches:
 
 async function main(): Promise<void> {
   const app = await createApp(loadConfig(['--listen', '127.0.0.1:0'], {}), pino({ level: 'warn' }));
-  const names = lines(join(DATA, 'domains', 'tranco_top100k.txt'));
+  const names = dataLines(join(SHARED_DATA, 'domains', 'tranco_top100k.txt'));
   let urls: string[] = [];
   try {
-    urls = urlsOfCsv(gunzipSync(readFileSync(join(DATA, 'urls', 'urls_train.csv.gz'))).toString());
+    urls = urlsOfCsv(gunzipSync(readFileSync(join(SHARED_DATA, 'urls', 'urls_train.csv.gz'))).toString());
   } catch {
     // Generated URLs below.
   }

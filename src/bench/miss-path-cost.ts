@@ -20,7 +20,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
@@ -31,6 +31,7 @@ import { OFF_THREAD_PIPELINES } from '../scoring/pipelines/off-thread';
 import { scoreFresh, type View } from '../scoring/stages';
 import { openModelRunner } from '../scoring/trees/tree-runner';
 import { encodeAnswers } from '../server/answer-encoding';
+import { dataLines, SHARED_DATA } from './shared-data';
 import { median } from './stats';
 import { urlsOfCsv } from './url-list';
 
@@ -45,17 +46,6 @@ const { values: args } = parseArgs({
     'heap-profile': { type: 'string' },
   },
 });
-const DATA = join(resolve(__dirname, '..', '..'), '..', 'shared', 'data');
-
-function lines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '');
-  } catch {
-    return [];
-  }
-}
 
 /** A bijective mix of the counter, so neighbouring values share no prefix (as the loadgen's names). */
 function mixed(n: number): string {
@@ -87,11 +77,11 @@ async function main(): Promise<void> {
   const scoring = { name: m.name, version: m.version, metadata: m };
 
   // The loadgen's mix: 60% CDN/API-style subdomains of popular names, 40% DGA-like.
-  const names = lines(join(DATA, 'domains', 'tranco_top100k.txt'));
+  const names = dataLines(join(SHARED_DATA, 'domains', 'tranco_top100k.txt'));
   let urls: string[] = [];
   if (kind === 'url')
     try {
-      urls = urlsOfCsv(gunzipSync(readFileSync(join(DATA, 'urls', 'urls_train.csv.gz'))).toString());
+      urls = urlsOfCsv(gunzipSync(readFileSync(join(SHARED_DATA, 'urls', 'urls_train.csv.gz'))).toString());
     } catch {
       // Generated URLs below.
     }
