@@ -5,44 +5,20 @@
  * on v2's benign pool, and no longer calls most free-software project pages that v2 called malicious so.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { canonicalizeUrl } from '../../src/indicators/url/canonicalize';
-import type { UrlFeatureAssets } from '../../src/indicators/url/features';
-import { URL_FEATURE_NAMES_2, URL_FEATURES_VERSION_2 } from '../../src/indicators/url/features-v2';
-import { type LoadedModel, loadModel } from '../../src/scoring/loaded-model';
-import { urlPipeline } from '../../src/scoring/pipelines/url';
+import { URL_FEATURES_VERSION_2 } from '../../src/indicators/url/features-v2';
+import { UrlVersion } from '../helpers/url-version';
 
-const DIR = join(__dirname, '..', '..', 'models', 'url', '3');
-const meta = JSON.parse(readFileSync(join(DIR, 'metadata.json'), 'utf8')) as {
-  features_version: string;
-  thresholds: { suspicious: number; malicious: number };
-  training_data: { name: string; license: string; rows: number }[];
-  out_of_source_evaluation?: { command: string; summary: Record<string, number | null> };
-};
-
-let model: LoadedModel;
-before(async () => {
-  model = await loadModel(DIR, urlPipeline);
-});
-after(() => model.release());
-
-async function scores(urls: readonly string[]): Promise<number[]> {
-  const width = URL_FEATURE_NAMES_2.length;
-  const x = new Float32Array(urls.length * width);
-  urls.forEach((u, i) => {
-    const p = canonicalizeUrl(u);
-    assert.ok(p.ok, u);
-    urlPipeline.features(p.value, model.assets as UrlFeatureAssets, x, i * width);
-  });
-  return [...(await model.predict(x, urls.length))];
-}
+const v3 = new UrlVersion(3);
+const { meta } = v3;
+before(() => v3.open());
+after(() => v3.close());
+const scores = (urls: readonly string[]) => v3.scores(urls);
 
 describe('models/url/3', () => {
   it('is trained on url/1+domain/2 and passes the load-time golden check', () => {
     assert.equal(meta.features_version, URL_FEATURES_VERSION_2);
-    assert.equal(model.pipeline?.featuresVersion, URL_FEATURES_VERSION_2);
+    assert.equal(v3.model.pipeline?.featuresVersion, URL_FEATURES_VERSION_2);
   });
   it('names its data with licences, the deep-URL list included, and records the out-of-source evaluation', () => {
     assert.ok(meta.training_data.every((s) => s.license.length > 0));
