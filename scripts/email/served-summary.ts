@@ -65,6 +65,12 @@ export function legitimateFigures(rows: readonly ScoredMessage[]) {
   return {
     rows: rows.length,
     with_malicious_indicator_pct: pct(rows.filter((r) => r.cited.length > 0).length, rows.length),
+    // Which indicator model flags something inside legitimate mail (url, domain, email_address, ip): messages per kind.
+    with_malicious_indicator_by_kind: Object.fromEntries(
+      [...new Set(rows.flatMap((r) => r.cited.map((c) => c.kind)))]
+        .sort()
+        .map((k) => [k, rows.filter((r) => r.cited.some((c) => c.kind === k)).length]),
+    ),
     suspicious_or_above: at(1),
     malicious: at(2),
   };
