@@ -27,7 +27,7 @@
  * `--messages` writes one line per message with the malicious indicators cited, so another rule of
  * combination can be replayed on the same predictions (served-summary.ts computes the figures).
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageSignals } from '../../src/indicators/email/message-signals';
@@ -43,6 +43,7 @@ import {
 } from '../../src/training/email-messages';
 import { splitOf } from '../../src/training/split';
 import { modelOptions, openApp } from './in-process-app';
+import { files } from './mail-files';
 import { legitimateFigures, macro, maliciousSlices, type ScoredMessage } from './served-summary';
 
 const { values: args } = parseArgs({
@@ -73,17 +74,6 @@ interface MailSet {
   note: string;
   messages: () => Message[];
   source?: EmailSource;
-}
-
-function files(dir: string, ext: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p, ext));
-    else if (name.endsWith(ext)) out.push(p);
-  }
-  return out;
 }
 
 const fromFiles = (paths: string[], wrap?: (s: string) => Buffer) => () =>
