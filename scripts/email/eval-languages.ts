@@ -16,10 +16,11 @@
  * language (and, as `template`, the text it translates), else the names do (`<text>.<lang>.eml`). Nothing here is trained on unless
  * a sources file names it; evaluate.py's leave-one-source-out covers the case where one is.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { modelOptions, openApp } from './in-process-app';
+import { files } from './mail-files';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,16 +37,6 @@ interface Sample {
   text: string;
   lang: string;
   raw: Buffer;
-}
-
-function files(dir: string, ext: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p, ext));
-    else if (name.endsWith(ext)) out.push(p);
-  }
-  return out;
 }
 
 /** `<text>.<lang>.eml` -> [text, lang]; a file without a language part is in its folder's language. */

@@ -45,6 +45,11 @@ export interface ScoredIndicator {
 export interface EmailResult {
   id: string;
   score?: number | undefined;
+  /**
+   * The score the verdict was read from: the message model's, raised by the embedded indicators
+   * (email-evidence.ts). In-process only (evaluation scripts); the wire carries `score`.
+   */
+  servedScore?: number | undefined;
   verdict?: Verdict | undefined;
   model?: { name: string; version: number } | undefined;
   reasons: Reason[];
@@ -177,6 +182,7 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
         email.facts.linkMismatches,
       );
       let verdict = verdictOf(combined.score, model.metadata.thresholds);
+      res.servedScore = combined.score;
       if (cited.length > 0) {
         const names = cited
           .slice(0, MAX_CITED)

@@ -25,10 +25,9 @@
  * row's language (text_lang.txt), which the text model sees in training only.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { EMAIL_FEATURE_NAMES, EMAIL_FEATURES_VERSION, emailFeatures } from '../indicators/email/message-features';
 import {
   EMAIL_V2_FEATURE_NAMES,
@@ -63,7 +62,7 @@ import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
 import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
 import { encodeRawEmail } from '../scoring/pipelines/email';
-import { stableUnit } from './sources';
+import { type EmailSource, readMessages, siteKey, stableSample, withoutMboxLine } from './email-messages';
 import { type Split, splitOf } from './split';
 import { writeTextVectors } from './text-export';
 
@@ -75,118 +74,6 @@ const { values: args } = parseArgs({
     sample: { type: 'string' },
   },
 });
-
-interface EmailSource {
-  name: string;
-  /** The collection a source belongs to (spamassassin for its five folders); default: the source's name. */
-  corpus?: string;
-  kind: 'dir' | 'tar.gz' | 'html-bodies';
-  path: string;
-  pattern?: string;
-  /** A stable sample of at most this many messages of the source. */
-  sample?: number;
-  /** html-bodies: the manifest CSV beside the archive (rows with role/format say which members are HTML). */
-  manifest?: string;
-  label: 'benign' | 'malicious';
-  license: string;
-  origin: string;
-}
-
-const FREEMAIL_SPLIT = new Set([
-  'gmail.com',
-  'yahoo.com',
-  'hotmail.com',
-  'outlook.com',
-  'aol.com',
-  'live.com',
-  'msn.com',
-  'yandex.ru',
-  'mail.ru',
-]);
-
-/** The regular files of a tar archive (ustar and GNU long names), in archive order. */
-function* tarEntries(tar: Buffer): Generator<{ name: string; data: Buffer }> {
-  let off = 0;
-  let longName: string | undefined;
-  while (off + 512 <= tar.length) {
-    const h = tar.subarray(off, off + 512);
-    if (h.every((b) => b === 0)) break;
-    const str = (a: number, b: number) => h.subarray(a, b).toString('utf8').replace(/\0.*$/s, '');
-    const size = Number.parseInt(str(124, 136).trim() || '0', 8);
-    const type = String.fromCharCode(h[156] ?? 0);
-    const prefix = str(257, 263).startsWith('ustar') ? str(345, 500) : '';
-    const data = tar.subarray(off + 512, off + 512 + size);
-    off += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'L') {
-      longName = data.toString('utf8').replace(/\0.*$/s, '');
-      continue;
-    }
-    if (type === 'x') {
-      // A pax extended header: its `path` record names the next member (names over 100 bytes).
-      const path = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString('utf8'));
-      if (path !== null) longName = path[1];
-      continue;
-    }
-    const name = longName ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
-    longName = undefined;
-    if (type === '0' || type === '\0') yield { name, data };
-  }
-}
-
-/** An mbox `From ` separator line is the archive's, not the message's. */
-function withoutMboxLine(raw: Buffer): Buffer {
-  if (raw.subarray(0, 5).toString('latin1') !== 'From ') return raw;
-  const nl = raw.indexOf(0x0a);
-  return nl < 0 ? raw : raw.subarray(nl + 1);
-}
-
-/**
- * The template bodies' constant filler person (SOURCES.md: every rendering uses the same name and
- * address), removed so that no word of it can stand for "legitimate".
- */
-const FILLER = /alex\.morgan@example\.com|\balex\s+morgan\b|\bmorgan\b|\balex\b/gi;
-
-/**
- * An HTML body as a message with no header but its content type: no From, Subject, Date or
- * Received, so no header of a fixed synthetic set can stand for "legitimate" (features email/2 read
- * no header presence).
- */
-function bodyAsMessage(html: string): Buffer {
-  return Buffer.from(`Content-Type: text/html; charset=utf-8\r\n\r\n${html.replace(FILLER, '')}`, 'utf8');
-}
-
-/** Members that are HTML bodies: renderings, and templates that are plain HTML already. */
-function htmlMembers(manifest: string): Set<string> {
-  const keep = new Set<string>();
-  for (const line of readFileSync(manifest, 'utf8').split(/\r?\n/).slice(1)) {
-    const cols = line.split(',');
-    if (cols.length < 3) continue;
-    const [role, format] = cols.slice(-2);
-    if ((role === 'rendered' && format === 'html') || (role === 'template' && format === 'html')) keep.add(cols[0]!);
-  }
-  return keep;
-}
-
-function readMessages(s: EmailSource): { file: string; raw: Buffer }[] {
-  if (s.kind === 'html-bodies') {
-    const keep = htmlMembers(join(args.data, s.manifest ?? ''));
-    const tar = gunzipSync(readFileSync(join(args.data, s.path)));
-    return [...tarEntries(tar)]
-      .filter((e) => keep.has(e.name))
-      .map((e) => ({ file: e.name, raw: bodyAsMessage(e.data.toString('utf8')) }));
-  }
-  if (s.kind === 'dir') {
-    const dir = resolve(s.path);
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(s.pattern ?? '.eml'))
-      .sort()
-      .map((f) => ({ file: f, raw: readFileSync(join(dir, f)) }));
-  }
-  const tar = gunzipSync(readFileSync(join(args.data, s.path)));
-  return [...tarEntries(tar)]
-    .filter((e) => e.name.endsWith('.eml'))
-    .map((e) => ({ file: e.name, raw: Buffer.from(e.data) }));
-}
 
 /** Source name -> corpus (a vocabulary word must occur in more than one corpus). */
 function corpusOf(sources: EmailSource[]): Record<string, string> {
@@ -334,15 +221,8 @@ async function main(): Promise<void> {
   const stats: Record<string, { read: number; duplicates: number; failed: Record<string, number>; rows: number }> = {};
   const t0 = Date.now();
   for (const s of file.sources) {
-    let messages = readMessages(s);
     const cap = Math.min(sampleCap ?? Number.POSITIVE_INFINITY, s.sample ?? Number.POSITIVE_INFINITY);
-    if (messages.length > cap) {
-      messages = messages
-        .map((m) => ({ m, k: stableUnit(`${s.name}:${m.file}`) }))
-        .sort((a, b) => a.k - b.k)
-        .slice(0, cap)
-        .map((x) => x.m);
-    }
+    const messages = stableSample(s.name, readMessages(s, args.data), cap);
     const st = { read: messages.length, duplicates: 0, failed: {} as Record<string, number>, rows: 0 };
     stats[s.name] = st;
     const kept = messages
@@ -370,18 +250,7 @@ async function main(): Promise<void> {
       }
       const sig = messageSignals(p.value);
       const top = p.value.messages[0];
-      const from = top?.from?.address.toLowerCase() ?? '';
-      const name = (top?.from?.name ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
-      const site =
-        s.kind === 'html-bodies'
-          ? `template:${kept[i]!.file.split('/')[0]}`
-          : sig.fromDomain !== ''
-            ? FREEMAIL_SPLIT.has(sig.fromDomain)
-              ? from
-              : sig.fromDomain
-            : name !== '' && splitByName
-              ? `name:${name}`
-              : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+      const site = siteKey(s, kept[i]!.file, raw, p.value, sig.fromDomain, splitByName);
       const date =
         top?.date !== undefined && !Number.isNaN(top.date.getTime()) ? top.date.toISOString().slice(0, 10) : '';
       const row = new Float32Array(width);

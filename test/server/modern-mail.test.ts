@@ -15,6 +15,8 @@
  * Chinese and Japanese), `ghost-*` (Ghost's newsletter subscription and sign-in mail), `james-*` (two real French messages from Apache James' test jar) and `talon-*`
  * (a real Yahoo Mail reply from talon's tests) fixtures: chosen from what scripts/email/fetch-registry-ham.sh
  * fetches (models/email/README.md, "Legitimate mail from the registries"), scored once by v3, not changed.
+ * `list-reply-flagged-link.eml` was written for the evidence combination: a list reply whose signature links
+ * a personal site the url model (v3) scores malicious; it must be reported inside and not raise the message.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -102,6 +104,20 @@ describe('modern legitimate mail', () => {
       assert.equal(r.verdict, Verdict.VERDICT_BENIGN, why(r));
     });
   }
+
+  it('names the flagged link in a list reply and still does not raise it (issue 13: one name does not decide)', () => {
+    // The fixture's signature links a personal site on a hosting platform, the shape of the url model's
+    // false positives on list mail (1.7% of R-list posts carry one; models/email/README.md, "Served
+    // verdicts"). The rule before the evidence combination lifted every such message to SUSPICIOUS.
+    const r = results.get('list-reply-flagged-link.eml')!;
+    const link = r.indicators.find((i) => i.prediction?.indicator === 'https://mlopez-geodatos.netlify.app/');
+    assert.equal(link?.prediction?.verdict, Verdict.VERDICT_MALICIOUS, `the url model no longer flags it: ${why(r)}`);
+    assert.ok(
+      r.reasons.some((x) => x.code === 'EMBEDDED_MALICIOUS_INDICATOR' && x.message.includes('mlopez-geodatos')),
+      why(r),
+    );
+    assert.equal(r.verdict, Verdict.VERDICT_BENIGN, why(r));
+  });
 
   it('still raises the phishing fixture', () => {
     const r = results.get('html-phish.eml')!;
