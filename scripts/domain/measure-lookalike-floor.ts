@@ -14,15 +14,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
 import { loadDomainAssets } from '../../src/indicators/domain/assets';
 import { DOMAIN_FEATURE_NAMES_2, domainFeatures2 } from '../../src/indicators/domain/features-v2';
 import { type DomainName, parseDomain } from '../../src/indicators/domain/parse';
-import type { ScoredItem } from '../../src/scoring/pipeline';
 import { readSource, readSourcesFile } from '../../src/training/sources';
 import { splitOf } from '../../src/training/split';
+import { servedShares, startServed } from './served';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -50,16 +47,7 @@ function lookalikeKind(d: DomainName): number {
   return ROW[MIXED] === 1 ? -1 : (ROW[LOOKALIKE] as number);
 }
 
-function rates(answers: readonly ScoredItem[]) {
-  const pct = (n: number) => Number(((100 * n) / Math.max(1, answers.length)).toFixed(3));
-  return {
-    hosts: answers.length,
-    at_suspicious_pct: pct(answers.filter((a) => a.verdict === 'suspicious' || a.verdict === 'malicious').length),
-    at_malicious_pct: pct(answers.filter((a) => a.verdict === 'malicious').length),
-  };
-}
-
-let app: Awaited<ReturnType<typeof createApp>>;
+let app: Awaited<ReturnType<typeof startServed>>;
 
 async function measure(label: string, hosts: readonly string[]) {
   const names: DomainName[] = [];
@@ -77,8 +65,8 @@ async function measure(label: string, hosts: readonly string[]) {
   const raised = answers.filter((a) => a.reasons.some((r) => r.code === 'VERDICT_RAISED'));
   return {
     label,
-    served: rates(answers),
-    lookalike_slice: rates(slice),
+    served: servedShares(answers),
+    lookalike_slice: servedShares(slice),
     raised_by_floor: raised.length,
     raised_hosts: raised.map(
       (a) =>
@@ -88,10 +76,7 @@ async function measure(label: string, hosts: readonly string[]) {
 }
 
 async function main(): Promise<void> {
-  app = await createApp(
-    loadConfig(['--models', args.models, ...(args['allow-unsigned'] ? ['--allow-unsigned-models', 'true'] : [])], {}),
-    pino({ level: 'warn' }, process.stderr),
-  );
+  app = await startServed(args.models, args['allow-unsigned']);
   const result: Record<string, unknown> = {
     command: ['npx tsx scripts/domain/measure-lookalike-floor.ts', ...process.argv.slice(2)].join(' '),
     test_splits: {},
