@@ -7,7 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDomainAssets } from '../../../src/indicators/domain/assets';
-import { DOMAIN_FEATURE_COUNT_2, DOMAIN_FEATURE_NAMES_2, domainFeatures2 } from '../../../src/indicators/domain/features-v2';
+import {
+  DOMAIN_FEATURE_COUNT_2,
+  DOMAIN_FEATURE_NAMES_2,
+  domainFeatures2,
+} from '../../../src/indicators/domain/features-v2';
 import { madeOfWords } from '../../../src/indicators/domain/lookalike-floor';
 import { parseDomain } from '../../../src/indicators/domain/parse';
 import { domainVerdictFloor2 } from '../../../src/scoring/pipelines/domain';
