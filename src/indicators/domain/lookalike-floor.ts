@@ -30,12 +30,20 @@ const SPLITS = new Uint8Array(64);
  * edits; anything else is no lookalike).
  */
 export function floorsLookalike(d: DomainName, kind: number): boolean {
-  if (kind === 1) return true;
-  if (kind !== 2 && kind !== 3) return false;
+  return kind === 1 || ((kind === 2 || kind === 3) && leftToModel(d, kind) === undefined);
+}
+
+/**
+ * Why the floor leaves a plain-edit lookalike (kind 2 or 3) to the model, in words for its reason;
+ * undefined when it raises it.
+ */
+export function leftToModel(d: DomainName, kind: number): string | undefined {
   const sld = secondLevelLabel(d);
   const look = BRAND_MATCHER_2.lookalike(secondLevelLabelUnicode(d, sld));
-  if (look === undefined || (kind === 3 && look.brand.length < MIN_TWO_EDIT_BRAND)) return false;
-  return d.hasIdn || !madeOfWords(sld);
+  if (look === undefined) return 'no brand matched';
+  if (kind === 3 && look.brand.length < MIN_TWO_EDIT_BRAND)
+    return `two edits of a brand under ${MIN_TWO_EDIT_BRAND} letters`;
+  return !d.hasIdn && madeOfWords(sld) ? 'made of dictionary words' : undefined;
 }
 
 /** Whether every hyphen-separated token of `label` splits into dictionary words of MIN_WORD+ letters. */

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDomainAssets } from '../../../src/indicators/domain/assets';
+import { explainDomain2 } from '../../../src/indicators/domain/explain-v2';
 import {
   DOMAIN_FEATURE_COUNT_2,
   DOMAIN_FEATURE_NAMES_2,
@@ -70,6 +71,31 @@ describe('lookalike floor', () => {
   it('leaves brands themselves and names that imitate none to the model', () => {
     assert.equal(floorOf('metamask.io').floor, undefined);
     assert.equal(floorOf('garden-tools.com').floor, undefined);
+  });
+});
+
+describe('the BRAND_LOOKALIKE reason', () => {
+  function message(name: string): string | undefined {
+    const p = parseDomain(name);
+    assert.ok(p.ok);
+    const row = new Float32Array(DOMAIN_FEATURE_COUNT_2);
+    domainFeatures2(p.value, ASSETS, row, 0);
+    return explainDomain2(p.value, row, false).find((r) => r.code === 'BRAND_LOOKALIKE')?.message;
+  }
+
+  it('says a raised name imitates the brand', () => {
+    assert.equal(message('metamsk.io'), '"metamsk" imitates the brand "metamask" (one edit)');
+  });
+
+  it('says why the floor left a lookalike to the model', () => {
+    assert.equal(
+      message('metamusk.io'),
+      '"metamusk" is one edit from the brand "metamask", but made of dictionary words: not raised on that alone',
+    );
+    assert.equal(
+      message('ethercat.org'),
+      '"ethercat" is two edits from the brand "etherscan", but two edits of a brand under 10 letters: not raised on that alone',
+    );
   });
 });
 
