@@ -11,12 +11,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
 import { parseDomain } from '../../src/indicators/domain/parse';
 import { readSource, readSourcesFile } from '../../src/training/sources';
 import { splitOf } from '../../src/training/split';
+import { servedShares, startServed } from './served';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,21 +33,13 @@ async function servedRates(hosts: string[]) {
     hosts.map((value, i) => ({ id: String(i), value })),
     'compact',
   );
-  const pct = (n: number) => Number(((100 * n) / Math.max(1, hosts.length)).toFixed(3));
-  return {
-    hosts: hosts.length,
-    at_suspicious_pct: pct(answers.filter((a) => a.verdict === 'suspicious' || a.verdict === 'malicious').length),
-    at_malicious_pct: pct(answers.filter((a) => a.verdict === 'malicious').length),
-  };
+  return servedShares(answers);
 }
 
-let app: Awaited<ReturnType<typeof createApp>>;
+let app: Awaited<ReturnType<typeof startServed>>;
 
 async function main(): Promise<void> {
-  app = await createApp(
-    loadConfig(['--models', args.models, ...(args['allow-unsigned'] ? ['--allow-unsigned-models', 'true'] : [])], {}),
-    pino({ level: 'warn' }, process.stderr),
-  );
+  app = await startServed(args.models, args['allow-unsigned']);
   const result: Record<string, unknown> = {
     command: ['npx tsx scripts/domain/measure-platform-own.ts', ...process.argv.slice(2)].join(' '),
     sources: {},

@@ -12,6 +12,7 @@ import {
   isDynamicDns,
 } from './features-v2';
 import { KEYWORDS } from './lexicon';
+import { leftToModel } from './lookalike-floor';
 import type { DomainName } from './parse';
 
 const INDEX = Object.fromEntries(DOMAIN_FEATURE_NAMES_2.map((n, i) => [n, i])) as Record<DomainFeatureName2, number>;
@@ -41,10 +42,15 @@ export function explainDomain2(
   const kind = at(row, 'brand_lookalike');
   if (kind >= 1 && kind <= 3) {
     const look = BRAND_MATCHER_2.lookalike(d.hasIdn ? (d.unicode.split('.')[0] ?? sld) : sld);
+    // A lookalike the verdict floor leaves to the model says so (lookalike-floor.ts).
+    const left = kind === 1 ? undefined : leftToModel(d, kind);
     if (look !== undefined)
       reasons.push({
         code: 'BRAND_LOOKALIKE',
-        message: `"${sld}" imitates the brand "${look.brand}" (${HOW[kind]})`,
+        message:
+          left === undefined
+            ? `"${sld}" imitates the brand "${look.brand}" (${HOW[kind]})`
+            : `"${sld}" is ${HOW[kind]} from the brand "${look.brand}", but ${left}: not raised on that alone`,
         weight: 0,
       });
   }

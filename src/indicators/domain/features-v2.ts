@@ -11,7 +11,13 @@
  * Changing what a feature means, or their order, requires a new version and a retrained model.
  */
 import { createBrandMatcher } from './brand-match';
-import { charStats, type DomainFeatureAssets, emptyCharStats, secondLevelLabel } from './features';
+import {
+  charStats,
+  type DomainFeatureAssets,
+  emptyCharStats,
+  secondLevelLabel,
+  secondLevelLabelUnicode,
+} from './features';
 import { BRANDS, KEYWORDS, loadWordList } from './lexicon';
 import { emptyNgramStats, scoreNgrams } from './ngram';
 import type { DomainName } from './parse';
@@ -146,9 +152,7 @@ export function domainFeatures2(d: DomainName, assets: DomainFeatureAssets, out:
   const subNg = sub === '' ? 0 : scoreNgrams(assets.ngram, sub, true, SUB_NGRAMS).meanLogProb;
   const tld = d.labels[d.labels.length - 1] as string;
 
-  const sldUnicode = d.hasIdn
-    ? (d.unicode.split('.')[d.labels.length - d.publicSuffix.split('.').length - 1] ?? sld)
-    : sld;
+  const sldUnicode = secondLevelLabelUnicode(d, sld);
   const mixed = d.hasIdn && LATIN.test(sldUnicode) && NON_LATIN_LETTER.test(sldUnicode);
   const look = BRAND_MATCHER_2.lookalike(sldUnicode);
   const exact = look !== undefined && look.kind === 0;

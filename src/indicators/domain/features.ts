@@ -79,6 +79,11 @@ export function secondLevelLabel(d: DomainName): string {
   return d.registrableDomain.slice(0, d.registrableDomain.length - d.publicSuffix.length - 1);
 }
 
+/** `sld` (the name's `secondLevelLabel`) in its Unicode form, as brand lookalikes are judged. */
+export function secondLevelLabelUnicode(d: DomainName, sld: string): string {
+  return d.hasIdn ? (d.unicode.split('.')[d.labels.length - d.publicSuffix.split('.').length - 1] ?? sld) : sld;
+}
+
 // Scratch character counts for charStats (labels are ASCII after IDNA, at most 63 characters).
 const COUNTS = new Int32Array(128);
 const USED = new Int32Array(64);
@@ -222,9 +227,7 @@ export function domainFeatures(d: DomainName, assets: DomainFeatureAssets, out: 
   const tldLogOdds = assets.tldLogOdds.get(tld) ?? assets.defaultTldLogOdds;
 
   // Homographs are judged on the Unicode form of the registrable label.
-  const sldUnicode = d.hasIdn
-    ? (d.unicode.split('.')[d.labels.length - d.publicSuffix.split('.').length - 1] ?? sld)
-    : sld;
+  const sldUnicode = secondLevelLabelUnicode(d, sld);
   const mixed = d.hasIdn && LATIN.test(sldUnicode) && NON_LATIN_LETTER.test(sldUnicode);
   const near = nearestBrand(sldUnicode);
   const brandExact = near !== undefined && near.distance === 0;

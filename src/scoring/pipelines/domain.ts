@@ -30,6 +30,7 @@ import {
   DOMAIN_FEATURES_VERSION_5,
   domainFeatures5,
 } from '../../indicators/domain/features-v5';
+import { floorsLookalike } from '../../indicators/domain/lookalike-floor';
 import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
 import { platformSlice } from '../../indicators/domain/platform-slice';
 import type { DomainEnrichment, Reason, Verdict } from '../../indicators/types';
@@ -69,12 +70,12 @@ const LOOKALIKE_2 = DOMAIN_FEATURE_NAMES_2.indexOf('brand_lookalike');
 const MIXED_SCRIPT_2 = DOMAIN_FEATURE_NAMES_2.indexOf('mixed_script');
 
 /**
- * The same policy on domain/2 features, whose lookalike rule is precise enough to act on (homoglyphs of
- * any brand of 4+ letters, one edit of a brand of 6+ that keeps its first letter, two of 9+).
+ * The same policy on domain/2 features (homoglyphs of any brand of 4+ letters, one edit of a brand of
+ * 6+ that keeps its first letter, two of 9+), less the plain-edit lookalikes that real names make:
+ * two edits of a brand under 10 letters, labels made of dictionary words (lookalike-floor.ts).
  */
-export function domainVerdictFloor2(row: Float32Array): Verdict | undefined {
-  const kind = row[LOOKALIKE_2] as number;
-  if ((kind >= 1 && kind <= 3) || row[MIXED_SCRIPT_2] === 1) return 'suspicious';
+export function domainVerdictFloor2(row: Float32Array, d: DomainName): Verdict | undefined {
+  if (row[MIXED_SCRIPT_2] === 1 || floorsLookalike(d, row[LOOKALIKE_2] as number)) return 'suspicious';
   return undefined;
 }
 
@@ -114,7 +115,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     featureNames: DOMAIN_FEATURE_NAMES_5,
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures5(domainOf(p), assets, out, offset),
-    verdictFloor: (_p, row) => domainVerdictFloor2(row),
+    verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_5(domainOf(p), row),
     explain: (p, row, score, meta) => explain2(SLICE_5, domainOf(p), row, score, meta),
   };
@@ -123,7 +124,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     featureNames: DOMAIN_FEATURE_NAMES_4,
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures4(domainOf(p), assets, out, offset),
-    verdictFloor: (_p, row) => domainVerdictFloor2(row),
+    verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_4(domainOf(p), row),
     explain: (p, row, score, meta) => explain2(SLICE_4, domainOf(p), row, score, meta),
   };
@@ -132,7 +133,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     featureNames: DOMAIN_FEATURE_NAMES_3,
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures3(domainOf(p), assets, out, offset),
-    verdictFloor: (_p, row) => domainVerdictFloor2(row),
+    verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_3(domainOf(p), row),
     explain: (p, row, score, meta) => explain2(SLICE_3, domainOf(p), row, score, meta),
   };
@@ -141,7 +142,7 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     featureNames: DOMAIN_FEATURE_NAMES_2,
     loadAssets,
     features: (p, assets, out, offset) => domainFeatures2(domainOf(p), assets, out, offset),
-    verdictFloor: (_p, row) => domainVerdictFloor2(row),
+    verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_2(domainOf(p), row),
     explain: (p, row, score, meta) => explain2(SLICE_2, domainOf(p), row, score, meta),
   };
