@@ -31,6 +31,10 @@ let next = 0;
  * 1000 items is checked on every request.
  */
 function readVarint(buf: Buffer, pos: number, maxBytes = 5): number {
+  if (pos < buf.length && (buf[pos] as number) < 0x80) {
+    next = pos + 1;
+    return buf[pos] as number;
+  }
   let value = 0;
   for (let shift = 0; shift < 7 * maxBytes && pos < buf.length; shift += 7) {
     const b = buf[pos++] as number;
