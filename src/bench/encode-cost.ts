@@ -74,15 +74,15 @@ async function main(): Promise<void> {
         batches.push(results);
       }
       const first = batches[0] as ScoredItem[];
-      if (Buffer.compare(encodePredictions(first, view), Buffer.from(generated(first, view))) !== 0)
+      if (Buffer.compare(encodePredictions(first, view, false), Buffer.from(generated(first, view))) !== 0)
         throw new Error(`${kind} ${view}: the encoders disagree`);
       const old: number[] = [];
       const now: number[] = [];
       for (let r = 0; r < Number(args.rounds); r++) {
         old.push(cpuUsPerItem((b) => generated(b, view), batches));
-        now.push(cpuUsPerItem((b) => encodePredictions(b, view), batches));
+        now.push(cpuUsPerItem((b) => encodePredictions(b, view, false), batches));
       }
-      const bytes = encodePredictions(first, view).length / first.length;
+      const bytes = encodePredictions(first, view, false).length / first.length;
       console.log(
         `  ${kind} ${view}: ${bytes.toFixed(0)} bytes/item; generated ${median(old).toFixed(2)}, server ${median(now).toFixed(2)} (${(median(now) / median(old)).toFixed(2)}x)`,
       );

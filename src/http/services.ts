@@ -89,7 +89,13 @@ export function inProcessServices(app: App, opts: InProcessOptions): InProcessSe
   const predictionHandlers = guardUnary(
     prediction,
     {
-      ...createPredictionService({ config, logger, scorer: app.scorer, shutdown: opts.shutdown }),
+      ...createPredictionService({
+        config,
+        logger,
+        scorer: app.scorer,
+        shutdown: opts.shutdown,
+        recordStoredAnswers: true, // batch-json.ts reuses a stored answer's JSON
+      }),
       ...emailHandlers(app, opts.shutdown),
     },
     reject,

@@ -22,41 +22,53 @@ export type FieldWireTypes = Readonly<Record<number, number>>;
 /** Every batch request of PredictionService: `repeated Item items = 1; ResultView view = 2;`. */
 export const BATCH_REQUEST_FIELDS: FieldWireTypes = { 1: 2, 2: 0 };
 
-/** A varint of at most `maxBytes` bytes: 5 for tags and lengths, 10 for values (a negative int32 takes 10). */
-function readVarint(buf: Buffer, pos: number, maxBytes = 5): [value: number, next: number] | undefined {
+// The scanner's cursor (wireProblem is synchronous): where readVarint stopped.
+let next = 0;
+
+/**
+ * A varint of at most `maxBytes` bytes at `pos` (5 for tags and lengths, 10 for values: a negative
+ * int32 takes 10), leaving `next` after it; -1 when it is cut short. No object per field: a batch of
+ * 1000 items is checked on every request.
+ */
+function readVarint(buf: Buffer, pos: number, maxBytes = 5): number {
+  if (pos < buf.length && (buf[pos] as number) < 0x80) {
+    next = pos + 1;
+    return buf[pos] as number;
+  }
   let value = 0;
   for (let shift = 0; shift < 7 * maxBytes && pos < buf.length; shift += 7) {
     const b = buf[pos++] as number;
     value += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) return [value, pos];
+    if (b < 0x80) {
+      next = pos;
+      return value;
+    }
   }
-  return undefined;
+  return -1;
 }
 
 /** What is wrong with the top level of the encoding, or undefined when nothing is. */
 export function wireProblem(buf: Buffer, fields: FieldWireTypes): string | undefined {
   let pos = 0;
   while (pos < buf.length) {
-    const tag = readVarint(buf, pos);
-    if (tag === undefined) return `a field tag at byte ${pos} is cut short`;
-    const [key, afterTag] = tag;
+    const key = readVarint(buf, pos);
+    if (key < 0) return `a field tag at byte ${pos} is cut short`;
     const field = Math.floor(key / 8);
     const wire = key % 8;
     if (field === 0) return `field number 0 at byte ${pos}`;
     const expected = fields[field];
     if (expected !== undefined && wire !== expected)
       return `field ${field} has wire type ${wire}; the message defines it with wire type ${expected}`;
-    pos = afterTag;
+    pos = next;
     if (wire === 0) {
-      const v = readVarint(buf, pos, 10);
-      if (v === undefined) return `field ${field} is cut short`;
-      pos = v[1];
+      if (readVarint(buf, pos, 10) < 0) return `field ${field} is cut short`;
+      pos = next;
     } else if (wire === 1) pos += 8;
     else if (wire === 5) pos += 4;
     else if (wire === 2) {
       const len = readVarint(buf, pos);
-      if (len === undefined) return `the length of field ${field} is cut short`;
-      pos = len[1] + len[0];
+      if (len < 0) return `the length of field ${field} is cut short`;
+      pos = next + len;
     } else return `field ${field} has wire type ${wire}, which this API never uses`;
     if (pos > buf.length) return `field ${field} runs past the end of the message`;
   }

@@ -50,12 +50,17 @@ export interface PredictionServiceDeps {
   scorer: Scorer;
   /** The server's shutdown, which ends open streams (see stream.ts). */
   shutdown?: StreamShutdown;
+  /**
+   * Whether responses record which answers are a stored encoding (wire.ts storedAnswersOf): the HTTP
+   * side transcodes them to JSON and keeps each stored answer's JSON beside it; gRPC needs no record.
+   */
+  recordStoredAnswers: boolean;
 }
 
 export function createPredictionService(
   deps: PredictionServiceDeps,
 ): Omit<PredictionServiceServer, 'predictEmails' | 'streamPredictEmails'> {
-  const { config, logger, scorer } = deps;
+  const { config, logger, scorer, recordStoredAnswers: record } = deps;
 
   function tooLarge(n: number): PredictError {
     return new PredictError('BATCH_TOO_LARGE', `batch has ${n} items; the maximum is ${config.maxBatchItems}`, {
@@ -73,10 +78,10 @@ export function createPredictionService(
     if (req.items.length > config.maxBatchItems) {
       const err = tooLarge(req.items.length);
       const results = req.items.map((it) => ({ id: it.id, indicator: '', kind: undefined, reasons: [], error: err }));
-      return encodedResponse<Res>(encodePredictions(results, view));
+      return encodedResponse<Res>(encodePredictions(results, view, record));
     }
     const results = await score(view);
-    return encodedResponse<Res>(fitted(encodePredictions(results, view), results, view));
+    return encodedResponse<Res>(fitted(encodePredictions(results, view, record), results, view));
   }
 
   /**
@@ -86,7 +91,7 @@ export function createPredictionService(
    */
   function fitted(bytes: Buffer, results: readonly ScoredItem[], view: View): Buffer {
     if (bytes.length <= config.maxMessageBytes) return bytes;
-    const compact = view === 'compact' ? bytes : encodePredictions(results, 'compact');
+    const compact = view === 'compact' ? bytes : encodePredictions(results, 'compact', record);
     logger.warn(
       { items: results.length, bytes: bytes.length, compactBytes: compact.length, max: config.maxMessageBytes },
       'answer over the message size limit: sent in the compact view',
@@ -133,14 +138,14 @@ export function createPredictionService(
         batch.id(missed[j]!),
       );
       if (answered !== undefined) {
-        const bytes = encodeAnsweredBatchResponse(batch, hits, answered);
+        const bytes = encodeAnsweredBatchResponse(batch, hits, answered, record);
         if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
         // Over the size limit: scored again here, as objects that fitted() can send in the compact view.
       }
     }
     const misses: InputItem[] = missed.map((i) => ({ id: batch.id(i), value: batch.value(i) }));
     const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view);
-    const bytes = encodeRawBatchResponse(batch, hits, scored, view);
+    const bytes = encodeRawBatchResponse(batch, hits, scored, view, record);
     if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
     let j = 0;
     const all = Array.from({ length: batch.count }, (_, i) => {

@@ -75,6 +75,8 @@ let pos = 0;
 
 /** A varint of at most 32 bits (5 bytes), as an unsigned number; sets pos = -1 otherwise. */
 function varint(b: Buffer, end: number): number {
+  // Tags and the lengths of ids and names: one byte.
+  if (pos < end && (b[pos] as number) < 0x80) return b[pos++] as number;
   let result = 0;
   for (let shift = 0; shift < 35; shift += 7) {
     if (pos >= end) break;
@@ -105,7 +107,8 @@ function skip(b: Buffer, wt: number, end: number): void {
 
 /** Decodes `{ repeated Item items = 1; ResultView view = 2; }`, or undefined to use the generated decoder. */
 export function decodeRawBatch<I extends Item>(b: Buffer): RawBatch<I> | undefined {
-  let offsets = new Int32Array(256);
+  // An item takes at least 6 bytes, a sensor's ~20-40: room for one per 16 bytes grows a batch's once at most.
+  let offsets = new Int32Array(4 * ((b.length >> 4) + 1));
   let n = 0;
   let view = 0;
   const end = b.length;

@@ -95,7 +95,7 @@ export async function startServer(app: App, opts: ServerOptions): Promise<Runnin
     guardUnary(
       predictionService,
       {
-        ...createPredictionService({ config, logger, scorer: app.scorer, shutdown }),
+        ...createPredictionService({ config, logger, scorer: app.scorer, shutdown, recordStoredAnswers: false }),
         ...emailHandlers(app, shutdown),
       },
       rejectMalformed,

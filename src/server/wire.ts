@@ -32,7 +32,9 @@ const out = new ProtoWriter();
 /**
  * Which answers of a response are a stored encoding (`CachedAnswer.wire`), so that the HTTP side can
  * keep its JSON beside it (src/http/batch-json.ts) and a repeat costs a copy there as well.
- * `answers[k]` is the index in `results` of the answer that ends with `wires[k]`.
+ * `answers[k]` is the index in `results` of the answer that ends with `wires[k]`. Recorded only when
+ * the encoder is asked to (`record`): gRPC sends the bytes as they are, and the record (two arrays
+ * grown per response, a WeakMap entry) was about a fifth of a cache hit's cost (src/bench/README.md).
  */
 export interface StoredAnswers {
   answers: number[];
@@ -41,6 +43,8 @@ export interface StoredAnswers {
 
 const storedIn = new WeakMap<Buffer, StoredAnswers>();
 let stored: StoredAnswers = { answers: [], wires: [] };
+/** Whether the response being written records its stored answers. */
+let recording = false;
 /** The index in `results` of the answer being written. */
 let answer = 0;
 
@@ -49,8 +53,9 @@ export function storedAnswersOf(response: Uint8Array): StoredAnswers | undefined
   return storedIn.get(response as Buffer);
 }
 
-function begin(): void {
+function begin(record: boolean): void {
   out.reset();
+  recording = record;
   if (stored.answers.length > 0) stored = { answers: [], wires: [] };
 }
 
@@ -84,17 +89,19 @@ function writeStored(entry: CachedAnswer): void {
     writePredictionTail(out, entry.result, entry.view);
     entry.wire = out.copyFrom(start);
   } else out.raw(entry.wire);
-  stored.answers.push(answer);
-  stored.wires.push(entry.wire);
+  if (recording) {
+    stored.answers.push(answer);
+    stored.wires.push(entry.wire);
+  }
 }
 
 /**
  * The wire bytes of `{ results: results.map((r) => toPrediction(r, view)) }`, in one allocation. An
  * answer linked to a cache entry of the same view is written as its id followed by the entry's
- * stored encoding.
+ * stored encoding. `record`: whether storedAnswersOf() will tell which answers those are (HTTP).
  */
-export function encodePredictions(results: readonly ScoredItem[], view: View): Buffer {
-  begin();
+export function encodePredictions(results: readonly ScoredItem[], view: View, record: boolean): Buffer {
+  begin(record);
   for (let i = 0; i < results.length; i++) {
     answer = i;
     const r = results[i] as ScoredItem;
@@ -115,8 +122,9 @@ export function encodeRawBatchResponse(
   hits: readonly (CachedAnswer | undefined)[],
   misses: readonly ScoredItem[],
   view: View,
+  record: boolean,
 ): Buffer {
-  begin();
+  begin(record);
   let j = 0;
   for (let i = 0; i < batch.count; i++) {
     answer = i;
@@ -146,8 +154,9 @@ export function encodeAnsweredBatchResponse(
   batch: RawBatch,
   hits: readonly (CachedAnswer | undefined)[],
   answers: EncodedAnswers,
+  record: boolean,
 ): Buffer {
-  begin();
+  begin(record);
   const { bytes, ends } = answers;
   let j = 0;
   for (let i = 0; i < batch.count; i++) {

@@ -156,7 +156,7 @@ describe('HTTP answers are protobuf-es JSON of the gRPC answers', () => {
         let reused = 0;
         // Fresh; admitted to the cache; the first hit stores its encoding (and its JSON); the next reuses both.
         for (let round = 0; round < 4; round++) {
-          const bytes = encodePredictions(await s.app.scorer.scoreBatch(kind, items, view), view);
+          const bytes = encodePredictions(await s.app.scorer.scoreBatch(kind, items, view), view, true);
           const stored = storedAnswersOf(bytes)?.answers.length ?? 0;
           if (round === 3) reused = stored;
           const got = batch(out, bytes);

@@ -6,7 +6,7 @@ import type { ReasonCode } from '../../src/reason-codes';
 import type { CachedAnswer, ScoredItem } from '../../src/scoring/pipeline';
 import type { View } from '../../src/scoring/scorer';
 import { toPrediction } from '../../src/server/convert';
-import { encodePredictions } from '../../src/server/wire';
+import { encodePredictions, storedAnswersOf } from '../../src/server/wire';
 
 const scored: ScoredItem = {
   id: 'x',
@@ -71,20 +71,33 @@ describe('encodePredictions', () => {
   for (const view of ['full', 'compact'] as const) {
     it(`writes exactly the generated encoder's bytes (${view})`, () => {
       const results = ids.flatMap((id) => [scored, invalid, allowListed].map((r) => ({ ...r, id })));
-      assert.deepEqual(encodePredictions(results, view), generated(results, view));
-      assert.equal(encodePredictions([], view).length, 0);
+      assert.deepEqual(encodePredictions(results, view, false), generated(results, view));
+      assert.equal(encodePredictions([], view, false).length, 0);
     });
 
     it(`reuses a cache entry's encoding with each item's own id (${view})`, () => {
       const entry: CachedAnswer = { view, result: { ...scored } };
       entry.result.cached = entry;
-      assert.deepEqual(encodePredictions([entry.result], view), generated([entry.result], view));
+      assert.deepEqual(encodePredictions([entry.result], view, false), generated([entry.result], view));
       assert.equal(entry.wire, undefined, 'a fresh answer is not stored: most are never asked again');
       const first = [{ ...scored, id: 'first', cached: entry }];
-      assert.deepEqual(encodePredictions(first, view), generated(first, view));
+      assert.deepEqual(encodePredictions(first, view, false), generated(first, view));
       assert.notEqual(entry.wire as unknown, undefined, 'the first repeat stores the encoding');
       const repeats = ids.map((id) => ({ ...scored, id, cached: entry }));
-      assert.deepEqual(encodePredictions(repeats, view), generated(repeats, view));
+      assert.deepEqual(encodePredictions(repeats, view, false), generated(repeats, view));
+    });
+
+    it(`records which answers are a stored encoding only when asked, with the same bytes (${view})`, () => {
+      const entry: CachedAnswer = { view, result: { ...scored } };
+      const answers = [{ ...scored, id: 'a' }, ...ids.map((id) => ({ ...scored, id, cached: entry }))];
+      const unrecorded = encodePredictions(answers, view, false);
+      assert.equal(storedAnswersOf(unrecorded), undefined);
+      const recorded = encodePredictions(answers, view, true);
+      assert.deepEqual(recorded, unrecorded);
+      assert.deepEqual(storedAnswersOf(recorded), {
+        answers: ids.map((_, i) => i + 1),
+        wires: ids.map(() => entry.wire),
+      });
     });
   }
 
@@ -150,14 +163,14 @@ describe('encodePredictions', () => {
       results.push(r);
     }
     for (const view of ['full', 'compact'] as const)
-      assert.deepEqual(encodePredictions(results, view), generated(results, view));
+      assert.deepEqual(encodePredictions(results, view, false), generated(results, view));
   });
 
   it('ignores an entry made for the other view (and leaves its encoding alone)', () => {
     const unused = new Uint8Array([1, 2, 3]);
     const entry: CachedAnswer = { view: 'compact', result: scored, wire: unused };
     const items = [{ ...scored, cached: entry }];
-    assert.deepEqual(encodePredictions(items, 'full'), generated(items, 'full'));
+    assert.deepEqual(encodePredictions(items, 'full', false), generated(items, 'full'));
     assert.equal(entry.wire, unused);
   });
 });
