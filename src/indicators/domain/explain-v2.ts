@@ -3,7 +3,7 @@
  * which brand and how it is imitated, which scam words, why it looks generated or disposable.
  */
 import type { Reason } from '../types';
-import { secondLevelLabel } from './features';
+import { secondLevelLabel, secondLevelLabelUnicode } from './features';
 import {
   BRAND_MATCHER_2,
   CRYPTO_BRANDS,
@@ -41,7 +41,7 @@ export function explainDomain2(
   const sld = secondLevelLabel(d);
   const kind = at(row, 'brand_lookalike');
   if (kind >= 1 && kind <= 3) {
-    const look = BRAND_MATCHER_2.lookalike(d.hasIdn ? (d.unicode.split('.')[0] ?? sld) : sld);
+    const look = BRAND_MATCHER_2.lookalike(secondLevelLabelUnicode(d, sld));
     // A lookalike the verdict floor leaves to the model says so (lookalike-floor.ts).
     const left = kind === 1 ? undefined : leftToModel(d, kind);
     if (look !== undefined)

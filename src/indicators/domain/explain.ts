@@ -3,7 +3,7 @@
  * looks generated. Computed only for full results (sensors asking for compact results skip it).
  */
 import type { Reason } from '../types';
-import { DOMAIN_FEATURE_NAMES, type DomainFeatureName, secondLevelLabel } from './features';
+import { DOMAIN_FEATURE_NAMES, type DomainFeatureName, secondLevelLabel, secondLevelLabelUnicode } from './features';
 import { KEYWORDS } from './lexicon';
 import { embeddedBrand, nearestBrand, tokenBrand } from './lookalike';
 import type { DomainName } from './parse';
@@ -19,7 +19,7 @@ export function explainDomain(d: DomainName, row: Float32Array, raised: boolean)
   const reasons: Reason[] = [];
   const sld = secondLevelLabel(d);
   if (f('brand_distance') > 0 && f('brand_distance') <= 2 && f('brand_exact_sld') === 0) {
-    const near = nearestBrand(d.hasIdn ? (d.unicode.split('.')[0] ?? sld) : sld);
+    const near = nearestBrand(secondLevelLabelUnicode(d, sld));
     if (near !== undefined) {
       reasons.push({
         code: 'BRAND_LOOKALIKE',

@@ -87,6 +87,12 @@ describe('the BRAND_LOOKALIKE reason', () => {
     assert.equal(message('metamsk.io'), '"metamsk" imitates the brand "metamask" (one edit)');
   });
 
+  it('names the brand an internationalised label imitates under a subdomain too', () => {
+    // pаypal with a Cyrillic а: the reason must read the registrable label, not the first one (www, login)
+    assert.match(message('xn--pypal-4ve.com') ?? '', /"paypal"/);
+    assert.match(message('login.xn--pypal-4ve.com') ?? '', /"paypal"/);
+  });
+
   it('says why the floor left a lookalike to the model', () => {
     assert.equal(
       message('metamusk.io'),
