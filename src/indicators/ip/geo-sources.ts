@@ -1,10 +1,15 @@
 /**
  * Opening one geo/ASN database as a lookup source: a MaxMind-format .mmdb through the maxmind reader, or an
  * ip-location-db ASN CSV through asn-csv.ts. Each source answers with normalised fields (geo-record.ts).
+ *
+ * A database's file is read once into shared memory (SourceBytes): the pipeline workers open the very
+ * bytes the event loop's process opened (sourceFromBytes), so their answers cannot differ from its own
+ * after a file is replaced, and the .mmdb files (~130 MB bundled) are held once per process, not once
+ * per thread.
  */
-import { stat } from 'node:fs/promises';
-import maxmind from 'maxmind';
-import { loadAsnCsv } from './asn-csv';
+import { open } from 'node:fs/promises';
+import { Reader, type Response } from 'maxmind';
+import { parseAsnCsv } from './asn-csv';
 import { type AsnFields, asnFieldsOf, type GeoFields, geoFieldsOf } from './geo-record';
 import type { IpAddress } from './parse';
 
@@ -22,6 +27,8 @@ export interface GeoSourceInfo {
 
 export interface Source<T> {
   info: GeoSourceInfo;
+  /** What it was opened from, for another thread to open the same (sourceFromBytes). */
+  data: SourceBytes;
   fields(ip: IpAddress): T | undefined;
 }
 
@@ -29,6 +36,53 @@ export interface SourceSet {
   city: Source<GeoFields>[];
   asn: Source<AsnFields>[];
   infos: GeoSourceInfo[];
+  /** Every source's bytes, city then ASN, for another thread (openAllFromBytes). */
+  data: SourceBytes[];
+}
+
+/** A database file's bytes, in memory any thread of the process can read (a SharedArrayBuffer). */
+export interface SourceBytes {
+  path: string;
+  role: 'city' | 'asn';
+  bytes: Uint8Array;
+  /** The file's mtime (ISO 8601): a CSV's build time. */
+  mtime: string;
+}
+
+/** Reads a whole file into a SharedArrayBuffer (posting it to a worker shares it, copies nothing). */
+async function readShared(path: string, role: 'city' | 'asn'): Promise<SourceBytes> {
+  const file = await open(path, 'r');
+  try {
+    const { size, mtime } = await file.stat();
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await file.read(bytes, at, size - at, at);
+      if (bytesRead === 0) throw new Error(`${path} is shorter than its size (${at} of ${size} bytes)`);
+      at += bytesRead;
+    }
+    return { path, role, bytes, mtime: mtime.toISOString() };
+  } finally {
+    await file.close();
+  }
+}
+
+/** maxmind's decoded-record cache, without reaching into its dependencies: a Map in use order. */
+function recordCache(max: number) {
+  const map = new Map<number, unknown>();
+  return {
+    get(offset: number) {
+      const v = map.get(offset);
+      if (v !== undefined) {
+        map.delete(offset);
+        map.set(offset, v);
+      }
+      return v;
+    },
+    set(offset: number, v: unknown) {
+      map.set(offset, v);
+      if (map.size > max) map.delete(map.keys().next().value as number);
+    },
+  };
 }
 
 export async function openSource(
@@ -38,56 +92,88 @@ export async function openSource(
   language: string,
 ): Promise<Source<GeoFields> | Source<AsnFields>> {
   try {
-    if (/\.csv$/i.test(path)) {
-      if (role !== 'asn') throw new Error('only ASN data can be read from CSV; use an .mmdb for city/country');
-      const [{ version, table }, stats] = await Promise.all([loadAsnCsv(path), stat(path)]);
-      const info: GeoSourceInfo = {
-        path,
-        role,
-        format: 'csv',
-        databaseType: 'ip-location-db asn csv',
-        ipVersion: version,
-        builtAt: stats.mtime.toISOString(),
-      };
-      const bytes = version === 4 ? 4 : 16;
-      return {
-        info,
-        fields: (ip) => {
-          if (ip.bytes.length !== bytes) return undefined;
-          const hit = table.find(ip.bytes);
-          return hit && { asn: hit.asn, asOrganization: hit.organization };
-        },
-      };
-    }
-    const reader = await maxmind.open(path, { cache: { max: cacheSize } });
-    const { ipVersion, databaseType, buildEpoch } = reader.metadata;
-    const info: GeoSourceInfo = {
-      path,
-      role,
-      format: 'mmdb',
-      databaseType,
-      ipVersion: ipVersion === 4 ? 4 : 6,
-      builtAt: buildEpoch.toISOString(),
-    };
-    // An IPv4-only tree must never see an IPv6 address: the walk would stop at depth 32 and return the
-    // record of the address's first 32 bits.
-    const answers = (ip: IpAddress) => info.ipVersion === 6 || ip.version === 4;
-    return role === 'city'
-      ? { info, fields: (ip) => (answers(ip) ? geoFieldsOf(reader.get(ip.address), language) : undefined) }
-      : { info, fields: (ip) => (answers(ip) ? asnFieldsOf(reader.get(ip.address)) : undefined) };
+    return sourceFromBytes(await readShared(path, role), cacheSize, language);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`cannot open ${role} database ${path}: ${reason}`, { cause: err });
   }
 }
 
+/** A source over bytes read by openSource (on this thread or another): synchronous, no file read. */
+export function sourceFromBytes(
+  data: SourceBytes,
+  cacheSize: number,
+  language: string,
+): Source<GeoFields> | Source<AsnFields> {
+  const { path, role } = data;
+  const bytes = Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength);
+  if (/\.csv$/i.test(path)) {
+    if (role !== 'asn') throw new Error('only ASN data can be read from CSV; use an .mmdb for city/country');
+    const { version, table } = parseAsnCsv(bytes.toString('utf8'), path);
+    const info: GeoSourceInfo = {
+      path,
+      role,
+      format: 'csv',
+      databaseType: 'ip-location-db asn csv',
+      ipVersion: version,
+      builtAt: data.mtime,
+    };
+    const length = version === 4 ? 4 : 16;
+    return {
+      info,
+      data,
+      fields: (ip) => {
+        if (ip.bytes.length !== length) return undefined;
+        const hit = table.find(ip.bytes);
+        return hit && { asn: hit.asn, asOrganization: hit.organization };
+      },
+    };
+  }
+  // What maxmind.open does after reading the file, without its second copy of the bytes.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+    throw new Error('Looks like you are passing in a file in gzip format, please use mmdb database instead.');
+  const reader = new Reader<Response>(bytes, { cache: recordCache(cacheSize) });
+  const { ipVersion, databaseType, buildEpoch } = reader.metadata;
+  const info: GeoSourceInfo = {
+    path,
+    role,
+    format: 'mmdb',
+    databaseType,
+    ipVersion: ipVersion === 4 ? 4 : 6,
+    builtAt: buildEpoch.toISOString(),
+  };
+  // An IPv4-only tree must never see an IPv6 address: the walk would stop at depth 32 and return the
+  // record of the address's first 32 bits.
+  const answers = (ip: IpAddress) => info.ipVersion === 6 || ip.version === 4;
+  return role === 'city'
+    ? { info, data, fields: (ip) => (answers(ip) ? geoFieldsOf(reader.get(ip.address), language) : undefined) }
+    : { info, data, fields: (ip) => (answers(ip) ? asnFieldsOf(reader.get(ip.address)) : undefined) };
+}
+
 export async function openAll(city: string[], asn: string[], cacheSize: number, language: string): Promise<SourceSet> {
   const citySources = await Promise.all(city.map((p) => openSource(p, 'city', cacheSize, language)));
   const asnSources = await Promise.all(asn.map((p) => openSource(p, 'asn', cacheSize, language)));
+  return setOf(citySources, asnSources);
+}
+
+/** The same set as `set` (opened on another thread), opened here from the same bytes. */
+export function openAllFromBytes(set: readonly SourceBytes[], cacheSize: number, language: string): SourceSet {
+  const sources = set.map((d) => sourceFromBytes(d, cacheSize, language));
+  return setOf(
+    sources.filter((s) => s.data.role === 'city'),
+    sources.filter((s) => s.data.role === 'asn'),
+  );
+}
+
+function setOf(
+  citySources: readonly (Source<GeoFields> | Source<AsnFields>)[],
+  asnSources: readonly (Source<GeoFields> | Source<AsnFields>)[],
+): SourceSet {
   return {
     city: citySources as Source<GeoFields>[],
     asn: asnSources as Source<AsnFields>[],
     infos: [...citySources, ...asnSources].map((s) => s.info),
+    data: [...citySources, ...asnSources].map((s) => s.data),
   };
 }
 
