@@ -66,8 +66,8 @@ export function ipFromContext(indicator: string, context: unknown): Parsed<IpInd
 
 export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAssets> {
   const known = createKnownServiceLookup();
-  // A cached answer carries the enrichment of the databases it was made with: after a reload, keys
-  // change (generation) and the old answers age out of the cache instead of being served.
+  // A cached answer carries the enrichment of the databases it was made with: after a reload, the key
+  // space changes (generation) and the old answers age out of the cache instead of being served.
   let sources = geo.sources;
   let generation = 0;
   return {
@@ -100,14 +100,15 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
       return ok({ ip: parsed.value, geo: geo.lookup(parsed.value), observedAt: item.observedAt });
     },
     parseGolden: ipFromContext,
-    // observed_at is not a feature of ip/1, so it is not part of the key either.
-    cacheKey(item) {
+    // The raw value is the key: observed_at is a feature of no ip version, so it is not part of the key either.
+    cacheSpace() {
       if (geo.sources !== sources) {
         sources = geo.sources;
         generation++;
       }
-      return `${generation} ${item.value}`;
+      return generation === 0 ? 'ip' : `ip ${generation}`;
     },
+    shared: () => geo.share(),
     normalised: (x) => (x.ip.prefixLength > 0 ? `${x.ip.address}/${x.ip.prefixLength}` : x.ip.address),
     enrich: (x) => ({ kind: 'ip', ip: x.geo }),
     decide(x) {
