@@ -22,7 +22,7 @@ import { statSync } from 'node:fs';
 import type { IpEnrichment } from '../types';
 import { bundledGeoPaths } from './geo-defaults';
 import type { AsnFields, GeoFields } from './geo-record';
-import { first, type GeoSourceInfo, openAll, openAllFromBytes, type SourceBytes, type SourceSet } from './geo-sources';
+import { first, type GeoSourceInfo, openAll, openAllFromData, type SourceData, type SourceSet } from './geo-sources';
 import { createHostingLookup, type HostingLookup } from './hosting';
 import type { IpAddress } from './parse';
 
@@ -159,11 +159,11 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
 }
 
 /**
- * What another thread needs to open the same databases as a GeoLookup (GeoLookup.share): their bytes
+ * What another thread needs to open the same databases as a GeoLookup (GeoLookup.share): their data
  * in shared memory and the options that shape answers. Structured clone shares the bytes.
  */
 export interface GeoShare {
-  sources: SourceBytes[];
+  sources: SourceData[];
   cacheSize: number;
   language: string;
   /** The bundled hosting table, or none. */
@@ -172,11 +172,11 @@ export interface GeoShare {
 
 /**
  * A lookup over another thread's databases (a pipeline worker's, for the IP pipeline): the same
- * bytes, so the same answers. It does not watch or reload: the thread that shared them does, and
+ * data, so the same answers. It does not watch or reload: the thread that shared them does, and
  * shares the new set.
  */
 export function geoFromShare(share: GeoShare): GeoLookup {
-  const sources = openAllFromBytes(share.sources, share.cacheSize, share.language);
+  const sources = openAllFromData(share.sources, share.cacheSize, share.language);
   const hosting = share.hosting ? createHostingLookup() : null;
   return {
     sources: sources.infos,
