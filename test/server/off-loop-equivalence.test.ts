@@ -10,8 +10,7 @@
  * the event loop's bytes, and must answer from the new ones).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, credentials } from '@grpc/grpc-js';
@@ -21,6 +20,7 @@ import {
   PredictRequest,
   PredictResponse,
 } from '../../src/gen/threatpredict/v1/prediction_service';
+import { GEO_FIXTURES, testGeoipDir } from '../helpers/geoip-dir';
 import { rawPredictionCall, startTestServer, type TestServer } from '../helpers/server';
 
 /** Ids: plain, empty, not ASCII (looked up and answered as misses), long. */
@@ -115,41 +115,69 @@ function batches(tag: string): Record<'domain' | 'url' | 'ip', string[][]> {
 const RPC = { domain: 'PredictDomains', url: 'PredictUrls', ip: 'PredictIps' } as const;
 const VIEWS = [ResultView.RESULT_VIEW_FULL, ResultView.RESULT_VIEW_COMPACT];
 
+/** A `--workers 2` server and an `--inference inline` one, and how many batches a worker answered. */
+interface Pair {
+  workers: TestServer;
+  inline: TestServer;
+  toWorkers: Client;
+  toInline: Client;
+  /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
+  offLoop: number;
+  /** Called just before each batch is offered to the workers. */
+  beforeAnswer?: () => void;
+  close(): Promise<void>;
+}
+
+async function startPair(extra: string[] = []): Promise<Pair> {
+  const [workers, inline] = await Promise.all([
+    startTestServer(['--workers', '2', ...extra]),
+    startTestServer(['--inference', 'inline', ...extra]),
+  ]);
+  const toWorkers = new Client(workers.address, credentials.createInsecure());
+  const toInline = new Client(inline.address, credentials.createInsecure());
+  const pair: Pair = {
+    workers,
+    inline,
+    toWorkers,
+    toInline,
+    offLoop: 0,
+    async close() {
+      toWorkers.close();
+      toInline.close();
+      await Promise.all([workers.close(), inline.close()]);
+    },
+  };
+  const scorer = workers.app.scorer;
+  const answer = scorer.answerOffLoop.bind(scorer);
+  scorer.answerOffLoop = async (...args) => {
+    pair.beforeAnswer?.();
+    const answers = await answer(...args);
+    if (answers !== undefined) pair.offLoop++;
+    return answers;
+  };
+  return pair;
+}
+
 describe('the miss path on worker threads answers what the event loop answers, byte for byte', () => {
+  let pair: Pair;
   let workers: TestServer;
-  let inline: TestServer;
   let toWorkers: Client;
   let toInline: Client;
-  /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
-  let offLoop = 0;
   /** When set, a worker ends (as in a crash) just before the next batch is handed to it. */
   let crashNext = false;
   before(async () => {
-    [workers, inline] = await Promise.all([
-      startTestServer(['--workers', '2']),
-      startTestServer(['--inference', 'inline']),
-    ]);
-    toWorkers = new Client(workers.address, credentials.createInsecure());
-    toInline = new Client(inline.address, credentials.createInsecure());
-    const scorer = workers.app.scorer;
-    const answer = scorer.answerOffLoop.bind(scorer);
-    scorer.answerOffLoop = async (...args) => {
+    pair = await startPair();
+    ({ workers, toWorkers, toInline } = pair);
+    pair.beforeAnswer = () => {
       if (crashNext) {
         crashNext = false;
         // The worker an idle pool hands the batch to (the first) ends before it (protocol `exit`,
         // between messages): it dies holding the batch.
         workers.app.inference.workers?.()[0]?.postMessage({ type: 'exit', id: 0, code: 70 });
       }
-      const answers = await answer(...args);
-      if (answers !== undefined) offLoop++;
-      return answers;
     };
   });
-  after(async () => {
-    toWorkers.close();
-    toInline.close();
-    await Promise.all([workers.close(), inline.close()]);
-  });
+  after(() => pair.close());
 
   /** Sends one request to both servers, four times, and compares every reply. */
   async function same(method: string, request: Buffer, what: string): Promise<PredictResponse> {
@@ -167,7 +195,7 @@ describe('the miss path on worker threads answers what the event loop answers, b
 
   for (const kind of ['domain', 'url', 'ip'] as const) {
     it(`${RPC[kind]}: mixed batches, fresh, stored and cached, both views`, async () => {
-      const before = offLoop;
+      const before = pair.offLoop;
       for (const [b, values] of batches(kind)[kind].entries()) {
         const items = values.map((value, i) => ({ id: idOf(i), value }));
         for (const view of VIEWS) {
@@ -189,7 +217,7 @@ describe('the miss path on worker threads answers what the event loop answers, b
             );
         }
       }
-      assert.ok(offLoop - before >= 2, `${kind}: batches were answered on a worker (${offLoop - before})`);
+      assert.ok(pair.offLoop - before >= 2, `${kind}: batches were answered on a worker (${pair.offLoop - before})`);
     });
   }
 
@@ -210,12 +238,12 @@ describe('the miss path on worker threads answers what the event loop answers, b
   it('a worker that dies holding a batch loses no answer', async () => {
     const items = batches('crash').domain[0]!.map((value, i) => ({ id: idOf(i), value }));
     const request = Buffer.from(PredictDomainsRequest.encode({ items, view: ResultView.RESULT_VIEW_FULL }).finish());
-    const before = offLoop;
+    const before = pair.offLoop;
     const old = [...(workers.app.inference.workers?.() ?? [])];
     crashNext = true;
     await same('PredictDomains', request, 'through a crash');
     assert.equal(crashNext, false, 'a batch was handed over, and a worker stopped');
-    assert.ok(offLoop - before >= 1, 'answered by a worker after all');
+    assert.ok(pair.offLoop - before >= 1, 'answered by a worker after all');
     const now = workers.app.inference.workers?.() ?? [];
     assert.equal(now.length, 2);
     assert.ok(!now.includes(old[0]!) && now.includes(old[1]!), 'the worker that died was replaced');
@@ -227,9 +255,9 @@ describe('the miss path on worker threads answers what the event loop answers, b
       ['domain', 1],
       ['ip', 1],
     ]);
-    await Promise.all([workers.app.repository.reload(pin), inline.app.repository.reload(pin)]);
+    await Promise.all([pair.workers.app.repository.reload(pin), pair.inline.app.repository.reload(pin)]);
     try {
-      const before = offLoop;
+      const before = pair.offLoop;
       for (const kind of ['domain', 'ip'] as const) {
         const items = batches('pinned')[kind][0]!.map((value, i) => ({ id: idOf(i), value }));
         for (const view of VIEWS) {
@@ -239,49 +267,27 @@ describe('the miss path on worker threads answers what the event loop answers, b
           assert.deepEqual([...versions], [1], 'the pinned version answered');
         }
       }
-      assert.ok(offLoop - before >= 4, 'on a worker');
+      assert.ok(pair.offLoop - before >= 4, 'on a worker');
     } finally {
       const newest = new Map([
         ['domain', 0],
         ['ip', 0],
       ]);
-      await Promise.all([workers.app.repository.reload(newest), inline.app.repository.reload(newest)]);
+      await Promise.all([pair.workers.app.repository.reload(newest), pair.inline.app.repository.reload(newest)]);
     }
   });
 });
 
 describe('geo databases replaced and reloaded reach the workers', () => {
-  const FIXTURES = join(__dirname, '../fixtures/geo');
-  const dirs = [mkdtempSync(join(tmpdir(), 'geo-workers-')), mkdtempSync(join(tmpdir(), 'geo-inline-'))];
-  for (const dir of dirs) {
-    copyFileSync(join(FIXTURES, 'GeoIP2-City-Test.mmdb'), join(dir, 'GeoLite2-City.mmdb'));
-    copyFileSync(join(FIXTURES, 'GeoLite2-ASN-Test.mmdb'), join(dir, 'GeoLite2-ASN.mmdb'));
-  }
-  let workers: TestServer;
-  let inline: TestServer;
-  let toWorkers: Client;
-  let toInline: Client;
-  let offLoop = 0;
+  // One directory both servers watch: a file replaced there is what both reload.
+  const dir = testGeoipDir();
+  let pair: Pair;
   before(async () => {
-    [workers, inline] = await Promise.all([
-      startTestServer(['--workers', '2', '--geoip', dirs[0]!]),
-      startTestServer(['--inference', 'inline', '--geoip', dirs[1]!]),
-    ]);
-    toWorkers = new Client(workers.address, credentials.createInsecure());
-    toInline = new Client(inline.address, credentials.createInsecure());
-    const scorer = workers.app.scorer;
-    const answer = scorer.answerOffLoop.bind(scorer);
-    scorer.answerOffLoop = async (...args) => {
-      const answers = await answer(...args);
-      if (answers !== undefined) offLoop++;
-      return answers;
-    };
+    pair = await startPair(['--geoip', dir]);
   });
   after(async () => {
-    toWorkers.close();
-    toInline.close();
-    await Promise.all([workers.close(), inline.close()]);
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await pair.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Addresses the test databases know (London, Telstra's ASN ...), and others, each batch new to the cache. */
@@ -304,23 +310,21 @@ describe('geo databases replaced and reloaded reach the workers', () => {
       PredictDomainsRequest.encode({ items: batch(round), view: ResultView.RESULT_VIEW_FULL }).finish(),
     );
     const [got, want] = await Promise.all([
-      rawPredictionCall(toWorkers, 'PredictIps', request),
-      rawPredictionCall(toInline, 'PredictIps', request),
+      rawPredictionCall(pair.toWorkers, 'PredictIps', request),
+      rawPredictionCall(pair.toInline, 'PredictIps', request),
     ]);
     assert.ok(got.equals(want), `round ${round}: the bytes differ`);
     return PredictResponse.decode(got);
   }
 
   it('answers from the new databases on the workers as on the event loop', async () => {
-    const before = offLoop;
+    const before = pair.offLoop;
     const first = await bothAnswer(1);
     assert.equal(first.results[0]?.ip?.city, 'London');
     // Replaced as geoipupdate does (a new file renamed over the old one), then reloaded (SIGHUP).
-    for (const dir of dirs) {
-      copyFileSync(join(FIXTURES, 'GeoLite2-Country-Test.mmdb'), join(dir, 'next.mmdb'));
-      renameSync(join(dir, 'next.mmdb'), join(dir, 'GeoLite2-City.mmdb'));
-    }
-    const reloaded = await Promise.all([workers.app.geo.reload(), inline.app.geo.reload()]);
+    copyFileSync(join(GEO_FIXTURES, 'GeoLite2-Country-Test.mmdb'), join(dir, 'next.mmdb'));
+    renameSync(join(dir, 'next.mmdb'), join(dir, 'GeoLite2-City.mmdb'));
+    const reloaded = await Promise.all([pair.workers.app.geo.reload(), pair.inline.app.geo.reload()]);
     assert.ok(reloaded.every((r) => r.ok));
     // The same batch again (its answers are in the cache of the old databases), and a new one.
     for (const round of [1, 2]) {
@@ -328,6 +332,6 @@ describe('geo databases replaced and reloaded reach the workers', () => {
       assert.equal(res.results[0]?.ip?.countryCode, 'GB', 'the country database answers');
       assert.equal(res.results[0]?.ip?.city, '', 'and has no cities');
     }
-    assert.equal(offLoop - before, 3, 'every batch was answered on a worker');
+    assert.equal(pair.offLoop - before, 3, 'every batch was answered on a worker');
   });
 });

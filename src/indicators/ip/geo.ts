@@ -23,7 +23,7 @@ import type { IpEnrichment } from '../types';
 import { bundledGeoPaths } from './geo-defaults';
 import type { AsnFields, GeoFields } from './geo-record';
 import { first, type GeoSourceInfo, openAll, openAllFromData, type SourceData, type SourceSet } from './geo-sources';
-import { createHostingLookup, type HostingLookup } from './hosting';
+import { bundledHostingLookup, type HostingLookup } from './hosting';
 import type { IpAddress } from './parse';
 
 export type { GeoSourceInfo } from './geo-sources';
@@ -96,7 +96,7 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
   const asnPaths = list(options.asnDbPath, () => bundledGeoPaths().asnDbPath);
   const cacheSize = options.cacheSize ?? 10_000;
   const language = options.language ?? 'en';
-  const hosting = options.hosting === undefined ? createHostingLookup() : options.hosting;
+  const hosting = options.hosting === undefined ? bundledHostingLookup() : options.hosting;
 
   const watched: string[] = options.watch ? [...cityPaths, ...asnPaths] : [];
   const known = new Map(watched.map((path) => [path, fileIdentity(path)]));
@@ -177,7 +177,7 @@ export interface GeoShare {
  */
 export function geoFromShare(share: GeoShare): GeoLookup {
   const sources = openAllFromData(share.sources, share.cacheSize, share.language);
-  const hosting = share.hosting ? createHostingLookup() : null;
+  const hosting = share.hosting ? bundledHostingLookup() : null;
   return {
     sources: sources.infos,
     reload: () => Promise.reject(new Error('a shared geo lookup is reloaded by the thread that shared it')),
