@@ -4,8 +4,9 @@
  * (onnxruntime-node runs synchronously on its calling thread). For pipelines that allow it
  * (pipelines/off-thread.ts) it also takes the whole miss path of large batches (`answer`: parse,
  * rules, features, model, reasons and the answers' encoding, stages.ts), or their features only
- * (`score`), with the same code and the version's own assets as the event loop. Messages are handled
- * one at a time, in order.
+ * (`score`), with the same code and the version's own assets as the event loop, and with what the
+ * event loop's pipeline shares (`shared`: the IP pipeline's geo databases, sent again after a reload,
+ * before the requests that must see it). Messages are handled one at a time, in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PredictError } from '../errors';
