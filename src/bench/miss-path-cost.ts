@@ -27,7 +27,7 @@ import pino from 'pino';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { pipelineForFeatures } from '../scoring/pipeline';
-import { OFF_THREAD_PIPELINES } from '../scoring/pipelines/off-thread';
+import { runsOnWorkers } from '../scoring/pipelines/off-thread';
 import { scoreFresh, type View } from '../scoring/stages';
 import { openModelRunner } from '../scoring/trees/tree-runner';
 import { encodeAnswers } from '../server/answer-encoding';
@@ -59,9 +59,9 @@ async function main(): Promise<void> {
     loadConfig(['--listen', '127.0.0.1:0', '--inference', 'inline'], {}),
     pino({ level: 'warn' }),
   );
-  const base = OFF_THREAD_PIPELINES.get(kind);
-  const p = base === undefined ? undefined : app.scorer.pipelines().find((x) => x.kind === kind);
-  const model = p === undefined ? undefined : app.repository.serving(p.modelName);
+  const p = app.scorer.pipelines().find((x) => x.kind === kind);
+  const base = p !== undefined && runsOnWorkers(p) ? p : undefined;
+  const model = base === undefined ? undefined : app.repository.serving(base.modelName);
   if (base === undefined || model === undefined) throw new Error(`no worker pipeline or serving model for ${kind}`);
   const fp = pipelineForFeatures(base, model.metadata.features_version);
   if (fp === undefined) throw new Error(`no features ${model.metadata.features_version}`);

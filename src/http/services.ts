@@ -22,7 +22,7 @@ import { BATCH_REQUEST_FIELDS, guardUnary, withCheckedRequests } from '../server
 import { localModelControl, type ModelControl } from '../server/model-control';
 import { createModelService } from '../server/model-service';
 import { createPredictionService } from '../server/prediction-service';
-import { withRawBatchRequests } from '../server/raw-batch';
+import { withRawPredictionBatches } from '../server/raw-batch';
 import type { Identity } from '../server/security';
 import { carriesModelDetail, withoutModelDetail } from '../server/security/policy';
 import { itemCount } from '../server/security/quotas';
@@ -75,12 +75,7 @@ function callObject(request: unknown, ctx: CallContext) {
 
 export function inProcessServices(app: App, opts: InProcessOptions): InProcessServices {
   const { config, logger } = app;
-  const rawBatches = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
-    'predictDomains',
-    'streamPredictDomains',
-    'predictUrls',
-    'streamPredictUrls',
-  ]);
+  const rawBatches = withRawPredictionBatches(withEncodedResponses(PredictionServiceService));
   const prediction = withCheckedRequests(
     rawBatches,
     Object.fromEntries(Object.keys(rawBatches).map((name) => [name, BATCH_REQUEST_FIELDS])),

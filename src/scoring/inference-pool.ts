@@ -8,6 +8,7 @@
  */
 
 import type { Worker } from 'node:worker_threads';
+import type { IndicatorKind } from '../indicators/types';
 import { siblingFile, startWorker } from '../worker-file';
 import type {
   AnswerReply,
@@ -25,6 +26,8 @@ export interface SessionSpec extends ModelIo {
   intraOpThreads: number;
   /** Lets the session compute features from raw values too (worker backend only; see scoreValues). */
   features?: FeaturesSpec | undefined;
+  /** What the pipeline shares with the workers now (Pipeline.shared), asked before each request; stays here. */
+  shared?: (() => unknown) | undefined;
 }
 
 export interface ScoredValues {
@@ -45,7 +48,7 @@ export interface InferenceSession {
    * Parses the raw values, computes their features and runs the model, on the inference thread;
    * present when the session was loaded with `features`.
    */
-  scoreValues?(values: string[]): Promise<ScoredValues>;
+  scoreValues?(values: string[], contexts?: unknown[]): Promise<ScoredValues>;
   /**
    * The whole miss path of a batch on a worker (inference-worker.ts `answer`): present with the
    * worker backend, for sessions loaded with `features`, when the backend has an answer encoder.
@@ -252,6 +255,8 @@ interface Thread {
   busy: number;
   /** Sessions sent to this worker to load (and not released since). */
   loaded: Set<number>;
+  /** What each pipeline kind last shared with this worker (see shareOn). */
+  shared: Map<IndicatorKind, unknown>;
   /** Settles when the thread has ended, however it ended. */
   exited: Promise<void>;
 }
@@ -284,7 +289,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   const threads: Thread[] = [];
   const waiting: Job[] = [];
   /** Every live session: how to load it on a worker, and whether every worker keeps it loaded. */
-  const live = new Map<number, { load: LoadRequest; resident: boolean }>();
+  const live = new Map<number, { load: LoadRequest; resident: boolean; shared?: (() => unknown) | undefined }>();
   const crashes: number[] = [];
   // Once the pool is gone every request fails at once: a message to it would never be answered.
   let gone: string | undefined;
@@ -300,14 +305,35 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     const s = live.get(session);
     if (s === undefined || t.loaded.has(session)) return;
     t.loaded.add(session);
+    shareOn(t, session);
     t.worker.postMessage({ ...s.load, id: 0 });
+  }
+
+  /**
+   * Sends the worker what the session's pipeline shares now (Pipeline.shared: e.g. the geo databases
+   * after a reload), if it has not had that, ahead of a request (a worker handles messages in order):
+   * a request is answered with the data current when it left the event loop. Its reply (id 0) answers
+   * no request: should the worker fail to use it, the requests of that kind fail and say so.
+   */
+  function shareOn(t: Thread, session: number): void {
+    const s = live.get(session);
+    const kind = s?.load.features?.kind;
+    if (kind === undefined) return;
+    const value = s!.shared?.();
+    if (t.shared.has(kind) && t.shared.get(kind) === value) return;
+    t.shared.set(kind, value);
+    t.worker.postMessage({ type: 'shared', id: 0, kind, value } satisfies WorkerRequest);
   }
 
   function send(t: Thread, job: Job): void {
     const { msg } = job;
-    if (msg.type === 'run' || msg.type === 'score' || msg.type === 'answer') loadOn(t, msg.session);
-    else if (msg.type === 'load') t.loaded.add(msg.session);
-    else if (msg.type === 'release') t.loaded.delete(msg.session);
+    if (msg.type === 'run' || msg.type === 'score' || msg.type === 'answer') {
+      loadOn(t, msg.session);
+      shareOn(t, msg.session);
+    } else if (msg.type === 'load') {
+      t.loaded.add(msg.session);
+      shareOn(t, msg.session);
+    } else if (msg.type === 'release') t.loaded.delete(msg.session);
     if (job.counted) {
       t.busy++;
       backendLoad.inFlight++;
@@ -366,6 +392,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
       jobs: new Map(),
       busy: 0,
       loaded: new Set(),
+      shared: new Map(),
       exited: new Promise((ended) => worker.once('exit', () => ended())),
     };
     worker.on('message', (r: WorkerReply) => settle(t, r.id, r));
@@ -505,7 +532,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
         features: spec.features,
       };
       // Loaded on one worker, which checks it; the others load it when made resident or when asked for it.
-      live.set(session, { load: loadRequest, resident: false });
+      live.set(session, { load: loadRequest, resident: false, shared: spec.shared });
       const first = idle() ?? threads[0];
       const loaded =
         first === undefined
@@ -526,8 +553,8 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
         return reply.probabilities;
       });
 
-      async function scoreValues(values: string[]): Promise<ScoredValues> {
-        const reply = await request({ type: 'score', id: nextId++, session, values, ...io });
+      async function scoreValues(values: string[], contexts?: unknown[]): Promise<ScoredValues> {
+        const reply = await request({ type: 'score', id: nextId++, session, values, contexts, ...io });
         if (!reply.ok || reply.probabilities === undefined || reply.features === undefined)
           throw new Error(reply.ok ? 'inference returned nothing' : reply.error);
         return { probabilities: reply.probabilities, features: reply.features };

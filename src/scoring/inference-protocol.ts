@@ -111,8 +111,17 @@ export type WorkerRequest =
    * event loop also wants as objects.
    */
   | { type: 'answer'; id: number; session: number; values: RawValues; view: View; keep: number[] }
-  /** Parse the raw values, compute their features with the session's pipeline, run the model. */
-  | ({ type: 'score'; id: number; session: number; values: string[] } & ModelIo)
+  /**
+   * Parse the raw values, compute their features with the session's pipeline, run the model. With
+   * `contexts` (the canary check), value j is parsed with contexts[j] as training saw it (parseGolden).
+   */
+  | ({ type: 'score'; id: number; session: number; values: string[]; contexts?: unknown[] | undefined } & ModelIo)
+  /**
+   * What the event loop's pipeline of `kind` shares with the workers (Pipeline.shared), sent before
+   * the first request of that kind a worker gets and again whenever it changes: the worker makes its
+   * pipeline of that kind from it (pipelines/off-thread.ts).
+   */
+  | { type: 'shared'; id: number; kind: IndicatorKind; value: unknown }
   | ({ type: 'run'; id: number; session: number; features: Float32Array; rows: number } & ModelIo)
   | { type: 'release'; id: number; session: number }
   /**

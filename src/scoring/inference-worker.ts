@@ -4,11 +4,13 @@
  * (onnxruntime-node runs synchronously on its calling thread). For pipelines that allow it
  * (pipelines/off-thread.ts) it also takes the whole miss path of large batches (`answer`: parse,
  * rules, features, model, reasons and the answers' encoding, stages.ts), or their features only
- * (`score`), with the same code and the version's own assets as the event loop. Messages are handled
- * one at a time, in order.
+ * (`score`), with the same code and the version's own assets as the event loop, and with what the
+ * event loop's pipeline shares (`shared`: the IP pipeline's geo databases, sent again after a reload,
+ * before the requests that must see it). Messages are handled one at a time, in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PredictError } from '../errors';
+import type { IndicatorKind } from '../indicators/types';
 import {
   ANSWER_VERDICTS,
   type AnswerReply,
@@ -28,10 +30,24 @@ export interface AnswerEncoder {
 
 interface Session {
   runner: ModelRunner;
-  features?: { base: AnyPipeline; pipeline: AnyPipeline; assets: unknown; model: ScoringModel };
+  features?: { kind: IndicatorKind; featuresVersion: string; assets: unknown; model: ScoringModel };
 }
 
 const sessions = new Map<number, Session>();
+/** Each kind's pipeline on this worker, made from what the event loop last shared for it (`shared`). */
+const pipelines = new Map<IndicatorKind, AnyPipeline>();
+
+/** The base pipeline of `kind` here, and its variant for the session's features version. */
+function pipelinesOf(f: { kind: IndicatorKind; featuresVersion: string }): {
+  base: AnyPipeline;
+  pipeline: AnyPipeline;
+} {
+  const base = pipelines.get(f.kind);
+  if (base === undefined) throw new Error(`no ${f.kind} pipeline on this worker (nothing shared for it)`);
+  const pipeline = pipelineForFeatures(base, f.featuresVersion);
+  if (pipeline === undefined) throw new Error(`no off-thread features for ${f.kind} ${f.featuresVersion}`);
+  return { base, pipeline };
+}
 const encoderFile = (workerData as { answerEncoder?: string } | null)?.answerEncoder;
 let encoder: AnswerEncoder | undefined;
 
@@ -65,7 +81,8 @@ async function answer(msg: Extract<WorkerRequest, { type: 'answer' }>): Promise<
   if (s.features === undefined) throw new Error(`session ${msg.session} computes no features`);
   if (encoderFile === undefined) throw new Error('this worker has no answer encoder');
   encoder ??= require(encoderFile) as AnswerEncoder;
-  const { base, pipeline, assets, model } = s.features;
+  const { assets, model } = s.features;
+  const { base, pipeline } = pipelinesOf(s.features);
   const { runner } = s;
   // Decoded as the event loop decodes a request's values (server/raw-batch.ts): the same strings.
   const { bytes: utf8, ends: valueEnds } = msg.values;
@@ -95,15 +112,11 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
         });
         const session: Session = { runner };
         if (msg.features !== undefined) {
-          const base = OFF_THREAD_PIPELINES.get(msg.features.kind);
-          const pipeline = base && pipelineForFeatures(base, msg.features.featuresVersion);
-          if (base === undefined || pipeline === undefined)
-            throw new Error(`no off-thread features for ${msg.features.kind} ${msg.features.featuresVersion}`);
-          const { metadata } = msg.features;
+          const { kind, featuresVersion, metadata, dir } = msg.features;
           session.features = {
-            base,
-            pipeline,
-            assets: pipeline.loadAssets(msg.features.dir),
+            kind,
+            featuresVersion,
+            assets: pipelinesOf(msg.features).pipeline.loadAssets(dir),
             model: { name: metadata.name, version: metadata.version, metadata },
           };
         }
@@ -119,11 +132,17 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
       case 'score': {
         const s = sessionOf(msg.session);
         if (s.features === undefined) throw new Error(`session ${msg.session} computes no features`);
-        const { pipeline, assets } = s.features;
+        const { assets } = s.features;
+        const { pipeline } = pipelinesOf(s.features);
         const rows = msg.values.length;
         const features = new Float32Array(rows * msg.width);
         for (let j = 0; j < rows; j++) {
-          const parsed = pipeline.parse({ id: '', value: msg.values[j] as string });
+          const value = msg.values[j] as string;
+          // The canary check's rows come with the context training saw (Pipeline.parseGolden).
+          const parsed =
+            msg.contexts !== undefined && pipeline.parseGolden !== undefined
+              ? pipeline.parseGolden(value, msg.contexts[j])
+              : pipeline.parse({ id: '', value });
           // The event loop parsed the same value with the same code before sending it.
           if (parsed instanceof Promise || !parsed.ok)
             throw new Error(`value ${j} does not parse on the inference thread`);
@@ -135,6 +154,16 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
       }
       case 'answer':
         return { id: msg.id, ok: true, answers: await answer(msg) };
+      case 'shared': {
+        const make = OFF_THREAD_PIPELINES.get(msg.kind);
+        if (make === undefined) throw new Error(`no off-thread pipeline for ${msg.kind}`);
+        // Until one is made, this kind's requests fail (and the event loop answers them itself).
+        pipelines.delete(msg.kind);
+        const made = make(msg.value);
+        if (made === undefined) throw new Error(`nothing shared to make a ${msg.kind} pipeline with`);
+        pipelines.set(msg.kind, made);
+        return { id: msg.id, ok: true };
+      }
       case 'release': {
         await sessions.get(msg.session)?.runner.release();
         sessions.delete(msg.session);

@@ -12,7 +12,7 @@ import { createInlineBackend, type InferenceBackend, type ScoredValues } from '.
 import type { AnswerReply, RawValues } from './inference-protocol';
 import { type ModelMetadata, parseMetadata } from './metadata';
 import { type AnyPipeline, type CachedAnswer, pipelineForFeatures } from './pipeline';
-import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
+import { runsOnWorkers } from './pipelines/off-thread';
 import type { View } from './stages';
 
 export interface LoadedModel {
@@ -50,7 +50,8 @@ export interface OffThreadScoring {
   readonly kind: IndicatorKind;
   /** Batches being scored there now. */
   readonly pending: number;
-  score(values: string[]): Promise<ScoredValues>;
+  /** With `contexts`, value j is parsed as training saw it (Pipeline.parseGolden; the canary check). */
+  score(values: string[], contexts?: unknown[]): Promise<ScoredValues>;
   /**
    * The whole miss path of a batch of raw values on a worker, answers encoded there (stages.ts,
    * inference-worker.ts `answer`); undefined when the backend has no answer encoder.
@@ -98,10 +99,10 @@ export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOption
     width,
     positive: metadata.output.positive_class_index,
     intraOpThreads: opts.intraOpThreads ?? 1,
-    features:
-      OFF_THREAD_PIPELINES.get(base.kind) === base
-        ? { kind: base.kind, dir, featuresVersion: metadata.features_version, metadata }
-        : undefined,
+    features: runsOnWorkers(base)
+      ? { kind: base.kind, dir, featuresVersion: metadata.features_version, metadata }
+      : undefined,
+    shared: base.shared === undefined ? undefined : () => base.shared?.(),
   });
   if (!session.inputNames.includes(metadata.input.name)) {
     await session.release();
@@ -152,10 +153,10 @@ export async function loadModel(dir: string, base: AnyPipeline, opts: LoadOption
             get pending() {
               return offThreadPending;
             },
-            async score(values) {
+            async score(values, contexts) {
               offThreadPending++;
               try {
-                return await tracked(() => scoreValues(values));
+                return await tracked(() => scoreValues(values, contexts));
               } finally {
                 offThreadPending--;
               }
@@ -230,7 +231,10 @@ async function checkGolden(model: LoadedModel, pipeline: AnyPipeline, width: num
   }
   // The inference thread computes features with its own copy of the code and assets: same rows, same scores.
   if (model.offThread !== undefined) {
-    const off = await model.offThread.score(golden.rows.map((r) => r.indicator));
+    const off = await model.offThread.score(
+      golden.rows.map((r) => r.indicator),
+      pipeline.parseGolden === undefined ? undefined : golden.rows.map((r) => r.context),
+    );
     for (let k = 0; k < features.length; k++) {
       if (off.features[k] !== features[k])
         throw new Error(

@@ -76,6 +76,18 @@ export interface Pipeline<P, A = unknown> {
    * normalises to the same indicator, so it stands for the normalised one and skips parsing on a hit.
    */
   cacheKey?(item: InputItem): string | undefined;
+  /**
+   * The cache key space of the pipeline's answers now (the kind without this method). A pipeline
+   * whose answers depend on data that is reloaded (the IP pipeline's geo databases) moves to a new
+   * space after a reload: answers made with the old data are never served again and age out.
+   */
+  cacheSpace?(): string;
+  /**
+   * What a pipeline worker needs besides the pipeline's code and the model version's assets to
+   * answer as this pipeline does (pipelines/off-thread.ts; the IP pipeline's geo databases, shared):
+   * the same object until it changes, so that it is sent to a worker only when it has changed.
+   */
+  shared?(): unknown;
   normalised(p: P): string;
   enrich(p: P): Enrichment | undefined;
   /**
@@ -108,6 +120,11 @@ export type FeatureParts<P, A = unknown> = Pick<
   Pipeline<P, A>,
   'featuresVersion' | 'featureNames' | 'loadAssets' | 'features' | 'verdictFloor' | 'thresholdSlice' | 'explain'
 >;
+
+/** The key space of the pipeline's cached answers now (see Pipeline.cacheSpace). */
+export function cacheSpaceOf(p: AnyPipeline): string {
+  return p.cacheSpace?.() ?? p.kind;
+}
 
 const variants = new WeakMap<AnyPipeline, Map<string, AnyPipeline>>();
 

@@ -13,7 +13,14 @@ import type { CountedItem, ItemCounts } from '../metrics/items';
 import type { PredictionCache } from './cache';
 import { ANSWER_VERDICTS, type AnswerReply, type ClonedResult, type RawValues } from './inference-protocol';
 import type { ModelRepository } from './model-repository';
-import { type AnyPipeline, type CachedAnswer, type InputItem, pipelineForFeatures, type ScoredItem } from './pipeline';
+import {
+  type AnyPipeline,
+  type CachedAnswer,
+  cacheSpaceOf,
+  type InputItem,
+  pipelineForFeatures,
+  type ScoredItem,
+} from './pipeline';
 import {
   echo,
   errorResult,
@@ -146,7 +153,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
   async function runPipeline(p: AnyPipeline, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
     // One model version for the whole batch, even if a reload swaps it meanwhile; its cache with it.
     const model = opts.repository.serving(p.modelName);
-    const cache = model?.cache?.space(p.kind);
+    const cache = model?.cache?.space(cacheSpaceOf(p));
     const out: ScoredItem[] = new Array(items.length);
     const parsed: unknown[] = new Array(items.length);
     const keys: (string | undefined)[] = new Array(items.length);
@@ -308,7 +315,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
     const p = byKind.get(kind);
     return p === undefined || p.cacheKey !== undefined
       ? undefined
-      : opts.repository.serving(p.modelName)?.cache?.space(p.kind);
+      : opts.repository.serving(p.modelName)?.cache?.space(cacheSpaceOf(p));
   }
 
   function countCached(kind: IndicatorKind, answers: readonly (CachedAnswer | undefined)[]): void {
@@ -327,13 +334,13 @@ export function createScorer(opts: ScorerOptions): Scorer {
   ): Promise<EncodedAnswers | undefined> {
     const p = byKind.get(kind);
     const n = values.ends.length;
-    // Pipelines that key their cache by more than the value (IPs) keep the event loop's path.
+    // Pipelines that key their cache by more than the value keep the event loop's path.
     if (p === undefined || p.cacheKey !== undefined || n < OFF_THREAD_MIN_ROWS) return undefined;
     // One model version for the whole batch, as in runPipeline.
     const model = opts.repository.serving(p.modelName);
     const answer = model?.offThread?.kind === p.kind ? model.offThread.answer : undefined;
     if (model === undefined || answer === undefined) return undefined;
-    const cache = model.cache?.space(p.kind);
+    const cache = model.cache?.space(cacheSpaceOf(p));
     // The values the cache will keep (offered before) come back as objects too; the others are
     // offered now, by their bytes, without an answer (the doorkeeper remembers them).
     const keep: number[] = [];

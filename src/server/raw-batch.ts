@@ -1,7 +1,7 @@
 /**
  * The request side of the sensor fast path. Requests of the batch RPCs whose items are
- * `{ string id = 1; string value = 2; }` (domains, URLs) are decoded into offsets into the request
- * buffer rather than into objects and strings: a repeat is then looked up in the prediction cache by
+ * `{ string id = 1; string value = 2; }` (domains, URLs; IPs without observed_at) are decoded into
+ * offsets into the request buffer rather than into objects and strings: a repeat is then looked up in the prediction cache by
  * its value's bytes and answered with its id's bytes and the answer's stored encoding, so it costs no
  * allocation at all. Only the items that miss are decoded into strings and scored.
  *
@@ -105,8 +105,12 @@ function skip(b: Buffer, wt: number, end: number): void {
   } else pos = -1;
 }
 
-/** Decodes `{ repeated Item items = 1; ResultView view = 2; }`, or undefined to use the generated decoder. */
-export function decodeRawBatch<I extends Item>(b: Buffer): RawBatch<I> | undefined {
+/**
+ * Decodes `{ repeated Item items = 1; ResultView view = 2; }`, or undefined to use the generated decoder.
+ * An item field numbered `handled` (other than id and value) is one the handler reads, which a RawBatch
+ * does not keep: a request with one is left to the generated decoder (other unknown fields are skipped).
+ */
+export function decodeRawBatch<I extends Item>(b: Buffer, handled = 0): RawBatch<I> | undefined {
   // An item takes at least 6 bytes, a sensor's ~20-40: room for one per 16 bytes grows a batch's once at most.
   let offsets = new Int32Array(4 * ((b.length >> 4) + 1));
   let n = 0;
@@ -145,6 +149,7 @@ export function decodeRawBatch<I extends Item>(b: Buffer): RawBatch<I> | undefin
           }
           pos += l;
         } else {
+          if (t >>> 3 === handled) return undefined;
           skip(b, t & 7, itemEnd);
           if (pos < 0) return undefined;
         }
@@ -169,15 +174,36 @@ export function decodeRawBatch<I extends Item>(b: Buffer): RawBatch<I> | undefin
  * The service definition with the named methods' requests decoded into RawBatch objects when the
  * wire allows it (their handlers receive either a RawBatch or a generated message object).
  */
-export function withRawBatchRequests<S extends ServiceDefinition>(service: S, methods: readonly (keyof S)[]): S {
+export function withRawBatchRequests<S extends ServiceDefinition>(
+  service: S,
+  methods: readonly (keyof S)[],
+  handled = 0,
+): S {
   const out: Record<string, unknown> = { ...service };
   for (const name of methods) {
     const method = service[name] as S[keyof S];
     const generated = method.requestDeserialize;
     out[name as string] = {
       ...method,
-      requestDeserialize: (bytes: Buffer) => decodeRawBatch(bytes) ?? generated(bytes),
+      requestDeserialize: (bytes: Buffer) => decodeRawBatch(bytes, handled) ?? generated(bytes),
     };
   }
   return out as S;
+}
+
+/** IpItem's observed_at: the IP pipeline keeps it with the item (no version reads it yet). */
+const OBSERVED_AT = 3;
+
+/**
+ * PredictionService with the typed batch RPCs' requests decoded into RawBatch objects: domains and
+ * URLs, and IPs without observed_at (a request with it is decoded by the generated decoder).
+ */
+export function withRawPredictionBatches<S extends ServiceDefinition>(service: S): S {
+  const typed = withRawBatchRequests(service, [
+    'predictDomains',
+    'streamPredictDomains',
+    'predictUrls',
+    'streamPredictUrls',
+  ] as (keyof S)[]);
+  return withRawBatchRequests(typed, ['predictIps', 'streamPredictIps'] as (keyof S)[], OBSERVED_AT);
 }

@@ -19,7 +19,7 @@ import { metricsInterceptor } from './metrics-interceptor';
 import { localModelControl, type ModelControl } from './model-control';
 import { createModelService } from './model-service';
 import { createPredictionService } from './prediction-service';
-import { withRawBatchRequests } from './raw-batch';
+import { withRawPredictionBatches } from './raw-batch';
 import { addReflection } from './reflection';
 import type { Security } from './security';
 import { withEncodedResponses } from './wire';
@@ -76,12 +76,7 @@ export async function startServer(app: App, opts: ServerOptions): Promise<Runnin
         }
       : {}),
   });
-  const rawBatches = withRawBatchRequests(withEncodedResponses(PredictionServiceService), [
-    'predictDomains',
-    'streamPredictDomains',
-    'predictUrls',
-    'streamPredictUrls',
-  ]);
+  const rawBatches = withRawPredictionBatches(withEncodedResponses(PredictionServiceService));
   const predictionService = withCheckedRequests(
     rawBatches,
     Object.fromEntries(Object.keys(rawBatches).map((name) => [name, BATCH_REQUEST_FIELDS])),

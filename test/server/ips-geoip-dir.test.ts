@@ -4,17 +4,14 @@
  * replacement keeps the previous set.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PredictIpsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
+import { GEO_FIXTURES, testGeoipDir } from '../helpers/geoip-dir';
 import { call, startTestServer, type TestServer } from '../helpers/server';
 
-const FIXTURES = join(__dirname, '../fixtures/geo');
-const dir = mkdtempSync(join(tmpdir(), 'geoip-'));
-copyFileSync(join(FIXTURES, 'GeoIP2-City-Test.mmdb'), join(dir, 'GeoLite2-City.mmdb'));
-copyFileSync(join(FIXTURES, 'GeoLite2-ASN-Test.mmdb'), join(dir, 'GeoLite2-ASN.mmdb'));
+const dir = testGeoipDir();
 
 let t: TestServer;
 before(async () => {
@@ -66,10 +63,14 @@ describe('PredictIps with a geoipupdate directory', () => {
       }
     })();
     // geoipupdate writes the new file beside the old one and renames it over: do the same.
-    copyFileSync(join(FIXTURES, 'GeoLite2-Country-Test.mmdb'), join(dir, 'next.mmdb'));
+    copyFileSync(join(GEO_FIXTURES, 'GeoLite2-Country-Test.mmdb'), join(dir, 'next.mmdb'));
     copyFileSync(join(dir, 'next.mmdb'), join(dir, 'GeoLite2-City.mmdb'));
     const result = await t.app.geo.reload();
-    await new Promise((r) => setTimeout(r, 50));
+    // Two more calls after the swap (a fixed pause of 50 ms held one call, and none after the swap,
+    // when a batch went to a pipeline worker taking its first IPs on a busy machine).
+    const swapped = calls;
+    for (let waited = 0; calls < swapped + 2 && waited < 10_000; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
     stop = true;
     await load;
     assert.ok(result.ok);

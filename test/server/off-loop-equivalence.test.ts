@@ -6,9 +6,12 @@
  * batches are large enough to go to a worker, and mix new, invalid, allow-listed, too-long and
  * duplicate values with ids of every shape; each is sent four times, so answers are fresh, stored in
  * the cache (admission on the second sighting) and repeated from it. Both views, every indicator type,
- * and a model version pinned by ReloadModels.
+ * a model version pinned by ReloadModels, and geo databases replaced and reloaded (the workers open
+ * the event loop's bytes, and must answer from the new ones).
  */
 import assert from 'node:assert/strict';
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, credentials } from '@grpc/grpc-js';
 import { IndicatorType, ResultView } from '../../src/gen/threatpredict/v1/prediction';
@@ -17,6 +20,7 @@ import {
   PredictRequest,
   PredictResponse,
 } from '../../src/gen/threatpredict/v1/prediction_service';
+import { GEO_FIXTURES, testGeoipDir } from '../helpers/geoip-dir';
 import { rawPredictionCall, startTestServer, type TestServer } from '../helpers/server';
 
 /** Ids: plain, empty, not ASCII (looked up and answered as misses), long. */
@@ -60,14 +64,45 @@ function batches(tag: string): Record<'domain' | 'url' | 'ip', string[][]> {
     ],
     ip: [
       [
+        // Valid IPv4 and IPv6, odd spellings, CIDR networks.
         '8.8.8.8',
         '1.1.1.1',
         '2001:4860:4860::8888',
         '185.220.101.1',
+        ' 45.33.32.156 ',
+        '::ffff:81.2.69.160',
+        '2a03:2880:f10c:83:face:b00c:0:25de',
+        '203.0.113.0/24',
+        '185.220.100.0/22',
+        '2001:db8::/32',
+        '2a00:1450::/29',
+        // Not globally routable: private, loopback, link-local, CGNAT, multicast, documentation, reserved.
         '10.0.0.1',
+        '192.168.1.1',
+        '127.0.0.1',
+        '169.254.10.10',
+        '100.64.1.1',
+        '224.0.0.251',
+        '192.0.2.44',
+        '240.0.0.1',
         '::1',
+        'fe80::1',
+        'fc00::5',
+        // Known services' published ranges (a rule answers them).
+        '91.105.192.7',
+        '2a0a:f280::1',
+        '104.28.30.1',
+        '34.22.85.3',
+        // Invalid, empty, too long.
         '999.1.1.1',
         'not an ip',
+        '1.2.3',
+        '10.0.0.0/33',
+        '',
+        'x'.repeat(300),
+        // Repeats within the batch.
+        '8.8.8.8',
+        '185.220.101.1',
         ...Array.from(
           { length: 16 },
           (_, i) => `${((i * 37) % 200) + 23}.${(i * 91) % 250}.${tag.length + i}.${i + 1}`,
@@ -80,41 +115,69 @@ function batches(tag: string): Record<'domain' | 'url' | 'ip', string[][]> {
 const RPC = { domain: 'PredictDomains', url: 'PredictUrls', ip: 'PredictIps' } as const;
 const VIEWS = [ResultView.RESULT_VIEW_FULL, ResultView.RESULT_VIEW_COMPACT];
 
+/** A `--workers 2` server and an `--inference inline` one, and how many batches a worker answered. */
+interface Pair {
+  workers: TestServer;
+  inline: TestServer;
+  toWorkers: Client;
+  toInline: Client;
+  /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
+  offLoop: number;
+  /** Called just before each batch is offered to the workers. */
+  beforeAnswer?: () => void;
+  close(): Promise<void>;
+}
+
+async function startPair(extra: string[] = []): Promise<Pair> {
+  const [workers, inline] = await Promise.all([
+    startTestServer(['--workers', '2', ...extra]),
+    startTestServer(['--inference', 'inline', ...extra]),
+  ]);
+  const toWorkers = new Client(workers.address, credentials.createInsecure());
+  const toInline = new Client(inline.address, credentials.createInsecure());
+  const pair: Pair = {
+    workers,
+    inline,
+    toWorkers,
+    toInline,
+    offLoop: 0,
+    async close() {
+      toWorkers.close();
+      toInline.close();
+      await Promise.all([workers.close(), inline.close()]);
+    },
+  };
+  const scorer = workers.app.scorer;
+  const answer = scorer.answerOffLoop.bind(scorer);
+  scorer.answerOffLoop = async (...args) => {
+    pair.beforeAnswer?.();
+    const answers = await answer(...args);
+    if (answers !== undefined) pair.offLoop++;
+    return answers;
+  };
+  return pair;
+}
+
 describe('the miss path on worker threads answers what the event loop answers, byte for byte', () => {
+  let pair: Pair;
   let workers: TestServer;
-  let inline: TestServer;
   let toWorkers: Client;
   let toInline: Client;
-  /** Batches a worker answered (Scorer.answerOffLoop gave answers). */
-  let offLoop = 0;
   /** When set, a worker ends (as in a crash) just before the next batch is handed to it. */
   let crashNext = false;
   before(async () => {
-    [workers, inline] = await Promise.all([
-      startTestServer(['--workers', '2']),
-      startTestServer(['--inference', 'inline']),
-    ]);
-    toWorkers = new Client(workers.address, credentials.createInsecure());
-    toInline = new Client(inline.address, credentials.createInsecure());
-    const scorer = workers.app.scorer;
-    const answer = scorer.answerOffLoop.bind(scorer);
-    scorer.answerOffLoop = async (...args) => {
+    pair = await startPair();
+    ({ workers, toWorkers, toInline } = pair);
+    pair.beforeAnswer = () => {
       if (crashNext) {
         crashNext = false;
         // The worker an idle pool hands the batch to (the first) ends before it (protocol `exit`,
         // between messages): it dies holding the batch.
         workers.app.inference.workers?.()[0]?.postMessage({ type: 'exit', id: 0, code: 70 });
       }
-      const answers = await answer(...args);
-      if (answers !== undefined) offLoop++;
-      return answers;
     };
   });
-  after(async () => {
-    toWorkers.close();
-    toInline.close();
-    await Promise.all([workers.close(), inline.close()]);
-  });
+  after(() => pair.close());
 
   /** Sends one request to both servers, four times, and compares every reply. */
   async function same(method: string, request: Buffer, what: string): Promise<PredictResponse> {
@@ -132,7 +195,7 @@ describe('the miss path on worker threads answers what the event loop answers, b
 
   for (const kind of ['domain', 'url', 'ip'] as const) {
     it(`${RPC[kind]}: mixed batches, fresh, stored and cached, both views`, async () => {
-      const before = offLoop;
+      const before = pair.offLoop;
       for (const [b, values] of batches(kind)[kind].entries()) {
         const items = values.map((value, i) => ({ id: idOf(i), value }));
         for (const view of VIEWS) {
@@ -154,9 +217,7 @@ describe('the miss path on worker threads answers what the event loop answers, b
             );
         }
       }
-      // Domains and URLs go to the workers (IPs need the geo databases of the event loop's process).
-      if (kind === 'ip') assert.equal(offLoop, before, 'IPs stay on the event loop');
-      else assert.ok(offLoop - before >= 2, `${kind}: batches were answered on a worker (${offLoop - before})`);
+      assert.ok(pair.offLoop - before >= 2, `${kind}: batches were answered on a worker (${pair.offLoop - before})`);
     });
   }
 
@@ -177,12 +238,12 @@ describe('the miss path on worker threads answers what the event loop answers, b
   it('a worker that dies holding a batch loses no answer', async () => {
     const items = batches('crash').domain[0]!.map((value, i) => ({ id: idOf(i), value }));
     const request = Buffer.from(PredictDomainsRequest.encode({ items, view: ResultView.RESULT_VIEW_FULL }).finish());
-    const before = offLoop;
+    const before = pair.offLoop;
     const old = [...(workers.app.inference.workers?.() ?? [])];
     crashNext = true;
     await same('PredictDomains', request, 'through a crash');
     assert.equal(crashNext, false, 'a batch was handed over, and a worker stopped');
-    assert.ok(offLoop - before >= 1, 'answered by a worker after all');
+    assert.ok(pair.offLoop - before >= 1, 'answered by a worker after all');
     const now = workers.app.inference.workers?.() ?? [];
     assert.equal(now.length, 2);
     assert.ok(!now.includes(old[0]!) && now.includes(old[1]!), 'the worker that died was replaced');
@@ -190,21 +251,87 @@ describe('the miss path on worker threads answers what the event loop answers, b
   });
 
   it('a version pinned by ReloadModels answers on the workers too', async () => {
-    const pin = new Map([['domain', 1]]);
-    await Promise.all([workers.app.repository.reload(pin), inline.app.repository.reload(pin)]);
+    const pin = new Map([
+      ['domain', 1],
+      ['ip', 1],
+    ]);
+    await Promise.all([pair.workers.app.repository.reload(pin), pair.inline.app.repository.reload(pin)]);
     try {
-      const before = offLoop;
-      const items = batches('pinned').domain[0]!.map((value, i) => ({ id: idOf(i), value }));
-      for (const view of VIEWS) {
-        const request = Buffer.from(PredictDomainsRequest.encode({ items, view }).finish());
-        const res = await same('PredictDomains', request, `pinned domain v1, view ${view}`);
-        const versions = new Set(res.results.filter((r) => r.model !== undefined).map((r) => r.model!.version));
-        assert.deepEqual([...versions], [1], 'the pinned version answered');
+      const before = pair.offLoop;
+      for (const kind of ['domain', 'ip'] as const) {
+        const items = batches('pinned')[kind][0]!.map((value, i) => ({ id: idOf(i), value }));
+        for (const view of VIEWS) {
+          const request = Buffer.from(PredictDomainsRequest.encode({ items, view }).finish());
+          const res = await same(RPC[kind], request, `pinned ${kind} v1, view ${view}`);
+          const versions = new Set(res.results.filter((r) => r.model !== undefined).map((r) => r.model!.version));
+          assert.deepEqual([...versions], [1], 'the pinned version answered');
+        }
       }
-      assert.ok(offLoop - before >= 2, 'on a worker');
+      assert.ok(pair.offLoop - before >= 4, 'on a worker');
     } finally {
-      const newest = new Map([['domain', 0]]);
-      await Promise.all([workers.app.repository.reload(newest), inline.app.repository.reload(newest)]);
+      const newest = new Map([
+        ['domain', 0],
+        ['ip', 0],
+      ]);
+      await Promise.all([pair.workers.app.repository.reload(newest), pair.inline.app.repository.reload(newest)]);
     }
+  });
+});
+
+describe('geo databases replaced and reloaded reach the workers', () => {
+  // One directory both servers watch: a file replaced there is what both reload.
+  const dir = testGeoipDir();
+  let pair: Pair;
+  before(async () => {
+    pair = await startPair(['--geoip', dir]);
+  });
+  after(async () => {
+    await pair.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Addresses the test databases know (London, Telstra's ASN ...), and others, each batch new to the cache. */
+  const batch = (round: number) =>
+    [
+      '81.2.69.160',
+      '81.2.69.142',
+      '1.128.0.1',
+      '2.125.160.216',
+      '89.160.20.112',
+      '216.160.83.56',
+      '2001:218::1',
+      '10.0.0.1',
+      'bad',
+      ...Array.from({ length: 16 }, (_, i) => `81.2.69.${(i * 13 + round) % 250}`),
+    ].map((value, i) => ({ id: `${round}-${i}`, value }));
+
+  async function bothAnswer(round: number): Promise<PredictResponse> {
+    const request = Buffer.from(
+      PredictDomainsRequest.encode({ items: batch(round), view: ResultView.RESULT_VIEW_FULL }).finish(),
+    );
+    const [got, want] = await Promise.all([
+      rawPredictionCall(pair.toWorkers, 'PredictIps', request),
+      rawPredictionCall(pair.toInline, 'PredictIps', request),
+    ]);
+    assert.ok(got.equals(want), `round ${round}: the bytes differ`);
+    return PredictResponse.decode(got);
+  }
+
+  it('answers from the new databases on the workers as on the event loop', async () => {
+    const before = pair.offLoop;
+    const first = await bothAnswer(1);
+    assert.equal(first.results[0]?.ip?.city, 'London');
+    // Replaced as geoipupdate does (a new file renamed over the old one), then reloaded (SIGHUP).
+    copyFileSync(join(GEO_FIXTURES, 'GeoLite2-Country-Test.mmdb'), join(dir, 'next.mmdb'));
+    renameSync(join(dir, 'next.mmdb'), join(dir, 'GeoLite2-City.mmdb'));
+    const reloaded = await Promise.all([pair.workers.app.geo.reload(), pair.inline.app.geo.reload()]);
+    assert.ok(reloaded.every((r) => r.ok));
+    // The same batch again (its answers are in the cache of the old databases), and a new one.
+    for (const round of [1, 2]) {
+      const res = await bothAnswer(round);
+      assert.equal(res.results[0]?.ip?.countryCode, 'GB', 'the country database answers');
+      assert.equal(res.results[0]?.ip?.city, '', 'and has no cities');
+    }
+    assert.equal(pair.offLoop - before, 3, 'every batch was answered on a worker');
   });
 });

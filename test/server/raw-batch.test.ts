@@ -7,6 +7,7 @@ import { ResultView } from '../../src/gen/threatpredict/v1/prediction';
 import {
   PredictDomainsRequest,
   PredictDomainsResponse,
+  PredictIpsRequest,
   PredictUrlsRequest,
   StreamPredictUrlsRequest,
 } from '../../src/gen/threatpredict/v1/prediction_service';
@@ -62,6 +63,23 @@ describe('decodeRawBatch', () => {
     const b = Buffer.from(w.finish());
     assert.deepEqual(rawDecoded(b), PredictDomainsRequest.decode(b));
     assert.equal(rawDecoded(b).items[0]?.id, 'last-id');
+  });
+
+  it('leaves an IP request with observed_at to the generated decoder, which keeps it', () => {
+    const plain = Buffer.from(PredictIpsRequest.encode({ items: [{ id: 'a', value: '8.8.8.8' }], view: 0 }).finish());
+    assert.deepEqual(decodeRawBatch(plain, 3)?.items, [{ id: 'a', value: '8.8.8.8' }]);
+    const observedAt = new Date('2026-12-07T12:00:00Z');
+    const observed = Buffer.from(
+      PredictIpsRequest.encode({
+        items: [
+          { id: 'a', value: '8.8.8.8' },
+          { id: 'b', value: '1.1.1.1', observedAt },
+        ],
+        view: 0,
+      }).finish(),
+    );
+    assert.equal(decodeRawBatch(observed, 3), undefined, "field 3 is the handler's");
+    assert.equal(decodeRawBatch(observed)?.count, 2, 'skipped as unknown when no field is named');
   });
 
   it('leaves malformed or unusual input to the generated decoder', () => {

@@ -1,12 +1,18 @@
 /**
  * Opening one geo/ASN database as a lookup source: a MaxMind-format .mmdb through the maxmind reader, or an
  * ip-location-db ASN CSV through asn-csv.ts. Each source answers with normalised fields (geo-record.ts).
+ *
+ * A database is read once, into shared memory (SourceData): an .mmdb file's bytes, a CSV's built range
+ * table. The pipeline workers open the very data the event loop's process opened (sourceFromData), so
+ * their answers cannot differ from its own after a file is replaced, the .mmdb files (~130 MB bundled)
+ * are held once per process, not once per thread, and no worker parses a CSV again (~2 s bundled).
  */
-import { stat } from 'node:fs/promises';
-import maxmind from 'maxmind';
-import { loadAsnCsv } from './asn-csv';
+import { open, stat } from 'node:fs/promises';
+import { Reader, type Response } from 'maxmind';
+import { type AsnRecord, loadAsnCsv } from './asn-csv';
 import { type AsnFields, asnFieldsOf, type GeoFields, geoFieldsOf } from './geo-record';
 import type { IpAddress } from './parse';
+import { type RangeTableParts, tableFromParts } from './range-table';
 
 export interface GeoSourceInfo {
   path: string;
@@ -22,6 +28,8 @@ export interface GeoSourceInfo {
 
 export interface Source<T> {
   info: GeoSourceInfo;
+  /** What it was opened from, for another thread to open the same (sourceFromData). */
+  data: SourceData;
   fields(ip: IpAddress): T | undefined;
 }
 
@@ -29,6 +37,78 @@ export interface SourceSet {
   city: Source<GeoFields>[];
   asn: Source<AsnFields>[];
   infos: GeoSourceInfo[];
+  /** Every source's data, city then ASN, for another thread (openAllFromData). */
+  data: SourceData[];
+}
+
+/**
+ * One database as read, in memory any thread of the process can use: an .mmdb file's bytes (a
+ * SharedArrayBuffer), or a CSV's ASN table (its bounds in SharedArrayBuffers, its records copied to
+ * a thread it is posted to).
+ */
+export type SourceData =
+  | { path: string; role: 'city' | 'asn'; format: 'mmdb'; bytes: Uint8Array }
+  | {
+      path: string;
+      role: 'asn';
+      format: 'csv';
+      version: 4 | 6;
+      table: RangeTableParts<AsnRecord>;
+      /** The file's mtime (ISO 8601), its build time. */
+      mtime: string;
+    };
+
+/** Reads a whole file into a SharedArrayBuffer (posting it to a worker shares it, copies nothing). */
+async function readShared(path: string): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await file.read(bytes, at, size - at, at);
+      if (bytesRead === 0) throw new Error(`${path} is shorter than its size (${at} of ${size} bytes)`);
+      at += bytesRead;
+    }
+    return bytes;
+  } finally {
+    await file.close();
+  }
+}
+
+async function readSource(path: string, role: 'city' | 'asn'): Promise<SourceData> {
+  if (!/\.csv$/i.test(path)) return { path, role, format: 'mmdb', bytes: await readShared(path) };
+  if (role !== 'asn') throw new Error('only ASN data can be read from CSV; use an .mmdb for city/country');
+  const [{ version, table }, stats] = await Promise.all([loadAsnCsv(path), stat(path)]);
+  return { path, role, format: 'csv', version, table: table.parts, mtime: stats.mtime.toISOString() };
+}
+
+/**
+ * maxmind's decoded-record cache (what maxmind.open makes with tiny-lru, a dependency of its own) in
+ * two generations of at most max/2 records: a hit in the old one moves to the young one, and a full
+ * young one becomes the old one. A Map kept in use order (delete and set again on every hit) made a
+ * lookup ~4x slower than tiny-lru; this is as fast (bundled city database, 100k addresses).
+ */
+function recordCache(max: number) {
+  const room = Math.max(1, Math.floor(max / 2));
+  let young = new Map<number, unknown>();
+  let old = new Map<number, unknown>();
+  const set = (offset: number, v: unknown) => {
+    if (young.size >= room) {
+      old = young;
+      young = new Map();
+    }
+    young.set(offset, v);
+  };
+  return {
+    get(offset: number) {
+      const v = young.get(offset);
+      if (v !== undefined) return v;
+      const aged = old.get(offset);
+      if (aged !== undefined) set(offset, aged);
+      return aged;
+    },
+    set,
+  };
 }
 
 export async function openSource(
@@ -38,56 +118,87 @@ export async function openSource(
   language: string,
 ): Promise<Source<GeoFields> | Source<AsnFields>> {
   try {
-    if (/\.csv$/i.test(path)) {
-      if (role !== 'asn') throw new Error('only ASN data can be read from CSV; use an .mmdb for city/country');
-      const [{ version, table }, stats] = await Promise.all([loadAsnCsv(path), stat(path)]);
-      const info: GeoSourceInfo = {
-        path,
-        role,
-        format: 'csv',
-        databaseType: 'ip-location-db asn csv',
-        ipVersion: version,
-        builtAt: stats.mtime.toISOString(),
-      };
-      const bytes = version === 4 ? 4 : 16;
-      return {
-        info,
-        fields: (ip) => {
-          if (ip.bytes.length !== bytes) return undefined;
-          const hit = table.find(ip.bytes);
-          return hit && { asn: hit.asn, asOrganization: hit.organization };
-        },
-      };
-    }
-    const reader = await maxmind.open(path, { cache: { max: cacheSize } });
-    const { ipVersion, databaseType, buildEpoch } = reader.metadata;
-    const info: GeoSourceInfo = {
-      path,
-      role,
-      format: 'mmdb',
-      databaseType,
-      ipVersion: ipVersion === 4 ? 4 : 6,
-      builtAt: buildEpoch.toISOString(),
-    };
-    // An IPv4-only tree must never see an IPv6 address: the walk would stop at depth 32 and return the
-    // record of the address's first 32 bits.
-    const answers = (ip: IpAddress) => info.ipVersion === 6 || ip.version === 4;
-    return role === 'city'
-      ? { info, fields: (ip) => (answers(ip) ? geoFieldsOf(reader.get(ip.address), language) : undefined) }
-      : { info, fields: (ip) => (answers(ip) ? asnFieldsOf(reader.get(ip.address)) : undefined) };
+    return sourceFromData(await readSource(path, role), cacheSize, language);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`cannot open ${role} database ${path}: ${reason}`, { cause: err });
   }
 }
 
+/** A source over the data read by openSource (on this thread or another): synchronous, no file read. */
+export function sourceFromData(
+  data: SourceData,
+  cacheSize: number,
+  language: string,
+): Source<GeoFields> | Source<AsnFields> {
+  const { path, role } = data;
+  if (data.format === 'csv') {
+    const table = tableFromParts(data.table);
+    const info: GeoSourceInfo = {
+      path,
+      role,
+      format: 'csv',
+      databaseType: 'ip-location-db asn csv',
+      ipVersion: data.version,
+      builtAt: data.mtime,
+    };
+    const length = data.version === 4 ? 4 : 16;
+    return {
+      info,
+      data,
+      fields: (ip) => {
+        if (ip.bytes.length !== length) return undefined;
+        const hit = table.find(ip.bytes);
+        return hit && { asn: hit.asn, asOrganization: hit.organization };
+      },
+    };
+  }
+  const bytes = Buffer.from(data.bytes.buffer, data.bytes.byteOffset, data.bytes.byteLength);
+  // What maxmind.open does after reading the file, without its second copy of the bytes.
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+    throw new Error('Looks like you are passing in a file in gzip format, please use mmdb database instead.');
+  const reader = new Reader<Response>(bytes, { cache: recordCache(cacheSize) });
+  const { ipVersion, databaseType, buildEpoch } = reader.metadata;
+  const info: GeoSourceInfo = {
+    path,
+    role,
+    format: 'mmdb',
+    databaseType,
+    ipVersion: ipVersion === 4 ? 4 : 6,
+    builtAt: buildEpoch.toISOString(),
+  };
+  // An IPv4-only tree must never see an IPv6 address: the walk would stop at depth 32 and return the
+  // record of the address's first 32 bits.
+  const answers = (ip: IpAddress) => info.ipVersion === 6 || ip.version === 4;
+  return role === 'city'
+    ? { info, data, fields: (ip) => (answers(ip) ? geoFieldsOf(reader.get(ip.address), language) : undefined) }
+    : { info, data, fields: (ip) => (answers(ip) ? asnFieldsOf(reader.get(ip.address)) : undefined) };
+}
+
 export async function openAll(city: string[], asn: string[], cacheSize: number, language: string): Promise<SourceSet> {
   const citySources = await Promise.all(city.map((p) => openSource(p, 'city', cacheSize, language)));
   const asnSources = await Promise.all(asn.map((p) => openSource(p, 'asn', cacheSize, language)));
+  return setOf(citySources, asnSources);
+}
+
+/** The same set as `set` (opened on another thread), opened here from the same data. */
+export function openAllFromData(set: readonly SourceData[], cacheSize: number, language: string): SourceSet {
+  const sources = set.map((d) => sourceFromData(d, cacheSize, language));
+  return setOf(
+    sources.filter((s) => s.data.role === 'city'),
+    sources.filter((s) => s.data.role === 'asn'),
+  );
+}
+
+function setOf(
+  citySources: readonly (Source<GeoFields> | Source<AsnFields>)[],
+  asnSources: readonly (Source<GeoFields> | Source<AsnFields>)[],
+): SourceSet {
   return {
     city: citySources as Source<GeoFields>[],
     asn: asnSources as Source<AsnFields>[],
     infos: [...citySources, ...asnSources].map((s) => s.info),
+    data: [...citySources, ...asnSources].map((s) => s.data),
   };
 }
 

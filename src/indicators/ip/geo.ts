@@ -22,8 +22,8 @@ import { statSync } from 'node:fs';
 import type { IpEnrichment } from '../types';
 import { bundledGeoPaths } from './geo-defaults';
 import type { AsnFields, GeoFields } from './geo-record';
-import { first, type GeoSourceInfo, openAll } from './geo-sources';
-import { createHostingLookup, type HostingLookup } from './hosting';
+import { first, type GeoSourceInfo, openAll, openAllFromData, type SourceData, type SourceSet } from './geo-sources';
+import { bundledHostingLookup, type HostingLookup } from './hosting';
 import type { IpAddress } from './parse';
 
 export type { GeoSourceInfo } from './geo-sources';
@@ -64,6 +64,11 @@ export interface GeoLookup {
   lookup(ip: IpAddress): IpEnrichment;
   reload(): Promise<ReloadResult>;
   readonly sources: readonly GeoSourceInfo[];
+  /**
+   * The databases in use now, for another thread to open the same (geoFromShare): the same object
+   * until a reload swaps them. Undefined when they cannot be (a hosting table given as an object).
+   */
+  share(): GeoShare | undefined;
   /** Stops watching. Lookups keep working. */
   close(): void;
 }
@@ -91,11 +96,12 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
   const asnPaths = list(options.asnDbPath, () => bundledGeoPaths().asnDbPath);
   const cacheSize = options.cacheSize ?? 10_000;
   const language = options.language ?? 'en';
-  const hosting = options.hosting === undefined ? createHostingLookup() : options.hosting;
+  const hosting = options.hosting === undefined ? bundledHostingLookup() : options.hosting;
 
   const watched: string[] = options.watch ? [...cityPaths, ...asnPaths] : [];
   const known = new Map(watched.map((path) => [path, fileIdentity(path)]));
   let current = await openAll(cityPaths, asnPaths, cacheSize, language);
+  let shared: { from: SourceSet; share: GeoShare } | undefined;
   let pending: Promise<ReloadResult> | undefined;
 
   const reload = (): Promise<ReloadResult> => {
@@ -138,22 +144,62 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
       clearInterval(poller);
       clearTimeout(settle);
     },
-    lookup(ip) {
-      const sources = current; // one snapshot per lookup
-      const routable = ip.globallyRoutable;
-      const geo = (routable && first(sources.city, ip)) || NO_GEO;
-      const asn = (routable && first(sources.asn, ip)) || NO_ASN;
-      return {
-        version: ip.version,
-        address: ip.address,
-        prefixLength: ip.prefixLength,
-        range: ip.range,
-        globallyRoutable: routable,
-        ...geo,
-        ...asn,
-        hostingProvider: (routable && hosting?.provider(ip)) || '',
-      };
+    share() {
+      // A hosting table given by the caller cannot be rebuilt on another thread.
+      if (options.hosting !== undefined && options.hosting !== null) return undefined;
+      if (shared?.from !== current)
+        shared = {
+          from: current,
+          share: { sources: current.data, cacheSize, language, hosting: options.hosting === undefined },
+        };
+      return shared.share;
     },
+    lookup: (ip) => lookupIn(current, hosting, ip), // one snapshot of the sources per lookup
+  };
+}
+
+/**
+ * What another thread needs to open the same databases as a GeoLookup (GeoLookup.share): their data
+ * in shared memory and the options that shape answers. Structured clone shares the bytes.
+ */
+export interface GeoShare {
+  sources: SourceData[];
+  cacheSize: number;
+  language: string;
+  /** The bundled hosting table, or none. */
+  hosting: boolean;
+}
+
+/**
+ * A lookup over another thread's databases (a pipeline worker's, for the IP pipeline): the same
+ * data, so the same answers. It does not watch or reload: the thread that shared them does, and
+ * shares the new set.
+ */
+export function geoFromShare(share: GeoShare): GeoLookup {
+  const sources = openAllFromData(share.sources, share.cacheSize, share.language);
+  const hosting = share.hosting ? bundledHostingLookup() : null;
+  return {
+    sources: sources.infos,
+    reload: () => Promise.reject(new Error('a shared geo lookup is reloaded by the thread that shared it')),
+    close() {},
+    share: () => share,
+    lookup: (ip) => lookupIn(sources, hosting, ip),
+  };
+}
+
+function lookupIn(sources: SourceSet, hosting: HostingLookup | null, ip: IpAddress): IpEnrichment {
+  const routable = ip.globallyRoutable;
+  const geo = (routable && first(sources.city, ip)) || NO_GEO;
+  const asn = (routable && first(sources.asn, ip)) || NO_ASN;
+  return {
+    version: ip.version,
+    address: ip.address,
+    prefixLength: ip.prefixLength,
+    range: ip.range,
+    globallyRoutable: routable,
+    ...geo,
+    ...asn,
+    hostingProvider: (routable && hosting?.provider(ip)) || '',
   };
 }
 

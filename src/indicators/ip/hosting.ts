@@ -29,6 +29,14 @@ function hexToBytes(hex: string): Uint8Array {
 // JSON imports widen tuples to arrays; the shape is checked entry by entry below and by hosting.test.ts.
 const BUNDLED = bundled as unknown as HostingRangesData;
 
+let bundledLookup: HostingLookup | undefined;
+
+/** The bundled table's lookup, built once per thread (it is data, the same for every caller). */
+export function bundledHostingLookup(): HostingLookup {
+  bundledLookup ??= createHostingLookup();
+  return bundledLookup;
+}
+
 export function createHostingLookup(data: HostingRangesData = BUNDLED): HostingLookup {
   const name = (i: number) => {
     const provider = data.providers[i];

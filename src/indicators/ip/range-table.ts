@@ -11,6 +11,22 @@ export interface RangeTable<T> {
   readonly size: number;
   /** Ranges trimmed or dropped because they overlapped an earlier one (only with overlap: 'trim'). */
   readonly trimmed: number;
+  /** What the table is made of, for another thread to search the same (tableFromParts). */
+  readonly parts: RangeTableParts<T>;
+}
+
+/**
+ * A built table's arrays: the bounds in shared memory (posting them to a worker shares them), the
+ * values as they are (a worker gets a copy).
+ */
+export interface RangeTableParts<T> {
+  starts: Uint32Array;
+  ends: Uint32Array;
+  valueIndex: Uint32Array;
+  values: readonly T[];
+  /** Words per key: 1 (IPv4) or 4 (IPv6). */
+  n: number;
+  trimmed: number;
 }
 
 export interface RangeTableBuilder<T> {
@@ -95,9 +111,9 @@ export function createRangeTableBuilder<T>(version: 4 | 6): RangeTableBuilder<T>
       let sorted = true;
       for (let i = 1; i < count && sorted; i++) sorted = compare(starts, (i - 1) * n, starts, i * n, n) <= 0;
       if (!sorted) order.sort((a, b) => compare(starts, a * n, starts, b * n, n));
-      const s = new Uint32Array(count * n);
-      const e = new Uint32Array(count * n);
-      const v = new Uint32Array(count);
+      const s = new Uint32Array(new SharedArrayBuffer(count * n * 4));
+      const e = new Uint32Array(new SharedArrayBuffer(count * n * 4));
+      const v = new Uint32Array(new SharedArrayBuffer(count * 4));
       let kept = 0;
       let trimmed = 0;
       for (const from of order) {
@@ -117,25 +133,28 @@ export function createRangeTableBuilder<T>(version: 4 | 6): RangeTableBuilder<T>
         }
         kept++;
       }
-      return makeTable(s.subarray(0, kept * n), e.subarray(0, kept * n), v.subarray(0, kept), values, n, trimmed);
+      return tableFromParts({
+        starts: s.subarray(0, kept * n),
+        ends: e.subarray(0, kept * n),
+        valueIndex: v.subarray(0, kept),
+        values,
+        n,
+        trimmed,
+      });
     },
   };
 }
 
-function makeTable<T>(
-  starts: Uint32Array,
-  ends: Uint32Array,
-  valueIndex: Uint32Array,
-  values: readonly T[],
-  n: number,
-  trimmed: number,
-): RangeTable<T> {
+/** A table over the parts of one built on this thread or another (RangeTable.parts). */
+export function tableFromParts<T>(parts: RangeTableParts<T>): RangeTable<T> {
+  const { starts, ends, valueIndex, values, n, trimmed } = parts;
   const key = new Uint32Array(n);
   const count = valueIndex.length;
   const bytesLength = n * 4;
   return {
     size: count,
     trimmed,
+    parts,
     find(bytes) {
       if (bytes.length !== bytesLength || count === 0) return undefined;
       putWords(bytes, key, 0, n);

@@ -24,8 +24,12 @@ import {
 import { IP_FEATURE_NAMES_V2, IP_FEATURES_V2, ipFeaturesV2 } from '../../indicators/ip/features-v2';
 import { IP_FEATURE_NAMES_V3, IP_FEATURES_V3, ipFeaturesV3 } from '../../indicators/ip/features-v3';
 import { type GeoLookup, NO_GEO } from '../../indicators/ip/geo';
-import { createHostingLookup, type HostingLookup } from '../../indicators/ip/hosting';
-import { createKnownServiceLookup, knownServiceMessage } from '../../indicators/ip/known-services';
+import { bundledHostingLookup } from '../../indicators/ip/hosting';
+import {
+  createKnownServiceLookup,
+  type KnownServiceLookup,
+  knownServiceMessage,
+} from '../../indicators/ip/known-services';
 import { MAX_IP_LENGTH, parseIp } from '../../indicators/ip/parse';
 import { loadIpAssets } from '../../indicators/ip/reputation-assets';
 import { ok, type Parsed } from '../../indicators/types';
@@ -38,15 +42,12 @@ interface GoldenContext {
   country_code?: string;
 }
 
-let bundledHosting: HostingLookup | undefined;
-
 /** An IP indicator as training saw it: the address, its ASN and country from the row, hosting from the bundled table. */
 export function ipFromContext(indicator: string, context: unknown): Parsed<IpIndicator> {
   const parsed = parseIp(indicator);
   if (!parsed.ok) return parsed;
   const ip = parsed.value;
   const c = (typeof context === 'object' && context !== null ? context : {}) as GoldenContext;
-  bundledHosting ??= createHostingLookup();
   return ok({
     ip,
     geo: {
@@ -59,15 +60,19 @@ export function ipFromContext(indicator: string, context: unknown): Parsed<IpInd
       asOrganization: c.as_organization ?? '',
       ...NO_GEO,
       countryCode: c.country_code ?? '',
-      hostingProvider: ip.globallyRoutable ? bundledHosting.provider(ip) : '',
+      hostingProvider: ip.globallyRoutable ? bundledHostingLookup().provider(ip) : '',
     },
   });
 }
 
+// Data, the same for every IP pipeline of a thread: a worker makes a pipeline at every geo reload.
+let knownServices: KnownServiceLookup | undefined;
+
 export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAssets> {
-  const known = createKnownServiceLookup();
-  // A cached answer carries the enrichment of the databases it was made with: after a reload, keys
-  // change (generation) and the old answers age out of the cache instead of being served.
+  knownServices ??= createKnownServiceLookup();
+  const known = knownServices;
+  // A cached answer carries the enrichment of the databases it was made with: after a reload, the key
+  // space changes (generation) and the old answers age out of the cache instead of being served.
   let sources = geo.sources;
   let generation = 0;
   return {
@@ -100,14 +105,15 @@ export function ipPipeline(geo: GeoLookup): Pipeline<IpIndicator, IpFeatureAsset
       return ok({ ip: parsed.value, geo: geo.lookup(parsed.value), observedAt: item.observedAt });
     },
     parseGolden: ipFromContext,
-    // observed_at is not a feature of ip/1, so it is not part of the key either.
-    cacheKey(item) {
+    // The raw value is the key: observed_at is a feature of no ip version, so it is not part of the key either.
+    cacheSpace() {
       if (geo.sources !== sources) {
         sources = geo.sources;
         generation++;
       }
-      return `${generation} ${item.value}`;
+      return generation === 0 ? 'ip' : `ip ${generation}`;
     },
+    shared: () => geo.share(),
     normalised: (x) => (x.ip.prefixLength > 0 ? `${x.ip.address}/${x.ip.prefixLength}` : x.ip.address),
     enrich: (x) => ({ kind: 'ip', ip: x.geo }),
     decide(x) {
