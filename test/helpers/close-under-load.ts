@@ -13,7 +13,8 @@ const { spec, bytes } = backendModel('domain', 2);
 const width = spec.width;
 
 async function main(): Promise<void> {
-  const answers = new Set<number>();
+  // Per input (its seed), the distinct probabilities it got over all rounds: one each when answered.
+  const answers = new Map<number, Set<number>>();
   const errors = new Set<string>();
   let answered = 0;
   let failed = 0;
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
         try {
           const p = await session.run(features.slice(), ROWS);
           answered++;
-          answers.add(p[0]!);
+          answers.set(seed, (answers.get(seed) ?? new Set<number>()).add(p[0]!));
           if (!p.every((x) => x === p[0])) errors.add('rows of one value scored differently');
         } catch (err) {
           failed++;
@@ -43,7 +44,9 @@ async function main(): Promise<void> {
     closed = true;
     await Promise.all(callers);
   }
-  process.stdout.write(`${JSON.stringify({ answered, failed, answers: answers.size, errors: [...errors] })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ answered, failed, answers: [...answers.values()].map((s) => [...s]), errors: [...errors] })}\n`,
+  );
 }
 
 void main();
