@@ -182,6 +182,16 @@ const mimecast: Gateway = {
   },
 };
 
+/**
+ * `https:/host/...` read as browsers read it, `https://host/...` (the WHATWG URL parser ignores missing
+ * slashes after a special scheme). Mail clients that re-render a message's links as text (Outlook's
+ * `<https://urldefense.com/v3/__https:/github.com/...>`) collapse the `//` inside the wrapper's path,
+ * so the wrapped link comes out with one slash; canonicalizeUrl refuses that form for plain input.
+ */
+function browserSlashes(target: string): string {
+  return target.replace(/^(\s*(?:https?|ftp):)\/(?!\/)/i, '$1//');
+}
+
 /** The text as canonicalisation reads it before decoding: no tab/CR/LF, trimmed, refanged. */
 function written(raw: string): string {
   return refang(raw.replace(/[\t\r\n]+/g, '').trim());
@@ -205,7 +215,7 @@ export function unwrapUrl(raw: string, u: CanonicalUrl): UnwrappedUrl {
     }
     const d = gateway.decode(text, current);
     if ('why' in d) return { ...current, wrapping: { layers, undecoded: { gateway: gateway.name, why: d.why } } };
-    const target = canonicalizeUrl(d.target);
+    const target = canonicalizeUrl(browserSlashes(d.target));
     if (!target.ok) {
       const why = `the link it wraps is not a URL that can be scored (${target.error.message})`;
       return { ...current, wrapping: { layers, undecoded: { gateway: gateway.name, why } } };

@@ -28,6 +28,12 @@ const DECODED: ReadonlyArray<readonly [wrapper: string, target: string, gateways
     'https://github.com/lme4/lme4/blob/master/inst/NEWS.Rd',
     [PP],
   ],
+  // v3 as Outlook re-renders it in plain text, the `//` in the path collapsed: read as browsers do.
+  [
+    'https://urldefense.com/v3/__https:/github.com/stsds/MPCR__;!!IKRxdwAv5BmarQ!Yc-rZLeUomy6$',
+    'https://github.com/stsds/MPCR',
+    [PP],
+  ],
   // v3: `**B` is a run of 3 (A = 2) of the table's characters ("ICAg" is three spaces).
   [
     'https://urldefense.com/v3/__https://example.org/files/report**Bpdf__;ICAg!!x!y$',
@@ -125,6 +131,7 @@ describe('unwrapUrl', () => {
     ['https://urldefense.com/v3/__http://www.R-project.org/posting-guide.ht', PP, /no "__;"/],
     ['https://urldefense.com/v3/__https://example.org/a__;Iw', PP, /no "!"/],
     ['https://urldefense.proofpoint.com/v2/url?u=https-3A&d=DwMFaQ', PP, /not a URL that can be scored/],
+    ['https://urldefense.com/v3/__https:github.com/x__;!!I!Y$', PP, /"https:" must be followed by "\/\/"/],
     ['https://urldefense.proofpoint.com/v2/url?d=DwMFaQ&c=abc', PP, /no u= parameter/],
     ['https://urldefense.com/v9/__https://example.org/__;!!x!y$', PP, /v9 is not one of the published formats/],
     ['https://eur02.safelinks.protection.outlook.com/?data=04%7C01', SL, /no url= parameter/],
