@@ -2,12 +2,17 @@
  * Gateway-wrapped links over gRPC against the real server and the committed url model: a wrapper is
  * answered as the link it wraps (its score, verdict, canonical URL and enrichment) with a reason
  * naming the gateway, the same way on the event loop, off it and from the cache; one whose target
- * cannot be read is answered as itself, saying why.
+ * cannot be read is answered as itself, saying why. The URLs found inside an email are answered so too.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Prediction, ResultView, Verdict } from '../../src/gen/threatpredict/v1/prediction';
-import type { PredictUrlsRequest, PredictUrlsResponse } from '../../src/gen/threatpredict/v1/prediction_service';
+import { IndicatorType, type Prediction, ResultView, Verdict } from '../../src/gen/threatpredict/v1/prediction';
+import type {
+  PredictEmailsRequest,
+  PredictEmailsResponse,
+  PredictUrlsRequest,
+  PredictUrlsResponse,
+} from '../../src/gen/threatpredict/v1/prediction_service';
 import { call, startTestServer, type TestServer } from '../helpers/server';
 
 let t: TestServer;
@@ -110,5 +115,43 @@ describe('PredictUrls with gateway-wrapped links', () => {
         assert.deepEqual({ ...r, id: want.id }, want, `item ${i}`);
       }
     }
+  });
+});
+
+describe('PredictEmails with gateway-wrapped links', () => {
+  it('answers each wrapped link found in the message as the link it wraps', async () => {
+    const github =
+      'https://urldefense.com/v3/__https://github.com/lme4/lme4/blob/master/inst/NEWS.Rd*L17-L22__;Iw!!AbCdEf!Gh-Ij_Kl$';
+    const raw = [
+      'From: Helpdesk <helpdesk@example.edu>',
+      'To: someone@example.edu',
+      'Subject: Re: lme4 question',
+      'MIME-Version: 1.0',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      `<p>See <a href="${WRAPPED_PHISH[2]!.replace(/&/g, '&amp;')}">your account</a>`,
+      `and the NEWS entry ${github} for the change.</p>`,
+      '',
+    ].join('\r\n');
+    const res = await call<PredictEmailsRequest, PredictEmailsResponse>((r, cb) => t.predictions.predictEmails(r, cb), {
+      items: [{ id: 'm', value: Buffer.from(raw) }],
+      view: ResultView.RESULT_VIEW_UNSPECIFIED,
+    });
+    const [plain] = (await predictUrls([PHISH])).results;
+    const urls = new Map(res.results[0]!.indicators.map((i) => [i.prediction!.indicator, i]));
+    const phish = urls.get(PHISH);
+    assert.ok(phish !== undefined, [...urls.keys()].join(', '));
+    assert.deepEqual(phish.foundIn, ['html:href']);
+    assertAnsweredAs(phish.prediction, plain, /^a Microsoft Safe Links link to /);
+    const lme4 = urls.get('https://github.com/lme4/lme4/blob/master/inst/NEWS.Rd')?.prediction;
+    assert.equal(lme4?.verdict, Verdict.VERDICT_BENIGN);
+    assert.deepEqual(
+      lme4?.reasons.map((r) => r.code),
+      ['WRAPPED_LINK', 'ALLOW_LISTED'],
+    );
+    // No URL is answered as a gateway's (their hosts are still reported as domain indicators).
+    const answered = res.results[0]!.indicators.filter((i) => i.prediction!.type === IndicatorType.INDICATOR_TYPE_URL);
+    assert.ok(!answered.some((i) => /^https:\/\/[^/]*(urldefense|safelinks)/.test(i.prediction!.indicator)));
+    assert.ok(answered.length >= 2);
   });
 });
