@@ -53,13 +53,17 @@ const GOOGLE_HOSTS = new Set(['www.google.com', 'google.com']);
 const SAFE_LINKS_SUFFIX = '.safelinks.protection.outlook.com';
 const MIMECAST = /^(?:protect(?:-[a-z0-9]+)?\.mimecast\.com|[a-z0-9.-]+\.mimecastprotect\.com)$/;
 
+function isMimecast(h: string): boolean {
+  return (h.endsWith('.mimecast.com') || h.endsWith('.mimecastprotect.com')) && MIMECAST.test(h);
+}
+
 /** The gateway whose wrapper `u` is, or undefined (the common case: one Set lookup and a suffix test). */
 function gatewayOf(u: CanonicalUrl): Gateway | undefined {
   const h = u.host;
   if (PROOFPOINT_HOSTS.has(h)) return /^\/v\d+\//.test(u.path) ? proofpoint : undefined;
   if (h.endsWith(SAFE_LINKS_SUFFIX)) return u.path === '/' ? safeLinks : undefined;
   if (GOOGLE_HOSTS.has(h)) return u.path === '/url' ? googleRedirect : undefined;
-  if (MIMECAST.test(h)) return u.path.startsWith('/s/') ? mimecast : undefined;
+  if (isMimecast(h)) return u.path.startsWith('/s/') ? mimecast : undefined;
   return undefined;
 }
 
