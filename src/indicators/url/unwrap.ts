@@ -57,7 +57,7 @@ function isMimecast(h: string): boolean {
   return (h.endsWith('.mimecast.com') || h.endsWith('.mimecastprotect.com')) && MIMECAST.test(h);
 }
 
-/** The gateway whose wrapper `u` is, or undefined (the common case: one Set lookup and a suffix test). */
+/** The gateway whose wrapper `u` is, or undefined (the common case: Set lookups and suffix tests). */
 function gatewayOf(u: CanonicalUrl): Gateway | undefined {
   const h = u.host;
   if (PROOFPOINT_HOSTS.has(h)) return /^\/v\d+\//.test(u.path) ? proofpoint : undefined;

@@ -10,8 +10,9 @@
  * say so (USER_CONTENT_HOST).
  *
  * A link-rewriting gateway's wrapper (Proofpoint URL Defense, Safe Links, ...) is scored as the link it
- * wraps, with the enrichment of that link and a first reason naming the gateways and the link
- * (src/indicators/url/unwrap.ts); one whose target cannot be read is scored as itself, saying why.
+ * wraps, with the enrichment of that link and a reason naming the gateways and the link, ahead of
+ * the rule's or the model's own (src/indicators/url/unwrap.ts); one whose target cannot be read is
+ * scored as itself, saying why.
  * The cache stays keyed by the value as sent: unwrapping is a function of it, so the same wrapper
  * always gets the same answer, and two gateways' wrappers of one link differ in their reasons.
  */
@@ -108,8 +109,9 @@ function parseUrl(value: string): Parsed<UnwrappedUrl> {
 /** A rule's answer for an unwrapped URL, led by the reason that says which link it is about. */
 function decideUnwrapped(u: UnwrappedUrl): RuleDecision | undefined {
   const d = decideUrl(u);
-  const why = d === undefined ? undefined : wrappingReason(u);
-  return why === undefined ? d : { ...d!, reasons: [why, ...d!.reasons] };
+  if (d === undefined) return undefined;
+  const why = wrappingReason(u);
+  return why === undefined ? d : { ...d, reasons: [why, ...d.reasons] };
 }
 
 /** A features version's explanations, led by the unwrapping reason when there is one. */
