@@ -62,6 +62,10 @@ export const REASON_CODES = {
   URL_SHORTENER: 'The URL host is a URL shortener, which hides the destination.',
   USER_CONTENT_HOST: "The host serves content anyone can publish; its domain's reputation does not apply.",
   VERDICT_RAISED: 'A rule raised the verdict above what the score alone gives; the other reasons say why.',
+  WRAPPED_LINK:
+    "The URL is a link-rewriting gateway's wrapper (Proofpoint URL Defense, Microsoft Safe Links, a Google redirect); the link it wraps was scored in its place and is what the enrichment describes.",
+  WRAPPED_LINK_UNDECODED:
+    "The URL is a link-rewriting gateway's wrapper whose target cannot be read from it (malformed, kept by the gateway, or nested too deeply); the wrapper itself was scored.",
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

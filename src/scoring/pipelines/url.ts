@@ -8,11 +8,18 @@
  * drive.google.com, *.blob.core.windows.net, dropbox.com/s/, shorteners, ...). There the URL itself
  * is the indicator, so the rule steps aside and the model's score and verdict stand; the reasons
  * say so (USER_CONTENT_HOST).
+ *
+ * A link-rewriting gateway's wrapper (Proofpoint URL Defense, Safe Links, ...) is scored as the link it
+ * wraps, with the enrichment of that link and a reason naming the gateways and the link, ahead of
+ * the rule's or the model's own (src/indicators/url/unwrap.ts); one whose target cannot be read is
+ * scored as itself, saying why.
+ * The cache stays keyed by the value as sent: unwrapping is a function of it, so the same wrapper
+ * always gets the same answer, and two gateways' wrappers of one link differ in their reasons.
  */
 import { join } from 'node:path';
 import { isAllowListed } from '../../indicators/domain/allow-list';
 import { parseIp } from '../../indicators/ip/parse';
-import type { UrlEnrichment } from '../../indicators/types';
+import { ok, type Parsed, type UrlEnrichment } from '../../indicators/types';
 import { loadUrlAssets } from '../../indicators/url/assets';
 import { type CanonicalUrl, canonicalizeUrl, DEFAULT_MAX_URL_LENGTH } from '../../indicators/url/canonicalize';
 import { explainUrl, explainUrl2 } from '../../indicators/url/explain';
@@ -23,6 +30,7 @@ import {
   urlFeatures,
 } from '../../indicators/url/features';
 import { URL_FEATURE_NAMES_2, URL_FEATURES_VERSION_2, urlFeatures2 } from '../../indicators/url/features-v2';
+import { type UnwrappedUrl, unwrapUrl, wrappingReason } from '../../indicators/url/unwrap';
 import { userContentEntry } from '../../indicators/url/user-content';
 import type { FeatureParts, Pipeline, RuleDecision } from '../pipeline';
 import { domainEnrichment } from './domain';
@@ -90,27 +98,54 @@ export function decideUrl(u: CanonicalUrl): RuleDecision | undefined {
 
 const loadAssets = (dir: string) => loadUrlAssets(join(dir, 'assets.json'));
 
+/** Parses as sent, then takes off any gateway wrappers (the same object back for a plain URL). */
+function parseUrl(value: string): Parsed<UnwrappedUrl> {
+  const c = canonicalizeUrl(value);
+  if (!c.ok) return c;
+  const u = unwrapUrl(value, c.value);
+  return u === c.value ? c : ok(u);
+}
+
+/** A rule's answer for an unwrapped URL, led by the reason that says which link it is about. */
+function decideUnwrapped(u: UnwrappedUrl): RuleDecision | undefined {
+  const d = decideUrl(u);
+  if (d === undefined) return undefined;
+  const why = wrappingReason(u);
+  return why === undefined ? d : { ...d, reasons: [why, ...d.reasons] };
+}
+
+/** A features version's explanations, led by the unwrapping reason when there is one. */
+function withWrapping(
+  explain: FeatureParts<CanonicalUrl, UrlFeatureAssets>['explain'],
+): FeatureParts<UnwrappedUrl, UrlFeatureAssets>['explain'] {
+  return (u, row, score, meta) => {
+    const why = wrappingReason(u);
+    const reasons = explain(u, row, score, meta);
+    return why === undefined ? reasons : [why, ...reasons];
+  };
+}
+
 /** URL models trained on the domain/1 host features (models/url/1) keep being fed those. */
-const urlFeatures1: FeatureParts<CanonicalUrl, UrlFeatureAssets> = {
+const urlFeatures1: FeatureParts<UnwrappedUrl, UrlFeatureAssets> = {
   featuresVersion: URL_FEATURES_VERSION,
   featureNames: URL_FEATURE_NAMES,
   loadAssets,
   features: urlFeatures,
-  explain: (u, row, score, meta) => explainUrl(u, row, score >= meta.thresholds.suspicious),
+  explain: withWrapping((u, row, score, meta) => explainUrl(u, row, score >= meta.thresholds.suspicious)),
 };
 
-export const urlPipeline: Pipeline<CanonicalUrl, UrlFeatureAssets> = {
+export const urlPipeline: Pipeline<UnwrappedUrl, UrlFeatureAssets> = {
   kind: 'url',
   modelName: 'url',
   maxLength: DEFAULT_MAX_URL_LENGTH,
   featuresVersion: URL_FEATURES_VERSION_2,
   featureNames: URL_FEATURE_NAMES_2,
   loadAssets,
-  parse: (item) => canonicalizeUrl(item.value),
+  parse: (item) => parseUrl(item.value),
   normalised: (u) => u.url,
   enrich: (u) => ({ kind: 'url', url: urlEnrichment(u) }),
-  decide: decideUrl,
+  decide: decideUnwrapped,
   features: urlFeatures2,
-  explain: (u, row, score, meta) => explainUrl2(u, row, score >= meta.thresholds.suspicious),
+  explain: withWrapping((u, row, score, meta) => explainUrl2(u, row, score >= meta.thresholds.suspicious)),
   olderFeatures: [urlFeatures1],
 };

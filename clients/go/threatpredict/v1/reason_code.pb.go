@@ -138,6 +138,12 @@ const (
 	// The name is a hosting platform's own (a public suffix of the PSL's private section, e.g.
 	// s3.eu-west-1.amazonaws.com), not a customer's site; answered by a rule, with the model's score beside it.
 	ReasonCode_PLATFORM_OWN_NAME ReasonCode = 53
+	// The URL is a link-rewriting gateway's wrapper (Proofpoint URL Defense, Microsoft Safe Links, a
+	// Google redirect); the link it wraps was scored in its place and is what the enrichment describes.
+	ReasonCode_WRAPPED_LINK ReasonCode = 54
+	// The URL is a link-rewriting gateway's wrapper whose target cannot be read from it (malformed, kept
+	// by the gateway, or nested too deeply); the wrapper itself was scored.
+	ReasonCode_WRAPPED_LINK_UNDECODED ReasonCode = 55
 )
 
 // Enum value maps for ReasonCode.
@@ -197,6 +203,8 @@ var (
 		51: "PARSE_LIMIT_HIT",
 		52: "KNOWN_SERVICE",
 		53: "PLATFORM_OWN_NAME",
+		54: "WRAPPED_LINK",
+		55: "WRAPPED_LINK_UNDECODED",
 	}
 	ReasonCode_value = map[string]int32{
 		"REASON_CODE_UNSPECIFIED":      0,
@@ -253,6 +261,8 @@ var (
 		"PARSE_LIMIT_HIT":              51,
 		"KNOWN_SERVICE":                52,
 		"PLATFORM_OWN_NAME":            53,
+		"WRAPPED_LINK":                 54,
+		"WRAPPED_LINK_UNDECODED":       55,
 	}
 )
 
@@ -287,7 +297,7 @@ var File_threatpredict_v1_reason_code_proto protoreflect.FileDescriptor
 
 const file_threatpredict_v1_reason_code_proto_rawDesc = "" +
 	"\n" +
-	"\"threatpredict/v1/reason_code.proto\x12\x10threatpredict.v1*\x9e\t\n" +
+	"\"threatpredict/v1/reason_code.proto\x12\x10threatpredict.v1*\xcc\t\n" +
 	"\n" +
 	"ReasonCode\x12\x1b\n" +
 	"\x17REASON_CODE_UNSPECIFIED\x10\x00\x12\x12\n" +
@@ -345,7 +355,9 @@ const file_threatpredict_v1_reason_code_proto_rawDesc = "" +
 	"\x0eVERDICT_RAISED\x102\x12\x13\n" +
 	"\x0fPARSE_LIMIT_HIT\x103\x12\x11\n" +
 	"\rKNOWN_SERVICE\x104\x12\x15\n" +
-	"\x11PLATFORM_OWN_NAME\x105B\xbd\x01\n" +
+	"\x11PLATFORM_OWN_NAME\x105\x12\x10\n" +
+	"\fWRAPPED_LINK\x106\x12\x1a\n" +
+	"\x16WRAPPED_LINK_UNDECODED\x107B\xbd\x01\n" +
 	"\x14com.threatpredict.v1B\x0fReasonCodeProtoP\x01ZRgithub.com/threatpredict/threatpredict/clients/go/threatpredict/v1;threatpredictv1\xa2\x02\x03TPX\xaa\x02\x10Threatpredict.V1\xca\x02\x10Threatpredict\\V1\xea\x02\x11Threatpredict::V1b\x06proto3"
 
 var (

@@ -133,6 +133,16 @@ export enum ReasonCode {
    * s3.eu-west-1.amazonaws.com), not a customer's site; answered by a rule, with the model's score beside it.
    */
   PLATFORM_OWN_NAME = 53,
+  /**
+   * WRAPPED_LINK - The URL is a link-rewriting gateway's wrapper (Proofpoint URL Defense, Microsoft Safe Links, a
+   * Google redirect); the link it wraps was scored in its place and is what the enrichment describes.
+   */
+  WRAPPED_LINK = 54,
+  /**
+   * WRAPPED_LINK_UNDECODED - The URL is a link-rewriting gateway's wrapper whose target cannot be read from it (malformed, kept
+   * by the gateway, or nested too deeply); the wrapper itself was scored.
+   */
+  WRAPPED_LINK_UNDECODED = 55,
 }
 
 export function reasonCodeFromJSON(object: any): ReasonCode {
@@ -299,6 +309,12 @@ export function reasonCodeFromJSON(object: any): ReasonCode {
     case 53:
     case "PLATFORM_OWN_NAME":
       return ReasonCode.PLATFORM_OWN_NAME;
+    case 54:
+    case "WRAPPED_LINK":
+      return ReasonCode.WRAPPED_LINK;
+    case 55:
+    case "WRAPPED_LINK_UNDECODED":
+      return ReasonCode.WRAPPED_LINK_UNDECODED;
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ReasonCode");
   }
@@ -414,6 +430,10 @@ export function reasonCodeToJSON(object: ReasonCode): string {
       return "KNOWN_SERVICE";
     case ReasonCode.PLATFORM_OWN_NAME:
       return "PLATFORM_OWN_NAME";
+    case ReasonCode.WRAPPED_LINK:
+      return "WRAPPED_LINK";
+    case ReasonCode.WRAPPED_LINK_UNDECODED:
+      return "WRAPPED_LINK_UNDECODED";
     default:
       throw new globalThis.Error("Unrecognized enum value " + object + " for enum ReasonCode");
   }

@@ -60,6 +60,8 @@ class ReasonCode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PARSE_LIMIT_HIT: _ClassVar[ReasonCode]
     KNOWN_SERVICE: _ClassVar[ReasonCode]
     PLATFORM_OWN_NAME: _ClassVar[ReasonCode]
+    WRAPPED_LINK: _ClassVar[ReasonCode]
+    WRAPPED_LINK_UNDECODED: _ClassVar[ReasonCode]
 REASON_CODE_UNSPECIFIED: ReasonCode
 ACCESS_NETWORK: ReasonCode
 ALGORITHMIC_LOOK: ReasonCode
@@ -114,3 +116,5 @@ VERDICT_RAISED: ReasonCode
 PARSE_LIMIT_HIT: ReasonCode
 KNOWN_SERVICE: ReasonCode
 PLATFORM_OWN_NAME: ReasonCode
+WRAPPED_LINK: ReasonCode
+WRAPPED_LINK_UNDECODED: ReasonCode

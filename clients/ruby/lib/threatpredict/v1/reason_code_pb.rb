@@ -60,6 +60,8 @@ Google::Protobuf::DescriptorPool.generated_pool.build do
       value :PARSE_LIMIT_HIT, 51
       value :KNOWN_SERVICE, 52
       value :PLATFORM_OWN_NAME, 53
+      value :WRAPPED_LINK, 54
+      value :WRAPPED_LINK_UNDECODED, 55
     end
   end
 end
