@@ -9,7 +9,8 @@
  * Prints one JSON line per label: messages and their served verdicts, URL indicators, those that are
  * (or were) wrappers, malicious URL indicators, malicious and suspicious-or-above wrapped ones, and
  * messages that cite a malicious URL, the gateways' own hosts reported as domain indicators, and URL
- * indicators that are a piece of a wrapper's text (the scanner's second URL out of a v3 link); then the
+ * indicators that are the end of a wrapper's text (the scanner's second URL out of a v3 link), each
+ * also counted apart for wrappers whose target cannot be read; then the
  * distinct wrapped links still malicious. Run it on a checkout before a change and after it: the
  * legitimate line should lose flagged wrappers, the malicious one keep its verdicts. `--verdicts FILE`
  * writes each message's verdict and served score (label, index, verdict, score) to diff between runs.
@@ -45,7 +46,11 @@ interface Counts {
   suspiciousOrAboveWrapped: number;
   messagesCitingMaliciousUrl: number;
   gatewayHostDomains: number;
+  /** Of those, the ones a wrapper in the message whose target cannot be read (cut, Mimecast) is on. */
+  gatewayHostDomainsOfUndecoded: number;
   fragmentUrls: number;
+  /** URLs cut out of a wrapper whose target cannot be read (a v3 link cut at a line end). */
+  fragmentUrlsOfUndecoded: number;
 }
 
 async function main(): Promise<void> {
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
       suspiciousOrAboveWrapped: 0,
       messagesCitingMaliciousUrl: 0,
       gatewayHostDomains: 0,
+      gatewayHostDomainsOfUndecoded: 0,
       fragmentUrls: 0,
+      fragmentUrlsOfUndecoded: 0,
     };
     const raws = spec.sources
       .filter((s) => s.label === label)
@@ -79,10 +86,20 @@ async function main(): Promise<void> {
         if (r.verdict === undefined) continue;
         verdictLines.push(`${label}\t${r.id}\t${r.verdict}\t${r.servedScore?.toFixed(4) ?? ''}`);
         c.messages++;
-        const sent = r.indicators.filter((x) => x.result.kind === 'url').map((x) => x.value);
-        const wrappers = sent.filter((v) => WRAPPER.test(v));
-        for (const v of sent) if (wrappers.some((w) => w !== v && w.includes(v))) c.fragmentUrls++;
-        for (const x of r.indicators) if (x.result.kind === 'domain' && GATEWAY_HOST.test(x.value)) c.gatewayHostDomains++;
+        // A fragment is a URL the scanner cut out of a wrapper's text: the end of the wrapper as written.
+        const urls = r.indicators.filter((x) => x.result.kind === 'url');
+        const undecoded = urls.filter((x) => x.result.reasons.some((q) => q.code === 'WRAPPED_LINK_UNDECODED'));
+        const decoded = urls.filter((x) => x.result.reasons.some((q) => q.code === 'WRAPPED_LINK'));
+        const within = (v: string, ws: typeof urls) => ws.some((w) => w.value !== v && w.value.endsWith(v));
+        for (const { value } of urls) {
+          if (within(value, decoded)) c.fragmentUrls++;
+          else if (within(value, undecoded)) c.fragmentUrlsOfUndecoded++;
+        }
+        for (const x of r.indicators) {
+          if (x.result.kind !== 'domain' || !GATEWAY_HOST.test(x.value)) continue;
+          c.gatewayHostDomains++;
+          if (undecoded.some((w) => w.value.includes(`//${x.value}/`))) c.gatewayHostDomainsOfUndecoded++;
+        }
         c.verdicts[r.verdict] = (c.verdicts[r.verdict] ?? 0) + 1;
         let cites = false;
         for (const { result: x } of r.indicators) {

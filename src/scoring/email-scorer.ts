@@ -103,9 +103,9 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
   async function scoreIndicators(parsed: (ParsedEmail | undefined)[], view: View): Promise<ScoredIndicator[][]> {
     const batch: GenericItem[] = [];
     const where: { msg: number; ind: number }[] = [];
-    const out: ScoredIndicator[][] = parsed.map((p) => new Array(p?.indicators.length ?? 0));
+    const out: ScoredIndicator[][] = parsed.map((p) => new Array(p?.reported.length ?? 0));
     parsed.forEach((p, m) => {
-      p?.indicators.forEach((ind, j) => {
+      p?.reported.forEach((ind, j) => {
         if (ind.kind === 'crypto_wallet') {
           out[m]![j] = { result: walletResult(ind), value: ind.value, foundIn: ind.foundIn };
           return;
@@ -117,7 +117,7 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
     const results = batch.length === 0 ? [] : await opts.scorer.scoreMixed(batch, view);
     results.forEach((r, k) => {
       const { msg, ind } = where[k]!;
-      const sent = parsed[msg]!.indicators[ind]!;
+      const sent = parsed[msg]!.reported[ind]!;
       out[msg]![ind] = { result: r, value: sent.value, foundIn: sent.foundIn };
     });
     return out;
