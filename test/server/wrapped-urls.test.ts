@@ -154,8 +154,7 @@ describe('PredictEmails with gateway-wrapped links', () => {
     assert.ok(!answered.some((i) => /^https:\/\/[^/]*(urldefense|safelinks)/.test(i.prediction!.indicator)));
     assert.ok(answered.length >= 2);
     // The domains reported are where the links go, not the gateways; one URL per wrapped link.
-    const domains = res.results[0]!.indicators
-      .filter((i) => i.prediction!.type === IndicatorType.INDICATOR_TYPE_DOMAIN)
+    const domains = res.results[0]!.indicators.filter((i) => i.prediction!.type === IndicatorType.INDICATOR_TYPE_DOMAIN)
       .map((i) => i.prediction!.indicator)
       .sort();
     assert.deepEqual(domains, ['example.edu', 'github.com', 'paypal-secure-login.example.xyz']);

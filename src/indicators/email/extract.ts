@@ -211,7 +211,14 @@ export function extractIndicators(
   maxIndicators: number,
 ): Extraction {
   const collector = new Collectors(maxIndicators);
-  const extraction: Extraction = { indicators: [], reported: [], linkMismatches: [], hiddenText: [], forms: 0, warnings: [] };
+  const extraction: Extraction = {
+    indicators: [],
+    reported: [],
+    linkMismatches: [],
+    hiddenText: [],
+    forms: 0,
+    warnings: [],
+  };
   const sources: HtmlSource[] = [];
   messages.forEach((message, index) => {
     addHeaders(collector, message, extras[index] ?? { sender: [], originatingIps: [] });

@@ -338,7 +338,8 @@ describe('parseEmail per-item errors', () => {
 });
 
 describe('parseEmail: links wrapped by mail gateways', () => {
-  const V3 = 'https://urldefense.com/v3/__https://github.com/lme4/lme4/blob/master/inst/NEWS.Rd*L17-L22__;Iw!!AbCdEf!Gh-Ij_Kl$';
+  const V3 =
+    'https://urldefense.com/v3/__https://github.com/lme4/lme4/blob/master/inst/NEWS.Rd*L17-L22__;Iw!!AbCdEf!Gh-Ij_Kl$';
   const SAFE = `https://nam10.safelinks.protection.outlook.com/?url=${encodeURIComponent('http://login.example.xyz/signin.php?a=1')}&amp;data=05%7C02&amp;reserved=0`;
 
   async function parse(text: string, html: string): Promise<ParsedEmail> {
