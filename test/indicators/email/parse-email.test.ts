@@ -398,6 +398,15 @@ describe('parseEmail: links wrapped by mail gateways', () => {
     assert.equal(email.reported.filter((i) => i.kind === 'url').length, 1, reported.join('\n'));
   });
 
+  it('reports no gateway host for a decoded wrapper whose target host is no indicator (cut to one label)', async () => {
+    const cut = 'https://na01.safelinks.protection.outlook.com/?url=https%3a%2f%2fatlas';
+    const email = await parse(`see ${cut}`, '');
+    assert.deepEqual(
+      email.reported.filter((i) => i.kind === 'domain').map((i) => i.value),
+      ['example.edu'],
+    );
+  });
+
   it('keeps the gateway host for a wrapper whose target cannot be read', async () => {
     const mimecast = 'https://protect-eu.mimecast.com/s/AbCdEfGhIjK?domain=example.org';
     const email = await parse('', `<a href="${mimecast}">doc</a>`);
