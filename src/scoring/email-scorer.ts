@@ -39,6 +39,8 @@ export interface EmailInput {
 
 export interface ScoredIndicator {
   result: ScoredItem;
+  /** The value as extracted and sent (`result.indicator` is what was scored: canonical, maybe unwrapped). */
+  value: string;
   foundIn: string[];
 }
 
@@ -101,11 +103,11 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
   async function scoreIndicators(parsed: (ParsedEmail | undefined)[], view: View): Promise<ScoredIndicator[][]> {
     const batch: GenericItem[] = [];
     const where: { msg: number; ind: number }[] = [];
-    const out: ScoredIndicator[][] = parsed.map((p) => new Array(p?.indicators.length ?? 0));
+    const out: ScoredIndicator[][] = parsed.map((p) => new Array(p?.reported.length ?? 0));
     parsed.forEach((p, m) => {
-      p?.indicators.forEach((ind, j) => {
+      p?.reported.forEach((ind, j) => {
         if (ind.kind === 'crypto_wallet') {
-          out[m]![j] = { result: walletResult(ind), foundIn: ind.foundIn };
+          out[m]![j] = { result: walletResult(ind), value: ind.value, foundIn: ind.foundIn };
           return;
         }
         batch.push({ id: '', value: ind.value, kind: ind.kind });
@@ -115,7 +117,8 @@ export function createEmailScorer(opts: EmailScorerOptions): EmailScorer {
     const results = batch.length === 0 ? [] : await opts.scorer.scoreMixed(batch, view);
     results.forEach((r, k) => {
       const { msg, ind } = where[k]!;
-      out[msg]![ind] = { result: r, foundIn: parsed[msg]!.indicators[ind]!.foundIn };
+      const sent = parsed[msg]!.reported[ind]!;
+      out[msg]![ind] = { result: r, value: sent.value, foundIn: sent.foundIn };
     });
     return out;
   }

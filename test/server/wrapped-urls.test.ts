@@ -149,9 +149,15 @@ describe('PredictEmails with gateway-wrapped links', () => {
       lme4?.reasons.map((r) => r.code),
       ['WRAPPED_LINK', 'ALLOW_LISTED'],
     );
-    // No URL is answered as a gateway's (their hosts are still reported as domain indicators).
+    // No URL is answered as a gateway's.
     const answered = res.results[0]!.indicators.filter((i) => i.prediction!.type === IndicatorType.INDICATOR_TYPE_URL);
     assert.ok(!answered.some((i) => /^https:\/\/[^/]*(urldefense|safelinks)/.test(i.prediction!.indicator)));
     assert.ok(answered.length >= 2);
+    // The domains reported are where the links go, not the gateways; one URL per wrapped link.
+    const domains = res.results[0]!.indicators.filter((i) => i.prediction!.type === IndicatorType.INDICATOR_TYPE_DOMAIN)
+      .map((i) => i.prediction!.indicator)
+      .sort();
+    assert.deepEqual(domains, ['example.edu', 'github.com', 'paypal-secure-login.example.xyz']);
+    assert.equal(answered.length, 2, answered.map((i) => i.prediction!.indicator).join(', '));
   });
 });

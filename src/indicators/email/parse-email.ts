@@ -64,6 +64,7 @@ export async function parseEmail(
   return ok({
     messages,
     indicators: extraction.indicators,
+    reported: extraction.reported,
     attachments,
     // A message read as plain text because its parse ran out of time is not walked again for the audit.
     warnings: [

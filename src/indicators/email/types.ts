@@ -127,7 +127,17 @@ export interface EmailFacts {
 export interface ParsedEmail {
   /** Top-level message first, then attached messages depth-first. */
   messages: ParsedMessage[];
+  /**
+   * The indicators as extracted, what the message model's features read (committed email versions
+   * learned this list; unwrapping gateways' links does not change it).
+   */
   indicators: ExtractedIndicator[];
+  /**
+   * The indicators the message is scored and answered with: `indicators`, except that a gateway's
+   * wrapped link is reported with its target's host instead of the gateway's, and a URL found inside a
+   * wrapper's text (Proofpoint v3) is not reported apart (extract.ts).
+   */
+  reported: ExtractedIndicator[];
   attachments: EmailAttachment[];
   warnings: string[];
   facts: EmailFacts;

@@ -336,3 +336,80 @@ describe('parseEmail per-item errors', () => {
     }
   });
 });
+
+describe('parseEmail: links wrapped by mail gateways', () => {
+  const V3 =
+    'https://urldefense.com/v3/__https://github.com/lme4/lme4/blob/master/inst/NEWS.Rd*L17-L22__;Iw!!AbCdEf!Gh-Ij_Kl$';
+  const SAFE = `https://nam10.safelinks.protection.outlook.com/?url=${encodeURIComponent('http://login.example.xyz/signin.php?a=1')}&amp;data=05%7C02&amp;reserved=0`;
+
+  async function parse(text: string, html: string): Promise<ParsedEmail> {
+    const boundary = 'b1';
+    const raw = [
+      'From: Helpdesk <helpdesk@example.edu>',
+      'Subject: links',
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/alternative; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      text,
+      `--${boundary}`,
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      html,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const result = await parseEmail(Buffer.from(raw));
+    if (!result.ok) assert.fail(result.error.message);
+    return result.value;
+  }
+
+  it("reports a wrapped link's target host as its domain, one URL per link, and leaves the features' list as it was", async () => {
+    const email = await parse(`See ${V3} for the change.`, `<p><a href="${SAFE}">your account</a></p>`);
+    const safe = SAFE.replace(/&amp;/g, '&');
+    assert.deepEqual(lines(email.reported), [
+      'domain example.edu header:from',
+      'domain github.com text',
+      'domain login.example.xyz html:href',
+      'email_address helpdesk@example.edu header:from',
+      `url ${safe} html:href`,
+      `url ${V3} text`,
+    ]);
+    // What the message model's features read is not changed by unwrapping (committed versions' rows).
+    assert.deepEqual(lines(email.indicators), [
+      'domain example.edu header:from',
+      'domain github.com text',
+      'domain nam10.safelinks.protection.outlook.com html:href',
+      'domain urldefense.com text',
+      'email_address helpdesk@example.edu header:from',
+      'url https://github.com/lme4/lme4/blob/master/inst/NEWS.Rd*L17-L22__;Iw!!AbCdEf!Gh-Ij_Kl$ text',
+      `url ${safe} html:href`,
+      `url ${V3} text`,
+    ]);
+  });
+
+  it('still reports a gateway host the message names on its own', async () => {
+    const email = await parse(`Links are checked by urldefense.com first: ${V3}`, '<p>Checked by urldefense.com</p>');
+    const reported = lines(email.reported);
+    assert.ok(reported.includes('domain urldefense.com html:text,text'), reported.join('\n'));
+    assert.ok(reported.includes('domain github.com text'), reported.join('\n'));
+    assert.equal(email.reported.filter((i) => i.kind === 'url').length, 1, reported.join('\n'));
+  });
+
+  it('reports no gateway host for a decoded wrapper whose target host is no indicator (cut to one label)', async () => {
+    const cut = 'https://na01.safelinks.protection.outlook.com/?url=https%3a%2f%2fatlas';
+    const email = await parse(`see ${cut}`, '');
+    assert.deepEqual(
+      email.reported.filter((i) => i.kind === 'domain').map((i) => i.value),
+      ['example.edu'],
+    );
+  });
+
+  it('keeps the gateway host for a wrapper whose target cannot be read', async () => {
+    const mimecast = 'https://protect-eu.mimecast.com/s/AbCdEfGhIjK?domain=example.org';
+    const email = await parse('', `<a href="${mimecast}">doc</a>`);
+    assert.ok(lines(email.reported).includes('domain protect-eu.mimecast.com html:href'));
+  });
+});
