@@ -215,7 +215,7 @@ describe('geo lookup over the MaxMind test databases', () => {
           for (const [k, v] of Object.entries(x)) walk(v, `${at}.${k}`);
         }
       };
-      share.sources.forEach((s, i) => walk(s, `sources[${i}]`));
+      for (const [i, s] of share.sources.entries()) walk(s, `sources[${i}]`);
       assert.deepEqual(outside, []);
       const there = geoFromShare(structuredClone(share));
       for (const a of ['1.0.0.1', '1.0.5.5', '8.8.8.8', '9.9.9.9', '214.95.0.1', '215.1.0.1', '7.7.7.7']) {
