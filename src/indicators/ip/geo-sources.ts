@@ -43,8 +43,7 @@ export interface SourceSet {
 
 /**
  * One database as read, in memory any thread of the process can use: an .mmdb file's bytes (a
- * SharedArrayBuffer), or a CSV's ASN table (its bounds in SharedArrayBuffers, its records copied to
- * a thread it is posted to).
+ * SharedArrayBuffer), or a CSV's ASN table (its bounds and its records in SharedArrayBuffers).
  */
 export type SourceData =
   | { path: string; role: 'city' | 'asn'; format: 'mmdb'; bytes: Uint8Array }
@@ -53,10 +52,56 @@ export type SourceData =
       role: 'asn';
       format: 'csv';
       version: 4 | 6;
-      table: RangeTableParts<AsnRecord>;
+      /** The ranges; a range's value is an index into `records`. */
+      table: Omit<RangeTableParts<AsnRecord>, 'values'>;
+      records: SharedAsnRecords;
       /** The file's mtime (ISO 8601), its build time. */
       mtime: string;
     };
+
+/**
+ * An ASN table's distinct records, as bytes (~136k bundled): record i is AS number asns[i] and the
+ * organization whose UTF-8 is organizations[organizationEnds[i - 1] .. organizationEnds[i]). As
+ * objects they were copied into every worker (~15 MB of heap each, bundled) and kept on the event
+ * loop beside; as bytes they are shared, and each thread decodes the records its lookups hit.
+ */
+export interface SharedAsnRecords {
+  asns: Float64Array;
+  organizationEnds: Uint32Array;
+  organizations: Uint8Array;
+}
+
+function shareAsnRecords(records: readonly AsnRecord[]): SharedAsnRecords {
+  const encoded = records.map((r) => Buffer.from(r.organization, 'utf8'));
+  const size = encoded.reduce((sum, b) => sum + b.length, 0);
+  const asns = new Float64Array(new SharedArrayBuffer(records.length * 8));
+  const organizationEnds = new Uint32Array(new SharedArrayBuffer(records.length * 4));
+  const organizations = new Uint8Array(new SharedArrayBuffer(size));
+  let at = 0;
+  records.forEach((r, i) => {
+    asns[i] = r.asn;
+    organizations.set(encoded[i] as Buffer, at);
+    at += (encoded[i] as Buffer).length;
+    organizationEnds[i] = at;
+  });
+  return { asns, organizationEnds, organizations };
+}
+
+/** Record i of shared records, decoded once per thread. */
+function asnRecordsOf(shared: SharedAsnRecords): (i: number) => AsnFields {
+  const { asns, organizationEnds, organizations } = shared;
+  const text = Buffer.from(organizations.buffer, organizations.byteOffset, organizations.byteLength);
+  const decoded: (AsnFields | undefined)[] = new Array(asns.length);
+  return (i) => {
+    let fields = decoded[i];
+    if (fields === undefined) {
+      const from = i === 0 ? 0 : (organizationEnds[i - 1] ?? 0);
+      fields = { asn: asns[i] ?? 0, asOrganization: text.toString('utf8', from, organizationEnds[i] ?? from) };
+      decoded[i] = fields;
+    }
+    return fields;
+  };
+}
 
 /** Reads a whole file into a SharedArrayBuffer (posting it to a worker shares it, copies nothing). */
 async function readShared(path: string): Promise<Uint8Array> {
@@ -79,7 +124,9 @@ async function readSource(path: string, role: 'city' | 'asn'): Promise<SourceDat
   if (!/\.csv$/i.test(path)) return { path, role, format: 'mmdb', bytes: await readShared(path) };
   if (role !== 'asn') throw new Error('only ASN data can be read from CSV; use an .mmdb for city/country');
   const [{ version, table }, stats] = await Promise.all([loadAsnCsv(path), stat(path)]);
-  return { path, role, format: 'csv', version, table: table.parts, mtime: stats.mtime.toISOString() };
+  const { values, ...ranges } = table.parts;
+  const records = shareAsnRecords(values);
+  return { path, role, format: 'csv', version, table: ranges, records, mtime: stats.mtime.toISOString() };
 }
 
 /**
@@ -133,7 +180,9 @@ export function sourceFromData(
 ): Source<GeoFields> | Source<AsnFields> {
   const { path, role } = data;
   if (data.format === 'csv') {
-    const table = tableFromParts(data.table);
+    // The values are looked up by index in the shared records (indexOf), not kept as objects.
+    const table = tableFromParts({ ...data.table, values: [] });
+    const record = asnRecordsOf(data.records);
     const info: GeoSourceInfo = {
       path,
       role,
@@ -148,8 +197,8 @@ export function sourceFromData(
       data,
       fields: (ip) => {
         if (ip.bytes.length !== length) return undefined;
-        const hit = table.find(ip.bytes);
-        return hit && { asn: hit.asn, asOrganization: hit.organization };
+        const i = table.indexOf(ip.bytes);
+        return i < 0 ? undefined : record(i);
       },
     };
   }

@@ -13,6 +13,8 @@ export interface RangeTable<T> {
   readonly trimmed: number;
   /** What the table is made of, for another thread to search the same (tableFromParts). */
   readonly parts: RangeTableParts<T>;
+  /** The index in parts.values of the value of the range holding the key (as find), or -1. */
+  indexOf(bytes: Uint8Array): number;
 }
 
 /**
@@ -151,28 +153,33 @@ export function tableFromParts<T>(parts: RangeTableParts<T>): RangeTable<T> {
   const key = new Uint32Array(n);
   const count = valueIndex.length;
   const bytesLength = n * 4;
+  const indexOf = (bytes: Uint8Array): number => {
+    if (bytes.length !== bytesLength || count === 0) return -1;
+    putWords(bytes, key, 0, n);
+    // Last range whose start <= key.
+    let lo = 0;
+    let hi = count - 1;
+    let hit = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compare(starts, mid * n, key, 0, n) <= 0) {
+        hit = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (hit < 0 || compare(key, 0, ends, hit * n, n) > 0) return -1;
+    return valueIndex[hit] ?? -1;
+  };
   return {
     size: count,
     trimmed,
     parts,
+    indexOf,
     find(bytes) {
-      if (bytes.length !== bytesLength || count === 0) return undefined;
-      putWords(bytes, key, 0, n);
-      // Last range whose start <= key.
-      let lo = 0;
-      let hi = count - 1;
-      let hit = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        if (compare(starts, mid * n, key, 0, n) <= 0) {
-          hit = mid;
-          lo = mid + 1;
-        } else {
-          hi = mid - 1;
-        }
-      }
-      if (hit < 0 || compare(key, 0, ends, hit * n, n) > 0) return undefined;
-      return values[valueIndex[hit] ?? 0];
+      const i = indexOf(bytes);
+      return i < 0 ? undefined : values[i];
     },
   };
 }

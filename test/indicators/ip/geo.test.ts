@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ipaddr from 'ipaddr.js';
-import { createGeoLookup, type GeoLookup, type ReloadResult } from '../../../src/indicators/ip/geo';
+import { createGeoLookup, type GeoLookup, geoFromShare, type ReloadResult } from '../../../src/indicators/ip/geo';
 import { bundledGeoPaths } from '../../../src/indicators/ip/geo-defaults';
 import { type IpAddress, parseIp } from '../../../src/indicators/ip/parse';
 import type { IpEnrichment } from '../../../src/indicators/types';
@@ -190,6 +190,45 @@ describe('geo lookup over the MaxMind test databases', () => {
     assert.equal(csv.lookup(ip('8.8.8.8')).asOrganization, 'Plain Org');
     assert.equal(csv.lookup(ip('2a00:1450::1')).asn, 64502);
     assert.equal(csv.lookup(ip('9.9.9.9')).asn, 0);
+  });
+
+  it('shares a CSV table as shared memory only: no record is copied into the threads it is posted to', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'geo-csv-share-'));
+    try {
+      const csvPath = path.join(dir, 'asn-ipv4.csv');
+      writeFileSync(
+        csvPath,
+        `${readFileSync(path.join(fixtures, 'asn-ipv4.csv'), 'utf8')}9.9.9.0,9.9.9.255,4294967295,"Société Générale — 日本"\n`,
+      );
+      const csv = await createGeoLookup({ cityDbPath: [], asnDbPath: csvPath, hosting: null });
+      const share = csv.share();
+      assert.ok(share !== undefined);
+      // Everything a worker gets by structured clone: typed arrays must be views of shared memory,
+      // and no array may hold values (a record each, copied into every worker).
+      const outside: string[] = [];
+      const walk = (x: unknown, at: string): void => {
+        if (ArrayBuffer.isView(x)) {
+          if (!(x.buffer instanceof SharedArrayBuffer)) outside.push(`${at} (not shared)`);
+        } else if (Array.isArray(x)) {
+          if (x.length > 0) outside.push(`${at} (${x.length} values)`);
+        } else if (typeof x === 'object' && x !== null) {
+          for (const [k, v] of Object.entries(x)) walk(v, `${at}.${k}`);
+        }
+      };
+      for (const [i, s] of share.sources.entries()) walk(s, `sources[${i}]`);
+      assert.deepEqual(outside, []);
+      const there = geoFromShare(structuredClone(share));
+      for (const a of ['1.0.0.1', '1.0.5.5', '8.8.8.8', '9.9.9.9', '214.95.0.1', '215.1.0.1', '7.7.7.7']) {
+        assert.deepEqual(there.lookup(ip(a)), csv.lookup(ip(a)), a);
+      }
+      assert.deepEqual(
+        [csv.lookup(ip('9.9.9.9')).asn, csv.lookup(ip('9.9.9.9')).asOrganization],
+        [4294967295, 'Société Générale — 日本'],
+      );
+      assert.equal(csv.lookup(ip('1.0.5.5')).asOrganization, 'LLC "QUOTED"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
