@@ -4,9 +4,9 @@
  * (src/indicators/domain/platform-slice.ts): phishing feeds list thousands of such URLs and the benign
  * training lists few, so the URL model raises benign ones too. A URL model version may give the slice
  * thresholds of its own (metadata `slice_thresholds.platform_customer`), chosen on benign platform
- * URLs; a URL with lure evidence in its host (brand, lookalike, phishing keyword, crypto brand or word),
- * in its path and query, or in the file it serves (below) keeps the global thresholds
- * (models/url/README.md, version 4).
+ * URLs; a URL with lure evidence in its host (brand, lookalike, phishing keyword, crypto brand or word,
+ * a customer name that is a brand's), in its path and query, or in the file it serves (below) keeps
+ * the global thresholds (models/url/README.md, version 4).
  */
 import { isPlatformCustomer, lureEvidence, PLATFORM_CUSTOMER } from '../domain/platform-slice';
 import type { CanonicalUrl } from './canonicalize';
@@ -62,8 +62,10 @@ export function platformUnit(u: CanonicalUrl): string {
 
 /**
  * Lure evidence in a row of a URL features version whose host columns are the domain features of
- * `hostNames` (from index 0) followed by `ownNames`, from `ownOffset` on. `ownColumns` defaults to
- * URL_LURE_COLUMNS.
+ * `hostNames` (from index 0) followed by `ownNames`, from `ownOffset` on: the domain slice's host
+ * evidence, a customer site named exactly as a brand (`paypal.github.io`, `office365.netlify.app`:
+ * the domain slice does not count it, the name being the brand's own elsewhere), and `ownColumns`
+ * (default URL_LURE_COLUMNS) over 0.
  */
 export function urlLureEvidence(
   hostNames: readonly string[],
@@ -71,7 +73,9 @@ export function urlLureEvidence(
   ownColumns: readonly UrlOwnFeatureName[] = URL_LURE_COLUMNS,
 ): (row: ArrayLike<number>) => boolean {
   const host = lureEvidence(hostNames);
+  const exactBrand = hostNames.indexOf('brand_exact_sld');
   const own = ownColumns.map((c) => ownOffset + URL_OWN_FEATURE_NAMES.indexOf(c));
+  if (exactBrand >= 0) own.push(exactBrand);
   return (row) => {
     if (host(row)) return true;
     for (const i of own) if ((row[i] as number) > 0) return true;
