@@ -27,6 +27,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { DOMAIN_FEATURE_NAMES_2 } from '../../src/indicators/domain/features-v2';
 import { type CanonicalUrl, canonicalizeUrl } from '../../src/indicators/url/canonicalize';
 import { fileExtension } from '../../src/indicators/url/extension';
@@ -50,7 +51,8 @@ const { values: args } = parseArgs({
     model: { type: 'string', default: 'models/url/3' },
     sources: { type: 'string', default: 'models/training/url-3-sources.json' },
     data: { type: 'string', default: '../shared/data' },
-    benign: { type: 'string', default: 'models/training/.work/platform-urls/platform-urls.tsv' },
+    /** The committed list (scripts/url/extract-platform-urls.ts writes one into models/training/.work/platform-urls). */
+    benign: { type: 'string', default: 'models/training/data/platform-urls.tsv.gz' },
     'benign-list': { type: 'string', multiple: true, default: [] },
     'malicious-list': { type: 'string', multiple: true, default: [] },
     out: { type: 'string' },
@@ -129,7 +131,12 @@ async function main(): Promise<void> {
   const testPlatform = sourceRows.filter((r) => r.split === 'test' && isPlatformUrl(r.url));
   const benignSets: Record<string, Row[]> = {};
   const maliciousSets: Record<string, Row[]> = {};
-  const platformTsv = readFileSync(args.benign, 'utf8').trimEnd().split('\n').slice(1);
+  const raw = readFileSync(args.benign);
+  const platformTsv = (args.benign.endsWith('.gz') ? gunzipSync(raw) : raw)
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(1);
   const installed = await score(
     platformTsv.flatMap((l) => {
       const p = canonicalizeUrl(l.split('\t')[0]!);
