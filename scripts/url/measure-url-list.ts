@@ -7,6 +7,8 @@
  *
  *   npx tsx scripts/url/measure-url-list.ts --out models/training/results/url-3-urlhaus-urls.json \
  *       models/training/.work/malware/urlhaus-urls.txt
+ *
+ * `--pins url=3` answers with that version; `--allow-unsigned` serves a candidate not yet signed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,8 @@ const { values: args, positionals } = parseArgs({
   options: {
     models: { type: 'string', default: 'models' },
     pins: { type: 'string' },
+    /** Serve unsigned versions too (a candidate the lead has not signed yet), as --allow-unsigned-models does. */
+    'allow-unsigned': { type: 'boolean', default: false },
     top: { type: 'string', default: '15' },
     out: { type: 'string' },
   },
@@ -31,7 +35,15 @@ async function main(): Promise<void> {
     .split('\n')
     .filter((l) => l.trim() !== '');
   const app = await createApp(
-    loadConfig(['--models', args.models, ...(args.pins ? ['--model-versions', args.pins] : [])], {}),
+    loadConfig(
+      [
+        '--models',
+        args.models,
+        ...(args.pins ? ['--model-versions', args.pins] : []),
+        ...(args['allow-unsigned'] ? ['--allow-unsigned-models', 'true'] : []),
+      ],
+      {},
+    ),
     pino({ level: 'warn' }, process.stderr),
   );
   const answers = await app.scorer.scoreBatch(

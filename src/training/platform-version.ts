@@ -1,8 +1,9 @@
 /**
- * A domain model version that is an earlier one plus thresholds for platform customer sites: the same
- * model.onnx, assets and golden rows (scores do not change, so the golden probabilities stay true), and
- * metadata with the next version number and `slice_thresholds.platform_customer` taken from a
- * measure-platform-slice.ts result. Written unsigned: the lead signs what is published.
+ * A domain or URL model version that is an earlier one plus thresholds for platform customer sites:
+ * the same model.onnx, assets and golden rows (scores do not change, so the golden probabilities stay
+ * true), and metadata with the next version number and `slice_thresholds.platform_customer` taken from
+ * a measure-platform-slice.ts result (scripts/domain/ or scripts/url/). Written unsigned: the lead
+ * signs what is published.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +19,17 @@ export interface PlatformSliceResult {
   figures: Record<string, unknown>;
 }
 
+/** What the domain slice applies to (src/indicators/domain/platform-slice.ts). */
+const DOMAIN_APPLIES_TO =
+  'customer sites of a platform (PSL private suffix or shared hosting, not dynamic DNS) whose name has no lure evidence (brand, lookalike, phishing keyword, crypto brand or word, lure word)';
+
 export function writePlatformVersion(opts: {
   from: string;
   out: string;
   version: number;
   result: PlatformSliceResult;
+  /** What the slice applies to, as the metadata says it (default: the domain slice's). */
+  appliesTo?: string;
 }) {
   const meta = JSON.parse(readFileSync(join(opts.from, 'metadata.json'), 'utf8'));
   const r = opts.result;
@@ -31,13 +38,12 @@ export function writePlatformVersion(opts: {
   mkdirSync(opts.out, { recursive: true });
   for (const f of ['model.onnx', 'assets.json', 'golden.json']) copyFileSync(join(opts.from, f), join(opts.out, f));
   meta.version = opts.version;
-  meta.derived_from = `domain v${r.model.version}: the same model.onnx, assets and golden rows; thresholds of its own for platform customer sites`;
+  meta.derived_from = `${meta.name} v${r.model.version}: the same model.onnx, assets and golden rows; thresholds of its own for platform customer sites`;
   meta.slice_thresholds = {
     [PLATFORM_CUSTOMER]: {
       suspicious: r.slice_thresholds.suspicious,
       malicious: r.slice_thresholds.malicious,
-      applies_to:
-        'customer sites of a platform (PSL private suffix or shared hosting, not dynamic DNS) whose name has no lure evidence (brand, lookalike, phishing keyword, crypto brand or word, lure word)',
+      applies_to: opts.appliesTo ?? DOMAIN_APPLIES_TO,
       set_by: `threshold_policy quantiles (${r.policy.suspicious_fpr} / ${r.policy.malicious_fpr}) of ${r.chosen_on}; never below the global thresholds`,
       command: r.command,
       evaluation: r.figures,

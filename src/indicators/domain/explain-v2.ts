@@ -29,13 +29,15 @@ function at(row: Float32Array, n: DomainFeatureName2): number {
  * what pushes a score up without naming anything in the name (the TLD) are given only then: a .io
  * name the model scores 0.02 is not "risky" for its TLD.
  * `platform`: the version's thresholds for platform customer sites when they apply to this name
- * (src/indicators/domain/platform-slice.ts); the SHARED_HOSTING reason then says the verdict used them.
+ * (src/indicators/domain/platform-slice.ts); the SHARED_HOSTING reason then says the verdict used them,
+ * and of what (`subject`: the URL pipeline's slice also reads the path and the file).
  */
 export function explainDomain2(
   d: DomainName,
   row: Float32Array,
   raised: boolean,
   platform?: { suspicious: number; malicious: number },
+  subject = 'a customer site without lure words',
 ): Reason[] {
   const reasons: Reason[] = [];
   const sld = secondLevelLabel(d);
@@ -112,7 +114,7 @@ export function explainDomain2(
         `hosted under ${d.privateSuffix ? d.publicSuffix : d.registrableDomain}, which gives subdomains to anyone: its reputation does not apply` +
         (platform === undefined
           ? ''
-          : `; a customer site without lure words, judged against this version's thresholds for platform customer sites (suspicious ${platform.suspicious.toFixed(4)}, malicious ${platform.malicious.toFixed(4)})`),
+          : `; ${subject}, judged against this version's thresholds for platform customer sites (suspicious ${platform.suspicious.toFixed(4)}, malicious ${platform.malicious.toFixed(4)})`),
       weight: 0,
     });
   return reasons;

@@ -22,11 +22,28 @@ export function explainUrl(u: CanonicalUrl, row: Float32Array, raised: boolean):
   return reasons;
 }
 
-/** The same for a url/1+domain/2 row (the host's domain/2 features first). */
-export function explainUrl2(u: CanonicalUrl, row: Float32Array, raised: boolean): Reason[] {
+/**
+ * The same for a url/1+domain/2 row (the host's domain/2 features first). `platform`: the version's
+ * thresholds for platform customer URLs when they apply to this URL (platform-slice.ts); the host's
+ * SHARED_HOSTING reason then says the verdict used them.
+ */
+export function explainUrl2(
+  u: CanonicalUrl,
+  row: Float32Array,
+  raised: boolean,
+  platform?: { suspicious: number; malicious: number },
+): Reason[] {
   const reasons = explainOwn(u, row, urlFeatureIndex2);
   if (u.domain !== undefined)
-    reasons.push(...explainDomain2(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT_2), raised));
+    reasons.push(
+      ...explainDomain2(
+        u.domain,
+        row.subarray(0, DOMAIN_FEATURE_COUNT_2),
+        raised,
+        platform,
+        'a URL on a customer site without lure evidence (brands, lookalikes, sign-in or scam words in the host or path, programs or archives)',
+      ),
+    );
   return reasons;
 }
 

@@ -18,6 +18,7 @@
  */
 import { join } from 'node:path';
 import { isAllowListed } from '../../indicators/domain/allow-list';
+import { DOMAIN_FEATURE_NAMES_2 } from '../../indicators/domain/features-v2';
 import { parseIp } from '../../indicators/ip/parse';
 import { ok, type Parsed, type UrlEnrichment } from '../../indicators/types';
 import { loadUrlAssets } from '../../indicators/url/assets';
@@ -29,9 +30,16 @@ import {
   type UrlFeatureAssets,
   urlFeatures,
 } from '../../indicators/url/features';
-import { URL_FEATURE_NAMES_2, URL_FEATURES_VERSION_2, urlFeatures2 } from '../../indicators/url/features-v2';
+import {
+  URL_FEATURE_NAMES_2,
+  URL_FEATURES_VERSION_2,
+  URL_OWN_OFFSET_2,
+  urlFeatures2,
+} from '../../indicators/url/features-v2';
+import { urlPlatformSlice } from '../../indicators/url/platform-slice';
 import { type UnwrappedUrl, unwrapUrl, wrappingReason } from '../../indicators/url/unwrap';
 import { userContentEntry } from '../../indicators/url/user-content';
+import type { ModelMetadata } from '../metadata';
 import type { FeatureParts, Pipeline, RuleDecision } from '../pipeline';
 import { domainEnrichment } from './domain';
 
@@ -134,6 +142,19 @@ const urlFeatures1: FeatureParts<UnwrappedUrl, UrlFeatureAssets> = {
   explain: withWrapping((u, row, score, meta) => explainUrl(u, row, score >= meta.thresholds.suspicious)),
 };
 
+/**
+ * Policy of versions whose metadata has `slice_thresholds.platform_customer` (url v4+): a URL on a
+ * platform's customer site without lure evidence is judged against those thresholds, and its
+ * SHARED_HOSTING reason says so (src/indicators/url/platform-slice.ts, models/url/README.md).
+ */
+const SLICE_2 = urlPlatformSlice(DOMAIN_FEATURE_NAMES_2, URL_OWN_OFFSET_2);
+
+function explain2(u: CanonicalUrl, row: Float32Array, score: number, meta: ModelMetadata) {
+  const slice = SLICE_2(u, row);
+  const platform = slice === undefined ? undefined : meta.slice_thresholds?.[slice];
+  return explainUrl2(u, row, score >= (platform ?? meta.thresholds).suspicious, platform);
+}
+
 export const urlPipeline: Pipeline<UnwrappedUrl, UrlFeatureAssets> = {
   kind: 'url',
   modelName: 'url',
@@ -146,6 +167,7 @@ export const urlPipeline: Pipeline<UnwrappedUrl, UrlFeatureAssets> = {
   enrich: (u) => ({ kind: 'url', url: urlEnrichment(u) }),
   decide: decideUnwrapped,
   features: urlFeatures2,
-  explain: withWrapping((u, row, score, meta) => explainUrl2(u, row, score >= meta.thresholds.suspicious)),
+  thresholdSlice: (u, row) => SLICE_2(u, row),
+  explain: withWrapping(explain2),
   olderFeatures: [urlFeatures1],
 };
