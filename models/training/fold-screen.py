@@ -61,7 +61,7 @@ def main() -> None:
     ev = Evaluator(spec, X, rows, params, fprs, rule, None, "all", load_text(args.export, spec, X.shape[0], rows),
                    policies=policies)
     named = {s for f in folds.values() for k in ("train", "evaluate") for s in f[k]}
-    out = {"params": params, "weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]}, "rule": rule, "folds": {}}
+    out = {"command": " ".join(["python3", *sys.argv]), "params": params, "weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]}, "rule": rule, "folds": {}}
     held_hits, base = {"suspicious": 0, "malicious": 0, "rows": 0}, {}
     policy_hits = {n: {"suspicious": 0, "malicious": 0} for n in policies}
     for n, f in folds.items():

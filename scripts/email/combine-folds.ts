@@ -93,7 +93,9 @@ function main(): void {
   );
   const legit = (rows: ScoredMessage[]) => rows.filter((r) => r.label === 'benign');
   // Pooled over the sets both columns hold, so the two pooled figures count the same kinds of mail.
-  const common = new Set(sets.filter((s) => unseen.some((r) => r.set === s) && baseUnseen.some((r) => r.set === s)));
+  const common = new Set(
+    sets.filter((s) => legit(unseen).some((r) => r.set === s) && legit(baseUnseen).some((r) => r.set === s)),
+  );
   const pooled = {
     candidate_all_sets: pick(legitimateFigures(legit(unseen))),
     candidate_common_sets: pick(legitimateFigures(legit(unseen).filter((r) => common.has(r.set)))),
