@@ -8,7 +8,7 @@
  *   npx tsx scripts/email/eval-served.ts [--models models] [--pins email=3] [--allow-unsigned] \
  *       [--sources models/training/email-3-sources.json] [--data ../shared/data] \
  *       [--registry models/training/.work/registry-ham] [--time-cutoff 2024-01-01] \
- *       [--out models/training/results/email-3-served.json] [--messages per-message.jsonl]
+ *       [--out models/training/results/email-3-served.json] [--messages per-message.jsonl] [--fold N]
  *
  * Sources: every message (no sample) of each source in `--sources` (SpamAssassin ham and spam,
  * R lists, cygwin-patches, the HTML template bodies wrapped as the export wraps them: no headers,
@@ -24,6 +24,11 @@
  * would not, the indicators did), `parse_limit`. Per malicious source: ROC AUC of the served and the
  * model's score against all legitimate messages and against the unseen ones, detection at each
  * verdict, and the same for its part dated on or after `--time-cutoff` (the later-in-time slice).
+ * `--fold N`: the version was trained on fold N of a sources file with `folds`
+ * (models/training/subset-export.py): the fold's `evaluate` sets (sources or registry sets) are
+ * scored with every row unseen, its `train` sources as trained sources, and a set another fold names
+ * that is neither (another rendering of a product this fold trained on) with every row seen. A
+ * registry set that the sources file names as a source is scored once, as that source.
  * `--messages` writes one line per message with the malicious indicators cited, so another rule of
  * combination can be replayed on the same predictions (served-summary.ts computes the figures).
  */
@@ -56,6 +61,7 @@ const { values: args } = parseArgs({
     'time-cutoff': { type: 'string', default: '2024-01-01' },
     out: { type: 'string' },
     messages: { type: 'string' },
+    fold: { type: 'string' },
   },
 });
 
@@ -74,20 +80,43 @@ interface MailSet {
   note: string;
   messages: () => Message[];
   source?: EmailSource;
+  /** Every row counts as seen: the fold trained on the product this set renders (`--fold`). */
+  seenWhole?: boolean;
+}
+
+interface Fold {
+  train: string[];
+  evaluate: string[];
+}
+
+/** What `--fold` makes of a set: trained on as a source, held out, or the same product as a trained one. */
+function foldRole(folds: Record<string, Fold> | undefined, name: string): 'own' | 'held-out' | 'same-product' {
+  if (args.fold === undefined) return 'own';
+  const fold = folds?.[args.fold];
+  if (fold === undefined) throw new Error(`--fold ${args.fold}: ${args.sources} has no such fold`);
+  const named = Object.values(folds ?? {}).some((f) => f.train.includes(name) || f.evaluate.includes(name));
+  if (!named || fold.train.includes(name)) return 'own';
+  return fold.evaluate.includes(name) ? 'held-out' : 'same-product';
 }
 
 const fromFiles = (paths: string[], wrap?: (s: string) => Buffer) => () =>
   paths.map((p) => ({ file: p, raw: wrap === undefined ? readFileSync(p) : wrap(readFileSync(p, 'utf8')) }));
 
 function sets(): MailSet[] {
-  const spec = JSON.parse(readFileSync(args.sources as string, 'utf8')) as { sources: EmailSource[] };
+  const spec = JSON.parse(readFileSync(args.sources as string, 'utf8')) as {
+    sources: EmailSource[];
+    folds?: Record<string, Fold>;
+  };
+  const role = (name: string) => foldRole(spec.folds, name);
   const out: MailSet[] = spec.sources.map((s) => ({
     name: s.name,
     label: s.label,
     note: s.kind === 'html-bodies' ? 'HTML bodies only, no headers (wrapped as the export wraps them)' : s.origin,
     messages: () => readMessages(s, args.data as string),
-    source: s,
+    ...(role(s.name) === 'own' ? { source: s } : {}),
+    ...(role(s.name) === 'same-product' ? { seenWhole: true } : {}),
   }));
+  const named = new Set(out.map((s) => s.name));
   const reg = args.registry as string;
   if (!existsSync(reg)) throw new Error(`${reg} is missing: run scripts/email/fetch-registry-ham.sh first`);
   const registry: [string, string[], string, ((s: string) => Buffer)?][] = [
@@ -99,8 +128,15 @@ function sets(): MailSet[] {
     ['library-mail', files(join(reg, 'library-mail'), '.eml'), 'real mail of three libraries, half bodies only'],
   ];
   for (const [name, paths, note, wrap] of registry) {
+    if (named.has(name)) continue;
     if (paths.length === 0) throw new Error(`no ${name} messages under ${reg}`);
-    out.push({ name, label: 'benign', note: `registry ham: ${note}`, messages: fromFiles(paths, wrap) });
+    out.push({
+      name,
+      label: 'benign',
+      note: `registry ham: ${note}`,
+      messages: fromFiles(paths, wrap),
+      ...(role(name) === 'same-product' ? { seenWhole: true } : {}),
+    });
   }
   const fx = args.fixtures as string;
   out.push({
@@ -114,6 +150,7 @@ function sets(): MailSet[] {
 
 /** Which messages a version trained or set thresholds on: the export's sample, then its split. */
 function seenFilter(set: MailSet, all: Message[]): (m: Message, r: EmailResult) => boolean {
+  if (set.seenWhole === true) return () => true;
   const s = set.source;
   if (s === undefined) return () => false;
   const sampled = new Set(stableSample(s.name, all, s.sample ?? Number.POSITIVE_INFINITY).map((m) => m.file));
@@ -187,7 +224,9 @@ async function main(): Promise<void> {
       legitimate[set.name] = {
         note: set.note,
         all: legitimateFigures(rows),
-        ...(set.source !== undefined ? { unseen: legitimateFigures(rows.filter((r) => !r.seen)) } : {}),
+        ...(set.source !== undefined || set.seenWhole === true
+          ? { unseen: legitimateFigures(rows.filter((r) => !r.seen)) }
+          : {}),
       };
     } else {
       malicious[set.name] = { note: set.note, ...maliciousSlices(rows, legitimateRows, cutoff) };
@@ -202,6 +241,7 @@ async function main(): Promise<void> {
     targets:
       'issue 13: legitimate mail <= 3% at suspicious or above, <= 1% at malicious (served verdict); later phishing and spam macro ROC AUC >= 0.97',
     time_cutoff: cutoff,
+    ...(args.fold !== undefined ? { fold: args.fold } : {}),
     later_macro_auc: {
       served: sliceMacro('later', 'auc_served'),
       model: sliceMacro('later', 'auc_model'),

@@ -6,7 +6,7 @@
  * the same sources end to end and needs to know which of them a version was trained on.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { ParsedEmail } from '../indicators/email/types';
@@ -23,6 +23,14 @@ export interface EmailSource {
   sample?: number;
   /** html-bodies: the manifest CSV beside the archive (rows with role/format say which members are HTML). */
   manifest?: string;
+  /** dir: also the files in its subfolders (one folder per language), named by their path under `path`. */
+  recursive?: boolean;
+  /**
+   * Only the members whose first path segment is one of these: an organisation's templates (html-bodies),
+   * a product's languages (a recursive dir). Splits one collection into parts that train and parts that
+   * evaluate, so no organisation is on both sides.
+   */
+  folders?: string[];
   label: 'benign' | 'malicious';
   license: string;
   origin: string;
@@ -103,8 +111,26 @@ function htmlMembers(manifest: string): Set<string> {
   return keep;
 }
 
+/** The files under `dir` whose names end in `ext`, as paths relative to it, sorted at each level. */
+function filesUnder(dir: string, ext: string, recursive: boolean, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(dir, prefix)).sort()) {
+    const rel = prefix === '' ? name : `${prefix}/${name}`;
+    if (recursive && statSync(join(dir, rel)).isDirectory()) out.push(...filesUnder(dir, ext, true, rel));
+    else if (name.endsWith(ext)) out.push(rel);
+  }
+  return out;
+}
+
 /** Every message of a source as its file holds it (html-bodies: each body wrapped as a message). */
 export function readMessages(s: EmailSource, data: string): { file: string; raw: Buffer }[] {
+  const all = readAll(s, data);
+  if (s.folders === undefined) return all;
+  const keep = new Set(s.folders);
+  return all.filter((m) => keep.has(m.file.split('/')[0] ?? ''));
+}
+
+function readAll(s: EmailSource, data: string): { file: string; raw: Buffer }[] {
   if (s.kind === 'html-bodies') {
     const keep = htmlMembers(join(data, s.manifest ?? ''));
     const tar = gunzipSync(readFileSync(join(data, s.path)));
@@ -114,10 +140,10 @@ export function readMessages(s: EmailSource, data: string): { file: string; raw:
   }
   if (s.kind === 'dir') {
     const dir = resolve(s.path);
-    return readdirSync(dir)
-      .filter((f) => f.endsWith(s.pattern ?? '.eml'))
-      .sort()
-      .map((f) => ({ file: f, raw: readFileSync(join(dir, f)) }));
+    return filesUnder(dir, s.pattern ?? '.eml', s.recursive === true).map((f) => ({
+      file: f,
+      raw: readFileSync(join(dir, f)),
+    }));
   }
   const tar = gunzipSync(readFileSync(join(data, s.path)));
   return [...tarEntries(tar)]
