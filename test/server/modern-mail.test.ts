@@ -41,37 +41,22 @@ function predict(req: Partial<PredictEmailsRequest>): Promise<PredictEmailsRespo
 }
 
 /**
- * Fixtures the serving version (v3) still raises, with why; node:test reports them as TODO (they run, and say so, without
- * failing the suite). Remove an entry when a model version stops raising it.
+ * Fixtures the serving version (v4) still raises, with why; node:test reports them as TODO (they run, and say so, without
+ * failing the suite). Remove an entry when a model version stops raising it. v3 raised seven; v4 (trained with the
+ * registry ham, models/email/README.md "Version 4") stopped raising five. Three of those five (keycloak-login-error-de,
+ * gitea-issue-close-zh, ghost-subscribe-en) are renders of products v4 trained on, so their passing shows memory of those
+ * templates more than modern mail in general; the fold models that never saw Keycloak and Gitea pass those too (the card).
+ * The two French James messages pass on a model that never saw James' mail.
  */
 const KNOWN_RAISED: Record<string, string> = {
   'personal.eml':
-    'short German mail from a free-mail sender with a shortened maps link: v3 scores it 0.99 (v2 0.995); its text ' +
-    'logit 2.3 is the text model bias 0.83 plus German function words (sie, hier, und, ist...) 1.15, and the ' +
-    'shortener and free mail point the same way (models/email/README.md, candidate v4). A candidate without ' +
-    'them passes it but raises alternative.eml, so it is not published; needs non-English personal ham, not a rule',
-  'keycloak-login-error-de.eml':
-    'Keycloak\'s German failed-sign-in notice (one sentence, an IP, "contact your admin"; text of keycloak-themes ' +
-    '26.4.0): v3 scores it 0.85 (suspicious); it raises 18% of the 391 Keycloak bodies in 31 languages, 19% of this notice ' +
-    '(models/email/README.md, Legitimate mail from the registries); short security wording without a link is what ' +
-    'the lures copy, and no training ham says it',
-  'gitea-issue-close-zh.eml':
-    'Gitea\'s Chinese "@user closed #n" notice (one line and a link): v3 scores it 0.95 (malicious); of 414 Gitea mails ' +
-    'in 25 languages v3 raises 10, all Portuguese, Chinese or Turkish, and zh-CN issue new/close/reopen all three ' +
-    '(models/email/README.md); no Chinese ham is in training',
-  'ghost-subscribe-en.eml':
-    'Ghost\'s English "confirm your subscription" mail (a newsletter platform\'s own template: hidden preheader, one ' +
-    "button): v3 scores it 0.93 (malicious); it raises 98 of Ghost's 323 member mails in 62 languages (30%), by the " +
-    'message model itself, which does not read the hidden text (models/email/README.md); no training ham is a ' +
-    'subscription confirmation',
-  'james-list-fr.eml':
-    "a 2015 French operators' list post (FRnOG): v3 scores it 0.997; every French message of Apache James' test mail " +
-    'is raised (3 of 3) while its English list posts and JIRA notices are not: the language, not the message',
-  'james-work-fr.eml': 'three lines of French work mail with a CSV attachment: v3 scores it 0.98, as james-list-fr.eml',
+    'short German mail from a free-mail sender with a shortened maps link: v3 scored it 0.99 (v2 0.995), v4 still raises ' +
+    'it; its text logit is the text model bias plus German function words (sie, hier, und, ist...), and the ' +
+    'shortener and free mail point the same way (models/email/README.md). Needs non-English personal ham, not a rule',
   'talon-reply-yahoo.eml':
-    'a one-word reply ("Hello") from Yahoo Mail quoting the original: v3 scores it 0.94 (FREEMAIL_SENDER); talon\'s ' +
-    'AOL and Comcast replies are raised too, its Gmail, Hotmail and iPhone ones are not. Short personal replies from ' +
-    'free mail look like phishing_pot to it',
+    'a one-word reply ("Hello") from Yahoo Mail quoting the original: raised by v3 (0.94, FREEMAIL_SENDER) and v4; ' +
+    "talon's AOL and Comcast replies were raised by v3 too, its Gmail, Hotmail and iPhone ones are not. Short personal " +
+    'replies from free mail look like phishing_pot to the model',
 };
 
 describe('modern legitimate mail', () => {
@@ -97,10 +82,10 @@ describe('modern legitimate mail', () => {
   });
 
   for (const f of [...readdirSync(MODERN).filter((x) => x.endsWith('.eml')), 'alternative.eml']) {
-    it(`does not raise ${f} (served by email v3)`, { todo: KNOWN_RAISED[f] }, () => {
+    it(`does not raise ${f} (served by email v4)`, { todo: KNOWN_RAISED[f] }, () => {
       const r = results.get(f)!;
       assert.equal(r.error, undefined, f);
-      assert.deepEqual(r.model, { name: 'email', version: 3 }, f);
+      assert.deepEqual(r.model, { name: 'email', version: 4 }, f);
       assert.equal(r.verdict, Verdict.VERDICT_BENIGN, why(r));
     });
   }
@@ -121,7 +106,7 @@ describe('modern legitimate mail', () => {
 
   it('still raises the phishing fixture', () => {
     const r = results.get('html-phish.eml')!;
-    assert.deepEqual(r.model, { name: 'email', version: 3 });
+    assert.deepEqual(r.model, { name: 'email', version: 4 });
     assert.notEqual(r.verdict, Verdict.VERDICT_BENIGN, why(r));
   });
 });

@@ -1,0 +1,1 @@
+GbGVm86iy1ogqcHW2Tc5kVYuHQWxczVPeetqb6Cf60UeHajr22xPL9soLMbL4Ntg/AtKe5pi/WDHwbR/zoXZBA==
