@@ -340,10 +340,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
         // A value longer than the pipeline takes is never a key (UTF-16 units <= UTF-8 bytes).
         if (end - start > p.maxLength && utf8(bytes, start, end).length > p.maxLength) continue;
         looked++;
-        if (cache.seenBytes(bytes, start, end)) {
+        if (cache.seenOrNoteBytes(bytes, start, end)) {
           keep.push(j);
           keys.push(utf8(bytes, start, end));
-        } else cache.noteBytes(bytes, start, end);
+        }
       }
       cache.countMisses(looked);
     }

@@ -10,6 +10,7 @@
 import type { IndicatorType } from '../gen/threatpredict/v1/prediction';
 import type { IndicatorKind } from '../indicators/types';
 import { assertedAnswer, isMismatch } from '../scoring/mixed';
+import type { PredictionCache } from '../scoring/cache';
 import type { CachedAnswer, InputItem, ScoredItem } from '../scoring/pipeline';
 import { type EncodedAnswers, OFF_THREAD_MIN_ROWS, type RawValues, type Scorer } from '../scoring/scorer';
 import { TYPE_TO_KIND, viewOf } from './convert';
@@ -19,6 +20,8 @@ import { encodeMixedBatchResponse } from './wire';
 /** One kind's share of a batch. */
 interface Group {
   kind: IndicatorKind;
+  /** The kind's cache now (Scorer.cacheOf), looked up once per batch. */
+  cache: PredictionCache<CachedAnswer> | undefined;
   /** The answers its cache gave (counted as hits of the kind). */
   hits: CachedAnswer[];
   /** The items no cache answered, in order, and their values' bytes in all. */
@@ -72,10 +75,10 @@ export async function answerMixedBatch(scorer: Scorer, batch: RawBatch, record: 
     }
     let g = groups.get(kind);
     if (g === undefined) {
-      g = { kind, hits: [], missed: [], missedBytes: 0 };
+      g = { kind, cache: scorer.cacheOf(kind), hits: [], missed: [], missedBytes: 0 };
       groups.set(kind, g);
     }
-    const cache = scorer.cacheOf(kind);
+    const cache = g.cache;
     const hit =
       cache !== undefined && batch.idIsAscii(i)
         ? cache.getBytes(batch.bytes, batch.valueStart(i), batch.valueEnd(i))
@@ -98,7 +101,7 @@ export async function answerMixedBatch(scorer: Scorer, batch: RawBatch, record: 
   await Promise.all(
     Array.from(groups.values(), async (g) => {
       const { kind, missed } = g;
-      scorer.cacheOf(kind)?.countHits(g.hits.length);
+      g.cache?.countHits(g.hits.length);
       scorer.countCached(kind, g.hits);
       if (missed.length === 0) return;
       if (missed.length >= OFF_THREAD_MIN_ROWS && scorer.answersOffLoop(kind)) {
