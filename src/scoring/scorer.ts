@@ -68,6 +68,8 @@ export interface Scorer {
    * bytes as the request carried them, with the answers encoded there by the transport's encoder:
    * the transport copies them after each item's id. Offers the answers to the cache and counts them,
    * as scoreBatch() would; `idOf(j)` is value j's item id (asked for the few answers the cache keeps).
+   * With `values.asserted` (Predict), an asserted value's INVALID_* answer is encoded as a mismatch
+   * (mixed.ts); the cache and the counts get the pipeline's answer, as with scoreMixed().
    * Undefined when the batch is better scored by scoreBatch(): too few values for the hop
    * (OFF_THREAD_MIN_ROWS), a pipeline or backend that cannot, no serving model, or a worker that
    * failed it (scoreBatch then answers).

@@ -9,8 +9,8 @@
  */
 import type { IndicatorType } from '../gen/threatpredict/v1/prediction';
 import type { IndicatorKind } from '../indicators/types';
-import { assertedAnswer, isMismatch } from '../scoring/mixed';
 import type { PredictionCache } from '../scoring/cache';
+import { assertedAnswer, isMismatch } from '../scoring/mixed';
 import type { CachedAnswer, InputItem, ScoredItem } from '../scoring/pipeline';
 import { type EncodedAnswers, OFF_THREAD_MIN_ROWS, type RawValues, type Scorer } from '../scoring/scorer';
 import { TYPE_TO_KIND, viewOf } from './convert';

@@ -112,7 +112,9 @@ describe('decodeRawBatch', () => {
       PredictRequest.encode({ items: [{ ...items[0]!, observedAt: new Date(0) }], view: 0 }).finish(),
     );
     assert.equal(decodeRawBatch(observed, 4, 3), undefined);
-    const negative = Buffer.from(PredictRequest.encode({ items: [{ ...items[0]!, type: -1 as IndicatorType }], view: 0 }).finish());
+    const negative = Buffer.from(
+      PredictRequest.encode({ items: [{ ...items[0]!, type: -1 as IndicatorType }], view: 0 }).finish(),
+    );
     assert.equal(decodeRawBatch(negative, 4, 3), undefined);
     // Without the type field named, a typed batch keeps no types.
     assert.equal(decodeRawBatch(bytesOf({ items: [{ id: '1', value: 'a.b' }], view: 0 }))?.types, undefined);
