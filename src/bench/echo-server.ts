@@ -1,7 +1,7 @@
 /**
  * The transport ceiling: threatpredict.v1.PredictionService over the same grpc-js server, generated
- * serializers (src/gen) and stream helper (serveStream) as the real server, but the domain, URL and IP
- * handlers answer each item with a fixed prediction of that type instead of parsing and scoring it. The real server's
+ * serializers (src/gen) and stream helper (serveStream) as the real server, but the domain, URL, IP
+ * and generic (Predict) handlers answer each item with a fixed prediction of that type instead of parsing and scoring it. The real server's
  * figures divided by this one's are the share of the transport's capacity that scoring leaves.
  *
  *   node dist/bench/echo-server.js --listen 127.0.0.1:0 [--processes N]   (prints {"msg":"listening","port":N})
@@ -101,7 +101,9 @@ async function main(): Promise<void> {
   const domains = pair(IndicatorType.INDICATOR_TYPE_DOMAIN);
   const urls = pair(IndicatorType.INDICATOR_TYPE_URL);
   const ips = pair(IndicatorType.INDICATOR_TYPE_IP);
-  // Only the domain, URL and IP RPCs are given: grpc-js answers the others UNIMPLEMENTED.
+  // The generic Predict: every item answered as a domain (its type is not detected).
+  const any = pair(IndicatorType.INDICATOR_TYPE_DOMAIN);
+  // Only the domain, URL, IP and generic RPCs are given: grpc-js answers the others UNIMPLEMENTED.
   server.addService(PredictionServiceService, {
     predictDomains: domains.unary,
     streamPredictDomains: domains.stream,
@@ -109,6 +111,8 @@ async function main(): Promise<void> {
     streamPredictUrls: urls.stream,
     predictIps: ips.unary,
     streamPredictIps: ips.stream,
+    predict: any.unary,
+    streamPredict: any.stream,
   });
   const port = await new Promise<number>((res, rej) =>
     server.bindAsync(values.listen as string, ServerCredentials.createInsecure(), (err, p) =>

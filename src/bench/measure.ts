@@ -6,7 +6,7 @@ import { credentials } from '@grpc/grpc-js';
 import { type GetModelResponse, ModelServiceClient } from '../gen/threatpredict/v1/model_service';
 import { type LoadResult, runLoadgen } from './loadgen';
 import { peakRssMb, resetPeak, rssMb, sampleRss, treeCpuSeconds } from './proc-stats';
-import { type DataFiles, loadgenArgs, type Scenario, type Timing } from './scenarios';
+import { type DataFiles, KINDS, type Kind, loadgenArgs, type Scenario, type Timing } from './scenarios';
 import type { ServerProcess } from './server-process';
 
 export interface ScenarioResult {
@@ -29,8 +29,16 @@ interface Lookups {
   misses: number;
 }
 
+/** The cache lookups of the models serving `kind` (mixed: the domain, URL and IP models together). */
+async function cacheLookups(addr: string, kind: Kind): Promise<Lookups | undefined> {
+  if (kind !== 'mixed') return modelLookups(addr, kind);
+  const all = await Promise.all(KINDS.map((k) => modelLookups(addr, k)));
+  if (all.some((l) => l === undefined)) return undefined;
+  return { hits: all.reduce((n, l) => n + l!.hits, 0), misses: all.reduce((n, l) => n + l!.misses, 0) };
+}
+
 /** The serving version's cache counters of a model (named as its kind), from the server's own ModelService. */
-async function cacheLookups(addr: string, name: string): Promise<Lookups | undefined> {
+async function modelLookups(addr: string, name: string): Promise<Lookups | undefined> {
   const client = new ModelServiceClient(addr, credentials.createInsecure());
   try {
     const res = await new Promise<GetModelResponse | undefined>((resolve) =>

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeNames } from './loadgen';
-import { type DataFiles, type Kind, type ModelRun, type View, valueArgs } from './scenarios';
+import { type DataFiles, type Kind, type ModelKind, type ModelRun, type View, valueArgs } from './scenarios';
 
 export interface ModelCeiling {
   /** Absent in reports saved before URLs and IPs were measured: domain. */
@@ -30,7 +30,7 @@ export interface ModelCeiling {
  * (namesExhausted, which the report flags) only happens to a much faster scorer, and then only
  * shortens the window.
  */
-const RATE_HEADROOM: Record<Kind, number> = { domain: 300_000, url: 150_000, ip: 200_000 };
+const RATE_HEADROOM: Record<ModelKind, number> = { domain: 300_000, url: 150_000, ip: 200_000 };
 
 export async function runModelCeiling(
   run: ModelRun,

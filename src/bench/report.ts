@@ -156,7 +156,7 @@ export function formatReport(r: Report): string {
     lines.push('');
   }
   for (const c of r.modelCeilings) {
-    const values = { domain: 'names', url: 'URLs', ip: 'IPs' }[c.kind ?? 'domain'];
+    const values = { domain: 'names', url: 'URLs', ip: 'IPs', mixed: 'indicators' }[c.kind ?? 'domain'];
     lines.push(
       `model ceiling (in-process scorer.scoreBatch, batch ${c.batch}, ${c.inFlight} in flight, unique ${values}, ${c.view}): ${int(c.itemsPerSec)} items/s, ${c.cpuUsPerItem.toFixed(2)} us CPU/item (${int(1e6 / c.cpuUsPerItem)} it/cpu-s), model scored ${(c.scoredShare * 100).toFixed(0)}% of items${c.namesExhausted ? ' (ran out of values: a shorter window than asked)' : ''}`,
     );

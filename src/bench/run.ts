@@ -26,7 +26,7 @@ import { runScenario, type ScenarioResult } from './measure';
 import { type ModelCeiling, runModelCeiling } from './model-ceiling-run';
 import { ceilingOf, type PairedResult, runPairedUnary } from './paired';
 import { formatReport, type Machine, type Report, ratios, writeJson } from './report';
-import { type DataFiles, FULL_TIMING, type Kind, QUICK_TIMING, selectRuns } from './scenarios';
+import { type DataFiles, FULL_TIMING, KINDS, type Kind, QUICK_TIMING, selectRuns } from './scenarios';
 import { type ServerProcess, startServerProcess } from './server-process';
 import { runSlowReader, type SlowReaderResult } from './slow-reader';
 import { runSoak, type SoakResult } from './soak';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   // Commands in the report name the URL list by the file name its note below explains.
   const portable = (cmd: string) => (data.urls === '' ? cmd : cmd.replaceAll(data.urls, 'urls.txt'));
   try {
-    if ([...scenarios, ...modelRuns].some((s) => s.kind === 'url')) {
+    if ([...scenarios, ...modelRuns].some((s) => s.kind === 'url' || s.kind === 'mixed')) {
       if (urlCsv === '') log('URLs: generated (no labelled URL list found)');
       else {
         data.urls = join(work, 'urls.txt');
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         if (mine.length === 0 && !(kind === 'real' && only === undefined)) continue;
         // The slow reader (full runs) streams domains; every scenario needs its kind's model.
         const models = new Set<Kind>(only === undefined ? ['domain'] : []);
-        for (const s of mine) models.add(s.kind);
+        for (const s of mine) for (const k of s.kind === 'mixed' ? KINDS : [s.kind]) models.add(k);
         const server = await startServerProcess(kind, ROOT, [...models]);
         servers.push(server);
         reproduce.push(server.command);

@@ -6,15 +6,17 @@
 import type { ServerKind } from './server-process';
 
 export type View = 'full' | 'compact';
-/** The indicator kinds the load generator drives (its `-kind`). */
-export type Kind = 'domain' | 'url' | 'ip';
-export const KINDS: readonly Kind[] = ['domain', 'url', 'ip'];
+/** The indicator kinds the load generator drives (its `-kind`); `mixed`: all three through the generic Predict. */
+export type Kind = 'domain' | 'url' | 'ip' | 'mixed';
+/** The kinds with a model of their own (and a model ceiling). */
+export type ModelKind = Exclude<Kind, 'mixed'>;
+export const KINDS: readonly ModelKind[] = ['domain', 'url', 'ip'];
 export const VIEWS: readonly View[] = ['full', 'compact'];
 
 export interface Scenario {
   id: string;
   server: ServerKind;
-  /** Which RPCs and values: Predict/StreamPredict Domains, Urls or Ips. */
+  /** Which RPCs and values: Predict/StreamPredict Domains, Urls or Ips, or Predict/StreamPredict (mixed). */
   kind: Kind;
   rpc: 'stream' | 'unary';
   batch: number;
@@ -92,6 +94,10 @@ export function plan(): Scenario[] {
     add({ ...shape, server: 'echo', view: 'full' });
     for (const view of VIEWS) add({ ...shape, server: 'real', view });
   }
+  // The generic Predict, the same shape: half domains, a quarter each URLs and IPs, type detected.
+  const mixed = { kind: 'mixed', rpc: 'stream', batch: 1000, workers: STREAMS, names: 'unique' } as const;
+  add({ ...mixed, server: 'echo', view: 'full' });
+  for (const view of VIEWS) add({ ...mixed, server: 'real', view });
   return out;
 }
 
@@ -118,9 +124,10 @@ export function loadgenArgs(s: Scenario, addr: string, t: Timing, data: DataFile
 export function valueArgs(kind: Kind, data: DataFiles): string[] {
   const args = kind === 'domain' ? [] : ['-kind', kind];
   // Tranco: the domains' names, and the hosts of generated URLs.
-  if (data.tranco !== '' && (kind === 'domain' || (kind === 'url' && data.urls === '')))
+  const urls = kind === 'url' || kind === 'mixed';
+  if (data.tranco !== '' && (kind === 'domain' || kind === 'mixed' || (urls && data.urls === '')))
     args.push('-tranco', data.tranco);
-  if (kind === 'url' && data.urls !== '') args.push('-urls', data.urls);
+  if (urls && data.urls !== '') args.push('-urls', data.urls);
   return args;
 }
 
@@ -133,7 +140,7 @@ export function echoOf(s: Scenario): string {
 export interface ModelRun {
   /** `model/<view>` for domains, `model/<kind>/<view>` for the others (as scenario ids); `--only` matches it. */
   id: string;
-  kind: Kind;
+  kind: ModelKind;
   view: View;
   /** Batches scored at once: 1, or as many as the gRPC scenarios have streams. */
   inFlight: number;

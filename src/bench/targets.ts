@@ -21,7 +21,7 @@ export interface TargetCheck {
 
 /** Unique values, batches of 1000, over min(transport, model ceiling): issue 6's bar for domains. */
 export const STREAM_SHARE = 0.7;
-const VALUES: Record<Kind, string> = { domain: 'names', url: 'URLs', ip: 'IPs' };
+const VALUES: Record<Kind, string> = { domain: 'names', url: 'URLs', ip: 'IPs', mixed: 'indicators' };
 const fmtRate = (n: number) => `${Math.round(n).toLocaleString('en-US')}/s`;
 
 /**

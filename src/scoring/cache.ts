@@ -54,6 +54,8 @@ export interface PredictionCache<V> {
   seenBytes(bytes: Uint8Array, start: number, end: number): boolean;
   /** Offers that key without an answer: as offer() when the key is new, and stores nothing. */
   noteBytes(bytes: Uint8Array, start: number, end: number): void;
+  /** seenBytes(), then noteBytes() when it was not seen, with one hash of the key for both. */
+  seenOrNoteBytes(bytes: Uint8Array, start: number, end: number): boolean;
   /** Counters of the whole store, every key space together. */
   stats(): CacheStats;
 }
@@ -293,6 +295,13 @@ export function createCacheStore<V>(limits: CacheLimits): CacheStore<V> {
         if (end - start > MAX_KEY_BYTES) return;
         const h = hashBytes(space, bytes, start, end);
         doorkeeper[h & doorMask] = h | 1;
+      },
+      seenOrNoteBytes(bytes, start, end) {
+        if (end - start > MAX_KEY_BYTES) return false;
+        const h = hashBytes(space, bytes, start, end);
+        if (doorkeeper[h & doorMask] === (h | 1)) return true;
+        doorkeeper[h & doorMask] = h | 1;
+        return false;
       },
       stats,
     };

@@ -68,6 +68,11 @@ export interface FeaturesSpec {
 export interface RawValues {
   bytes: Uint8Array;
   ends: Int32Array;
+  /**
+   * Generic Predict items only: 1 for a value whose type the caller asserted (it is this pipeline's
+   * kind), whose INVALID_* answer is then INDICATOR_TYPE_MISMATCH (mixed.ts assertedAnswer).
+   */
+  asserted?: Uint8Array | undefined;
 }
 
 /** An item's verdict as `answer` reports it for the items metric: an index into this list. */

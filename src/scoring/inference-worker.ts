@@ -4,9 +4,10 @@
  * (onnxruntime-node runs synchronously on its calling thread). For pipelines that allow it
  * (pipelines/off-thread.ts) it also takes the whole miss path of large batches (`answer`: parse,
  * rules, features, model, reasons and the answers' encoding, stages.ts), or their features only
- * (`score`), with the same code and the version's own assets as the event loop, and with what the
- * event loop's pipeline shares (`shared`: the IP pipeline's geo databases, sent again after a reload,
- * before the requests that must see it). Messages are handled one at a time, in order.
+ * (`score`), with the same code and the version's own assets as the event loop (and Predict's
+ * asserted-type rule, mixed.ts), and with what the event loop's pipeline shares (`shared`: the IP
+ * pipeline's geo databases, sent again after a reload, before the requests that must see it).
+ * Messages are handled one at a time, in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PredictError } from '../errors';
@@ -18,6 +19,7 @@ import {
   type WorkerReply,
   type WorkerRequest,
 } from './inference-protocol';
+import { assertedAnswer } from './mixed';
 import { type AnyPipeline, pipelineForFeatures, type ScoredItem } from './pipeline';
 import { OFF_THREAD_PIPELINES } from './pipelines/off-thread';
 import { type ScoringModel, scoreFresh, type View } from './stages';
@@ -95,10 +97,15 @@ async function answer(msg: Extract<WorkerRequest, { type: 'answer' }>): Promise<
   const results = await scoreFresh(base, pipeline, model, assets, items, msg.view, (features, rows) =>
     runner.run(features, rows),
   );
-  const { bytes, ends } = encoder.encodeAnswers(results, msg.view);
   const verdicts = new Uint8Array(results.length);
   for (let i = 0; i < results.length; i++) verdicts[i] = verdictCode(results[i]!);
-  return { bytes, ends, verdicts, kept: msg.keep.map((i) => cloned(results[i]!)) };
+  // The cache keeps the pipeline's answers; the caller gets an asserted type's mismatch (Predict).
+  const kept = msg.keep.map((i) => cloned(results[i]!));
+  const asserted = msg.values.asserted;
+  if (asserted !== undefined)
+    for (let i = 0; i < results.length; i++) if (asserted[i] === 1) results[i] = assertedAnswer(results[i]!, base.kind);
+  const { bytes, ends } = encoder.encodeAnswers(results, msg.view);
+  return { bytes, ends, verdicts, kept };
 }
 
 async function handle(msg: WorkerRequest): Promise<WorkerReply> {

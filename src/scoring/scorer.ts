@@ -7,11 +7,11 @@
  * worker and gets the answers back encoded: the event loop then only frames, looks up and copies.
  */
 import { type ErrorReason, itemError, PredictError } from '../errors';
-import { detectKind, isFileHash } from '../indicators/detect';
 import type { IndicatorKind } from '../indicators/types';
 import type { CountedItem, ItemCounts } from '../metrics/items';
 import type { PredictionCache } from './cache';
 import { ANSWER_VERDICTS, type AnswerReply, type ClonedResult, type RawValues } from './inference-protocol';
+import { assertedAnswer, type Refused, routeMixed } from './mixed';
 import type { ModelRepository } from './model-repository';
 import {
   type AnyPipeline,
@@ -34,6 +34,7 @@ import {
 } from './stages';
 
 export type { RawValues } from './inference-protocol';
+export type { Refused } from './mixed';
 export type { View } from './stages';
 
 export interface GenericItem extends InputItem {
@@ -46,6 +47,13 @@ export interface Scorer {
   scoreBatch(kind: IndicatorKind, items: readonly InputItem[], view: View): Promise<ScoredItem[]>;
   /** Detects each item's kind (unless asserted) and scores each kind's share as one batch. */
   scoreMixed(items: readonly GenericItem[], view: View): Promise<ScoredItem[]>;
+  /**
+   * What scoreMixed() does first with an item, for a transport that groups a generic batch itself:
+   * the kind it is scored as, or how it is answered when no pipeline may see it (mixed.ts). Those
+   * answers are counted by countRefused(); the others as scoreBatch() and answerOffLoop() count.
+   */
+  routeMixed(value: string, asserted: IndicatorKind | undefined): IndicatorKind | Refused;
+  countRefused(answers: readonly (ScoredItem | undefined)[]): void;
   pipelines(): readonly AnyPipeline[];
   /**
    * The prediction cache of the version serving `kind` now, keyed by the raw item value, for a
@@ -60,6 +68,8 @@ export interface Scorer {
    * bytes as the request carried them, with the answers encoded there by the transport's encoder:
    * the transport copies them after each item's id. Offers the answers to the cache and counts them,
    * as scoreBatch() would; `idOf(j)` is value j's item id (asked for the few answers the cache keeps).
+   * With `values.asserted` (Predict), an asserted value's INVALID_* answer is encoded as a mismatch
+   * (mixed.ts); the cache and the counts get the pipeline's answer, as with scoreMixed().
    * Undefined when the batch is better scored by scoreBatch(): too few values for the hop
    * (OFF_THREAD_MIN_ROWS), a pipeline or backend that cannot, no serving model, or a worker that
    * failed it (scoreBatch then answers).
@@ -256,28 +266,9 @@ export function createScorer(opts: ScorerOptions): Scorer {
     const out: ScoredItem[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
       const it = items[i] as GenericItem;
-      if (it.value.length > maxAnyLength) {
-        out[i] = tooLong(it, it.kind, maxAnyLength);
-        continue;
-      }
-      if (it.kind === 'file_hash' && !isFileHash(it.value)) {
-        const err = itemError(
-          'INDICATOR_TYPE_MISMATCH',
-          'not an MD5, SHA-1 or SHA-256 hex digest (asserted type file_hash)',
-          {
-            type: 'file_hash',
-          },
-        );
-        out[i] = result(it.id, echo(it.value), it.kind, err);
-        continue;
-      }
-      const kind = it.kind ?? detectKind(it.value);
-      if (kind === undefined) {
-        const err =
-          it.value.trim() === ''
-            ? itemError('INDICATOR_EMPTY', 'indicator is empty')
-            : itemError('INDICATOR_TYPE_UNKNOWN', 'not a domain, URL, IP address, email address or file hash');
-        out[i] = result(it.id, echo(it.value), undefined, err);
+      const kind = routeMixed(it.value, it.kind, maxAnyLength);
+      if (typeof kind === 'function') {
+        out[i] = kind(it.id);
         continue;
       }
       const g = groups.get(kind);
@@ -285,11 +276,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
       else g.push(i);
     }
     // Items refused before their type was known or trusted (the rest are counted by scoreBatch).
-    if (counts !== undefined)
-      for (let i = 0; i < items.length; i++) {
-        const r = out[i];
-        if (r !== undefined) counts.count(r.kind, r);
-      }
+    countRefused(out);
     for (const [kind, idx] of groups) {
       const results = await scoreBatch(
         kind,
@@ -297,18 +284,19 @@ export function createScorer(opts: ScorerOptions): Scorer {
         view,
       );
       idx.forEach((i, j) => {
-        let r = results[j] as ScoredItem;
-        if (r.error?.reason !== undefined && items[i]!.kind !== undefined && r.error.reason.startsWith('INVALID_')) {
-          r = {
-            ...r,
-            cached: undefined,
-            error: itemError('INDICATOR_TYPE_MISMATCH', `${r.error.message} (asserted type ${kind})`, { type: kind }),
-          };
-        }
-        out[i] = r;
+        const r = results[j] as ScoredItem;
+        out[i] = items[i]!.kind === undefined ? r : assertedAnswer(r, kind);
       });
     }
     return out;
+  }
+
+  function countRefused(answers: readonly (ScoredItem | undefined)[]): void {
+    if (counts === undefined) return;
+    for (let i = 0; i < answers.length; i++) {
+      const r = answers[i];
+      if (r !== undefined) counts.count(r.kind, r);
+    }
   }
 
   function cacheOf(kind: IndicatorKind): PredictionCache<CachedAnswer> | undefined {
@@ -354,10 +342,10 @@ export function createScorer(opts: ScorerOptions): Scorer {
         // A value longer than the pipeline takes is never a key (UTF-16 units <= UTF-8 bytes).
         if (end - start > p.maxLength && utf8(bytes, start, end).length > p.maxLength) continue;
         looked++;
-        if (cache.seenBytes(bytes, start, end)) {
+        if (cache.seenOrNoteBytes(bytes, start, end)) {
           keep.push(j);
           keys.push(utf8(bytes, start, end));
-        } else cache.noteBytes(bytes, start, end);
+        }
       }
       cache.countMisses(looked);
     }
@@ -386,6 +374,8 @@ export function createScorer(opts: ScorerOptions): Scorer {
   return {
     scoreBatch,
     scoreMixed,
+    routeMixed: (value, asserted) => routeMixed(value, asserted, maxAnyLength),
+    countRefused,
     pipelines: () => opts.pipelines,
     cacheOf,
     countCached,

@@ -11,9 +11,10 @@ import type { ResultView } from '../gen/threatpredict/v1/prediction';
 import type { PredictionServiceServer } from '../gen/threatpredict/v1/prediction_service';
 import type { IndicatorKind } from '../indicators/types';
 import type { CachedAnswer, InputItem, ScoredItem } from '../scoring/pipeline';
-import { type GenericItem, OFF_THREAD_MIN_ROWS, type RawValues, type Scorer, type View } from '../scoring/scorer';
+import { type GenericItem, OFF_THREAD_MIN_ROWS, type Scorer, type View } from '../scoring/scorer';
 import { toServiceError } from './call-errors';
 import { TYPE_TO_KIND, viewOf } from './convert';
+import { answerMixedBatch, missedValues } from './mixed-batch';
 import { RawBatch } from './raw-batch';
 import { type StreamShutdown, serveStream } from './stream';
 import { encodeAnsweredBatchResponse, encodedResponse, encodePredictions, encodeRawBatchResponse } from './wire';
@@ -26,22 +27,6 @@ interface BatchRequest<I> {
 /** Without decoding a RawBatch's items. */
 function itemCount(req: BatchRequest<unknown>): number {
   return req instanceof RawBatch ? req.count : req.items.length;
-}
-
-/** The value bytes of the items `missed`, copied one after another for a worker (Scorer.answerOffLoop). */
-function missedValues(batch: RawBatch, missed: readonly number[], total: number): RawValues {
-  const bytes = new Uint8Array(total);
-  const ends = new Int32Array(missed.length);
-  let at = 0;
-  for (let j = 0; j < missed.length; j++) {
-    const i = missed[j]!;
-    const start = batch.valueStart(i);
-    const end = batch.valueEnd(i);
-    bytes.set(batch.bytes.subarray(start, end), at);
-    at += end - start;
-    ends[j] = at;
-  }
-  return { bytes, ends };
 }
 
 export interface PredictionServiceDeps {
@@ -163,7 +148,12 @@ export function createPredictionService(
         : scoreRequest((view) => scorer.scoreBatch(kind, req.items, view), req);
   }
 
-  function generic(req: BatchRequest<IndicatorItem>) {
+  async function generic<Res>(req: BatchRequest<IndicatorItem>): Promise<Res> {
+    if (req instanceof RawBatch && req.types !== undefined && req.count <= config.maxBatchItems) {
+      const bytes = await answerMixedBatch(scorer, req, record);
+      if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
+      // Over the size limit: scored again below, as objects that fitted() can send in the compact view.
+    }
     const items: GenericItem[] = req.items.map((i) => ({
       id: i.id,
       value: i.value,

@@ -1,6 +1,7 @@
 /**
  * The request side of the sensor fast path. Requests of the batch RPCs whose items are
- * `{ string id = 1; string value = 2; }` (domains, URLs; IPs without observed_at) are decoded into
+ * `{ string id = 1; string value = 2; }` (domains, URLs; IPs without observed_at; Predict's
+ * IndicatorItem without observed_at, whose asserted type is kept beside the offsets) are decoded into
  * offsets into the request buffer rather than into objects and strings: a repeat is then looked up in the prediction cache by
  * its value's bytes and answered with its id's bytes and the answer's stored encoding, so it costs no
  * allocation at all. Only the items that miss are decoded into strings and scored.
@@ -17,6 +18,12 @@ interface Item {
   value: string;
 }
 
+/** An IndicatorItem as the generated decoder gives it when it carries no observed_at. */
+interface TypedItem extends Item {
+  type: number;
+  observedAt: undefined;
+}
+
 export class RawBatch<I extends Item = Item> {
   private decoded: I[] | undefined;
 
@@ -26,13 +33,21 @@ export class RawBatch<I extends Item = Item> {
     /** Per item: id start, id end, value start, value end. */
     private readonly offsets: Int32Array,
     readonly view: ResultView,
+    /** Per item, the `type` field (IndicatorItem's asserted type, 0 when absent); only for Predict's requests. */
+    readonly types?: Int32Array | undefined,
   ) {}
 
   /** The request's items as the generated decoder would give them. */
   get items(): I[] {
     if (this.decoded === undefined) {
       const out: I[] = new Array(this.count);
-      for (let i = 0; i < this.count; i++) out[i] = { id: this.id(i), value: this.value(i) } as I;
+      const types = this.types;
+      for (let i = 0; i < this.count; i++)
+        out[i] = (
+          types === undefined
+            ? { id: this.id(i), value: this.value(i) }
+            : ({ id: this.id(i), value: this.value(i), type: types[i] as number, observedAt: undefined } as TypedItem)
+        ) as I;
       this.decoded = out;
     }
     return this.decoded;
@@ -109,10 +124,15 @@ function skip(b: Buffer, wt: number, end: number): void {
  * Decodes `{ repeated Item items = 1; ResultView view = 2; }`, or undefined to use the generated decoder.
  * An item field numbered `handled` (other than id and value) is one the handler reads, which a RawBatch
  * does not keep: a request with one is left to the generated decoder (other unknown fields are skipped).
+ * An enum item field numbered `typeField` is kept per item (RawBatch.types: IndicatorItem's asserted
+ * type); the same field with another wire type is skipped, as the generated decoder does.
  */
-export function decodeRawBatch<I extends Item>(b: Buffer, handled = 0): RawBatch<I> | undefined {
+export function decodeRawBatch<I extends Item>(b: Buffer, handled = 0, typeField = 0): RawBatch<I> | undefined {
+  // The enum's tag, wire type varint.
+  const typeTag = typeField === 0 ? -1 : typeField << 3;
   // An item takes at least 6 bytes, a sensor's ~20-40: room for one per 16 bytes grows a batch's once at most.
   let offsets = new Int32Array(4 * ((b.length >> 4) + 1));
+  let types = typeTag < 0 ? undefined : new Int32Array(offsets.length >> 2);
   let n = 0;
   let view = 0;
   const end = b.length;
@@ -128,11 +148,17 @@ export function decodeRawBatch<I extends Item>(b: Buffer, handled = 0): RawBatch
         const grown = new Int32Array(offsets.length * 2);
         grown.set(offsets);
         offsets = grown;
+        if (types !== undefined) {
+          const more = new Int32Array(grown.length >> 2);
+          more.set(types);
+          types = more;
+        }
       }
       let idStart = 0;
       let idEnd = 0;
       let valueStart = 0;
       let valueEnd = 0;
+      let type = 0;
       while (pos < itemEnd) {
         const t = varint(b, itemEnd);
         if (pos < 0 || t === 0) return undefined;
@@ -148,6 +174,9 @@ export function decodeRawBatch<I extends Item>(b: Buffer, handled = 0): RawBatch
             valueEnd = pos + l;
           }
           pos += l;
+        } else if (t === typeTag) {
+          type = varint(b, itemEnd) | 0; // int32, as the generated decoder reads the enum
+          if (pos < 0) return undefined;
         } else {
           if (t >>> 3 === handled) return undefined;
           skip(b, t & 7, itemEnd);
@@ -158,6 +187,7 @@ export function decodeRawBatch<I extends Item>(b: Buffer, handled = 0): RawBatch
       offsets[4 * n + 1] = idEnd;
       offsets[4 * n + 2] = valueStart;
       offsets[4 * n + 3] = valueEnd;
+      if (types !== undefined) types[n] = type;
       n++;
     } else if (tag === 16) {
       view = varint(b, end) | 0; // int32, as the generated decoder reads the enum
@@ -167,7 +197,7 @@ export function decodeRawBatch<I extends Item>(b: Buffer, handled = 0): RawBatch
       if (pos < 0) return undefined;
     }
   }
-  return new RawBatch<I>(b, n, offsets, view as ResultView);
+  return new RawBatch<I>(b, n, offsets, view as ResultView, types);
 }
 
 /**
@@ -178,6 +208,7 @@ export function withRawBatchRequests<S extends ServiceDefinition>(
   service: S,
   methods: readonly (keyof S)[],
   handled = 0,
+  typeField = 0,
 ): S {
   const out: Record<string, unknown> = { ...service };
   for (const name of methods) {
@@ -185,7 +216,7 @@ export function withRawBatchRequests<S extends ServiceDefinition>(
     const generated = method.requestDeserialize;
     out[name as string] = {
       ...method,
-      requestDeserialize: (bytes: Buffer) => decodeRawBatch(bytes, handled) ?? generated(bytes),
+      requestDeserialize: (bytes: Buffer) => decodeRawBatch(bytes, handled, typeField) ?? generated(bytes),
     };
   }
   return out as S;
@@ -193,10 +224,14 @@ export function withRawBatchRequests<S extends ServiceDefinition>(
 
 /** IpItem's observed_at: the IP pipeline keeps it with the item (no version reads it yet). */
 const OBSERVED_AT = 3;
+/** IndicatorItem's asserted type and observed_at. */
+const INDICATOR_TYPE = 3;
+const INDICATOR_OBSERVED_AT = 4;
 
 /**
- * PredictionService with the typed batch RPCs' requests decoded into RawBatch objects: domains and
- * URLs, and IPs without observed_at (a request with it is decoded by the generated decoder).
+ * PredictionService with the batch RPCs' requests decoded into RawBatch objects: domains and URLs,
+ * IPs without observed_at, and Predict's items (with their asserted types) without observed_at (a
+ * request with it is decoded by the generated decoder).
  */
 export function withRawPredictionBatches<S extends ServiceDefinition>(service: S): S {
   const typed = withRawBatchRequests(service, [
@@ -205,5 +240,6 @@ export function withRawPredictionBatches<S extends ServiceDefinition>(service: S
     'predictUrls',
     'streamPredictUrls',
   ] as (keyof S)[]);
-  return withRawBatchRequests(typed, ['predictIps', 'streamPredictIps'] as (keyof S)[], OBSERVED_AT);
+  const ips = withRawBatchRequests(typed, ['predictIps', 'streamPredictIps'] as (keyof S)[], OBSERVED_AT);
+  return withRawBatchRequests(ips, ['predict', 'streamPredict'] as (keyof S)[], INDICATOR_OBSERVED_AT, INDICATOR_TYPE);
 }

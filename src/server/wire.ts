@@ -179,6 +179,48 @@ export function encodeAnsweredBatchResponse(
 }
 
 /**
+ * The response to a Predict RawBatch, whose items are of several kinds: item i is answered by
+ * `hits[i]` (a cache entry; its id copied from the request), by `scored[i]` (a result of the event
+ * loop, with its id), or by answer `slots[i]` of `encoded[i]` (a worker's encoding, after the item's
+ * id, as in encodeAnsweredBatchResponse).
+ */
+export function encodeMixedBatchResponse(
+  batch: RawBatch,
+  hits: readonly (CachedAnswer | undefined)[],
+  scored: readonly (ScoredItem | undefined)[],
+  encoded: readonly (EncodedAnswers | undefined)[],
+  slots: Int32Array,
+  view: View,
+  record: boolean,
+): Buffer {
+  begin(record);
+  for (let i = 0; i < batch.count; i++) {
+    answer = i;
+    const at = out.fork(RESULTS, PREDICTION_LENGTH_BYTES);
+    const hit = hits[i];
+    const r = scored[i];
+    if (r !== undefined) {
+      if (r.id !== '') out.string(ID, r.id);
+      writeAnswer(r, view);
+    } else {
+      const start = batch.idStart(i);
+      const end = batch.idEnd(i);
+      if (hit !== undefined || batch.idIsAscii(i)) {
+        if (end > start) out.bytesOf(ID, batch.bytes, start, end);
+      } else out.string(ID, batch.id(i));
+      if (hit !== undefined) writeStored(hit);
+      else {
+        const { bytes, ends } = encoded[i] as EncodedAnswers;
+        const j = slots[i] as number;
+        out.raw(bytes, j === 0 ? 0 : (ends[j - 1] as number), ends[j] as number);
+      }
+    }
+    out.join(at);
+  }
+  return finish();
+}
+
+/**
  * The service definition with every response serializer accepting encodedResponse() objects as well
  * as generated message objects (which it encodes as before).
  */

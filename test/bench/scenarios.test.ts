@@ -32,7 +32,7 @@ const DOMAIN_IDS = [
 ];
 
 describe('bench scenarios', () => {
-  it('keeps the domain ids and counter ranges, and adds the URL and IP streams after them', () => {
+  it('keeps the domain ids and counter ranges, and adds the URL, IP and mixed streams after them', () => {
     const all = plan();
     assert.deepEqual(
       all.filter((s) => s.kind === 'domain').map((s) => s.id),
@@ -51,6 +51,9 @@ describe('bench scenarios', () => {
         ['echo/ip/stream-unique-b1000', 26, 1000, 4, 4],
         ['real/ip/stream-unique-b1000/full', 27, 1000, 4, 4],
         ['real/ip/stream-unique-b1000/compact', 28, 1000, 4, 4],
+        ['echo/mixed/stream-unique-b1000', 29, 1000, 4, 4],
+        ['real/mixed/stream-unique-b1000/full', 30, 1000, 4, 4],
+        ['real/mixed/stream-unique-b1000/compact', 31, 1000, 4, 4],
       ],
     );
     assert.equal(new Set(all.map((s) => s.id)).size, all.length, 'ids are unique');
@@ -156,7 +159,13 @@ describe('bench scenarios', () => {
       'real/unary-c1/compact',
       'echo/url/stream-unique-b1000',
       'echo/ip/stream-unique-b1000',
+      'echo/mixed/stream-unique-b1000',
     ]);
-    assert.equal(ids(undefined).length, 28 + 6);
+    assert.deepEqual(ids(/mixed/), [
+      'echo/mixed/stream-unique-b1000',
+      'real/mixed/stream-unique-b1000/full',
+      'real/mixed/stream-unique-b1000/compact',
+    ]);
+    assert.equal(ids(undefined).length, 31 + 6);
   });
 });

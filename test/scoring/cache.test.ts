@@ -75,6 +75,13 @@ describe('prediction cache', () => {
     assert.equal(c.offer('new.example', 'B'), true, 'the first offer after a note stores');
     c.noteBytes(req, ...long);
     assert.equal(c.seenBytes(req, ...long), false, 'a key too long to store is never seen');
+    // Both in one: false and noted the first time, true after.
+    const other = bytes('--other.example');
+    assert.equal(c.seenOrNoteBytes(other, 2, other.length), false);
+    assert.equal(c.seenBytes(other, 2, other.length), true, 'noted');
+    assert.equal(c.seenOrNoteBytes(other, 2, other.length), true);
+    assert.equal(c.seenOrNoteBytes(req, ...long), false);
+    assert.equal(c.seenOrNoteBytes(req, ...long), false, 'a key too long to store is never seen');
     c.countMisses(2);
     assert.equal(c.stats().misses, 3);
   });

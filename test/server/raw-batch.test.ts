@@ -3,11 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { Client, credentials } from '@grpc/grpc-js';
 import type { GetModelResponse } from '../../src/gen/threatpredict/v1/model_service';
-import { ResultView } from '../../src/gen/threatpredict/v1/prediction';
+import { IndicatorType, ResultView } from '../../src/gen/threatpredict/v1/prediction';
 import {
   PredictDomainsRequest,
   PredictDomainsResponse,
   PredictIpsRequest,
+  PredictRequest,
   PredictUrlsRequest,
   StreamPredictUrlsRequest,
 } from '../../src/gen/threatpredict/v1/prediction_service';
@@ -80,6 +81,43 @@ describe('decodeRawBatch', () => {
     );
     assert.equal(decodeRawBatch(observed, 3), undefined, "field 3 is the handler's");
     assert.equal(decodeRawBatch(observed)?.count, 2, 'skipped as unknown when no field is named');
+  });
+
+  it("decodes Predict's IndicatorItems with their asserted types, as the generated decoder does", () => {
+    const items = [
+      { id: 'a', value: 'example.com', type: IndicatorType.INDICATOR_TYPE_DOMAIN },
+      { id: 'b', value: 'http://x.example/', type: IndicatorType.INDICATOR_TYPE_UNSPECIFIED },
+      { id: 'c', value: '8.8.8.8', type: IndicatorType.INDICATOR_TYPE_IP },
+      { id: 'd', value: 'x', type: 4000 as IndicatorType }, // unknown to this version: kept as the number
+      ...Array.from({ length: 300 }, (_, i) => ({ id: String(i), value: `n${i}.example`, type: i % 8 })),
+    ];
+    const b = Buffer.from(PredictRequest.encode({ items, view: ResultView.RESULT_VIEW_COMPACT }).finish());
+    const raw = decodeRawBatch(b, 4, 3);
+    assert.ok(raw?.types !== undefined);
+    assert.deepEqual({ items: raw.items, view: raw.view }, PredictRequest.decode(b));
+    assert.deepEqual([...raw.types.subarray(0, 4)], [1, 0, 3, 4000]);
+    // The type again (the last wins), and field 3 with another wire type (skipped by both decoders).
+    const w = new BinaryWriter();
+    w.uint32(10).fork();
+    w.uint32(10).string('i');
+    w.uint32(18).string('example.com');
+    w.uint32(24).int32(IndicatorType.INDICATOR_TYPE_URL);
+    w.uint32((3 << 3) | 2).bytes(new Uint8Array([9]));
+    w.uint32(24).int32(IndicatorType.INDICATOR_TYPE_DOMAIN);
+    w.join();
+    const odd = Buffer.from(w.finish());
+    assert.deepEqual(decodeRawBatch(odd, 4, 3)?.items, PredictRequest.decode(odd).items);
+    // observed_at, or a negative type (a 10-byte varint): the generated decoder's.
+    const observed = Buffer.from(
+      PredictRequest.encode({ items: [{ ...items[0]!, observedAt: new Date(0) }], view: 0 }).finish(),
+    );
+    assert.equal(decodeRawBatch(observed, 4, 3), undefined);
+    const negative = Buffer.from(
+      PredictRequest.encode({ items: [{ ...items[0]!, type: -1 as IndicatorType }], view: 0 }).finish(),
+    );
+    assert.equal(decodeRawBatch(negative, 4, 3), undefined);
+    // Without the type field named, a typed batch keeps no types.
+    assert.equal(decodeRawBatch(bytesOf({ items: [{ id: '1', value: 'a.b' }], view: 0 }))?.types, undefined);
   });
 
   it('leaves malformed or unusual input to the generated decoder', () => {

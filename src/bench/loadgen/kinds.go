@@ -1,9 +1,9 @@
 package main
 
-// The indicator kinds the load generator drives. DomainItem, UrlItem and IpItem share their wire
+// The indicator kinds the load generator drives. DomainItem, UrlItem, IpItem and IndicatorItem share their wire
 // layout (id = 1, value = 2; IpItem's observed_at = 3 is left out) and every Predict*/StreamPredict*
 // request has items in field 1 and the view in field 2, every response its Predictions in field 1:
-// so the raw codec (codec.go) builds and scans all three kinds alike, and only the method differs.
+// so the raw codec (codec.go) builds and scans every kind alike, and only the method differs.
 
 import (
 	"google.golang.org/grpc"
@@ -45,6 +45,16 @@ var kinds = map[string]kind{
 		typ:        pb.IndicatorType_INDICATOR_TYPE_URL,
 		response:   func() resultsMessage { return &pb.StreamPredictUrlsResponse{} },
 	},
+	// The generic Predict: IndicatorItem {id = 1, value = 2, type = 3} with the type left out
+	// (detected by the server), the same wire layout again.
+	"mixed": {
+		name:       "mixed",
+		unary:      pb.PredictionService_Predict_FullMethodName,
+		stream:     pb.PredictionService_StreamPredict_FullMethodName,
+		streamDesc: grpc.StreamDesc{StreamName: "StreamPredict", ServerStreams: true, ClientStreams: true},
+		typ:        pb.IndicatorType_INDICATOR_TYPE_UNSPECIFIED, // any
+		response:   func() resultsMessage { return &pb.StreamPredictResponse{} },
+	},
 	"ip": {
 		name:       "ip",
 		unary:      pb.PredictionService_PredictIps_FullMethodName,
@@ -69,7 +79,7 @@ func check(b []byte, batch int, k kind) {
 		if r.Id == "" {
 			fail("a result has no id")
 		}
-		if r.Error == nil && r.Type != k.typ {
+		if r.Error == nil && k.typ != pb.IndicatorType_INDICATOR_TYPE_UNSPECIFIED && r.Type != k.typ {
 			fail("a result has type " + r.Type.String() + ", not " + k.typ.String())
 		}
 	}

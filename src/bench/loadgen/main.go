@@ -9,7 +9,8 @@
 //	loadgen replay  -addr 127.0.0.1:PORT -file indicators.tsv -batch 1000 -window 8 -view full
 //
 // -kind domain|url|ip picks the RPCs (Predict*/StreamPredict* Domains, Urls or Ips) and the values:
-// domain names (names.go), URLs (urls.go) or IP addresses (ips.go); the hot set is for domains only.
+// domain names (names.go), URLs (urls.go) or IP addresses (ips.go); -kind mixed sends all three
+// through the generic Predict/StreamPredict (mixed.go). The hot set is for domains only.
 // It prints JSON lines: {"event":"measuring"} when the warm-up ends, {"event":"measured"} when the
 // window closes, then {"event":"result",...}. The orchestrator samples the server's /proc between them.
 package main
@@ -81,8 +82,8 @@ func main() {
 	fs.DurationVar(&o.readEvery, "read-every", 200*time.Millisecond, "slow: one reply read this often")
 	fs.IntVar(&o.count, "count", 100000, "names: how many")
 	fs.StringVar(&o.tlsCA, "tls-ca", "", "connect with TLS, trusting this PEM CA (plaintext without it)")
-	kindName := fs.String("kind", "domain", "domain | url | ip: the RPCs and values (stream, unary, names)")
-	urlsPath := fs.String("urls", "", "-kind url: real URLs, one per line (generated URLs without it)")
+	kindName := fs.String("kind", "domain", "domain | url | ip | mixed (Predict, all three): the RPCs and values (stream, unary, names)")
+	urlsPath := fs.String("urls", "", "-kind url or mixed: real URLs, one per line (generated URLs without it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load generator here")
 	replayFile := fs.String("file", "", "replay: TYPE<TAB>VALUE lines sent once, in order, through StreamPredict")
 	_ = fs.Parse(os.Args[2:])
@@ -104,7 +105,7 @@ func main() {
 	}
 	k, ok := kinds[*kindName]
 	if !ok {
-		fail("kind must be domain, url or ip")
+		fail("kind must be domain, url, ip or mixed")
 	}
 	o.kind = k
 	if k.name != "domain" && (o.names != "unique" || cmd == "slow") {
@@ -124,6 +125,8 @@ func main() {
 		values = NewURLs(*urlsPath, names)
 	case "ip":
 		values = IPs{}
+	case "mixed":
+		values = Mixed{domains: names, urls: NewURLs(*urlsPath, names), ips: IPs{}}
 	}
 	switch cmd {
 	case "stream":

@@ -228,3 +228,23 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	x |= uint32(1)<<(32-p.Bits()) - 1
 	return netip.AddrFrom4([4]byte{byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)})
 }
+
+func TestMixedNeverRepeatsAndMixesKinds(t *testing.T) {
+	names := NewNames("", 100, 1.1)
+	vals := unique(t, Mixed{domains: names, urls: NewURLs("", names), ips: IPs{}}, []uint64{1, 2}, 100_000)
+	urls, ips := 0, 0
+	for _, s := range vals {
+		switch {
+		case strings.Contains(s, "://") || strings.HasPrefix(s, "javascript:"):
+			urls++
+		case strings.Count(s, ".") == 3 && strings.IndexFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' }) < 0,
+			strings.Contains(s, ":"):
+			ips++
+		}
+	}
+	for what, share := range map[string]float64{"URLs": float64(urls) / float64(len(vals)), "IPs": float64(ips) / float64(len(vals))} {
+		if share < 0.24 || share > 0.26 {
+			t.Fatalf("%s are %.3f of the values, want a quarter", what, share)
+		}
+	}
+}
