@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { it } from 'node:test';
+import { after, it } from 'node:test';
 import { credentials } from '@grpc/grpc-js';
 import {
   PredictionServiceClient,
@@ -14,12 +14,17 @@ it('answers every in-flight batch after SIGTERM, then exits 0', async () => {
   const server = spawn('node', [join(__dirname, '..', '..', 'dist', 'main.js'), '--listen', '127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Whatever fails below (a start that times out at load, an assertion), the process must not outlive the
+  // test: a leaked server kept the test runner waiting forever.
+  after(() => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+  });
   let log = '';
   server.stdout.on('data', (d) => {
     log += d;
   });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${log}`)), 120_000);
     server.stdout.on('data', () => {
       const m = /"port":(\d+)/.exec(log);
       if (m !== null && log.includes('"msg":"serving"')) {
