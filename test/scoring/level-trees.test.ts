@@ -166,7 +166,7 @@ describe('the level walk', () => {
     }
   });
 
-  it('refuses what it does not pad: other comparisons, deep trees, thresholds that are not float32', () => {
+  it('refuses what it does not pad: other comparisons, deep trees, thresholds and weights that are not float32', () => {
     const lt = new Map(lopsided);
     lt.set(0, { ...branch(0, 0.5, 1, 2), mode: 'BRANCH_LT' });
     assert.deepEqual(levelTrees(ensemble([lt])), { ok: false, why: 'node mode BRANCH_LT is not walked here' });
@@ -181,6 +181,9 @@ describe('the level walk', () => {
     const double = new Map(lopsided);
     double.set(0, branch(0, 0.1, 1, 2));
     assert.deepEqual(levelTrees(ensemble([double])), { ok: false, why: 'a threshold is not a float32' });
+    const doubleLeaf = new Map(lopsided);
+    doubleLeaf.set(1, leaf(0.1));
+    assert.deepEqual(levelTrees(ensemble([doubleLeaf])), { ok: false, why: 'a leaf weight is not a float32' });
     assert.equal(levelTrees({ ...ensemble([lopsided]), weightsAllPositive: true }).ok, false);
     const padded = levelTrees(ensemble([lopsided]));
     assert.ok(padded.ok);
