@@ -8,8 +8,10 @@
  * above depth D becomes a chain of branches that always go left, threshold +Infinity, down to one
  * leaf slot holding its weight), so the walk is D steps of `node = 2 node + 1 + (x > threshold)`,
  * which V8 compiles to a compare and a set, no jump; and eight rows walk side by side, so the CPU
- * overlaps their loads. 3.1-3.3 against onnxruntime's 4.8-5.0 us per row (domain/5, 1000 rows,
- * src/bench/README.md "The model run on the workers").
+ * overlaps their loads. Its cost does not depend on the paths taken: domain/5 ~2.4-3 us per row at
+ * 1000 rows, where onnxruntime took 4.4-5.2 on golden rows and ~3.4 in a server's workers on a stream
+ * of new names, whose similar paths its branches predict (src/bench/README.md, "A worker's miss path:
+ * the model run, the segmenter, the features").
  *
  * The score is onnxruntime's float32 bit for bit, as flat-trees.ts' (same leaves, same float32 sums in
  * tree order, same logistic): `x > t` is `!(x <= t)` for every value but NaN, and a run with a NaN is
