@@ -174,18 +174,24 @@ async function smallRunWalker(
   // The same float32 or nothing: an answer must not depend on the engine that ran it.
   const i = firstDifference(got, want);
   if (i >= 0) return { why: `the walk gives ${got[i]} where onnxruntime gives ${want[i]} (check row ${i})` };
-  return { walk, level: await levelWalker(read.ensemble, io, rows, n, reference) };
+  return { walk, level: await levelWalker(read.ensemble, io, rows, want, reference) };
 }
+
+/** Check rows the level walk must agree on, at least: a wide model's rows nearly all carry a NaN. */
+const LEVEL_CHECK_ROWS = 256;
 
 /**
  * The branchless walk of large runs, if the ensemble pads to complete trees and the walk gives
- * onnxruntime's float32 on the check rows (their NaNs made 0: it leaves runs with a NaN to onnxruntime).
+ * onnxruntime's float32 on the check rows without a NaN (it leaves runs with a NaN to onnxruntime):
+ * those of the small-run check (`want`, ~40% of them at 46 features), or, for a model too wide to
+ * have LEVEL_CHECK_ROWS of them, all check rows with their NaNs made 0 and run on onnxruntime again
+ * (which for every model cost ~80 ms of start-up per version and thread).
  */
 async function levelWalker(
   ensemble: TreeEnsemble,
   io: ModelIo,
   checks: Float32Array,
-  n: number,
+  want: Float32Array,
   reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
 ): Promise<((features: Float32Array, rows: number) => Float32Array | undefined) | undefined> {
   const padded = levelTrees(ensemble);
@@ -193,10 +199,26 @@ async function levelWalker(
   const trees = padded.trees;
   const positive = io.positive === 0 ? 0 : 1;
   const level = (features: Float32Array, rows: number) => runLevelTrees(trees, features, rows, io.width, positive);
-  const rows = checks.map((v) => (Number.isNaN(v) ? 0 : v));
-  const want = await reference(rows.slice(), n);
-  const got = level(rows, n);
-  return got !== undefined && firstDifference(got, want) < 0 ? level : undefined;
+  const width = io.width;
+  const whole: number[] = [];
+  for (let r = 0; r < want.length; r++)
+    if (!checks.subarray(r * width, (r + 1) * width).some(Number.isNaN)) whole.push(r);
+  let x: Float32Array;
+  let expected: Float32Array;
+  if (whole.length >= LEVEL_CHECK_ROWS) {
+    x = new Float32Array(whole.length * width);
+    expected = new Float32Array(whole.length);
+    whole.forEach((r, k) => {
+      x.set(checks.subarray(r * width, (r + 1) * width), k * width);
+      expected[k] = want[r] as number;
+    });
+  } else {
+    x = checks.slice();
+    for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) x[i] = 0;
+    expected = await reference(x.slice(), want.length);
+  }
+  const got = level(x, expected.length);
+  return got !== undefined && firstDifference(got, expected) < 0 ? level : undefined;
 }
 
 export async function openModelRunner(
