@@ -15,6 +15,7 @@ import { readTreeEnsemble, type TreeEnsemble, type TreeNode } from '../../src/sc
 import {
   checkRows,
   firstDifference,
+  LEVEL_MIN_ROWS,
   type ModelRunner,
   openModelRunner,
   SMALL_RUN_ROWS,
@@ -30,11 +31,15 @@ const versions = readdirSync(MODELS)
       .map((v) => join(MODELS, name, v)),
   );
 
-/** `rows` rows through the runner in runs of at most SMALL_RUN_ROWS, which it walks. */
+/**
+ * `rows` rows through the runner in runs short enough for the flat walk (at most SMALL_RUN_ROWS, and
+ * below LEVEL_MIN_ROWS, from which the level walk takes them: level-trees.test.ts).
+ */
 async function walkInSmallRuns(runner: ModelRunner, features: Float32Array, rows: number, width: number) {
   const out = new Float32Array(rows);
-  for (let at = 0; at < rows; at += SMALL_RUN_ROWS) {
-    const n = Math.min(SMALL_RUN_ROWS, rows - at);
+  const run = Math.min(SMALL_RUN_ROWS, LEVEL_MIN_ROWS - 1);
+  for (let at = 0; at < rows; at += run) {
+    const n = Math.min(run, rows - at);
     out.set(await runner.run(features.slice(at * width, (at + n) * width), n), at);
   }
   return out;

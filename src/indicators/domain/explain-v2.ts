@@ -15,13 +15,24 @@ import { KEYWORDS } from './lexicon';
 import { leftToModel } from './lookalike-floor';
 import type { DomainName } from './parse';
 
+// Column indices as constants: `row[INDEX[name]]` with a different name at one site was a megamorphic
+// keyed load, ~1% of a worker's time for new domain names (src/bench/README.md).
 const INDEX = Object.fromEntries(DOMAIN_FEATURE_NAMES_2.map((n, i) => [n, i])) as Record<DomainFeatureName2, number>;
+const LOOKALIKE = INDEX.brand_lookalike;
+const MIXED_SCRIPT = INDEX.mixed_script;
+const BRAND_IN_SLD = INDEX.brand_in_sld;
+const BRAND_IN_SUBDOMAIN = INDEX.brand_in_subdomain;
+const CRYPTO_BRAND = INDEX.crypto_brand_in_name;
+const CRYPTO_WORDS = INDEX.crypto_word_count;
+const KEYWORD_COUNT = INDEX.keyword_count;
+const NGRAM_MEAN = INDEX.sld_ngram_mean_logp;
+const TLD_LOG_ODDS = INDEX.tld_log_odds;
 const GENERATED_LOGP = -3.4;
 const HOW = ['', 'homoglyphs or digit swaps', 'one edit', 'two edits'];
 
-/** A named feature of the row (a module function: a closure over the row was made per explained name). */
-function at(row: Float32Array, n: DomainFeatureName2): number {
-  return row[INDEX[n]] as number;
+/** A feature of the row by column (a module function: a closure over the row was made per explained name). */
+function at(row: Float32Array, column: number): number {
+  return row[column] as number;
 }
 
 /**
@@ -41,7 +52,7 @@ export function explainDomain2(
 ): Reason[] {
   const reasons: Reason[] = [];
   const sld = secondLevelLabel(d);
-  const kind = at(row, 'brand_lookalike');
+  const kind = at(row, LOOKALIKE);
   if (kind >= 1 && kind <= 3) {
     const look = BRAND_MATCHER_2.lookalike(secondLevelLabelUnicode(d, sld));
     // A lookalike the verdict floor leaves to the model says so (lookalike-floor.ts).
@@ -56,25 +67,25 @@ export function explainDomain2(
         weight: 0,
       });
   }
-  if (at(row, 'mixed_script') === 1)
+  if (at(row, MIXED_SCRIPT) === 1)
     reasons.push({
       code: 'IDN_HOMOGLYPH',
       message: `the name mixes Latin and non-Latin letters (${d.unicode})`,
       weight: 0,
     });
-  if (at(row, 'brand_in_sld') === 1)
+  if (at(row, BRAND_IN_SLD) === 1)
     reasons.push({
       code: 'BRAND_EMBEDDED',
       message: `"${sld}" contains the brand "${BRAND_MATCHER_2.named(sld)}" but is not its domain`,
       weight: 0,
     });
-  if (at(row, 'brand_in_subdomain') === 1)
+  if (at(row, BRAND_IN_SUBDOMAIN) === 1)
     reasons.push({
       code: 'BRAND_IN_SUBDOMAIN',
       message: `the subdomain names "${BRAND_MATCHER_2.named(d.subdomain)}" but the registrable domain is ${d.registrableDomain}`,
       weight: 0,
     });
-  if (at(row, 'crypto_brand_in_name') === 1 || at(row, 'crypto_word_count') > 0) {
+  if (at(row, CRYPTO_BRAND) === 1 || at(row, CRYPTO_WORDS) > 0) {
     const brand = CRYPTO_BRANDS.find((b) => d.ascii.includes(b));
     reasons.push({
       code: 'SUSPICIOUS_KEYWORDS',
@@ -82,19 +93,19 @@ export function explainDomain2(
       weight: 0,
     });
   }
-  if (at(row, 'keyword_count') > 0)
+  if (at(row, KEYWORD_COUNT) > 0)
     reasons.push({
       code: 'SUSPICIOUS_KEYWORDS',
       message: `phishing keywords in the name: ${KEYWORDS.filter((k) => d.ascii.includes(k)).join(', ')}`,
       weight: 0,
     });
-  if (at(row, 'sld_ngram_mean_logp') < GENERATED_LOGP && sld.length >= 8)
+  if (at(row, NGRAM_MEAN) < GENERATED_LOGP && sld.length >= 8)
     reasons.push({
       code: 'ALGORITHMIC_LOOK',
-      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${at(row, 'sld_ngram_mean_logp').toFixed(2)})`,
+      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${at(row, NGRAM_MEAN).toFixed(2)})`,
       weight: 0,
     });
-  if (raised && at(row, 'tld_log_odds') > 1)
+  if (raised && at(row, TLD_LOG_ODDS) > 1)
     reasons.push({
       code: 'RISKY_TLD',
       message: `.${d.labels[d.labels.length - 1]} is over-represented among malicious names in training`,

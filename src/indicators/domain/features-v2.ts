@@ -197,7 +197,7 @@ export function domainFeatures2(d: DomainName, assets: DomainFeatureAssets, out:
   out[i++] = crypto ? 1 : 0;
   out[i++] = cryptoWordCount(d.ascii);
   out[i++] = KEYWORD_INDEX.count(d.ascii);
-  out[i++] = KEYWORD_INDEX.count(sld) > 0 ? 1 : 0;
+  out[i++] = KEYWORD_INDEX.first(sld) === undefined ? 0 : 1;
   out[i++] = TECH_WORDS.count(sld);
   out[i++] = d.labels[0] === 'www' ? 1 : 0;
   out[i++] = s.hex ? 1 : 0;

@@ -51,6 +51,11 @@ function isLdhu(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 45 || code === 95;
 }
 
+/** Printable ASCII other than the space: a character `trim` never removes. */
+function isPlain(code: number): boolean {
+  return code > 32 && code < 127;
+}
+
 function isAllDigits(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -85,7 +90,8 @@ export function parseDomain(raw: string): Parsed<DomainName> {
       }),
     );
   }
-  let name = raw.trim();
+  // Most values need no trimming, and `trim` is a builtin call (~1% of a worker's time per new name).
+  let name = raw.length > 0 && isPlain(raw.charCodeAt(0)) && isPlain(raw.charCodeAt(raw.length - 1)) ? raw : raw.trim();
   if (name.length === 0) return fail(itemError('INDICATOR_EMPTY', 'domain is empty'));
   if (name.endsWith('.')) name = name.slice(0, -1);
   if (name.length === 0 || name.startsWith('.')) return invalid('domain has an empty label', raw);

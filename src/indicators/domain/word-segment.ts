@@ -31,9 +31,20 @@ export interface WordSegmenter {
 }
 
 const MAX_TEXT = 256; // DNS names are <= 253 characters
-/** Trie nodes with at least this many children are looked up in a table rather than scanned. */
-const DENSE_CHILDREN = 6;
 const A = 97;
+/** A node's mask bit for "a word ends here" (bits 0-25 are its children's letters). */
+const END = 1 << 26;
+/** One uncovered letter in a cost (see `cost` below); a word adds 1. */
+const UNCOVERED = 1 << 9;
+const NONE = 0x3fffffff;
+
+/** Set bits of a 32-bit integer. */
+function bitCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  v = (v + (v >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(v, 0x01010101) >>> 24;
+}
 
 function isLetter(c: number): boolean {
   return c >= A && c <= 122;
@@ -93,96 +104,89 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
     if (end[n] === 0) wordIndex[n] = index;
     end[n] = 1;
   }
-  // The root's children by letter, and their children by two letters: every position starts there,
-  // and the second letter's sibling list is the longest the walk scans (up to 26 nodes; ~10% of a
-  // worker's time for new domain names went to segmenting, src/bench/README.md).
-  const rootKid = new Int32Array(26).fill(-1);
-  const pairKid = new Int32Array(26 * 26).fill(-1);
-  for (let k = firstChild[0] as number; k !== -1; k = nextSibling[k] as number) {
-    const c0 = (char[k] as number) - A;
-    rootKid[c0] = k;
-    for (let j = firstChild[k] as number; j !== -1; j = nextSibling[j] as number)
-      pairKid[c0 * 26 + (char[j] as number) - A] = j;
-  }
-
-  // Deeper nodes with many children get a dense row of 26 as well (their sibling lists are the long
-  // scans left); the rest keep the scan, which stops within a few siblings.
-  const denseRow = new Int32Array(count).fill(-1);
-  let rows = 0;
-  for (let n = 0; n < count; n++) {
-    let kids = 0;
-    for (let k = firstChild[n] as number; k !== -1; k = nextSibling[k] as number) kids++;
-    if (kids >= DENSE_CHILDREN) denseRow[n] = rows++;
-  }
-  const dense = new Int32Array(rows * 26).fill(-1);
-  for (let n = 0; n < count; n++) {
-    const row = denseRow[n] as number;
-    if (row >= 0)
-      for (let k = firstChild[n] as number; k !== -1; k = nextSibling[k] as number)
-        dense[row * 26 + (char[k] as number) - A] = k;
-  }
-
-  function child(node: number, c: number): number {
-    const row = denseRow[node] as number;
-    if (row >= 0) return dense[row * 26 + c - A] as number;
-    for (let k = firstChild[node] as number; k !== -1; k = nextSibling[k] as number) {
-      const kc = char[k] as number;
-      if (kc === c) return k;
-      if (kc > c) return -1;
+  // The search structure: nodes renumbered breadth first, so a node's children get consecutive ids
+  // from `base[node]` in letter order, and one 32-bit mask per node with bit c set when it has a child
+  // for letter a + c, bit END when a word ends there. A step of the walk is then one test of the mask
+  // (most walks end on a missing child) and, for a present child, its rank among the node's children
+  // (a popcount) added to the base: two loads, no scan of sibling lists (the first-child/next-sibling
+  // walk with dense rows for wide nodes cost ~10% of a worker's time for new domain names,
+  // src/bench/README.md).
+  const order = new Int32Array(count);
+  const renamed = new Int32Array(count);
+  let tail = 1;
+  for (let h = 0; h < tail; h++)
+    for (let k = firstChild[order[h] as number] as number; k !== -1; k = nextSibling[k] as number) {
+      renamed[k] = tail;
+      order[tail++] = k;
     }
-    return -1;
+  const mask = new Int32Array(count);
+  const base = new Int32Array(count);
+  const wordOf = new Int32Array(count);
+  for (let h = 0; h < count; h++) {
+    const old = order[h] as number;
+    let m = end[old] === 1 ? END : 0;
+    for (let k = firstChild[old] as number; k !== -1; k = nextSibling[k] as number) m |= 1 << ((char[k] as number) - A);
+    mask[h] = m;
+    const first = firstChild[old] as number;
+    base[h] = first === -1 ? 0 : (renamed[first] as number);
+    wordOf[h] = wordIndex[old] as number;
   }
 
-  // Per position of a run: (uncovered letters, words) of the best segmentation of its prefix, and the
-  // start of its last step (negative: the step was one uncovered letter).
-  const uncovered = new Int32Array(MAX_TEXT + 1);
-  const nWords = new Int32Array(MAX_TEXT + 1);
+  /** The child of `node` for letter `a + c` (c in 0..25), or -1. */
+  function child(node: number, c: number): number {
+    const m = mask[node] as number;
+    const bit = 1 << c;
+    return (m & bit) === 0 ? -1 : (base[node] as number) + bitCount(m & (bit - 1));
+  }
+
+  // Per position of a run: the cost of the best segmentation of its prefix, (uncovered letters << 9)
+  // + words, so one integer comparison orders (fewest uncovered, then fewest words) as the pair did;
+  // a run has at most MAX_TEXT (< 512) words. And the start of its last step (negative: the step was
+  // one uncovered letter), and the trie node of the word that ends it (when it is a word).
+  const cost = new Int32Array(MAX_TEXT + 1);
   const back = new Int32Array(MAX_TEXT + 1);
-  // The trie node of the word that ends the last step (when it is a word).
   const backNode = new Int32Array(MAX_TEXT + 1);
-
-  function better(u: number, w: number, at: number): boolean {
-    const bu = uncovered[at] as number;
-    return u < bu || (u === bu && w < (nWords[at] as number));
-  }
+  // The run's letters as 0..25, read once rather than by every walk that passes over them.
+  const codes = new Uint8Array(MAX_TEXT);
 
   function segmentRun(text: string, from: number, n: number, out: Segmentation, ids: Int32Array | undefined): void {
-    uncovered[0] = 0;
-    nWords[0] = 0;
-    for (let i = 1; i <= n; i++) uncovered[i] = 0x3fffffff;
+    for (let k = 0; k < n; k++) codes[k] = text.charCodeAt(from + k) - A;
+    cost[0] = 0;
+    for (let i = 1; i <= n; i++) cost[i] = NONE;
     for (let a = 0; a < n; a++) {
-      const u = uncovered[a] as number;
-      const w = nWords[a] as number;
-      if (better(u + 1, w, a + 1)) {
-        uncovered[a + 1] = u + 1;
-        nWords[a + 1] = w;
+      const ca = cost[a] as number;
+      if (ca + UNCOVERED < (cost[a + 1] as number)) {
+        cost[a + 1] = ca + UNCOVERED;
         back[a + 1] = -1 - a;
       }
-      const c0 = text.charCodeAt(from + a) - A;
-      let node = rootKid[c0] as number;
-      for (let b = a; node !== -1; ) {
-        if (end[node] === 1 && better(u, w + 1, b + 1)) {
-          uncovered[b + 1] = u;
-          nWords[b + 1] = w + 1;
+      // Ties keep the earlier step, as before: words are tried from the shortest.
+      const withWord = ca + 1;
+      let node = 0;
+      let m = mask[0] as number;
+      for (let b = a; b < n; b++) {
+        const bit = 1 << (codes[b] as number);
+        if ((m & bit) === 0) break;
+        node = (base[node] as number) + bitCount(m & (bit - 1));
+        m = mask[node] as number;
+        if ((m & END) !== 0 && withWord < (cost[b + 1] as number)) {
+          cost[b + 1] = withWord;
           back[b + 1] = a;
           backNode[b + 1] = node;
         }
-        if (++b >= n) break;
-        const c = text.charCodeAt(from + b);
-        node = b === a + 1 ? (pairKid[c0 * 26 + c - A] as number) : child(node, c);
       }
     }
+    const best = cost[n] as number;
     out.letters += n;
-    out.covered += n - (uncovered[n] as number);
+    out.covered += n - (best >>> 9);
     const first = out.words;
-    out.words += nWords[n] as number;
+    out.words += best & 511;
     // Walked back from the end: the run's words fill ids[first .. out.words) from the last one.
     let w = out.words;
     for (let k = n; k > 0; ) {
       const s = back[k] as number;
       if (s >= 0) {
         if (k - s > out.longest) out.longest = k - s;
-        if (ids !== undefined && --w < ids.length && w >= first) ids[w] = wordIndex[backNode[k] as number] as number;
+        if (ids !== undefined && --w < ids.length && w >= first) ids[w] = wordOf[backNode[k] as number] as number;
         k = s;
       } else k = -1 - s;
     }
@@ -193,9 +197,9 @@ export function createWordSegmenter(words: readonly string[]): WordSegmenter {
       let node = 0;
       for (let i = 0; i < word.length && node !== -1; i++) {
         const c = word.charCodeAt(i);
-        node = isLetter(c) ? child(node, c) : -1;
+        node = isLetter(c) ? child(node, c - A) : -1;
       }
-      return node <= 0 ? -1 : (wordIndex[node] as number);
+      return node <= 0 ? -1 : (wordOf[node] as number);
     },
     segment(text, from, to, out, ids) {
       out.letters = 0;

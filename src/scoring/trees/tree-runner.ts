@@ -1,7 +1,10 @@
 /**
- * A model as the scoring core runs it: onnxruntime for every run, except small runs of a plain tree
- * ensemble, which a loop in JavaScript walks (flat-trees.ts) without onnxruntime's fixed cost per run
- * (~12-17 us: tensor, native call, output copies). onnxruntime stays the reference and the fallback: it
+ * A model as the scoring core runs it. A plain tree ensemble is walked in JavaScript: small runs by
+ * flat-trees.ts' loop, without onnxruntime's fixed cost per run (~12-17 us: tensor, native call,
+ * output copies), and runs of LEVEL_MIN_ROWS or more by level-trees.ts' branchless walk (1.6-2x
+ * faster per row than onnxruntime on the table's rows below, whose columns come from different golden
+ * rows; ~1.1-1.5x on real names, src/bench/README.md). Other graphs, and runs with a NaN
+ * feature past the small ones, go to onnxruntime. onnxruntime stays the reference and the fallback: it
  * loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
  * of a few thousand rows made to reach every branch (values on, just below and just above each
  * threshold, and missing values), and after this machine's onnxruntime gave the walk's logistic on
@@ -19,17 +22,32 @@
  *
  * The two meet at about 8 rows (domain ~9, URL and email ~8, IP ~20), hence SMALL_RUN_ROWS = 8; one
  * number for every model, since IP's later crossing is worth ~3 us per run. Past that onnxruntime's
- * walk is 1.2-1.4x faster per row, so large runs (the workers' batches) stay on onnxruntime.
+ * walk is 1.2-1.4x faster per row. The level walk (walk / level walk / onnxruntime, 2026-12-07 14:47
+ * UTC, load average 6.6-8.1, best of 3 rounds):
+ *
+ *   rows        1                  4                 8                64                1000
+ *   domain/5    7.89 / 11.57 / 18.63 7.23 / 7.90 / 8.93 6.98 / 2.69 / 7.19 6.41 / 2.46 / 5.04 5.61 / 2.52 / 4.64
+ *   url/2       9.83 / 14.36 / 22.50 9.52 / 11.10 / 11.47 8.85 / 3.52 / 8.70 7.96 / 3.19 / 6.02 6.77 / 3.17 / 5.56
+ *   ip/2        2.38 / 4.32 / 14.57 2.49 / 2.97 / 4.74 2.27 / 1.08 / 3.16 2.15 / 1.04 / 1.77 1.96 / 0.90 / 1.47
+ *   email/3    11.91 / 12.36 / 25.89 11.11 / 10.35 / 12.92 10.51 / 3.61 / 10.11 9.73 / 3.43 / 7.60 8.69 / 3.44 / 7.14
+ *
+ * so from 8 rows the level walk serves (LEVEL_MIN_ROWS) and below it the flat walk.
  */
 import type * as ort from 'onnxruntime-node';
 import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
 import { flattenTrees, runFlatTrees } from './flat-trees';
 import { logistic, TELLING_SCORES } from './float32-logistic';
+import { levelTrees, runLevelTrees } from './level-trees';
 import { ONE_TREE_IO, oneTreeModel } from './one-tree-model';
 import { readTreeEnsemble, type TreeEnsemble } from './onnx-trees';
 
 /** Runs of at most this many rows are walked in JavaScript (see the numbers above). */
 export const SMALL_RUN_ROWS = 8;
+/**
+ * Runs of at least this many rows take the branchless walk (level-trees.ts) when the model has one:
+ * it walks eight rows side by side, and a shorter run walks them one by one, slower than the walk.
+ */
+export const LEVEL_MIN_ROWS = 8;
 const CHECK_ROWS = 2048;
 
 export interface ModelRunner {
@@ -43,6 +61,11 @@ export interface ModelRunner {
   reference(features: Float32Array, rows: number): Promise<Float32Array>;
   /** The walk whatever the run's size, when it serves (src/bench/engine-cost.ts times it). */
   readonly walk?: ((features: Float32Array, rows: number) => Float32Array) | undefined;
+  /**
+   * The branchless walk of larger runs (level-trees.ts), when it serves; undefined for a run with a
+   * NaN feature, which onnxruntime takes.
+   */
+  readonly levelWalk?: ((features: Float32Array, rows: number) => Float32Array | undefined) | undefined;
   release(): Promise<void>;
 }
 
@@ -120,7 +143,13 @@ async function smallRunWalker(
   bytes: Uint8Array,
   io: ModelIo & { intraOpThreads: number },
   reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
-): Promise<{ walk: (features: Float32Array, rows: number) => Float32Array } | { why: string }> {
+): Promise<
+  | {
+      walk: (features: Float32Array, rows: number) => Float32Array;
+      level: ((features: Float32Array, rows: number) => Float32Array | undefined) | undefined;
+    }
+  | { why: string }
+> {
   // With more threads onnxruntime sums each thread's share of the trees apart, then the shares
   // (tree_ensemble_common.h, sections B2 and D2): another order, other float32 sums.
   if (io.intraOpThreads !== 1) return { why: `${io.intraOpThreads} intra-op threads sum trees in another order` };
@@ -145,7 +174,51 @@ async function smallRunWalker(
   // The same float32 or nothing: an answer must not depend on the engine that ran it.
   const i = firstDifference(got, want);
   if (i >= 0) return { why: `the walk gives ${got[i]} where onnxruntime gives ${want[i]} (check row ${i})` };
-  return { walk };
+  return { walk, level: await levelWalker(read.ensemble, io, rows, want, reference) };
+}
+
+/** Check rows the level walk must agree on, at least: a wide model's rows nearly all carry a NaN. */
+const LEVEL_CHECK_ROWS = 256;
+
+/**
+ * The branchless walk of large runs, if the ensemble pads to complete trees and the walk gives
+ * onnxruntime's float32 on the check rows without a NaN (it leaves runs with a NaN to onnxruntime):
+ * those of the small-run check (`want`, ~40% of them at 46 features), or, for a model too wide to
+ * have LEVEL_CHECK_ROWS of them, all check rows with their NaNs made 0 and run on onnxruntime again
+ * (which for every model cost ~80 ms of start-up per version and thread).
+ */
+async function levelWalker(
+  ensemble: TreeEnsemble,
+  io: ModelIo,
+  checks: Float32Array,
+  want: Float32Array,
+  reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
+): Promise<((features: Float32Array, rows: number) => Float32Array | undefined) | undefined> {
+  const padded = levelTrees(ensemble);
+  if (!padded.ok || padded.trees.width > io.width) return undefined;
+  const trees = padded.trees;
+  const positive = io.positive === 0 ? 0 : 1;
+  const level = (features: Float32Array, rows: number) => runLevelTrees(trees, features, rows, io.width, positive);
+  const width = io.width;
+  const whole: number[] = [];
+  for (let r = 0; r < want.length; r++)
+    if (!checks.subarray(r * width, (r + 1) * width).some(Number.isNaN)) whole.push(r);
+  let x: Float32Array;
+  let expected: Float32Array;
+  if (whole.length >= LEVEL_CHECK_ROWS) {
+    x = new Float32Array(whole.length * width);
+    expected = new Float32Array(whole.length);
+    whole.forEach((r, k) => {
+      x.set(checks.subarray(r * width, (r + 1) * width), k * width);
+      expected[k] = want[r] as number;
+    });
+  } else {
+    x = checks.slice();
+    for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) x[i] = 0;
+    expected = await reference(x.slice(), want.length);
+  }
+  const got = level(x, expected.length);
+  return got !== undefined && firstDifference(got, expected) < 0 ? level : undefined;
 }
 
 export async function openModelRunner(
@@ -162,12 +235,16 @@ export async function openModelRunner(
     release: () => session.release(),
   };
   if (!('walk' in small)) return { ...base, smallRuns: 'onnxruntime', fallbackReason: small.why, run: reference };
-  const { walk } = small;
+  const { walk, level } = small;
   return {
     ...base,
     smallRuns: 'trees',
     walk,
-    run: (features, rows) =>
-      rows <= SMALL_RUN_ROWS ? Promise.resolve(walk(features, rows)) : reference(features, rows),
+    levelWalk: level,
+    run: (features, rows) => {
+      const scores = level !== undefined && rows >= LEVEL_MIN_ROWS ? level(features, rows) : undefined;
+      if (scores !== undefined) return Promise.resolve(scores);
+      return rows <= SMALL_RUN_ROWS ? Promise.resolve(walk(features, rows)) : reference(features, rows);
+    },
   };
 }

@@ -7,6 +7,7 @@ import {
   type DomainFeatureName,
   domainFeatures,
 } from '../../../src/indicators/domain/features';
+import { KEYWORDS } from '../../../src/indicators/domain/lexicon';
 import {
   boundedDistance,
   embeddedBrand,
@@ -147,6 +148,30 @@ describe('brands and keywords in the name', () => {
     assert.equal(idx.count('none'), 0);
     assert.equal(idx.first('aaginlogin'), 'gin');
     assert.equal(idx.first(''), undefined);
+    // A word cut off by the end of the text is not in it.
+    assert.equal(idx.count('xlogi'), 1);
+    assert.equal(idx.first('xlogi'), 'log');
+  });
+  it('substring index agrees with includes/indexOf on random texts over the keyword list', () => {
+    const words = [...KEYWORDS, 'ab', 'abc', 'abcd'];
+    const idx = createSubstringIndex(words);
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      while (text.length < 40 * next())
+        text +=
+          next() < 0.3
+            ? (words[Math.floor(next() * words.length)] as string).slice(0, 2 + Math.floor(next() * 8))
+            : 'abcdefghijklmnopqrstuvwxyz-.0'[Math.floor(next() * 29)];
+      assert.equal(idx.count(text), words.filter((w) => text.includes(w)).length, text);
+      let first: string | undefined;
+      for (let i = 0; i < text.length && first === undefined; i++) first = words.find((w) => text.startsWith(w, i));
+      assert.equal(idx.first(text), first, text);
+    }
   });
 });
 

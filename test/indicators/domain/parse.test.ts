@@ -27,6 +27,10 @@ const GOOD: Good[] = [
   },
   { input: 'example.com.', ascii: 'example.com', registrableDomain: 'example.com', publicSuffix: 'com' },
   { input: '  example.com  ', ascii: 'example.com', registrableDomain: 'example.com', publicSuffix: 'com' },
+  // Whitespace at one end only, and Unicode spaces (no-break, em space, BOM), are trimmed too.
+  { input: 'example.com\t', ascii: 'example.com', registrableDomain: 'example.com', publicSuffix: 'com' },
+  { input: '\u00a0example.com\u2003', ascii: 'example.com', registrableDomain: 'example.com', publicSuffix: 'com' },
+  { input: '\ufeffexample.com', ascii: 'example.com', registrableDomain: 'example.com', publicSuffix: 'com' },
   {
     input: 'www.example.co.uk',
     ascii: 'www.example.co.uk',
