@@ -163,11 +163,7 @@ export function encodeAnsweredBatchResponse(
     answer = i;
     const hit = hits[i];
     const at = out.fork(RESULTS, PREDICTION_LENGTH_BYTES);
-    const start = batch.idStart(i);
-    const end = batch.idEnd(i);
-    if (hit !== undefined || batch.idIsAscii(i)) {
-      if (end > start) out.bytesOf(ID, batch.bytes, start, end);
-    } else out.string(ID, batch.id(i));
+    writeRequestId(batch, i, hit !== undefined);
     if (hit !== undefined) writeStored(hit);
     else {
       out.raw(bytes, j === 0 ? 0 : (ends[j - 1] as number), ends[j] as number);
@@ -176,6 +172,18 @@ export function encodeAnsweredBatchResponse(
     out.join(at);
   }
   return finish();
+}
+
+/**
+ * Item i's id: its request bytes copied when they are plain ASCII (a cache hit's id always is: the
+ * cache is only asked for such items), else encoded from the decoded string, as the generated code would.
+ */
+function writeRequestId(batch: RawBatch, i: number, hit: boolean): void {
+  const start = batch.idStart(i);
+  const end = batch.idEnd(i);
+  if (hit || batch.idIsAscii(i)) {
+    if (end > start) out.bytesOf(ID, batch.bytes, start, end);
+  } else out.string(ID, batch.id(i));
 }
 
 /**
@@ -203,11 +211,7 @@ export function encodeMixedBatchResponse(
       if (r.id !== '') out.string(ID, r.id);
       writeAnswer(r, view);
     } else {
-      const start = batch.idStart(i);
-      const end = batch.idEnd(i);
-      if (hit !== undefined || batch.idIsAscii(i)) {
-        if (end > start) out.bytesOf(ID, batch.bytes, start, end);
-      } else out.string(ID, batch.id(i));
+      writeRequestId(batch, i, hit !== undefined);
       if (hit !== undefined) writeStored(hit);
       else {
         const { bytes, ends } = encoded[i] as EncodedAnswers;
