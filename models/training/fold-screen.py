@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Screens a training recipe on the organisation folds of a sources file (`folds`, e.g.
-email-4-orgs-sources.json) from one export, at the message model's level (no embedded indicators):
+email-4-sources.json) from one export, at the message model's level (no embedded indicators):
 per fold, a throw-away model trained without the fold's held-out sources (evaluate.py's Evaluator:
 text model refitted on the fold's training rows, thresholds by the given rule on its validation rows),
 its held-out sources scored whole and the other sources' test split. Minutes per recipe, where the
 served check (eval-served.ts on a trained fold) takes a quarter of an hour; the served check decides.
 
-    python3 models/training/fold-screen.py --export WORK --sources-file models/training/email-4-orgs-sources.json \
+    python3 models/training/fold-screen.py --export WORK --sources-file models/training/email-4-sources.json \
         [--train-param text_c=1] [--weight ghost=8] [--thresholds-on source-capped --threshold-source-cap 200] \
         [--later 2024-01-01] [--out result.json]
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """One fold of an email export: the rows of some sources only, written as an export train.py reads.
 
-The organisation-split evaluation (models/training/email-4-orgs-sources.json, `folds`) trains a model
+The organisation-split evaluation (models/training/email-4-sources.json, `folds`) trains a model
 without some organisations' and products' mail and scores that mail served, end to end
 (scripts/email/eval-served.ts). Exporting every fold again would parse every message again; the rows,
 their features and text vectors do not depend on which other sources sit beside them (the split is by
 each row's own site), so a fold is the full export with the other sources' rows dropped.
 
     python3 models/training/subset-export.py --export WORK --out WORK-fold1 \
-        --sources-file models/training/email-4-orgs-sources.json --fold 1
+        --sources-file models/training/email-4-sources.json --fold 1
 
 keeps every source that no fold names plus the fold's `train` sources, and drops the fold's `evaluate`
 sources and the other folds' `train` sources.

@@ -26,12 +26,30 @@ while [ $# -gt 0 ]; do
 done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-data=${DATA:-../shared/data}
 work=${WORK:-models/training/.work}/$name
 out=${OUT:-models}/$name/$version
 # A version's own sources file (e.g. email-2-sources.json, other features version) wins over the model's default.
-if [ -z "$sources" ] && [ -f "models/training/$name-$version-sources.json" ]; then sources=models/training/$name-$version-sources.json; fi
-sources=${sources:-models/training/$name-sources.json}
+# A version made from another's model (metadata `derived_from` "url v3": the same model.onnx with thresholds or
+# rules of its own) is retrained with that version's recipe.
+recipe=$version
+while [ -z "$sources" ]; do
+  if [ -f "models/training/$name-$recipe-sources.json" ]; then sources=models/training/$name-$recipe-sources.json; break; fi
+  from=$(node -e 'const f = process.argv[1]; if (require("fs").existsSync(f)) {
+    const m = /^\S+ v(\d+)\b/.exec(JSON.parse(require("fs").readFileSync(f, "utf8")).derived_from ?? "");
+    if (m) console.log(m[1]); }' "models/$name/$recipe/metadata.json")
+  if [ -z "$from" ]; then sources=models/training/$name-sources.json; else recipe=$from; fi
+done
+# A recipe whose data a script fetches from the package registries names the script (`data_prepare`) and the
+# folder it leaves (`data`, linking ../shared/data beside what it made): without DATA, train.sh runs the
+# script and reads that folder, so `train.sh email 4` retrains email v4 by itself.
+prepare=$(node -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  if (s.data_prepare) console.log(`${s.data_prepare}\t${s.data}`);' "$sources")
+if [ -z "${DATA:-}" ] && [ -n "$prepare" ]; then
+  WORK= bash "${prepare%%$'\t'*}" >&2   # its own default folder, which the recipe names (smoke.sh sets WORK)
+  data=${prepare#*$'\t'}
+else
+  data=${DATA:-../shared/data}
+fi
 # The pinned Python packages, in a virtualenv made on first use (scripts/python-env.ts); PYTHON_TRAIN overrides.
 python=${PYTHON_TRAIN:-$(npx tsx scripts/python-env.ts models/training/requirements.txt)}
 # A manifest left from an earlier run would no longer match the new files: the version would be refused.

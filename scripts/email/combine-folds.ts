@@ -1,5 +1,5 @@
 /**
- * One table from an organisation-split evaluation (models/training/email-4-orgs-sources.json `folds`):
+ * One table from an organisation-split evaluation (models/training/email-4-sources.json `folds`):
  * every legitimate set scored by a model that never trained on its organisation or product. A set a
  * fold holds out is read from that fold's model (every row unseen there); every other set (the
  * SpamAssassin, list and phishing corpora, library mail, the fixtures) from the candidate trained on
@@ -7,7 +7,7 @@
  * one template source cut into the sources file's organisation groups (`folders`), so the two columns
  * hold the same messages where both have them.
  *
- *   npx tsx scripts/email/combine-folds.ts --sources models/training/email-4-orgs-sources.json \
+ *   npx tsx scripts/email/combine-folds.ts --sources models/training/email-4-sources.json \
  *       --fold 1=f1.jsonl --fold 2=f2.jsonl --candidate all.jsonl --baseline v3.jsonl [--out x.json]
  *
  * The .jsonl files are eval-served.ts `--messages` outputs (the folds' with `--fold N`).
@@ -19,7 +19,7 @@ import { legitimateFigures, maliciousSlices, type ScoredMessage } from './served
 
 const { values: args } = parseArgs({
   options: {
-    sources: { type: 'string', default: 'models/training/email-4-orgs-sources.json' },
+    sources: { type: 'string', default: 'models/training/email-4-sources.json' },
     fold: { type: 'string', multiple: true, default: [] },
     candidate: { type: 'string' },
     baseline: { type: 'string' },

@@ -1,5 +1,5 @@
 /**
- * The organisation split of the email candidate (models/training/email-4-orgs-sources.json): a source
+ * The organisation split of the email candidate (models/training/email-4-sources.json): a source
  * limited to some organisations' folders (`folders`), products whose mail sits in one folder per language
  * (`recursive`), and subset-export.py, which cuts one fold out of a full export. If a fold kept a row of
  * a held-out organisation, or misaligned the features or text vectors of the rows it keeps, the fold's
