@@ -37,7 +37,8 @@ while [ -z "$sources" ]; do
   from=$(node -e 'const f = process.argv[1]; if (require("fs").existsSync(f)) {
     const m = /^\S+ v(\d+)\b/.exec(JSON.parse(require("fs").readFileSync(f, "utf8")).derived_from ?? "");
     if (m) console.log(m[1]); }' "models/$name/$recipe/metadata.json")
-  if [ -z "$from" ]; then sources=models/training/$name-sources.json; else recipe=$from; fi
+  # Only an older version can be a recipe's source (a metadata naming itself or a newer one would loop).
+  if [ -z "$from" ] || [ "$from" -ge "$recipe" ]; then sources=models/training/$name-sources.json; else recipe=$from; fi
 done
 # A recipe whose data a script fetches from the package registries names the script (`data_prepare`) and the
 # folder it leaves (`data`, linking ../shared/data beside what it made): without DATA, train.sh runs the
