@@ -80,6 +80,8 @@ export async function createApp(config: Config, logger: Logger, opts: AppOptions
     trust: config.modelTrust,
   });
   await repository.reload();
+  // A worker without IP requests would keep the replaced databases alive until its next one.
+  geo.onReload(() => backend.reshare?.());
   const stopWatching = config.watchModels ? watchRepository(config.modelsDir, repository, logger) : () => {};
   // Off unless asked for: with no metrics the hot path does not even test a counter.
   const metrics = config.metricsListen === '' ? undefined : createMetrics();

@@ -83,6 +83,14 @@ export interface InferenceBackend {
   workers?(): readonly Worker[];
   /** How many sessions each worker holds loaded now (none inline), e.g. for a test of what workers load. */
   loadedSessions?(): number[];
+  /**
+   * Sends every worker what the pipelines share now (after a geo reload), instead of at its next
+   * request of that kind: a worker that sees none would otherwise keep the old databases alive, and
+   * so would the record here of what it was sent.
+   */
+  reshare?(): void;
+  /** What each worker was last sent for `kind` (Pipeline.shared), e.g. for a test of reshare. */
+  sharedWith?(kind: IndicatorKind): unknown[];
   /** Answers the requests already on a thread, fails the ones still waiting and every later one, ends the threads. */
   close(): Promise<void>;
 }
@@ -589,6 +597,10 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     },
     workers: () => threads.map((t) => t.worker),
     loadedSessions: () => threads.map((t) => t.loaded.size),
+    reshare() {
+      for (const t of threads) for (const session of t.loaded) shareOn(t, session);
+    },
+    sharedWith: (kind) => threads.map((t) => t.shared.get(kind)),
     close() {
       closed ??= finish();
       return closed;

@@ -326,6 +326,15 @@ describe('geo databases replaced and reloaded reach the workers', () => {
     renameSync(join(dir, 'next.mmdb'), join(dir, 'GeoLite2-City.mmdb'));
     const reloaded = await Promise.all([pair.workers.app.geo.reload(), pair.inline.app.geo.reload()]);
     assert.ok(reloaded.every((r) => r.ok));
+    // Every worker has the new databases now, not at its next IP request: one that gets none would
+    // otherwise keep the replaced ones alive (so would the pool's record of what it sent).
+    const now = pair.workers.app.geo.share();
+    assert.ok(now !== undefined);
+    assert.deepEqual(
+      pair.workers.app.inference.sharedWith?.('ip').map((s) => s === now),
+      [true, true],
+      'each worker was sent the reloaded databases',
+    );
     // The same batch again (its answers are in the cache of the old databases), and a new one.
     for (const round of [1, 2]) {
       const res = await bothAnswer(round);

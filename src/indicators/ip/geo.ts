@@ -69,6 +69,11 @@ export interface GeoLookup {
    * until a reload swaps them. Undefined when they cannot be (a hosting table given as an object).
    */
   share(): GeoShare | undefined;
+  /**
+   * Tells `listener` after every successful reload (SIGHUP or a watched file), e.g. so that threads
+   * holding the old share get the new one now rather than at their next request.
+   */
+  onReload(listener: () => void): void;
   /** Stops watching. Lookups keep working. */
   close(): void;
 }
@@ -103,6 +108,7 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
   let current = await openAll(cityPaths, asnPaths, cacheSize, language);
   let shared: { from: SourceSet; share: GeoShare } | undefined;
   let pending: Promise<ReloadResult> | undefined;
+  const reloaded: (() => void)[] = [];
 
   const reload = (): Promise<ReloadResult> => {
     pending ??= (async () => {
@@ -116,6 +122,7 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
         pending = undefined;
       }
       options.onReload?.(result);
+      if (result.ok) for (const l of reloaded) l();
       return result;
     })();
     return pending;
@@ -140,6 +147,7 @@ export async function createGeoLookup(options: GeoLookupOptions = {}): Promise<G
       return current.infos;
     },
     reload,
+    onReload: (l) => reloaded.push(l),
     close() {
       clearInterval(poller);
       clearTimeout(settle);
@@ -181,6 +189,7 @@ export function geoFromShare(share: GeoShare): GeoLookup {
   return {
     sources: sources.infos,
     reload: () => Promise.reject(new Error('a shared geo lookup is reloaded by the thread that shared it')),
+    onReload() {},
     close() {},
     share: () => share,
     lookup: (ip) => lookupIn(sources, hosting, ip),

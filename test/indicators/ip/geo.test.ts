@@ -237,6 +237,7 @@ describe('geo reload', () => {
   let city: string;
   let asn: string;
   const events: ReloadResult[] = [];
+  let swaps = 0;
   let geo: GeoLookup;
 
   before(async () => {
@@ -246,6 +247,7 @@ describe('geo reload', () => {
     copyFileSync(CITY, city);
     copyFileSync(ASN, asn);
     geo = await createGeoLookup({ cityDbPath: city, asnDbPath: asn, hosting: null, onReload: (r) => events.push(r) });
+    geo.onReload(() => swaps++);
   });
   after(() => {
     geo.close();
@@ -263,6 +265,7 @@ describe('geo reload', () => {
     assert.equal(geo.lookup(ip('1.0.0.1')).asn, 0);
     assert.equal(geo.lookup(ip('81.2.69.160')).city, 'London');
     assert.equal(events.at(-1), result);
+    assert.equal(swaps, 1, 'subscribers hear of the swap');
   });
 
   it('keeps the whole old set when any new database fails, and reports why', async () => {
@@ -270,8 +273,10 @@ describe('geo reload', () => {
     assert.equal((await geo.reload()).ok, true);
     copyFileSync(COUNTRY, city); // a valid change...
     writeFileSync(asn, 'not a maxmind database'); // ...and a broken one: neither may be taken
+    const before = swaps;
     const result = await geo.reload();
     assert.equal(result.ok, false);
+    assert.equal(swaps, before, 'a failed reload swaps nothing, so subscribers are not told');
     assert.match(result.error?.message ?? '', /cannot open asn database .*GeoLite2-ASN\.mmdb/);
     assert.deepEqual(
       result.sources.map((s) => s.databaseType),
