@@ -42,11 +42,20 @@ export interface GenericItem extends InputItem {
   kind?: IndicatorKind | undefined;
 }
 
+/** How scoreBatch() and scoreMixed() treat the items metric. */
+export interface ScoreOptions {
+  /**
+   * False when the items' answers were counted already: a transport scoring them again as objects,
+   * after their encoded answer came out over the message size limit. Default true.
+   */
+  count?: boolean;
+}
+
 export interface Scorer {
   /** Scores items that are all of one kind. Never rejects for bad items: they get `error`. */
-  scoreBatch(kind: IndicatorKind, items: readonly InputItem[], view: View): Promise<ScoredItem[]>;
+  scoreBatch(kind: IndicatorKind, items: readonly InputItem[], view: View, opts?: ScoreOptions): Promise<ScoredItem[]>;
   /** Detects each item's kind (unless asserted) and scores each kind's share as one batch. */
-  scoreMixed(items: readonly GenericItem[], view: View): Promise<ScoredItem[]>;
+  scoreMixed(items: readonly GenericItem[], view: View, opts?: ScoreOptions): Promise<ScoredItem[]>;
   /**
    * What scoreMixed() does first with an item, for a transport that groups a generic batch itself:
    * the kind it is scored as, or how it is answered when no pipeline may see it (mixed.ts). Those
@@ -233,7 +242,13 @@ export function createScorer(opts: ScorerOptions): Scorer {
     return out;
   }
 
-  async function scoreBatch(kind: IndicatorKind, items: readonly InputItem[], view: View): Promise<ScoredItem[]> {
+  async function scoreBatch(
+    kind: IndicatorKind,
+    items: readonly InputItem[],
+    view: View,
+    { count = true }: ScoreOptions = {},
+  ): Promise<ScoredItem[]> {
+    const counter = count ? counts : undefined;
     const p = byKind.get(kind);
     if (p === undefined) {
       const err =
@@ -247,7 +262,7 @@ export function createScorer(opts: ScorerOptions): Scorer {
               type: kind,
             });
       const refused = items.map((it) => result(it.id, echo(it.value), kind, err));
-      counts?.countAll(kind, refused);
+      counter?.countAll(kind, refused);
       return refused;
     }
     let out: ScoredItem[];
@@ -257,11 +272,11 @@ export function createScorer(opts: ScorerOptions): Scorer {
       // A failure of the batch itself (not of an item): every item reports it, none is lost.
       out = items.map((it) => errorResult(it, kind, err));
     }
-    counts?.countAll(kind, out);
+    counter?.countAll(kind, out);
     return out;
   }
 
-  async function scoreMixed(items: readonly GenericItem[], view: View): Promise<ScoredItem[]> {
+  async function scoreMixed(items: readonly GenericItem[], view: View, opts: ScoreOptions = {}): Promise<ScoredItem[]> {
     const groups = new Map<IndicatorKind, number[]>();
     const out: ScoredItem[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
@@ -276,12 +291,13 @@ export function createScorer(opts: ScorerOptions): Scorer {
       else g.push(i);
     }
     // Items refused before their type was known or trusted (the rest are counted by scoreBatch).
-    countRefused(out);
+    if (opts.count !== false) countRefused(out);
     for (const [kind, idx] of groups) {
       const results = await scoreBatch(
         kind,
         idx.map((i) => items[i] as GenericItem),
         view,
+        opts,
       );
       idx.forEach((i, j) => {
         const r = results[j] as ScoredItem;

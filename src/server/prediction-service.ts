@@ -118,6 +118,8 @@ export function createPredictionService(
       cache.countHits(batch.count - missed.length);
       scorer.countCached(kind, hits);
     }
+    /** Whether the misses' answers are counted already (a worker answered them). */
+    let counted = false;
     if (missed.length >= OFF_THREAD_MIN_ROWS) {
       const answered = await scorer.answerOffLoop(kind, missedValues(batch, missed, missedBytes), view, (j) =>
         batch.id(missed[j]!),
@@ -126,10 +128,11 @@ export function createPredictionService(
         const bytes = encodeAnsweredBatchResponse(batch, hits, answered, record);
         if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
         // Over the size limit: scored again here, as objects that fitted() can send in the compact view.
+        counted = true;
       }
     }
     const misses: InputItem[] = missed.map((i) => ({ id: batch.id(i), value: batch.value(i) }));
-    const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view);
+    const scored = misses.length === 0 ? [] : await scorer.scoreBatch(kind, misses, view, { count: !counted });
     const bytes = encodeRawBatchResponse(batch, hits, scored, view, record);
     if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
     let j = 0;
@@ -148,19 +151,24 @@ export function createPredictionService(
         : scoreRequest((view) => scorer.scoreBatch(kind, req.items, view), req);
   }
 
-  async function generic<Res>(req: BatchRequest<IndicatorItem>): Promise<Res> {
-    if (req instanceof RawBatch && req.types !== undefined && req.count <= config.maxBatchItems) {
-      const bytes = await answerMixedBatch(scorer, req, record);
-      if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
-      // Over the size limit: scored again below, as objects that fitted() can send in the compact view.
-    }
-    const items: GenericItem[] = req.items.map((i) => ({
+  function genericItems(req: BatchRequest<IndicatorItem>): GenericItem[] {
+    return req.items.map((i) => ({
       id: i.id,
       value: i.value,
       observedAt: i.observedAt,
       kind: TYPE_TO_KIND.get(i.type) === undefined || i.type === 0 ? undefined : TYPE_TO_KIND.get(i.type),
     }));
-    return scoreRequest((view) => scorer.scoreMixed(items, view), req);
+  }
+
+  async function generic<Res>(req: BatchRequest<IndicatorItem>): Promise<Res> {
+    if (req instanceof RawBatch && req.types !== undefined && req.count <= config.maxBatchItems) {
+      const bytes = await answerMixedBatch(scorer, req, record);
+      if (bytes.length <= config.maxMessageBytes) return encodedResponse<Res>(bytes);
+      // Over the size limit: scored again, as objects that fitted() can send in the compact view
+      // (every item was counted by answerMixedBatch).
+      return scoreRequest((view) => scorer.scoreMixed(genericItems(req), view, { count: false }), req);
+    }
+    return scoreRequest((view) => scorer.scoreMixed(genericItems(req), view), req);
   }
 
   function unary<Req extends BatchRequest<{ id: string }>, Res>(

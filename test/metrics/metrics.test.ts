@@ -254,3 +254,46 @@ describe('metrics endpoint', () => {
     }
   });
 });
+
+describe('items metric when an answer is over the message size limit', () => {
+  // The full answer of these batches is over the limit, so it is scored again as objects and sent in
+  // the compact view (test/hostile/oversized.test.ts): the items are still counted once.
+  let small: TestServer;
+  let smallListener: MetricsListener;
+  before(async () => {
+    small = await startTestServer(['--metrics-listen', '127.0.0.1:0', '--max-message-bytes', '200000']);
+    smallListener = await startMetricsListener({
+      listen: '127.0.0.1:0',
+      render: registryRenderer(small.app.metrics!.registry),
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  after(async () => {
+    await smallListener.close();
+    await small.close();
+  });
+
+  const names = (tag: string) => Array.from({ length: 1500 }, (_, i) => `${tag}-${i}.example-${i % 7}.net`);
+
+  it('counts each item of a typed batch once', async () => {
+    const before = await scrape(smallListener.port);
+    const res = await call<object, PredictDomainsResponse>(
+      (r, cb) => small.predictions.predictDomains(r as never, cb),
+      { items: names('typed').map((value, i) => ({ id: String(i), value })), view: 0 },
+    );
+    const after = await scrape(smallListener.port);
+    assert.equal(res.results[0]?.indicator, '', 'sent in the compact view');
+    assert.equal(delta(before, after, 'threatpredict_items_total', { type: 'domain' }), 1500);
+  });
+
+  it('counts each item of a generic Predict batch once', async () => {
+    const before = await scrape(smallListener.port);
+    const res = await call<object, PredictResponse>((r, cb) => small.predictions.predict(r as never, cb), {
+      items: names('generic').map((value, i) => ({ id: String(i), value, type: 0 })),
+      view: 0,
+    });
+    const after = await scrape(smallListener.port);
+    assert.equal(res.results[0]?.indicator, '', 'sent in the compact view');
+    assert.equal(delta(before, after, 'threatpredict_items_total', { type: 'domain' }), 1500);
+  });
+});
