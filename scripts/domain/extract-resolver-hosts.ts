@@ -7,8 +7,10 @@
  *
  *   npx tsx scripts/domain/extract-resolver-hosts.ts [--out models/training/.work/resolver] [--ublock-deb PATH]
  *
- * Output (TSV: host, provider, origin, part; `part` is the provider's side of a seeded provider split,
- * train / held_out, so every name of one provider is on one side):
+ * Output (TSV: host, provider, origin, part, platform_customer; `part` is the provider's side of a seeded
+ * provider split, train / held_out, so every name of one provider is on one side; `platform_customer` is
+ * yes for a customer's name on a hosting platform, `d1x.cloudfront.net`, which the served version judges
+ * by the platform slice's thresholds):
  * aws-endpoint-hosts.tsv, google-api-hosts.tsv, telemetry-cname-hosts.tsv (a company's subdomain that is
  * an analytics vendor's CNAME; provider = vendor), telemetry-first-party-hosts.tsv, tracker-hosts.tsv,
  * tracker-evasive-hosts.tsv (reported apart, not ordinary traffic), apt-mirror-hosts.tsv, provenance.json.
@@ -18,6 +20,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseDomain } from '../../src/indicators/domain/parse';
+import { isPlatformCustomer } from '../../src/indicators/domain/platform-slice';
 import {
   aptMirrorHosts,
   awsEndpointHosts,
@@ -98,6 +102,12 @@ function deb(name: string, version: string, want: string, given?: string): strin
   return checked(join(args.out, file), want);
 }
 
+/** `yes` for a customer's name on a hosting platform (the served slice rule's names, platform-slice.ts), else `no`. */
+const platformCustomer = (host: string) => {
+  const p = parseDomain(host);
+  return p.ok && isPlatformCustomer(p.value) ? 'yes' : 'no';
+};
+
 const unzip = (zip: string, ...members: string[]) =>
   execFileSync('unzip', ['-p', zip, ...members], { maxBuffer: 1 << 30 }).toString('utf8');
 const debMember = (path: string, member: string) =>
@@ -142,8 +152,13 @@ async function main(): Promise<void> {
   for (const [name, rows] of Object.entries(lists)) {
     const kept = rows.filter((r) => !taken.has(r.host));
     for (const r of kept) taken.add(r.host);
-    const body = kept.map((r) => [r.host, r.provider, r.origin, providerPart(r.provider)].join('\t'));
-    writeFileSync(join(args.out, `${name}.tsv`), `host\tprovider\torigin\tpart\n${body.join('\n')}\n`);
+    const body = kept.map((r) =>
+      [r.host, r.provider, r.origin, providerPart(r.provider), platformCustomer(r.host)].join('\t'),
+    );
+    writeFileSync(
+      join(args.out, `${name}.tsv`),
+      `host\tprovider\torigin\tpart\tplatform_customer\n${body.join('\n')}\n`,
+    );
     counts[name] = {
       rows: kept.length,
       providers: new Set(kept.map((r) => r.provider)).size,
