@@ -4,9 +4,9 @@
  * writeRetrainedVersion): platform customer slice thresholds from a measure-platform-slice.ts run on
  * this model, and the platforms' own names rule. Unsigned: the lead signs what is published.
  *
- *   npx tsx scripts/domain/make-retrained-version.ts --model models/training/.work/candidate/domain/6 \
- *       --rules-from models/domain/5 --slice models/training/results/domain-6-platform-slice.json \
- *       [--evaluation models/training/results/domain-6-resolver-hosts.json] --out models/training/.work/candidate/domain/6-served
+ *   npx tsx scripts/domain/make-retrained-version.ts --model models/training/.work/candidate-resolver/domain/6 \
+ *       --rules-from models/domain/5 --slice models/training/results/domain-resolver-candidate-platform-slice.json \
+ *       [--evaluation models/training/results/domain-resolver-candidate-resolver-hosts.json] --out models/training/.work/candidate-resolver/domain/6-served
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,11 +14,11 @@ import { writeRetrainedVersion } from '../../src/training/platform-version';
 
 const { values: args } = parseArgs({
   options: {
-    model: { type: 'string', default: 'models/training/.work/candidate/domain/6' },
+    model: { type: 'string', default: 'models/training/.work/candidate-resolver/domain/6' },
     'rules-from': { type: 'string', default: 'models/domain/5' },
-    slice: { type: 'string', default: 'models/training/results/domain-6-platform-slice.json' },
+    slice: { type: 'string', default: 'models/training/results/domain-resolver-candidate-platform-slice.json' },
     evaluation: { type: 'string' },
-    out: { type: 'string', default: 'models/training/.work/candidate/domain/6-served' },
+    out: { type: 'string', default: 'models/training/.work/candidate-resolver/domain/6-served' },
   },
 });
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
