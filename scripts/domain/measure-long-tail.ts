@@ -190,6 +190,13 @@ function bySuffix(rows: readonly Row[]) {
   );
 }
 
+/** How many of the rows carry each reason code (a row counts once per code), most frequent first. */
+function reasonCounts(rows: readonly Row[]) {
+  const n = new Map<string, number>();
+  for (const r of rows) for (const c of new Set(r.reasons ?? [])) n.set(c, (n.get(c) ?? 0) + 1);
+  return Object.fromEntries([...n].sort((a, b) => b[1] - a[1]));
+}
+
 function summarise(rows: readonly Row[], weighBy: string | undefined) {
   const unseen = rows.filter((r) => !r.seen);
   const long = (r: Row) => r.name.siteKey.split('.', 1)[0]!.length > LONG;
@@ -213,6 +220,7 @@ function summarise(rows: readonly Row[], weighBy: string | undefined) {
     unseen_dynamic_dns: rates(unseen.filter(dynamic)),
     unseen_without_dynamic_dns: rates(unseen.filter((r) => !dynamic(r))),
     [`unseen_each_${weighBy ?? 'registrable_domain'}_equal`]: unitRates(unseen),
+    unseen_served_raised_reasons: reasonCounts(unseen.filter((r) => r.served !== undefined && r.served !== 'benign')),
     unseen_highest_scores: top,
   };
 }

@@ -23,6 +23,20 @@ export interface PlatformSliceResult {
 const DOMAIN_APPLIES_TO =
   'customer sites of a platform (PSL private suffix or shared hosting, not dynamic DNS) whose name has no lure evidence (brand, lookalike, phishing keyword, crypto brand or word, lure word)';
 
+/** The `slice_thresholds` metadata entry a measure-platform-slice.ts result gives. */
+export function platformSliceThresholds(r: PlatformSliceResult, appliesTo?: string) {
+  return {
+    [PLATFORM_CUSTOMER]: {
+      suspicious: r.slice_thresholds.suspicious,
+      malicious: r.slice_thresholds.malicious,
+      applies_to: appliesTo ?? DOMAIN_APPLIES_TO,
+      set_by: `threshold_policy quantiles (${r.policy.suspicious_fpr} / ${r.policy.malicious_fpr}) of ${r.chosen_on}; never below the global thresholds`,
+      command: r.command,
+      evaluation: r.figures,
+    },
+  };
+}
+
 export function writePlatformVersion(opts: {
   from: string;
   out: string;
@@ -39,16 +53,7 @@ export function writePlatformVersion(opts: {
   for (const f of ['model.onnx', 'assets.json', 'golden.json']) copyFileSync(join(opts.from, f), join(opts.out, f));
   meta.version = opts.version;
   meta.derived_from = `${meta.name} v${r.model.version}: the same model.onnx, assets and golden rows; thresholds of its own for platform customer sites`;
-  meta.slice_thresholds = {
-    [PLATFORM_CUSTOMER]: {
-      suspicious: r.slice_thresholds.suspicious,
-      malicious: r.slice_thresholds.malicious,
-      applies_to: opts.appliesTo ?? DOMAIN_APPLIES_TO,
-      set_by: `threshold_policy quantiles (${r.policy.suspicious_fpr} / ${r.policy.malicious_fpr}) of ${r.chosen_on}; never below the global thresholds`,
-      command: r.command,
-      evaluation: r.figures,
-    },
-  };
+  meta.slice_thresholds = platformSliceThresholds(r, opts.appliesTo);
   writeFileSync(join(opts.out, 'metadata.json'), `${JSON.stringify(meta, null, 1)}\n`);
 }
 
@@ -76,5 +81,37 @@ export function writePlatformOwnVersion(opts: {
       "names that are a public suffix of the PSL's private section (tldts), not reached only through a wildcard rule (or themselves the base of one): the platform's own name, not a customer's site; the lookalike floor still applies",
     ...(opts.evaluation === undefined ? {} : { evaluation: opts.evaluation }),
   };
+  writeFileSync(join(opts.out, 'metadata.json'), `${JSON.stringify(meta, null, 1)}\n`);
+}
+
+/**
+ * A domain version with a model of its own (train.sh output) given the serving rules of an earlier
+ * version re-derived for it: platform customer slice thresholds measured on this model
+ * (measure-platform-slice.ts result) and, when `rulesFrom` answers platforms' own names, the same rule.
+ * `evaluation`: measure-long-tail.ts figures to record (`resolver_like_evaluation`). Written unsigned.
+ */
+export function writeRetrainedVersion(opts: {
+  model: string;
+  rulesFrom: string;
+  out: string;
+  slice: PlatformSliceResult;
+  evaluation?: Record<string, unknown>;
+}) {
+  const meta = JSON.parse(readFileSync(join(opts.model, 'metadata.json'), 'utf8'));
+  const rules = JSON.parse(readFileSync(join(opts.rulesFrom, 'metadata.json'), 'utf8'));
+  if (
+    opts.slice.model.version !== meta.version ||
+    opts.slice.model.thresholds.suspicious !== meta.thresholds.suspicious
+  )
+    throw new Error(`the slice was measured on ${opts.slice.model.dir}, not on the model in ${opts.model}`);
+  mkdirSync(opts.out, { recursive: true });
+  if (opts.out !== opts.model)
+    for (const f of ['model.onnx', 'assets.json', 'golden.json']) copyFileSync(join(opts.model, f), join(opts.out, f));
+  meta.slice_thresholds = platformSliceThresholds(opts.slice);
+  if (rules.platform_own_names !== undefined) {
+    const { evaluation: _measuredOnOtherModel, ...rule } = rules.platform_own_names;
+    meta.platform_own_names = rule;
+  }
+  if (opts.evaluation !== undefined) meta.resolver_like_evaluation = opts.evaluation;
   writeFileSync(join(opts.out, 'metadata.json'), `${JSON.stringify(meta, null, 1)}\n`);
 }
