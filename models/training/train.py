@@ -294,6 +294,8 @@ def resolve_threshold_policy(args, spec: dict) -> None:
         args.malicious_fpr = float(policy.get("malicious_fpr", 0.005))
     if getattr(args, "threshold_source_cap", None) is None:
         args.threshold_source_cap = float(policy.get("source_cap", 200))
+    if getattr(args, "min_threshold_rows", None) is None:
+        args.min_threshold_rows = int(policy.get("min_source_rows", 200))
 
 
 def threshold_rule(args) -> dict:
@@ -329,8 +331,9 @@ def main() -> None:
     ap.add_argument("--threshold-source-cap", type=float,
                     help="with --thresholds-on source-capped: validation rows a benign source counts as at most "
                          "(default: the sources file's threshold_policy source_cap, else 200)")
-    ap.add_argument("--min-threshold-rows", type=int, default=200,
-                    help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold")
+    ap.add_argument("--min-threshold-rows", type=int, default=None,
+                    help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold "
+                         "(default: the sources file's threshold_policy min_source_rows, else 200)")
     ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
     ap.add_argument("--auc-by-group", action="store_true", help="also report test AUC within each group (e.g. the source year), benign and malicious rows of that group only")
     ap.add_argument("--importance", type=int, default=0, help="record the N features whose permutation on test costs the most AUC (0: skip)")

@@ -205,6 +205,7 @@ async function main(): Promise<void> {
     features_version?: string;
     weighting?: string;
     ignored_features?: string[];
+    threshold_policy?: { on: string; suspicious_fpr: number; malicious_fpr: number; source_cap?: number; min_source_rows?: number };
   };
   const code = FEATURE_CODE[file.features_version ?? EMAIL_FEATURES_VERSION];
   if (code === undefined) throw new Error(`unknown features_version ${file.features_version}`);
@@ -310,6 +311,8 @@ async function main(): Promise<void> {
         // train.py fits without these columns (zeroed for fitting; the served row still computes them): a fact
         // that, measured, says where the training mail came from rather than what the message is.
         ...(file.ignored_features !== undefined ? { ignored_features: file.ignored_features } : {}),
+        // train.py's thresholds when its command line names none (a version's own rule, so train.sh needs no flags).
+        ...(file.threshold_policy !== undefined ? { threshold_policy: file.threshold_policy } : {}),
         // train.py fits a linear model on the text vectors and fills this column with its logit.
         // email/6: with `languages`, text_lang.txt names each row's language for a training-only column.
         ...(code.text !== undefined
