@@ -205,7 +205,13 @@ async function main(): Promise<void> {
     features_version?: string;
     weighting?: string;
     ignored_features?: string[];
-    threshold_policy?: { on: string; suspicious_fpr: number; malicious_fpr: number; source_cap?: number; min_source_rows?: number };
+    threshold_policy?: {
+      on: string;
+      suspicious_fpr: number;
+      malicious_fpr: number;
+      source_cap?: number;
+      min_source_rows?: number;
+    };
   };
   const code = FEATURE_CODE[file.features_version ?? EMAIL_FEATURES_VERSION];
   if (code === undefined) throw new Error(`unknown features_version ${file.features_version}`);

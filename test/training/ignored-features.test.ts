@@ -92,5 +92,8 @@ it('fits without an ignored column, records it, and keeps its real values in the
 it('without the list the same column decides (the check above can fail)', async () => {
   const out = await trainToy(false);
   assert.equal(out.ignored, null);
-  assert.ok(maxDiff(out.p, out.p_flipped) > 0.5, `rewriting leak moved probabilities by ${maxDiff(out.p, out.p_flipped)}`);
+  assert.ok(
+    maxDiff(out.p, out.p_flipped) > 0.5,
+    `rewriting leak moved probabilities by ${maxDiff(out.p, out.p_flipped)}`,
+  );
 });
