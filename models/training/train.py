@@ -35,10 +35,22 @@ from text_model import LanguageText, VocabText, fill_text_column, load_text
 SEED = 20261127
 
 
-def load_export(export: Path):
+def load_export(export: Path, ignored: dict | None = None):
+    """The export's spec, feature names, rows and features. The columns the spec lists in `ignored_features` are
+    zeroed, so every model fitted on them (train.py's, evaluate.py's and fold-screen.py's throw-away ones) never
+    splits on them and its output does not depend on them; the served row still computes them. `ignored`, when
+    given, receives each such column's real values (train.py writes those into the golden rows, which the server
+    checks against the features it computes)."""
     spec = json.loads((export / "spec.json").read_text())
     names = spec["feature_names"]
     X = np.fromfile(export / "features.f32", dtype=np.float32).reshape(-1, len(names))
+    for name in spec.get("ignored_features", []):
+        if name not in names:
+            sys.exit(f"ignored_features: {name} is not one of the export's features")
+        j = names.index(name)
+        if ignored is not None:
+            ignored[j] = X[:, j].copy()
+        X[:, j] = 0
     csv.field_size_limit(1 << 30)  # an email row's indicator is the whole message (eml-gz-b64:)
     with open(export / "rows.tsv", newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
@@ -282,6 +294,8 @@ def resolve_threshold_policy(args, spec: dict) -> None:
         args.malicious_fpr = float(policy.get("malicious_fpr", 0.005))
     if getattr(args, "threshold_source_cap", None) is None:
         args.threshold_source_cap = float(policy.get("source_cap", 200))
+    if getattr(args, "min_threshold_rows", None) is None:
+        args.min_threshold_rows = int(policy.get("min_source_rows", 200))
 
 
 def threshold_rule(args) -> dict:
@@ -317,15 +331,17 @@ def main() -> None:
     ap.add_argument("--threshold-source-cap", type=float,
                     help="with --thresholds-on source-capped: validation rows a benign source counts as at most "
                          "(default: the sources file's threshold_policy source_cap, else 200)")
-    ap.add_argument("--min-threshold-rows", type=int, default=200,
-                    help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold")
+    ap.add_argument("--min-threshold-rows", type=int, default=None,
+                    help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold "
+                         "(default: the sources file's threshold_policy min_source_rows, else 200)")
     ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
     ap.add_argument("--auc-by-group", action="store_true", help="also report test AUC within each group (e.g. the source year), benign and malicious rows of that group only")
     ap.add_argument("--importance", type=int, default=0, help="record the N features whose permutation on test costs the most AUC (0: skip)")
     args = ap.parse_args()
 
     t0 = time.time()
-    spec, names, X, rows = load_export(args.export)
+    ignored: dict = {}
+    spec, names, X, rows = load_export(args.export, ignored)
     resolve_threshold_policy(args, spec)
     y = np.array([int(r["label"]) for r in rows], dtype=np.int64)
     split = np.array([r["split"] for r in rows])
@@ -391,6 +407,8 @@ def main() -> None:
 
     # Golden outputs: a fixed, stratified sample of test rows with scikit-learn's probabilities, which the
     # Node parity test and the reload canary check reproduce from the indicator strings.
+    for j, real in ignored.items():
+        X[:, j] = real  # the model never split on these columns; the golden rows hold what the server computes
     rng = np.random.default_rng(SEED)
     test = idx["test"]
     pick = np.r_[rng.choice(test[y[test] == 1], size=min(32, int((y[test] == 1).sum())), replace=False),
@@ -414,6 +432,10 @@ def main() -> None:
         "version": int(args.out.name),
         "features_version": spec["features_version"],
         "feature_names": names,
+        **({"ignored_features": {"names": spec["ignored_features"],
+                                 "how": "zeroed in every row the trees were fitted on: the model never splits on them, "
+                                        "its output does not depend on them; the served row still computes them"}}
+           if spec.get("ignored_features") else {}),
         "input": {"name": onx.graph.input[0].name, "shape": [None, len(names)], "dtype": "float32"},
         "output": {"name": "probabilities", "positive_class_index": 1},
         "algorithm": "HistGradientBoostingClassifier",

@@ -204,9 +204,20 @@ async function main(): Promise<void> {
     train_params?: object;
     features_version?: string;
     weighting?: string;
+    ignored_features?: string[];
+    threshold_policy?: {
+      on: string;
+      suspicious_fpr: number;
+      malicious_fpr: number;
+      source_cap?: number;
+      min_source_rows?: number;
+    };
   };
   const code = FEATURE_CODE[file.features_version ?? EMAIL_FEATURES_VERSION];
   if (code === undefined) throw new Error(`unknown features_version ${file.features_version}`);
+  for (const name of file.ignored_features ?? []) {
+    if (!code.names.includes(name)) throw new Error(`ignored_features: ${name} is not a feature of ${code.version}`);
+  }
   const width = code.names.length;
   // email/1's split stays as it was trained (the message hash without a From address), so v1 retrains byte for byte.
   const splitByName = code.version !== EMAIL_FEATURES_VERSION;
@@ -303,6 +314,11 @@ async function main(): Promise<void> {
         train_params: file.train_params ?? {},
         // train.py: "corpus" gives every corpus of a class the same total weight (default: rows x weight).
         weighting: file.weighting ?? 'rows',
+        // train.py fits without these columns (zeroed for fitting; the served row still computes them): a fact
+        // that, measured, says where the training mail came from rather than what the message is.
+        ...(file.ignored_features !== undefined ? { ignored_features: file.ignored_features } : {}),
+        // train.py's thresholds when its command line names none (a version's own rule, so train.sh needs no flags).
+        ...(file.threshold_policy !== undefined ? { threshold_policy: file.threshold_policy } : {}),
         // train.py fits a linear model on the text vectors and fills this column with its logit.
         // email/6: with `languages`, text_lang.txt names each row's language for a training-only column.
         ...(code.text !== undefined
