@@ -68,7 +68,7 @@ describe('PredictEmails', () => {
     const [phish, att, plain] = res.results as [EmailPrediction, EmailPrediction, EmailPrediction];
     for (const r of res.results) {
       assert.equal(r.error, undefined);
-      assert.deepEqual(r.model, { name: 'email', version: 4 });
+      assert.deepEqual(r.model, { name: 'email', version: 5 });
       assert.ok(r.score! >= 0 && r.score! <= 1);
       assert.notEqual(r.verdict, Verdict.VERDICT_UNSPECIFIED);
       assert.equal(r.reasons[0]?.code, 'MODEL_SCORE');

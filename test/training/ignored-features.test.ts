@@ -2,7 +2,7 @@
  * train.py's `ignored_features` (a sources file's list, carried into the export's spec): the trees are fitted with
  * those columns zeroed, so the model's output does not depend on them, while the golden rows keep the values the
  * server computes (the load-time golden check compares them). Email v5 drops `lookalike_domains` this way
- * (models/email/README.md, "Version 5 candidate"). A toy export: `leak` separates the classes exactly, `signal`
+ * (models/email/README.md, "Version 5"). A toy export: `leak` separates the classes exactly, `signal`
  * overlaps; with `leak` ignored, rewriting it in every golden row leaves every probability as it was, and without
  * the list the same rewrite moves them (so the check can fail).
  */

@@ -1,0 +1,1 @@
+1sCXx1mEyaN/yQsFfQo0itUHm7QQUMsxm8t27ytCklGk+JN5FkX9BjMxNexJUSlGJkwo7zurZGbs/GY8tEg0BA==
