@@ -10,7 +10,7 @@ import { itemError, type PredictError, toPredictError } from '../errors';
 import type { IndicatorKind, Parsed, Reason } from '../indicators/types';
 import type { ModelMetadata } from './metadata';
 import type { AnyPipeline, InputItem, ScoredItem } from './pipeline';
-import { VERDICT_RANK, verdictOf } from './verdict';
+import { verdictOf, verdictRank } from './verdict';
 
 export type View = 'full' | 'compact';
 
@@ -155,7 +155,7 @@ export function reasonsStage(
     // platform's own name that imitates a brand is still raised.
     res.verdict ??= verdictOf(score, thresholdsOf(fp, model.metadata, parsed[i], row));
     const floor = fp.verdictFloor?.(parsed[i], row);
-    if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
+    if (floor !== undefined && verdictRank(floor) > verdictRank(res.verdict)) {
       res.verdict = floor;
       if (view === 'full') {
         res.reasons.push({
