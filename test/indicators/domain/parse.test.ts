@@ -212,7 +212,8 @@ function labelRules(ascii: string): { error: string } | { labels: string[] } {
   if (labels.length < 2) return { error: 'single-label name: a domain needs at least two labels' };
   for (const label of labels) {
     if (label.length === 0) return { error: 'domain has an empty label (two dots in a row)' };
-    if (label.length > 63) return { error: `label "${label.slice(0, 20)}..." is ${label.length} octets; the limit is 63` };
+    if (label.length > 63)
+      return { error: `label "${label.slice(0, 20)}..." is ${label.length} octets; the limit is 63` };
     for (let i = 0; i < label.length; i++) {
       const c = label.charCodeAt(i);
       if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) {
