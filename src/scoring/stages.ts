@@ -10,7 +10,8 @@ import { itemError, type PredictError, toPredictError } from '../errors';
 import type { IndicatorKind, Parsed, Reason } from '../indicators/types';
 import type { ModelMetadata } from './metadata';
 import type { AnyPipeline, InputItem, ScoredItem } from './pipeline';
-import { VERDICT_RANK, verdictOf } from './verdict';
+import { scoreText } from './score-text';
+import { verdictOf, verdictRank } from './verdict';
 
 export type View = 'full' | 'compact';
 
@@ -143,7 +144,7 @@ export function reasonsStage(
   const width = fp.featureNames.length;
   const ref = { name: model.name, version: model.version };
   // The MODEL_SCORE reason's text up to the score: built once per batch, not per item.
-  const scoreText = `model ${model.name} v${model.version} gave `;
+  const scorePrefix = `model ${model.name} v${model.version} gave `;
   for (let j = 0; j < toScore.length; j++) {
     const i = toScore[j]!;
     const res = out[i]!;
@@ -155,7 +156,7 @@ export function reasonsStage(
     // platform's own name that imitates a brand is still raised.
     res.verdict ??= verdictOf(score, thresholdsOf(fp, model.metadata, parsed[i], row));
     const floor = fp.verdictFloor?.(parsed[i], row);
-    if (floor !== undefined && VERDICT_RANK[floor] > VERDICT_RANK[res.verdict]) {
+    if (floor !== undefined && verdictRank(floor) > verdictRank(res.verdict)) {
       res.verdict = floor;
       if (view === 'full') {
         res.reasons.push({
@@ -167,7 +168,7 @@ export function reasonsStage(
     }
     if (view === 'full') {
       const why: Reason[] = fp.explain(parsed[i], row, score, model.metadata);
-      const modelScore: Reason = { code: 'MODEL_SCORE', message: scoreText + score.toFixed(4), weight: 0 };
+      const modelScore: Reason = { code: 'MODEL_SCORE', message: scorePrefix + scoreText(score), weight: 0 };
       // One array of the final length rather than pushes that grow one.
       res.reasons = res.reasons.length === 0 ? [modelScore, ...why] : [...res.reasons, modelScore, ...why];
     }

@@ -30,6 +30,18 @@ export const VERDICT_TO_PB: Record<Verdict, PbVerdict> = {
   malicious: PbVerdict.VERDICT_MALICIOUS,
 };
 
+/**
+ * VERDICT_TO_PB[v] without the keyed load: the per-item encoder indexing one object with several
+ * property names made that load megamorphic (V8's IC log, src/bench/README.md).
+ */
+export function verdictToPb(v: Verdict): PbVerdict {
+  return v === 'malicious'
+    ? PbVerdict.VERDICT_MALICIOUS
+    : v === 'suspicious'
+      ? PbVerdict.VERDICT_SUSPICIOUS
+      : PbVerdict.VERDICT_BENIGN;
+}
+
 export function viewOf(v: ResultView): View {
   return v === ResultView.RESULT_VIEW_COMPACT ? 'compact' : 'full';
 }

@@ -9,7 +9,7 @@ import { Status } from '../gen/google/rpc/status';
 import type { DomainEnrichment, IpEnrichment, UrlEnrichment } from '../indicators/types';
 import type { ScoredItem } from '../scoring/pipeline';
 import type { View } from '../scoring/scorer';
-import { KIND_TO_TYPE, toStatus, VERDICT_TO_PB } from './convert';
+import { KIND_TO_TYPE, toStatus, verdictToPb } from './convert';
 import { ProtoWriter } from './proto-writer';
 
 // Field numbers of threatpredict.v1.Prediction (proto/threatpredict/v1/prediction.proto).
@@ -116,7 +116,7 @@ export function writePredictionTail(w: ProtoWriter, r: ScoredItem, view: View): 
   if (full && r.indicator !== '') w.string(INDICATOR, r.indicator);
   if (r.kind !== undefined) w.uint32(TYPE, KIND_TO_TYPE[r.kind]);
   if (r.score !== undefined) w.float(SCORE, r.score);
-  if (r.verdict !== undefined) w.uint32(VERDICT, VERDICT_TO_PB[r.verdict]);
+  if (r.verdict !== undefined) w.uint32(VERDICT, verdictToPb(r.verdict));
   if (r.model !== undefined) w.raw(modelBytes(r.model));
   if (full) {
     const reasons = r.reasons;

@@ -201,3 +201,65 @@ describe('parseDomain: invalid input gives a per-item error', () => {
     });
   }
 });
+
+/**
+ * The label rules as they were written before parseDomain cut the labels out in one pass (split('.'),
+ * then label by label: empty, longer than 63, a character outside [a-z0-9_-], a hyphen at either end):
+ * the first error of `ascii`, or its labels. parseDomain must give the same for every name.
+ */
+function labelRules(ascii: string): { error: string } | { labels: string[] } {
+  const labels = ascii.split('.');
+  if (labels.length < 2) return { error: 'single-label name: a domain needs at least two labels' };
+  for (const label of labels) {
+    if (label.length === 0) return { error: 'domain has an empty label (two dots in a row)' };
+    if (label.length > 63)
+      return { error: `label "${label.slice(0, 20)}..." is ${label.length} octets; the limit is 63` };
+    for (let i = 0; i < label.length; i++) {
+      const c = label.charCodeAt(i);
+      if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) {
+        const shown = c < 32 || c === 127 ? `\\x${c.toString(16).padStart(2, '0')}` : label[i];
+        return { error: `character "${shown}" is not allowed in a domain name` };
+      }
+    }
+    if (label.startsWith('-') || label.endsWith('-')) return { error: `label "${label}" starts or ends with a hyphen` };
+  }
+  return { labels };
+}
+
+describe('parseDomain: labels and label errors as split() and the label rules give them', () => {
+  it('agrees on 20,000 random names of dots, hyphens, letters, digits and bad characters', () => {
+    // Characters that stay as they are through the IDNA step (lower-case ASCII), so `ascii` is the
+    // input less a trailing dot; label lengths around the 63 limit; dots in runs and at the ends.
+    const alphabet = ['a', 'b', 'z', '0', '9', '-', '-', '_', '.', '.', '$', '\u0001', '\u007f', '/', '*'];
+    let seed = 17;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n; // the low bits of this generator repeat with short periods
+    };
+    let errors = 0;
+    for (let k = 0; k < 20000; k++) {
+      const parts: string[] = [];
+      for (let j = 1 + next(4); j > 0; j--) {
+        const long = next(8) === 0;
+        const n = long ? 60 + next(8) : next(6);
+        let label = '';
+        for (let i = 0; i < n; i++) label += next(3) === 0 ? alphabet[next(alphabet.length)] : 'a';
+        parts.push(label);
+      }
+      const name = `${parts.join('.')}.com`;
+      if (name.length > 253 || name.endsWith('..') || name.startsWith('.')) continue;
+      const p = parseDomain(name);
+      const want = labelRules(name.endsWith('.') ? name.slice(0, -1) : name);
+      if ('labels' in want) {
+        if (p.ok) assert.deepEqual(p.value.labels, want.labels, name);
+        // Every label passed: any error is a later rule's (a numeric last label never happens here).
+        else assert.fail(`${JSON.stringify(name)}: ${p.error.message}`);
+      } else {
+        errors++;
+        assert.equal(p.ok, false, name);
+        if (!p.ok) assert.equal(p.error.message, want.error, name);
+      }
+    }
+    assert.ok(errors > 5000, `${errors} names broke a label rule: too few to test their order`);
+  });
+});
