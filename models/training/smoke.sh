@@ -2,7 +2,7 @@
 # CI smoke test of the training pipeline for every model: the newest committed version of each (domain,
 # url, ip, email) is retrained with the same code path as a real retrain (TypeScript export -> Python
 # training -> ONNX -> signed manifest), on a 2,000-row sample per source, into a temporary folder so
-# that the committed models are never touched (email v4's recipe fetches its registry mail into
+# that the committed models are never touched (email's recipes since v4 fetch their registry mail into
 # models/training/.work/registry-ham first, as train.sh does). Checks each version's files and metadata, then that the server's own
 # loader accepts all four (signature, checksum, golden outputs) and scores one indicator of each type
 # with them. A few minutes on an idle 2-core machine.
