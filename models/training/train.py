@@ -338,6 +338,9 @@ def main() -> None:
     ap.add_argument("--auc-by-group", action="store_true", help="also report test AUC within each group (e.g. the source year), benign and malicious rows of that group only")
     ap.add_argument("--importance", type=int, default=0, help="record the N features whose permutation on test costs the most AUC (0: skip)")
     args = ap.parse_args()
+    # The version is the output folder's name (models/<name>/<version>): refuse a wrong one before training, not after.
+    if not args.out.name.isdigit() or int(args.out.name) < 1:
+        ap.error(f"--out must end in the version number (models/<name>/<version>), not {args.out.name!r}")
 
     t0 = time.time()
     ignored: dict = {}
