@@ -6,22 +6,14 @@
  * onnxruntime; the padding's rules on hand-made trees.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { levelTrees, MAX_LEVEL_DEPTH, runLevelTrees } from '../../src/scoring/trees/level-trees';
-import { readTreeEnsemble, type TreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
+import { readTreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
 import { checkRows, firstDifference, LEVEL_MIN_ROWS, openModelRunner } from '../../src/scoring/trees/tree-runner';
 import { backendModelAt } from '../helpers/model';
-
-const MODELS = join(__dirname, '..', '..', 'models');
-const versions = readdirSync(MODELS)
-  .filter((name) => name !== 'training')
-  .flatMap((name) =>
-    readdirSync(join(MODELS, name))
-      .filter((v) => /^[0-9]+$/.test(v))
-      .map((v) => join(MODELS, name, v)),
-  );
+import { branch, ensemble, leaf, MODELS, versions } from '../helpers/trees';
 
 /** `rows` rows, each feature taken from a random golden row (a fixed generator). */
 function mixedRows(golden: { features: number[] }[], width: number, rows: number): Float32Array {
@@ -96,29 +88,6 @@ describe('committed models, level walk', () => {
     }
   });
 });
-
-const leaf = (weight: number): TreeNode => ({
-  mode: 'LEAF',
-  feature: 0,
-  value: 0,
-  trueId: 0,
-  falseId: 0,
-  missingTrue: false,
-  weight,
-});
-const branch = (feature: number, value: number, trueId: number, falseId: number): TreeNode => ({
-  mode: 'BRANCH_LEQ',
-  feature,
-  value,
-  trueId,
-  falseId,
-  missingTrue: false,
-  weight: 0,
-});
-
-function ensemble(trees: Map<number, TreeNode>[]): TreeEnsemble {
-  return { input: 'X', outputs: [], trees, base: 0.5, postTransform: 'NONE', weightsAllPositive: false, maxFeature: 1 };
-}
 
 describe('the level walk', () => {
   // Depth 2 on the false side only: the true side's leaf is padded down one level.

@@ -6,12 +6,12 @@
  * trees-exact.test.ts holds the logistic to onnxruntime's on scores chosen to tell expf's apart.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { GOLDEN_TOLERANCE } from '../../src/scoring/loaded-model';
 import { flattenTrees, runFlatTrees } from '../../src/scoring/trees/flat-trees';
-import { readTreeEnsemble, type TreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
+import { readTreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
 import {
   checkRows,
   firstDifference,
@@ -21,15 +21,7 @@ import {
   SMALL_RUN_ROWS,
 } from '../../src/scoring/trees/tree-runner';
 import { backendModelAt } from '../helpers/model';
-
-const MODELS = join(__dirname, '..', '..', 'models');
-const versions = readdirSync(MODELS)
-  .filter((name) => name !== 'training')
-  .flatMap((name) =>
-    readdirSync(join(MODELS, name))
-      .filter((v) => /^[0-9]+$/.test(v))
-      .map((v) => join(MODELS, name, v)),
-  );
+import { branch, ensemble, leaf, MODELS, versions } from '../helpers/trees';
 
 /**
  * `rows` rows through the runner in runs short enough for the flat walk (at most SMALL_RUN_ROWS, and
@@ -94,26 +86,13 @@ describe('committed models, walked', () => {
 
 /** A tree: root tests feature 0 <= 0.5; yes -> leaf 1.5, no -> node testing feature 1 <= -2. */
 function tree(missingTrue: boolean, mode: TreeNode['mode'] = 'BRANCH_LEQ'): Map<number, TreeNode> {
-  const leaf = (weight: number): TreeNode => ({
-    mode: 'LEAF',
-    feature: 0,
-    value: 0,
-    trueId: 0,
-    falseId: 0,
-    missingTrue: false,
-    weight,
-  });
   return new Map<number, TreeNode>([
-    [0, { mode, feature: 0, value: 0.5, trueId: 1, falseId: 2, missingTrue, weight: 0 }],
+    [0, { ...branch(0, 0.5, 1, 2), mode, missingTrue }],
     [1, leaf(1.5)],
-    [2, { mode: 'BRANCH_LEQ', feature: 1, value: -2, trueId: 3, falseId: 4, missingTrue: false, weight: 0 }],
+    [2, branch(1, -2, 3, 4)],
     [3, leaf(-1)],
     [4, leaf(0.25)],
   ]);
-}
-
-function ensemble(trees: Map<number, TreeNode>[], postTransform: 'NONE' | 'LOGISTIC' = 'NONE'): TreeEnsemble {
-  return { input: 'X', outputs: [], trees, base: 0.5, postTransform, weightsAllPositive: false, maxFeature: 1 };
 }
 
 describe('the walk', () => {
