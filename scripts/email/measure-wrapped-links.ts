@@ -1,6 +1,7 @@
 /**
  * What the served stack answers for mail gateways' wrapped links inside real mail: the messages of
- * every source in `--sources` that hold a Proofpoint, Safe Links, Google redirect or Mimecast link,
+ * every source in `--sources` that hold a gateway's link (Proofpoint, Safe Links, Google redirect,
+ * Mimecast, Barracuda, Cisco, Trend Micro, Sophos),
  * scored whole by the in-process app (as eval-served.ts does), counted per label:
  *
  *   nice -n 19 npx tsx scripts/email/measure-wrapped-links.ts [--data ../shared/data] \
@@ -30,11 +31,12 @@ const { values: args } = parseArgs({
 });
 
 // The gateways' hosts as written in mail (the wrapper's own text, before any decoding).
-const WRAPPER = /urldefense|safelinks\.protection|google\.com\/url\?|mimecast\.com\/s\//;
+const WRAPPER =
+  /urldefense|safelinks\.protection|google\.com\/url\?|mimecast\.com\/s\/|linkprotect\.cudasvc\.com|secure-web\.cisco\.com|trendmicro\.com(?::443)?\/wis\/clicktime|protection\.sophos\.com/;
 const CHUNK = 50;
 /** The gateways' own hosts (unwrap.ts), as a domain indicator names them. */
 const GATEWAY_HOST =
-  /^(?:urldefense\.com|urldefense\.proofpoint\.com|urldefense\.us|[a-z0-9-]+\.safelinks\.protection\.outlook\.com|(?:www\.)?google\.com|protect(?:-[a-z0-9]+)?\.mimecast\.com|[a-z0-9.-]+\.mimecastprotect\.com)$/;
+  /^(?:urldefense\.com|urldefense\.proofpoint\.com|urldefense\.us|[a-z0-9-]+\.safelinks\.protection\.outlook\.com|(?:www\.)?google\.com|protect(?:-[a-z0-9]+)?\.mimecast\.com|[a-z0-9.-]+\.mimecastprotect\.com|linkprotect\.cudasvc\.com|secure-web\.cisco\.com|[a-z0-9-]+\.trendmicro\.com|[a-z0-9-]+\.protection\.sophos\.com)$/;
 
 interface Counts {
   messages: number;

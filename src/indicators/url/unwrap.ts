@@ -6,17 +6,25 @@
  * Decoded here, each exactly as its vendor's published decoder does (anything that decoder would
  * reject, or that this one cannot follow exactly, is refused, never guessed):
  * - Proofpoint URL Defense v1 and v2 (`urldefense[.proofpoint].com/v1|v2/url?u=...`: the `u`
- *   parameter, v2 with `-` for `%` and `_` for `/`) and v3 (`urldefense.com/v3/__<url>__;<b64>!...`:
- *   `*` takes the next character of the base64url-encoded table, `**X` the next run of 2..65 of them,
- *   X one of `A-Za-z0-9-_`), after Proofpoint's URLDefenseDecode.py 3.0.1;
+ *   parameter, v2 with `-` for `%` and `_` for `/`, then HTML character references undone) and v3
+ *   (`urldefense.com/v3/__<url>__;<b64>!...`: `*` takes the next character of the base64url-encoded
+ *   table, `**X` the next run of 2..65 of them, X one of `A-Za-z0-9-_`), after Proofpoint's
+ *   URLDefenseDecode.py 3.0.1;
  * - Microsoft Defender Safe Links (`<region>.safelinks.protection.outlook.com/?url=...`);
- * - Google's redirector (`www.google.com/url?q=...`, or `url=` from search results).
+ * - Google's redirector (`www.google.com/url?q=...`, or `url=` from search results);
+ * - Barracuda Link Protection (`linkprotect.cudasvc.com/url?a=<percent-encoded>&c=...`);
+ * - Cisco Secure Email, formerly IronPort (`secure-web.cisco.com/<token>/<percent-encoded>`: the
+ *   target is the whole path after the token);
+ * - Trend Micro click-time protection (`<instance>.trendmicro.com/wis/clicktime/v1/query?url=...`);
+ * - Sophos Time-of-Click (`<region>.protection.sophos.com/?d=<domain>&u=<base64 of the URL>`: the
+ *   decoded URL must be on the domain `d` names, or the link was altered).
  * Mimecast URL Protect links (`protect-<region>.mimecast.com/s/<id>`) are recognised but cannot be
  * decoded: the target is kept by Mimecast, only an id is in the link.
  *
  * Decoding works on the text as written, not on the canonical URL: canonicalisation percent-decodes
  * to a fixed point, which would merge the wrapped link's `&` and `?` with the wrapper's own.
  */
+import { decodeHTML } from 'entities';
 import type { Reason } from '../types';
 import { type CanonicalUrl, canonicalizeUrl } from './canonicalize';
 import { refang } from './defang';
@@ -52,6 +60,11 @@ const PROOFPOINT_HOSTS = new Set(['urldefense.com', 'urldefense.proofpoint.com',
 const GOOGLE_HOSTS = new Set(['www.google.com', 'google.com']);
 const SAFE_LINKS_SUFFIX = '.safelinks.protection.outlook.com';
 const MIMECAST = /^(?:protect(?:-[a-z0-9]+)?\.mimecast\.com|[a-z0-9.-]+\.mimecastprotect\.com)$/;
+const BARRACUDA_HOST = 'linkprotect.cudasvc.com';
+const CISCO_HOST = 'secure-web.cisco.com';
+const TREND_MICRO_SUFFIX = '.trendmicro.com';
+const TREND_MICRO_PATH = '/wis/clicktime/v1/query';
+const SOPHOS_SUFFIX = '.protection.sophos.com';
 
 function isMimecast(h: string): boolean {
   return (h.endsWith('.mimecast.com') || h.endsWith('.mimecastprotect.com')) && MIMECAST.test(h);
@@ -64,6 +77,10 @@ function gatewayOf(u: CanonicalUrl): Gateway | undefined {
   if (h.endsWith(SAFE_LINKS_SUFFIX)) return u.path === '/' ? safeLinks : undefined;
   if (GOOGLE_HOSTS.has(h)) return u.path === '/url' ? googleRedirect : undefined;
   if (isMimecast(h)) return u.path.startsWith('/s/') ? mimecast : undefined;
+  if (h === BARRACUDA_HOST) return u.path === '/url' ? barracuda : undefined;
+  if (h === CISCO_HOST) return /^\/[A-Za-z0-9_-]+\/./.test(u.path) ? cisco : undefined;
+  if (h.endsWith(TREND_MICRO_SUFFIX)) return u.path === TREND_MICRO_PATH ? trendMicro : undefined;
+  if (h.endsWith(SOPHOS_SUFFIX)) return u.path === '/' ? sophos : undefined;
   return undefined;
 }
 
@@ -113,8 +130,10 @@ const proofpoint: Gateway = {
     if (version === 'v1' || version === 'v2') {
       const param = rawParam(written, 'u');
       if (param === undefined || param === '') return { why: `its ${version} link has no u= parameter` };
-      // v2 writes `%` as `-` and `/` as `_` (a written `-` or `_` is `-2D`, `-5F`).
-      return { target: unquote(version === 'v2' ? param.replace(/-/g, '%').replace(/_/g, '/') : param) };
+      // v2 writes `%` as `-` and `/` as `_` (a written `-` or `_` is `-2D`, `-5F`). Both versions
+      // encode the link as it stood in the HTML, so `&amp;` comes back as written: the decoder then
+      // undoes character references as Python's html.unescape does (HTML5 rules, as `entities` has them).
+      return { target: decodeHTML(unquote(version === 'v2' ? param.replace(/-/g, '%').replace(/_/g, '/') : param)) };
     }
     if (version === 'v3') return decodeV3(written);
     return { why: `its version ${version} is not one of the published formats (v1, v2, v3)` };
@@ -176,6 +195,67 @@ const googleRedirect: Gateway = {
     const q = rawParam(written, 'q') ?? rawParam(written, 'url');
     if (q === undefined || q === '') return { why: 'it has no q= or url= parameter' };
     return { target: formValue(q) };
+  },
+};
+
+const barracuda: Gateway = {
+  name: 'Barracuda Link Protection',
+  decode(written) {
+    const a = rawParam(written, 'a');
+    if (a === undefined || a === '') return { why: 'it has no a= parameter' };
+    return { target: unquote(a) };
+  },
+};
+
+// The token is base64url; the target follows it, percent-encoded whole (`?`, `&`, `#` included).
+const CISCO_PATH = /^\/[A-Za-z0-9_-]+\/(.+)$/s;
+
+const cisco: Gateway = {
+  name: 'Cisco Secure Email',
+  decode(written) {
+    const authority = written.indexOf('://') + 3;
+    const m = CISCO_PATH.exec(written.slice(written.indexOf('/', authority)));
+    if (m === null) return { why: 'its path is not /<token>/<link>' };
+    const target = unquote(m[1] as string);
+    // Cisco writes the scheme; without one the path is not a wrapped link (bare names are not guessed).
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) return { why: 'the path after its token is not a link with a scheme' };
+    return { target };
+  },
+};
+
+const trendMicro: Gateway = {
+  name: 'Trend Micro click-time protection',
+  decode(written) {
+    const url = rawParam(written, 'url');
+    if (url === undefined || url === '') return { why: 'it has no url= parameter' };
+    return { target: formValue(url) };
+  },
+};
+
+const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+const sophos: Gateway = {
+  name: 'Sophos Time-of-Click',
+  decode(written) {
+    const raw = rawParam(written, 'u');
+    if (raw === undefined || raw === '') return { why: 'it has no u= parameter' };
+    const b64 = unquote(raw);
+    if (!STANDARD_BASE64.test(b64) || b64.length % 4 === 1) return { why: 'its u= parameter is not base64' };
+    let target: string;
+    try {
+      target = STRICT_UTF8.decode(Buffer.from(b64, 'base64'));
+    } catch {
+      return { why: 'its u= parameter is not UTF-8' };
+    }
+    const d = rawParam(written, 'd');
+    if (d !== undefined && d !== '') {
+      const domain = unquote(d).toLowerCase();
+      const host = canonicalizeUrl(browserSlashes(target));
+      if (host.ok && host.value.host !== domain && !host.value.host.endsWith(`.${domain}`)) {
+        return { why: `the link it wraps is on ${host.value.host}, not on ${domain} as its d= parameter says` };
+      }
+    }
+    return { target };
   },
 };
 

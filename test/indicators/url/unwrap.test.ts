@@ -12,6 +12,10 @@ function unwrap(raw: string): UnwrappedUrl {
 const PP = 'Proofpoint URL Defense';
 const SL = 'Microsoft Safe Links';
 const GR = 'Google redirect';
+const BL = 'Barracuda Link Protection';
+const CS = 'Cisco Secure Email';
+const TM = 'Trend Micro click-time protection';
+const SO = 'Sophos Time-of-Click';
 
 // Wrappers shaped as they occur in the R mailing lists (2015+), with invented ids and signatures:
 // wrapper -> the canonical link it wraps, and the gateways taken off, outermost first.
@@ -87,6 +91,42 @@ const DECODED: ReadonlyArray<readonly [wrapper: string, target: string, gateways
     'https://github.com/nodejs/node',
     [SL, PP],
   ],
+  // v2 of a link that stood in HTML: `-26amp-3B` is `&amp;`, which the decoder reads as `&`.
+  [
+    'https://urldefense.proofpoint.com/v2/url?u=https-3A__example.org_a-3Fx-3D1-26amp-3By-3D2&d=DwMFaQ&c=abc&r=def&m=ghi&s=jkl&e=',
+    'https://example.org/a?x=1&y=2',
+    [PP],
+  ],
+  // Barracuda: lower-case escapes in a=, then its own c= and typo=.
+  [
+    'https://linkprotect.cudasvc.com/url?a=https%3a%2f%2fexample.org%2fdocs%3fid%3d7%26lang%3den&c=E,1,AbCdEfGh-IjKl,&typo=1',
+    'https://example.org/docs?id=7&lang=en',
+    [BL],
+  ],
+  // Cisco: a base64url token, then the whole link percent-encoded as one path segment.
+  [
+    'https://secure-web.cisco.com/1YIShdE6aU0WIMsRjh-IYYGdRo_H_wyOVeLqk0ITHI7i/http%3A%2F%2Fwww.gnu.org%2Flicenses%2F',
+    'http://www.gnu.org/licenses/',
+    [CS],
+  ],
+  [
+    'https://secure-web.cisco.com/1AbC/https%3A%2F%2Fexample.org%2Fsearch%3Fq%3Da%2526b%23top',
+    // (canonicalisation decodes the query to its fixed point, as it does for any URL)
+    'https://example.org/search?q=a&b',
+    [CS],
+  ],
+  // Trend Micro: any instance host, the explicit :443 as its links carry it.
+  [
+    'https://ddec1-0-en-ctp.trendmicro.com:443/wis/clicktime/v1/query?url=https%3a%2f%2fdocs.example%2dopen.org%2fv1.1%2fspec.pdf&umid=d1786ace-e8ea-40e8-9665-96c0949174e5&auth=53c7c7de-39b15885',
+    'https://docs.example-open.org/v1.1/spec.pdf',
+    [TM],
+  ],
+  // Sophos: u= is the link in base64 (its `=` escaped), d= the domain it must be on.
+  [
+    'https://eu-west-1.protection.sophos.com/?d=example.org&u=aHR0cHM6Ly93d3cuZXhhbXBsZS5vcmcvbGljZW5zaW5nL2RlZmF1bHQuYXNweA%3D%3D&i=NWE&t=Zk&h=abc',
+    'https://www.example.org/licensing/default.aspx',
+    [SO],
+  ],
   // Defanged as analysts paste it.
   ['hxxps://urldefense[.]com/v3/__https://evil.example/login__;!!x!y$', 'https://evil.example/login', [PP]],
 ];
@@ -141,6 +181,17 @@ describe('unwrapUrl', () => {
       /not a URL that can be scored/,
     ],
     ['https://www.google.com/url?hl=en&sa=D', GR, /no q= or url= parameter/],
+    ['https://linkprotect.cudasvc.com/url?c=E,1,AbCd,&typo=1', BL, /no a= parameter/],
+    ['https://secure-web.cisco.com/1AbC/not-a-link', CS, /not a link with a scheme/],
+    ['https://secure-web.cisco.com/1AbC/javascript%3Aalert(1)', CS, /not a URL that can be scored/],
+    ['https://imsva91-ctp.trendmicro.com/wis/clicktime/v1/query?umid=1&auth=2', TM, /no url= parameter/],
+    ['https://us-west-2.protection.sophos.com/?d=example.org&u=%25%25&i=1', SO, /not base64/],
+    // The link in u= is not on the domain d= names: altered, so not followed.
+    [
+      'https://eu-central-1.protection.sophos.com/?d=example.org&u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvbG9naW4%3D&i=1',
+      SO,
+      /on evil\.example, not on example\.org/,
+    ],
   ];
   for (const [wrapper, gateway, why] of UNDECODED) {
     it(`scores ${wrapper.slice(0, 70)} as itself`, () => {
@@ -192,6 +243,11 @@ describe('unwrapUrl', () => {
       'https://urldefense.com/',
       'https://nam02.safelinks.protection.outlook.com/other?url=https%3A%2F%2Fevil.example',
       'https://safelinks.protection.outlook.com.evil.example/?url=https%3A%2F%2Fgithub.com',
+      'https://linkprotect.cudasvc.com/',
+      'https://secure-web.cisco.com/',
+      'https://secure-web.cisco.com/about',
+      'https://www.trendmicro.com/en_us/business.html?url=https%3A%2F%2Fevil.example',
+      'https://protection.sophos.com.evil.example/?u=aHR0cHM6Ly9ldmlsLmV4YW1wbGUvbG9naW4%3D',
     ]) {
       const c = canonicalizeUrl(plain);
       assert.ok(c.ok);
