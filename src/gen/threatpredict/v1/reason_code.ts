@@ -134,8 +134,9 @@ export enum ReasonCode {
    */
   PLATFORM_OWN_NAME = 53,
   /**
-   * WRAPPED_LINK - The URL is a link-rewriting gateway's wrapper (Proofpoint URL Defense, Microsoft Safe Links, a
-   * Google redirect); the link it wraps was scored in its place and is what the enrichment describes.
+   * WRAPPED_LINK - The URL is a link-rewriting gateway's wrapper (e.g. Proofpoint URL Defense, Microsoft Safe Links,
+   * Cisco Secure Email, a Google redirect); the link it wraps was scored in its place and is what the
+   * enrichment describes.
    */
   WRAPPED_LINK = 54,
   /**
