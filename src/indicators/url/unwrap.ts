@@ -180,32 +180,30 @@ function decodeV3(written: string): Decoded {
   return { target };
 }
 
-const safeLinks: Gateway = {
-  name: 'Microsoft Safe Links',
-  decode(written) {
-    const url = rawParam(written, 'url');
-    if (url === undefined || url === '') return { why: 'it has no url= parameter' };
-    return { target: formValue(url) };
-  },
-};
+/**
+ * A gateway whose wrapper carries the link in a query parameter: the first of `names` present,
+ * read by `read` (form decoding, or plain percent-decoding where `+` is not a space).
+ */
+function queryGateway(name: string, names: readonly string[], read: (raw: string) => string): Gateway {
+  const wanted = names.map((n) => `${n}=`).join(' or ');
+  return {
+    name,
+    decode(written) {
+      let raw: string | undefined;
+      for (const n of names) {
+        raw = rawParam(written, n);
+        if (raw !== undefined) break;
+      }
+      if (raw === undefined || raw === '') return { why: `it has no ${wanted} parameter` };
+      return { target: read(raw) };
+    },
+  };
+}
 
-const googleRedirect: Gateway = {
-  name: 'Google redirect',
-  decode(written) {
-    const q = rawParam(written, 'q') ?? rawParam(written, 'url');
-    if (q === undefined || q === '') return { why: 'it has no q= or url= parameter' };
-    return { target: formValue(q) };
-  },
-};
-
-const barracuda: Gateway = {
-  name: 'Barracuda Link Protection',
-  decode(written) {
-    const a = rawParam(written, 'a');
-    if (a === undefined || a === '') return { why: 'it has no a= parameter' };
-    return { target: unquote(a) };
-  },
-};
+const safeLinks = queryGateway('Microsoft Safe Links', ['url'], formValue);
+const googleRedirect = queryGateway('Google redirect', ['q', 'url'], formValue);
+const barracuda = queryGateway('Barracuda Link Protection', ['a'], unquote);
+const trendMicro = queryGateway('Trend Micro click-time protection', ['url'], formValue);
 
 // The token is base64url; the target follows it, percent-encoded whole (`?`, `&`, `#` included).
 const CISCO_PATH = /^\/[A-Za-z0-9_-]+\/(.+)$/s;
@@ -220,15 +218,6 @@ const cisco: Gateway = {
     // Cisco writes the scheme; without one the path is not a wrapped link (bare names are not guessed).
     if (!/^[a-z][a-z0-9+.-]*:/i.test(target)) return { why: 'the path after its token is not a link with a scheme' };
     return { target };
-  },
-};
-
-const trendMicro: Gateway = {
-  name: 'Trend Micro click-time protection',
-  decode(written) {
-    const url = rawParam(written, 'url');
-    if (url === undefined || url === '') return { why: 'it has no url= parameter' };
-    return { target: formValue(url) };
   },
 };
 
