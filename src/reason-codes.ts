@@ -63,7 +63,7 @@ export const REASON_CODES = {
   USER_CONTENT_HOST: "The host serves content anyone can publish; its domain's reputation does not apply.",
   VERDICT_RAISED: 'A rule raised the verdict above what the score alone gives; the other reasons say why.',
   WRAPPED_LINK:
-    "The URL is a link-rewriting gateway's wrapper (Proofpoint URL Defense, Microsoft Safe Links, a Google redirect); the link it wraps was scored in its place and is what the enrichment describes.",
+    "The URL is a link-rewriting gateway's wrapper (e.g. Proofpoint URL Defense, Microsoft Safe Links, Cisco Secure Email, a Google redirect); the link it wraps was scored in its place and is what the enrichment describes.",
   WRAPPED_LINK_UNDECODED:
     "The URL is a link-rewriting gateway's wrapper whose target cannot be read from it (malformed, kept by the gateway, or nested too deeply); the wrapper itself was scored.",
 } as const;

@@ -138,8 +138,9 @@ const (
 	// The name is a hosting platform's own (a public suffix of the PSL's private section, e.g.
 	// s3.eu-west-1.amazonaws.com), not a customer's site; answered by a rule, with the model's score beside it.
 	ReasonCode_PLATFORM_OWN_NAME ReasonCode = 53
-	// The URL is a link-rewriting gateway's wrapper (Proofpoint URL Defense, Microsoft Safe Links, a
-	// Google redirect); the link it wraps was scored in its place and is what the enrichment describes.
+	// The URL is a link-rewriting gateway's wrapper (e.g. Proofpoint URL Defense, Microsoft Safe Links,
+	// Cisco Secure Email, a Google redirect); the link it wraps was scored in its place and is what the
+	// enrichment describes.
 	ReasonCode_WRAPPED_LINK ReasonCode = 54
 	// The URL is a link-rewriting gateway's wrapper whose target cannot be read from it (malformed, kept
 	// by the gateway, or nested too deeply); the wrapper itself was scored.
