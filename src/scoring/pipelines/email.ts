@@ -40,6 +40,7 @@ import {
   EMAIL_V7_FEATURE_NAMES,
   EMAIL_V7_FEATURES_VERSION,
   emailFeaturesV7,
+  lookalikeHosts,
 } from '../../indicators/email/message-features-v7';
 import { messageSignals } from '../../indicators/email/message-signals';
 import { parseEmail } from '../../indicators/email/parse-email';
@@ -150,6 +151,7 @@ export const emailPipeline: Pipeline<ParsedEmail, EmailAssets> = {
   normalised: (e) => e.messages[0]?.messageId ?? '',
   enrich: () => undefined,
   features: (e, assets, out, offset) => emailFeaturesV7(e, out, offset, assets as TextModel),
-  explain: (e) => explainEmail(e, messageSignals(e)),
+  // LOOKALIKE_LINK cites the hosts the row counted, not email/3's (which named Google's own hosts).
+  explain: (e) => explainEmail(e, { ...messageSignals(e), lookalikeDomains: lookalikeHosts(e) }),
   olderFeatures: [emailFeatures6, emailFeatures5, emailFeatures4, emailFeatures3, emailFeatures2, emailFeatures1],
 };

@@ -21,6 +21,7 @@ import {
 } from '../../../src/indicators/email/message-features-v7';
 import { parseEmail } from '../../../src/indicators/email/parse-email';
 import type { ParsedEmail } from '../../../src/indicators/email/types';
+import { emailPipeline } from '../../../src/scoring/pipelines/email';
 
 async function parse(lines: string[]): Promise<ParsedEmail> {
   const r = await parseEmail(Buffer.from(lines.join('\r\n')));
@@ -116,6 +117,15 @@ describe('email/7 lookalike_domains', () => {
       html('News <news@superkoran.info>', '<a href="https://amazon.superkoran.info/signin">Sign in</a>'),
     );
     assert.deepEqual(lookalikeHosts(own), []);
+  });
+
+  it("the newest pipeline (email/7) cites the hosts it counted in LOOKALIKE_LINK, not Google's own", async () => {
+    const lookalikeReason = (e: ParsedEmail) =>
+      emailPipeline.explain(e, new Float32Array(0), 1, {} as never).find((r) => r.code === 'LOOKALIKE_LINK');
+    assert.equal(emailPipeline.featuresVersion, 'email/7');
+    assert.equal(lookalikeReason(await parse(html('Saleor <noreply@saleor.io>', SALEOR))), undefined);
+    const kit = await parse(html('x <x@mailer.net>', '<a href="https://paypal-secure-login.com/verify">Verify</a>'));
+    assert.match(lookalikeReason(kit)?.message ?? '', /paypal-secure-login\.com/);
   });
 
   it('keeps every other email/3 column as email/3 writes it', async () => {
