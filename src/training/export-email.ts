@@ -17,7 +17,7 @@
  * empty: the later-in-time evaluation reads it).
  *
  * The sources file's `features_version` picks the feature code (email/1 by default, email/2, email/3,
- * email/4, email/5, email/6). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
+ * email/4, email/5, email/6, email/7). email/3 also writes each row's hashed text vector (text_indptr.u32, text_indices.u32,
  * text_values.f32: CSR; email/5 too) for the text model train.py fits (models/training/text_model.py); email/4
  * writes each row's words and pairs instead (text_keys.txt, key_indptr.u32, key_indices.u32,
  * key_values.f32), from which train.py chooses the vocabulary of each fit, and the sources' `corpus`
@@ -58,6 +58,11 @@ import {
   messageLanguage,
   neutralTextVector,
 } from '../indicators/email/message-features-v6';
+import {
+  EMAIL_V7_FEATURE_NAMES,
+  EMAIL_V7_FEATURES_VERSION,
+  emailFeaturesV7,
+} from '../indicators/email/message-features-v7';
 import { messageSignals } from '../indicators/email/message-signals';
 import { createParsePool } from '../indicators/email/parse-pool';
 import { type SparseText, TEXT_BUCKETS } from '../indicators/email/text-hash';
@@ -136,6 +141,12 @@ const FEATURE_CODE: Record<string, FeatureCode> = {
     write: (e, out, offset, sig) => emailFeaturesV6(e, out, offset, null, sig),
     text: neutralTextVector,
     language: messageLanguage,
+  },
+  [EMAIL_V7_FEATURES_VERSION]: {
+    version: EMAIL_V7_FEATURES_VERSION,
+    names: EMAIL_V7_FEATURE_NAMES,
+    write: (e, out, offset, sig) => emailFeaturesV7(e, out, offset, null, sig),
+    text: messageTextVector,
   },
 };
 

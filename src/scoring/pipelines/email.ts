@@ -36,6 +36,12 @@ import {
   EMAIL_V6_FEATURES_VERSION,
   emailFeaturesV6,
 } from '../../indicators/email/message-features-v6';
+import {
+  EMAIL_V7_FEATURE_NAMES,
+  EMAIL_V7_FEATURES_VERSION,
+  emailFeaturesV7,
+  lookalikeHosts,
+} from '../../indicators/email/message-features-v7';
 import { messageSignals } from '../../indicators/email/message-signals';
 import { parseEmail } from '../../indicators/email/parse-email';
 import { parseTextModel, type TextModel } from '../../indicators/email/text-hash';
@@ -119,23 +125,33 @@ const emailFeatures5: FeatureParts<ParsedEmail, EmailAssets> = {
   explain: (e) => explainEmail(e, messageSignals(e)),
 };
 
+/** The parts of features `email/6` (message-features-v6.ts: email/3's row with a text model that does not read the language, the hashed text model in assets.json `text_model`). */
+const emailFeatures6: FeatureParts<ParsedEmail, EmailAssets> = {
+  featuresVersion: EMAIL_V6_FEATURES_VERSION,
+  featureNames: EMAIL_V6_FEATURE_NAMES,
+  loadAssets: (dir) => parseTextModel(readAssets(dir).text_model),
+  features: (e, assets, out, offset) => emailFeaturesV6(e, out, offset, assets as TextModel),
+  explain: (e) => explainEmail(e, messageSignals(e)),
+};
+
 /**
- * Features `email/6` (message-features-v6.ts: email/3's row with a text model that does not read the
- * language, the hashed text model in assets.json `text_model`), and `email/5` .. `email/1` for older
- * versions: each model version is fed the features its metadata names (pipelineForFeatures).
+ * Features `email/7` (message-features-v7.ts: email/3's row with `lookalike_domains` counted by
+ * lookalike-links.ts, the hashed text model in assets.json `text_model`), and `email/6` .. `email/1`
+ * for older versions: each model version is fed the features its metadata names (pipelineForFeatures).
  */
 export const emailPipeline: Pipeline<ParsedEmail, EmailAssets> = {
   kind: 'email_message',
   modelName: 'email',
-  featuresVersion: EMAIL_V6_FEATURES_VERSION,
-  featureNames: EMAIL_V6_FEATURE_NAMES,
+  featuresVersion: EMAIL_V7_FEATURES_VERSION,
+  featureNames: EMAIL_V7_FEATURE_NAMES,
   // Messages reach the model through the email scorer, whose limit is --max-email-bytes.
   maxLength: Number.POSITIVE_INFINITY,
   loadAssets: (dir) => parseTextModel(readAssets(dir).text_model),
   parse: (item) => parseEncoded(item.value),
   normalised: (e) => e.messages[0]?.messageId ?? '',
   enrich: () => undefined,
-  features: (e, assets, out, offset) => emailFeaturesV6(e, out, offset, assets as TextModel),
-  explain: (e) => explainEmail(e, messageSignals(e)),
-  olderFeatures: [emailFeatures5, emailFeatures4, emailFeatures3, emailFeatures2, emailFeatures1],
+  features: (e, assets, out, offset) => emailFeaturesV7(e, out, offset, assets as TextModel),
+  // LOOKALIKE_LINK cites the hosts the row counted, not email/3's (which named Google's own hosts).
+  explain: (e) => explainEmail(e, { ...messageSignals(e), lookalikeDomains: lookalikeHosts(e) }),
+  olderFeatures: [emailFeatures6, emailFeatures5, emailFeatures4, emailFeatures3, emailFeatures2, emailFeatures1],
 };
