@@ -13,7 +13,8 @@
  * Sources: every message (no sample) of each source in `--sources` (SpamAssassin ham and spam,
  * R lists, cygwin-patches, the HTML template bodies wrapped as the export wraps them: no headers,
  * phishing_pot); the registry ham of scripts/email/fetch-registry-ham.sh (Keycloak HTML bodies and
- * text twins, django-allauth, Gitea, Ghost, the real mail of three libraries' tests); the modern
+ * text twins, django-allauth, Gitea, Ghost, the real mail of three libraries' tests, the personal mail
+ * of bogofilter's test mailbox); a folder the sources file trains on as a `dir` source is scored there, once; the modern
  * fixtures in test/fixtures/email. A source the sources file names was partly trained on: a message is
  * `seen` when the export's sample took it and its site fell in train or validation, and each figure
  * is given for all rows and for the unseen ones.
@@ -33,7 +34,7 @@
  * combination can be replayed on the same predictions (served-summary.ts computes the figures).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageSignals } from '../../src/indicators/email/message-signals';
 import type { EmailResult } from '../../src/scoring/email-scorer';
@@ -126,14 +127,20 @@ function sets(): MailSet[] {
     ['gitea', files(join(reg, 'gitea'), '.eml'), 'rendered .eml, 25 languages'],
     ['ghost', files(join(reg, 'ghost'), '.eml'), 'rendered .eml, 62 languages'],
     ['library-mail', files(join(reg, 'library-mail'), '.eml'), 'real mail of three libraries, half bodies only'],
+    ['personal-mail', files(join(reg, 'personal-mail'), '.eml'), 'person-to-person mail of a package test mailbox'],
   ];
-  for (const [name, paths, note, wrap] of registry) {
+  // A folder the sources file trains on as a `dir` source (e.g. one library's part of library-mail) is
+  // scored there, as that source, and left out of the registry set that holds it.
+  const trainedDirs = spec.sources.filter((s) => s.kind === 'dir').map((s) => `${resolve(s.path)}${sep}`);
+  for (const [name, all, note, wrap] of registry) {
     if (named.has(name)) continue;
-    if (paths.length === 0) throw new Error(`no ${name} messages under ${reg}`);
+    if (all.length === 0) throw new Error(`no ${name} messages under ${reg}`);
+    const paths = all.filter((p) => !trainedDirs.some((d) => resolve(p).startsWith(d)));
+    if (paths.length === 0) continue;
     out.push({
       name,
       label: 'benign',
-      note: `registry ham: ${note}`,
+      note: `registry ham: ${note}${paths.length < all.length ? ` (${all.length - paths.length} trained on as a source, scored there)` : ''}`,
       messages: fromFiles(paths, wrap),
       ...(role(name) === 'same-product' ? { seenWhole: true } : {}),
     });

@@ -6,8 +6,10 @@
 # django-allauth's account mail (PyPI, pinned by sha256 in allauth-requirements.txt), plain text in 46
 # languages, rendered as .eml for scoring (allauth/); Gitea's notification and account mail (Go
 # module code.gitea.io/gitea) in 25 languages (gitea/); Ghost's member mail (npm ghost) in 62 (ghost/);
-# and the real mail that three mail libraries
-# ship as test data, listed with language and kind in library-mail.tsv (library-mail/).
+# the real mail that three mail libraries
+# ship as test data, listed with language and kind in library-mail.tsv (library-mail/); and the
+# person-to-person mail of a Debian source package's test mailbox (bogofilter, through `apt-get source`
+# with a private apt configuration), listed in personal-mail.tsv (personal-mail/).
 #
 #   scripts/email/fetch-registry-ham.sh            # -> models/training/.work/registry-ham/
 #   DATA=models/training/.work/registry-ham/data models/training/train.sh email 4 --sources ...
@@ -115,4 +117,35 @@ tail -n +2 scripts/email/library-mail.tsv | while IFS=$'\t' read -r source membe
 done
 rm -rf "$lib/unpacked"
 (cd "$lib" && cat */*.eml | sha256sum | sed 's/-$/library-mail\/*\/*.eml (concatenated, sorted)/')
-echo "fetch-registry-ham: $(($(wc -l <"$work/gitea/manifest.tsv") - 1)) Gitea mails, $(($(wc -l <"$work/ghost/manifest.tsv") - 1)) Ghost mails, $(($(wc -l <"$lib/manifest.tsv") - 1)) library test mails" >&2
+# Personal mail (issue 13: short person-to-person mail, which training lacks): the messages people wrote
+# to each other inside a Debian source package's test data, kept one by one in
+# scripts/email/personal-mail.tsv (member `file#N` = the Nth message of an mbox, from 0). bogofilter
+# 1.2.5's good.mbx (GPL-2.0 package; one user's mailbox of 2002-11-01: a co-author's notes and replies,
+# a friend's, an out-of-office; its list posts, newsletters and daemon mail are not taken). Debian's
+# source packages need a deb-src entry, which this machine's apt sources lack: a private apt
+# configuration under $work/apt lists bookworm's sources without touching the system's.
+bogofilter_orig=bogofilter_1.2.5.orig.tar.xz
+bogofilter_sha256=3248a1373bff552c500834adbea4b6caee04224516ae581fb25a4c6a6dee89ea
+if [ ! -f "$work/fetch/$bogofilter_orig" ]; then
+  apt_dir=$(realpath -m "$work/apt") && mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$apt_dir/cache" "$apt_dir/get"
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' >"$apt_dir/parts/bookworm-src.sources"
+  apt_opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/parts" -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
+  apt-get "${apt_opts[@]}" -qq update >&2
+  chmod 777 "$apt_dir/get" && (cd "$apt_dir/get" && apt-get "${apt_opts[@]}" -qq source --download-only bogofilter=1.2.5-1 >&2)
+  cp "$apt_dir/get/$bogofilter_orig" "$work/fetch/"
+fi
+echo "$bogofilter_sha256  $work/fetch/$bogofilter_orig" | sha256sum --check --quiet
+pm="$work/personal-mail" && rm -rf "$pm" && mkdir -p "$pm/unpacked/bogofilter"
+tar -xJf "$work/fetch/$bogofilter_orig" -C "$pm/unpacked/bogofilter" --strip-components=1 bogofilter-1.2.5/src/tests/inputs/good.mbx
+printf 'file\tsource\tlanguage\tkind\tshape\tdate\tnote\n' >"$pm/manifest.tsv"
+tail -n +2 scripts/email/personal-mail.tsv | while IFS=$'\t' read -r source member language kind date note; do
+  path=${member%#*} index=${member##*#}
+  file="$source/$source-$(basename "${path%.*}")-$(printf '%02d' "$index").eml"
+  mkdir -p "$pm/$source"
+  python3 -c 'import mailbox, sys; sys.stdout.buffer.write(mailbox.mbox(sys.argv[1], create=False).get_bytes(int(sys.argv[2])))' \
+    "$pm/unpacked/$source/$path" "$index" >"$pm/$file"
+  printf '%s\t%s\t%s\t%s\tmessage\t%s\t%s\n' "$file" "$source" "$language" "$kind" "$date" "$note" >>"$pm/manifest.tsv"
+done
+rm -rf "$pm/unpacked"
+(cd "$pm" && cat */*.eml | sha256sum | sed 's/-$/personal-mail\/*\/*.eml (concatenated, sorted)/')
+echo "fetch-registry-ham: $(($(wc -l <"$work/gitea/manifest.tsv") - 1)) Gitea mails, $(($(wc -l <"$work/ghost/manifest.tsv") - 1)) Ghost mails, $(($(wc -l <"$lib/manifest.tsv") - 1)) library test mails, $(($(wc -l <"$pm/manifest.tsv") - 1)) personal mails" >&2
