@@ -13,7 +13,7 @@
 
 import { lookalikeHostsV7 } from './lookalike-links';
 import { EMAIL_V3_FEATURE_NAMES, emailFeaturesV3 } from './message-features-v3';
-import { type MessageSignals, messageSignals } from './message-signals';
+import { hostOf, type MessageSignals, messageSignals } from './message-signals';
 import type { TextModel } from './text-hash';
 import type { ParsedEmail } from './types';
 
@@ -24,15 +24,7 @@ const LOOKALIKE = EMAIL_V7_FEATURE_NAMES.indexOf('lookalike_domains');
 
 /** The host part of the top message's From address, '' without one. */
 export function senderHost(email: ParsedEmail): string {
-  const address = email.messages[0]?.from?.address ?? '';
-  const at = address.lastIndexOf('@');
-  return at < 0
-    ? ''
-    : address
-        .slice(at + 1)
-        .replace(/>$/, '')
-        .trim()
-        .toLowerCase();
+  return hostOf(email.messages[0]?.from?.address ?? '');
 }
 
 /** The look-alike hosts email/7 counts (for the row and for reasons). */

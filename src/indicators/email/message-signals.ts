@@ -127,7 +127,8 @@ export function imitatedBrand(host: string): string | undefined {
   return embeddedBrand(beforeSuffix) ?? tokenBrand(beforeSuffix);
 }
 
-function hostOf(address: string): string {
+/** The host part of an address (after its last `@`, lower-cased), '' without one. */
+export function hostOf(address: string): string {
   const at = address.lastIndexOf('@');
   return at < 0
     ? ''
