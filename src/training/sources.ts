@@ -129,7 +129,9 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
     const dcol = spec.date_column === undefined ? -1 : header.indexOf(spec.date_column);
     const capCol = spec.max_rows_per_column === undefined ? -1 : header.indexOf(spec.max_rows_per_column.column);
     if (spec.max_rows_per_column !== undefined && capCol < 0)
-      throw new Error(`${spec.name}: cap column "${spec.max_rows_per_column.column}" not in header ${header.join(',')}`);
+      throw new Error(
+        `${spec.name}: cap column "${spec.max_rows_per_column.column}" not in header ${header.join(',')}`,
+      );
     const where = Object.entries(spec.where ?? {}).map(([c, want]) => {
       const i = header.indexOf(c);
       if (i < 0) throw new Error(`${spec.name}: where-column "${c}" not in header ${header.join(',')}`);
@@ -167,7 +169,9 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
   }
   if (spec.max_rows_per_column !== undefined && keys !== undefined) {
     const k = keys;
-    rows = capPerKey(rows, spec.name, spec.max_rows_per_column.max, (_, i) => k[i] as string).map((i) => rows[i] as SourceRow);
+    rows = capPerKey(rows, spec.name, spec.max_rows_per_column.max, (_, i) => k[i] as string).map(
+      (i) => rows[i] as SourceRow,
+    );
   }
   const cap = Math.min(spec.max_rows ?? Number.POSITIVE_INFINITY, sampleCap ?? Number.POSITIVE_INFINITY);
   if (rows.length > cap) {
