@@ -493,7 +493,10 @@ def main() -> None:
     if args.threshold_source_cap is None:
         args.threshold_source_cap = float(policy.get("source_cap", 200))
     rule = {"on": args.thresholds_on, "min_source_rows": args.min_threshold_rows,
-            **({"source_cap": args.threshold_source_cap} if args.thresholds_on == "source-capped" else {})}
+            **({"source_cap": args.threshold_source_cap} if args.thresholds_on == "source-capped" else {}),
+            **({"source_fprs": policy["source_fprs"]} if policy.get("source_fprs") else {})}
+    if rule.get("source_fprs") and args.thresholds_on != "hardest-source":
+        sys.exit("threshold_policy source_fprs applies to the hardest-source rule only")
     if args.suspicious_fpr is None:
         args.suspicious_fpr = float(policy.get("suspicious_fpr", 0.02))
     if args.malicious_fpr is None:

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -116,8 +117,18 @@ def threshold_at_fpr(scores_benign: np.ndarray, fpr: float) -> float:
     return float(np.nextafter(np.float32(t), np.float32(1)))
 
 
-def hardest_source_thresholds(p_val, y_val, src_val, fprs: dict, min_rows: int, exclude=()) -> tuple[dict, dict]:
-    """Per verdict, the highest per-benign-source threshold at that FPR, and which source set it."""
+def source_fpr(source: str, verdict: str, fpr: float, source_fprs=()) -> float:
+    """The FPR a benign source is held to at a verdict: the first `source_fprs` entry whose `match` (a regex on the
+    source name) matches gives its own, else the rule's `fpr`."""
+    for entry in source_fprs:
+        if re.search(entry["match"], source):
+            return float(entry[verdict])
+    return fpr
+
+
+def hardest_source_thresholds(p_val, y_val, src_val, fprs: dict, min_rows: int, exclude=(), source_fprs=()) -> tuple[dict, dict]:
+    """Per verdict, the highest per-benign-source threshold at that FPR (a source's own FPR where `source_fprs` gives
+    one), and which source set it."""
     thresholds, chosen_by = {}, {}
     benign_sources = sorted(set(src_val[y_val == 0].tolist()) - set(exclude))
     for verdict, fpr in fprs.items():
@@ -126,7 +137,7 @@ def hardest_source_thresholds(p_val, y_val, src_val, fprs: dict, min_rows: int, 
             sel = (src_val == s) & (y_val == 0)
             if sel.sum() < min_rows:
                 continue
-            t = threshold_at_fpr(p_val[sel], fpr)
+            t = threshold_at_fpr(p_val[sel], source_fpr(s, verdict, fpr, source_fprs))
             if t > best:
                 best, who = t, s
         if who is None:  # no source has enough rows: fall back to the pooled benign validation rows
@@ -190,7 +201,8 @@ def verdict_thresholds(rule: dict, p_val, y_val, src_val, fprs: dict, exclude=()
     if on == "source-capped":
         return source_capped_thresholds(p_val, y_val, src_val, fprs, float(rule["source_cap"]), exclude)
     if on == "hardest-source":
-        return (*hardest_source_thresholds(p_val, y_val, src_val, fprs, int(rule["min_source_rows"]), exclude), {})
+        return (*hardest_source_thresholds(p_val, y_val, src_val, fprs, int(rule["min_source_rows"]), exclude,
+                                           rule.get("source_fprs", ())), {})
     if on == "pooled":
         benign = (y_val == 0) & ~np.isin(src_val, list(exclude))
         return {k: threshold_at_fpr(p_val[benign], f) for k, f in fprs.items()}, {k: "pooled" for k in fprs}, {}
@@ -296,12 +308,17 @@ def resolve_threshold_policy(args, spec: dict) -> None:
         args.threshold_source_cap = float(policy.get("source_cap", 200))
     if getattr(args, "min_threshold_rows", None) is None:
         args.min_threshold_rows = int(policy.get("min_source_rows", 200))
+    # Sources held to FPRs of their own (hardest-source only): [{"match": regex, "suspicious": f, "malicious": f}].
+    args.source_fprs = policy.get("source_fprs", [])
+    if args.source_fprs and args.thresholds_on != "hardest-source":
+        sys.exit("threshold_policy source_fprs applies to the hardest-source rule only")
 
 
 def threshold_rule(args) -> dict:
     """The threshold rule and its inputs as metadata records them (threshold_fprs) and verdict_thresholds reads them."""
     return {"on": args.thresholds_on, "min_source_rows": args.min_threshold_rows,
-            **({"source_cap": args.threshold_source_cap} if args.thresholds_on == "source-capped" else {})}
+            **({"source_cap": args.threshold_source_cap} if args.thresholds_on == "source-capped" else {}),
+            **({"source_fprs": args.source_fprs} if getattr(args, "source_fprs", None) else {})}
 
 
 THRESHOLD_RULE_TEXT = {
@@ -469,7 +486,9 @@ def main() -> None:
            if spec.get("long_label_weight") else {}),
         "thresholds": thresholds,
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"
-                            + THRESHOLD_RULE_TEXT[args.thresholds_on].format(cap=args.threshold_source_cap),
+                            + THRESHOLD_RULE_TEXT[args.thresholds_on].format(cap=args.threshold_source_cap)
+                            + "".join(f"; sources matching /{e['match']}/ at {float(e['suspicious']):.2%} and "
+                                      f"{float(e['malicious']):.2%}" for e in args.source_fprs),
         "thresholds_set_by": thresholds_set_by,
         "threshold_fprs": {**rule, **fprs},
         **({"threshold_validation_sources": threshold_inputs} if threshold_inputs else {}),

@@ -64,7 +64,13 @@ const sourcesFile = JSON.parse(readFileSync(args.sources, 'utf8')) as {
   features_version?: string;
   benign_machine_subdomains?: MachineSubdomainSpec;
   long_label_weight?: { min_length_exclusive: number; weight: number };
-  threshold_policy?: { on: 'pooled' | 'hardest-source'; suspicious_fpr: number; malicious_fpr: number };
+  threshold_policy?: {
+    on: 'pooled' | 'hardest-source';
+    suspicious_fpr: number;
+    malicious_fpr: number;
+    /** Benign sources held to FPRs of their own (train.py source_fpr). */
+    source_fprs?: { match: string; suspicious: number; malicious: number }[];
+  };
 };
 const trainParams = sourcesFile.train_params ?? {};
 // The features version is part of what a sources file describes: domain/1 models retrain on domain/1.

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parseDomain } from '../indicators/domain/parse';
 import { splitUrlCsvLine } from './url-rows';
 
 export interface SourceSpec {
@@ -36,6 +37,18 @@ export interface SourceSpec {
   where?: Record<string, string>;
   label: 'benign' | 'malicious';
   max_rows?: number;
+  /**
+   * At most this many rows per registrable domain (of the row's host; seeded sample, applied before
+   * max_rows), so one company or vendor cannot fill a list: EasyPrivacy's CNAME section holds 6,107
+   * hosts under `actonservice.com` alone (domain card, "Resolver-like names"). Default: no cap.
+   */
+  max_rows_per_registrable_domain?: number;
+  /**
+   * At most `max` rows per value of a CSV/TSV column (seeded sample, after the registrable-domain cap and
+   * before max_rows): a list's `provider` column, so one analytics vendor cannot fill a list either
+   * (Adobe's CNAMEs are 9,671 of the train side's 16,528).
+   */
+  max_rows_per_column?: { column: string; max: number };
   /** Training sample weight of each row (default 1); train.py then rescales so both classes weigh the same. */
   weight?: number;
   /**
@@ -91,6 +104,7 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
   const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
   const malicious = spec.label === 'malicious';
   let rows: SourceRow[] = [];
+  const capKeys: string[] = [];
   if (spec.format === 'lines' || spec.format === 'lines-ranked') {
     let rank = 0;
     for (const l of lines) {
@@ -113,6 +127,11 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
     if (col < 0) throw new Error(`${spec.name}: column "${spec.column}" not in header ${header.join(',')}`);
     const gcol = spec.group_column === undefined ? -1 : header.indexOf(spec.group_column);
     const dcol = spec.date_column === undefined ? -1 : header.indexOf(spec.date_column);
+    const capCol = spec.max_rows_per_column === undefined ? -1 : header.indexOf(spec.max_rows_per_column.column);
+    if (spec.max_rows_per_column !== undefined && capCol < 0)
+      throw new Error(
+        `${spec.name}: cap column "${spec.max_rows_per_column.column}" not in header ${header.join(',')}`,
+      );
     const where = Object.entries(spec.where ?? {}).map(([c, want]) => {
       const i = header.indexOf(c);
       if (i < 0) throw new Error(`${spec.name}: where-column "${c}" not in header ${header.join(',')}`);
@@ -123,7 +142,7 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
       const f = spec.url_hosts ? (splitUrlCsvLine(l, header.length) ?? []) : splitCsvLine(l, sep);
       if (where.some(([i, want]) => f[i] !== want)) continue;
       const v = spec.url_hosts ? hostOfUrl((f[col] ?? '').trim()) : (f[col] ?? '').trim();
-      if (v !== '')
+      if (v !== '') {
         rows.push({
           value: v,
           source: spec.name,
@@ -132,7 +151,27 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
           rank: 0,
           date: dcol >= 0 ? (f[dcol] ?? '').slice(0, 10) : '',
         });
+        if (capCol >= 0) capKeys.push(f[capCol] ?? '');
+      }
     }
+  }
+  const perDomain = spec.max_rows_per_registrable_domain;
+  if (spec.max_rows_per_column !== undefined && spec.format !== 'csv' && spec.format !== 'tsv')
+    throw new Error(`${spec.name}: max_rows_per_column needs a csv or tsv source`);
+  let keys: string[] | undefined = spec.max_rows_per_column === undefined ? undefined : capKeys;
+  if (perDomain !== undefined) {
+    const kept = capPerKey(rows, spec.name, perDomain, (r) => registrableOf(r.value));
+    if (keys !== undefined) {
+      const k = keys;
+      keys = kept.map((i) => k[i] as string);
+    }
+    rows = kept.map((i) => rows[i] as SourceRow);
+  }
+  if (spec.max_rows_per_column !== undefined && keys !== undefined) {
+    const k = keys;
+    rows = capPerKey(rows, spec.name, spec.max_rows_per_column.max, (_, i) => k[i] as string).map(
+      (i) => rows[i] as SourceRow,
+    );
   }
   const cap = Math.min(spec.max_rows ?? Number.POSITIVE_INFINITY, sampleCap ?? Number.POSITIVE_INFINITY);
   if (rows.length > cap) {
@@ -144,4 +183,36 @@ export function readSource(spec: SourceSpec, dataDir: string, sampleCap?: number
       .map((x) => x.r);
   }
   return rows;
+}
+
+/** The registrable domain of a row's host (the host itself when it has none, `''` for what does not parse). */
+function registrableOf(host: string): string {
+  const p = parseDomain(host);
+  return p.ok ? p.value.registrableDomain || p.value.siteKey : '';
+}
+
+/**
+ * The indices of the rows kept when at most `max` rows are kept per key: within each key, the rows whose
+ * seeded hash is smallest (the max_rows sample's hash, so the result does not depend on the file's
+ * order); in file order.
+ */
+export function capPerKey(
+  rows: readonly SourceRow[],
+  sourceName: string,
+  max: number,
+  keyOf: (r: SourceRow, i: number) => string,
+): number[] {
+  const byKey = new Map<string, { i: number; k: number }[]>();
+  rows.forEach((r, i) => {
+    const key = keyOf(r, i);
+    const list = byKey.get(key) ?? [];
+    list.push({ i, k: stableUnit(`${sourceName}:${r.value}`) });
+    byKey.set(key, list);
+  });
+  const keep = new Uint8Array(rows.length);
+  for (const list of byKey.values()) {
+    list.sort((a, b) => a.k - b.k);
+    for (const { i } of list.slice(0, max)) keep[i] = 1;
+  }
+  return rows.flatMap((_, i) => (keep[i] === 1 ? [i] : []));
 }
