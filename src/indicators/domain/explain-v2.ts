@@ -2,6 +2,7 @@
  * Human reasons for a domain/2 score, read off its features (explain.ts does the same for domain/1):
  * which brand and how it is imitated, which scam words, why it looks generated or disposable.
  */
+import { fixed2 } from '../fixed-text';
 import type { Reason } from '../types';
 import { secondLevelLabel, secondLevelLabelUnicode } from './features';
 import {
@@ -102,7 +103,7 @@ export function explainDomain2(
   if (at(row, NGRAM_MEAN) < GENERATED_LOGP && sld.length >= 8)
     reasons.push({
       code: 'ALGORITHMIC_LOOK',
-      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${at(row, NGRAM_MEAN).toFixed(2)})`,
+      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${fixed2(at(row, NGRAM_MEAN))})`,
       weight: 0,
     });
   if (raised && at(row, TLD_LOG_ODDS) > 1)
