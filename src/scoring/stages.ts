@@ -7,7 +7,7 @@
  * encoder, no property store grown as fields are set later).
  */
 import { itemError, type PredictError, toPredictError } from '../errors';
-import type { IndicatorKind, Parsed, Reason } from '../indicators/types';
+import type { IndicatorKind, Parsed, Reason, ReasonSink } from '../indicators/types';
 import type { ModelMetadata } from './metadata';
 import type { AnyPipeline, InputItem, ScoredItem } from './pipeline';
 import { scoreText } from './score-text';
@@ -135,6 +135,36 @@ function rowOf(features: Float32Array, j: number, width: number): Float32Array {
 }
 
 /**
+ * The reasons of the item being explained, appended one by one (the rules', MODEL_SCORE, the
+ * pipeline's explanations) and taken out as one array of their exact number. Each item had an
+ * explanation array grown by push (a 17-slot store for its first reason) and a spread copy with
+ * MODEL_SCORE in front: ~400 of a new domain's ~2,000 bytes of garbage (src/bench/README.md). The
+ * slots are overwritten, never emptied (`length = 0` would free the store and the next push grow one).
+ */
+class ReasonList implements ReasonSink {
+  private readonly slots: Reason[] = [];
+  private n = 0;
+
+  /** Starts an item's list (what an explanation that threw left behind is dropped). */
+  start(): void {
+    this.n = 0;
+  }
+
+  push(reason: Reason): void {
+    if (this.n < this.slots.length) this.slots[this.n] = reason;
+    else this.slots.push(reason);
+    this.n++;
+  }
+
+  /** The reasons appended since start(), in order. */
+  take(): Reason[] {
+    return this.slots.slice(0, this.n);
+  }
+}
+
+const reasonList = new ReasonList();
+
+/**
  * Stage verdict and reasons: each scored item gets its score, the model, the verdict of the model's
  * thresholds (or of the rule that let the model score it), the pipeline's verdict floor and, in the
  * full view, the MODEL_SCORE reason and the pipeline's explanations.
@@ -175,10 +205,16 @@ export function reasonsStage(
       }
     }
     if (view === 'full') {
-      const why: Reason[] = fp.explain(parsed[i], row, score, model.metadata);
-      const modelScore: Reason = { code: 'MODEL_SCORE', message: scorePrefix + scoreText(score), weight: 0 };
-      // One array of the final length rather than pushes that grow one.
-      res.reasons = res.reasons.length === 0 ? [modelScore, ...why] : [...res.reasons, modelScore, ...why];
+      const all = reasonList;
+      all.start();
+      for (let k = 0; k < res.reasons.length; k++) all.push(res.reasons[k]!);
+      all.push({ code: 'MODEL_SCORE', message: scorePrefix + scoreText(score), weight: 0 });
+      if (fp.explainInto !== undefined) fp.explainInto(parsed[i], row, score, model.metadata, all);
+      else {
+        const why = fp.explain(parsed[i], row, score, model.metadata);
+        for (let k = 0; k < why.length; k++) all.push(why[k]!);
+      }
+      res.reasons = all.take();
     }
   }
 }
