@@ -155,7 +155,8 @@ export function pipelineForFeatures(p: AnyPipeline, version: string): AnyPipelin
   }
   let v = cache.get(version);
   if (v === undefined) {
-    v = { ...p, ...parts, olderFeatures: undefined };
+    // explainInto is optional: an older version's parts without one must not keep the newest's.
+    v = { ...p, explainInto: undefined, ...parts, olderFeatures: undefined };
     cache.set(version, v);
   }
   return v;

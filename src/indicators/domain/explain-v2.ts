@@ -40,9 +40,9 @@ function at(row: Float32Array, column: number): number {
 }
 
 /**
- * Appends the reasons to `into` and returns it. `raised`: the score reaches the suspicious threshold that applies to this name. Reasons that say
- * what pushes a score up without naming anything in the name (the TLD) are given only then: a .io
- * name the model scores 0.02 is not "risky" for its TLD.
+ * Appends the reasons to `into` and returns it. `raised`: the score reaches the suspicious threshold
+ * that applies to this name. Reasons that say what pushes a score up without naming anything in the
+ * name (the TLD) are given only then: a .io name the model scores 0.02 is not "risky" for its TLD.
  * `platform`: the version's thresholds for platform customer sites when they apply to this name
  * (src/indicators/domain/platform-slice.ts); the SHARED_HOSTING reason then says the verdict used them,
  * and of what (`subject`: the URL pipeline's slice also reads the path and the file).
