@@ -4,6 +4,10 @@
  * then `encodeAnswers`, on batches of 1000 new values of one kind, with the serving version's model on
  * onnxruntime with one thread, as a worker has it. CPU us per item, median of the rounds, each round
  * on values never seen before. No gRPC, no thread hop, no cache: the work a worker does for a miss.
+ * The values come as a worker gets them: UTF-8 bytes and their ends, decoded in the measured rounds
+ * the way `answer` decodes them (flat strings, one object per item); `--input strings` feeds the
+ * generator's template strings instead (concatenations: the figure before 2026-12-07's session 15,
+ * ~0.3-0.5 us per item more, whose flattening a worker never pays).
  *
  * Compare two builds by running each build's copy alternately (the machine's load weighs on both):
  *
@@ -21,6 +25,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
@@ -42,6 +47,7 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: '40' },
     rounds: { type: 'string', default: '5' },
     offset: { type: 'string', default: '0' },
+    input: { type: 'string', default: 'bytes' },
     profile: { type: 'string' },
     'heap-profile': { type: 'string' },
   },
@@ -99,12 +105,47 @@ async function main(): Promise<void> {
             : `http://${domain(n)}/login.php?id=${mixed(n)}`;
 
   let counter = Number(args.offset);
-  const batch = () => Array.from({ length: 1000 }, () => ({ id: '', value: value(counter++) }));
+  const strings = () => Array.from({ length: 1000 }, () => ({ id: '', value: value(counter++) }));
+  // A batch's values as the event loop hands them to a worker (RawValues: UTF-8 bytes and ends).
+  const raw = () => {
+    const values = Array.from({ length: 1000 }, () => Buffer.from(value(counter++), 'utf8'));
+    const ends = new Int32Array(values.length);
+    let end = 0;
+    values.forEach((v, j) => {
+      end += v.length;
+      ends[j] = end;
+    });
+    return { bytes: new Uint8Array(Buffer.concat(values)), ends };
+  };
+  // What scoring/inference-worker.ts `answer` does with them, line for line.
+  const decoded = (values: { bytes: Uint8Array; ends: Int32Array }) => {
+    const { bytes: utf8, ends: valueEnds } = values;
+    const text = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
+    return Array.from(valueEnds, (end, j) => ({
+      id: '',
+      value: text.toString('utf8', j === 0 ? 0 : valueEnds[j - 1], end),
+    }));
+  };
+  const byBytes = args.input === 'bytes';
+  if (!byBytes && args.input !== 'strings') throw new Error('--input is bytes or strings');
+  const batch = byBytes ? () => decoded(raw()) : strings;
   const run = (features: Float32Array, rows: number) => runner.run(features, rows);
   // Warm-up: the JIT, the model's first runs.
   for (let b = 0; b < 30; b++)
     encodeAnswers(await scoreFresh(base, fp, scoring, model.assets, batch(), view, run), view);
 
+  // Every round's values made before the measured rounds, so that neither the clock nor the profiles
+  // count the generator.
+  type Input = ReturnType<typeof raw> | ReturnType<typeof strings>;
+  const rounds = Array.from({ length: Number(args.rounds) }, () =>
+    Array.from({ length: Number(args.batches) }, (): Input => (byBytes ? raw() : strings())),
+  );
+  // Time in the collector's pauses on this thread (scavenges, mark-compact finalisation), over the rounds.
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const profiling = args.profile !== undefined || args['heap-profile'] !== undefined;
   const inspector = profiling ? new Session() : undefined;
   if (inspector !== undefined) {
@@ -127,10 +168,11 @@ async function main(): Promise<void> {
     const u = process.cpuUsage();
     return u.user + u.system;
   };
-  for (let r = 0; r < Number(args.rounds); r++) {
-    const inputs = Array.from({ length: Number(args.batches) }, batch);
+  const cpu0 = cpu();
+  for (const inputs of rounds) {
     const start = cpu();
-    for (const items of inputs) {
+    for (const input of inputs) {
+      const items = Array.isArray(input) ? input : decoded(input);
       const results = await scoreFresh(base, fp, scoring, model.assets, items, view, run);
       const e0 = cpu();
       bytes += encodeAnswers(results, view).bytes.length;
@@ -138,6 +180,9 @@ async function main(): Promise<void> {
     }
     perItem.push((cpu() - start) / (inputs.length * 1000));
   }
+  const cpuMs = (cpu() - cpu0) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, 100)); // the observer's entries come on a later turn
+  gc.disconnect();
   if (inspector !== undefined && args.profile !== undefined) {
     const { profile } = await inspector.post('Profiler.stop');
     writeFileSync(args.profile, JSON.stringify(profile));
@@ -150,12 +195,15 @@ async function main(): Promise<void> {
     JSON.stringify({
       kind,
       view,
+      input: args.input,
       model: `${m.name}/${m.version}`,
       usPerItem: Number(median(perItem).toFixed(3)),
       rounds: perItem.map((x) => Number(x.toFixed(3))),
       // Of which encodeAnswers, the median batch (a sum would mostly count where the collector ran);
       // on fresh results, whose messages are still concatenations, as in a worker.
       encodingUsPerItem: Number(median(encodingPerItem).toFixed(3)),
+      // The collector's pauses as a share of the rounds' CPU time.
+      gcShare: Number((gcMs / cpuMs).toFixed(3)),
       bytesPerItem: Math.round(bytes / (perItem.length * Number(args.batches) * 1000)),
       load: Number(loadavg()[0]?.toFixed(2)),
     }),

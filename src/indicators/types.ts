@@ -17,6 +17,14 @@ export interface Reason {
   weight: number;
 }
 
+/**
+ * Where an explanation appends its reasons, in order: an array, or the reasons stage's list that
+ * gives the item one array of their exact number (scoring/stages.ts).
+ */
+export interface ReasonSink {
+  push(reason: Reason): unknown;
+}
+
 export interface DomainEnrichment {
   registrableDomain: string;
   publicSuffix: string;

@@ -3,7 +3,7 @@
  * reasons and enrichment. The scorer runs any pipeline the same batch-first way.
  */
 import type { PredictError } from '../errors';
-import type { Enrichment, IndicatorKind, Parsed, Reason, Verdict } from '../indicators/types';
+import type { Enrichment, IndicatorKind, Parsed, Reason, ReasonSink, Verdict } from '../indicators/types';
 import type { ModelMetadata } from './metadata';
 
 /** What a caller sends for one item, as the core sees it. */
@@ -109,6 +109,11 @@ export interface Pipeline<P, A = unknown> {
   /** Reasons for a model score, from the item and its feature row. */
   explain(p: P, row: Float32Array, score: number, meta: ModelMetadata): Reason[];
   /**
+   * The same reasons appended to `into`, when the pipeline can (the reasons stage then makes one
+   * array per item, of the reasons' exact number, instead of this one's and a copy).
+   */
+  explainInto?(p: P, row: Float32Array, score: number, meta: ModelMetadata, into: ReasonSink): void;
+  /**
    * Older features versions this pipeline still computes, so that model versions trained on them keep
    * serving (rollback): a model version is fed the features of the version its metadata names.
    */
@@ -118,7 +123,14 @@ export interface Pipeline<P, A = unknown> {
 /** The parts of a pipeline that depend on the features version. */
 export type FeatureParts<P, A = unknown> = Pick<
   Pipeline<P, A>,
-  'featuresVersion' | 'featureNames' | 'loadAssets' | 'features' | 'verdictFloor' | 'thresholdSlice' | 'explain'
+  | 'featuresVersion'
+  | 'featureNames'
+  | 'loadAssets'
+  | 'features'
+  | 'verdictFloor'
+  | 'thresholdSlice'
+  | 'explain'
+  | 'explainInto'
 >;
 
 /** The key space of the pipeline's cached answers now (see Pipeline.cacheSpace). */
@@ -143,7 +155,8 @@ export function pipelineForFeatures(p: AnyPipeline, version: string): AnyPipelin
   }
   let v = cache.get(version);
   if (v === undefined) {
-    v = { ...p, ...parts, olderFeatures: undefined };
+    // explainInto is optional: an older version's parts without one must not keep the newest's.
+    v = { ...p, explainInto: undefined, ...parts, olderFeatures: undefined };
     cache.set(version, v);
   }
   return v;

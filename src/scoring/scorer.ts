@@ -195,10 +195,8 @@ export function createScorer(opts: ScorerOptions): Scorer {
       }
       let r = p.parse(item);
       if (r instanceof Promise) r = await r;
-      const { res, score } = parsedStage(p, item, r, view, model?.metadata);
-      out[i] = res;
-      if (!score) {
-        if (key !== undefined) remember(cache!, key, view, res);
+      if (!parsedStage(p, item, r, view, model?.metadata, out, i)) {
+        if (key !== undefined) remember(cache!, key, view, out[i]!);
         continue;
       }
       if (r.ok) parsed[i] = r.value;

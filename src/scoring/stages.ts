@@ -7,7 +7,7 @@
  * encoder, no property store grown as fields are set later).
  */
 import { itemError, type PredictError, toPredictError } from '../errors';
-import type { IndicatorKind, Parsed, Reason } from '../indicators/types';
+import type { IndicatorKind, Parsed, Reason, ReasonSink } from '../indicators/types';
 import type { ModelMetadata } from './metadata';
 import type { AnyPipeline, InputItem, ScoredItem } from './pipeline';
 import { scoreText } from './score-text';
@@ -68,8 +68,10 @@ export function errorResult(item: InputItem, kind: IndicatorKind | undefined, er
 }
 
 /**
- * Stages parse and rules for one item: its result so far, and whether the model must still score it
- * (false when parsing failed or a rule answered for good).
+ * Stages parse and rules for one item: its result so far, put in `out[i]`, and whether the model must
+ * still score it (false when parsing failed or a rule answered for good). The result goes into the
+ * batch's array rather than back in a `{ res, score }` pair: that pair was ~40 bytes of garbage per
+ * new value (src/bench/README.md, garbage per new domain).
  */
 export function parsedStage(
   p: AnyPipeline,
@@ -77,15 +79,21 @@ export function parsedStage(
   parsed: Parsed<unknown>,
   view: View,
   meta: ModelMetadata | undefined,
-): { res: ScoredItem; score: boolean } {
-  if (!parsed.ok) return { res: result(item.id, echo(item.value), p.kind, parsed.error), score: false };
+  out: ScoredItem[],
+  i: number,
+): boolean {
+  if (!parsed.ok) {
+    out[i] = result(item.id, echo(item.value), p.kind, parsed.error);
+    return false;
+  }
   const res = result(item.id, p.normalised(parsed.value), p.kind);
+  out[i] = res;
   if (view === 'full') res.enrichment = p.enrich(parsed.value);
   const rule = p.decide?.(parsed.value, meta);
-  if (rule === undefined) return { res, score: true };
+  if (rule === undefined) return true;
   res.verdict = rule.verdict;
   if (view === 'full') res.reasons.push(...rule.reasons);
-  return { res, score: rule.score };
+  return rule.score;
 }
 
 /** Stage features: one row per item to score, into one fresh matrix (batches interleave at awaits). */
@@ -125,6 +133,36 @@ function rowOf(features: Float32Array, j: number, width: number): Float32Array {
   for (let k = 0, at = j * width; k < width; k++) rowScratch[k] = features[at + k] as number;
   return rowScratch;
 }
+
+/**
+ * The reasons of the item being explained, appended one by one (the rules', MODEL_SCORE, the
+ * pipeline's explanations) and taken out as one array of their exact number. Each item had an
+ * explanation array grown by push (a 17-slot store for its first reason) and a spread copy with
+ * MODEL_SCORE in front: ~400 of a new domain's ~2,000 bytes of garbage (src/bench/README.md). The
+ * slots are overwritten, never emptied (`length = 0` would free the store and the next push grow one).
+ */
+class ReasonList implements ReasonSink {
+  private readonly slots: Reason[] = [];
+  private n = 0;
+
+  /** Starts an item's list (what an explanation that threw left behind is dropped). */
+  start(): void {
+    this.n = 0;
+  }
+
+  push(reason: Reason): void {
+    if (this.n < this.slots.length) this.slots[this.n] = reason;
+    else this.slots.push(reason);
+    this.n++;
+  }
+
+  /** The reasons appended since start(), in order. */
+  take(): Reason[] {
+    return this.slots.slice(0, this.n);
+  }
+}
+
+const reasonList = new ReasonList();
 
 /**
  * Stage verdict and reasons: each scored item gets its score, the model, the verdict of the model's
@@ -167,10 +205,16 @@ export function reasonsStage(
       }
     }
     if (view === 'full') {
-      const why: Reason[] = fp.explain(parsed[i], row, score, model.metadata);
-      const modelScore: Reason = { code: 'MODEL_SCORE', message: scorePrefix + scoreText(score), weight: 0 };
-      // One array of the final length rather than pushes that grow one.
-      res.reasons = res.reasons.length === 0 ? [modelScore, ...why] : [...res.reasons, modelScore, ...why];
+      const all = reasonList;
+      all.start();
+      for (let k = 0; k < res.reasons.length; k++) all.push(res.reasons[k]!);
+      all.push({ code: 'MODEL_SCORE', message: scorePrefix + scoreText(score), weight: 0 });
+      if (fp.explainInto !== undefined) fp.explainInto(parsed[i], row, score, model.metadata, all);
+      else {
+        const why = fp.explain(parsed[i], row, score, model.metadata);
+        for (let k = 0; k < why.length; k++) all.push(why[k]!);
+      }
+      res.reasons = all.take();
     }
   }
 }
@@ -199,9 +243,7 @@ export async function scoreFresh(
     }
     const r = p.parse(item);
     if (r instanceof Promise) throw new Error(`${p.kind} parses asynchronously`);
-    const { res, score } = parsedStage(p, item, r, view, model.metadata);
-    out[i] = res;
-    if (!score) continue;
+    if (!parsedStage(p, item, r, view, model.metadata, out, i)) continue;
     if (r.ok) parsed[i] = r.value;
     toScore.push(i);
   }

@@ -158,4 +158,14 @@ describe('every domain version serves, each with its own features', () => {
     }
     assert.equal(pipelineForFeatures(domainPipeline, 'domain/0'), undefined);
   });
+
+  it("gives each features version its own explanations: domain/1's variant does not keep the newest's explainInto", () => {
+    const v1 = pipelineForFeatures(domainPipeline, 'domain/1');
+    assert.equal(v1?.explainInto, undefined);
+    for (const features of ['domain/2', 'domain/4']) {
+      const v = pipelineForFeatures(domainPipeline, features);
+      assert.notEqual(v?.explainInto, undefined, features);
+      assert.notEqual(v?.explainInto, domainPipeline.explainInto, features);
+    }
+  });
 });

@@ -2,7 +2,8 @@
  * Human reasons for a domain/2 score, read off its features (explain.ts does the same for domain/1):
  * which brand and how it is imitated, which scam words, why it looks generated or disposable.
  */
-import type { Reason } from '../types';
+import { fixed2 } from '../fixed-text';
+import type { ReasonSink } from '../types';
 import { secondLevelLabel, secondLevelLabelUnicode } from './features';
 import {
   BRAND_MATCHER_2,
@@ -30,27 +31,31 @@ const TLD_LOG_ODDS = INDEX.tld_log_odds;
 const GENERATED_LOGP = -3.4;
 const HOW = ['', 'homoglyphs or digit swaps', 'one edit', 'two edits'];
 
+/** What a SHARED_HOSTING reason says was judged against platform thresholds, for a domain name. */
+export const DOMAIN_SUBJECT = 'a customer site without lure words';
+
 /** A feature of the row by column (a module function: a closure over the row was made per explained name). */
 function at(row: Float32Array, column: number): number {
   return row[column] as number;
 }
 
 /**
- * `raised`: the score reaches the suspicious threshold that applies to this name. Reasons that say
- * what pushes a score up without naming anything in the name (the TLD) are given only then: a .io
- * name the model scores 0.02 is not "risky" for its TLD.
+ * Appends the reasons to `into` and returns it. `raised`: the score reaches the suspicious threshold
+ * that applies to this name. Reasons that say what pushes a score up without naming anything in the
+ * name (the TLD) are given only then: a .io name the model scores 0.02 is not "risky" for its TLD.
  * `platform`: the version's thresholds for platform customer sites when they apply to this name
  * (src/indicators/domain/platform-slice.ts); the SHARED_HOSTING reason then says the verdict used them,
  * and of what (`subject`: the URL pipeline's slice also reads the path and the file).
  */
-export function explainDomain2(
+export function explainDomain2<S extends ReasonSink>(
   d: DomainName,
   row: Float32Array,
   raised: boolean,
-  platform?: { suspicious: number; malicious: number },
-  subject = 'a customer site without lure words',
-): Reason[] {
-  const reasons: Reason[] = [];
+  platform: { suspicious: number; malicious: number } | undefined,
+  subject: string,
+  into: S,
+): S {
+  const reasons = into;
   const sld = secondLevelLabel(d);
   const kind = at(row, LOOKALIKE);
   if (kind >= 1 && kind <= 3) {
@@ -102,7 +107,7 @@ export function explainDomain2(
   if (at(row, NGRAM_MEAN) < GENERATED_LOGP && sld.length >= 8)
     reasons.push({
       code: 'ALGORITHMIC_LOOK',
-      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${at(row, NGRAM_MEAN).toFixed(2)})`,
+      message: `"${sld}" is improbable for a human-chosen name (mean trigram log-probability ${fixed2(at(row, NGRAM_MEAN))})`,
       weight: 0,
     });
   if (raised && at(row, TLD_LOG_ODDS) > 1)
@@ -128,5 +133,5 @@ export function explainDomain2(
           : `; ${subject}, judged against this version's thresholds for platform customer sites (suspicious ${platform.suspicious.toFixed(4)}, malicious ${platform.malicious.toFixed(4)})`),
       weight: 0,
     });
-  return reasons;
+  return into;
 }

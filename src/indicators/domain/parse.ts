@@ -151,7 +151,7 @@ export function parseDomain(raw: string): Parsed<DomainName> {
   const registrableDomain = p.domain ?? '';
   const subdomain = p.subdomain ?? '';
   const hasIdn = ascii.includes('xn--');
-  const platform = findPlatform(ascii, registrableDomain, publicSuffix);
+  const platform = findPlatform(ascii, registrableDomain, publicSuffix, p.domainWithoutSuffix);
   // A private suffix has no registrable domain under the PSL: who runs it is asked only then (rare).
   const ownerDomain = p.isPrivate === true && p.domain === null ? platformOwner(ascii) : '';
   return ok({

@@ -12,13 +12,20 @@ const anySuffix = new Set(entries.filter((e) => e.endsWith('.*')).map((e) => e.s
 
 /**
  * The platform that hosts `ascii` (a lower-case ASCII name), or undefined. `registrableDomain` is the
- * PSL registrable domain of the name and `publicSuffix` its suffix.
+ * PSL registrable domain of the name and `publicSuffix` its suffix; `sld`, when the caller has it, the
+ * registrable domain without its suffix (tldts's `domainWithoutSuffix`: the parser does not cut it
+ * out again).
  */
-export function findPlatform(ascii: string, registrableDomain: string, publicSuffix: string): string | undefined {
+export function findPlatform(
+  ascii: string,
+  registrableDomain: string,
+  publicSuffix: string,
+  sld?: string | null,
+): string | undefined {
   if (registrableDomain === '') return undefined;
   if (exact.has(registrableDomain)) return registrableDomain;
-  const sld = registrableDomain.slice(0, registrableDomain.length - publicSuffix.length - 1);
-  if (anySuffix.has(sld)) return registrableDomain;
+  if (anySuffix.has(sld ?? registrableDomain.slice(0, registrableDomain.length - publicSuffix.length - 1)))
+    return registrableDomain;
   // Multi-label platform entries (web.core.windows.net): test every suffix of the name on a label boundary.
   // Only a tail longer than the registrable domain can answer (one as long is the registrable domain
   // itself): the length is checked before the tail is cut out, so a name with no subdomain cuts none.

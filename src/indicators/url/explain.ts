@@ -35,14 +35,13 @@ export function explainUrl2(
 ): Reason[] {
   const reasons = explainOwn(u, row, urlFeatureIndex2);
   if (u.domain !== undefined)
-    reasons.push(
-      ...explainDomain2(
-        u.domain,
-        row.subarray(0, DOMAIN_FEATURE_COUNT_2),
-        raised,
-        platform,
-        'a URL on a customer site without lure evidence (brands, lookalikes, sign-in or scam words in the host or path, programs or archives)',
-      ),
+    explainDomain2(
+      u.domain,
+      row.subarray(0, DOMAIN_FEATURE_COUNT_2),
+      raised,
+      platform,
+      'a URL on a customer site without lure evidence (brands, lookalikes, sign-in or scam words in the host or path, programs or archives)',
+      reasons,
     );
   return reasons;
 }

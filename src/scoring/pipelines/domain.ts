@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isAllowListed } from '../../indicators/domain/allow-list';
 import { loadDomainAssets } from '../../indicators/domain/assets';
 import { explainDomain } from '../../indicators/domain/explain';
-import { explainDomain2 } from '../../indicators/domain/explain-v2';
+import { DOMAIN_SUBJECT, explainDomain2 } from '../../indicators/domain/explain-v2';
 import {
   DOMAIN_FEATURE_NAMES,
   DOMAIN_FEATURES_VERSION,
@@ -33,7 +33,7 @@ import {
 import { floorsLookalike } from '../../indicators/domain/lookalike-floor';
 import { type DomainName, MAX_DOMAIN_INPUT, parseDomain } from '../../indicators/domain/parse';
 import { platformSlice } from '../../indicators/domain/platform-slice';
-import type { DomainEnrichment, Reason, Verdict } from '../../indicators/types';
+import type { DomainEnrichment, Reason, ReasonSink, Verdict } from '../../indicators/types';
 import type { ModelMetadata } from '../metadata';
 import type { FeatureParts, Pipeline, RuleDecision } from '../pipeline';
 
@@ -91,16 +91,20 @@ function platformThresholds(slice: string | undefined, meta: ModelMetadata) {
   return slice === undefined ? undefined : meta.slice_thresholds?.[slice];
 }
 
-/** domain/2+ reasons, against the thresholds that apply to the name (its slice's or the global ones). */
-function explain2(
+/**
+ * domain/2+ reasons, against the thresholds that apply to the name (its slice's or the global ones),
+ * appended to `into`.
+ */
+function explain2<S extends ReasonSink>(
   slice: typeof SLICE_4,
   d: DomainName,
   row: Float32Array,
   score: number,
   meta: ModelMetadata,
-): Reason[] {
+  into: S,
+): S {
   const platform = platformThresholds(slice(d, row), meta);
-  return explainDomain2(d, row, score >= (platform ?? meta.thresholds).suspicious, platform);
+  return explainDomain2(d, row, score >= (platform ?? meta.thresholds).suspicious, platform, DOMAIN_SUBJECT, into);
 }
 
 /**
@@ -117,7 +121,10 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures5(domainOf(p), assets, out, offset),
     verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_5(domainOf(p), row),
-    explain: (p, row, score, meta) => explain2(SLICE_5, domainOf(p), row, score, meta),
+    explain: (p, row, score, meta) => explain2(SLICE_5, domainOf(p), row, score, meta, [] as Reason[]),
+    explainInto: (p, row, score, meta, into) => {
+      explain2(SLICE_5, domainOf(p), row, score, meta, into);
+    },
   };
   const v4: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_4,
@@ -126,7 +133,10 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures4(domainOf(p), assets, out, offset),
     verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_4(domainOf(p), row),
-    explain: (p, row, score, meta) => explain2(SLICE_4, domainOf(p), row, score, meta),
+    explain: (p, row, score, meta) => explain2(SLICE_4, domainOf(p), row, score, meta, [] as Reason[]),
+    explainInto: (p, row, score, meta, into) => {
+      explain2(SLICE_4, domainOf(p), row, score, meta, into);
+    },
   };
   const v3: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_3,
@@ -135,7 +145,10 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures3(domainOf(p), assets, out, offset),
     verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_3(domainOf(p), row),
-    explain: (p, row, score, meta) => explain2(SLICE_3, domainOf(p), row, score, meta),
+    explain: (p, row, score, meta) => explain2(SLICE_3, domainOf(p), row, score, meta, [] as Reason[]),
+    explainInto: (p, row, score, meta, into) => {
+      explain2(SLICE_3, domainOf(p), row, score, meta, into);
+    },
   };
   const v2: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION_2,
@@ -144,7 +157,10 @@ export function domainFeatureParts<P>(domainOf: (p: P) => DomainName) {
     features: (p, assets, out, offset) => domainFeatures2(domainOf(p), assets, out, offset),
     verdictFloor: (p, row) => domainVerdictFloor2(row, domainOf(p)),
     thresholdSlice: (p, row) => SLICE_2(domainOf(p), row),
-    explain: (p, row, score, meta) => explain2(SLICE_2, domainOf(p), row, score, meta),
+    explain: (p, row, score, meta) => explain2(SLICE_2, domainOf(p), row, score, meta, [] as Reason[]),
+    explainInto: (p, row, score, meta, into) => {
+      explain2(SLICE_2, domainOf(p), row, score, meta, into);
+    },
   };
   const v1: FeatureParts<P, DomainFeatureAssets> = {
     featuresVersion: DOMAIN_FEATURES_VERSION,

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDomainAssets } from '../../../src/indicators/domain/assets';
-import { explainDomain2 } from '../../../src/indicators/domain/explain-v2';
+import { DOMAIN_SUBJECT, explainDomain2 } from '../../../src/indicators/domain/explain-v2';
 import {
   DOMAIN_FEATURE_COUNT_2,
   DOMAIN_FEATURE_NAMES_2,
@@ -15,6 +15,7 @@ import {
 } from '../../../src/indicators/domain/features-v2';
 import { madeOfWords } from '../../../src/indicators/domain/lookalike-floor';
 import { parseDomain } from '../../../src/indicators/domain/parse';
+import type { Reason } from '../../../src/indicators/types';
 import { domainVerdictFloor2 } from '../../../src/scoring/pipelines/domain';
 
 const ASSETS = buildDomainAssets([{ sld: 'garden', tld: 'com', malicious: false }]);
@@ -80,7 +81,9 @@ describe('the BRAND_LOOKALIKE reason', () => {
     assert.ok(p.ok);
     const row = new Float32Array(DOMAIN_FEATURE_COUNT_2);
     domainFeatures2(p.value, ASSETS, row, 0);
-    return explainDomain2(p.value, row, false).find((r) => r.code === 'BRAND_LOOKALIKE')?.message;
+    return explainDomain2(p.value, row, false, undefined, DOMAIN_SUBJECT, [] as Reason[]).find(
+      (r) => r.code === 'BRAND_LOOKALIKE',
+    )?.message;
   }
 
   it('says a raised name imitates the brand', () => {
