@@ -76,6 +76,9 @@ type SchemeSplit = { scheme: string; rest: string } | { error: string };
 
 /** Finds the scheme; with none (`example.com/a`, `host:8080/a`, `//host/a`) the URL is http. */
 function splitScheme(s: string): SchemeSplit {
+  // Most URLs: what the general case below makes of them, without its match and slices.
+  if (s.startsWith('http://')) return { scheme: 'http', rest: s.slice(7) };
+  if (s.startsWith('https://')) return { scheme: 'https', rest: s.slice(8) };
   if (s.startsWith('//')) return { scheme: 'http', rest: s.slice(2) };
   if (s.startsWith('://')) return { error: 'URL has no scheme before "://"' };
   const m = SCHEME.exec(s);
