@@ -1,5 +1,5 @@
 /**
- * The committed domain model versions 2 (features domain/2) and 3 (domain/4): each one's metadata agrees
+ * The committed domain model versions 2 (features domain/2), 3 and 6 (domain/4): each one's metadata agrees
  * with its feature code, Node reproduces what Python trained on and predicted (golden rows, bit for bit
  * and within 1e-5), the out-of-source evaluation is recorded, and the names issue 12 reported behave.
  * (Version 1: domain-model.test.ts.)
@@ -139,6 +139,8 @@ function checkVersion(VERSION: number, FEATURES: DomainFeatureSet, benignToo: re
 checkVersion(2, DOMAIN_FEATURES_2, []);
 // v3's long benign names weighted x2 and domain/4's word features: the issue's long-tail examples.
 checkVersion(3, DOMAIN_FEATURES_4, ['californiacontractorbonds.com']);
+// v6 (v3's recipe at 75 trees, v5's serving rules re-derived): its own golden rows from train.py, the same names.
+checkVersion(6, DOMAIN_FEATURES_4, ['californiacontractorbonds.com']);
 
 describe('every domain version serves, each with its own features', () => {
   it('loads v1 on domain/1, v2 on domain/2 and v3 on domain/4 through the same pipeline (rollback keeps working)', async () => {
