@@ -15,11 +15,16 @@
  * Tranco names, CDN-style subdomains, random labels, brand and keyword mixes, platform and
  * dynamic-DNS customers, homoglyphs and IDN, whitespace, upper case, trailing dots, long labels and
  * every parse error (2026-12-07: 210k valid, 40k invalid across the 10 error messages).
+ *
+ * URLs (`--urls`, 240,000 by default): the training list's and variants of them (see `urls`), digested
+ * as the URL pipeline parses them, as the feature rows of every committed URL version (its own
+ * features version and assets), and as the serving URL model's encoded answers, full and compact.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
@@ -27,14 +32,17 @@ import { loadDomainAssets } from '../indicators/domain/assets';
 import { DOMAIN_FEATURE_SETS } from '../indicators/domain/feature-sets';
 import { BRANDS, KEYWORDS, loadWordList } from '../indicators/domain/lexicon';
 import { parseDomain } from '../indicators/domain/parse';
+import type { Parsed } from '../indicators/types';
 import { pipelineForFeatures } from '../scoring/pipeline';
 import { scoreFresh, type View } from '../scoring/stages';
 import { encodeAnswers } from '../server/answer-encoding';
 import { dataLines, SHARED_DATA } from './shared-data';
+import { urlsOfCsv } from './url-list';
 
 const { values: args } = parseArgs({
   options: {
     names: { type: 'string', default: '250000' },
+    urls: { type: 'string', default: '240000' },
     out: { type: 'string' },
   },
 });
@@ -158,6 +166,68 @@ function names(count: number): string[] {
   return out;
 }
 
+/**
+ * URLs: the training list's (../shared/data/urls/urls_train.csv.gz) as they are, then each again with
+ * one change from a fixed list: upper case, non-ASCII, percent escapes, ports, user-info, `@`,
+ * embedded URLs, e-mail addresses, hex runs, `.php`, `~`, brands, empty query parameters, fragments,
+ * defanged forms and odd spellings, so every branch of the URL's own features is read.
+ */
+function urls(count: number): string[] {
+  const file = join(SHARED_DATA, 'urls', 'urls_train.csv.gz');
+  const list = existsSync(file)
+    ? urlsOfCsv(gunzipSync(readFileSync(file)).toString('utf8'))
+    : ['http://example.com/a/b.php?x=1', 'https://login.paypal.com.evil.cn/wp-admin/'];
+  const odd = [
+    'é',
+    'ü',
+    '中',
+    'ſ',
+    'K',
+    'İ',
+    'ı',
+    '\u00a0',
+    ' ',
+    '\t',
+    '%',
+    '%2',
+    '%zz',
+    '%41',
+    '%c3%a9',
+    '%40',
+    '%2F',
+  ];
+  const edits: ((u: string) => string)[] = [
+    (u) => u.toUpperCase(),
+    (u) => `${u}${u.includes('?') ? '&' : '?'}q=${pick(odd)}${randomLabel(4)}#frag${pick(odd)}`,
+    (u) => u.replace(/^(https?:\/\/[^/]+)/i, `$1:${pick(['8080', '80', '443', '21', '0', '65535'])}`),
+    (u) => u.replace(/^(https?:\/\/)/i, `$1${pick(['user', 'a:b', 'x@y'])}@`),
+    (u) =>
+      `${u}${pick(['/', '?', '&', '&&', '?&a=&', '?a&b&&c=1&'])}${pick(['x@y.com', 'me%40mail.co.uk', 'a.b+c@d-e.f.g', '@x.', 'x@-.a'])}`,
+    (u) =>
+      `${u}${pick(['/', '?u='])}${pick(['http://', 'HTTPS:/', 'hTtPs://', 'www.', 'WWW.', 'http:', 'httpss:/', 'wwww.'])}${pick(['a.com', ''])}`,
+    (u) =>
+      `${u}/${randomLabel(3)}${pick(['0123456789abcdef', '0123456789ABCDEF0', '0123456789abcde', 'deadbeefdeadbeefdeadbeef'])}`,
+    (u) => `${u}${pick(['/.php', '/a.php.php', '/x.PHP', '/.ph', '/index.php5', '/.phpphp'])}`,
+    (u) => `${u}/~${pick(['user', '', '~'])}`,
+    (u) => `${u}/${pick([...BRANDS])}${pick(['', '-', '.', '/'])}${pick(['login', 'secure', 'x'])}`,
+    (u) =>
+      `${u}/${pick(['login.paypal.com/', 'www.apple.com-secure/', 'a.co', '.com', 'x.com.', 'ab.info?', 'abc.de-x'])}`,
+    (u) =>
+      u
+        .replace(/^https?:\/\//i, pick(['hxxp://', 'hxxps[:]//', '', '//', 'ftp://']))
+        .replace(/\./, pick(['[.]', '.', '(.)'])),
+    (u) => `${u}${pick(['%25', '%2e%2E', '%%41', '%4', '%41%42%43', '%e2%80%8b', '%00'])}${randomLabel(2)}`,
+    (u) => `${u}/${'a'.repeat(Math.floor(rnd() * 300))}-${randomLabel(Math.floor(rnd() * 40))}`,
+    (u) => `${u}/${pick(odd)}${randomLabel(5)}${pick(odd)}`,
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const u = list[i % list.length] as string;
+    out.push(i < list.length ? u : pick(edits)(u));
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const all = names(Number(args.names));
   const lines: string[] = [];
@@ -225,6 +295,60 @@ async function main(): Promise<void> {
         h.update(new Uint8Array(answers.ends.buffer));
         lines.push(`answers ${kind}/${model.metadata.version} ${view} ${b} ${h.digest('hex')}`);
       }
+    }
+  }
+
+  // URLs as the URL pipeline parses them (canonical form, unwrapped), the feature rows of every
+  // committed URL version (its features version, its assets), and the serving URL model's answers.
+  const allUrls = urls(Number(args.urls));
+  const up = app.scorer.pipelines().find((x) => x.kind === 'url');
+  const uModel = up === undefined ? undefined : app.repository.serving(up.modelName);
+  if (up === undefined || uModel === undefined) throw new Error('no url pipeline or serving model');
+  const parsed = allUrls.map((value) => up.parse({ id: '', value }) as Parsed<object>);
+  for (let b = 0; b < allUrls.length; b += BLOCK) {
+    const h = createHash('sha256');
+    for (let i = b; i < Math.min(allUrls.length, b + BLOCK); i++) {
+      const p = parsed[i] as (typeof parsed)[number];
+      const json = p.ok ? JSON.stringify(p.value) : JSON.stringify([p.error.reason, p.error.message, p.error.metadata]);
+      h.update(`${json}\n`);
+    }
+    lines.push(`url-parse ${b} ${h.digest('hex')}`);
+  }
+  const urlVersions = readdirSync(join(ROOT, 'models', 'url'))
+    .filter((v) => /^\d+$/.test(v))
+    .map(Number)
+    .sort((a, b) => a - b);
+  for (const v of urlVersions) {
+    const dir = join(ROOT, 'models', 'url', String(v));
+    const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8')) as { features_version: string };
+    const fp = pipelineForFeatures(up, meta.features_version);
+    if (fp === undefined) throw new Error(`no url features ${meta.features_version}`);
+    const assets = fp.loadAssets(dir);
+    const row = new Float32Array(fp.featureNames.length);
+    for (let b = 0; b < allUrls.length; b += BLOCK) {
+      const h = createHash('sha256');
+      for (let i = b; i < Math.min(allUrls.length, b + BLOCK); i++) {
+        const p = parsed[i] as (typeof parsed)[number];
+        if (!p.ok) continue;
+        row.fill(0);
+        fp.features(p.value, assets, row, 0);
+        h.update(new Uint8Array(row.buffer));
+      }
+      lines.push(`features url/${v} ${meta.features_version} ${b} ${h.digest('hex')}`);
+    }
+  }
+  const ufp = pipelineForFeatures(up, uModel.metadata.features_version);
+  if (ufp === undefined) throw new Error(`no features ${uModel.metadata.features_version}`);
+  const uScoring = { name: uModel.metadata.name, version: uModel.metadata.version, metadata: uModel.metadata };
+  for (const view of ['full', 'compact'] as View[]) {
+    for (let b = 0; b < allUrls.length; b += BLOCK) {
+      const items = allUrls.slice(b, b + BLOCK).map((value) => ({ id: '', value }));
+      const run = (features: Float32Array, rows: number) => uModel.predict(features, rows);
+      const answers = encodeAnswers(await scoreFresh(up, ufp, uScoring, uModel.assets, items, view, run), view);
+      const h = createHash('sha256');
+      h.update(answers.bytes);
+      h.update(new Uint8Array(answers.ends.buffer));
+      lines.push(`answers url-list url/${uModel.metadata.version} ${view} ${b} ${h.digest('hex')}`);
     }
   }
   const text = `${lines.join('\n')}\n`;

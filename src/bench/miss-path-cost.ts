@@ -11,7 +11,7 @@
  *
  * Compare two builds by running each build's copy alternately (the machine's load weighs on both):
  *
- *   npm run build && node dist/bench/miss-path-cost.js [--kind domain|url] [--view full|compact] \
+ *   npm run build && node dist/bench/miss-path-cost.js [--kind domain|url|ip] [--view full|compact] \
  *       [--batches 40] [--rounds 5] [--offset N] [--profile FILE.cpuprofile] \
  *       [--heap-profile FILE.heapprofile]
  *
@@ -59,7 +59,8 @@ function mixed(n: number): string {
 }
 
 async function main(): Promise<void> {
-  const kind = args.kind as 'domain' | 'url';
+  const kind = args.kind as 'domain' | 'url' | 'ip';
+  if (kind !== 'domain' && kind !== 'url' && kind !== 'ip') throw new Error('--kind is domain, url or ip');
   const view = args.view as View;
   const app = await createApp(
     loadConfig(['--listen', '127.0.0.1:0', '--inference', 'inline'], {}),
@@ -96,13 +97,23 @@ async function main(): Promise<void> {
     n % 5 < 3
       ? `cdn-${mixed(n)}.${names.length > 0 ? names[(n * 7919) % names.length] : 'example.com'}`
       : `${mixed(n)}${mixed(n * 31 + 7).slice(0, 3)}.${tlds[n % tlds.length]}`;
+  // Unique public IPv4 addresses: a first octet in 11-99 (no special-purpose range starts there), the
+  // other three a bijection of the counter's quotient (odd multiplier and xorshift mod 2^24).
+  const ip = (n: number) => {
+    const q = Math.floor(n / 89);
+    let y = Math.imul(q, 0x9e3779b1) & 0xffffff;
+    y ^= y >>> 12;
+    return `${11 + (n % 89)}.${y >>> 16}.${(y >>> 8) & 255}.${y & 255}`;
+  };
   const value =
     kind === 'domain'
       ? domain
-      : (n: number) =>
-          urls.length > 0
-            ? `${urls[(n * 7919) % urls.length]}${urls[(n * 7919) % urls.length]!.includes('?') ? '&' : '?'}_=${mixed(n)}`
-            : `http://${domain(n)}/login.php?id=${mixed(n)}`;
+      : kind === 'ip'
+        ? ip
+        : (n: number) =>
+            urls.length > 0
+              ? `${urls[(n * 7919) % urls.length]}${urls[(n * 7919) % urls.length]!.includes('?') ? '&' : '?'}_=${mixed(n)}`
+              : `http://${domain(n)}/login.php?id=${mixed(n)}`;
 
   let counter = Number(args.offset);
   const strings = () => Array.from({ length: 1000 }, () => ({ id: '', value: value(counter++) }));

@@ -76,6 +76,9 @@ type SchemeSplit = { scheme: string; rest: string } | { error: string };
 
 /** Finds the scheme; with none (`example.com/a`, `host:8080/a`, `//host/a`) the URL is http. */
 function splitScheme(s: string): SchemeSplit {
+  // Most URLs: what the general case below makes of them, without its match and slices.
+  if (s.startsWith('http://')) return { scheme: 'http', rest: s.slice(7) };
+  if (s.startsWith('https://')) return { scheme: 'https', rest: s.slice(8) };
   if (s.startsWith('//')) return { scheme: 'http', rest: s.slice(2) };
   if (s.startsWith('://')) return { error: 'URL has no scheme before "://"' };
   const m = SCHEME.exec(s);
@@ -91,6 +94,31 @@ function splitScheme(s: string): SchemeSplit {
   if (name.includes('.') || PORT_AFTER_COLON.test(after)) return { scheme: 'http', rest: s };
   if (DEFAULT_PORT[name] !== undefined) return { error: `"${name}:" must be followed by "//"` };
   return { error: `scheme "${shown(name)}" is not supported; only http, https and ftp are` };
+}
+
+/**
+ * Whether `raw` is already the canonical URL made of these parts (most URLs sent are): it is then
+ * answered as it came, a flat string, instead of a new concatenation that the encoder flattens again.
+ */
+function sameUrl(
+  raw: string,
+  scheme: string,
+  host: string,
+  portPart: string,
+  path: string,
+  query: string | undefined,
+): boolean {
+  const p = scheme.length + 3 + host.length + portPart.length;
+  const length = p + path.length + (query === undefined ? 0 : 1 + query.length);
+  return (
+    raw.length === length &&
+    raw.startsWith(scheme) &&
+    raw.startsWith('://', scheme.length) &&
+    raw.startsWith(host, scheme.length + 3) &&
+    raw.startsWith(portPart, p - portPart.length) &&
+    raw.startsWith(path, p) &&
+    (query === undefined || (raw.charCodeAt(p + path.length) === 63 && raw.startsWith(query, p + path.length + 1)))
+  );
 }
 
 /** Parses and canonicalises one URL. Bad input is a per-item error (INVALID_URL, INDICATOR_*), never a throw. */
@@ -144,7 +172,9 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
 
   const { host: h, hostKind, domain } = host.value;
   const portPart = port.port === DEFAULT_PORT[scheme] || auth.port === '' ? '' : `:${port.port}`;
-  const url = `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
+  const url = sameUrl(raw, scheme, h, portPart, escapedPath, q >= 0 ? escapedQuery : undefined)
+    ? raw
+    : `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
   return ok({
     url,
     scheme,

@@ -49,8 +49,8 @@ export function explainUrl2(
 function explainOwn(u: CanonicalUrl, row: Float32Array, index: (n: UrlOwnFeatureName) => number): Reason[] {
   const f = (n: UrlOwnFeatureName) => row[index(n)] as number;
   const reasons: Reason[] = [];
-  const pq = pathQuery(u);
-  const lower = pq.toLowerCase();
+  // The lower-cased path and query, made only for the two reasons that read it.
+  const lower = f('brand_in_path') === 1 || f('suspicious_token_count') > 0 ? pathQuery(u).toLowerCase() : '';
   if (f('user_content_host') === 1) {
     reasons.push(
       reason(

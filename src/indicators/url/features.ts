@@ -20,7 +20,7 @@ import { BRANDS } from '../domain/lexicon';
 import type { CanonicalUrl } from './canonicalize';
 import { type ExtensionClass, extensionClass, fileExtension } from './extension';
 import { PATH_TOKENS, SHORTENERS } from './lists';
-import { type NgramLlrTable, summarise } from './ngram-llr';
+import { type NgramLlrTable, summariseInto } from './ngram-llr';
 import { userContentEntry } from './user-content';
 
 export const URL_FEATURES_VERSION = `url/1+${DOMAIN_FEATURES_VERSION}`;
@@ -94,18 +94,126 @@ const EXT_CLASSES: readonly ExtensionClass[] = [
   'image',
   'other',
 ];
-const EMBEDDED_URL = /https?:\/|www\./gi;
 // A host-like token inside the path (`/login.alibaba.com/`, `/www.paypal.com-secure/`): a common TLD
 // after a dot, checked for two name characters before it by hand (a leading `[a-z0-9-]{2,}` in the
 // pattern would make the scan quadratic on long tokens).
 const TLD_IN_PATH = /\.(?:com|net|org|info|biz|co|io|gov|edu|uk|de|fr|br|ru)(?=[./?&=\-_]|$)/g;
-const HEX_RUN = /[0-9a-f]{16,}/i;
-const EMAIL = /[a-z0-9._%+-]+(?:@|%40)[a-z0-9-]+\.[a-z0-9.-]+/i;
 
-function countMatches(re: RegExp, s: string): number {
-  re.lastIndex = 0;
+// The scans below read what regular expressions read before (each named in its comment; a test
+// compares them on random texts): one pass each, no match arrays. A case-insensitive regular
+// expression without the `u` flag matches an ASCII letter only with an ASCII letter, so `lower`
+// folds A-Z alone.
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function isHex(c: number): boolean {
+  const l = lower(c);
+  return (l >= 48 && l <= 57) || (l >= 97 && l <= 102);
+}
+
+/** Matches of `/https?:\/|www\./gi` in `s`, counted as a global `exec` loop counts them. */
+export function countEmbeddedUrls(s: string): number {
   let n = 0;
-  while (re.exec(s) !== null) n++;
+  let i = 0;
+  while (i < s.length) {
+    const c = lower(s.charCodeAt(i));
+    if (
+      c === 104 &&
+      lower(s.charCodeAt(i + 1)) === 116 &&
+      lower(s.charCodeAt(i + 2)) === 116 &&
+      lower(s.charCodeAt(i + 3)) === 112
+    ) {
+      const j = lower(s.charCodeAt(i + 4)) === 115 ? i + 5 : i + 4;
+      if (s.charCodeAt(j) === 58 && s.charCodeAt(j + 1) === 47) {
+        n++;
+        i = j + 2;
+        continue;
+      }
+    } else if (
+      c === 119 &&
+      lower(s.charCodeAt(i + 1)) === 119 &&
+      lower(s.charCodeAt(i + 2)) === 119 &&
+      s.charCodeAt(i + 3) === 46
+    ) {
+      n++;
+      i += 4;
+      continue;
+    }
+    i++;
+  }
+  return n;
+}
+
+/** Matches of `/%[0-9a-f]{2}/gi` in `s`, counted as a global `exec` loop counts them. */
+export function countEscapes(s: string): number {
+  let n = 0;
+  for (let i = 0; i + 2 < s.length; i++) {
+    if (s.charCodeAt(i) === 37 && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2))) {
+      n++;
+      i += 2;
+    }
+  }
+  return n;
+}
+
+/** `/[0-9a-f]{16,}/i.test(s)`. */
+export function hasHexRun(s: string): boolean {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (!isHex(s.charCodeAt(i))) run = 0;
+    else if (++run >= 16) return true;
+  }
+  return false;
+}
+
+function isEmailLocal(c: number): boolean {
+  const l = lower(c);
+  return (l >= 97 && l <= 122) || (l >= 48 && l <= 57) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+}
+
+function isEmailName(c: number): boolean {
+  const l = lower(c);
+  return (l >= 97 && l <= 122) || (l >= 48 && l <= 57) || c === 45;
+}
+
+/**
+ * `/[a-z0-9._%+-]+(?:@|%40)[a-z0-9-]+\.[a-z0-9.-]+/i.test(s)`: an `@` (or `%40`) after a local-part
+ * character, then name characters up to a dot, then a name character or a dot. (`[a-z0-9-]+` cannot
+ * take a dot, so the dot is the first character after the run.)
+ */
+export function hasEmail(s: string): boolean {
+  for (let at = s.indexOf('@'); at !== -1; at = s.indexOf('@', at + 1)) if (emailAround(s, at, at + 1)) return true;
+  for (let at = s.indexOf('%40'); at !== -1; at = s.indexOf('%40', at + 1)) if (emailAround(s, at, at + 3)) return true;
+  return false;
+}
+
+function emailAround(s: string, at: number, after: number): boolean {
+  if (at === 0 || !isEmailLocal(s.charCodeAt(at - 1))) return false;
+  let j = after;
+  while (j < s.length && isEmailName(s.charCodeAt(j))) j++;
+  if (j === after || s.charCodeAt(j) !== 46) return false;
+  const c = s.charCodeAt(j + 1);
+  return isEmailName(c) || c === 46;
+}
+
+/** Occurrences of `.php` in the lower-cased `s` (it cannot overlap itself), as `/\.php/g` counts them. */
+function countPhp(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('.php'); i !== -1; i = s.indexOf('.php', i + 4)) n++;
+  return n;
+}
+
+/** Non-empty `&`-separated parts of the query, as `query.split('&').filter((p) => p !== '').length`. */
+function countParams(query: string): number {
+  let n = 0;
+  let start = 0;
+  for (let i = 0; i <= query.length; i++) {
+    if (i === query.length || query.charCodeAt(i) === 38) {
+      if (i > start) n++;
+      start = i + 1;
+    }
+  }
   return n;
 }
 
@@ -170,8 +278,18 @@ interface PathStats {
   depth: number;
 }
 
+// The one PathStats object, overwritten by every call (read before the next).
+const PATH_STATS: PathStats = { digits: 0, upper: 0, hyphens: 0, dots: 0, longestToken: 0, maxSegment: 0, depth: 0 };
+
 function pathStats(path: string): PathStats {
-  const st: PathStats = { digits: 0, upper: 0, hyphens: 0, dots: 0, longestToken: 0, maxSegment: 0, depth: 0 };
+  const st = PATH_STATS;
+  st.digits = 0;
+  st.upper = 0;
+  st.hyphens = 0;
+  st.dots = 0;
+  st.longestToken = 0;
+  st.maxSegment = 0;
+  st.depth = 0;
   let token = 0;
   let segment = 0;
   for (let i = 0; i < path.length; i++) {
@@ -223,30 +341,61 @@ const LONG_BRAND = new RegExp(
     .map((b) => b.replace(/[-]/g, '\\-'))
     .join('|'),
 );
-const SHORT_BRANDS: ReadonlySet<string> = new Set(BRANDS.filter((b) => b.length < 5));
-const TOKEN_SPLIT = /[^a-z0-9-]+|-/;
+// The short brands by their letters packed into a number (7 bits a character, at most 4 characters);
+// a token is looked up the same way, without slicing it out of the text.
+const SHORT_BRANDS = new Map<number, string>();
+for (const b of BRANDS) if (b.length < 5 && /^[a-z0-9]+$/.test(b)) SHORT_BRANDS.set(packShort(b, 0, b.length), b);
+
+function packShort(s: string, from: number, to: number): number {
+  let k = 0;
+  for (let i = from; i < to; i++) k = k * 128 + s.charCodeAt(i);
+  return k;
+}
+
+/**
+ * The first token of `pathLower` that is a short brand, where tokens are what
+ * `pathLower.split(/[^a-z0-9-]+|-/)` gives: the runs of `[a-z0-9]` (a short brand has no `-`).
+ */
+function shortBrandToken(pathLower: string): string | undefined {
+  let start = 0;
+  for (let i = 0; i <= pathLower.length; i++) {
+    const c = i < pathLower.length ? pathLower.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) continue;
+    if (i - start > 0 && i - start < 5) {
+      const b = SHORT_BRANDS.get(packShort(pathLower, start, i));
+      if (b !== undefined) return b;
+    }
+    start = i + 1;
+  }
+  return undefined;
+}
 
 /** A brand named in the path or query (lower-cased) that is not the host's own registrable label. */
 export function pathBrand(u: CanonicalUrl, pathLower: string): string | undefined {
+  const b = LONG_BRAND.exec(pathLower)?.[0] ?? shortBrandToken(pathLower);
+  if (b === undefined) return undefined;
   const own = u.domain === undefined ? '' : secondLevelLabel(u.domain);
-  let b: string | undefined = LONG_BRAND.exec(pathLower)?.[0];
-  if (b === undefined) {
-    for (const t of pathLower.split(TOKEN_SPLIT)) {
-      if (SHORT_BRANDS.has(t)) {
-        b = t;
-        break;
-      }
-    }
-  }
-  return b === undefined || b === own ? undefined : b;
+  return b === own ? undefined : b;
 }
 
-/** The path and query as one string (`/a/b?x=1`), what path features and path n-grams read. */
+/**
+ * The path and query as one string (`/a/b?x=1`), what path features and path n-grams read. The
+ * canonical URL ends with them: its tail is taken (a slice of a flat string) when it is them, rather
+ * than a concatenation, whose every `charCodeAt` in the scans below went through the concatenation
+ * (the URL's own features took ~40% less CPU with the slice, src/bench/README.md).
+ */
 export function pathQuery(u: CanonicalUrl): string {
-  return u.query === '' ? u.path : `${u.path}?${u.query}`;
+  if (u.query === '') return u.path;
+  const url = u.url;
+  const from = url.length - u.path.length - 1 - u.query.length;
+  if (from >= 0 && url.startsWith(u.path, from) && url.charCodeAt(from + u.path.length) === 63 && url.endsWith(u.query))
+    return url.slice(from);
+  return `${u.path}?${u.query}`;
 }
 
 const ZERO_HOST = new Float32Array(DOMAIN_FEATURE_COUNT);
+// The n-gram summary of the part being read (mean, max, min).
+const LLR = new Float64Array(3);
 
 /** Writes the features of `u` into `out[offset .. offset + URL_FEATURE_COUNT)`. */
 export function urlFeatures(u: CanonicalUrl, assets: UrlFeatureAssets, out: Float32Array, offset: number): void {
@@ -267,8 +416,9 @@ export function urlOwnFeatures(u: CanonicalUrl, assets: UrlFeatureAssets, out: F
   const pqLower = pq.toLowerCase();
   const ps = pathStats(path);
   const ext = extensionClass(fileExtension(path));
-  // The canonical URL keeps a port only when it is not the scheme's default.
-  const portKept = u.url.startsWith(`${u.scheme}://${u.host}:`);
+  // The canonical URL keeps a port only when it is not the scheme's default; it starts with
+  // `scheme://host` (canonicalizeUrl), so a kept port's `:` is the character after them.
+  const portKept = u.url.charCodeAt(u.scheme.length + 3 + u.host.length) === 58;
   const hostAndRest = u.url.length - u.scheme.length - 3;
   const regdom = u.domain?.registrableDomain ?? '';
 
@@ -282,34 +432,34 @@ export function urlOwnFeatures(u: CanonicalUrl, assets: UrlFeatureAssets, out: F
   out[i++] = ps.maxSegment;
   out[i++] = path === '/' && query === '' ? 1 : 0;
   out[i++] = query.length;
-  out[i++] = query === '' ? 0 : query.split('&').filter((p) => p !== '').length;
+  out[i++] = countParams(query);
   for (const c of EXT_CLASSES) out[i++] = ext === c ? 1 : 0;
   out[i++] = countTokens(pqLower);
   out[i++] =
     pqLower.includes('/wp-content') || pqLower.includes('/wp-admin') || pqLower.includes('/wp-includes') ? 1 : 0;
-  out[i++] = countMatches(/\.php/g, pqLower);
+  out[i++] = countPhp(pqLower);
   out[i++] = pq.includes('@') ? 1 : 0;
-  out[i++] = countMatches(EMBEDDED_URL, pq);
+  out[i++] = countEmbeddedUrls(pq);
   out[i++] = countDomainNames(pqLower);
   out[i++] = pathBrand(u, pqLower) === undefined ? 0 : 1;
-  out[i++] = countMatches(/%[0-9a-f]{2}/gi, pq);
+  out[i++] = countEscapes(pq);
   out[i++] = entropy(pq);
   out[i++] = path.length <= 1 ? 0 : ps.digits / path.length;
   out[i++] = ps.upper;
   out[i++] = ps.hyphens;
   out[i++] = ps.dots;
   out[i++] = ps.longestToken;
-  out[i++] = HEX_RUN.test(pq) ? 1 : 0;
+  out[i++] = hasHexRun(pq) ? 1 : 0;
   out[i++] = path.includes('~') ? 1 : 0;
-  out[i++] = EMAIL.test(query) ? 1 : 0;
+  out[i++] = hasEmail(query) ? 1 : 0;
   out[i++] = SHORTENERS.has(regdom) || SHORTENERS.has(u.host) ? 1 : 0;
   out[i++] = u.hostKind === 'domain' && userContentEntry(u.host, path) !== undefined ? 1 : 0;
-  const hostNg = summarise(assets.ngram, u.host, 'host');
-  const pathNg = summarise(assets.ngram, pq, 'path');
-  out[i++] = hostNg.mean;
-  out[i++] = pathNg.mean;
-  out[i++] = pathNg.max;
-  out[i++] = pathNg.min;
+  summariseInto(assets.ngram, u.host, 'host', LLR);
+  out[i++] = LLR[0] as number;
+  summariseInto(assets.ngram, pq, 'path', LLR);
+  out[i++] = LLR[0] as number;
+  out[i++] = LLR[1] as number;
+  out[i++] = LLR[2] as number;
 }
 
 /** Index of a URL-own feature in a row. */

@@ -49,8 +49,20 @@ export interface LlrSummary {
  * hashing of forEachBucket, inlined: this runs for every URL served, and the callback doubled its cost.
  */
 export function summarise(table: NgramLlrTable, s: string, part: 'host' | 'path'): LlrSummary {
+  const out = new Float64Array(3);
+  summariseInto(table, s, part, out);
+  return { mean: out[0] as number, max: out[1] as number, min: out[2] as number };
+}
+
+/** `summarise` written into `out[0..2]` (mean, max, min): no object per call on the serving path. */
+export function summariseInto(table: NgramLlrTable, s: string, part: 'host' | 'path', out: Float64Array): void {
   const n = Math.min(s.length, NGRAM_SPAN);
-  if (n < NGRAM_MIN) return { mean: 0, max: 0, min: 0 };
+  if (n < NGRAM_MIN) {
+    out[0] = 0;
+    out[1] = 0;
+    out[2] = 0;
+    return;
+  }
   const mask = (1 << table.bits) - 1;
   const seed = part === 'host' ? HOST_SEED : PATH_SEED;
   const llr = table.llr;
@@ -73,7 +85,9 @@ export function summarise(table: NgramLlrTable, s: string, part: 'host' | 'path'
       }
     }
   }
-  return { mean: sum / count, max, min };
+  out[0] = sum / count;
+  out[1] = max;
+  out[2] = min;
 }
 
 /** Per-bucket document frequencies of each class, to combine (e.g. leave one fold out) before weighting. */

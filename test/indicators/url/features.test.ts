@@ -10,6 +10,11 @@ import { buildHostAssets, countNgrams, parseUrlAssets, serializeUrlAssets } from
 import { type CanonicalUrl, canonicalizeUrl } from '../../../src/indicators/url/canonicalize';
 import { extensionClass, fileExtension } from '../../../src/indicators/url/extension';
 import {
+  countEmbeddedUrls,
+  countEscapes,
+  hasEmail,
+  hasHexRun,
+  pathBrand,
   URL_FEATURE_COUNT,
   URL_FEATURE_NAMES,
   URL_FEATURES_VERSION,
@@ -251,5 +256,67 @@ describe('n-gram weights', () => {
       ngram: { bits: 11, llr: Buffer.alloc(8).toString('base64') },
     });
     assert.throws(() => parseUrlAssets(json), /has 2 weights, expected 2048/);
+  });
+});
+
+describe('the URL features scans read what their regular expressions read', () => {
+  // Texts over an alphabet that makes the patterns' edges common: their letters in both cases,
+  // hex digits, `% @ . / : - ~ &`, and non-ASCII characters that a case-insensitive regular
+  // expression could be mistaken to fold onto ASCII (ſ -> S, K (Kelvin) -> k, ı -> I, İ -> i).
+  const alphabet = [...'hHtTpPsS:/wW.%@40aAfF9zZ-_+~&e', 'ſ', 'K', 'ı', 'İ', 'é', '%40', 'http', 'www.', 'https:/'];
+  let seed = 7;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const text = () => {
+    let s = '';
+    const n = Math.floor(rnd() * 40);
+    for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
+    return s;
+  };
+  const texts = Array.from({ length: 200_000 }, text);
+  texts.push('', '%4', '%41', '%%41', 'a@b.c', 'a@b.', '@b.cd', 'a%40b..', 'a%40-.x', '0123456789abcdeF', 'httpS://');
+  const count = (re: RegExp, s: string) => {
+    re.lastIndex = 0;
+    let n = 0;
+    while (re.exec(s) !== null) n++;
+    return n;
+  };
+
+  it('counts embedded URLs as /https?:\\/|www\\./gi', () => {
+    for (const s of texts) assert.equal(countEmbeddedUrls(s), count(/https?:\/|www\./gi, s), s);
+  });
+  it('counts escapes as /%[0-9a-f]{2}/gi', () => {
+    for (const s of texts) assert.equal(countEscapes(s), count(/%[0-9a-f]{2}/gi, s), s);
+  });
+  it('finds hex runs as /[0-9a-f]{16,}/i', () => {
+    const hex = [...'0123456789abcdefABCDEFgG%'];
+    for (let k = 0; k < 50_000; k++) {
+      let s = '';
+      const n = Math.floor(rnd() * 40);
+      for (let i = 0; i < n; i++) s += hex[Math.floor(rnd() * hex.length)];
+      assert.equal(hasHexRun(s), /[0-9a-f]{16,}/i.test(s), s);
+    }
+  });
+  it('finds e-mail addresses as /[a-z0-9._%+-]+(?:@|%40)[a-z0-9-]+\\.[a-z0-9.-]+/i', () => {
+    let found = 0;
+    for (const s of texts) {
+      const want = /[a-z0-9._%+-]+(?:@|%40)[a-z0-9-]+\.[a-z0-9.-]+/i.test(s);
+      assert.equal(hasEmail(s), want, s);
+      if (want) found++;
+    }
+    assert.ok(found > 1000, `${found} texts with an address`);
+  });
+  it('finds the first short brand token as split(/[^a-z0-9-]+|-/) does', () => {
+    const words = ['ups', 'dhl', 'visa', 'zoom', 'att', 'usps', 'upsx', 'xups', 'vis', '-', '/', '.', '--', 'é', '9'];
+    const none = url('http://example.com/');
+    for (let k = 0; k < 50_000; k++) {
+      let s = '';
+      const n = Math.floor(rnd() * 8);
+      for (let i = 0; i < n; i++) s += words[Math.floor(rnd() * words.length)];
+      const want = s.split(/[^a-z0-9-]+|-/).find((t) => ['ups', 'dhl', 'visa', 'zoom', 'att', 'usps'].includes(t));
+      assert.equal(pathBrand(none, s), want, s);
+    }
   });
 });
