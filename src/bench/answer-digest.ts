@@ -256,6 +256,7 @@ const rangeStart = (r: string) => (r.split('-')[0] as string).split('/')[0] as s
  * bad prefixes and zones, junk, too long).
  */
 function ips(count: number): string[] {
+  seed = 20261207; // its own sequence: the same list with `--only ip` as in a full run
   const services = (knownServicesJson as { services: { ipv4: string[]; ipv6: string[] }[] }).services;
   const edges = (cdnEdgesJson as { operators: { ipv4: string[]; ipv6: string[] }[] }).operators;
   const hosting = hostingJson as unknown as { ipv4: [number, number, number][]; ipv6: [string, string, number][] };
