@@ -19,6 +19,10 @@
  * URLs (`--urls`, 240,000 by default): the training list's and variants of them (see `urls`), digested
  * as the URL pipeline parses them, as the feature rows of every committed URL version (its own
  * features version and assets), and as the serving URL model's encoded answers, full and compact.
+ *
+ * IP indicators (`--ips`, 200,000 by default; see `ips`): as the IP pipeline parses them (with the
+ * bundled geo/ASN/hosting enrichment), the feature rows and reasons of every committed IP version, and
+ * the serving IP model's encoded answers, full and compact. `--only domain|url|ip` digests one block.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +36,9 @@ import { loadDomainAssets } from '../indicators/domain/assets';
 import { DOMAIN_FEATURE_SETS } from '../indicators/domain/feature-sets';
 import { BRANDS, KEYWORDS, loadWordList } from '../indicators/domain/lexicon';
 import { parseDomain } from '../indicators/domain/parse';
+import cdnEdgesJson from '../indicators/ip/data/cdn-edges.json';
+import hostingJson from '../indicators/ip/data/hosting-ranges.json';
+import knownServicesJson from '../indicators/ip/data/known-services.json';
 import type { Parsed } from '../indicators/types';
 import { pipelineForFeatures } from '../scoring/pipeline';
 import { scoreFresh, type View } from '../scoring/stages';
@@ -43,6 +50,9 @@ const { values: args } = parseArgs({
   options: {
     names: { type: 'string', default: '250000' },
     urls: { type: 'string', default: '240000' },
+    ips: { type: 'string', default: '200000' },
+    /** One block alone (domain, url or ip), to compare two builds of a change to one pipeline faster. */
+    only: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -228,8 +238,122 @@ function urls(count: number): string[] {
   return out;
 }
 
+/** An IPv4 address's text from its 32-bit value. */
+const v4 = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+/** An IPv6 address's text from 8 groups. */
+const v6 = (g: number[]) => g.map((x) => x.toString(16)).join(':');
+const u32 = () => Math.floor(rnd() * 4294967296) >>> 0;
+const g16 = () => Math.floor(rnd() * 65536);
+
+/** The first address of a known-service / CDN range entry (`a.b.c.d`, `a-b` or a CIDR), as text. */
+const rangeStart = (r: string) => (r.split('-')[0] as string).split('/')[0] as string;
+
+/**
+ * IP indicators (a fixed seed): unique public IPv4 and IPv6 (2000::/3), the special ranges (private,
+ * loopback, CGNAT, documentation, multicast, reserved, link-local, ULA, mapped, 6to4, Teredo ...),
+ * known-service, cloud-hosting and CDN-edge ranges and their neighbours, CIDRs, zones, brackets,
+ * upper case, whitespace, leading zeros, and invalid forms (ports, hex, fewer parts, out of range,
+ * bad prefixes and zones, junk, too long).
+ */
+function ips(count: number): string[] {
+  seed = 20261207; // its own sequence: the same list with `--only ip` as in a full run
+  const services = (knownServicesJson as { services: { ipv4: string[]; ipv6: string[] }[] }).services;
+  const edges = (cdnEdgesJson as { operators: { ipv4: string[]; ipv6: string[] }[] }).operators;
+  const hosting = hostingJson as unknown as { ipv4: [number, number, number][]; ipv6: [string, string, number][] };
+  const known = [...services, ...edges].flatMap((s) => [...s.ipv4, ...s.ipv6].map(rangeStart));
+  const hex6 = (h: string) => (h.match(/.{4}/g) as string[]).join(':');
+  const special4 = [0, 10, 100, 127, 169, 172, 192, 198, 203, 224, 233, 239, 240, 255];
+  const special6 = [
+    '::1',
+    '::',
+    'fe80::',
+    'fc00::',
+    'fd12:3456::',
+    'ff02::',
+    '2001:db8::',
+    '2002::',
+    '2001::',
+    '64:ff9b::',
+    '100::',
+    '2001:10::',
+    '2001:20::',
+    '::ffff:0:0',
+    '3fff::',
+    '5f00::',
+  ];
+  const gens: (() => string)[] = [
+    () => v4((11 + Math.floor(rnd() * 212)) * 16777216 + Math.floor(rnd() * 16777216)),
+    () => v4((11 + Math.floor(rnd() * 212)) * 16777216 + Math.floor(rnd() * 16777216)),
+    () => v4((11 + Math.floor(rnd() * 212)) * 16777216 + Math.floor(rnd() * 16777216)),
+    () => v6([0x2000 + Math.floor(rnd() * 0x2000), g16(), g16(), g16(), g16(), g16(), g16(), g16()]),
+    () => v6([0x2000 + Math.floor(rnd() * 0x2000), g16(), g16(), 0, 0, 0, 0, g16()]).replace(/(^|:)0(:0)+(:|$)/, '::'),
+    () => v4(pick(special4) * 16777216 + Math.floor(rnd() * 16777216)),
+    () =>
+      v4(
+        (pick([192, 198, 203, 100, 172, 169]) * 16777216 +
+          (pick([0, 18, 19, 51, 88, 168, 254, 31, 52, 175, 64, 16]) << 16) +
+          g16()) >>>
+          0,
+      ),
+    () => pick(special6).replace(/::$/, `::${g16().toString(16)}`),
+    () => `::ffff:${v4(u32())}`,
+    () => pick(known),
+    () => {
+      const k = pick(known);
+      return k.includes(':')
+        ? k.replace(/::$/, `::${g16().toString(16)}`)
+        : v4((Number(k.split('.').reduce((a, x) => a * 256 + Number(x), 0)) + Math.floor(rnd() * 300)) >>> 0);
+    },
+    () => {
+      const r = pick(hosting.ipv4);
+      return v4(r[0] + Math.floor(rnd() * (r[1] - r[0] + 1)));
+    },
+    () => hex6(pick(hosting.ipv6)[0]).replace(/0000$/, g16().toString(16)),
+    () => `${v4(u32())}/${1 + Math.floor(rnd() * 33)}`,
+    () =>
+      `${v6([0x2000 + Math.floor(rnd() * 0x2000), g16(), g16(), g16(), g16(), g16(), g16(), g16()])}/${Math.floor(rnd() * 130)}`,
+    () => `fe80::${g16().toString(16)}%${pick(['eth0', 'en0', 'wlan_1', 'bad zone', ''])}`,
+    () => `[${v6([0x2000 + Math.floor(rnd() * 0x2000), g16(), g16(), g16(), 0, 0, g16(), g16()])}]`,
+    () => `  ${v4(u32())}\t`,
+    () => v6([0x2000 + Math.floor(rnd() * 0x2000), g16(), g16(), g16(), g16(), g16(), g16(), g16()]).toUpperCase(),
+    () => v4(u32()).replace(/(^|\.)(\d)(?=\.|$)/, `$1${pick(['0', '00'])}$2`),
+    () => `${v4(u32())}:${Math.floor(rnd() * 70000)}`,
+    () => `[${v6([0x2001, g16(), 0, 0, 0, 0, 0, 1])}]:443`,
+    () => `0x${u32().toString(16)}`,
+    () =>
+      v4(u32())
+        .split('.')
+        .slice(0, 1 + Math.floor(rnd() * 3))
+        .join('.'),
+    () => `${Math.floor(rnd() * 400)}.${Math.floor(rnd() * 400)}.${Math.floor(rnd() * 400)}.${Math.floor(rnd() * 400)}`,
+    () => `${v4(u32())}.${Math.floor(rnd() * 9)}`,
+    () => `${v4(u32())}/${pick(['0', '33', 'x', '', '-1', '0100'])}`,
+    () => `1:2:3:4:5:6:7:8:9`.slice(0, 5 + Math.floor(rnd() * 13)),
+    () => `${v6([0x2001, g16(), g16(), g16(), 0, 0, 0, 0])}`.replace(/:0:0/, '::').replace(/:0:0/, '::'),
+    () =>
+      pick([
+        '',
+        ' ',
+        'localhost',
+        'example.com',
+        '1.2.3.4.5',
+        '::ffff:1.2.3',
+        'g::1',
+        '1.2.3.4%eth0',
+        '1.2.3.4 ',
+        'a'.repeat(90),
+      ]),
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(pick(gens)());
+  return out;
+}
+
 async function main(): Promise<void> {
-  const all = names(Number(args.names));
+  const only = args.only;
+  if (only !== undefined && only !== 'domain' && only !== 'url' && only !== 'ip')
+    throw new Error('--only is domain, url or ip');
+  const all = only === undefined || only === 'domain' ? names(Number(args.names)) : [];
   const lines: string[] = [];
   const blocks = (f: (from: number, to: number, hash: ReturnType<typeof createHash>) => void, label: string) => {
     for (let b = 0; b < all.length; b += BLOCK) {
@@ -300,7 +424,7 @@ async function main(): Promise<void> {
 
   // URLs as the URL pipeline parses them (canonical form, unwrapped), the feature rows of every
   // committed URL version (its features version, its assets), and the serving URL model's answers.
-  const allUrls = urls(Number(args.urls));
+  const allUrls = only === undefined || only === 'url' ? urls(Number(args.urls)) : [];
   const up = app.scorer.pipelines().find((x) => x.kind === 'url');
   const uModel = up === undefined ? undefined : app.repository.serving(up.modelName);
   if (up === undefined || uModel === undefined) throw new Error('no url pipeline or serving model');
@@ -349,6 +473,66 @@ async function main(): Promise<void> {
       h.update(answers.bytes);
       h.update(new Uint8Array(answers.ends.buffer));
       lines.push(`answers url-list url/${uModel.metadata.version} ${view} ${b} ${h.digest('hex')}`);
+    }
+  }
+
+  // IP indicators as the IP pipeline parses them (with the bundled geo/ASN/hosting enrichment), the
+  // feature rows and reasons of every committed IP version (and every later features version for the
+  // newest, with its assets), and the serving IP model's answers, full and compact.
+  const allIps = only === undefined || only === 'ip' ? ips(Number(args.ips)) : [];
+  const ipp = app.scorer.pipelines().find((x) => x.kind === 'ip');
+  const iModel = ipp === undefined ? undefined : app.repository.serving(ipp.modelName);
+  if (ipp === undefined || iModel === undefined) throw new Error('no ip pipeline or serving model');
+  const ipParsed = allIps.map((value) => ipp.parse({ id: '', value }) as Parsed<object>);
+  for (let b = 0; b < allIps.length; b += BLOCK) {
+    const h = createHash('sha256');
+    for (let i = b; i < Math.min(allIps.length, b + BLOCK); i++) {
+      const p = ipParsed[i] as (typeof ipParsed)[number];
+      const json = p.ok ? JSON.stringify(p.value) : JSON.stringify([p.error.reason, p.error.message, p.error.metadata]);
+      h.update(`${json}\n`);
+    }
+    lines.push(`ip-parse ${b} ${h.digest('hex')}`);
+  }
+  const ipVersions = readdirSync(join(ROOT, 'models', 'ip'))
+    .filter((v) => /^\d+$/.test(v))
+    .map(Number)
+    .sort((a, b) => a - b);
+  const ipFeatureVersions = [ipp.featuresVersion, ...(ipp.olderFeatures ?? []).map((f) => f.featuresVersion)];
+  for (const v of ipVersions) {
+    const dir = join(ROOT, 'models', 'ip', String(v));
+    const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
+    for (const fv of ipFeatureVersions) {
+      if (fv !== meta.features_version && v !== ipVersions[ipVersions.length - 1]) continue;
+      const fp = pipelineForFeatures(ipp, fv);
+      if (fp === undefined) throw new Error(`no ip features ${fv}`);
+      const assets = fp.loadAssets(dir);
+      const row = new Float32Array(fp.featureNames.length);
+      for (let b = 0; b < allIps.length; b += BLOCK) {
+        const h = createHash('sha256');
+        for (let i = b; i < Math.min(allIps.length, b + BLOCK); i++) {
+          const p = ipParsed[i] as (typeof ipParsed)[number];
+          if (!p.ok) continue;
+          row.fill(0);
+          fp.features(p.value, assets, row, 0);
+          h.update(new Uint8Array(row.buffer));
+          h.update(`${JSON.stringify(fp.explain(p.value, row, 0.5, meta))}\n`);
+        }
+        lines.push(`features ip/${v} ${fv} ${b} ${h.digest('hex')}`);
+      }
+    }
+  }
+  const ifp = pipelineForFeatures(ipp, iModel.metadata.features_version);
+  if (ifp === undefined) throw new Error(`no features ${iModel.metadata.features_version}`);
+  const iScoring = { name: iModel.metadata.name, version: iModel.metadata.version, metadata: iModel.metadata };
+  for (const view of ['full', 'compact'] as View[]) {
+    for (let b = 0; b < allIps.length; b += BLOCK) {
+      const items = allIps.slice(b, b + BLOCK).map((value) => ({ id: '', value }));
+      const run = (features: Float32Array, rows: number) => iModel.predict(features, rows);
+      const answers = encodeAnswers(await scoreFresh(ipp, ifp, iScoring, iModel.assets, items, view, run), view);
+      const h = createHash('sha256');
+      h.update(answers.bytes);
+      h.update(new Uint8Array(answers.ends.buffer));
+      lines.push(`answers ip/${iModel.metadata.version} ${view} ${b} ${h.digest('hex')}`);
     }
   }
   const text = `${lines.join('\n')}\n`;

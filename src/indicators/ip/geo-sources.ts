@@ -219,9 +219,47 @@ export function sourceFromData(
   // An IPv4-only tree must never see an IPv6 address: the walk would stop at depth 32 and return the
   // record of the address's first 32 bits.
   const answers = (ip: IpAddress) => info.ipVersion === 6 || ip.version === 4;
+  const get = recordOf(reader, bytes);
   return role === 'city'
-    ? { info, data, fields: (ip) => (answers(ip) ? geoFieldsOf(reader.get(ip.address), language) : undefined) }
-    : { info, data, fields: (ip) => (answers(ip) ? asnFieldsOf(reader.get(ip.address)) : undefined) };
+    ? { info, data, fields: (ip) => (answers(ip) ? geoFieldsOf(get(ip), language) : undefined) }
+    : { info, data, fields: (ip) => (answers(ip) ? asnFieldsOf(get(ip)) : undefined) };
+}
+
+/** The reader's data-section decoding of a tree pointer (mmdb-lib 3: a private method of `Reader`). */
+type Resolver = { resolveDataPointer?: (pointer: number) => Response | null };
+
+/**
+ * `reader.get(ip.address)` from the parsed address's bytes: `Reader.get` takes only text and parses it
+ * again (a `split` and four `parseInt`s for IPv4, more for IPv6) before `findAddressInTree` walks the
+ * bits. This is that walk over `ip.bytes` (the bytes of `ip.address`, parse.ts), with the same node
+ * reads, the IPv4 start node of an IPv6 tree, and the reader's own decoding and record cache of the
+ * pointer it ends on. Falls back to `reader.get` if a maxmind version has no `resolveDataPointer`.
+ */
+export function recordOf(reader: Reader<Response>, db: Buffer): (ip: IpAddress) => Response | null {
+  const resolve = (reader as unknown as Resolver).resolveDataPointer;
+  const { nodeCount, nodeByteSize, recordSize, ipVersion } = reader.metadata;
+  if (typeof resolve !== 'function' || (recordSize !== 24 && recordSize !== 28 && recordSize !== 32))
+    return (ip) => reader.get(ip.address);
+  const node = (nodeNumber: number, bit: number): number => {
+    const offset = nodeNumber * nodeByteSize;
+    if (recordSize === 24) return bit ? db.readUIntBE(offset + 3, 3) : db.readUIntBE(offset, 3);
+    if (recordSize === 28)
+      return bit
+        ? ((db[offset + 3] as number) & 0x0f) * 0x1000000 + db.readUIntBE(offset + 4, 3)
+        : ((db[offset + 3] as number) & 0xf0) * 0x100000 + db.readUIntBE(offset, 3);
+    return bit ? db.readUInt32BE(offset + 4) : db.readUInt32BE(offset);
+  };
+  // Reader.ipv4Start: 96 zero bits down an IPv6 tree.
+  let ipv4Start = 0;
+  if (ipVersion !== 4) for (let i = 0; i < 96 && ipv4Start < nodeCount; i++) ipv4Start = node(ipv4Start, 0);
+  return (ip) => {
+    const raw = ip.bytes;
+    const bitLength = raw.length * 8;
+    let nodeNumber = raw.length === 4 ? ipv4Start : 0;
+    for (let depth = 0; depth < bitLength && nodeNumber < nodeCount; depth++)
+      nodeNumber = node(nodeNumber, ((raw[depth >> 3] as number) >>> (7 ^ (depth & 7))) & 1);
+    return nodeNumber > nodeCount ? (resolve.call(reader, nodeNumber) as Response | null) : null;
+  };
 }
 
 export async function openAll(city: string[], asn: string[], cacheSize: number, language: string): Promise<SourceSet> {

@@ -93,20 +93,34 @@ export function parseIp(raw: string): Parsed<IpAddress> {
 }
 
 function parseV4(text: string, prefix: number | undefined): Parsed<IpAddress> {
-  const parts = text.split('.');
-  if (parts.length !== 4) {
-    return invalid(`IPv4 address needs four dot-separated decimal parts, got ${parts.length}`, {
-      parts: String(parts.length),
+  // `text` is digits and dots (IPV4_SHAPE), so the parts are read in place: a part is sliced out only
+  // for an error's message (the checks and their order are those of a split into parts).
+  let parts = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 46) parts++;
+  if (parts !== 4) {
+    return invalid(`IPv4 address needs four dot-separated decimal parts, got ${parts}`, {
+      parts: String(parts),
     });
   }
   const bytes = new Uint8Array(4);
+  // Canonical: no part has a leading zero, so the text is what `bytes.join('.')` would print.
+  let canonical = true;
+  let start = 0;
   for (let i = 0; i < 4; i++) {
-    const part = parts[i] ?? '';
-    const value = Number(part);
-    if (part.length > 3) return invalid(`IPv4 part "${part}" has more than 3 digits`, { part });
+    let end = text.indexOf('.', start);
+    if (end < 0) end = text.length;
+    const length = end - start;
+    if (length > 3) {
+      const part = text.slice(start, end);
+      return invalid(`IPv4 part "${part}" has more than 3 digits`, { part });
+    }
+    let value = 0;
+    for (let k = start; k < end; k++) value = value * 10 + (text.charCodeAt(k) - 48);
     // 017 is 15 to inet_aton and browsers (octal) and 17 to most other software: refuse to guess
     // where the readings differ. (A URL's host follows the URL standard, octal: src/indicators/url/ipv4.ts.)
-    if (part.length > 1 && part.charCodeAt(0) === 48) {
+    if (length > 1 && text.charCodeAt(start) === 48) {
+      canonical = false;
+      const part = text.slice(start, end);
       const octal = /^[0-7]+$/.test(part) ? Number.parseInt(part, 8) : Number.NaN;
       if (octal !== value)
         return invalid(
@@ -114,10 +128,16 @@ function parseV4(text: string, prefix: number | undefined): Parsed<IpAddress> {
           { part },
         );
     }
-    if (value > 255) return invalid(`IPv4 part "${part}" is out of range 0-255`, { part });
+    if (value > 255) {
+      const part = text.slice(start, end);
+      return invalid(`IPv4 part "${part}" is out of range 0-255`, { part });
+    }
     bytes[i] = value;
+    start = end + 1;
   }
-  return badPrefix(prefix, 4) ?? finish(bytes, prefix, undefined);
+  // With host bits to clear (a prefix under 32), the address is printed from the cleared bytes.
+  const same = canonical && (prefix === undefined || prefix >= 32);
+  return badPrefix(prefix, 4) ?? finish(bytes, prefix, undefined, same ? text : undefined);
 }
 
 function parseV6(text: string, prefix: number | undefined, zone: string | undefined): Parsed<IpAddress> {
