@@ -349,6 +349,49 @@ function ips(count: number): string[] {
   return out;
 }
 
+type App = Awaited<ReturnType<typeof createApp>>;
+
+/**
+ * One line per block of BLOCK values and view: the SHA-256 of the serving `kind` model's encoded
+ * answers to them (`answers <tag><kind>/<version> <view> <first index> <hash>`).
+ */
+async function answerLines(app: App, kind: string, values: readonly string[], tag: string): Promise<string[]> {
+  const base = app.scorer.pipelines().find((x) => x.kind === kind);
+  const model = base === undefined ? undefined : app.repository.serving(base.modelName);
+  if (base === undefined || model === undefined) throw new Error(`no ${kind} pipeline or serving model`);
+  const fp = pipelineForFeatures(base, model.metadata.features_version);
+  if (fp === undefined) throw new Error(`no features ${model.metadata.features_version}`);
+  const scoring = { name: model.metadata.name, version: model.metadata.version, metadata: model.metadata };
+  const run = (features: Float32Array, rows: number) => model.predict(features, rows);
+  const out: string[] = [];
+  for (const view of ['full', 'compact'] as View[]) {
+    for (let b = 0; b < values.length; b += BLOCK) {
+      const items = values.slice(b, b + BLOCK).map((value) => ({ id: '', value }));
+      const answers = encodeAnswers(await scoreFresh(base, fp, scoring, model.assets, items, view, run), view);
+      const h = createHash('sha256');
+      h.update(answers.bytes);
+      h.update(new Uint8Array(answers.ends.buffer));
+      out.push(`answers ${tag}${kind}/${model.metadata.version} ${view} ${b} ${h.digest('hex')}`);
+    }
+  }
+  return out;
+}
+
+/** One line per block: the SHA-256 of each parse's JSON (the value, or the error's reason, message, metadata). */
+function parseLines(parsed: readonly Parsed<object>[], label: string): string[] {
+  const out: string[] = [];
+  for (let b = 0; b < parsed.length; b += BLOCK) {
+    const h = createHash('sha256');
+    for (let i = b; i < Math.min(parsed.length, b + BLOCK); i++) {
+      const p = parsed[i] as Parsed<object>;
+      const json = p.ok ? JSON.stringify(p.value) : JSON.stringify([p.error.reason, p.error.message, p.error.metadata]);
+      h.update(`${json}\n`);
+    }
+    out.push(`${label} ${b} ${h.digest('hex')}`);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const only = args.only;
   if (only !== undefined && only !== 'domain' && only !== 'url' && only !== 'ip')
@@ -400,27 +443,15 @@ async function main(): Promise<void> {
     loadConfig(['--listen', '127.0.0.1:0', '--inference', 'inline'], {}),
     pino({ level: 'warn' }),
   );
-  for (const kind of ['domain', 'url'] as const) {
-    const base = app.scorer.pipelines().find((x) => x.kind === kind);
-    const model = base === undefined ? undefined : app.repository.serving(base.modelName);
-    if (base === undefined || model === undefined) throw new Error(`no ${kind} pipeline or serving model`);
-    const fp = pipelineForFeatures(base, model.metadata.features_version);
-    if (fp === undefined) throw new Error(`no features ${model.metadata.features_version}`);
-    const scoring = { name: model.metadata.name, version: model.metadata.version, metadata: model.metadata };
-    const run = (features: Float32Array, rows: number) => model.predict(features, rows);
-    for (const view of ['full', 'compact'] as View[]) {
-      for (let b = 0; b < all.length; b += BLOCK) {
-        const items = all
-          .slice(b, b + BLOCK)
-          .map((n, k) => ({ id: '', value: kind === 'domain' ? n : `http://${n.trim()}/login.php?a=${b + k}` }));
-        const answers = encodeAnswers(await scoreFresh(base, fp, scoring, model.assets, items, view, run), view);
-        const h = createHash('sha256');
-        h.update(answers.bytes);
-        h.update(new Uint8Array(answers.ends.buffer));
-        lines.push(`answers ${kind}/${model.metadata.version} ${view} ${b} ${h.digest('hex')}`);
-      }
-    }
-  }
+  lines.push(...(await answerLines(app, 'domain', all, '')));
+  lines.push(
+    ...(await answerLines(
+      app,
+      'url',
+      all.map((n, k) => `http://${n.trim()}/login.php?a=${k}`),
+      '',
+    )),
+  );
 
   // URLs as the URL pipeline parses them (canonical form, unwrapped), the feature rows of every
   // committed URL version (its features version, its assets), and the serving URL model's answers.
@@ -429,15 +460,7 @@ async function main(): Promise<void> {
   const uModel = up === undefined ? undefined : app.repository.serving(up.modelName);
   if (up === undefined || uModel === undefined) throw new Error('no url pipeline or serving model');
   const parsed = allUrls.map((value) => up.parse({ id: '', value }) as Parsed<object>);
-  for (let b = 0; b < allUrls.length; b += BLOCK) {
-    const h = createHash('sha256');
-    for (let i = b; i < Math.min(allUrls.length, b + BLOCK); i++) {
-      const p = parsed[i] as (typeof parsed)[number];
-      const json = p.ok ? JSON.stringify(p.value) : JSON.stringify([p.error.reason, p.error.message, p.error.metadata]);
-      h.update(`${json}\n`);
-    }
-    lines.push(`url-parse ${b} ${h.digest('hex')}`);
-  }
+  lines.push(...parseLines(parsed, 'url-parse'));
   const urlVersions = readdirSync(join(ROOT, 'models', 'url'))
     .filter((v) => /^\d+$/.test(v))
     .map(Number)
@@ -461,20 +484,7 @@ async function main(): Promise<void> {
       lines.push(`features url/${v} ${meta.features_version} ${b} ${h.digest('hex')}`);
     }
   }
-  const ufp = pipelineForFeatures(up, uModel.metadata.features_version);
-  if (ufp === undefined) throw new Error(`no features ${uModel.metadata.features_version}`);
-  const uScoring = { name: uModel.metadata.name, version: uModel.metadata.version, metadata: uModel.metadata };
-  for (const view of ['full', 'compact'] as View[]) {
-    for (let b = 0; b < allUrls.length; b += BLOCK) {
-      const items = allUrls.slice(b, b + BLOCK).map((value) => ({ id: '', value }));
-      const run = (features: Float32Array, rows: number) => uModel.predict(features, rows);
-      const answers = encodeAnswers(await scoreFresh(up, ufp, uScoring, uModel.assets, items, view, run), view);
-      const h = createHash('sha256');
-      h.update(answers.bytes);
-      h.update(new Uint8Array(answers.ends.buffer));
-      lines.push(`answers url-list url/${uModel.metadata.version} ${view} ${b} ${h.digest('hex')}`);
-    }
-  }
+  lines.push(...(await answerLines(app, 'url', allUrls, 'url-list ')));
 
   // IP indicators as the IP pipeline parses them (with the bundled geo/ASN/hosting enrichment), the
   // feature rows and reasons of every committed IP version (and every later features version for the
@@ -484,15 +494,7 @@ async function main(): Promise<void> {
   const iModel = ipp === undefined ? undefined : app.repository.serving(ipp.modelName);
   if (ipp === undefined || iModel === undefined) throw new Error('no ip pipeline or serving model');
   const ipParsed = allIps.map((value) => ipp.parse({ id: '', value }) as Parsed<object>);
-  for (let b = 0; b < allIps.length; b += BLOCK) {
-    const h = createHash('sha256');
-    for (let i = b; i < Math.min(allIps.length, b + BLOCK); i++) {
-      const p = ipParsed[i] as (typeof ipParsed)[number];
-      const json = p.ok ? JSON.stringify(p.value) : JSON.stringify([p.error.reason, p.error.message, p.error.metadata]);
-      h.update(`${json}\n`);
-    }
-    lines.push(`ip-parse ${b} ${h.digest('hex')}`);
-  }
+  lines.push(...parseLines(ipParsed, 'ip-parse'));
   const ipVersions = readdirSync(join(ROOT, 'models', 'ip'))
     .filter((v) => /^\d+$/.test(v))
     .map(Number)
@@ -521,20 +523,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  const ifp = pipelineForFeatures(ipp, iModel.metadata.features_version);
-  if (ifp === undefined) throw new Error(`no features ${iModel.metadata.features_version}`);
-  const iScoring = { name: iModel.metadata.name, version: iModel.metadata.version, metadata: iModel.metadata };
-  for (const view of ['full', 'compact'] as View[]) {
-    for (let b = 0; b < allIps.length; b += BLOCK) {
-      const items = allIps.slice(b, b + BLOCK).map((value) => ({ id: '', value }));
-      const run = (features: Float32Array, rows: number) => iModel.predict(features, rows);
-      const answers = encodeAnswers(await scoreFresh(ipp, ifp, iScoring, iModel.assets, items, view, run), view);
-      const h = createHash('sha256');
-      h.update(answers.bytes);
-      h.update(new Uint8Array(answers.ends.buffer));
-      lines.push(`answers ip/${iModel.metadata.version} ${view} ${b} ${h.digest('hex')}`);
-    }
-  }
+  lines.push(...(await answerLines(app, 'ip', allIps, '')));
   const text = `${lines.join('\n')}\n`;
   if (args.out === undefined) process.stdout.write(text);
   else writeFileSync(args.out, text);
