@@ -16,7 +16,10 @@ export interface PlatformSliceResult {
   policy: { suspicious_fpr: number; malicious_fpr: number };
   slice_thresholds: { suspicious: number; malicious: number };
   chosen_on: string;
+  /** How the quantiles were read (measure-platform-slice.ts `rule`); absent in results before the supported rule. */
+  rule?: string;
   figures: Record<string, unknown>;
+  stability?: Record<string, unknown>;
 }
 
 /** What the domain slice applies to (src/indicators/domain/platform-slice.ts). */
@@ -30,9 +33,10 @@ export function platformSliceThresholds(r: PlatformSliceResult, appliesTo?: stri
       suspicious: r.slice_thresholds.suspicious,
       malicious: r.slice_thresholds.malicious,
       applies_to: appliesTo ?? DOMAIN_APPLIES_TO,
-      set_by: `threshold_policy quantiles (${r.policy.suspicious_fpr} / ${r.policy.malicious_fpr}) of ${r.chosen_on}; never below the global thresholds`,
+      set_by: `threshold_policy FPRs (${r.policy.suspicious_fpr} / ${r.policy.malicious_fpr}) on ${r.chosen_on}: ${r.rule ?? 'the plain quantile'}; never below the global thresholds`,
       command: r.command,
       evaluation: r.figures,
+      ...(r.stability === undefined ? {} : { stability: r.stability }),
     },
   };
 }
