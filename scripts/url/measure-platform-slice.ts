@@ -16,6 +16,14 @@
  *   query (URL_LURE_COLUMNS) or the file (lureFile), nor shell scripts;
  * - `slice_unless_lure`: the same, shell scripts relaxed: what the served slice does.
  *
+ * The thresholds follow `--rule` (src/training/slice-rule.ts): `supported` (default; a quantile needs
+ * n * fpr >= 10 URLs behind it, else an upper-tail extrapolation: issue 12,
+ * models/training/url-slice-rule-criteria.md) or `one-name` (the plain quantile of version 4, which at
+ * 0.5% of 345 URLs is the 2nd highest: `--rule one-name` reproduces results/url-3-platform-slice.json).
+ * `support` says how many URLs stand behind each threshold; `stability` records both rules' thresholds
+ * on bootstrap resamples of the choose half and with the halves swapped (the evaluate half choosing).
+ * With `--rule supported`, `slice_unless_lure_one_name_rule` is the served option with the old rule.
+ *
  * `lure_columns` gives, per candidate path column, the share of each set's platform URLs that have
  * it: how the path columns were chosen.
  *
@@ -42,8 +50,14 @@ import {
 } from '../../src/indicators/url/platform-slice';
 import { loadModel } from '../../src/scoring/loaded-model';
 import { urlPipeline } from '../../src/scoring/pipelines/url';
+import {
+  parseSliceRule,
+  sliceRuleText,
+  sliceStability,
+  sliceSupport,
+  sliceThresholds,
+} from '../../src/training/slice-rule';
 import { stableUnit } from '../../src/training/sources';
-import { thresholdAtFpr } from '../../src/training/threshold';
 import { readUrlSourceRows } from '../../src/training/url-source-rows';
 
 const { values: args } = parseArgs({
@@ -55,6 +69,8 @@ const { values: args } = parseArgs({
     benign: { type: 'string', default: 'models/training/data/platform-urls.tsv.gz' },
     'benign-list': { type: 'string', multiple: true, default: [] },
     'malicious-list': { type: 'string', multiple: true, default: [] },
+    rule: { type: 'string', default: 'supported' },
+    bootstrap: { type: 'string', default: '1000' },
     out: { type: 'string' },
   },
 });
@@ -97,6 +113,7 @@ function readList(path: string): CanonicalUrl[] {
 }
 
 async function main(): Promise<void> {
+  const rule = parseSliceRule(args.rule);
   const model = await loadModel(args.model, urlPipeline);
   const pipeline = model.pipeline ?? urlPipeline;
   if (pipeline.featuresVersion !== urlPipeline.featuresVersion)
@@ -178,16 +195,17 @@ async function main(): Promise<void> {
   const global = meta.thresholds;
   // Chosen on the URLs the slice thresholds apply to: lure-bearing ones keep the global thresholds.
   const chooseScores = choose.filter((r) => !r.lure).map((r) => r.score);
-  const slice: Thresholds = {
-    suspicious: Math.max(global.suspicious, thresholdAtFpr(chooseScores, policy.suspicious_fpr)),
-    malicious: Math.max(global.malicious, thresholdAtFpr(chooseScores, policy.malicious_fpr)),
-  };
+  const slice: Thresholds = sliceThresholds(rule, chooseScores, policy, global);
+  const oneName: Thresholds = sliceThresholds('one-name', chooseScores, policy, global);
+  const evaluateScores = benignSets.installed_software_evaluate!.filter((r) => !r.lure).map((r) => r.score);
+  const stability = sliceStability(chooseScores, evaluateScores, policy, global, Number(args.bootstrap));
   const options: Record<string, (r: Row) => Thresholds> = {
     global: () => global,
     slice: () => slice,
     slice_unless_host_lure: (r) => (r.hostLure ? global : slice),
     slice_unless_lure_or_shell_script: (r) => (r.lureWithShell ? global : slice),
     slice_unless_lure: (r) => (r.lure ? global : slice),
+    ...(rule === 'one-name' ? {} : { slice_unless_lure_one_name_rule: (r: Row) => (r.lure ? global : oneName) }),
   };
   const pct = (k: number, n: number) => (n === 0 ? null : Number(((100 * k) / n).toFixed(2)));
   const rates = (rows: readonly Row[], t: (r: Row) => Thresholds) => ({
@@ -238,6 +256,10 @@ async function main(): Promise<void> {
     policy,
     slice: PLATFORM_CUSTOMER,
     slice_thresholds: slice,
+    rule: sliceRuleText(rule),
+    one_name_rule_thresholds: oneName,
+    support: sliceSupport(chooseScores, policy),
+    stability,
     chosen_on: `${chooseScores.length} platform URLs without lure evidence linked from installed software's code and docs (scripts/url/extract-platform-urls.ts, choose half by unit)`,
     lure_columns: URL_LURE_COLUMNS,
     figures,
