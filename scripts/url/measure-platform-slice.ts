@@ -22,18 +22,19 @@
  * 0.5% of 345 URLs is the 2nd highest: `--rule one-name` reproduces results/url-3-platform-slice.json).
  * `support` says how many URLs stand behind each threshold; `stability` records both rules' thresholds
  * on bootstrap resamples of the choose half and with the halves swapped (the evaluate half choosing).
+ * `--write-lists DIR` writes the evaluate half's and the test split's platform URLs for served runs.
  * With `--rule supported`, `slice_unless_lure_one_name_rule` is the served option with the old rule.
  *
  * `lure_columns` gives, per candidate path column, the share of each set's platform URLs that have
  * it: how the path columns were chosen.
  *
- *   npx tsx scripts/url/measure-platform-slice.ts --model models/url/3 \
+ *   npx tsx scripts/url/measure-platform-slice.ts --model models/url/3 --rule one-name \
  *       --benign-list raw_github_probe=models/training/.work/probes/raw-githubusercontent-debian.txt \
  *       --benign-list mail_platform_urls=models/training/.work/probes/mail-platform-urls.txt \
  *       --malicious-list urlhaus=models/training/.work/malware/urlhaus-urls.txt \
  *       --out models/training/results/url-3-platform-slice.json
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { DOMAIN_FEATURE_NAMES_2 } from '../../src/indicators/domain/features-v2';
@@ -71,6 +72,8 @@ const { values: args } = parseArgs({
     'malicious-list': { type: 'string', multiple: true, default: [] },
     rule: { type: 'string', default: 'supported' },
     bootstrap: { type: 'string', default: '1000' },
+    /** Write the evaluate half's and the test split's platform URLs, one a line, for served runs (scripts/url/served-slice-rule.sh). */
+    'write-lists': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -186,6 +189,12 @@ async function main(): Promise<void> {
     maliciousSets[name] = await score(readList(path));
   }
   await model.release();
+  if (args['write-lists'] !== undefined) {
+    mkdirSync(args['write-lists'], { recursive: true });
+    for (const [set, rows] of Object.entries({ ...benignSets, ...maliciousSets }))
+      if (set === 'installed_software_evaluate' || set.endsWith('_test_platform'))
+        writeFileSync(`${args['write-lists']}/${set}.txt`, rows.map((r) => `${r.url}\n`).join(''));
+  }
 
   // The version's own rule (train.py's threshold_fprs: the FPRs its global thresholds were set at).
   const meta = model.metadata as typeof model.metadata & { threshold_fprs?: { suspicious: number; malicious: number } };
