@@ -25,9 +25,9 @@ import { type DomainName, parseDomain } from '../../src/indicators/domain/parse'
 import { isPlatformCustomer, lureEvidence, PLATFORM_CUSTOMER } from '../../src/indicators/domain/platform-slice';
 import { loadModel } from '../../src/scoring/loaded-model';
 import { domainPipeline } from '../../src/scoring/pipelines/domain';
+import { parseSliceRule, sliceRuleText, sliceStability, sliceThresholds } from '../../src/training/slice-rule';
 import { readSource, readSourcesFile, stableUnit } from '../../src/training/sources';
 import { splitOf } from '../../src/training/split';
-import { supportedRuleText, supportedThresholdAtFpr, thresholdAtFpr } from '../../src/training/threshold';
 
 const { values: args } = parseArgs({
   options: {
@@ -106,71 +106,14 @@ async function main(): Promise<void> {
   const global = model.metadata.thresholds;
   const choose = benign.filter((r) => r.half === 'choose').map((r) => r.score);
   const evaluateScores = benign.filter((r) => r.half === 'evaluate').map((r) => r.score);
-  if (args.rule !== 'supported' && args.rule !== 'one-name')
-    throw new Error(`--rule supported|one-name, not ${args.rule}`);
+  const rule = parseSliceRule(args.rule);
   // The slice never lowers the bar below the global thresholds; a set too small for any supported
-  // threshold leaves the global ones.
-  const ruleAt = (rule: string, scores: readonly number[], fpr: number, floor: number) => {
-    if (rule === 'one-name') return Math.max(floor, thresholdAtFpr(scores, fpr));
-    return Math.max(floor, supportedThresholdAtFpr(scores, fpr).threshold ?? floor);
-  };
-  const thresholdsBy = (rule: string, scores: readonly number[]) => ({
-    suspicious: ruleAt(rule, scores, policy.suspicious_fpr, global.suspicious),
-    malicious: ruleAt(rule, scores, policy.malicious_fpr, global.malicious),
-  });
-  const slice = thresholdsBy(args.rule, choose);
-  const oneName = thresholdsBy('one-name', choose);
+  // threshold leaves the global ones (src/training/slice-rule.ts).
+  const slice = sliceThresholds(rule, choose, policy, global);
+  const oneName = sliceThresholds('one-name', choose, policy, global);
   // Stability: each rule's thresholds on bootstrap resamples of the choose half (seeded), and with the
   // halves swapped.
-  let seed = 20261207;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const rounds = Number(args.bootstrap);
-  const boot: Record<string, { suspicious: number[]; malicious: number[] }> = {
-    supported: { suspicious: [], malicious: [] },
-    'one-name': { suspicious: [], malicious: [] },
-  };
-  for (let b = 0; b < rounds; b++) {
-    const sample = choose.map(() => choose[Math.floor(rand() * choose.length)] as number);
-    for (const rule of ['supported', 'one-name']) {
-      const t = thresholdsBy(rule, sample);
-      boot[rule]!.suspicious.push(t.suspicious);
-      boot[rule]!.malicious.push(t.malicious);
-    }
-  }
-  const q = (xs: number[], p: number) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return Number((s[Math.min(s.length - 1, Math.floor(p * s.length))] as number).toFixed(5));
-  };
-  const summary = (xs: number[]) => ({
-    p05: q(xs, 0.05),
-    p25: q(xs, 0.25),
-    median: q(xs, 0.5),
-    p75: q(xs, 0.75),
-    p95: q(xs, 0.95),
-  });
-  const stability = {
-    bootstrap_rounds: rounds,
-    bootstrap: Object.fromEntries(
-      Object.entries(boot).map(([rule, v]) => [
-        rule,
-        { suspicious: summary(v.suspicious), malicious: summary(v.malicious) },
-      ]),
-    ),
-    halves_swapped: {
-      supported: thresholdsBy('supported', evaluateScores),
-      'one-name': thresholdsBy('one-name', evaluateScores),
-    },
-    choose_half: { supported: thresholdsBy('supported', choose), 'one-name': oneName },
-    choose_half_top5: [...choose]
-      .sort((a, b) => b - a)
-      .slice(0, 5)
-      .map((x) => Number(x.toFixed(5))),
-  };
+  const stability = sliceStability(choose, evaluateScores, policy, global, Number(args.bootstrap));
   const options = {
     global: (_r: Row) => global,
     slice: (_r: Row) => slice,
@@ -222,7 +165,7 @@ async function main(): Promise<void> {
     slice: PLATFORM_CUSTOMER,
     slice_thresholds: slice,
     one_name_rule_thresholds: oneName,
-    rule: args.rule === 'supported' ? supportedRuleText() : 'the plain quantile (thresholdAtFpr)',
+    rule: sliceRuleText(rule),
     chosen_on: `${choose.length} Debian Homepage platform customer sites unseen in training (choose half)`,
     figures,
     stability,

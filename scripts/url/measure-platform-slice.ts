@@ -16,16 +16,25 @@
  *   query (URL_LURE_COLUMNS) or the file (lureFile), nor shell scripts;
  * - `slice_unless_lure`: the same, shell scripts relaxed: what the served slice does.
  *
+ * The thresholds follow `--rule` (src/training/slice-rule.ts): `supported` (default; a quantile needs
+ * n * fpr >= 10 URLs behind it, else an upper-tail extrapolation: issue 12,
+ * models/training/url-slice-rule-criteria.md) or `one-name` (the plain quantile of version 4, which at
+ * 0.5% of 345 URLs is the 2nd highest: `--rule one-name` reproduces results/url-3-platform-slice.json).
+ * `support` says how many URLs stand behind each threshold; `stability` records both rules' thresholds
+ * on bootstrap resamples of the choose half and with the halves swapped (the evaluate half choosing).
+ * `--write-lists DIR` writes the evaluate half's and the test split's platform URLs for served runs.
+ * With `--rule supported`, `slice_unless_lure_one_name_rule` is the served option with the old rule.
+ *
  * `lure_columns` gives, per candidate path column, the share of each set's platform URLs that have
  * it: how the path columns were chosen.
  *
- *   npx tsx scripts/url/measure-platform-slice.ts --model models/url/3 \
+ *   npx tsx scripts/url/measure-platform-slice.ts --model models/url/3 --rule one-name \
  *       --benign-list raw_github_probe=models/training/.work/probes/raw-githubusercontent-debian.txt \
  *       --benign-list mail_platform_urls=models/training/.work/probes/mail-platform-urls.txt \
  *       --malicious-list urlhaus=models/training/.work/malware/urlhaus-urls.txt \
  *       --out models/training/results/url-3-platform-slice.json
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { DOMAIN_FEATURE_NAMES_2 } from '../../src/indicators/domain/features-v2';
@@ -42,8 +51,14 @@ import {
 } from '../../src/indicators/url/platform-slice';
 import { loadModel } from '../../src/scoring/loaded-model';
 import { urlPipeline } from '../../src/scoring/pipelines/url';
+import {
+  parseSliceRule,
+  sliceRuleText,
+  sliceStability,
+  sliceSupport,
+  sliceThresholds,
+} from '../../src/training/slice-rule';
 import { stableUnit } from '../../src/training/sources';
-import { thresholdAtFpr } from '../../src/training/threshold';
 import { readUrlSourceRows } from '../../src/training/url-source-rows';
 
 const { values: args } = parseArgs({
@@ -55,6 +70,10 @@ const { values: args } = parseArgs({
     benign: { type: 'string', default: 'models/training/data/platform-urls.tsv.gz' },
     'benign-list': { type: 'string', multiple: true, default: [] },
     'malicious-list': { type: 'string', multiple: true, default: [] },
+    rule: { type: 'string', default: 'supported' },
+    bootstrap: { type: 'string', default: '1000' },
+    /** Write the evaluate half's and the test split's platform URLs, one a line, for served runs (scripts/url/served-slice-rule.sh). */
+    'write-lists': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -97,6 +116,7 @@ function readList(path: string): CanonicalUrl[] {
 }
 
 async function main(): Promise<void> {
+  const rule = parseSliceRule(args.rule);
   const model = await loadModel(args.model, urlPipeline);
   const pipeline = model.pipeline ?? urlPipeline;
   if (pipeline.featuresVersion !== urlPipeline.featuresVersion)
@@ -169,6 +189,12 @@ async function main(): Promise<void> {
     maliciousSets[name] = await score(readList(path));
   }
   await model.release();
+  if (args['write-lists'] !== undefined) {
+    mkdirSync(args['write-lists'], { recursive: true });
+    for (const [set, rows] of Object.entries({ ...benignSets, ...maliciousSets }))
+      if (set === 'installed_software_evaluate' || set.endsWith('_test_platform'))
+        writeFileSync(`${args['write-lists']}/${set}.txt`, rows.map((r) => `${r.url}\n`).join(''));
+  }
 
   // The version's own rule (train.py's threshold_fprs: the FPRs its global thresholds were set at).
   const meta = model.metadata as typeof model.metadata & { threshold_fprs?: { suspicious: number; malicious: number } };
@@ -178,16 +204,17 @@ async function main(): Promise<void> {
   const global = meta.thresholds;
   // Chosen on the URLs the slice thresholds apply to: lure-bearing ones keep the global thresholds.
   const chooseScores = choose.filter((r) => !r.lure).map((r) => r.score);
-  const slice: Thresholds = {
-    suspicious: Math.max(global.suspicious, thresholdAtFpr(chooseScores, policy.suspicious_fpr)),
-    malicious: Math.max(global.malicious, thresholdAtFpr(chooseScores, policy.malicious_fpr)),
-  };
+  const slice: Thresholds = sliceThresholds(rule, chooseScores, policy, global);
+  const oneName: Thresholds = sliceThresholds('one-name', chooseScores, policy, global);
+  const evaluateScores = benignSets.installed_software_evaluate!.filter((r) => !r.lure).map((r) => r.score);
+  const stability = sliceStability(chooseScores, evaluateScores, policy, global, Number(args.bootstrap));
   const options: Record<string, (r: Row) => Thresholds> = {
     global: () => global,
     slice: () => slice,
     slice_unless_host_lure: (r) => (r.hostLure ? global : slice),
     slice_unless_lure_or_shell_script: (r) => (r.lureWithShell ? global : slice),
     slice_unless_lure: (r) => (r.lure ? global : slice),
+    ...(rule === 'one-name' ? {} : { slice_unless_lure_one_name_rule: (r: Row) => (r.lure ? global : oneName) }),
   };
   const pct = (k: number, n: number) => (n === 0 ? null : Number(((100 * k) / n).toFixed(2)));
   const rates = (rows: readonly Row[], t: (r: Row) => Thresholds) => ({
@@ -238,6 +265,10 @@ async function main(): Promise<void> {
     policy,
     slice: PLATFORM_CUSTOMER,
     slice_thresholds: slice,
+    rule: sliceRuleText(rule),
+    one_name_rule_thresholds: oneName,
+    support: sliceSupport(chooseScores, policy),
+    stability,
     chosen_on: `${chooseScores.length} platform URLs without lure evidence linked from installed software's code and docs (scripts/url/extract-platform-urls.ts, choose half by unit)`,
     lure_columns: URL_LURE_COLUMNS,
     figures,

@@ -1,0 +1,127 @@
+/**
+ * Platform slice thresholds by rule (issue 12), for the slice measurements of both the domain and the
+ * URL model (scripts/{domain,url}/measure-platform-slice.ts): `supported` (supportedThresholdAtFpr: a
+ * quantile needs n * fpr >= 10 names, else an upper-tail extrapolation) or `one-name` (the plain
+ * quantile, thresholdAtFpr, that earlier versions used: at a small set it is its highest name or so).
+ * Never below the global thresholds; a set too small for any supported threshold keeps the global ones.
+ */
+import { supportedRuleText, supportedThresholdAtFpr, thresholdAtFpr } from './threshold';
+
+export const SLICE_RULES = ['supported', 'one-name'] as const;
+export type SliceRule = (typeof SLICE_RULES)[number];
+export interface SliceThresholds {
+  suspicious: number;
+  malicious: number;
+}
+export interface SlicePolicy {
+  suspicious_fpr: number;
+  malicious_fpr: number;
+}
+
+export function parseSliceRule(s: string | undefined): SliceRule {
+  if (s === 'supported' || s === 'one-name') return s;
+  throw new Error(`--rule supported|one-name, not ${s}`);
+}
+
+/** The rule in words (a result's `rule`, a version's `set_by`). */
+export function sliceRuleText(rule: SliceRule): string {
+  return rule === 'supported' ? supportedRuleText() : 'the plain quantile (thresholdAtFpr)';
+}
+
+function thresholdBy(rule: SliceRule, scores: readonly number[], fpr: number, floor: number): number {
+  if (rule === 'one-name') return Math.max(floor, thresholdAtFpr(scores, fpr));
+  return Math.max(floor, supportedThresholdAtFpr(scores, fpr).threshold ?? floor);
+}
+
+/** A slice's thresholds chosen on `scores` (a benign choosing set) by `rule`, never below `global`. */
+export function sliceThresholds(
+  rule: SliceRule,
+  scores: readonly number[],
+  policy: SlicePolicy,
+  global: SliceThresholds,
+): SliceThresholds {
+  return {
+    suspicious: thresholdBy(rule, scores, policy.suspicious_fpr, global.suspicious),
+    malicious: thresholdBy(rule, scores, policy.malicious_fpr, global.malicious),
+  };
+}
+
+/** How many names stand behind each threshold of the choosing set (n, n * fpr) and how the supported rule read it. */
+export function sliceSupport(scores: readonly number[], policy: SlicePolicy) {
+  const at = (fpr: number) => {
+    const r = supportedThresholdAtFpr(scores, fpr);
+    return {
+      n: r.n,
+      fpr,
+      expected_names: Number(r.expected.toFixed(2)),
+      supported_rule: r.rule,
+      // The name the old rule's quantile sits on, counted from the top (1 = the highest; thresholdAtFpr's index).
+      one_name_rule_rank: r.n - Math.min(Math.floor(r.n * (1 - fpr)), r.n - 1),
+    };
+  };
+  return { suspicious: at(policy.suspicious_fpr), malicious: at(policy.malicious_fpr) };
+}
+
+/**
+ * Each rule's thresholds on `rounds` bootstrap resamples of the choose half (seeded: the same draws on
+ * every run) and with the halves swapped (the evaluate half choosing).
+ */
+export function sliceStability(
+  choose: readonly number[],
+  evaluate: readonly number[],
+  policy: SlicePolicy,
+  global: SliceThresholds,
+  rounds: number,
+) {
+  let seed = 20261207;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const boot: Record<SliceRule, { suspicious: number[]; malicious: number[] }> = {
+    supported: { suspicious: [], malicious: [] },
+    'one-name': { suspicious: [], malicious: [] },
+  };
+  for (let b = 0; b < rounds; b++) {
+    const sample = choose.map(() => choose[Math.floor(rand() * choose.length)] as number);
+    for (const rule of SLICE_RULES) {
+      const t = sliceThresholds(rule, sample, policy, global);
+      boot[rule].suspicious.push(t.suspicious);
+      boot[rule].malicious.push(t.malicious);
+    }
+  }
+  const q = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return Number((s[Math.min(s.length - 1, Math.floor(p * s.length))] as number).toFixed(5));
+  };
+  const summary = (xs: number[]) => ({
+    p05: q(xs, 0.05),
+    p25: q(xs, 0.25),
+    median: q(xs, 0.5),
+    p75: q(xs, 0.75),
+    p95: q(xs, 0.95),
+  });
+  return {
+    bootstrap_rounds: rounds,
+    bootstrap: Object.fromEntries(
+      Object.entries(boot).map(([rule, v]) => [
+        rule,
+        { suspicious: summary(v.suspicious), malicious: summary(v.malicious) },
+      ]),
+    ),
+    halves_swapped: {
+      supported: sliceThresholds('supported', evaluate, policy, global),
+      'one-name': sliceThresholds('one-name', evaluate, policy, global),
+    },
+    choose_half: {
+      supported: sliceThresholds('supported', choose, policy, global),
+      'one-name': sliceThresholds('one-name', choose, policy, global),
+    },
+    choose_half_top5: [...choose]
+      .sort((a, b) => b - a)
+      .slice(0, 5)
+      .map((x) => Number(x.toFixed(5))),
+  };
+}
