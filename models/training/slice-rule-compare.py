@@ -11,6 +11,8 @@ import json
 import math
 import sys
 
+from served_rows import served_rows
+
 out = sys.argv[sys.argv.index('--json') + 1] if '--json' in sys.argv else None
 args = [a for a in sys.argv[1:] if not a.startswith('--') and a != out]
 base, cand = args[0], args[1]
@@ -19,25 +21,7 @@ folder = args[2] if len(args) > 2 else '/tmp/slice/out'
 GATED = {'openphish_hosts', 'url_hosts_phishcrawl_phishing', 'crypto_phishing', 'crypto_phishing_newest', 'andrewaeva_dga'}
 
 
-def rows_of(tag):
-    rows = {}
-    own = json.load(open(f'{folder}/{tag}-platform-own-sources.json'))['sources']
-    for name, s in own.items():
-        t = s['test_split']
-        if t['hosts'] == 0:
-            continue
-        n = t['hosts']
-        rows[f'test:{name}'] = (s['label'], n, round(t['at_suspicious_pct'] * n / 100), round(t['at_malicious_pct'] * n / 100))
-    for f in ('unseen-lists', 'resolver-hosts'):
-        for name, s in json.load(open(f'{folder}/{tag}-{f}.json'))['sources'].items():
-            u = s['unseen']
-            kind = 'fpr' if s['label'] == 'benign' else 'detection'
-            n = u['rows']
-            rows[f'unseen:{name}'] = (s['label'], n, round(u[f'served_{kind}_at_suspicious'] * n), round(u[f'served_{kind}_at_malicious'] * n))
-    return rows
-
-
-a, b = rows_of(base), rows_of(cand)
+a, b = served_rows(folder, base), served_rows(folder, cand)
 report = []
 fails = []
 print(f'| slice | label | rows | {base} susp. / mal. | {cand} susp. / mal. | check |')
