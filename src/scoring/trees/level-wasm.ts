@@ -8,7 +8,7 @@
  * Float32Array store of their sum: so the scores are runLevelTrees', bit for bit. domain/5 at batches of
  * 1000 new names: 0.39-0.49x runLevelTrees' time per row (src/bench/README.md, branch domcost).
  *
- * The module is a few hundred bytes assembled here (no toolchain, no file): one function
+ * The module is ~900 bytes assembled here (no toolchain, no file): one function
  * `walk(trees, depth, rows, width, featureAt, thresholdAt, leafAt, sumsAt, rowsAt)` over one memory
  * holding, per model, its feature indices (int32), thresholds and leaf weights (float32) as
  * level-trees.ts lays them out, then per run the sums and the rows (rows padded with zeros to a
