@@ -90,7 +90,7 @@ describe('committed models, level walk', () => {
       for (const size of [1, 2, 7, 8, 9, 15, 16, 17, 1000, 4999, 5000]) {
         const part = rows.subarray(0, size * width);
         const want = runLevelTrees(padded.trees, part, size, width, 1);
-        const got = wasm(part, size);
+        const got: Float32Array | undefined = (wasm as WasmWalk)(part, size);
         assert.ok(want !== undefined && got !== undefined);
         assert.equal(firstDifference(got, want), -1, `${dir}, run of ${size}`);
       }
