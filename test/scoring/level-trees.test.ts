@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { levelTrees, MAX_LEVEL_DEPTH, runLevelTrees } from '../../src/scoring/trees/level-trees';
+import { type LevelWalk as WasmWalk, wasmLevelWalk } from '../../src/scoring/trees/level-wasm';
 import { readTreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
 import { checkRows, firstDifference, LEVEL_MIN_ROWS, openModelRunner } from '../../src/scoring/trees/tree-runner';
 import { backendModelAt } from '../helpers/model';
@@ -71,6 +72,31 @@ describe('committed models, level walk', () => {
     });
   }
 
+  it('walks every version in WebAssembly as runLevelTrees does, bit for bit, in runs of 1-17 and 1,000-5,000 rows', () => {
+    for (const dir of versions) {
+      const { spec, bytes } = backendModelAt(dir);
+      const read = readTreeEnsemble(bytes);
+      assert.ok(read.ok);
+      const padded = levelTrees(read.ensemble);
+      assert.ok(padded.ok, dir);
+      const width = spec.width;
+      const golden = (JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { rows: { features: number[] }[] })
+        .rows;
+      const wasm = wasmLevelWalk(padded.trees, width, 1);
+      assert.equal(typeof wasm, 'function', dir);
+      if (typeof wasm !== 'function') continue;
+      const rows = mixedRows(golden, width, 5000);
+      // Small runs first, then larger ones: the memory grows between runs.
+      for (const size of [1, 2, 7, 8, 9, 15, 16, 17, 1000, 4999, 5000]) {
+        const part = rows.subarray(0, size * width);
+        const want = runLevelTrees(padded.trees, part, size, width, 1);
+        const got: Float32Array | undefined = (wasm as WasmWalk)(part, size);
+        assert.ok(want !== undefined && got !== undefined);
+        assert.equal(firstDifference(got, want), -1, `${dir}, run of ${size}`);
+      }
+    }
+  });
+
   it('leaves a run with a NaN to onnxruntime, which the runner then asks', async () => {
     const { spec, bytes } = backendModelAt(versions.find((d) => d.endsWith(join('domain', '5'))) as string);
     const runner = await openModelRunner(bytes, { ...spec, engine: 'trees' });
@@ -116,13 +142,16 @@ describe('the level walk', () => {
       [0.6, -2.0000002],
     ];
     const rows = new Float32Array(pairs.flat());
-    const got = runLevelTrees(padded.trees, rows, pairs.length, 2);
-    assert.ok(got !== undefined);
-    // Leaves in tree order, then the base, in float32 steps: (w + 2) + 0.5.
-    assert.deepEqual(
-      [...got],
-      [1.5, -1, 0.25, 1.5, -1, 1.5, -1, 0.25, -1].map((w) => Math.fround(Math.fround(w + 2) + 0.5)),
-    );
+    const wasm = wasmLevelWalk(padded.trees, 2, 1);
+    assert.equal(typeof wasm, 'function');
+    for (const got of [runLevelTrees(padded.trees, rows, pairs.length, 2), (wasm as WasmWalk)(rows, pairs.length)]) {
+      assert.ok(got !== undefined);
+      // Leaves in tree order, then the base, in float32 steps: (w + 2) + 0.5.
+      assert.deepEqual(
+        [...got],
+        [1.5, -1, 0.25, 1.5, -1, 1.5, -1, 0.25, -1].map((w) => Math.fround(Math.fround(w + 2) + 0.5)),
+      );
+    }
   });
 
   it('returns undefined for a run with a NaN, wherever it is', () => {
@@ -132,6 +161,7 @@ describe('the level walk', () => {
       const rows = new Float32Array(18).fill(1);
       rows[at] = Number.NaN;
       assert.equal(runLevelTrees(padded.trees, rows, 9, 2), undefined, `NaN at ${at}`);
+      assert.equal((wasmLevelWalk(padded.trees, 2, 1) as WasmWalk)(rows, 9), undefined, `NaN at ${at}`);
     }
   });
 

@@ -175,6 +175,11 @@ export function runLevelTrees(
       sums[r] = (sums[r] as number) + (leaf[lb + n] as number);
     }
   }
+  return levelScores(level, sums, rows, positive);
+}
+
+/** The rows' probabilities of class `positive` from their float32 sums of leaf weights (tree order). */
+export function levelScores(level: LevelTrees, sums: Float32Array, rows: number, positive: 0 | 1): Float32Array {
   const out = new Float32Array(rows);
   const sign = positive === 1 ? 1 : -1;
   for (let r = 0; r < rows; r++) {

@@ -3,7 +3,8 @@
  * flat-trees.ts' loop, without onnxruntime's fixed cost per run (~12-17 us: tensor, native call,
  * output copies), and runs of LEVEL_MIN_ROWS or more by level-trees.ts' branchless walk (1.6-2x
  * faster per row than onnxruntime on the table's rows below, whose columns come from different golden
- * rows; ~1.1-1.5x on real names, src/bench/README.md). Other graphs, and runs with a NaN
+ * rows; ~1.1-1.5x on real names, src/bench/README.md), walked in WebAssembly where it runs
+(level-wasm.ts: the same walk in ~0.4-0.5x the time; the JavaScript walk otherwise). Other graphs, and runs with a NaN
  * feature past the small ones, go to onnxruntime. onnxruntime stays the reference and the fallback: it
  * loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
  * of a few thousand rows made to reach every branch (values on, just below and just above each
@@ -38,6 +39,7 @@ import { type ModelEngine, type ModelIo, openSession, runSession } from '../infe
 import { flattenTrees, runFlatTrees } from './flat-trees';
 import { logistic, TELLING_SCORES } from './float32-logistic';
 import { levelTrees, runLevelTrees } from './level-trees';
+import { wasmLevelWalk } from './level-wasm';
 import { ONE_TREE_IO, oneTreeModel } from './one-tree-model';
 import { readTreeEnsemble, type TreeEnsemble } from './onnx-trees';
 
@@ -198,7 +200,11 @@ async function levelWalker(
   if (!padded.ok || padded.trees.width > io.width) return undefined;
   const trees = padded.trees;
   const positive = io.positive === 0 ? 0 : 1;
-  const level = (features: Float32Array, rows: number) => runLevelTrees(trees, features, rows, io.width, positive);
+  const js = (features: Float32Array, rows: number) => runLevelTrees(trees, features, rows, io.width, positive);
+  // The WebAssembly walk (level-wasm.ts; ~0.4-0.5x the time) when it runs here, the JavaScript one if
+  // not: each serves only if it gives onnxruntime's float32 on the check rows below.
+  const wasm = wasmLevelWalk(trees, io.width, positive);
+  const walks = typeof wasm === 'function' ? [wasm, js] : [js];
   const width = io.width;
   const whole: number[] = [];
   for (let r = 0; r < want.length; r++)
@@ -217,8 +223,11 @@ async function levelWalker(
     for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) x[i] = 0;
     expected = await reference(x.slice(), want.length);
   }
-  const got = level(x, expected.length);
-  return got !== undefined && firstDifference(got, expected) < 0 ? level : undefined;
+  for (const level of walks) {
+    const got = level(x, expected.length);
+    if (got !== undefined && firstDifference(got, expected) < 0) return level;
+  }
+  return undefined;
 }
 
 export async function openModelRunner(
