@@ -60,7 +60,22 @@ const LOOP = [0x03, 0x40];
 const END = 0x0b;
 const BR_IF_LOOP = [0x0d, 0];
 
-/** The module's bytes: `walk` and its memory `mem` (one page to start; the caller grows it). */
+/**
+ * The module's bytes: `walk` and its memory `mem` (one page to start; the caller grows it). What the
+ * bytes say, as pseudo-code (every loop runs at least once: trees, depth and rows are never 0 here;
+ * `lane j` repeats its line for j = 0..LANES-1, each with its own node and row; offsets in bytes,
+ * `f32 a[i]` / `i32 a[i]` the value stored at byte a + 4i):
+ *
+ *   leaves = 1 << depth; inner = leaves - 1; rowBytes = width * 4
+ *   for t in 0..trees:
+ *     featureOf = featureAt + t*inner*4; thresholdOf = thresholdAt + t*inner*4
+ *     leafOf = leafAt + (t*leaves - inner)*4          // so a leaf node n reads leafOf + n*4
+ *     for r in 0..rows*4 step LANES*4 (r: the first lane's sum's byte; first = rowsAt, then + LANES*rowBytes):
+ *       lane j: node_j = 0; row_j = first + j*rowBytes
+ *       for k in 0..depth:
+ *         lane j: node_j = 2*node_j + 1 + (f32 row_j[i32 featureOf[node_j]] > f32 thresholdOf[node_j])
+ *       lane j: the f32 at byte sumsAt + r + 4j = f32.add(itself, f32 leafOf[node_j])
+ */
 function walkModule(): Uint8Array {
   // Parameters 0-8: trees, depth, rows (a multiple of LANES), width, featureAt, thresholdAt, leafAt,
   // sumsAt, rowsAt (byte offsets). Locals: 9 t, 10 r (the row's byte offset in the sums), 11 k (level),
