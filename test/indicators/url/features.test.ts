@@ -12,6 +12,7 @@ import { extensionClass, fileExtension } from '../../../src/indicators/url/exten
 import {
   countEmbeddedUrls,
   countEscapes,
+  countTokens,
   hasEmail,
   hasHexRun,
   pathBrand,
@@ -23,6 +24,7 @@ import {
   urlFeatureIndex,
   urlFeatures,
 } from '../../../src/indicators/url/features';
+import { PATH_TOKENS } from '../../../src/indicators/url/lists';
 import { forEachBucket, summarise, weightCounts } from '../../../src/indicators/url/ngram-llr';
 import { userContentEntry } from '../../../src/indicators/url/user-content';
 
@@ -240,6 +242,9 @@ describe('n-gram weights', () => {
       ['/Login/verify.php?x=1', 'path'],
       ['b.test', 'host'],
       ['/blo', 'path'],
+      ['/Lo', 'path'],
+      [`/${'wp-content/Login.PHP?'.repeat(15)}`, 'path'],
+      ['xn--80ak6aa92e.com', 'host'],
     ] as const) {
       const w: number[] = [];
       forEachBucket(s, part, table.bits, (b) => w.push(table.llr[b] as number));
@@ -307,6 +312,21 @@ describe('the URL features scans read what their regular expressions read', () =
       if (want) found++;
     }
     assert.ok(found > 1000, `${found} texts with an address`);
+  });
+  it('counts the path tokens as PATH_TOKENS.filter((t) => s.includes(t)).length', () => {
+    // Pieces of the tokens (whole, halves, overlaps such as `signinin`), repeats, and other text.
+    const pieces = [...PATH_TOKENS, ...PATH_TOKENS.map((t) => t.slice(0, 3)), ...PATH_TOKENS.map((t) => t.slice(2))];
+    pieces.push('/', '-', 'in', 'é', 'ſ', 'K', '=', 'x', '');
+    let found = 0;
+    for (let k = 0; k < 50_000; k++) {
+      let s = '';
+      const n = Math.floor(rnd() * 10);
+      for (let i = 0; i < n; i++) s += pieces[Math.floor(rnd() * pieces.length)];
+      const want = PATH_TOKENS.filter((t) => s.includes(t)).length;
+      assert.equal(countTokens(s), want, s);
+      if (want > 1) found++;
+    }
+    assert.ok(found > 5000, `${found} texts with two tokens or more`);
   });
   it('finds the first short brand token as split(/[^a-z0-9-]+|-/) does', () => {
     const words = ['ups', 'dhl', 'visa', 'zoom', 'att', 'usps', 'upsx', 'xups', 'vis', '-', '/', '.', '--', 'é', '9'];
