@@ -75,13 +75,34 @@ export function summariseInto(table: NgramLlrTable, s: string, part: 'host' | 'p
   const seed = part === 'host' ? HOST_SEED : PATH_SEED;
   const buckets = BUCKETS;
   let count = 0;
+  // forEachBucket's hashing with each character read once: the n-grams starting at `i` read the
+  // (lower-cased) characters c0..c4 at i..i+4, slid along by one for the next `i`. (NGRAM_MIN is 3 and
+  // NGRAM_MAX 5 here; the test compares this with forEachBucket.)
+  const low = (j: number) => {
+    const c = s.charCodeAt(j);
+    return c >= 65 && c <= 90 ? c + 32 : c;
+  };
+  let c1 = low(0);
+  let c2 = low(1);
+  let c3 = n > 2 ? low(2) : 0;
+  let c4 = n > 3 ? low(3) : 0;
   for (let i = 0; i + NGRAM_MIN <= n; i++) {
-    let h = seed;
-    for (let k = 0; k < NGRAM_MAX && i + k < n; k++) {
-      let c = s.charCodeAt(i + k);
-      if (c >= 65 && c <= 90) c += 32;
-      h = Math.imul(h ^ c, 0x01000193);
-      if (k + 1 >= NGRAM_MIN) buckets[count++] = (h ^ (h >>> 15)) & mask;
+    const c0 = c1;
+    c1 = c2;
+    c2 = c3;
+    c3 = c4;
+    c4 = i + 4 < n ? low(i + 4) : 0;
+    let h = Math.imul(seed ^ c0, 0x01000193);
+    h = Math.imul(h ^ c1, 0x01000193);
+    h = Math.imul(h ^ c2, 0x01000193);
+    buckets[count++] = (h ^ (h >>> 15)) & mask;
+    if (i + 3 < n) {
+      h = Math.imul(h ^ c3, 0x01000193);
+      buckets[count++] = (h ^ (h >>> 15)) & mask;
+      if (i + 4 < n) {
+        h = Math.imul(h ^ c4, 0x01000193);
+        buckets[count++] = (h ^ (h >>> 15)) & mask;
+      }
     }
   }
   const llr = table.llr;

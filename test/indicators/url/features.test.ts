@@ -243,6 +243,8 @@ describe('n-gram weights', () => {
       ['b.test', 'host'],
       ['/blo', 'path'],
       ['/Lo', 'path'],
+      ['A.bZ@', 'host'],
+      ['[Q-x]~', 'path'],
       [`/${'wp-content/Login.PHP?'.repeat(15)}`, 'path'],
       ['xn--80ak6aa92e.com', 'host'],
     ] as const) {
