@@ -54,6 +54,12 @@ export function summarise(table: NgramLlrTable, s: string, part: 'host' | 'path'
   return { mean: out[0] as number, max: out[1] as number, min: out[2] as number };
 }
 
+/** The character code at `j` with A-Z lower-cased. */
+function lowerAt(s: string, j: number): number {
+  const c = s.charCodeAt(j);
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
 // The buckets of the part being read, in n-gram order (at most 3 per starting position).
 const BUCKETS = new Int32Array((NGRAM_MAX - NGRAM_MIN + 1) * NGRAM_SPAN);
 
@@ -78,20 +84,16 @@ export function summariseInto(table: NgramLlrTable, s: string, part: 'host' | 'p
   // forEachBucket's hashing with each character read once: the n-grams starting at `i` read the
   // (lower-cased) characters c0..c4 at i..i+4, slid along by one for the next `i`. (NGRAM_MIN is 3 and
   // NGRAM_MAX 5 here; the test compares this with forEachBucket.)
-  const low = (j: number) => {
-    const c = s.charCodeAt(j);
-    return c >= 65 && c <= 90 ? c + 32 : c;
-  };
-  let c1 = low(0);
-  let c2 = low(1);
-  let c3 = n > 2 ? low(2) : 0;
-  let c4 = n > 3 ? low(3) : 0;
+  let c1 = lowerAt(s, 0);
+  let c2 = lowerAt(s, 1);
+  let c3 = lowerAt(s, 2);
+  let c4 = n > 3 ? lowerAt(s, 3) : 0;
   for (let i = 0; i + NGRAM_MIN <= n; i++) {
     const c0 = c1;
     c1 = c2;
     c2 = c3;
     c3 = c4;
-    c4 = i + 4 < n ? low(i + 4) : 0;
+    c4 = i + 4 < n ? lowerAt(s, i + 4) : 0;
     let h = Math.imul(seed ^ c0, 0x01000193);
     h = Math.imul(h ^ c1, 0x01000193);
     h = Math.imul(h ^ c2, 0x01000193);
