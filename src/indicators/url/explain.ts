@@ -58,11 +58,13 @@ export function explainUrl2(
 }
 
 function explainOwn(u: CanonicalUrl, row: Float32Array, at: OwnIndexes): Reason[] {
-  const f = (n: UrlOwnFeatureName) => row[at[n]] as number;
   const reasons: Reason[] = [];
   // The lower-cased path and query, made only for the two reasons that read it.
-  const lower = f('brand_in_path') === 1 || f('suspicious_token_count') > 0 ? pathQuery(u).toLowerCase() : '';
-  if (f('user_content_host') === 1) {
+  const lower =
+    (row[at.brand_in_path] as number) === 1 || (row[at.suspicious_token_count] as number) > 0
+      ? pathQuery(u).toLowerCase()
+      : '';
+  if ((row[at.user_content_host] as number) === 1) {
     reasons.push(
       reason(
         'USER_CONTENT_HOST',
@@ -70,14 +72,14 @@ function explainOwn(u: CanonicalUrl, row: Float32Array, at: OwnIndexes): Reason[
       ),
     );
   }
-  if (f('shortener_host') === 1)
+  if ((row[at.shortener_host] as number) === 1)
     reasons.push(reason('URL_SHORTENER', `${u.host} is a URL shortener: the destination is hidden`));
-  if (f('ip_literal_host') === 1)
+  if ((row[at.ip_literal_host] as number) === 1)
     reasons.push(reason('IP_LITERAL_HOST', `the host is an IP address (${u.host}), not a name`));
-  if (f('userinfo') === 1 || f('at_in_path_or_query') === 1) {
+  if ((row[at.userinfo] as number) === 1 || (row[at.at_in_path_or_query] as number) === 1) {
     reasons.push(reason('AT_SIGN_TRICK', 'the URL contains "@", which can make a browser ignore what comes before it'));
   }
-  if (f('embedded_url') > 0 || f('domain_name_in_path') > 0) {
+  if ((row[at.embedded_url] as number) > 0 || (row[at.domain_name_in_path] as number) > 0) {
     reasons.push(
       reason(
         'HOST_NAME_IN_PATH',
@@ -85,7 +87,7 @@ function explainOwn(u: CanonicalUrl, row: Float32Array, at: OwnIndexes): Reason[
       ),
     );
   }
-  const brand = f('brand_in_path') === 1 ? pathBrand(u, lower) : undefined;
+  const brand = (row[at.brand_in_path] as number) === 1 ? pathBrand(u, lower) : undefined;
   if (brand !== undefined) {
     reasons.push(
       reason(
@@ -94,7 +96,7 @@ function explainOwn(u: CanonicalUrl, row: Float32Array, at: OwnIndexes): Reason[
       ),
     );
   }
-  if (f('suspicious_token_count') > 0) {
+  if ((row[at.suspicious_token_count] as number) > 0) {
     reasons.push(
       reason(
         'SUSPICIOUS_PATH_TOKENS',
@@ -102,17 +104,18 @@ function explainOwn(u: CanonicalUrl, row: Float32Array, at: OwnIndexes): Reason[
       ),
     );
   }
-  if (f('wordpress_path') === 1)
+  if ((row[at.wordpress_path] as number) === 1)
     reasons.push(
       reason(
         'CMS_PATH',
         'the page lives under WordPress folders (wp-content, wp-admin, wp-includes), common on compromised sites',
       ),
     );
-  if (f('ext_executable') === 1 || f('ext_archive') === 1)
+  if ((row[at.ext_executable] as number) === 1 || (row[at.ext_archive] as number) === 1)
     reasons.push(reason('DOWNLOAD_EXTENSION', 'the URL ends in an executable or archive file extension'));
-  if (f('explicit_port') === 1) reasons.push(reason('NON_STANDARD_PORT', `the URL names port ${u.port}`));
-  if (f('ngram_path_llr_mean') > 1)
+  if ((row[at.explicit_port] as number) === 1)
+    reasons.push(reason('NON_STANDARD_PORT', `the URL names port ${u.port}`));
+  if ((row[at.ngram_path_llr_mean] as number) > 1)
     reasons.push(reason('PHISHING_KIT_PATH', 'the path resembles paths seen on phishing sites in training'));
   return reasons;
 }
