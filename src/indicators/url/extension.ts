@@ -78,10 +78,25 @@ const CLASSES: Readonly<Record<string, ExtensionClass>> = {
 
 /** Lower-case extension of the path's last segment without the dot, '' when it has none. */
 export function fileExtension(path: string): string {
-  const seg = path.slice(path.lastIndexOf('/') + 1);
-  const dot = seg.lastIndexOf('.');
-  if (dot <= 0 || dot === seg.length - 1) return '';
-  const ext = seg.slice(dot + 1).toLowerCase();
+  // Read in place; the extension is sliced only when it is one (1-6 ASCII letters or digits).
+  const seg = path.lastIndexOf('/') + 1;
+  const dot = path.lastIndexOf('.');
+  if (dot <= seg || dot === path.length - 1) return '';
+  let upper = false;
+  for (let i = dot + 1; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    // Not ASCII: toLowerCase may map it to ASCII (the Kelvin sign to k).
+    else if (c >= 128) return slowExtension(path.slice(dot + 1));
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return '';
+  }
+  if (path.length - dot - 1 > 6) return '';
+  const ext = path.slice(dot + 1);
+  return upper ? ext.toLowerCase() : ext;
+}
+
+function slowExtension(seg: string): string {
+  const ext = seg.toLowerCase();
   return /^[a-z0-9]{1,6}$/.test(ext) ? ext : '';
 }
 

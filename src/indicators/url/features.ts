@@ -112,11 +112,16 @@ function isHex(c: number): boolean {
   return (l >= 48 && l <= 57) || (l >= 97 && l <= 102);
 }
 
-/** Matches of `/https?:\/|www\./gi` in `s`, counted as a global `exec` loop counts them. */
+/**
+ * Matches of `/https?:\/|www\./gi` in `s`, counted as a global `exec` loop counts them. No character
+ * past the end is read: `charCodeAt` there is NaN, and a read out of bounds deoptimises the scan
+ * into code that handles NaN (2-3x slower).
+ */
 export function countEmbeddedUrls(s: string): number {
   let n = 0;
   let i = 0;
-  while (i < s.length) {
+  const len = s.length;
+  while (i + 3 < len) {
     const c = lower(s.charCodeAt(i));
     if (
       c === 104 &&
@@ -124,8 +129,8 @@ export function countEmbeddedUrls(s: string): number {
       lower(s.charCodeAt(i + 2)) === 116 &&
       lower(s.charCodeAt(i + 3)) === 112
     ) {
-      const j = lower(s.charCodeAt(i + 4)) === 115 ? i + 5 : i + 4;
-      if (s.charCodeAt(j) === 58 && s.charCodeAt(j + 1) === 47) {
+      const j = i + 4 < len && lower(s.charCodeAt(i + 4)) === 115 ? i + 5 : i + 4;
+      if (j + 1 < len && s.charCodeAt(j) === 58 && s.charCodeAt(j + 1) === 47) {
         n++;
         i = j + 2;
         continue;
@@ -192,7 +197,8 @@ function emailAround(s: string, at: number, after: number): boolean {
   if (at === 0 || !isEmailLocal(s.charCodeAt(at - 1))) return false;
   let j = after;
   while (j < s.length && isEmailName(s.charCodeAt(j))) j++;
-  if (j === after || s.charCodeAt(j) !== 46) return false;
+  // No read past the end (see countEmbeddedUrls): a dot and one more character are needed.
+  if (j === after || j + 1 >= s.length || s.charCodeAt(j) !== 46) return false;
   const c = s.charCodeAt(j + 1);
   return isEmailName(c) || c === 46;
 }
@@ -328,9 +334,45 @@ function countDomainNames(lower: string): number {
   return n;
 }
 
-function countTokens(s: string): number {
+// PATH_TOKENS of two or more printable ASCII characters by their first two (a chain per pair:
+// PAIR_HEAD, then PAIR_NEXT), found in one pass; any other token (none today) is looked for with
+// `includes`.
+const PAIR_HEAD = new Int16Array(128 * 128).fill(-1);
+const PAIR_NEXT = new Int16Array(PATH_TOKENS.length).fill(-1);
+const OTHER_TOKENS: string[] = [];
+for (let t = PATH_TOKENS.length - 1; t >= 0; t--) {
+  const tok = PATH_TOKENS[t] as string;
+  if (tok.length >= 2 && /^[ -~]+$/.test(tok)) {
+    const pair = (tok.charCodeAt(0) << 7) | tok.charCodeAt(1);
+    PAIR_NEXT[t] = PAIR_HEAD[pair] as number;
+    PAIR_HEAD[pair] = t;
+  } else OTHER_TOKENS.push(tok);
+}
+// The call that last found each token (a token is counted once however often it occurs); doubles,
+// exact for 2^53 calls.
+const TOKEN_SEEN = new Float64Array(PATH_TOKENS.length);
+let tokenCall = 0;
+
+/**
+ * How many of PATH_TOKENS occur in `s`, as `PATH_TOKENS.filter((t) => s.includes(t)).length`, in one
+ * pass over `s` instead of one `includes` per token.
+ */
+export function countTokens(s: string): number {
+  const call = ++tokenCall;
   let n = 0;
-  for (const t of PATH_TOKENS) if (s.includes(t)) n++;
+  let c1 = s.length > 0 ? s.charCodeAt(0) : 0;
+  for (let i = 0; i + 1 < s.length; i++) {
+    const c0 = c1;
+    c1 = s.charCodeAt(i + 1);
+    if (c0 >= 128 || c1 >= 128) continue;
+    for (let t = PAIR_HEAD[(c0 << 7) | c1] as number; t >= 0; t = PAIR_NEXT[t] as number) {
+      if (TOKEN_SEEN[t] !== call && s.startsWith(PATH_TOKENS[t] as string, i)) {
+        TOKEN_SEEN[t] = call;
+        n++;
+      }
+    }
+  }
+  for (const t of OTHER_TOKENS) if (s.includes(t)) n++;
   return n;
 }
 

@@ -20,10 +20,6 @@ export interface CanonicalHost {
 
 export type HostResult = { ok: true; value: CanonicalHost } | { ok: false; message: string };
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const ODD_OCTET = /[\x00-\x20\x7f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at NUL
-const NON_ASCII = /[^\x00-\x7f]/;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function bad(message: string): HostResult {
@@ -73,14 +69,26 @@ export function canonicalHost(raw: string): HostResult {
     if (raw.charCodeAt(raw.length - 1) !== 93) return bad(`IPv6 host "${raw.slice(0, 64)}" has no closing "]"`);
     return ipv6Host(raw.toLowerCase());
   }
-  const odd = ODD_OCTET.exec(raw);
-  if (odd !== null) {
-    const c = odd[0].charCodeAt(0);
-    if (c === 32) return bad('host contains a space');
-    return bad(`host contains control character ${showByte(c)}`);
+  // One pass for what `/[\x00-\x20\x7f]/.exec(raw)` (the first such octet), `/[^\x00-\x7f]/.test(raw)`
+  // and an upper-case letter would each find.
+  let odd = -1;
+  let nonAscii = false;
+  let upper = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) {
+      odd = c;
+      break;
+    }
+    if (c >= 0x80) nonAscii = true;
+    else if (c >= 65 && c <= 90) upper = true;
+  }
+  if (odd !== -1) {
+    if (odd === 32) return bad('host contains a space');
+    return bad(`host contains control character ${showByte(odd)}`);
   }
   let host: string;
-  if (NON_ASCII.test(raw)) {
+  if (nonAscii) {
     // IDN: UTS #46 mapping first (full-width dots and digits, case folding, punycode), so that the
     // dot, IPv4 and label rules below see the name a browser would look up.
     let unicode: string;
@@ -92,7 +100,8 @@ export function canonicalHost(raw: string): HostResult {
     host = domainToASCII(unicode);
     if (host === '') return bad(`host "${unicode.slice(0, 64)}" is not a valid internationalised domain name`);
   } else {
-    host = raw.toLowerCase();
+    // ASCII: only A-Z change, and most hosts have none (toLowerCase was a third of this function).
+    host = upper ? raw.toLowerCase() : raw;
   }
   host = tidyDots(host);
   if (host === '') return bad('host is empty (only dots)');

@@ -36,9 +36,25 @@ function partValue(p: string): number {
 }
 
 /** True when the last label is a number (`123`, `0x1f`): browsers then insist on a valid IPv4 address. */
-function endsInNumber(host: string): boolean {
-  const last = host.slice(host.lastIndexOf('.') + 1);
-  return /^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last);
+export function endsInNumber(host: string): boolean {
+  // `/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(last label)`, read in place: digits only (at least one), or
+  // `0x`/`0X` then hex digits only.
+  const from = host.lastIndexOf('.') + 1;
+  const n = host.length;
+  if (from === n) return false;
+  let i = from;
+  if (n - from >= 2 && host.charCodeAt(from) === 48 && (host.charCodeAt(from + 1) | 0x20) === 120) {
+    for (i = from + 2; i < n; i++) {
+      const c = host.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) break;
+    }
+    if (i === n) return true;
+  }
+  for (i = from; i < n; i++) {
+    const c = host.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /**

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ErrorReason } from '../../../src/errors';
 import { canonicalizeUrl, DEFAULT_MAX_URL_LENGTH } from '../../../src/indicators/url/canonicalize';
+import { endsInNumber } from '../../../src/indicators/url/ipv4';
 
 // Input -> canonical URL. "SB" marks the examples of Google Safe Browsing's "URLs and Hashing"
 // canonicalisation section, kept verbatim where this module agrees with them.
@@ -115,6 +116,9 @@ const BAD: ReadonlyArray<readonly [input: string, reason: ErrorReason, message: 
   // `http://host%23.com/`, `http://w!eird<>ho$^.com/`); no resolver would, so they are errors here.
   ['http://\x01\x80.com/', 'INVALID_URL', 'host contains control character \\x01'],
   ['http://a%00b.com/', 'INVALID_URL', 'host contains control character \\x00'],
+  ['http://%C3%A9%01x.com/', 'INVALID_URL', 'host contains control character \\x01'],
+  ['http://AB%7F.com/', 'INVALID_URL', 'host contains control character \\x7f'],
+  ['http://%C3%A9X%20y.com/', 'INVALID_URL', 'host contains a space'],
   ['http:// leadingspace.com/', 'INVALID_URL', 'host contains a space'],
   ['http://%20leadingspace.com/', 'INVALID_URL', 'host contains a space'],
   ['%20leadingspace.com/', 'INVALID_URL', 'host contains a space'],
@@ -253,5 +257,26 @@ describe('canonicalizeUrl: parts', () => {
     best(flat);
     const ratio = best(url) / best(flat);
     assert.ok(ratio < 100, `nested escapes cost ${ratio.toFixed(1)}x a plain URL of the same length`);
+  });
+});
+
+describe('endsInNumber reads the last label as /^(?:[0-9]+|0x[0-9a-f]*)$/i does', () => {
+  it('on 100,000 random hosts', () => {
+    const alphabet = [...'0123456789aAfFgGxX.', '0x', '0X', '\x10', '\x19', 'é'];
+    let seed = 11;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    let numbers = 0;
+    for (let k = 0; k < 100_000; k++) {
+      let h = '';
+      const n = Math.floor(rnd() * 8);
+      for (let i = 0; i < n; i++) h += alphabet[Math.floor(rnd() * alphabet.length)];
+      const want = /^(?:[0-9]+|0x[0-9a-f]*)$/i.test(h.slice(h.lastIndexOf('.') + 1));
+      assert.equal(endsInNumber(h), want, JSON.stringify(h));
+      if (want) numbers++;
+    }
+    assert.ok(numbers > 10_000, `${numbers} hosts ending in a number`);
   });
 });

@@ -6,12 +6,14 @@ import {
   DOMAIN_FEATURE_NAMES,
   DOMAIN_FEATURES_VERSION,
 } from '../../../src/indicators/domain/features';
+import { BRANDS } from '../../../src/indicators/domain/lexicon';
 import { buildHostAssets, countNgrams, parseUrlAssets, serializeUrlAssets } from '../../../src/indicators/url/assets';
 import { type CanonicalUrl, canonicalizeUrl } from '../../../src/indicators/url/canonicalize';
 import { extensionClass, fileExtension } from '../../../src/indicators/url/extension';
 import {
   countEmbeddedUrls,
   countEscapes,
+  countTokens,
   hasEmail,
   hasHexRun,
   pathBrand,
@@ -23,6 +25,7 @@ import {
   urlFeatureIndex,
   urlFeatures,
 } from '../../../src/indicators/url/features';
+import { PATH_TOKENS } from '../../../src/indicators/url/lists';
 import { forEachBucket, summarise, weightCounts } from '../../../src/indicators/url/ngram-llr';
 import { userContentEntry } from '../../../src/indicators/url/user-content';
 
@@ -187,6 +190,35 @@ describe('file extensions', () => {
   }
 });
 
+describe('fileExtension reads what slice, toLowerCase and /^[a-z0-9]{1,6}$/ read', () => {
+  it('on 100,000 random paths', () => {
+    const alphabet = [...'/.aAzZ09-%_', 'K', 'İ', 'é', 'php', 'HTML', '.exe'];
+    let seed = 5;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    const reference = (path: string) => {
+      const seg = path.slice(path.lastIndexOf('/') + 1);
+      const dot = seg.lastIndexOf('.');
+      if (dot <= 0 || dot === seg.length - 1) return '';
+      const ext = seg.slice(dot + 1).toLowerCase();
+      return /^[a-z0-9]{1,6}$/.test(ext) ? ext : '';
+    };
+    let found = 0;
+    for (let k = 0; k < 100_000; k++) {
+      let p = '/';
+      const n = Math.floor(rnd() * 10);
+      for (let i = 0; i < n; i++) p += alphabet[Math.floor(rnd() * alphabet.length)];
+      const want = reference(p);
+      assert.equal(fileExtension(p), want, p);
+      if (want !== '') found++;
+    }
+    assert.ok(found > 10_000, `${found} paths with an extension`);
+    assert.equal(fileExtension('/a.\u212a'), 'k'); // the Kelvin sign lower-cases to an ASCII k
+  });
+});
+
 describe('user-content hosts', () => {
   const TABLE: ReadonlyArray<readonly [string, string, string | undefined]> = [
     ['drive.google.com', '/file/d/x', 'drive.google.com'],
@@ -240,6 +272,11 @@ describe('n-gram weights', () => {
       ['/Login/verify.php?x=1', 'path'],
       ['b.test', 'host'],
       ['/blo', 'path'],
+      ['/Lo', 'path'],
+      ['A.bZ@', 'host'],
+      ['[Q-x]~', 'path'],
+      [`/${'wp-content/Login.PHP?'.repeat(15)}`, 'path'],
+      ['xn--80ak6aa92e.com', 'host'],
     ] as const) {
       const w: number[] = [];
       forEachBucket(s, part, table.bits, (b) => w.push(table.llr[b] as number));
@@ -307,6 +344,40 @@ describe('the URL features scans read what their regular expressions read', () =
       if (want) found++;
     }
     assert.ok(found > 1000, `${found} texts with an address`);
+  });
+  it('counts the path tokens as PATH_TOKENS.filter((t) => s.includes(t)).length', () => {
+    // Pieces of the tokens (whole, halves, overlaps such as `signinin`), repeats, and other text.
+    const pieces = [...PATH_TOKENS, ...PATH_TOKENS.map((t) => t.slice(0, 3)), ...PATH_TOKENS.map((t) => t.slice(2))];
+    pieces.push('/', '-', 'in', 'é', 'ſ', 'K', '=', 'x', '');
+    let found = 0;
+    for (let k = 0; k < 50_000; k++) {
+      let s = '';
+      const n = Math.floor(rnd() * 10);
+      for (let i = 0; i < n; i++) s += pieces[Math.floor(rnd() * pieces.length)];
+      const want = PATH_TOKENS.filter((t) => s.includes(t)).length;
+      assert.equal(countTokens(s), want, s);
+      if (want > 1) found++;
+    }
+    assert.ok(found > 5000, `${found} texts with two tokens or more`);
+  });
+  it('finds the brand in the path as the alternation of the long brands, then the short tokens, do', () => {
+    const long = BRANDS.filter((b) => b.length >= 5);
+    const short = BRANDS.filter((b) => b.length < 5 && /^[a-z0-9]+$/.test(b));
+    const re = new RegExp(long.join('|'));
+    // Whole brands, their halves (overlaps such as `paypalpay` + `pal`), separators and other text.
+    const pieces = [...BRANDS, ...BRANDS.map((b) => b.slice(0, 3)), ...BRANDS.map((b) => b.slice(2))];
+    pieces.push('/', '-', '.', 'x', 'é', '?a=');
+    const none = url('http://example.com/');
+    let found = 0;
+    for (let k = 0; k < 50_000; k++) {
+      let s = '';
+      const n = Math.floor(rnd() * 6);
+      for (let i = 0; i < n; i++) s += pieces[Math.floor(rnd() * pieces.length)];
+      const want = re.exec(s)?.[0] ?? s.split(/[^a-z0-9-]+|-/).find((t) => short.includes(t));
+      assert.equal(pathBrand(none, s), want, s);
+      if (want !== undefined && want.length >= 5) found++;
+    }
+    assert.ok(found > 10_000, `${found} texts with a long brand`);
   });
   it('finds the first short brand token as split(/[^a-z0-9-]+|-/) does', () => {
     const words = ['ups', 'dhl', 'visa', 'zoom', 'att', 'usps', 'upsx', 'xups', 'vis', '-', '/', '.', '--', 'é', '9'];
