@@ -133,10 +133,13 @@ function foldedSkeleton(label: string): string {
 
 // Most labels are plain lower-case letters with no `rn`/`vv`: their skeleton is the label itself.
 function needsFolding(label: string): boolean {
-  for (let i = 0; i < label.length; i++) {
+  const last = label.length - 1;
+  for (let i = 0; i <= last; i++) {
     const c = label.charCodeAt(i);
     if (c < 97 || c > 122) return true; // digit, hyphen, underscore or non-ASCII
-    if ((c === 114 && label.charCodeAt(i + 1) === 110) || (c === 118 && label.charCodeAt(i + 1) === 118)) return true;
+    // No read past the end: charCodeAt's NaN there sends the optimised code (and nearestBrand, which inlines it) back to the interpreter.
+    if (i < last && ((c === 114 && label.charCodeAt(i + 1) === 110) || (c === 118 && label.charCodeAt(i + 1) === 118)))
+      return true;
   }
   return false;
 }
