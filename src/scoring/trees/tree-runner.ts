@@ -4,9 +4,9 @@
  * output copies), and runs of LEVEL_MIN_ROWS or more by level-trees.ts' branchless walk (1.6-2x
  * faster per row than onnxruntime on the table's rows below, whose columns come from different golden
  * rows; ~1.1-1.5x on real names, src/bench/README.md), walked in WebAssembly where it runs
-(level-wasm.ts: the same walk in ~0.4-0.5x the time; the JavaScript walk otherwise). Other graphs, and runs with a NaN
- * feature past the small ones, go to onnxruntime. onnxruntime stays the reference and the fallback: it
- * loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
+ * (level-wasm.ts: the same walk in ~0.4-0.5x the time; the JavaScript walk otherwise). Other graphs,
+ * and runs with a NaN feature past the small ones, go to onnxruntime. onnxruntime stays the
+ * reference and the fallback: it loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
  * of a few thousand rows made to reach every branch (values on, just below and just above each
  * threshold, and missing values), and after this machine's onnxruntime gave the walk's logistic on
  * scores that tell its C library's expf from others (logisticProbe). Being exact, the choice of
