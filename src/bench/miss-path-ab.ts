@@ -18,7 +18,8 @@
  * byte for byte; a difference is an error that names the first differing item (so a run is also an
  * answer-equality check on `warmup` x 1000 new values). Then `rounds` rounds of `per` batches each:
  * per round each build's CPU us per item, the round's B/A ratio; the output is one JSON line with the
- * medians, the median of the rounds' ratios, in how many rounds B was lower and the load average.
+ * medians, the median of the rounds' ratios, in how many rounds B was lower, the median of the batch
+ * pairs' ratios, the ratio of the sums and the load average.
  */
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -135,18 +136,22 @@ async function main(): Promise<void> {
   };
   const usA: number[] = [];
   const usB: number[] = [];
+  const pairs: number[] = []; // each batch's B/A, the two run back to back on the same values
   for (let r = 0; r < rounds; r++) {
     const inputs = Array.from({ length: per }, raw); // made before the clock runs
     let ta = 0;
     let tb = 0;
-    for (let k = 0; k < per; k++)
+    for (let k = 0; k < per; k++) {
+      const t = { A: 0, B: 0 };
       for (const side of batchOrder(r, k)) {
         const t0 = cpu();
         await answer(side === 'A' ? A : B, inputs[k] as RawBatch);
-        const dt = cpu() - t0;
-        if (side === 'A') ta += dt;
-        else tb += dt;
+        t[side] = cpu() - t0;
       }
+      ta += t.A;
+      tb += t.B;
+      pairs.push(t.B / t.A);
+    }
     usA.push(ta / (per * 1000));
     usB.push(tb / (per * 1000));
   }
@@ -165,6 +170,9 @@ async function main(): Promise<void> {
       usPerItemB: round3(s.usPerItemB),
       ratio: round3(s.ratio),
       lower: s.lower,
+      // The same in other ways: the median of every batch pair's B/A, and all B's CPU over all A's.
+      pairRatio: round3(median(pairs)),
+      sumRatio: round3(usB.reduce((x, y) => x + y, 0) / usA.reduce((x, y) => x + y, 0)),
       ratios: s.ratios.map(round3),
       roundsA: usA.map(round3),
       roundsB: usB.map(round3),

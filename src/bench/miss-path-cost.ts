@@ -9,7 +9,8 @@
  * generator's template strings instead (concatenations: the figure before 2026-12-07's session 15,
  * ~0.3-0.5 us per item more, whose flattening a worker never pays).
  *
- * Compare two builds by running each build's copy alternately (the machine's load weighs on both):
+ * One build's figures, profiles and shares; to compare two builds use `miss-path-ab.ts` (both builds in
+ * one process, batches alternating): running each build's copy alternately swings +-20-30% here.
  *
  *   npm run build && node dist/bench/miss-path-cost.js [--kind domain|url|ip] [--view full|compact] \
  *       [--batches 40] [--rounds 5] [--offset N] [--profile FILE.cpuprofile] \
