@@ -3,9 +3,10 @@
  * directory, the miss path a worker runs (decode, `scoreFresh`, `encodeAnswers`, as
  * `miss-path-cost.ts`) set up once per build, then batches of 1000 new values alternating A B / B A,
  * both builds scoring the same values, each batch's CPU (process.cpuUsage) charged to its build. The
- * machine's load weighs on both alike within a round, so on a busy machine this separates changes of
- * 5-15% that separate processes (`miss-path-cost.js` run alternately, or `ab.sh` against servers)
- * swing +-20-30% over.
+ * machine's load weighs on both alike within a round: on the busy 2-core machine of 2026-12-08 one
+ * run's A/A ratio moved +-5-8% and a build made 9% slower came out 3-19% slower (batch pairs' median
+ * 8-13%), where separate processes (`miss-path-cost.js` run alternately, or `ab.sh` against servers)
+ * swing +-20-30% (src/bench/README.md, "Two builds' miss paths in one process").
  *
  *   npm run build && cp -r dist dist-a          # dist-a: the base; then build the change into dist
  *   node dist/bench/miss-path-ab.js dist-a dist [--kind domain|url|ip] [--view full|compact] \
