@@ -9,7 +9,8 @@
  * generator's template strings instead (concatenations: the figure before 2026-12-07's session 15,
  * ~0.3-0.5 us per item more, whose flattening a worker never pays).
  *
- * Compare two builds by running each build's copy alternately (the machine's load weighs on both):
+ * One build's figures, profiles and shares; to compare two builds use `miss-path-ab.ts` (both builds in
+ * one process, batches alternating): running each build's copy alternately swings +-20-30% here.
  *
  *   npm run build && node dist/bench/miss-path-cost.js [--kind domain|url|ip] [--view full|compact] \
  *       [--batches 40] [--rounds 5] [--offset N] [--profile FILE.cpuprofile] \
@@ -21,13 +22,11 @@
  * a sampling heap profile of the same rounds, collected objects included (what the scavenger copies
  * and frees: a worker's garbage per item).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
@@ -36,9 +35,8 @@ import { runsOnWorkers } from '../scoring/pipelines/off-thread';
 import { scoreFresh, type View } from '../scoring/stages';
 import { openModelRunner } from '../scoring/trees/tree-runner';
 import { encodeAnswers } from '../server/answer-encoding';
-import { dataLines, SHARED_DATA } from './shared-data';
+import { decodedValues, missBatches, missKind, openMissPath } from './miss-path';
 import { median } from './stats';
-import { urlsOfCsv } from './url-list';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,97 +51,22 @@ const { values: args } = parseArgs({
   },
 });
 
-/** A bijective mix of the counter, so neighbouring values share no prefix (as the loadgen's names). */
-function mixed(n: number): string {
-  return (Math.imul(n ^ (n >>> 16), 0x45d9f3b) >>> 0).toString(36);
-}
-
 async function main(): Promise<void> {
-  const kind = args.kind as 'domain' | 'url' | 'ip';
-  if (kind !== 'domain' && kind !== 'url' && kind !== 'ip') throw new Error('--kind is domain, url or ip');
+  const kind = missKind(args.kind);
   const view = args.view as View;
-  const app = await createApp(
-    loadConfig(['--listen', '127.0.0.1:0', '--inference', 'inline'], {}),
-    pino({ level: 'warn' }),
+  const miss = await openMissPath(
+    { pino, createApp, loadConfig, pipelineForFeatures, runsOnWorkers, scoreFresh, openModelRunner, encodeAnswers },
+    kind,
+    view,
   );
-  const p = app.scorer.pipelines().find((x) => x.kind === kind);
-  const base = p !== undefined && runsOnWorkers(p) ? p : undefined;
-  const model = base === undefined ? undefined : app.repository.serving(base.modelName);
-  if (base === undefined || model === undefined) throw new Error(`no worker pipeline or serving model for ${kind}`);
-  const fp = pipelineForFeatures(base, model.metadata.features_version);
-  if (fp === undefined) throw new Error(`no features ${model.metadata.features_version}`);
-  const m = model.metadata;
-  const runner = await openModelRunner(readFileSync(join(model.dir, 'model.onnx')), {
-    width: m.feature_names.length,
-    input: m.input.name,
-    output: m.output.name,
-    positive: m.output.positive_class_index,
-    intraOpThreads: 1,
-    engine: 'trees',
-  });
-  const scoring = { name: m.name, version: m.version, metadata: m };
 
-  // The loadgen's mix: 60% CDN/API-style subdomains of popular names, 40% DGA-like.
-  const names = dataLines(join(SHARED_DATA, 'domains', 'tranco_top100k.txt'));
-  let urls: string[] = [];
-  if (kind === 'url')
-    try {
-      urls = urlsOfCsv(gunzipSync(readFileSync(join(SHARED_DATA, 'urls', 'urls_train.csv.gz'))).toString());
-    } catch {
-      // Generated URLs below.
-    }
-  const tlds = ['com', 'net', 'biz', 'cn', 'info', 'ru'];
-  const domain = (n: number) =>
-    n % 5 < 3
-      ? `cdn-${mixed(n)}.${names.length > 0 ? names[(n * 7919) % names.length] : 'example.com'}`
-      : `${mixed(n)}${mixed(n * 31 + 7).slice(0, 3)}.${tlds[n % tlds.length]}`;
-  // Unique public IPv4 addresses: a first octet in 11-99 (no special-purpose range starts there), the
-  // other three a bijection of the counter's quotient (odd multiplier and xorshift mod 2^24).
-  const ip = (n: number) => {
-    const q = Math.floor(n / 89);
-    let y = Math.imul(q, 0x9e3779b1) & 0xffffff;
-    y ^= y >>> 12;
-    return `${11 + (n % 89)}.${y >>> 16}.${(y >>> 8) & 255}.${y & 255}`;
-  };
-  const value =
-    kind === 'domain'
-      ? domain
-      : kind === 'ip'
-        ? ip
-        : (n: number) =>
-            urls.length > 0
-              ? `${urls[(n * 7919) % urls.length]}${urls[(n * 7919) % urls.length]!.includes('?') ? '&' : '?'}_=${mixed(n)}`
-              : `http://${domain(n)}/login.php?id=${mixed(n)}`;
-
-  let counter = Number(args.offset);
-  const strings = () => Array.from({ length: 1000 }, () => ({ id: '', value: value(counter++) }));
-  // A batch's values as the event loop hands them to a worker (RawValues: UTF-8 bytes and ends).
-  const raw = () => {
-    const values = Array.from({ length: 1000 }, () => Buffer.from(value(counter++), 'utf8'));
-    const ends = new Int32Array(values.length);
-    let end = 0;
-    values.forEach((v, j) => {
-      end += v.length;
-      ends[j] = end;
-    });
-    return { bytes: new Uint8Array(Buffer.concat(values)), ends };
-  };
-  // What scoring/inference-worker.ts `answer` does with them, line for line.
-  const decoded = (values: { bytes: Uint8Array; ends: Int32Array }) => {
-    const { bytes: utf8, ends: valueEnds } = values;
-    const text = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
-    return Array.from(valueEnds, (end, j) => ({
-      id: '',
-      value: text.toString('utf8', j === 0 ? 0 : valueEnds[j - 1], end),
-    }));
-  };
+  const { strings, raw } = missBatches(kind, Number(args.offset));
+  const decoded = decodedValues;
   const byBytes = args.input === 'bytes';
   if (!byBytes && args.input !== 'strings') throw new Error('--input is bytes or strings');
   const batch = byBytes ? () => decoded(raw()) : strings;
-  const run = (features: Float32Array, rows: number) => runner.run(features, rows);
   // Warm-up: the JIT, the model's first runs.
-  for (let b = 0; b < 30; b++)
-    encodeAnswers(await scoreFresh(base, fp, scoring, model.assets, batch(), view, run), view);
+  for (let b = 0; b < 30; b++) miss.encode(await miss.score(batch()));
 
   // Every round's values made before the measured rounds, so that neither the clock nor the profiles
   // count the generator.
@@ -184,9 +107,9 @@ async function main(): Promise<void> {
     const start = cpu();
     for (const input of inputs) {
       const items = Array.isArray(input) ? input : decoded(input);
-      const results = await scoreFresh(base, fp, scoring, model.assets, items, view, run);
+      const results = await miss.score(items);
       const e0 = cpu();
-      bytes += encodeAnswers(results, view).bytes.length;
+      bytes += miss.encode(results).bytes.length;
       encodingPerItem.push((cpu() - e0) / 1000);
     }
     perItem.push((cpu() - start) / (inputs.length * 1000));
@@ -207,7 +130,7 @@ async function main(): Promise<void> {
       kind,
       view,
       input: args.input,
-      model: `${m.name}/${m.version}`,
+      model: miss.model,
       usPerItem: Number(median(perItem).toFixed(3)),
       rounds: perItem.map((x) => Number(x.toFixed(3))),
       // Of which encodeAnswers, the median batch (a sum would mostly count where the collector ran);
@@ -219,8 +142,7 @@ async function main(): Promise<void> {
       load: Number(loadavg()[0]?.toFixed(2)),
     }),
   );
-  await runner.release();
-  await app.close();
+  await miss.close();
   process.exit(0);
 }
 
