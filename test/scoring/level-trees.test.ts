@@ -12,7 +12,13 @@ import { describe, it } from 'node:test';
 import { levelTrees, MAX_LEVEL_DEPTH, runLevelTrees } from '../../src/scoring/trees/level-trees';
 import { type LevelWalk as WasmWalk, wasmLevelWalk } from '../../src/scoring/trees/level-wasm';
 import { readTreeEnsemble, type TreeNode } from '../../src/scoring/trees/onnx-trees';
-import { checkRows, firstDifference, LEVEL_MIN_ROWS, openModelRunner } from '../../src/scoring/trees/tree-runner';
+import {
+  checkRows,
+  firstDifference,
+  LEVEL_MIN_ROWS,
+  openModelRunner,
+  WASM_LEVEL_MIN_ROWS,
+} from '../../src/scoring/trees/tree-runner';
 import { backendModelAt } from '../helpers/model';
 import { branch, ensemble, leaf, MODELS, versions } from '../helpers/trees';
 
@@ -94,6 +100,23 @@ describe('committed models, level walk', () => {
         assert.ok(want !== undefined && got !== undefined);
         assert.equal(firstDifference(got, want), -1, `${dir}, run of ${size}`);
       }
+    }
+  });
+
+  it("gives runs from WASM_LEVEL_MIN_ROWS rows to the WebAssembly walk, with onnxruntime's float32", async () => {
+    const dir = versions.find((d) => d.endsWith(join('domain', '5'))) as string;
+    const { spec, bytes } = backendModelAt(dir);
+    const runner = await openModelRunner(bytes, { ...spec, engine: 'trees' });
+    try {
+      assert.equal(runner.levelMinRows, WASM_LEVEL_MIN_ROWS);
+      const golden = (JSON.parse(readFileSync(join(dir, 'golden.json'), 'utf8')) as { rows: { features: number[] }[] })
+        .rows;
+      const rows = new Float32Array(golden.slice(0, WASM_LEVEL_MIN_ROWS).flatMap((r) => r.features));
+      const want = await runner.reference(rows.slice(), WASM_LEVEL_MIN_ROWS);
+      assert.equal(firstDifference(await runner.run(rows.slice(), WASM_LEVEL_MIN_ROWS), want), -1);
+      assert.ok(WASM_LEVEL_MIN_ROWS < LEVEL_MIN_ROWS);
+    } finally {
+      await runner.release();
     }
   });
 

@@ -25,11 +25,11 @@ import { branch, ensemble, leaf, MODELS, versions } from '../helpers/trees';
 
 /**
  * `rows` rows through the runner in runs short enough for the flat walk (at most SMALL_RUN_ROWS, and
- * below LEVEL_MIN_ROWS, from which the level walk takes them: level-trees.test.ts).
+ * below the runner's levelMinRows, from which the level walk takes them: level-trees.test.ts).
  */
 async function walkInSmallRuns(runner: ModelRunner, features: Float32Array, rows: number, width: number) {
   const out = new Float32Array(rows);
-  const run = Math.min(SMALL_RUN_ROWS, LEVEL_MIN_ROWS - 1);
+  const run = Math.min(SMALL_RUN_ROWS, (runner.levelMinRows ?? LEVEL_MIN_ROWS) - 1);
   for (let at = 0; at < rows; at += run) {
     const n = Math.min(run, rows - at);
     out.set(await runner.run(features.slice(at * width, (at + n) * width), n), at);

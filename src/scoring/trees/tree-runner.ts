@@ -32,7 +32,17 @@
  *   ip/2        2.38 / 4.32 / 14.57 2.49 / 2.97 / 4.74 2.27 / 1.08 / 3.16 2.15 / 1.04 / 1.77 1.96 / 0.90 / 1.47
  *   email/3    11.91 / 12.36 / 25.89 11.11 / 10.35 / 12.92 10.51 / 3.61 / 10.11 9.73 / 3.43 / 7.60 8.69 / 3.44 / 7.14
  *
- * so from 8 rows the level walk serves (LEVEL_MIN_ROWS) and below it the flat walk.
+ * so from 8 rows the level walk serves (LEVEL_MIN_ROWS) and below it the flat walk. In WebAssembly
+ * (level-wasm.ts) the level walk beats the flat one from 2 rows (walk / level walk in WebAssembly,
+ * CPU us per row, 2026-12-08 01:20 UTC, load ~3, best of 3 rounds):
+ *
+ *   rows        1             2             3            4            8
+ *   domain/5    15.10 / 16.90 10.85 / 7.71  11.41 / 5.28 11.04 / 4.76 10.63 / 2.59
+ *   url/4       17.50 / 28.23 14.27 / 13.01 14.39 / 9.41 15.59 / 6.49 13.13 / 3.25
+ *   ip/2        3.76 / 6.16   3.98 / 3.16   3.55 / 2.44  4.04 / 2.26  3.21 / 0.96
+ *   email/5     19.22 / 21.05 18.06 / 10.58 18.01 / 8.86 18.60 / 6.19 15.69 / 3.29
+ *
+ * so where it runs it serves from WASM_LEVEL_MIN_ROWS (2) rows.
  */
 import type * as ort from 'onnxruntime-node';
 import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
@@ -50,6 +60,8 @@ export const SMALL_RUN_ROWS = 8;
  * it walks eight rows side by side, and a shorter run walks them one by one, slower than the walk.
  */
 export const LEVEL_MIN_ROWS = 8;
+/** The same for the level walk in WebAssembly (the numbers above): it walks 8 rows side by side for less. */
+export const WASM_LEVEL_MIN_ROWS = 2;
 const CHECK_ROWS = 2048;
 
 export interface ModelRunner {
@@ -68,7 +80,15 @@ export interface ModelRunner {
    * NaN feature, which onnxruntime takes.
    */
   readonly levelWalk?: ((features: Float32Array, rows: number) => Float32Array | undefined) | undefined;
+  /** The shortest run `run` gives the level walk (LEVEL_MIN_ROWS, or WASM_LEVEL_MIN_ROWS in WebAssembly). */
+  readonly levelMinRows?: number | undefined;
   release(): Promise<void>;
+}
+
+/** The level walk that serves a model and the shortest run it takes. */
+interface LevelWalk {
+  walk: (features: Float32Array, rows: number) => Float32Array | undefined;
+  minRows: number;
 }
 
 /** A small deterministic generator (mulberry32): the check rows are the same at every load. */
@@ -148,7 +168,7 @@ async function smallRunWalker(
 ): Promise<
   | {
       walk: (features: Float32Array, rows: number) => Float32Array;
-      level: ((features: Float32Array, rows: number) => Float32Array | undefined) | undefined;
+      level: LevelWalk | undefined;
     }
   | { why: string }
 > {
@@ -195,7 +215,7 @@ async function levelWalker(
   checks: Float32Array,
   want: Float32Array,
   reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
-): Promise<((features: Float32Array, rows: number) => Float32Array | undefined) | undefined> {
+): Promise<LevelWalk | undefined> {
   const padded = levelTrees(ensemble);
   if (!padded.ok || padded.trees.width > io.width) return undefined;
   const trees = padded.trees;
@@ -204,7 +224,8 @@ async function levelWalker(
   // The WebAssembly walk (level-wasm.ts; ~0.4-0.5x the time) when it runs here, the JavaScript one if
   // not: each serves only if it gives onnxruntime's float32 on the check rows below.
   const wasm = wasmLevelWalk(trees, io.width, positive);
-  const walks = typeof wasm === 'function' ? [wasm, js] : [js];
+  const walks: LevelWalk[] = [{ walk: js, minRows: LEVEL_MIN_ROWS }];
+  if (typeof wasm === 'function') walks.unshift({ walk: wasm, minRows: WASM_LEVEL_MIN_ROWS });
   const width = io.width;
   const whole: number[] = [];
   for (let r = 0; r < want.length; r++)
@@ -224,7 +245,7 @@ async function levelWalker(
     expected = await reference(x.slice(), want.length);
   }
   for (const level of walks) {
-    const got = level(x, expected.length);
+    const got = level.walk(x, expected.length);
     if (got !== undefined && firstDifference(got, expected) < 0) return level;
   }
   return undefined;
@@ -245,13 +266,15 @@ export async function openModelRunner(
   };
   if (!('walk' in small)) return { ...base, smallRuns: 'onnxruntime', fallbackReason: small.why, run: reference };
   const { walk, level } = small;
+  const levelMinRows = level?.minRows ?? Number.POSITIVE_INFINITY;
   return {
     ...base,
     smallRuns: 'trees',
     walk,
-    levelWalk: level,
+    levelWalk: level?.walk,
+    levelMinRows: level?.minRows,
     run: (features, rows) => {
-      const scores = level !== undefined && rows >= LEVEL_MIN_ROWS ? level(features, rows) : undefined;
+      const scores = rows >= levelMinRows ? level?.walk(features, rows) : undefined;
       if (scores !== undefined) return Promise.resolve(scores);
       return rows <= SMALL_RUN_ROWS ? Promise.resolve(walk(features, rows)) : reference(features, rows);
     },
