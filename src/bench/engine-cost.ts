@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openModelRunner } from '../scoring/trees/tree-runner';
+import { seededRandom } from '../seeded-random';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,13 +48,7 @@ async function perRow(run: Run, pool: Float32Array, width: number, size: number)
 
 /** POOL_ROWS rows, each feature drawn from a golden row at random (mulberry32, fixed seed). */
 function rowPool(golden: { features: number[] }[], width: number): Float32Array {
-  let a = 0x5eed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(0x5eed);
   const pool = new Float32Array(POOL_ROWS * width);
   for (let i = 0; i < POOL_ROWS; i++) {
     for (let f = 0; f < width; f++) {

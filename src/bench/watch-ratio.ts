@@ -19,6 +19,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../seeded-random';
 import { readEveLine } from '../watch/inputs/eve';
 import type { SensorRecord } from '../watch/record';
 import { buildLoadgen, runLoadgen } from './loadgen';
@@ -30,18 +31,6 @@ const ROOT = resolve(__dirname, '..', '..');
 const WORDS = ['login', 'secure', 'cdn', 'mail', 'update', 'account', 'static', 'api', 'portal', 'verify', 'shop'];
 const TLDS = ['com', 'net', 'xyz', 'top', 'info', 'org', 'io'];
 const PUBLIC_FIRST = [23, 45, 52, 66, 91, 104, 151, 172, 185, 203];
-
-/** A small deterministic generator (mulberry32): the same file every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function eveLine(i: number, r: () => number): string {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
@@ -66,7 +55,7 @@ async function writeData(dir: string, records: number): Promise<{ eve: string; t
   const tsv = join(dir, 'indicators.tsv');
   const a = createWriteStream(eve);
   const b = createWriteStream(tsv);
-  const r = rng(19);
+  const r = seededRandom(19); // the same file every run
   let indicators = 0;
   let ea: string[] = [];
   let eb: string[] = [];

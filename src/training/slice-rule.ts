@@ -5,6 +5,7 @@
  * quantile, thresholdAtFpr, that earlier versions used: at a small set it is its highest name or so).
  * Never below the global thresholds; a set too small for any supported threshold keeps the global ones.
  */
+import { seededRandom } from '../seeded-random';
 import { supportedRuleText, supportedThresholdAtFpr, thresholdAtFpr } from './threshold';
 
 export const SLICE_RULES = ['supported', 'one-name'] as const;
@@ -73,13 +74,7 @@ export function sliceStability(
   global: SliceThresholds,
   rounds: number,
 ) {
-  let seed = 20261207;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(20261207);
   const boot: Record<SliceRule, { suspicious: number[]; malicious: number[] }> = {
     supported: { suspicious: [], malicious: [] },
     'one-name': { suspicious: [], malicious: [] },

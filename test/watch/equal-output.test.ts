@@ -11,10 +11,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { eveLine, rng } from '../../src/bench/watch-ratio';
+import { eveLine } from '../../src/bench/watch-ratio';
 import { answerOfPrediction } from '../../src/cli/watch-grpc';
 import { IndicatorType, ResultView } from '../../src/gen/threatpredict/v1/prediction';
 import { StreamPredictResponse } from '../../src/gen/threatpredict/v1/prediction_service';
+import { seededRandom } from '../../src/seeded-random';
 import type { SensorRecord, WatchType } from '../../src/watch/record';
 import { readEveLine as referenceRead } from './helpers/eve-reference';
 import { fakePrediction, startFakeServer } from './helpers/fake-server';
@@ -48,7 +49,7 @@ const EXTRA = [
 ];
 
 function input(): string[] {
-  const r = rng(5);
+  const r = seededRandom(5);
   const lines: string[] = [];
   const alphabet = ['"', '\\', '{', '}', ',', ':', ' ', '0', '-', 'é', '\\u00e9'];
   for (let i = 0; i < 4000; i++) {

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { eveLine, rng } from '../../src/bench/watch-ratio';
+import { eveLine } from '../../src/bench/watch-ratio';
+import { seededRandom } from '../../src/seeded-random';
 import { readEveBytes, readEveLine } from '../../src/watch/inputs/eve';
 import { scanEve } from '../../src/watch/inputs/eve-scan';
 import { readEveLine as reference } from './helpers/eve-reference';
@@ -17,7 +18,7 @@ function same(line: string): void {
   assert.deepEqual(readEveLine(line), reference(line), line);
 }
 
-const r = rng(7);
+const r = seededRandom(7);
 const generated = Array.from({ length: 3000 }, (_, i) => eveLine(i * 37, r));
 
 const EDGE = [

@@ -45,6 +45,7 @@
  * so where it runs it serves from WASM_LEVEL_MIN_ROWS (2) rows.
  */
 import type * as ort from 'onnxruntime-node';
+import { seededRandom } from '../../seeded-random';
 import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
 import { flattenTrees, runFlatTrees } from './flat-trees';
 import { logistic, TELLING_SCORES } from './float32-logistic';
@@ -91,24 +92,12 @@ interface LevelWalk {
   minRows: number;
 }
 
-/** A small deterministic generator (mulberry32): the check rows are the same at every load. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows whose values sit on, just below and just above the ensemble's thresholds, and some NaN. */
 export function checkRows(ensemble: TreeEnsemble, width: number, rows = CHECK_ROWS): Float32Array {
   const thresholds: number[][] = Array.from({ length: width }, () => []);
   for (const tree of ensemble.trees)
     for (const node of tree.values()) if (node.mode !== 'LEAF') thresholds[node.feature]?.push(node.value);
-  const next = random(0x7e57);
+  const next = seededRandom(0x7e57); // the check rows are the same at every load
   const out = new Float32Array(rows * width);
   for (let r = 0; r < rows; r++) {
     for (let f = 0; f < width; f++) {
