@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openModelRunner } from '../scoring/trees/tree-runner';
 import { seededRandom } from '../seeded-random';
+import { ownCpuUs } from './proc-stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,15 +26,10 @@ const { values: args } = parseArgs({
 const SIZES = [1, 4, 8, 16, 32, 64, 256, 1000];
 const POOL_ROWS = 20_000;
 
-function cpuUs(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
-
 type Run = (features: Float32Array, rows: number) => Float32Array | Promise<Float32Array>;
 
 async function perRow(run: Run, pool: Float32Array, width: number, size: number): Promise<number> {
-  const start = cpuUs();
+  const start = ownCpuUs();
   const until = Date.now() + Number(args.ms);
   let done = 0;
   let at = 0;
@@ -43,7 +39,7 @@ async function perRow(run: Run, pool: Float32Array, width: number, size: number)
     at += size;
     done += size;
   }
-  return (cpuUs() - start) / done;
+  return (ownCpuUs() - start) / done;
 }
 
 /** POOL_ROWS rows, each feature drawn from a golden row at random (mulberry32, fixed seed). */

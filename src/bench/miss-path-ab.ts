@@ -27,6 +27,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { View } from '../scoring/stages';
 import { decodedValues, type MissPathModules, missBatches, missKind, openMissPath, type RawBatch } from './miss-path';
+import { ownCpuUs } from './proc-stats';
 import { median } from './stats';
 
 /** A build's miss-path modules, required from its dist directory (not this program's). */
@@ -131,10 +132,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  };
   const usA: number[] = [];
   const usB: number[] = [];
   const pairs: number[] = []; // each batch's B/A, the two run back to back on the same values
@@ -145,9 +142,9 @@ async function main(): Promise<void> {
     for (let k = 0; k < per; k++) {
       const t = { A: 0, B: 0 };
       for (const side of batchOrder(r, k)) {
-        const t0 = cpu();
+        const t0 = ownCpuUs();
         await answer(side === 'A' ? A : B, inputs[k] as RawBatch);
-        t[side] = cpu() - t0;
+        t[side] = ownCpuUs() - t0;
       }
       ta += t.A;
       tb += t.B;

@@ -36,6 +36,7 @@ import { scoreFresh, type View } from '../scoring/stages';
 import { openModelRunner } from '../scoring/trees/tree-runner';
 import { encodeAnswers } from '../server/answer-encoding';
 import { decodedValues, missBatches, missKind, openMissPath } from './miss-path';
+import { ownCpuUs } from './proc-stats';
 import { median } from './stats';
 
 const { values: args } = parseArgs({
@@ -98,23 +99,19 @@ async function main(): Promise<void> {
   const perItem: number[] = [];
   const encodingPerItem: number[] = [];
   let bytes = 0;
-  const cpu = () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  };
-  const cpu0 = cpu();
+  const cpu0 = ownCpuUs();
   for (const inputs of rounds) {
-    const start = cpu();
+    const start = ownCpuUs();
     for (const input of inputs) {
       const items = Array.isArray(input) ? input : decoded(input);
       const results = await miss.score(items);
-      const e0 = cpu();
+      const e0 = ownCpuUs();
       bytes += miss.encode(results).bytes.length;
-      encodingPerItem.push((cpu() - e0) / 1000);
+      encodingPerItem.push((ownCpuUs() - e0) / 1000);
     }
-    perItem.push((cpu() - start) / (inputs.length * 1000));
+    perItem.push((ownCpuUs() - start) / (inputs.length * 1000));
   }
-  const cpuMs = (cpu() - cpu0) / 1000;
+  const cpuMs = (ownCpuUs() - cpu0) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 100)); // the observer's entries come on a later turn
   gc.disconnect();
   if (inspector !== undefined && args.profile !== undefined) {

@@ -1,4 +1,4 @@
-/** The server process as Linux sees it: CPU time (all threads, onnxruntime's included) and memory. */
+/** CPU and memory of processes: the server as Linux sees it (all threads, onnxruntime's included), and this process's own CPU. */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -19,6 +19,12 @@ function clockTicks(): number {
 function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU of this process in microseconds, all its threads (user + system): a difference of two readings is its CPU in between. */
+export function ownCpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
 }
 
 /**
