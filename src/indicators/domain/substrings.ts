@@ -30,33 +30,40 @@ function occursAt(text: string, at: number, word: string): boolean {
 }
 
 export function createSubstringIndex(words: readonly string[]): SubstringIndex {
-  const buckets: ({ word: string; id: number }[] | undefined)[] = new Array(128 * 128);
+  // Each bucket is a chain through the word ids: head[key] is its first word, next[id] the one after
+  // (-1 ends it), in list order. Typed arrays, not an array of objects per bucket: a position's
+  // candidates are read without a property load or a bounds-checked object per word.
+  const head = new Int32Array(128 * 128).fill(-1);
+  const next = new Int32Array(words.length).fill(-1);
   let minLength = Number.POSITIVE_INFINITY;
-  words.forEach((word, id) => {
+  for (let id = words.length - 1; id >= 0; id--) {
+    const word = words[id] as string;
     if (word.length < 2) throw new Error(`substring index: "${word}" is shorter than 2 characters`);
     const key = bucketKey(word.charCodeAt(0), word.charCodeAt(1));
-    const list = buckets[key] ?? [];
-    list.push({ word, id });
-    buckets[key] = list;
+    next[id] = head[key] as number;
+    head[key] = id;
     if (word.length < minLength) minLength = word.length;
-  });
+  }
   // Generation stamps mark the words already counted in the current call, without clearing a set.
   const stamp = new Uint32Array(words.length);
   let generation = 0;
   return {
     first(text) {
       for (let i = 0; i + minLength <= text.length; i++) {
-        const list = buckets[bucketKey(text.charCodeAt(i), text.charCodeAt(i + 1))];
-        if (list === undefined) continue;
-        for (const { word } of list) if (occursAt(text, i, word)) return word;
+        const key = bucketKey(text.charCodeAt(i), text.charCodeAt(i + 1));
+        for (let id = head[key] as number; id >= 0; id = next[id] as number) {
+          if (occursAt(text, i, words[id] as string)) return words[id];
+        }
       }
       return undefined;
     },
     firstWhere(text, accept) {
       for (let i = 0; i + minLength <= text.length; i++) {
-        const list = buckets[bucketKey(text.charCodeAt(i), text.charCodeAt(i + 1))];
-        if (list === undefined) continue;
-        for (const { word } of list) if (occursAt(text, i, word) && accept(word, i)) return word;
+        const key = bucketKey(text.charCodeAt(i), text.charCodeAt(i + 1));
+        for (let id = head[key] as number; id >= 0; id = next[id] as number) {
+          const word = words[id] as string;
+          if (occursAt(text, i, word) && accept(word, i)) return word;
+        }
       }
       return undefined;
     },
@@ -67,11 +74,13 @@ export function createSubstringIndex(words: readonly string[]): SubstringIndex {
         generation = 1;
       }
       let n = 0;
+      // Each character read once: the position's second character is the next one's first.
+      let c1 = text.length > 0 ? text.charCodeAt(0) : 0;
       for (let i = 0; i + minLength <= text.length; i++) {
-        const list = buckets[bucketKey(text.charCodeAt(i), text.charCodeAt(i + 1))];
-        if (list === undefined) continue;
-        for (const { word, id } of list) {
-          if (stamp[id] !== generation && occursAt(text, i, word)) {
+        const c0 = c1;
+        c1 = text.charCodeAt(i + 1);
+        for (let id = head[bucketKey(c0, c1)] as number; id >= 0; id = next[id] as number) {
+          if (stamp[id] !== generation && occursAt(text, i, words[id] as string)) {
             stamp[id] = generation;
             n++;
           }
