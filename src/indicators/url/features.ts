@@ -17,6 +17,7 @@ import {
   secondLevelLabel,
 } from '../domain/features';
 import { BRANDS } from '../domain/lexicon';
+import { createSubstringIndex } from '../domain/substrings';
 import type { CanonicalUrl } from './canonicalize';
 import { type ExtensionClass, extensionClass, fileExtension } from './extension';
 import { PATH_TOKENS, SHORTENERS } from './lists';
@@ -334,46 +335,13 @@ function countDomainNames(lower: string): number {
   return n;
 }
 
-// PATH_TOKENS of two or more printable ASCII characters by their first two (a chain per pair:
-// PAIR_HEAD, then PAIR_NEXT), found in one pass; any other token (none today) is looked for with
-// `includes`.
-const PAIR_HEAD = new Int16Array(128 * 128).fill(-1);
-const PAIR_NEXT = new Int16Array(PATH_TOKENS.length).fill(-1);
-const OTHER_TOKENS: string[] = [];
-for (let t = PATH_TOKENS.length - 1; t >= 0; t--) {
-  const tok = PATH_TOKENS[t] as string;
-  if (tok.length >= 2 && /^[ -~]+$/.test(tok)) {
-    const pair = (tok.charCodeAt(0) << 7) | tok.charCodeAt(1);
-    PAIR_NEXT[t] = PAIR_HEAD[pair] as number;
-    PAIR_HEAD[pair] = t;
-  } else OTHER_TOKENS.push(tok);
-}
-// The call that last found each token (a token is counted once however often it occurs); doubles,
-// exact for 2^53 calls.
-const TOKEN_SEEN = new Float64Array(PATH_TOKENS.length);
-let tokenCall = 0;
+// The path tokens found in one pass (createSubstringIndex: tokens bucketed by their first two
+// characters) instead of one `includes` per token.
+const PATH_TOKEN_INDEX = createSubstringIndex(PATH_TOKENS);
 
-/**
- * How many of PATH_TOKENS occur in `s`, as `PATH_TOKENS.filter((t) => s.includes(t)).length`, in one
- * pass over `s` instead of one `includes` per token.
- */
+/** How many of PATH_TOKENS occur in `s`, as `PATH_TOKENS.filter((t) => s.includes(t)).length`. */
 export function countTokens(s: string): number {
-  const call = ++tokenCall;
-  let n = 0;
-  let c1 = s.length > 0 ? s.charCodeAt(0) : 0;
-  for (let i = 0; i + 1 < s.length; i++) {
-    const c0 = c1;
-    c1 = s.charCodeAt(i + 1);
-    if (c0 >= 128 || c1 >= 128) continue;
-    for (let t = PAIR_HEAD[(c0 << 7) | c1] as number; t >= 0; t = PAIR_NEXT[t] as number) {
-      if (TOKEN_SEEN[t] !== call && s.startsWith(PATH_TOKENS[t] as string, i)) {
-        TOKEN_SEEN[t] = call;
-        n++;
-      }
-    }
-  }
-  for (const t of OTHER_TOKENS) if (s.includes(t)) n++;
-  return n;
+  return PATH_TOKEN_INDEX.count(s);
 }
 
 // Brands of 5+ letters anywhere in the text (as embeddedBrand), shorter ones as whole tokens (as
