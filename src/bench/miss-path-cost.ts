@@ -62,10 +62,9 @@ async function main(): Promise<void> {
   );
 
   const { strings, raw } = missBatches(kind, Number(args.offset));
-  const decoded = decodedValues;
   const byBytes = args.input === 'bytes';
   if (!byBytes && args.input !== 'strings') throw new Error('--input is bytes or strings');
-  const batch = byBytes ? () => decoded(raw()) : strings;
+  const batch = byBytes ? () => decodedValues(raw()) : strings;
   // Warm-up: the JIT, the model's first runs.
   for (let b = 0; b < 30; b++) miss.encode(await miss.score(batch()));
 
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
   for (const inputs of rounds) {
     const start = ownCpuUs();
     for (const input of inputs) {
-      const items = Array.isArray(input) ? input : decoded(input);
+      const items = Array.isArray(input) ? input : decodedValues(input);
       const results = await miss.score(items);
       const e0 = ownCpuUs();
       bytes += miss.encode(results).bytes.length;

@@ -20,8 +20,9 @@ export interface SlicePolicy {
 }
 
 export function parseSliceRule(s: string | undefined): SliceRule {
-  if (s === 'supported' || s === 'one-name') return s;
-  throw new Error(`--rule supported|one-name, not ${s}`);
+  const rule = SLICE_RULES.find((r) => r === s);
+  if (rule === undefined) throw new Error(`--rule ${SLICE_RULES.join('|')}, not ${s}`);
+  return rule;
 }
 
 /** The rule in words (a result's `rule`, a version's `set_by`). */
