@@ -8,7 +8,7 @@
  * The thresholds follow `--rule`: `supported` (default; src/training/threshold.ts
  * supportedThresholdAtFpr: a quantile needs n * fpr >= 10 names, else an upper-tail extrapolation) or
  * `one-name` (the plain quantile of versions 4-5, which at 0.25% of 359 names is the highest name).
- * `stability` records both rules' thresholds on bootstrap resamples of the choose half and with the
+ * `stability` records both rules' thresholds on bootstrap resamples of the choose half's sites and with the
  * halves swapped (the evaluate half choosing).
  * Options, each against the version's global thresholds:
  *
@@ -47,6 +47,7 @@ const halfOf = (d: DomainName) => (stableUnit(`platform-half:${d.siteKey}`) < 0.
 
 interface Row {
   host: string;
+  site: string;
   half: 'choose' | 'evaluate';
   score: number;
   lure: boolean;
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     const p = await model.predict(x, names.length);
     return names.map((d, i) => ({
       host: d.ascii,
+      site: d.siteKey,
       half: halfOf(d),
       score: p[i]!,
       lure: lure(x.subarray(i * width, (i + 1) * width)),
@@ -104,7 +106,8 @@ async function main(): Promise<void> {
   await model.release();
 
   const global = model.metadata.thresholds;
-  const choose = benign.filter((r) => r.half === 'choose').map((r) => r.score);
+  const chooseRows = benign.filter((r) => r.half === 'choose');
+  const choose = chooseRows.map((r) => r.score);
   const evaluateScores = benign.filter((r) => r.half === 'evaluate').map((r) => r.score);
   const rule = parseSliceRule(args.rule);
   // The slice never lowers the bar below the global thresholds; a set too small for any supported
@@ -113,7 +116,14 @@ async function main(): Promise<void> {
   const oneName = sliceThresholds('one-name', choose, policy, global);
   // Stability: each rule's thresholds on bootstrap resamples of the choose half (seeded), and with the
   // halves swapped.
-  const stability = sliceStability(choose, evaluateScores, policy, global, Number(args.bootstrap));
+  const stability = sliceStability(
+    choose,
+    evaluateScores,
+    policy,
+    global,
+    Number(args.bootstrap),
+    chooseRows.map((r) => r.site),
+  );
   const options = {
     global: (_r: Row) => global,
     slice: (_r: Row) => slice,

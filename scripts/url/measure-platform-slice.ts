@@ -21,7 +21,8 @@
  * models/training/url-slice-rule-criteria.md) or `one-name` (the plain quantile of version 4, which at
  * 0.5% of 345 URLs is the 2nd highest: `--rule one-name` reproduces results/url-3-platform-slice.json).
  * `support` says how many URLs stand behind each threshold; `stability` records both rules' thresholds
- * on bootstrap resamples of the choose half and with the halves swapped (the evaluate half choosing).
+ * on bootstrap resamples of the choose half's units (each with all its URLs) and with the halves
+ * swapped (the evaluate half choosing).
  * `--write-lists DIR` writes the evaluate half's and the test split's platform URLs for served runs.
  * With `--rule supported`, `slice_unless_lure_one_name_rule` is the served option with the old rule.
  *
@@ -203,11 +204,19 @@ async function main(): Promise<void> {
   const policy = { suspicious_fpr: fprs.suspicious, malicious_fpr: fprs.malicious };
   const global = meta.thresholds;
   // Chosen on the URLs the slice thresholds apply to: lure-bearing ones keep the global thresholds.
-  const chooseScores = choose.filter((r) => !r.lure).map((r) => r.score);
+  const chooseRows = choose.filter((r) => !r.lure);
+  const chooseScores = chooseRows.map((r) => r.score);
   const slice: Thresholds = sliceThresholds(rule, chooseScores, policy, global);
   const oneName: Thresholds = sliceThresholds('one-name', chooseScores, policy, global);
   const evaluateScores = benignSets.installed_software_evaluate!.filter((r) => !r.lure).map((r) => r.score);
-  const stability = sliceStability(chooseScores, evaluateScores, policy, global, Number(args.bootstrap));
+  const stability = sliceStability(
+    chooseScores,
+    evaluateScores,
+    policy,
+    global,
+    Number(args.bootstrap),
+    chooseRows.map((r) => r.unit),
+  );
   const options: Record<string, (r: Row) => Thresholds> = {
     global: () => global,
     slice: () => slice,

@@ -65,8 +65,27 @@ export function sliceSupport(scores: readonly number[], policy: SlicePolicy) {
 }
 
 /**
+ * The choose half's scores grouped by unit (`units[i]` is the site of `choose[i]`), in first-seen order;
+ * without units every score is its own unit.
+ */
+function groupByUnit(choose: readonly number[], units: readonly string[] | undefined): number[][] {
+  if (units === undefined) return choose.map((x) => [x]);
+  if (units.length !== choose.length) throw new Error(`${units.length} units for ${choose.length} scores`);
+  const groups = new Map<string, number[]>();
+  choose.forEach((x, i) => {
+    const unit = units[i] as string;
+    const group = groups.get(unit);
+    if (group === undefined) groups.set(unit, [x]);
+    else group.push(x);
+  });
+  return [...groups.values()];
+}
+
+/**
  * Each rule's thresholds on `rounds` bootstrap resamples of the choose half (seeded: the same draws on
- * every run) and with the halves swapped (the evaluate half choosing).
+ * every run) and with the halves swapped (the evaluate half choosing). With `units` (the site of each
+ * score) a resample draws sites, each with all its scores: several URLs of one site are not independent
+ * evidence, and drawing them one by one understates the spread.
  */
 export function sliceStability(
   choose: readonly number[],
@@ -74,14 +93,16 @@ export function sliceStability(
   policy: SlicePolicy,
   global: SliceThresholds,
   rounds: number,
+  units?: readonly string[],
 ) {
   const rand = seededRandom(20261207);
   const boot: Record<SliceRule, { suspicious: number[]; malicious: number[] }> = {
     supported: { suspicious: [], malicious: [] },
     'one-name': { suspicious: [], malicious: [] },
   };
+  const groups = groupByUnit(choose, units);
   for (let b = 0; b < rounds; b++) {
-    const sample = choose.map(() => choose[Math.floor(rand() * choose.length)] as number);
+    const sample = groups.flatMap(() => groups[Math.floor(rand() * groups.length)] as number[]);
     for (const rule of SLICE_RULES) {
       const t = sliceThresholds(rule, sample, policy, global);
       boot[rule].suspicious.push(t.suspicious);
@@ -101,6 +122,8 @@ export function sliceStability(
   });
   return {
     bootstrap_rounds: rounds,
+    bootstrap_unit: units === undefined ? 'score' : 'site',
+    bootstrap_units: groups.length,
     bootstrap: Object.fromEntries(
       Object.entries(boot).map(([rule, v]) => [
         rule,
