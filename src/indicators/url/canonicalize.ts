@@ -175,16 +175,29 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
   if ('error' in port) return invalid(port.error, raw);
 
   const q = s.indexOf('?', end);
-  const path = canonicalPath(q >= 0 ? s.slice(end, q) : s.slice(end));
+  const writtenPath = q >= 0 ? s.slice(end, q) : s.slice(end);
+  const path = canonicalPath(writtenPath);
   const query = q >= 0 ? s.slice(q + 1) : '';
   const escapedPath = plain ? path : escapeBytes(path);
   const escapedQuery = plain ? query : escapeBytes(query);
 
   const { host: h, hostKind, domain } = host;
   const portPart = port.port === DEFAULT_PORT[scheme] || auth.port === '' ? '' : `:${port.port}`;
-  const url = sameUrl(raw, scheme, h, portPart, escapedPath, q >= 0 ? escapedQuery : undefined)
-    ? raw
-    : `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
+  // A plain value is `s` itself, and the parts above were cut out of it: it is the canonical URL when
+  // the scheme was written in lower case before `://`, there was no user-info, and the host, the port
+  // and the path were kept as written (the query always is). That is asked of the parts' ends, not
+  // of their text again as sameUrl does (~1.5% of a new URL's CPU); a value it misses is still
+  // answered with the same text, a concatenation.
+  const asWritten = plain
+    ? split.rest === scheme.length + 3 &&
+      raw.startsWith(scheme) &&
+      !auth.hadUserinfo &&
+      h === auth.host &&
+      end === split.rest + h.length + portPart.length &&
+      raw.startsWith(portPart, split.rest + h.length) &&
+      path === writtenPath
+    : sameUrl(raw, scheme, h, portPart, escapedPath, q >= 0 ? escapedQuery : undefined);
+  const url = asWritten ? raw : `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
   return ok({
     url,
     scheme,
