@@ -12,41 +12,47 @@ export interface Authority {
   hadUserinfo: boolean;
 }
 
-/** Index of the first `/`, `\` or `?` in `s`, or its length: where the authority ends. */
-export function authorityEnd(s: string): number {
-  for (let i = 0; i < s.length; i++) {
+/** Index of the first `/`, `\` or `?` in `s` from `from` on, or its length: where the authority ends. */
+export function authorityEnd(s: string, from = 0): number {
+  for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 47 || c === 92 || c === 63) return i;
   }
   return s.length;
 }
 
-/** Splits `authority`; the user-info ends at the last `@`, as in the WHATWG parser. */
-export function splitAuthority(authority: string): Authority | { error: string } {
-  const at = authority.lastIndexOf('@');
-  const hostPort = at >= 0 ? authority.slice(at + 1) : authority;
-  const hadUserinfo = at >= 0;
-  if (hostPort.startsWith('[')) {
-    const close = hostPort.indexOf(']');
+/**
+ * Splits the authority `s[start, end)`; the user-info ends at the last `@`, as in the WHATWG parser.
+ * Read in place, so that only the host and a port are cut out of the URL.
+ */
+export function splitAuthority(s: string, start: number, end: number): Authority | { error: string } {
+  const at = end > start ? s.lastIndexOf('@', end - 1) : -1;
+  const hadUserinfo = at >= start;
+  const from = hadUserinfo ? at + 1 : start;
+  if (from < end && s.charCodeAt(from) === 91 /* [ */) {
+    const close = s.indexOf(']', from);
     // No `]`: the host check reports it.
-    if (close < 0) return { host: hostPort, port: '', hadUserinfo };
-    const after = hostPort.slice(close + 1);
-    if (after !== '' && !after.startsWith(':')) return { error: `unexpected "${shown(after)}" after IPv6 host` };
-    return { host: hostPort.slice(0, close + 1), port: after.slice(1), hadUserinfo };
+    if (close < 0 || close >= end) return { host: s.slice(from, end), port: '', hadUserinfo };
+    if (close + 1 < end && s.charCodeAt(close + 1) !== 58 /* : */)
+      return { error: `unexpected "${shown(s.slice(close + 1, end))}" after IPv6 host` };
+    return { host: s.slice(from, close + 1), port: s.slice(close + 2, end), hadUserinfo };
   }
-  const colon = hostPort.indexOf(':');
-  if (colon < 0) return { host: hostPort, port: '', hadUserinfo };
-  if (hostPort.indexOf(':', colon + 1) >= 0) {
-    return { error: `host "${shown(hostPort)}" has several ":"; an IPv6 address must be in brackets` };
+  const colon = s.indexOf(':', from);
+  if (colon < 0 || colon >= end) return { host: s.slice(from, end), port: '', hadUserinfo };
+  const second = s.indexOf(':', colon + 1);
+  if (second >= 0 && second < end) {
+    return { error: `host "${shown(s.slice(from, end))}" has several ":"; an IPv6 address must be in brackets` };
   }
-  return { host: hostPort.slice(0, colon), port: hostPort.slice(colon + 1), hadUserinfo };
+  return { host: s.slice(from, colon), port: s.slice(colon + 1, end), hadUserinfo };
 }
 
 export type PortResult = { port: number } | { error: string };
 
+const NO_PORT: PortResult = Object.freeze({ port: 0 });
+
 /** `''` is no port (0); otherwise decimal digits up to 65535, leading zeros allowed. */
 export function parsePort(p: string): PortResult {
-  if (p === '') return { port: 0 };
+  if (p === '') return NO_PORT;
   if (!/^[0-9]+$/.test(p)) return { error: `port "${shown(p)}" is not a number` };
   const digits = p.replace(/^0+(?=.)/, '');
   const port = digits.length > 5 ? Number.POSITIVE_INFINITY : Number(digits);

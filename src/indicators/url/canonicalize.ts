@@ -72,26 +72,36 @@ function cleanWhitespace(s: string): string {
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
-type SchemeSplit = { scheme: string; rest: string } | { error: string };
+/** The scheme, and where what follows it (`//` and the scheme taken off) starts in the value. */
+interface SchemeSplit {
+  scheme: string;
+  rest: number;
+}
+
+// The answers for most URLs, made once: a new `{ scheme, rest }` per URL was garbage.
+const HTTP: SchemeSplit = Object.freeze({ scheme: 'http', rest: 7 });
+const HTTPS: SchemeSplit = Object.freeze({ scheme: 'https', rest: 8 });
+const SLASHES_ONLY: SchemeSplit = Object.freeze({ scheme: 'http', rest: 2 });
+const NO_SCHEME: SchemeSplit = Object.freeze({ scheme: 'http', rest: 0 });
 
 /** Finds the scheme; with none (`example.com/a`, `host:8080/a`, `//host/a`) the URL is http. */
-function splitScheme(s: string): SchemeSplit {
-  // Most URLs: what the general case below makes of them, without its match and slices.
-  if (s.startsWith('http://')) return { scheme: 'http', rest: s.slice(7) };
-  if (s.startsWith('https://')) return { scheme: 'https', rest: s.slice(8) };
-  if (s.startsWith('//')) return { scheme: 'http', rest: s.slice(2) };
+function splitScheme(s: string): SchemeSplit | { error: string } {
+  // Most URLs: what the general case below makes of them, without its match.
+  if (s.startsWith('http://')) return HTTP;
+  if (s.startsWith('https://')) return HTTPS;
+  if (s.startsWith('//')) return SLASHES_ONLY;
   if (s.startsWith('://')) return { error: 'URL has no scheme before "://"' };
   const m = SCHEME.exec(s);
-  if (m === null) return { scheme: 'http', rest: s };
+  if (m === null) return NO_SCHEME;
   const name = (m[1] as string).toLowerCase();
-  const after = s.slice(m[0].length);
-  if (after.startsWith('//')) {
+  const after = m[0].length;
+  if (s.startsWith('//', after)) {
     if (DEFAULT_PORT[name] === undefined)
       return { error: `scheme "${shown(name)}" is not supported; only http, https and ftp are` };
-    return { scheme: name, rest: after.slice(2) };
+    return { scheme: name, rest: after + 2 };
   }
   // `www.example.com:8080/x` and `localhost:8080` are a host and port, not a scheme.
-  if (name.includes('.') || PORT_AFTER_COLON.test(after)) return { scheme: 'http', rest: s };
+  if (name.includes('.') || PORT_AFTER_COLON.test(s.slice(after))) return NO_SCHEME;
   if (DEFAULT_PORT[name] !== undefined) return { error: `"${name}:" must be followed by "//"` };
   return { error: `scheme "${shown(name)}" is not supported; only http, https and ftp are` };
 }
@@ -151,30 +161,43 @@ export function canonicalizeUrl(raw: string, opts: CanonicalizeOptions = {}): Pa
     return fail(itemError('INDICATOR_EMPTY', 'URL is empty'));
   }
 
+  // The parts are found by their indexes in `s` and only the host, port, path and query cut out.
   const split = splitScheme(s);
   if ('error' in split) return invalid(split.error, raw);
-  const { scheme, rest } = split;
+  const scheme = split.scheme;
 
-  const end = authorityEnd(rest);
-  const auth = splitAuthority(rest.slice(0, end));
+  const end = authorityEnd(s, split.rest);
+  const auth = splitAuthority(s, split.rest, end);
   if ('error' in auth) return invalid(auth.error, raw);
   const host = canonicalHost(auth.host);
-  if (!host.ok) return invalid(host.message, raw);
+  if ('error' in host) return invalid(host.error, raw);
   const port = parsePort(auth.port);
   if ('error' in port) return invalid(port.error, raw);
 
-  const tail = rest.slice(end);
-  const q = tail.indexOf('?');
-  const path = canonicalPath(q >= 0 ? tail.slice(0, q) : tail);
-  const query = q >= 0 ? tail.slice(q + 1) : '';
+  const q = s.indexOf('?', end);
+  const writtenPath = q >= 0 ? s.slice(end, q) : s.slice(end);
+  const path = canonicalPath(writtenPath);
+  const query = q >= 0 ? s.slice(q + 1) : '';
   const escapedPath = plain ? path : escapeBytes(path);
   const escapedQuery = plain ? query : escapeBytes(query);
 
-  const { host: h, hostKind, domain } = host.value;
+  const { host: h, hostKind, domain } = host;
   const portPart = port.port === DEFAULT_PORT[scheme] || auth.port === '' ? '' : `:${port.port}`;
-  const url = sameUrl(raw, scheme, h, portPart, escapedPath, q >= 0 ? escapedQuery : undefined)
-    ? raw
-    : `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
+  // A plain value is `s` itself, and the parts above were cut out of it: it is the canonical URL when
+  // the scheme was written in lower case before `://`, there was no user-info, and the host, the port
+  // and the path were kept as written (the query always is). That is asked of the parts' ends, not
+  // of their text again as sameUrl does (~1.5% of a new URL's CPU); a value it misses is still
+  // answered with the same text, a concatenation.
+  const asWritten = plain
+    ? split.rest === scheme.length + 3 &&
+      raw.startsWith(scheme) &&
+      !auth.hadUserinfo &&
+      h === auth.host &&
+      end === split.rest + h.length + portPart.length &&
+      raw.startsWith(portPart, split.rest + h.length) &&
+      path === writtenPath
+    : sameUrl(raw, scheme, h, portPart, escapedPath, q >= 0 ? escapedQuery : undefined);
+  const url = asWritten ? raw : `${scheme}://${h}${portPart}${escapedPath}${q >= 0 ? `?${escapedQuery}` : ''}`;
   return ok({
     url,
     scheme,

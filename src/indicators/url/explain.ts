@@ -5,8 +5,7 @@
 import { explainDomain } from '../domain/explain';
 import { explainDomain2 } from '../domain/explain-v2';
 import { DOMAIN_FEATURE_COUNT } from '../domain/features';
-import { DOMAIN_FEATURE_COUNT_2 } from '../domain/features-v2';
-import type { Reason } from '../types';
+import type { Reason, ReasonSink } from '../types';
 import type { CanonicalUrl } from './canonicalize';
 import { pathBrand, pathQuery, URL_OWN_FEATURE_NAMES, type UrlOwnFeatureName, urlFeatureIndex } from './features';
 import { urlFeatureIndex2 } from './features-v2';
@@ -28,37 +27,40 @@ const OWN_2 = ownIndexes(urlFeatureIndex2);
 
 /** `raised`: the URL's score reaches its suspicious threshold (the host's TLD reason needs it). */
 export function explainUrl(u: CanonicalUrl, row: Float32Array, raised: boolean): Reason[] {
-  const reasons = explainOwn(u, row, OWN_1);
+  const reasons = explainOwn(u, row, OWN_1, [] as Reason[]);
   if (u.domain !== undefined) reasons.push(...explainDomain(u.domain, row.subarray(0, DOMAIN_FEATURE_COUNT), raised));
   return reasons;
 }
 
 /**
- * The same for a url/1+domain/2 row (the host's domain/2 features first). `platform`: the version's
- * thresholds for platform customer URLs when they apply to this URL (platform-slice.ts); the host's
- * SHARED_HOSTING reason then says the verdict used them.
+ * The same for a url/1+domain/2 row (the host's domain/2 features first), appended to `into`.
+ * `platform`: the version's thresholds for platform customer URLs when they apply to this URL
+ * (platform-slice.ts); the host's SHARED_HOSTING reason then says the verdict used them.
  */
-export function explainUrl2(
+export function explainUrl2<S extends ReasonSink>(
   u: CanonicalUrl,
   row: Float32Array,
   raised: boolean,
-  platform?: { suspicious: number; malicious: number },
-): Reason[] {
-  const reasons = explainOwn(u, row, OWN_2);
+  platform: { suspicious: number; malicious: number } | undefined,
+  into: S,
+): S {
+  explainOwn(u, row, OWN_2, into);
+  // The domain explainer reads its columns by index, and the row starts with the host's: the whole
+  // row is given rather than a subarray of it (a typed array made per explained URL).
   if (u.domain !== undefined)
     explainDomain2(
       u.domain,
-      row.subarray(0, DOMAIN_FEATURE_COUNT_2),
+      row,
       raised,
       platform,
       'a URL on a customer site without lure evidence (brands, lookalikes, sign-in or scam words in the host or path, programs or archives)',
-      reasons,
+      into,
     );
-  return reasons;
+  return into;
 }
 
-function explainOwn(u: CanonicalUrl, row: Float32Array, at: OwnIndexes): Reason[] {
-  const reasons: Reason[] = [];
+function explainOwn<S extends ReasonSink>(u: CanonicalUrl, row: Float32Array, at: OwnIndexes, into: S): S {
+  const reasons = into;
   // The lower-cased path and query, made only for the two reasons that read it.
   const lower =
     (row[at.brand_in_path] as number) === 1 || (row[at.suspicious_token_count] as number) > 0

@@ -18,12 +18,13 @@ export interface CanonicalHost {
   domain: DomainName | undefined;
 }
 
-export type HostResult = { ok: true; value: CanonicalHost } | { ok: false; message: string };
+/** The host, or a message for INVALID_URL (no `{ ok, value }` wrapper: one object fewer per URL). */
+export type HostResult = CanonicalHost | { error: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function bad(message: string): HostResult {
-  return { ok: false, message };
+function bad(error: string): HostResult {
+  return { error };
 }
 
 /** `[...]` hosts. node's WHATWG parser does the RFC 5952 compression; IPv6 hosts are rare enough. */
@@ -33,7 +34,7 @@ function ipv6Host(bracketed: string): HostResult {
   if (!/^[0-9a-f:.]+$/i.test(inner)) return bad(`host ${bracketed} is not a valid IPv6 address`);
   try {
     const host = new URL(`http://${bracketed}/`).hostname;
-    return { ok: true, value: { host, hostKind: 'ipv6', domain: undefined } };
+    return { host, hostKind: 'ipv6', domain: undefined };
   } catch {
     return bad(`host ${bracketed} is not a valid IPv6 address`);
   }
@@ -57,7 +58,7 @@ function singleLabelHost(label: string): HostResult {
   const parsed = parseDomain(`${label}.invalid`);
   if (!parsed.ok) return bad(`host "${label.slice(0, 64)}": ${parsed.error.message}`);
   const ascii = parsed.value.ascii.slice(0, -'.invalid'.length);
-  return { ok: true, value: { host: ascii, hostKind: 'domain', domain: undefined } };
+  return { host: ascii, hostKind: 'domain', domain: undefined };
 }
 
 /**
@@ -107,11 +108,11 @@ export function canonicalHost(raw: string): HostResult {
   if (host === '') return bad('host is empty (only dots)');
 
   const ip = parseIpv4Host(host);
-  if (ip.kind === 'ipv4') return { ok: true, value: { host: ip.address, hostKind: 'ipv4', domain: undefined } };
+  if (ip.kind === 'ipv4') return { host: ip.address, hostKind: 'ipv4', domain: undefined };
   if (ip.kind === 'invalid') return bad(ip.message);
 
   if (!host.includes('.')) return singleLabelHost(host);
   const parsed = parseDomain(host);
   if (!parsed.ok) return bad(`host "${host.slice(0, 64)}": ${parsed.error.message}`);
-  return { ok: true, value: { host: parsed.value.ascii, hostKind: 'domain', domain: parsed.value } };
+  return { host: parsed.value.ascii, hostKind: 'domain', domain: parsed.value };
 }

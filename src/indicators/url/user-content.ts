@@ -31,6 +31,8 @@ for (const e of USER_CONTENT_ENTRIES) {
   list.push(e);
   m.set(e.host, list);
 }
+// The wildcards' parents, longest first: the order in which a host's parents are tried, nearest first.
+const WILD_PARENTS: readonly (readonly [string, Entry[]])[] = [...wild].sort((a, b) => b[0].length - a[0].length);
 
 function pathMatches(list: readonly Entry[] | undefined, path: string): string | undefined {
   if (list === undefined) return undefined;
@@ -50,10 +52,14 @@ export function userContentEntry(host: string, path: string): string | undefined
   const h = host.startsWith('www.') ? host.slice(4) : host;
   const hit = pathMatches(exact.get(h), path);
   if (hit !== undefined) return hit;
-  // Wildcards: every proper parent of the host, on a label boundary.
-  for (let i = h.indexOf('.'); i !== -1; i = h.indexOf('.', i + 1)) {
-    const w = pathMatches(wild.get(h.slice(i + 1)), path);
-    if (w !== undefined) return w;
+  // Wildcards: every proper parent of the host, on a label boundary. Each of the few wildcard parents
+  // is compared with the host's end, rather than each of the host's parents sliced out and looked up.
+  for (const [parent, list] of WILD_PARENTS) {
+    const at = h.length - parent.length - 1;
+    if (at >= 0 && h.charCodeAt(at) === 46 && h.endsWith(parent)) {
+      const w = pathMatches(list, path);
+      if (w !== undefined) return w;
+    }
   }
   return undefined;
 }

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { isAllowListed } from '../../indicators/domain/allow-list';
 import { DOMAIN_FEATURE_NAMES_2 } from '../../indicators/domain/features-v2';
 import { parseIp } from '../../indicators/ip/parse';
-import { ok, type Parsed, type UrlEnrichment } from '../../indicators/types';
+import { ok, type Parsed, type Reason, type ReasonSink, type UrlEnrichment } from '../../indicators/types';
 import { loadUrlAssets } from '../../indicators/url/assets';
 import { type CanonicalUrl, canonicalizeUrl, DEFAULT_MAX_URL_LENGTH } from '../../indicators/url/canonicalize';
 import { explainUrl, explainUrl2 } from '../../indicators/url/explain';
@@ -149,10 +149,19 @@ const urlFeatures1: FeatureParts<UnwrappedUrl, UrlFeatureAssets> = {
  */
 const SLICE_2 = urlPlatformSlice(DOMAIN_FEATURE_NAMES_2, URL_OWN_OFFSET_2);
 
-function explain2(u: CanonicalUrl, row: Float32Array, score: number, meta: ModelMetadata) {
+/** url v2+ reasons, after the unwrapping reason when there is one, appended to `into`. */
+function explain2<S extends ReasonSink>(
+  u: UnwrappedUrl,
+  row: Float32Array,
+  score: number,
+  meta: ModelMetadata,
+  into: S,
+): S {
+  const why = wrappingReason(u);
+  if (why !== undefined) into.push(why);
   const slice = SLICE_2(u, row);
   const platform = slice === undefined ? undefined : meta.slice_thresholds?.[slice];
-  return explainUrl2(u, row, score >= (platform ?? meta.thresholds).suspicious, platform);
+  return explainUrl2(u, row, score >= (platform ?? meta.thresholds).suspicious, platform, into);
 }
 
 export const urlPipeline: Pipeline<UnwrappedUrl, UrlFeatureAssets> = {
@@ -168,6 +177,7 @@ export const urlPipeline: Pipeline<UnwrappedUrl, UrlFeatureAssets> = {
   decide: decideUnwrapped,
   features: urlFeatures2,
   thresholdSlice: (u, row) => SLICE_2(u, row),
-  explain: withWrapping(explain2),
+  explain: (u, row, score, meta) => explain2(u, row, score, meta, [] as Reason[]),
+  explainInto: explain2,
   olderFeatures: [urlFeatures1],
 };
