@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildDomainAssets } from '../../../src/indicators/domain/assets';
 import {
+  charStats,
   DOMAIN_FEATURE_COUNT,
   DOMAIN_FEATURE_NAMES,
   type DomainFeatureName,
@@ -176,6 +177,28 @@ describe('brands and keywords in the name', () => {
 });
 
 describe('character and n-gram statistics', () => {
+  it('entropy is the sum of -p log2 p over distinct characters in order, to the last bit, at every label length', () => {
+    let seed = 11;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    for (let length = 1; length <= 70; length++)
+      for (let n = 0; n < 20; n++) {
+        let label = '';
+        // Few distinct characters in some labels, many in others: counts from 1 to the whole length.
+        const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-'.slice(0, 1 + Math.floor(next() * 37));
+        while (label.length < length) label += alphabet[Math.floor(next() * alphabet.length)];
+        const counts = new Map<string, number>();
+        for (const ch of label) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+        let expected = 0;
+        for (const c of counts.values()) {
+          const p = c / label.length;
+          expected -= p * Math.log2(p);
+        }
+        assert.equal(charStats(label).entropy, expected, label);
+      }
+  });
   it('a DGA-like label is improbable under the benign trigram model, a dictionary-like one is not', () => {
     const dga = features('xjwqpzkvtbh.com');
     const dict = features('gardenmarket.com');
