@@ -241,6 +241,19 @@ export interface WorkerBackendOptions extends BackendOptions {
  */
 export const WORKER_QUEUE = 2;
 
+/**
+ * The young generation of a worker's heap (V8's new space: two semi-spaces of a third of this each, and
+ * the new large-object space), in MB. A worker allocates ~2-3.5 kB per new indicator (parse, features,
+ * reasons, the answers), and while it scores a batch of 1000 that batch's objects are alive: at V8's
+ * default (16 MB semi-spaces, a scavenge every ~4 batches of new IPs) each scavenge copied ~1.6 MB of
+ * them and promoted ~0.8 MB (to be marked and compacted later): ~3-4 us of GC per new IP address on the
+ * worker and V8's helper threads. 96 (32 MB semi-spaces) halves the scavenges; 192 cut a new IP's
+ * server CPU more (-18%) but made a new domain's compact answer dearer (+17-32%: a nursery that no
+ * longer stays in the CPU's caches), so 96 (issue 17; src/bench/README.md "Where a new indicator's
+ * server CPU goes"). Costs up to 2 x 32 MB of semi-space per worker once grown (V8 grows it under load).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 96;
+
 /** Workers that crash more often than this within RESPAWN_WINDOW_MS are not started again: the backend fails. */
 const MAX_RESPAWNS = 16;
 const RESPAWN_WINDOW_MS = 60_000;
@@ -393,6 +406,7 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
   function spawn(): Thread {
     const worker = startWorker(opts.workerFile ?? siblingFile(__filename, 'inference-worker'), {
       workerData: { answerEncoder: opts.answerEncoder },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
     });
     worker.unref();
     const t: Thread = {

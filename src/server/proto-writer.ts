@@ -29,6 +29,16 @@ const NATIVE_STRING_UNITS = 64;
  */
 const LOOP_COPY_BYTES = 24;
 
+/**
+ * `String.prototype.charCodeAt`, called on the string (`charCodeAt.call(s, i)`) instead of read from it
+ * (`s.charCodeAt(i)`): the strings written here come in many representations (flat, sliced,
+ * concatenated, internalized, ...), each a map of its own, so the read of `charCodeAt` from the string
+ * was megamorphic, a stub-cache lookup per character (`LoadIC_Megamorphic`, ~9% of a worker's time per
+ * new domain, full view). A call of this one function compiles to the character read itself. Same
+ * characters, same bytes (issue 17; src/bench/README.md "Where a new indicator's server CPU goes").
+ */
+const charCodeAt = String.prototype.charCodeAt;
+
 export function varintLength(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
 }
@@ -99,7 +109,7 @@ export class ProtoWriter extends GrowableBuffer {
     }
     let pos = lengthAt + assumed;
     for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
+      const c = charCodeAt.call(s, i);
       if (c >= 0x80) {
         // Not ASCII: the byte length differs from the string's.
         this.pos = lengthAt;

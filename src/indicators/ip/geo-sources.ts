@@ -130,28 +130,28 @@ async function readSource(path: string, role: 'city' | 'asn'): Promise<SourceDat
 }
 
 /**
- * maxmind's decoded-record cache (what maxmind.open makes with tiny-lru, a dependency of its own) in
- * two generations of at most max/2 records: a hit in the old one moves to the young one, and a full
+ * Two generations of at most max/2 entries: a hit in the old one moves to the young one, and a full
  * young one becomes the old one. A Map kept in use order (delete and set again on every hit) made a
- * lookup ~4x slower than tiny-lru; this is as fast (bundled city database, 100k addresses).
+ * lookup ~4x slower than tiny-lru (maxmind's own record cache); this is as fast (bundled city
+ * database, 100k addresses).
  */
-function recordCache(max: number) {
+function generations<V>(max: number) {
   const room = Math.max(1, Math.floor(max / 2));
-  let young = new Map<number, unknown>();
-  let old = new Map<number, unknown>();
-  const set = (offset: number, v: unknown) => {
+  let young = new Map<number, V>();
+  let old = new Map<number, V>();
+  const set = (key: number, v: V) => {
     if (young.size >= room) {
       old = young;
       young = new Map();
     }
-    young.set(offset, v);
+    young.set(key, v);
   };
   return {
-    get(offset: number) {
-      const v = young.get(offset);
+    get(key: number): V | undefined {
+      const v = young.get(key);
       if (v !== undefined) return v;
-      const aged = old.get(offset);
-      if (aged !== undefined) set(offset, aged);
+      const aged = old.get(key);
+      if (aged !== undefined) set(key, aged);
       return aged;
     },
     set,
@@ -206,7 +206,8 @@ export function sourceFromData(
   // What maxmind.open does after reading the file, without its second copy of the bytes.
   if (bytes[0] === 0x1f && bytes[1] === 0x8b)
     throw new Error('Looks like you are passing in a file in gzip format, please use mmdb database instead.');
-  const reader = new Reader<Response>(bytes, { cache: recordCache(cacheSize) });
+  // maxmind's decoded-record cache, for what the tree walk cannot bypass (see fieldsOf).
+  const reader = new Reader<Response>(bytes, { cache: generations(cacheSize) });
   const { ipVersion, databaseType, buildEpoch } = reader.metadata;
   const info: GeoSourceInfo = {
     path,
@@ -219,10 +220,53 @@ export function sourceFromData(
   // An IPv4-only tree must never see an IPv6 address: the walk would stop at depth 32 and return the
   // record of the address's first 32 bits.
   const answers = (ip: IpAddress) => info.ipVersion === 6 || ip.version === 4;
-  const get = recordOf(reader, bytes);
   return role === 'city'
-    ? { info, data, fields: (ip) => (answers(ip) ? geoFieldsOf(get(ip), language) : undefined) }
-    : { info, data, fields: (ip) => (answers(ip) ? asnFieldsOf(get(ip)) : undefined) };
+    ? { info, data, fields: fieldsOf(reader, bytes, cacheSize, answers, (r) => geoFieldsOf(r, language)) }
+    : { info, data, fields: fieldsOf(reader, bytes, cacheSize, answers, asnFieldsOf) };
+}
+
+/** The reader's data-section decoder (mmdb-lib 3: `Reader.decoder`, `Decoder.decode`). */
+type Decoding = { decoder?: { decode?: (offset: number) => { value: unknown } } };
+
+/**
+ * An address's fields (`of` its record), cached by the record's tree pointer: many addresses share a
+ * record (a city network), and a record's fields are the same each time. The fields are cached, not
+ * the decoded record: a record of a City database is a tree of maps and strings (~1-2 kB: names in
+ * several languages) of which the fields keep a few, and a worker scoring new addresses kept ~10,000
+ * of them in maxmind's cache long enough to be copied by the scavenger and promoted (~1.3 kB per new
+ * address, then old-space collections: issue 17). A top-level record is decoded without that cache
+ * (`decoder.decode`); the records it points to (e.g. a country shared by its cities) still go
+ * through it, as in `Reader.get`. Without the private methods (another mmdb-lib) this is `recordOf`.
+ */
+function fieldsOf<T>(
+  reader: Reader<Response>,
+  db: Buffer,
+  cacheSize: number,
+  answers: (ip: IpAddress) => boolean,
+  of: (record: unknown) => T | undefined,
+): (ip: IpAddress) => T | undefined {
+  const walk = pointerOf(reader, db);
+  const decoder = (reader as unknown as Decoding).decoder;
+  const decode = decoder?.decode;
+  if (walk === undefined || typeof decode !== 'function') {
+    const get = recordOf(reader, db);
+    return (ip) => (answers(ip) ? of(get(ip)) : undefined);
+  }
+  const { nodeCount, searchTreeSize } = reader.metadata;
+  // `null`: the record has no such fields (cached too; a Map cannot tell an undefined value from none).
+  const cache = generations<T | null>(cacheSize);
+  return (ip) => {
+    if (!answers(ip)) return undefined;
+    const pointer = walk(ip);
+    if (pointer === 0) return of(null);
+    let fields = cache.get(pointer);
+    if (fields === undefined) {
+      // Reader.resolveDataPointer's offset, decoded as decodeFast does on a cache miss.
+      fields = of(decode.call(decoder, pointer - nodeCount + searchTreeSize).value) ?? null;
+      cache.set(pointer, fields);
+    }
+    return fields ?? undefined;
+  };
 }
 
 /** The reader's data-section decoding of a tree pointer (mmdb-lib 3: a private method of `Reader`). */
@@ -237,9 +281,21 @@ type Resolver = { resolveDataPointer?: (pointer: number) => Response | null };
  */
 export function recordOf(reader: Reader<Response>, db: Buffer): (ip: IpAddress) => Response | null {
   const resolve = (reader as unknown as Resolver).resolveDataPointer;
+  const walk = pointerOf(reader, db);
+  if (typeof resolve !== 'function' || walk === undefined) return (ip) => reader.get(ip.address);
+  return (ip) => {
+    const pointer = walk(ip);
+    return pointer === 0 ? null : (resolve.call(reader, pointer) as Response | null);
+  };
+}
+
+/**
+ * The tree walk of `recordOf` alone: the data pointer the address's bits end on, or 0 when they end on
+ * no record; undefined for a record size this walk does not read.
+ */
+function pointerOf(reader: Reader<Response>, db: Buffer): ((ip: IpAddress) => number) | undefined {
   const { nodeCount, nodeByteSize, recordSize, ipVersion } = reader.metadata;
-  if (typeof resolve !== 'function' || (recordSize !== 24 && recordSize !== 28 && recordSize !== 32))
-    return (ip) => reader.get(ip.address);
+  if (recordSize !== 24 && recordSize !== 28 && recordSize !== 32) return undefined;
   const node = (nodeNumber: number, bit: number): number => {
     const offset = nodeNumber * nodeByteSize;
     if (recordSize === 24) return bit ? db.readUIntBE(offset + 3, 3) : db.readUIntBE(offset, 3);
@@ -258,7 +314,7 @@ export function recordOf(reader: Reader<Response>, db: Buffer): (ip: IpAddress) 
     let nodeNumber = raw.length === 4 ? ipv4Start : 0;
     for (let depth = 0; depth < bitLength && nodeNumber < nodeCount; depth++)
       nodeNumber = node(nodeNumber, ((raw[depth >> 3] as number) >>> (7 ^ (depth & 7))) & 1);
-    return nodeNumber > nodeCount ? (resolve.call(reader, nodeNumber) as Response | null) : null;
+    return nodeNumber > nodeCount ? nodeNumber : 0;
   };
 }
 

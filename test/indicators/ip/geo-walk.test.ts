@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Reader, type Response } from 'maxmind';
 import { bundledGeoPaths } from '../../../src/indicators/ip/geo-defaults';
-import { recordOf } from '../../../src/indicators/ip/geo-sources';
+import { asnFieldsOf, geoFieldsOf } from '../../../src/indicators/ip/geo-record';
+import { recordOf, sourceFromData } from '../../../src/indicators/ip/geo-sources';
 import { parseIp } from '../../../src/indicators/ip/parse';
 
 const fixtures = path.resolve(__dirname, '../../fixtures/geo');
@@ -73,6 +74,31 @@ describe('the tree walk from parsed bytes (recordOf)', () => {
       }
       assert.ok(checked >= 4000, `checked ${checked}`);
       assert.ok(found > 0, `no address of ${file} found anything`);
+    });
+  }
+});
+
+describe("a source's fields, cached by record (sourceFromData)", () => {
+  for (const file of DATABASES) {
+    const role = file.includes('ASN') ? 'asn' : 'city';
+    it(`are the fields of what Reader.get finds, again and again: ${path.basename(file)}`, () => {
+      const db = readFileSync(file);
+      const reader = new Reader<Response>(db);
+      // A small cache, so that its generations turn over many times within the addresses.
+      const source = sourceFromData({ path: file, role, format: 'mmdb', bytes: db }, 64, 'de');
+      const list = addresses(6);
+      let found = 0;
+      // Twice: the second time most records' fields come from the cache.
+      for (const text of [...list, ...list]) {
+        const p = parseIp(text);
+        if (!p.ok) continue;
+        // An IPv4-only tree is never asked about an IPv6 address.
+        const record = reader.metadata.ipVersion === 4 && p.value.version === 6 ? null : reader.get(p.value.address);
+        const want = role === 'asn' ? asnFieldsOf(record) : geoFieldsOf(record, 'de');
+        if (want !== undefined) found++;
+        assert.deepEqual(source.fields(p.value), want, text);
+      }
+      assert.ok(found > 0, `no address of ${file} had fields`);
     });
   }
 });
