@@ -108,6 +108,12 @@ describe('a fleet of three behind HAProxy', { timeout: 900_000 }, () => {
       '2',
       '-progress',
       '100ms',
+      // A client of a headless Service waits between reconnects to the crashed backend; gRPC's
+      // default (1 s growing 1.6x to 120 s) made it wait about as long as the outage again before
+      // trying the restarted one (measured: the "back" phase as long as "down"). Capped, the client
+      // still has to find the backend again by itself; it just tries it every second.
+      '-max-reconnect-backoff',
+      '1s',
     ]);
     load.phase('warm');
     await load.until((e) => answeredIn(e, 'warm') >= 400 && Object.keys(e.backends.warm ?? {}).length === 3);

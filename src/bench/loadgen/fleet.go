@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -249,6 +250,14 @@ func dialFleet(o options, t *fleetTally) *grpc.ClientConn {
 		r.InitialState(resolver.State{Addresses: addrs})
 		target = "fleet:///backends"
 		opts = append(opts, grpc.WithResolvers(r))
+	}
+	if o.maxReconnectBackoff > 0 {
+		// gRPC's reconnect backoff (1 s growing 1.6x to 120 s) capped: after a backend was down for
+		// a while, the default can wait about as long again before the client tries it once more.
+		b := backoff.DefaultConfig
+		b.BaseDelay = min(b.BaseDelay, o.maxReconnectBackoff)
+		b.MaxDelay = o.maxReconnectBackoff
+		opts = append(opts, grpc.WithConnectParams(grpc.ConnectParams{Backoff: b, MinConnectTimeout: 20 * time.Second}))
 	}
 	c, err := grpc.NewClient(target, append(opts,
 		grpc.WithStatsHandler(&t.attempts),

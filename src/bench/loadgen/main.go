@@ -52,6 +52,8 @@ type options struct {
 	count     int
 	kind      kind
 	tlsCA     string // PEM CA the server's certificate must chain to; "" = plaintext
+	// fleet: the longest wait between reconnect attempts to a backend that is down (0: gRPC's 120 s)
+	maxReconnectBackoff time.Duration
 }
 
 func main() {
@@ -82,6 +84,7 @@ func main() {
 	fs.DurationVar(&o.readEvery, "read-every", 200*time.Millisecond, "slow: one reply read this often")
 	fs.IntVar(&o.count, "count", 100000, "names: how many")
 	fs.StringVar(&o.tlsCA, "tls-ca", "", "connect with TLS, trusting this PEM CA (plaintext without it)")
+	fs.DurationVar(&o.maxReconnectBackoff, "max-reconnect-backoff", 0, "fleet: longest wait between reconnect attempts to a down backend (0: gRPC's default, 120s)")
 	kindName := fs.String("kind", "domain", "domain | url | ip | mixed (Predict, all three): the RPCs and values (stream, unary, names)")
 	urlsPath := fs.String("urls", "", "-kind url or mixed: real URLs, one per line (generated URLs without it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load generator here")

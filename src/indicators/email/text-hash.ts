@@ -15,12 +15,12 @@
  * values held in doubles, a sum in bucket order), so numpy reproduces the score bit for bit.
  */
 import { STOP_TOKENS } from './message-features-v2';
+import { replaceUrls } from './strip-urls';
 
 /** Buckets of the text model (2^17): words and pairs collide rarely enough for a linear model. */
 export const TEXT_BUCKETS = 1 << 17;
 const MAX_TEXT_CHARS = 100_000;
 
-const URLS = /\b(?:https?:\/\/|www\.)\S+|[^\s<>"'@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi;
 const WORD = /[\p{L}][\p{L}\p{M}'-]{2,23}/gu;
 
 /** FNV-1a, 32 bits (the same hash as email/2's word buckets). */
@@ -40,7 +40,7 @@ export interface SparseText {
 /** The words a text model reads, in order. */
 export function textTokens(text: string): string[] {
   const out: string[] = [];
-  const clean = text.slice(0, MAX_TEXT_CHARS).replace(URLS, ' ').toLowerCase();
+  const clean = replaceUrls(text.slice(0, MAX_TEXT_CHARS), ' ').toLowerCase();
   for (const m of clean.matchAll(WORD)) {
     const w = m[0];
     if (!STOP_TOKENS.has(w)) out.push(w);

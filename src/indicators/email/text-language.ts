@@ -23,9 +23,9 @@
 import stopword = require('stopword');
 
 import { STOP_TOKENS } from './message-features-v2';
+import { replaceUrls } from './strip-urls';
 
 const MAX_TEXT_CHARS = 100_000;
-const URLS = /\b(?:https?:\/\/|www\.)\S+|[^\s<>"'@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi;
 const WORD = /[\p{L}][\p{L}\p{M}'-]{2,23}/gu;
 
 /** The package's lists by language code (its `removeStopwords` function is not a list). */
@@ -47,7 +47,7 @@ for (const [lang, words] of Object.entries(LISTS).sort(([a], [b]) => (a < b ? -1
 
 /** The words a text is made of (before any are dropped): what the tokenisers of text-hash.ts match. */
 function words(text: string): string[] {
-  const clean = text.slice(0, MAX_TEXT_CHARS).replace(URLS, ' ').toLowerCase();
+  const clean = replaceUrls(text.slice(0, MAX_TEXT_CHARS), ' ').toLowerCase();
   return Array.from(clean.matchAll(WORD), (m) => m[0]);
 }
 

@@ -23,9 +23,9 @@
  * for bit.
  */
 import { STOP_TOKENS } from './message-features-v2';
+import { replaceUrls } from './strip-urls';
 
 const MAX_TEXT_CHARS = 100_000;
-const URLS = /\b(?:https?:\/\/|www\.)\S+|[^\s<>"'@]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+/gi;
 const WORD = /[\p{L}][\p{L}\p{M}'-]{2,23}/gu;
 
 /**
@@ -67,7 +67,7 @@ export const TEXT_STOP_TOKENS_V4: ReadonlySet<string> = new Set([
 /** The words the text model reads, in order. */
 export function textTokensV4(text: string): string[] {
   const out: string[] = [];
-  const clean = text.slice(0, MAX_TEXT_CHARS).replace(URLS, ' ').toLowerCase();
+  const clean = replaceUrls(text.slice(0, MAX_TEXT_CHARS), ' ').toLowerCase();
   for (const m of clean.matchAll(WORD)) {
     const w = m[0];
     if (!TEXT_STOP_TOKENS_V4.has(w)) out.push(w);

@@ -120,7 +120,31 @@ async function readShared(path: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * The data last read from each path, with the identity of the file it came from (device, inode, size,
+ * mtime and ctime, to the nanosecond). Opening the same unchanged file again shares that data instead
+ * of reading and parsing it again (the bundled ASN CSVs cost ~2.5 s of CPU and much garbage per
+ * open): another app in the same process (the tests start dozens), or a reload that did not replace
+ * the file. A replaced or rewritten file has another identity (a rewrite changes the ctime even when
+ * the mtime is set back) and is read again; the data is never written after it is built.
+ */
+const lastRead = new Map<string, { identity: string; data: Promise<SourceData> }>();
+
 async function readSource(path: string, role: 'city' | 'asn'): Promise<SourceData> {
+  const s = await stat(path, { bigint: true });
+  const identity = `${role} ${s.dev}:${s.ino} ${s.size} ${s.mtimeNs} ${s.ctimeNs}`;
+  const last = lastRead.get(path);
+  if (last?.identity === identity) return last.data;
+  const data = readSourceFile(path, role);
+  lastRead.set(path, { identity, data });
+  // A failed read is not kept: the next open tries the file again.
+  data.catch(() => {
+    if (lastRead.get(path)?.data === data) lastRead.delete(path);
+  });
+  return data;
+}
+
+async function readSourceFile(path: string, role: 'city' | 'asn'): Promise<SourceData> {
   if (!/\.csv$/i.test(path)) return { path, role, format: 'mmdb', bytes: await readShared(path) };
   if (role !== 'asn') throw new Error('only ASN data can be read from CSV; use an .mmdb for city/country');
   const [{ version, table }, stats] = await Promise.all([loadAsnCsv(path), stat(path)]);
