@@ -65,12 +65,18 @@ it('finds exactly what the regexes find in hand-made and fixture names', async (
   assert.equal(addressDomainIn('PayPal Service <service@paypal.com>'), 'paypal.com');
 });
 
-// The regexes take seconds here: every start position scans to the run's end before failing.
-it('takes linear time on long hostile names', { timeout: 10_000 }, () => {
+// The regexes take seconds here (every start position scans to the run's end before failing): ~12-14 s
+// each for these lengths on an idle core. node:test's timeout cannot stop a synchronous test, so the
+// time is asserted; the functions take well under 100 ms.
+it('takes linear time on long hostile names', () => {
+  const started = performance.now();
   assert.equal(addressDomainIn('x'.repeat(100_000)), undefined);
   assert.equal(addressDomainIn(`${'x'.repeat(100_000)}@a.bc`), 'a.bc');
+  assert.equal(addressDomainIn(`${'a.'.repeat(50_000)}1`), undefined);
+  assert.equal(addressDomainIn(`${'a@'.repeat(50_000)}`), undefined);
   assert.equal(domainIn(`${'a.'.repeat(50_000)}1`), undefined);
   assert.equal(domainIn(`${'a-'.repeat(50_000)}`), undefined);
   assert.equal(domainIn(`${'a.'.repeat(50_000)}bc`), `${'a.'.repeat(50_000)}bc`);
-  assert.equal(addressDomainIn(`${'a@'.repeat(50_000)}`), undefined);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < 3_000, `${elapsed.toFixed(0)} ms`);
 });
