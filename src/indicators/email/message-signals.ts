@@ -12,6 +12,7 @@ import { isAllowListedRegistrableDomain } from '../domain/allow-list';
 import { BRANDS } from '../domain/lexicon';
 import { embeddedBrand, nearestBrand, tokenBrand } from '../domain/lookalike';
 import { SHORTENERS } from '../url/lists';
+import { addressDomainIn, domainIn } from './text-domains';
 import type { EmailAddress, ParsedEmail } from './types';
 
 /** Free mailbox providers: a bank or a shop does not write from these. */
@@ -51,9 +52,6 @@ const FREEMAIL = new Set([
   'earthlink.net',
   'juno.com',
 ]);
-
-const ADDRESS_IN_TEXT = /[^\s<>"'@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i;
-const DOMAIN_IN_TEXT = /\b((?:[a-z0-9-]+\.)+[a-z]{2,})\b/i;
 
 export interface MessageSignals {
   fromDomain: string;
@@ -152,8 +150,8 @@ export function messageSignals(email: ParsedEmail): MessageSignals {
   const top = email.messages[0];
   const from = top?.from;
   const fromDomain = from?.address ? addressDomain(from.address) : '';
-  const nameAddress = from?.name ? ADDRESS_IN_TEXT.exec(from.name) : null;
-  const nameDomain = nameAddress?.[1] ?? (from?.name ? DOMAIN_IN_TEXT.exec(from.name)?.[1] : undefined);
+  const nameAddressDomain = from?.name ? addressDomainIn(from.name) : undefined;
+  const nameDomain = nameAddressDomain ?? (from?.name ? domainIn(from.name) : undefined);
   const replyDomains = (top?.replyTo ?? []).map((r) => addressDomain(r.address)).filter((d) => d !== '');
   const returnDomain = top?.returnPath ? addressDomain(top.returnPath) : '';
 
@@ -199,7 +197,7 @@ export function messageSignals(email: ParsedEmail): MessageSignals {
     fromMissing: fromDomain === '',
     fromHasName: (from?.name ?? '') !== '',
     nameDomainMismatch: nameDomain !== undefined && registrable(nameDomain.toLowerCase()) !== fromDomain,
-    nameHasAddress: nameAddress !== null,
+    nameHasAddress: nameAddressDomain !== undefined,
     nameBrand: nameBrandOf(from, fromDomain),
     fromFreemail: FREEMAIL.has(fromDomain),
     fromLookalikeBrand: fromDomain === '' ? undefined : imitatedBrand(hostOf(from?.address ?? '')),
