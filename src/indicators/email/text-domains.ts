@@ -13,21 +13,36 @@
 const RUN = /[^\s<>"'@]+/gi;
 const DOMAIN = /[a-z0-9-]+(?:\.[a-z0-9-]+)+/iy;
 
+/** A run of [^\s<>"'@] that an address match can start in: [start, end) the local part, the domain to `matchEnd`. */
+export interface AddressRun {
+  start: number;
+  end: number;
+  matchEnd: number;
+}
+
 /**
- * `ADDRESS_IN_TEXT.exec(text)?.[1]`. A match starting anywhere in a run of [^\s<>"'@] ends its local
- * part at the run's end (the class has no '@'), so it exists exactly when the run is followed by '@' and
- * a domain; the first such run holds the first match, and the domain is the greedy match after the '@'.
+ * The runs of [^\s<>"'@] that `[^\s<>"'@]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)` can match from, in order, at
+ * most `max`. A match starting anywhere in such a run ends its local part at the run's end (the class
+ * has no '@'), so it exists exactly when the run is followed by '@' and a domain, and then from every
+ * position of the run; the domain is the greedy match after the '@'.
  */
-export function addressDomainIn(text: string): string | undefined {
+export function addressRuns(text: string, max = Number.POSITIVE_INFINITY): AddressRun[] {
+  const runs: AddressRun[] = [];
   RUN.lastIndex = 0;
-  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+  for (let m = RUN.exec(text); m !== null && runs.length < max; m = RUN.exec(text)) {
     const end = m.index + m[0].length;
     if (text.charCodeAt(end) !== 0x40) continue; // '@'
     DOMAIN.lastIndex = end + 1;
     const d = DOMAIN.exec(text);
-    if (d !== null) return d[0];
+    if (d !== null) runs.push({ start: m.index, end, matchEnd: end + 1 + d[0].length });
   }
-  return undefined;
+  return runs;
+}
+
+/** `ADDRESS_IN_TEXT.exec(text)?.[1]`: the domain of the first address run (addressRuns). */
+export function addressDomainIn(text: string): string | undefined {
+  const first = addressRuns(text, 1)[0];
+  return first === undefined ? undefined : text.slice(first.end + 1, first.matchEnd);
 }
 
 function isLetter(c: number): boolean {
