@@ -135,7 +135,7 @@ async function readSource(path: string, role: 'city' | 'asn'): Promise<SourceDat
   const identity = `${role} ${s.dev}:${s.ino} ${s.size} ${s.mtimeNs} ${s.ctimeNs}`;
   const last = lastRead.get(path);
   if (last?.identity === identity) return last.data;
-  const data = readSourceFile(path, role);
+  const data = readSourceFile(path, role, s.mtime);
   lastRead.set(path, { identity, data });
   // A failed read is not kept: the next open tries the file again.
   data.catch(() => {
@@ -144,13 +144,14 @@ async function readSource(path: string, role: 'city' | 'asn'): Promise<SourceDat
   return data;
 }
 
-async function readSourceFile(path: string, role: 'city' | 'asn'): Promise<SourceData> {
+/** `mtime`: the file's, from the stat that gave its identity (readSource). */
+async function readSourceFile(path: string, role: 'city' | 'asn', mtime: Date): Promise<SourceData> {
   if (!/\.csv$/i.test(path)) return { path, role, format: 'mmdb', bytes: await readShared(path) };
   if (role !== 'asn') throw new Error('only ASN data can be read from CSV; use an .mmdb for city/country');
-  const [{ version, table }, stats] = await Promise.all([loadAsnCsv(path), stat(path)]);
+  const { version, table } = await loadAsnCsv(path);
   const { values, ...ranges } = table.parts;
   const records = shareAsnRecords(values);
-  return { path, role, format: 'csv', version, table: ranges, records, mtime: stats.mtime.toISOString() };
+  return { path, role, format: 'csv', version, table: ranges, records, mtime: mtime.toISOString() };
 }
 
 /**
