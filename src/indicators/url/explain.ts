@@ -59,8 +59,7 @@ export function explainUrl2<S extends ReasonSink>(
   return into;
 }
 
-function explainOwn<S extends ReasonSink>(u: CanonicalUrl, row: Float32Array, at: OwnIndexes, into: S): S {
-  const reasons = into;
+function explainOwn<S extends ReasonSink>(u: CanonicalUrl, row: Float32Array, at: OwnIndexes, reasons: S): S {
   // The lower-cased path and query, made only for the two reasons that read it.
   const lower =
     (row[at.brand_in_path] as number) === 1 || (row[at.suspicious_token_count] as number) > 0
