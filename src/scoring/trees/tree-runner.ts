@@ -6,11 +6,12 @@
  * rows; ~1.1-1.5x on real names, src/bench/README.md), walked in WebAssembly where it runs
  * (level-wasm.ts: the same walk in ~0.4-0.5x the time; the JavaScript walk otherwise). Other graphs,
  * and runs with a NaN feature past the small ones, go to onnxruntime. onnxruntime stays the
- * reference and the fallback: it loads every model, and the walk serves only after it gave onnxruntime's very float32 on every one
- * of a few thousand rows made to reach every branch (values on, just below and just above each
- * threshold, and missing values), and after this machine's onnxruntime gave the walk's logistic on
- * scores that tell its C library's expf from others (logisticProbe). Being exact, the choice of
- * engine never changes an answer, so the cut-over below is a matter of speed alone.
+ * reference and the fallback: it loads every model, and the walk serves only after it gave
+ * onnxruntime's very float32 on every one of a few thousand rows made to reach every branch (values
+ * on, just below and just above each threshold, and missing values), and after this machine's
+ * onnxruntime gave the walk's logistic on scores that tell its C library's expf from others
+ * (logisticProbe). Being exact, the choice of engine never changes an answer, so the cut-over below
+ * is a matter of speed alone.
  *
  * CPU us per row, walk / onnxruntime, 2026-12-07 02:46 UTC, load average 6.4-7.0 on this 2-core VM
  * (`node dist/bench/engine-cost.js --only domain/3,url/2,ip/2,email/3`, best of 5 rounds, fresh rows):
