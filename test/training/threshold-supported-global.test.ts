@@ -99,7 +99,10 @@ describe('hardest-source thresholds with supported', () => {
     assert.ok(moved(out.shift.old, 'malicious') > 1.4, `old rule moves ${moved(out.shift.old, 'malicious')} logits`);
     // 4 of the 20 tail names 1.5 logits higher: the scale by 4 * 1.5 / 20, the threshold by that x ln(20 / 3.285)
     const bound = ((4 * 1.5) / 20) * Math.log(20 / (1314 * 0.0025)) + 1e-3;
-    assert.ok(moved(out.shift.new, 'malicious') <= bound, `supported moves ${moved(out.shift.new, 'malicious')}, bound ${bound}`);
+    assert.ok(
+      moved(out.shift.new, 'malicious') <= bound,
+      `supported moves ${moved(out.shift.new, 'malicious')}, bound ${bound}`,
+    );
   });
 
   it('move less than the 4th-name quantile when a retrain jitters every name (sd 0.3 logits, 200 draws)', () => {
