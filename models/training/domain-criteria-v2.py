@@ -6,20 +6,23 @@ across seeds, and candidates judged by them.
         --ref domain-5-slice-rule-served:domain-5-slice-rule-platform-slice.json \
         --ref domain-5-recipe-seed7-slice-rule-served:domain-5-recipe-seed7-platform-slice.json ... \
         --cand 'lr015 s20261127=domain-6-100trees-lr015-slice-rule-served:domain-6-100trees-lr015-platform-slice.json' ... \
-        [--json OUT]
+        [--sites] [--json OUT]
 
 A draw is TAG[:PLATFORM_SLICE_FILE[:FIGURES_KEY]]: DIR/TAG-{platform-own-sources,unseen-lists,resolver-hosts}.json as
 scripts/domain/served-slice-rule.sh writes them (served_rows.py reads them), and optionally the
 measure-platform-slice.ts file whose slice_unless_lure evaluate half (FIGURES_KEY, default slice_unless_lure;
 published v5: slice_unless_lure_one_name_rule) gives the row platform:debian_evaluate.
 --floor is published v5 (old allowances: C1 v5 + max(1, ceil(sqrt(v5))) names, C2 v5 - 1.0 point).
+--sites (criteria v2.1, models/training/domain-supported-threshold.md): the unseen benign lists' C1 rows count sites
+(registrable domains with a name raised) instead of names, in every draw; their name counts are reported beside
+(`names`, not gated). Test-split rows and the Debian platform evaluate half stay in names.
 """
 import json
 import math
 import statistics
 import sys
 
-from served_rows import served_rows
+from served_rows import served_rows, served_site_rows
 
 GATED = {'openphish_hosts', 'url_hosts_phishcrawl_phishing', 'crypto_phishing', 'crypto_phishing_newest', 'andrewaeva_dga'}
 # t quantile 0.975 by degrees of freedom (one-sided 97.5%)
@@ -34,10 +37,18 @@ def arg_list(flag):
     return [sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == flag]
 
 
+SITES = '--sites' in sys.argv
+NAMES = {}  # tag -> the name rows that --sites replaced, reported beside
+
+
 def load(folder, spec):
     tag, _, rest = spec.partition(':')
     slice_file, _, fig = rest.partition(':')
     rows = served_rows(folder, tag)
+    if SITES:
+        sites = served_site_rows(folder, tag)
+        NAMES[tag] = {k: rows[k] for k in sites}
+        rows.update(sites)
     if slice_file:
         e = json.load(open(f'{folder}/{slice_file}'))['figures'][fig or 'slice_unless_lure']['evaluate']['debian_platform_fp']
         n = e['rows']
@@ -101,7 +112,7 @@ ref_specs = arg_list('--ref')
 refs = [load(folder, r) for r in ref_specs]
 cands = [(c.split('=', 1)[0], load(folder, c.split('=', 1)[1])) for c in arg_list('--cand')]
 b = bounds(refs, floor)
-print(f'reference draws: {len(refs)}, k = {k_for(len(refs)):.3f}')
+print(f'reference draws: {len(refs)}, k = {k_for(len(refs)):.3f}; unseen benign rows in {"sites" if SITES else "names"}')
 print('| row | published v5 | draws | mean / sd | old limit | v2 limit |')
 print('|---|---|---|---|---|---|')
 for key, x in b.items():
@@ -125,5 +136,8 @@ for name, rows in cands:
 if '--json' in sys.argv:
     json.dump({'rule': 'models/training/domain-criteria-v2.md', 'command': ' '.join(['python3'] + sys.argv),
                'reference_draws': [r.split(':')[0] for r in ref_specs], 'floor': sys.argv[sys.argv.index('--floor') + 1],
-               'k': round(k_for(len(refs)), 4), 'bounds': b, 'self_check': self_check, 'candidates': verdicts},
+               'k': round(k_for(len(refs)), 4), 'c1_unseen_benign_unit': 'sites' if SITES else 'names',
+               **({'names_beside': {t: {k: {'rows': r[1], 'susp': r[2], 'mal': r[3]} for k, r in v.items()}
+                                    for t, v in NAMES.items()}} if SITES else {}),
+               'bounds': b, 'self_check': self_check, 'candidates': verdicts},
               open(sys.argv[sys.argv.index('--json') + 1], 'w'), indent=1)

@@ -14,6 +14,7 @@ import argparse
 import csv
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -117,6 +118,35 @@ def threshold_at_fpr(scores_benign: np.ndarray, fpr: float) -> float:
     return float(np.nextafter(np.float32(t), np.float32(1)))
 
 
+# src/training/threshold.ts SUPPORTED_DEFAULTS: the platform-slice rule, applied per benign source by `supported`.
+SUPPORTED_DEFAULTS = {"min_support": 10, "tail_names": 20, "min_names": 200}
+
+
+def _logit(p: float) -> float:
+    q = min(max(float(p), 1e-7), 1 - 1e-7)
+    return math.log(q / (1 - q))
+
+
+def supported_threshold_at_fpr(scores: np.ndarray, fpr: float, min_support=10, tail_names=20, min_names=200) -> tuple:
+    """The Python copy of supportedThresholdAtFpr (src/training/threshold.ts; test/training/threshold-supported-global
+    checks both on the same scores): the quantile at `fpr` when at least `min_support` names are expected at or above
+    it (n * fpr), else an exponential tail in logit space fitted on the top `tail_names` scores over the next one, u:
+    logit(t) = u + mean excess * ln(tail_names / (n * fpr)). Returns (threshold or None under `min_names`, rule)."""
+    n = len(scores)
+    expected = n * fpr
+    if n < min_names or n <= tail_names:
+        return None, "none"
+    if expected >= min_support:
+        return threshold_at_fpr(scores, fpr), "empirical"
+    z = sorted((_logit(x) for x in scores), reverse=True)
+    u = z[tail_names]
+    excess = 0.0
+    for i in range(tail_names):
+        excess += z[i] - u
+    t = u + (excess / tail_names) * math.log(tail_names / expected)
+    return float(np.nextafter(np.float32(1 / (1 + math.exp(-t))), np.float32(1))), "tail"
+
+
 def source_fpr(source: str, verdict: str, fpr: float, source_fprs=()) -> float:
     """The FPR a benign source is held to at a verdict: the first `source_fprs` entry whose `match` (a regex on the
     source name) matches gives its own, else the rule's `fpr`."""
@@ -126,9 +156,11 @@ def source_fpr(source: str, verdict: str, fpr: float, source_fprs=()) -> float:
     return fpr
 
 
-def hardest_source_thresholds(p_val, y_val, src_val, fprs: dict, min_rows: int, exclude=(), source_fprs=()) -> tuple[dict, dict]:
+def hardest_source_thresholds(p_val, y_val, src_val, fprs: dict, min_rows: int, exclude=(), source_fprs=(),
+                              supported=None) -> tuple[dict, dict]:
     """Per verdict, the highest per-benign-source threshold at that FPR (a source's own FPR where `source_fprs` gives
-    one), and which source set it."""
+    one), and which source set it. With `supported` (SUPPORTED_DEFAULTS' keys) each source's threshold is
+    supported_threshold_at_fpr's instead of the plain quantile, which at 0.25% of 1,314 rows is the 4th name."""
     thresholds, chosen_by = {}, {}
     benign_sources = sorted(set(src_val[y_val == 0].tolist()) - set(exclude))
     for verdict, fpr in fprs.items():
@@ -137,7 +169,10 @@ def hardest_source_thresholds(p_val, y_val, src_val, fprs: dict, min_rows: int, 
             sel = (src_val == s) & (y_val == 0)
             if sel.sum() < min_rows:
                 continue
-            t = threshold_at_fpr(p_val[sel], source_fpr(s, verdict, fpr, source_fprs))
+            f = source_fpr(s, verdict, fpr, source_fprs)
+            t = threshold_at_fpr(p_val[sel], f) if supported is None else supported_threshold_at_fpr(p_val[sel], f, **supported)[0]
+            if t is None:
+                continue
             if t > best:
                 best, who = t, s
         if who is None:  # no source has enough rows: fall back to the pooled benign validation rows
@@ -193,6 +228,34 @@ def source_capped_thresholds(p_val, y_val, src_val, fprs: dict, cap: float, excl
     return thresholds, chosen_by, inputs
 
 
+def supported_options(rule: dict):
+    """The supported rule's options of a threshold rule (`supported`: true or SUPPORTED_DEFAULTS' keys), None without."""
+    sup = rule.get("supported")
+    if not sup:
+        return None
+    if rule["on"] != "hardest-source":
+        sys.exit("threshold_policy supported applies to the hardest-source rule only")
+    return {**SUPPORTED_DEFAULTS, **(sup if isinstance(sup, dict) else {})}
+
+
+def threshold_support(p_val, y_val, src_val, site_val, fprs: dict, chosen_by: dict, rule: dict) -> dict:
+    """Per verdict, what stands behind the threshold: the choosing source's validation names n, n * fpr, how the
+    supported rule read them (empirical or tail) and the distinct sites among the names its quantile or tail reads."""
+    out = {}
+    opts = supported_options(rule) or SUPPORTED_DEFAULTS
+    for verdict, fpr in fprs.items():
+        s = chosen_by[verdict]
+        sel = (src_val == s) & (y_val == 0) if s != "pooled" else (y_val == 0)
+        f = source_fpr(s, verdict, fpr, rule.get("source_fprs", ()))
+        n = int(sel.sum())
+        how = supported_threshold_at_fpr(p_val[sel], f, **opts)[1]
+        top = max(1, int(math.ceil(n * f))) if how != "tail" else opts["tail_names"] + 1
+        order = np.argsort(-p_val[sel], kind="stable")[:top]
+        out[verdict] = {"source": s, "names": n, "fpr": f, "expected_names": round(n * f, 2), "rule": how,
+                        "names_read": int(len(order)), "sites_among_them": int(len(set(site_val[sel][order].tolist())))}
+    return out
+
+
 def verdict_thresholds(rule: dict, p_val, y_val, src_val, fprs: dict, exclude=()) -> tuple[dict, dict, dict]:
     """The threshold rule named by rule["on"], shared by train.py (the served thresholds) and evaluate.py (every
     throw-away model): `pooled`, `hardest-source` (rule["min_source_rows"]) or `source-capped` (rule["source_cap"]).
@@ -202,7 +265,7 @@ def verdict_thresholds(rule: dict, p_val, y_val, src_val, fprs: dict, exclude=()
         return source_capped_thresholds(p_val, y_val, src_val, fprs, float(rule["source_cap"]), exclude)
     if on == "hardest-source":
         return (*hardest_source_thresholds(p_val, y_val, src_val, fprs, int(rule["min_source_rows"]), exclude,
-                                           rule.get("source_fprs", ())), {})
+                                           rule.get("source_fprs", ()), supported_options(rule)), {})
     if on == "pooled":
         benign = (y_val == 0) & ~np.isin(src_val, list(exclude))
         return {k: threshold_at_fpr(p_val[benign], f) for k, f in fprs.items()}, {k: "pooled" for k in fprs}, {}
@@ -310,6 +373,8 @@ def resolve_threshold_policy(args, spec: dict) -> None:
         args.min_threshold_rows = int(policy.get("min_source_rows", 200))
     # Sources held to FPRs of their own (hardest-source only): [{"match": regex, "suspicious": f, "malicious": f}].
     args.source_fprs = policy.get("source_fprs", [])
+    # Each source's threshold by the supported rule (true, or SUPPORTED_DEFAULTS' keys; hardest-source only).
+    args.supported = policy.get("supported")
     if args.source_fprs and args.thresholds_on != "hardest-source":
         sys.exit("threshold_policy source_fprs applies to the hardest-source rule only")
 
@@ -318,7 +383,8 @@ def threshold_rule(args) -> dict:
     """The threshold rule and its inputs as metadata records them (threshold_fprs) and verdict_thresholds reads them."""
     return {"on": args.thresholds_on, "min_source_rows": args.min_threshold_rows,
             **({"source_cap": args.threshold_source_cap} if args.thresholds_on == "source-capped" else {}),
-            **({"source_fprs": args.source_fprs} if getattr(args, "source_fprs", None) else {})}
+            **({"source_fprs": args.source_fprs} if getattr(args, "source_fprs", None) else {}),
+            **({"supported": args.supported} if getattr(args, "supported", None) else {})}
 
 
 THRESHOLD_RULE_TEXT = {
@@ -351,6 +417,8 @@ def main() -> None:
     ap.add_argument("--min-threshold-rows", type=int, default=None,
                     help="with --thresholds-on hardest-source: validation rows a benign source needs to set a threshold "
                          "(default: the sources file's threshold_policy min_source_rows, else 200)")
+    ap.add_argument("--val-scores", type=Path, help="also write the validation rows' scores, labels, sources and sites "
+                    "to this .npz (threshold studies; never into the version folder)")
     ap.add_argument("--leave-group-out", action="store_true", help="also train once per group (e.g. DGA family) without it and report AUC on it")
     ap.add_argument("--auc-by-group", action="store_true", help="also report test AUC within each group (e.g. the source year), benign and malicious rows of that group only")
     ap.add_argument("--importance", type=int, default=0, help="record the N features whose permutation on test costs the most AUC (0: skip)")
@@ -388,6 +456,16 @@ def main() -> None:
     src_val = np.array([rows[i]["source"] for i in idx["val"]])
     rule = threshold_rule(args)
     thresholds, thresholds_set_by, threshold_inputs = verdict_thresholds(rule, p_val, y[idx["val"]], src_val, fprs)
+    site_val = np.array([rows[i]["site"] for i in idx["val"]])
+    support = threshold_support(p_val, y[idx["val"]], src_val, site_val, fprs, thresholds_set_by, rule)
+    one_name = None
+    if supported_options(rule):  # the same model's thresholds by the plain quantile (the reference draw of this seed)
+        plain = {k: v for k, v in rule.items() if k != "supported"}
+        th1, by1, _ = verdict_thresholds(plain, p_val, y[idx["val"]], src_val, fprs)
+        one_name = {"thresholds": th1, "set_by": by1,
+                    "support": threshold_support(p_val, y[idx["val"]], src_val, site_val, fprs, by1, plain)}
+    if args.val_scores:
+        np.savez_compressed(args.val_scores, p=p_val, y=y[idx["val"]], src=src_val, site=site_val)
     metrics, p_test = evaluate(model, X, y, rows, idx["test"], thresholds)
     if spec.get("auc_by_label_group"):
         metrics.update(auc_by_label_group(y[idx["test"]], p_test, rows, idx["test"]))
@@ -488,8 +566,14 @@ def main() -> None:
         "threshold_policy": f"suspicious at {args.suspicious_fpr:.2%} and malicious at {args.malicious_fpr:.2%} benign FPR on the validation split"
                             + THRESHOLD_RULE_TEXT[args.thresholds_on].format(cap=args.threshold_source_cap)
                             + "".join(f"; sources matching /{e['match']}/ at {float(e['suspicious']):.2%} and "
-                                      f"{float(e['malicious']):.2%}" for e in args.source_fprs),
+                                      f"{float(e['malicious']):.2%}" for e in args.source_fprs)
+                            + ("; each source's threshold by the supported rule (src/training/threshold.ts): the quantile "
+                               "when at least 10 of its validation names are expected at or above it, otherwise an "
+                               "exponential tail in logit space fitted on its top 20 names over the next"
+                               if args.supported else ""),
         "thresholds_set_by": thresholds_set_by,
+        "threshold_support": support,
+        **({"thresholds_one_name": one_name} if one_name else {}),
         "threshold_fprs": {**rule, **fprs},
         **({"threshold_validation_sources": threshold_inputs} if threshold_inputs else {}),
         "split": "hash of site key: 70% train, 10% validation (thresholds), 20% test (metrics); no site on two sides",

@@ -65,6 +65,8 @@ interface Row {
   name: DomainName;
   /** The --weigh-by column's value, or the registrable domain (site key when there is none). */
   unit: string;
+  /** The registrable domain (site key when there is none): criteria v2.1 counts benign false positives by it. */
+  site: string;
   seen: boolean;
   score: number;
   /** The dynamic-DNS feature is set (the model flags those names on purpose). */
@@ -109,6 +111,7 @@ async function scoreFile(path: string, weighBy: string | undefined): Promise<Row
       host: d.ascii,
       name: d,
       unit: unitCol >= 0 ? f[unitCol]! : regdom,
+      site: regdom,
       seen: known.has(d.siteKey) || known.has(regdom),
       score: 0,
       dynamicDns: false,
@@ -175,6 +178,24 @@ function unitRates(rows: readonly Row[]) {
   };
 }
 
+/**
+ * Sites (registrable domains) with at least one row raised at each verdict, beside the rows: a provider's thousand
+ * customer CNAMEs under one registrable domain are one site (models/training/domain-supported-threshold.md).
+ */
+function siteCounts(rows: readonly Row[]) {
+  const sites = (f: (r: Row) => boolean) => new Set(rows.filter(f).map((r) => r.site)).size;
+  const out: Record<string, number> = {
+    sites: sites(() => true),
+    model_sites_at_suspicious: sites((r) => r.model !== 'benign'),
+    model_sites_at_malicious: sites((r) => r.model === 'malicious'),
+  };
+  if (rows.some((r) => r.served !== undefined)) {
+    out.served_sites_at_suspicious = sites((r) => r.served !== undefined && r.served !== 'benign');
+    out.served_sites_at_malicious = sites((r) => r.served === 'malicious');
+  }
+  return out;
+}
+
 /** The platforms (public suffix or shared-hosting registrable domain) with the most rows, each with its rates. */
 function bySuffix(rows: readonly Row[]) {
   const groups = new Map<string, Row[]>();
@@ -211,6 +232,7 @@ function summarise(rows: readonly Row[], weighBy: string | undefined) {
     all: rates(rows),
     seen_in_training_sources: rows.length - unseen.length,
     unseen: rates(unseen),
+    unseen_sites: siteCounts(unseen),
     unseen_long_label: rates(unseen.filter(long)),
     unseen_on_platform: rates(unseen.filter(platform)),
     unseen_platform_own: rates(unseen.filter(own)),

@@ -94,3 +94,83 @@ describe('domain criteria v2', () => {
     );
   });
 });
+
+// Criteria v2.1 (models/training/domain-supported-threshold.md): with --sites an unseen benign list's C1 row
+// counts registrable domains with a name raised, not names. One provider's customer CNAMEs under one registrable
+// domain (Act-On: 1 -> 1,821 names at malicious between seeds) are one site. Fails with the name rule (v2).
+describe('domain criteria v2.1 (--sites)', () => {
+  // unseen benign list: [rows, names susp, names mal, sites, sites susp, sites mal]
+  type Sites = [number, number, number, number, number, number];
+  function writeSites(dir: string, tag: string, cname: Sites): void {
+    const [n, s, m, sites, ss, sm] = cname;
+    const benign = (sv: number, mv: number) => ({
+      label: 'benign',
+      unseen: { rows: n, served_fpr_at_suspicious: sv / n, served_fpr_at_malicious: mv / n },
+      unseen_sites: { sites, served_sites_at_suspicious: ss, served_sites_at_malicious: sm },
+    });
+    writeFileSync(
+      join(dir, `${tag}-platform-own-sources.json`),
+      JSON.stringify({
+        sources: {
+          tranco: { label: 'benign', test_split: { hosts: 1000, at_suspicious_pct: 1, at_malicious_pct: 0.2 } },
+        },
+      }),
+    );
+    writeFileSync(join(dir, `${tag}-unseen-lists.json`), JSON.stringify({ sources: {} }));
+    writeFileSync(
+      join(dir, `${tag}-resolver-hosts.json`),
+      JSON.stringify({ sources: { telemetry_cname: benign(s, m) } }),
+    );
+  }
+
+  it('counts one provider`s thousand names as one site, reports the names beside, and still fails a rise in sites', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'criteria-v21-'));
+    // Four reference draws: 100 / 110 / 105 / 95 names at malicious from 20 / 21 / 19 / 20 sites.
+    writeSites(dir, 'floor', [18000, 3900, 100, 5000, 400, 20]);
+    const refs: Sites[] = [
+      [18000, 3900, 100, 5000, 400, 20],
+      [18000, 3850, 110, 5000, 398, 21],
+      [18000, 3950, 105, 5000, 402, 19],
+      [18000, 3880, 95, 5000, 401, 20],
+    ];
+    for (const [i, r] of refs.entries()) writeSites(dir, `ref${i}`, r);
+    writeSites(dir, 'provider', [18000, 3900, 1900, 5000, 400, 21]); // +1,800 names of one site
+    writeSites(dir, 'spread', [18000, 3900, 110, 5000, 400, 40]); // 40 sites: a real spread of false positives
+    const run = async (sites: boolean) => {
+      const out = join(dir, `judged-${sites}.json`);
+      const args = [join(TRAINING, 'domain-criteria-v2.py'), '--dir', dir, '--floor', 'floor'];
+      for (let i = 0; i < 4; i++) args.push('--ref', `ref${i}`);
+      args.push('--cand', 'provider=provider', '--cand', 'spread=spread', '--json', out);
+      if (sites) args.push('--sites');
+      await promisify(execFile)('python3', args, { cwd: TRAINING });
+      return JSON.parse(readFileSync(out, 'utf8'));
+    };
+    const names = await run(false);
+    assert.equal(names.c1_unseen_benign_unit, 'names');
+    assert.match(names.candidates.provider.join(' '), /unseen:telemetry_cname mal/);
+    const sites = await run(true);
+    assert.equal(sites.c1_unseen_benign_unit, 'sites');
+    assert.deepEqual(sites.candidates.provider, []);
+    assert.match(sites.candidates.spread.join(' '), /unseen:telemetry_cname mal: 40/);
+    assert.equal(sites.names_beside.provider['unseen:telemetry_cname'].mal, 1900);
+    assert.deepEqual(sites.bounds['unseen:telemetry_cname mal'].draws, [20, 21, 19, 20]);
+    // test-split rows stay in names
+    assert.equal(sites.bounds['test:tranco mal'].published_v5, 2);
+  });
+
+  it('refuses a draw measured without site counts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'criteria-v21-'));
+    write(dir, 'floor', {}, { psl_private: ['benign', 1700, 0, 0] });
+    const args = [
+      join(TRAINING, 'domain-criteria-v2.py'),
+      '--dir',
+      dir,
+      '--floor',
+      'floor',
+      '--ref',
+      'floor',
+      '--sites',
+    ];
+    await assert.rejects(promisify(execFile)('python3', args, { cwd: TRAINING }), /no served site counts/);
+  });
+});

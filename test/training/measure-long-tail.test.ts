@@ -27,15 +27,45 @@ let figures: Record<string, Rates | number | { host: string; served: string }[]>
 before(async () => {
   writeFileSync(join(dir, 'hosts.tsv'), 'host\nadobe-type-tools.github.io\nwww.7-zip.org\nwiki.gnome.org\n');
   writeFileSync(join(dir, 'known.txt'), 'gnome.org\n');
+  writeFileSync(
+    join(dir, 'one-site.tsv'),
+    'host\nadobe-type-tools.github.io\nwww.adobe-type-tools.github.io\nwww.7-zip.org\n',
+  );
   const source = { name: 'known', path: 'known.txt', format: 'lines', label: 'benign', license: 't', origin: 't' };
   writeFileSync(join(dir, 'sources.json'), JSON.stringify({ sources: [source] }));
   const args = ['scripts/domain/measure-long-tail.ts', '--model', 'models/domain/3', '--served'];
   const more = ['--sources', join(dir, 'sources.json'), '--data', dir, '--out', join(dir, 'out.json')];
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', ...args, ...more, `t=${join(dir, 'hosts.tsv')}`], {
-    cwd: root,
-    timeout: 120_000,
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', ...args, ...more, `t=${join(dir, 'hosts.tsv')}`, `u=${join(dir, 'one-site.tsv')}`],
+    {
+      cwd: root,
+      timeout: 120_000,
+    },
+  );
+  const sources = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).sources;
+  figures = sources.t;
+  oneSite = sources.u;
+});
+
+let oneSite: Record<string, unknown>;
+it('counts sites (registrable domains) beside the rows: two names of one site raised are one site', () => {
+  assert.deepEqual(figures.unseen_sites, {
+    sites: 2,
+    model_sites_at_suspicious: 1,
+    model_sites_at_malicious: 1,
+    served_sites_at_suspicious: 1,
+    served_sites_at_malicious: 1,
   });
-  figures = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')).sources.t;
+  // adobe-type-tools.github.io and its www name (both malicious with v3) are one site; 7-zip.org the other.
+  assert.equal((oneSite.unseen as Rates).served_fpr_at_malicious, 0.666667); // 2 names of 3
+  assert.deepEqual(oneSite.unseen_sites, {
+    sites: 2,
+    model_sites_at_suspicious: 1,
+    model_sites_at_malicious: 1,
+    served_sites_at_suspicious: 1,
+    served_sites_at_malicious: 1,
+  });
 });
 
 it('counts a host whose registrable domain a training source holds as seen, not in the unseen figures', () => {
