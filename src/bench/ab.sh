@@ -12,6 +12,8 @@
 #
 # Extra arguments after the pair count go to both servers; A_ARGS and B_ARGS (words) to one each, e.g.
 #   A_ARGS="--workers 1" B_ARGS="--workers 2" bench/ab.sh dist dist "stream ..." 4
+# and A_NODE_ARGS and B_NODE_ARGS (words) to one server's node, before main.js, e.g.
+#   B_NODE_ARGS="--max-semi-space-size=32" bench/ab.sh dist dist "stream ..." 4
 # The dist copies must sit in the repository
 # root (they find src/gen and models/ relative to themselves). Needs Go (the load generator). The
 # servers listen on free ports (several comparisons may run on one machine at once).
@@ -29,10 +31,10 @@ tranco=../shared/data/domains/tranco_top100k.txt
 
 free_port() { node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"; }
 porta=$(free_port); portb=$(free_port)
-# shellcheck disable=SC2086 # A_ARGS and B_ARGS are words
-node "$a/main.js" --listen "127.0.0.1:$porta" --log-level info "$@" ${A_ARGS:-} > "$work/a.log" 2>&1 & pa=$!
+# shellcheck disable=SC2086 # A_ARGS, B_ARGS and the NODE_ARGS are words
+node ${A_NODE_ARGS:-} "$a/main.js" --listen "127.0.0.1:$porta" --log-level info "$@" ${A_ARGS:-} > "$work/a.log" 2>&1 & pa=$!
 # shellcheck disable=SC2086
-node "$b/main.js" --listen "127.0.0.1:$portb" --log-level info "$@" ${B_ARGS:-} > "$work/b.log" 2>&1 & pb=$!
+node ${B_NODE_ARGS:-} "$b/main.js" --listen "127.0.0.1:$portb" --log-level info "$@" ${B_ARGS:-} > "$work/b.log" 2>&1 & pb=$!
 for _ in $(seq 1 240); do
   grep -q '"msg":"serving"' "$work/a.log" && grep -q '"msg":"serving"' "$work/b.log" && break
   sleep 0.5

@@ -200,14 +200,23 @@ function lookupIn(sources: SourceSet, hosting: HostingLookup | null, ip: IpAddre
   const routable = ip.globallyRoutable;
   const geo = (routable && first(sources.city, ip)) || NO_GEO;
   const asn = (routable && first(sources.asn, ip)) || NO_ASN;
+  // Field by field, in the order the spreads of geo and asn gave (GeoFields', then AsnFields'): one
+  // object literal of one shape, without the two spreads' generic copy (~0.3 us of a new IP).
   return {
     version: ip.version,
     address: ip.address,
     prefixLength: ip.prefixLength,
     range: ip.range,
     globallyRoutable: routable,
-    ...geo,
-    ...asn,
+    countryCode: geo.countryCode,
+    countryName: geo.countryName,
+    city: geo.city,
+    latitude: geo.latitude,
+    longitude: geo.longitude,
+    hasLocation: geo.hasLocation,
+    timeZone: geo.timeZone,
+    asn: asn.asn,
+    asOrganization: asn.asOrganization,
     hostingProvider: (routable && hosting?.provider(ip)) || '',
   };
 }
