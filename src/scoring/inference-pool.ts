@@ -16,6 +16,7 @@ import type {
   ModelEngine,
   ModelIo,
   RawValues,
+  WalkCheck,
   WorkerReply,
   WorkerRequest,
 } from './inference-protocol';
@@ -182,13 +183,16 @@ export interface BackendOptions {
   engine?: ModelEngine;
 }
 
-/** A session on the event loop; the runs queued during one event-loop turn share one model run. */
+/**
+ * A session on the event loop; the runs queued during one event-loop turn share one model run.
+ * `checked`: the verdict on its walks, which the worker backend hands on to its workers.
+ */
 async function loadInline(
   bytes: Uint8Array,
   spec: SessionSpec,
   engine: ModelEngine,
   load: BackendLoad,
-): Promise<InferenceSession> {
+): Promise<InferenceSession & { checked: WalkCheck }> {
   const runner = await openModelRunner(bytes, { ...spec, engine });
   const queue = new RunQueue(
     load,
@@ -201,6 +205,7 @@ async function loadInline(
     outputNames: runner.outputNames,
     smallRuns: runner.smallRuns,
     smallRunsFallback: runner.fallbackReason,
+    checked: runner.checked,
     run: (features, rows) => queue.push(features, rows),
     release: () => runner.release(),
   };
@@ -543,6 +548,9 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
     async load(bytes, spec) {
       const session = nextSession++;
       const io: ModelIo = { width: spec.width, input: spec.input, output: spec.output, positive: spec.positive };
+      // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS). Loaded
+      // first: its check of the walks is the process's, which the workers take with the model.
+      const inline = await loadInline(bytes, spec, engine, backendLoad);
       const loadRequest: LoadRequest = {
         type: 'load',
         id: 0,
@@ -551,9 +559,10 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
         intraOpThreads: spec.intraOpThreads,
         engine,
         io,
+        checked: inline.checked,
         features: spec.features,
       };
-      // Loaded on one worker, which checks it; the others load it when made resident or when asked for it.
+      // Loaded on one worker, which loads its features too; the others load it when made resident or when asked for it.
       live.set(session, { load: loadRequest, resident: false, shared: spec.shared });
       const first = idle() ?? threads[0];
       const loaded =
@@ -562,11 +571,9 @@ export function createWorkerBackend(opts: WorkerBackendOptions = {}): InferenceB
           : await toWorkers([first], () => ({ ...loadRequest, id: nextId++ }));
       if (!loaded.ok) {
         live.delete(session);
-        await unload(session);
+        await Promise.all([unload(session), inline.release()]);
         throw new Error(loaded.error);
       }
-      // The same model on the event loop, for runs too small to be worth the trip (INLINE_MAX_ROWS).
-      const inline = await loadInline(bytes, spec, engine, backendLoad);
       const queue = new RunQueue(backendLoad, spec.width, async (features, rows) => {
         // Not transferred: a run a crash interrupted is sent again.
         const reply = await request({ type: 'run', id: nextId++, session, features, rows, ...io });

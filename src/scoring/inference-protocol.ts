@@ -99,6 +99,19 @@ export interface AnswerReply {
   kept: ClonedResult[];
 }
 
+/**
+ * What the check of a model's walks against onnxruntime concluded: which walks gave its very float32 on
+ * every check row, or why none serves. It depends only on the model's bytes, its input/output and this
+ * process's code and libraries (onnxruntime, the C library's expf, the WebAssembly engine), so a
+ * process checks a model once: a thread keeps its verdicts (by the model's SHA-256), and the inference
+ * pool gives the event loop's verdict to its workers with the model (inference-pool.ts). The check
+ * itself is in trees/tree-runner.ts; it had cost 50-550 ms of CPU per model version and thread (~2 s
+ * for the 16 committed versions), paid again by every worker and every start.
+ */
+export type WalkCheck =
+  | { readonly walks: true; readonly level: 'wasm' | 'js' | undefined }
+  | { readonly walks: false; readonly why: string };
+
 export type WorkerRequest =
   | {
       type: 'load';
@@ -108,6 +121,8 @@ export type WorkerRequest =
       intraOpThreads: number;
       engine: ModelEngine;
       io: ModelIo;
+      /** The event loop's verdict on the model's walks, which spares the worker the check (trees/tree-runner.ts). */
+      checked?: WalkCheck | undefined;
       features?: FeaturesSpec | undefined;
     }
   /**

@@ -112,11 +112,11 @@ async function handle(msg: WorkerRequest): Promise<WorkerReply> {
   try {
     switch (msg.type) {
       case 'load': {
-        const runner = await openModelRunner(msg.bytes, {
-          ...msg.io,
-          intraOpThreads: msg.intraOpThreads,
-          engine: msg.engine,
-        });
+        const runner = await openModelRunner(
+          msg.bytes,
+          { ...msg.io, intraOpThreads: msg.intraOpThreads, engine: msg.engine },
+          msg.checked,
+        );
         const session: Session = { runner };
         if (msg.features !== undefined) {
           const { kind, featuresVersion, metadata, dir } = msg.features;

@@ -175,9 +175,14 @@ type fleetGen struct {
 	values Values
 	next   atomic.Uint64
 	seq    atomic.Uint64
+	// With -rate, one tick per new message, shared by every caller and stream (a resend takes none).
+	pace <-chan time.Time
 }
 
 func (g *fleetGen) build() *fleetMsg {
+	if g.pace != nil {
+		<-g.pace
+	}
 	n := uint64(g.o.batch)
 	k0 := g.o.offset<<32 + g.next.Add(n) - n
 	buf := make([]byte, 0, 64*g.o.batch)
@@ -288,6 +293,11 @@ func fleetCredentials(o options) credentials.TransportCredentials {
 func runFleet(o options, values Values, unaryWorkers int) {
 	t := &fleetTally{phase: "start", byPhase: map[string]map[string]*backendCount{}, answers: map[uint64]int{}, failures: map[string]int{}}
 	g := &fleetGen{o: o, values: values}
+	if o.rate > 0 {
+		pace := time.NewTicker(time.Second / time.Duration(o.rate))
+		defer pace.Stop()
+		g.pace = pace.C
+	}
 	conns := make([]*grpc.ClientConn, max(1, o.conns))
 	for i := range conns {
 		conns[i] = dialFleet(o, t)

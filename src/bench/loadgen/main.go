@@ -54,6 +54,8 @@ type options struct {
 	tlsCA     string // PEM CA the server's certificate must chain to; "" = plaintext
 	// fleet: the longest wait between reconnect attempts to a backend that is down (0: gRPC's 120 s)
 	maxReconnectBackoff time.Duration
+	// fleet: new request messages per second over all callers and streams (0: as fast as answered)
+	rate int
 }
 
 func main() {
@@ -85,6 +87,7 @@ func main() {
 	fs.IntVar(&o.count, "count", 100000, "names: how many")
 	fs.StringVar(&o.tlsCA, "tls-ca", "", "connect with TLS, trusting this PEM CA (plaintext without it)")
 	fs.DurationVar(&o.maxReconnectBackoff, "max-reconnect-backoff", 0, "fleet: longest wait between reconnect attempts to a down backend (0: gRPC's default, 120s)")
+	fs.IntVar(&o.rate, "rate", 0, "fleet: new request messages per second, all callers and streams together (0: as fast as they are answered)")
 	kindName := fs.String("kind", "domain", "domain | url | ip | mixed (Predict, all three): the RPCs and values (stream, unary, names)")
 	urlsPath := fs.String("urls", "", "-kind url or mixed: real URLs, one per line (generated URLs without it)")
 	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the load generator here")

@@ -64,7 +64,8 @@ export type ReadTrees = { ok: true; ensemble: TreeEnsemble } | { ok: false; why:
 export function readTreeEnsemble(bytes: Uint8Array): ReadTrees {
   let model: { graph?: { node?: unknown[]; input?: { name: string }[]; output?: { name: string }[] } };
   try {
-    model = ONNX_MODEL.toObject(ONNX_MODEL.decode(bytes), { longs: Number, defaults: false }) as typeof model;
+    // The decoded message as it is: every field read below is a number, a string or bytes (onnx-proto.ts).
+    model = ONNX_MODEL.decode(bytes) as unknown as typeof model;
   } catch (err) {
     return { ok: false, why: `not an ONNX model: ${(err as Error).message}` };
   }

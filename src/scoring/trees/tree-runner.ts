@@ -45,9 +45,10 @@
  *
  * so where it runs it serves from WASM_LEVEL_MIN_ROWS (2) rows.
  */
+import { createHash } from 'node:crypto';
 import type * as ort from 'onnxruntime-node';
 import { seededRandom } from '../../seeded-random';
-import { type ModelEngine, type ModelIo, openSession, runSession } from '../inference-protocol';
+import { type ModelEngine, type ModelIo, openSession, runSession, type WalkCheck } from '../inference-protocol';
 import { flattenTrees, runFlatTrees } from './flat-trees';
 import { logistic, TELLING_SCORES } from './float32-logistic';
 import { levelTrees, runLevelTrees } from './level-trees';
@@ -84,11 +85,22 @@ export interface ModelRunner {
   readonly levelWalk?: ((features: Float32Array, rows: number) => Float32Array | undefined) | undefined;
   /** The shortest run `run` gives the level walk (LEVEL_MIN_ROWS, or WASM_LEVEL_MIN_ROWS in WebAssembly). */
   readonly levelMinRows?: number | undefined;
+  /** What the check of the walks against onnxruntime concluded (another thread of this process may reuse it). */
+  readonly checked: WalkCheck;
   release(): Promise<void>;
+}
+
+/** This thread's verdicts, by checkKey. */
+const checkedHere = new Map<string, WalkCheck>();
+
+function checkKey(bytes: Uint8Array, io: ModelIo & { intraOpThreads: number }): string {
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  return `${sha} ${io.input} ${io.output} ${io.width} ${io.positive} ${io.intraOpThreads}`;
 }
 
 /** The level walk that serves a model and the shortest run it takes. */
 interface LevelWalk {
+  kind: 'wasm' | 'js';
   walk: (features: Float32Array, rows: number) => Float32Array | undefined;
   minRows: number;
 }
@@ -150,11 +162,16 @@ export function firstDifference(a: Float32Array, b: Float32Array): number {
   return -1;
 }
 
-/** The walk, if the model is a plain tree ensemble and the walk agrees with onnxruntime; else why not. */
+/**
+ * The walk, if the model is a plain tree ensemble and the walk agrees with onnxruntime; else why not.
+ * With `checked` (this process's verdict on the same model) the walks it names serve without a check,
+ * unless one of them cannot be built here.
+ */
 async function smallRunWalker(
   bytes: Uint8Array,
   io: ModelIo & { intraOpThreads: number },
   reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
+  checked: WalkCheck | undefined,
 ): Promise<
   | {
       walk: (features: Float32Array, rows: number) => Float32Array;
@@ -170,12 +187,20 @@ async function smallRunWalker(
   const flat = flattenTrees(read.ensemble);
   if (!flat.ok) return { why: flat.why };
   if (flat.trees.width > io.width) return { why: `the trees read feature ${flat.trees.width - 1} of ${io.width}` };
+  if (checked !== undefined && !checked.walks) return { why: checked.why };
+  const positive = io.positive;
+  if (checked?.walks && (positive === 0 || positive === 1)) {
+    const trees = flat.trees;
+    const walk = (features: Float32Array, rows: number) => runFlatTrees(trees, features, rows, io.width, positive);
+    const level =
+      checked.level === undefined ? undefined : levelWalks(read.ensemble, io).find((l) => l.kind === checked.level);
+    if (checked.level === undefined || level !== undefined) return { walk, level };
+  }
   if (flat.trees.logistic) {
     probed ??= logisticProbe();
     const why = await probed;
     if (why !== undefined) return { why };
   }
-  const positive = io.positive;
   if (positive !== 0 && positive !== 1) return { why: `positive class index ${positive}` };
   const trees = flat.trees;
   const walk = (features: Float32Array, rows: number) => runFlatTrees(trees, features, rows, io.width, positive);
@@ -206,16 +231,8 @@ async function levelWalker(
   want: Float32Array,
   reference: (features: Float32Array, rows: number) => Promise<Float32Array>,
 ): Promise<LevelWalk | undefined> {
-  const padded = levelTrees(ensemble);
-  if (!padded.ok || padded.trees.width > io.width) return undefined;
-  const trees = padded.trees;
-  const positive = io.positive === 0 ? 0 : 1;
-  const js = (features: Float32Array, rows: number) => runLevelTrees(trees, features, rows, io.width, positive);
-  // The WebAssembly walk (level-wasm.ts; ~0.4-0.5x the time) when it runs here, the JavaScript one if
-  // not: each serves only if it gives onnxruntime's float32 on the check rows below.
-  const wasm = wasmLevelWalk(trees, io.width, positive);
-  const walks: LevelWalk[] = [{ walk: js, minRows: LEVEL_MIN_ROWS }];
-  if (typeof wasm === 'function') walks.unshift({ walk: wasm, minRows: WASM_LEVEL_MIN_ROWS });
+  const walks = levelWalks(ensemble, io);
+  if (walks.length === 0) return undefined;
   const width = io.width;
   const whole: number[] = [];
   for (let r = 0; r < want.length; r++)
@@ -241,20 +258,58 @@ async function levelWalker(
   return undefined;
 }
 
+/**
+ * The level walks that can serve the ensemble here, the one to try first first: the WebAssembly walk
+ * (level-wasm.ts; ~0.4-0.5x the time) when it runs here, then the JavaScript one. None if the
+ * ensemble does not pad to complete trees.
+ */
+function levelWalks(ensemble: TreeEnsemble, io: ModelIo): LevelWalk[] {
+  const padded = levelTrees(ensemble);
+  if (!padded.ok || padded.trees.width > io.width) return [];
+  const trees = padded.trees;
+  const positive = io.positive === 0 ? 0 : 1;
+  const js = (features: Float32Array, rows: number) => runLevelTrees(trees, features, rows, io.width, positive);
+  const wasm = wasmLevelWalk(trees, io.width, positive);
+  const walks: LevelWalk[] = [{ kind: 'js', walk: js, minRows: LEVEL_MIN_ROWS }];
+  if (typeof wasm === 'function') walks.unshift({ kind: 'wasm', walk: wasm, minRows: WASM_LEVEL_MIN_ROWS });
+  return walks;
+}
+
+/**
+ * Opens the model on onnxruntime and, with the `trees` engine, the walks that give its float32 (see
+ * the top of this file). `checked`: this process's verdict on the same model from another thread,
+ * which spares the check (WalkCheck).
+ */
 export async function openModelRunner(
   bytes: Uint8Array,
   spec: ModelIo & { intraOpThreads: number; engine: ModelEngine },
+  checked?: WalkCheck,
 ): Promise<ModelRunner> {
   const session: ort.InferenceSession = await openSession(bytes, spec.intraOpThreads);
   const reference = (features: Float32Array, rows: number) => runSession(session, features, rows, spec);
-  const small = spec.engine === 'trees' ? await smallRunWalker(bytes, spec, reference) : { why: 'engine onnxruntime' };
+  let small: Awaited<ReturnType<typeof smallRunWalker>> = { why: 'engine onnxruntime' };
+  if (spec.engine === 'trees') {
+    const key = checkKey(bytes, spec);
+    small = await smallRunWalker(bytes, spec, reference, checked ?? checkedHere.get(key));
+    checkedHere.set(
+      key,
+      'walk' in small ? { walks: true, level: small.level?.kind } : { walks: false, why: small.why },
+    );
+  }
   const base = {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     reference,
     release: () => session.release(),
   };
-  if (!('walk' in small)) return { ...base, smallRuns: 'onnxruntime', fallbackReason: small.why, run: reference };
+  if (!('walk' in small))
+    return {
+      ...base,
+      smallRuns: 'onnxruntime',
+      fallbackReason: small.why,
+      checked: { walks: false, why: small.why },
+      run: reference,
+    };
   const { walk, level } = small;
   const levelMinRows = level?.minRows ?? Number.POSITIVE_INFINITY;
   return {
@@ -263,6 +318,7 @@ export async function openModelRunner(
     walk,
     levelWalk: level?.walk,
     levelMinRows: level?.minRows,
+    checked: { walks: true, level: level?.kind },
     run: (features, rows) => {
       const scores = rows >= levelMinRows ? level?.walk(features, rows) : undefined;
       if (scores !== undefined) return Promise.resolve(scores);

@@ -41,6 +41,35 @@ describe('ip-location-db ASN CSV', () => {
     assert.equal(text.table.find(Uint8Array.from([0x2a, 0x00, 0x14, 0x50, ...new Array(12).fill(7)]))?.asn, 64502);
   });
 
+  it('reads each bundled table as numbers and as text alike (the numeric files are the ones the server reads)', async () => {
+    const dir = path.dirname(require.resolve('@ip-location-db/asn/package.json'));
+    for (const v of ['ipv4', 'ipv6']) {
+      const numeric = (await loadAsnCsv(path.join(dir, `asn-${v}-num.csv`))).table.parts;
+      const text = (await loadAsnCsv(path.join(dir, `asn-${v}.csv`))).table.parts;
+      assert.ok(numeric.valueIndex.length > 50_000, `${v}: ${numeric.valueIndex.length} ranges`);
+      for (const part of ['starts', 'ends', 'valueIndex'] as const)
+        assert.ok(
+          Buffer.from(numeric[part].buffer, numeric[part].byteOffset, numeric[part].byteLength).equals(
+            Buffer.from(text[part].buffer, text[part].byteOffset, text[part].byteLength),
+          ),
+          `${v} ${part}`,
+        );
+      assert.deepEqual(numeric.values, text.values);
+      assert.equal(numeric.trimmed, text.trimmed);
+    }
+  });
+
+  it('refuses a numeric IPv6 bound past 128 bits, or with a byte that is not a digit', () => {
+    const max = (2n ** 128n - 1n).toString();
+    const ok = parseAsnCsv(`${max},${max},64496,Top\n`, 'asn-ipv6-num.csv');
+    assert.equal(ok.table.find(new Uint8Array(16).fill(255))?.asn, 64496);
+    assert.throws(
+      () => parseAsnCsv(`0,${2n ** 128n},64496,Over\n`, 'asn-ipv6-num.csv'),
+      /asn-ipv6-num\.csv:1: bad IPv6 bound/,
+    );
+    assert.throws(() => parseAsnCsv('0,12a4,64496,Letter\n', 'asn-ipv6-num.csv'), /:1: bad IPv6 bound/);
+  });
+
   it('names the file and line of a malformed row', () => {
     assert.throws(
       () => parseAsnCsv('1.0.0.0,1.0.0.255,64496,A\n1.0.1.0,1.0.1.x,1,B\n', 'bad.csv'),
