@@ -556,6 +556,9 @@ def main() -> None:
                               if isinstance(T, LanguageText) else {}),
                            "asset": "assets.json text_model"}} if text_fit is not None else {}),
         "source_weights": {s["name"]: s.get("weight", 1.0) for s in spec["sources"]},
+        **({"validation_sites_from": {**spec["validation_sites_from"], "how": "these training sites of the source (all "
+            "their rows) moved to validation at export, before folds and assets (src/training/split.ts)"}}
+           if spec.get("validation_sites_from") else {}),
         **({"weighting": "corpus: within each class every corpus weighs the same in total",
             "corpus": {s["name"]: s.get("corpus", s["name"]) for s in spec["sources"]}}
            if spec.get("weighting") == "corpus" else {}),

@@ -27,6 +27,10 @@
  * without S (nor rows derived from it), for `evaluate.py --loso-export S=DIR`: a left-out source's words
  * would otherwise reach the model through the vocabulary. The n-gram table and TLD log-odds stay as in
  * the main export (v2 was evaluated so too).
+ *
+ * A sources file's `validation_sites_from: {source, share}` moves a hashed share of that source's training
+ * sites (all their rows) to validation before folds and assets (split.ts moveSitesToValidation), for a
+ * source whose validation quantile stands on too few names; spec.json records what moved.
  */
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +41,7 @@ import { secondLevelLabel } from '../indicators/domain/features';
 import { type DomainName, parseDomain } from '../indicators/domain/parse';
 import { type MachineSubdomainSpec, machineSubdomain } from './machine-subdomains';
 import { readSource, readSourcesFile, type SourceRow, stableUnit } from './sources';
-import { foldOf, type Split, splitOf } from './split';
+import { foldOf, moveSitesToValidation, type Split, splitOf, type ValidationSitesFrom } from './split';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,6 +75,8 @@ const sourcesFile = JSON.parse(readFileSync(args.sources, 'utf8')) as {
     /** Benign sources held to FPRs of their own (train.py source_fpr). */
     source_fprs?: { match: string; suspicious: number; malicious: number }[];
   };
+  /** A hashed share of one source's training sites moved to validation before folds and assets (split.ts). */
+  validation_sites_from?: ValidationSitesFrom;
 };
 const trainParams = sourcesFile.train_params ?? {};
 // The features version is part of what a sources file describes: domain/1 models retrain on domain/1.
@@ -163,6 +169,14 @@ function variantSpec(): { share: number; labels: string[] } | undefined {
 }
 const rows = [...byName.values()];
 for (const r of rows) stats[r.source]!.used++;
+// Before folds and assets: a moved row gets a validation row's features, not the out-of-fold ones.
+const validationSites =
+  sourcesFile.validation_sites_from === undefined
+    ? undefined
+    : {
+        ...sourcesFile.validation_sites_from,
+        ...moveSitesToValidation(rows, (r) => r.name.siteKey, sourcesFile.validation_sites_from),
+      };
 
 // Assets learned from labels (the benign n-gram table, TLD log-odds) would leak into the training rows'
 // own features: a training name's trigrams are in the table it is scored against, so "unseen trigram"
@@ -263,6 +277,7 @@ writeFileSync(
       train_params: trainParams,
       ...(sourcesFile.long_label_weight === undefined ? {} : { long_label_weight: sourcesFile.long_label_weight }),
       ...(sourcesFile.threshold_policy === undefined ? {} : { threshold_policy: sourcesFile.threshold_policy }),
+      ...(validationSites === undefined ? {} : { validation_sites_from: validationSites }),
     },
     null,
     2,
@@ -272,6 +287,7 @@ console.log(
   `exported ${rows.length} rows (${conflicted.size} label conflicts dropped), ${featureSet.version}: ${FEATURE_COUNT} features, ${nsPerRow.toFixed(0)} ns/row`,
 );
 console.log(JSON.stringify(stats));
+if (validationSites !== undefined) console.log(`moved to validation: ${JSON.stringify(validationSites)}`);
 
 /** Writes DIR: the same rows, with features from assets learned on the training rows that `labelledWithout` keeps (as it labels them). */
 function writeWithout(dir: string, labelledWithout: (r: Row) => ReturnType<typeof labelled> | undefined): void {
