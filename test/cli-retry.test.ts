@@ -29,6 +29,32 @@ describe('retryUnavailable', () => {
     assert.equal(f.calls(), 4);
   });
 
+  it('does not repeat a server certificate that failed verification (UNAVAILABLE to grpc-js, but it will not pass)', async () => {
+    for (const details of [
+      "No connection established. Last error: Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames",
+      'No connection established. Last error: Error: self-signed certificate in certificate chain',
+      'No connection established. Last error: Error: unable to verify the first certificate',
+    ]) {
+      let n = 0;
+      const attempt = async () => {
+        n++;
+        throw Object.assign(new Error(details), { code: status.UNAVAILABLE, details });
+      };
+      await assert.rejects(retryUnavailable(attempt, fast), { details });
+      assert.equal(n, 1, details);
+    }
+    // A refused connection is another matter: the server may be starting.
+    const refused = 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:50051';
+    let n = 0;
+    await assert.rejects(
+      retryUnavailable(async () => {
+        n++;
+        throw Object.assign(new Error(refused), { code: status.UNAVAILABLE, details: refused });
+      }, fast),
+    );
+    assert.equal(n, fast.attempts);
+  });
+
   it('never repeats a call that failed otherwise (a bad request stays bad; quota errors wait for RetryInfo)', async () => {
     for (const code of [status.INVALID_ARGUMENT, status.RESOURCE_EXHAUSTED, status.DEADLINE_EXCEEDED]) {
       const f = failing([code]);

@@ -23,13 +23,25 @@ function isUnavailable(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === status.UNAVAILABLE;
 }
 
+/**
+ * grpc-js reports a server certificate that fails verification (wrong name, unknown CA, expired) as
+ * UNAVAILABLE, with Node's TLS error in the details ("No connection established. Last error: Error
+ * [ERR_TLS_CERT_ALTNAME_INVALID]: ..." or "... self-signed certificate in certificate chain"). That does
+ * not pass with time: repeating it made a wrong THREATPREDICT_SERVER_NAME take ~9 s (these five attempts,
+ * each with the service config's own five) to report.
+ */
+function isCertificateFailure(err: unknown): boolean {
+  const details = (err as { details?: unknown } | null)?.details;
+  return typeof details === 'string' && /ERR_TLS_CERT|certificate|self[- ]signed/i.test(details);
+}
+
 export async function retryUnavailable<T>(attempt: () => Promise<T>, opts: RetryOptions = DEFAULT_RETRY): Promise<T> {
   let delay = opts.initialDelayMs;
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (err) {
-      if (!isUnavailable(err) || n >= opts.attempts) throw err;
+      if (!isUnavailable(err) || isCertificateFailure(err) || n >= opts.attempts) throw err;
       // Full jitter: callers that failed together do not come back together.
       await new Promise((r) => setTimeout(r, Math.random() * delay));
       delay = Math.min(delay * 2, opts.maxDelayMs);
