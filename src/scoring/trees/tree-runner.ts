@@ -189,9 +189,10 @@ async function smallRunWalker(
   if (flat.trees.width > io.width) return { why: `the trees read feature ${flat.trees.width - 1} of ${io.width}` };
   if (checked !== undefined && !checked.walks) return { why: checked.why };
   const positive = io.positive;
-  if (checked?.walks && (positive === 0 || positive === 1)) {
-    const trees = flat.trees;
-    const walk = (features: Float32Array, rows: number) => runFlatTrees(trees, features, rows, io.width, positive);
+  if (positive !== 0 && positive !== 1) return { why: `positive class index ${positive}` };
+  const trees = flat.trees;
+  const walk = (features: Float32Array, rows: number) => runFlatTrees(trees, features, rows, io.width, positive);
+  if (checked?.walks) {
     const level =
       checked.level === undefined ? undefined : levelWalks(read.ensemble, io).find((l) => l.kind === checked.level);
     if (checked.level === undefined || level !== undefined) return { walk, level };
@@ -201,9 +202,6 @@ async function smallRunWalker(
     const why = await probed;
     if (why !== undefined) return { why };
   }
-  if (positive !== 0 && positive !== 1) return { why: `positive class index ${positive}` };
-  const trees = flat.trees;
-  const walk = (features: Float32Array, rows: number) => runFlatTrees(trees, features, rows, io.width, positive);
   const rows = checkRows(read.ensemble, io.width);
   const n = rows.length / io.width;
   const want = await reference(rows.slice(), n);
